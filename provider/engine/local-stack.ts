@@ -1,0 +1,93 @@
+/**
+ * @module Runs Pulumi programs on this machine: the CLI that scripts/setup-engine.sh laid out, a local
+ * file backend and a passphrase secrets provider. Programs run as Automation API inline programs, which
+ * need no Node.js language host (the Go module proxy does not serve one).
+ */
+import fs = require("node:fs");
+import path = require("node:path");
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { EngineNotFoundError } from "../errors";
+
+/**
+ * The passphrase of the demo and test stacks. A demo value, not a secret: set PULUMI_CONFIG_PASSPHRASE
+ * (or PULUMI_CONFIG_PASSPHRASE_FILE) to protect a real stack's secrets.
+ */
+export const demoPassphrase = "demo-passphrase-not-a-secret";
+
+/** Where and how to run one stack. */
+export interface LocalStackOptions {
+  /** Stack name, e.g. `demo`. */
+  stackName: string;
+  /** The Pulumi program, run in this process. */
+  program: PulumiFn;
+  /** Folder of the file backend (created when missing); state lands in `<stateDir>/.pulumi/`. */
+  stateDir: string;
+  /** Folder of `Pulumi.yaml` and `Pulumi.<stack>.yaml`; when it has no `Pulumi.yaml`, one is written. */
+  workDir: string;
+  /** Project name used when `workDir` has no `Pulumi.yaml`. */
+  projectName?: string;
+  /** Folder holding `node_modules/` and `.pulumi-engine/`; default: this package's root. */
+  projectDir?: string;
+  /** Secrets passphrase; default: PULUMI_CONFIG_PASSPHRASE, else {@link demoPassphrase}. */
+  passphrase?: string;
+}
+
+/** This package's root: build/provider/engine/ → three levels up. */
+export const packageRoot = path.resolve(__dirname, "..", "..", "..");
+
+/**
+ * Creates (or selects) a stack on a local file backend, ready for `preview`, `up` and `destroy`.
+ *
+ * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when the engine has not been set up.
+ */
+export async function openLocalStack(options: LocalStackOptions): Promise<Stack> {
+  const projectDir = options.projectDir ?? packageRoot;
+  const engineRoot = path.join(projectDir, ".pulumi-engine");
+  const cli = path.join(engineRoot, "bin", "pulumi");
+  if (!fs.existsSync(cli)) {
+    throw new EngineNotFoundError(`${cli} is missing: run 'npm run setup' (it finds or builds the Pulumi CLI).`);
+  }
+  const pluginBesideCli = path.join(path.dirname(fs.realpathSync(cli)), "pulumi-resource-pulumi-nodejs");
+  if (!fs.existsSync(pluginBesideCli) && !fs.existsSync(path.join(engineRoot, "bin", "pulumi-resource-pulumi-nodejs"))) {
+    throw new EngineNotFoundError(`the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${fs.realpathSync(cli)}: run 'npm run setup'.`);
+  }
+  fs.mkdirSync(options.stateDir, { recursive: true });
+  fs.mkdirSync(options.workDir, { recursive: true });
+  const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
+  const projectName = options.projectName ?? "salesforce-certs";
+
+  const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName, projectName, program: options.program },
+    {
+      workDir: options.workDir,
+      pulumiCommand,
+      pulumiHome: path.join(engineRoot, "home"),
+      envVars: engineEnvironment(projectDir, options),
+      ...(hasProjectFile ? {} : { projectSettings: { name: projectName, runtime: "nodejs" as const } }),
+    },
+  );
+}
+
+/** The environment of every CLI run: offline, non-interactive, local backend, this Node.js first on PATH. */
+function engineEnvironment(projectDir: string, options: LocalStackOptions): Record<string, string> {
+  const env: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+    // The dynamic-provider plugin runs `node` from PATH and needs @pulumi/pulumi; give it ours.
+    PATH: [path.dirname(process.execPath), process.env["PATH"] ?? ""].join(path.delimiter),
+    NODE_PATH: [path.join(projectDir, "node_modules"), process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
+  };
+  if (options.passphrase !== undefined) env["PULUMI_CONFIG_PASSPHRASE"] = options.passphrase;
+  else if (process.env["PULUMI_CONFIG_PASSPHRASE"] === undefined && process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
+    env["PULUMI_CONFIG_PASSPHRASE"] = demoPassphrase;
+  }
+  return env;
+}
+
+/** The checkpoint file of a stack on a file backend: what `pulumi` writes as the stack's state. */
+export function stateFilePath(stateDir: string, projectName: string, stackName: string): string {
+  return path.join(stateDir, ".pulumi", "stacks", projectName, `${stackName}.json`);
+}

@@ -1,0 +1,14 @@
+/**
+ * @module pulumi-salesforce-certs: Pulumi dynamic resources for Salesforce certificates, key pairs and
+ * the integrations that use them. The one barrel: every public name is listed here.
+ */
+export {
+  CertificateAndKeyPair,
+  certificateAndKeyPairProvider,
+  type CertificateAndKeyPairArgs,
+  type CertificateAndKeyPairOutputs,
+} from "./resources/certificate-and-key-pair";
+export type { DistinguishedName } from "./crypto/distinguished-name";
+export type { RsaKeySize } from "./crypto/rsa-key-pair";
+export type { CertificateInputs } from "./validate/certificate-args";
+export { EngineNotFoundError, SalesforceCertsError, ValidationError, isSalesforceCertsError, type ValidationIssue } from "./errors";

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Makes the Pulumi engine available to this project, without the official installer (unreachable here).
+#
+#   1. reuse a `pulumi` on PATH when its version is at least $PULUMI_VERSION;
+#   2. else reuse a CLI this script built before, from the per-user cache;
+#   3. else build the pinned CLI from the Go module proxy with the machine's Go into that cache.
+#
+# Then it links .pulumi-engine/bin/pulumi (ignored by git) to that CLI: the root the Automation API runs.
+# The dynamic-provider plugin (pulumi-resource-pulumi-nodejs, a shell shim shipped inside @pulumi/pulumi)
+# is installed next to the CLI binary, where the CLI looks for it.
+# The Node.js language host (pulumi-language-nodejs) is not served by the Go module proxy, so programs run
+# as Automation API inline programs, which need no language host (see README "How the engine is run").
+#
+# Idempotent; prints each step; fails with a message that names the missing piece.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-3.276.0}"    # keep equal to @pulumi/pulumi in package.json (a test checks)
+# Non-local replace lines of github.com/pulumi/pulumi/pkg/v3's go.mod, restated: a dependency's replace
+# lines are ignored, and `go install pkg@version` refuses modules that have them.
+CLIPBOARD_REPLACE="github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
+
+project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache_root="${PULUMI_SFC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-salesforce-certs}"
+build_dir="$cache_root/pulumi-v$PULUMI_VERSION"
+engine_bin="$project_dir/.pulumi-engine/bin"
+
+say() { printf '[setup-engine] %s\n' "$*"; }
+fail() { printf '[setup-engine] error: %s\n' "$*" >&2; exit 1; }
+
+# version_at_least A B: true when dotted version A >= B.
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+cli_version() { "$1" version 2>/dev/null | sed -e 's/^v//' | head -n1; }
+
+find_cli() {
+  local on_path
+  if on_path="$(command -v pulumi 2>/dev/null)" && [ "$(readlink -f "$on_path")" != "$(readlink -f "$engine_bin/pulumi" 2>/dev/null)" ]; then
+    local v; v="$(cli_version "$on_path")"
+    if [ -n "$v" ] && version_at_least "$v" "$PULUMI_VERSION"; then
+      say "reusing pulumi $v from PATH ($on_path)"
+      cli="$on_path"; return
+    fi
+    say "pulumi on PATH ($on_path) is '${v:-unknown}', older than $PULUMI_VERSION: not used"
+  fi
+  if [ -x "$build_dir/bin/pulumi" ] && [ "$(cli_version "$build_dir/bin/pulumi")" = "$PULUMI_VERSION" ]; then
+    say "reusing pulumi $PULUMI_VERSION built earlier ($build_dir/bin/pulumi)"
+    cli="$build_dir/bin/pulumi"; return
+  fi
+  build_cli
+  cli="$build_dir/bin/pulumi"
+}
+
+build_cli() {
+  command -v go >/dev/null 2>&1 || fail "no pulumi >= $PULUMI_VERSION on PATH and no Go toolchain to build one: install Go (https://go.dev/doc/install) or put pulumi on PATH"
+  say "building pulumi v$PULUMI_VERSION from the Go module proxy with $(go version | cut -d' ' -f3) into $build_dir"
+  say "a first build takes several minutes on 2 cores (downloads ~300 modules, then compiles); later runs reuse it"
+  local src="$build_dir/src"
+  mkdir -p "$src" "$build_dir/bin"
+  cat > "$src/go.mod" <<GOMOD
+module local/pulumi-cli
+
+go 1.26
+
+tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace $CLIPBOARD_REPLACE
+GOMOD
+  (
+    cd "$src"
+    export GOFLAGS="${GOFLAGS:-} -mod=mod"
+    say "resolving modules (go mod tidy)"
+    go mod tidy || fail "go mod tidy failed for github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION: is the Go module proxy reachable? (GOPROXY=$(go env GOPROXY))"
+    say "compiling (go build; progress is one line per package with -v)"
+    # Flags, tags and the version stamp are those of Pulumi's own release build (.goreleaser.yml).
+    if ! go build -v -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+      -o "$build_dir/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 \
+      | awk '/^(#|[a-z].*\.go:)/ { print; next } { n++; if (n % 50 == 0) { printf "[setup-engine]   %d packages compiled (last: %s)\n", n, $0; fflush() } }'
+    then
+      fail "go build of the pulumi CLI failed (see the output above)"
+    fi
+  )
+  mv "$build_dir/bin/pulumi.tmp" "$build_dir/bin/pulumi"
+  say "built $("$build_dir/bin/pulumi" version)"
+}
+
+# The dynamic-provider plugin must sit next to the real CLI binary: the CLI looks for its bundled plugins
+# there (after resolving symlinks) and warns when it finds one on PATH instead. The shim is generic (it
+# resolves @pulumi/pulumi from the project folder it runs in), so one copy serves every project.
+install_shim() {
+  local shim="$project_dir/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  [ -x "$shim" ] || fail "missing $shim (the dynamic-provider plugin shipped in @pulumi/pulumi): run 'npm ci' first"
+  local cli_dir; cli_dir="$(dirname "$(readlink -f "$cli")")"
+  mkdir -p "$engine_bin"
+  rm -f "$engine_bin/pulumi-resource-pulumi-nodejs"
+  if [ -x "$cli_dir/pulumi-resource-pulumi-nodejs" ]; then
+    return
+  elif [ -w "$cli_dir" ]; then
+    say "installing the dynamic-provider plugin next to the CLI ($cli_dir)"
+    cp "$shim" "$cli_dir/pulumi-resource-pulumi-nodejs.tmp" && mv "$cli_dir/pulumi-resource-pulumi-nodejs.tmp" "$cli_dir/pulumi-resource-pulumi-nodejs"
+  else
+    say "$cli_dir is read-only: the dynamic-provider plugin goes on PATH (the CLI will warn that it found it there)"
+    ln -sfn "$shim" "$engine_bin/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+cli=""
+find_cli
+mkdir -p "$engine_bin"
+ln -sfn "$cli" "$engine_bin/pulumi"
+install_shim
+say "engine ready: $engine_bin/pulumi -> $cli ($("$engine_bin/pulumi" version))"

@@ -1,0 +1,134 @@
+/**
+ * CertificateAndKeyPair through the real Pulumi engine: up → outputs judged by openssl → preview shows
+ * no changes → a label change updates in place, a subject change replaces → destroy. The state file and
+ * the engine's output are searched for the private key.
+ */
+import test from "ava";
+import * as pulumi from "@pulumi/pulumi";
+import { CertificateAndKeyPair, type CertificateAndKeyPairArgs } from "../../provider";
+import { openTempStack, pemBody } from "../helpers/engine";
+import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
+
+const baseArgs: CertificateAndKeyPairArgs = {
+  uniqueName: "E2E_Partner_IdP",
+  label: "E2E partner IdP",
+  keySize: 2048,
+  validityDays: 30,
+  subject: {
+    commonName: "e2e.example.com",
+    email: "ops@example.com",
+    company: "Greenmoor Software",
+    department: "Platform",
+    city: "Leeds",
+    state: "West Yorkshire",
+    country: "GB",
+  },
+};
+
+test("CertificateAndKeyPair up, preview, update, replace and destroy through the engine", async (t) => {
+  let args = baseArgs;
+  const program = async () => {
+    const cert = new CertificateAndKeyPair("cert", args);
+    return {
+      certificatePem: cert.certificatePem,
+      privateKeyPem: cert.privateKeyPem,
+      sha1Fingerprint: cert.sha1Fingerprint,
+      sha256Fingerprint: cert.sha256Fingerprint,
+      serialNumber: cert.serialNumber,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      keySize: cert.keySize,
+      label: cert.label,
+      secretFlag: pulumi.output(cert.privateKeyPem).apply(() => "resolved"),
+    };
+  };
+  const env = await openTempStack("cert", program);
+  t.teardown(() => env.dispose());
+  const { stack, onOutput } = env;
+
+  // 1. up, and the engine's own output is in the log.
+  const first = await stack.up({ onOutput });
+  t.is(first.summary.result, "succeeded");
+  t.deepEqual(first.summary.resourceChanges, { create: 2 });
+  t.regex(env.log.join(""), /pulumi-nodejs:dynamic\/salesforce:CertificateAndKeyPair/);
+
+  const outputs = await stack.outputs();
+  const certificatePem = outputs["certificatePem"]!.value as string;
+  const privateKeyPem = outputs["privateKeyPem"]!.value as string;
+  t.true(outputs["privateKeyPem"]!.secret, "the private key is a secret output");
+  t.false(outputs["certificatePem"]!.secret);
+
+  // 2. openssl judges the certificate and the key.
+  t.is(
+    x509(certificatePem, "-subject", "-nameopt", "RFC2253").trim(),
+    "subject=emailAddress=ops@example.com,CN=e2e.example.com,OU=Platform,O=Greenmoor Software,L=Leeds,ST=West Yorkshire,C=GB",
+  );
+  t.is(x509(certificatePem, "-issuer", "-nameopt", "RFC2253").replace("issuer=", ""), x509(certificatePem, "-subject", "-nameopt", "RFC2253").replace("subject=", ""));
+  t.regex(openssl(["verify", "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": certificatePem }), /cert\.pem: OK/);
+  const text = x509(certificatePem, "-text");
+  t.regex(text, /Version: 3 \(0x2\)/);
+  t.regex(text, /Signature Algorithm: sha256WithRSAEncryption/);
+  t.regex(text, /Public-Key: \(2048 bit\)/);
+  t.is(publicKeyOf({ privateKey: privateKeyPem }), publicKeyOf({ certificate: certificatePem }), "the key matches the certificate");
+  t.regex(openssl(["pkey", "-in", "key.pem", "-check", "-noout"], { "key.pem": privateKeyPem }), /valid/i);
+  t.true(privateKeyPem.startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS #8");
+
+  const dates = Object.fromEntries(
+    x509(certificatePem, "-dates").trim().split("\n").map((line) => line.split("=") as [string, string]),
+  );
+  const notBefore = new Date(dates["notBefore"]!);
+  const notAfter = new Date(dates["notAfter"]!);
+  t.is(notAfter.getTime() - notBefore.getTime(), 30 * 86_400_000, "valid for validityDays");
+  t.true(Math.abs(notBefore.getTime() - Date.now()) < 10 * 60_000, "valid from now");
+  t.is(outputs["notBefore"]!.value, notBefore.toISOString());
+  t.is(outputs["notAfter"]!.value, notAfter.toISOString());
+
+  t.is(`sha1 Fingerprint=${outputs["sha1Fingerprint"]!.value}\n`, x509(certificatePem, "-fingerprint", "-sha1"));
+  t.is(`sha256 Fingerprint=${outputs["sha256Fingerprint"]!.value}\n`, x509(certificatePem, "-fingerprint", "-sha256"));
+  const serial = x509(certificatePem, "-serial").trim().replace("serial=", "");
+  t.is(outputs["serialNumber"]!.value, serial);
+  t.regex(serial, /^[0-7][0-9A-F]{31}$/, "a positive 128-bit serial");
+  t.is(outputs["keySize"]!.value, 2048);
+
+  // 3. A second preview right after up: nothing to do.
+  const quiet = await stack.preview({ onOutput });
+  t.deepEqual(quiet.changeSummary, { same: 2 });
+
+  // 4. A label change is an in-place update: same key, same certificate.
+  args = { ...baseArgs, label: "E2E partner IdP (renamed)" };
+  const labelPreview = await stack.preview({ onOutput });
+  t.deepEqual(labelPreview.changeSummary, { same: 1, update: 1 });
+  await stack.up({ onOutput });
+  const relabelled = await stack.outputs();
+  t.is(relabelled["label"]!.value, "E2E partner IdP (renamed)");
+  t.is(relabelled["serialNumber"]!.value, serial);
+  t.is(relabelled["privateKeyPem"]!.value, privateKeyPem);
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
+
+  // 5. A subject change replaces: a new key pair and certificate.
+  args = { ...args, subject: { ...baseArgs.subject, city: "York" } as CertificateAndKeyPairArgs["subject"] };
+  const subjectPreview = await stack.preview({ onOutput });
+  t.deepEqual(subjectPreview.changeSummary, { same: 1, replace: 1 });
+  await stack.up({ onOutput });
+  const replaced = await stack.outputs();
+  t.not(replaced["serialNumber"]!.value, serial);
+  t.not(replaced["privateKeyPem"]!.value, privateKeyPem);
+  t.regex(x509(replaced["certificatePem"]!.value as string, "-subject", "-nameopt", "RFC2253"), /L=York/);
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
+
+  // 6. No private key in plain text in the state file or in anything the engine printed.
+  const state = env.readState();
+  t.true(state.includes("E2E_Partner_IdP"), "the state file is the one this stack wrote");
+  for (const key of [privateKeyPem, replaced["privateKeyPem"]!.value as string]) {
+    const body = pemBody(key);
+    for (const haystack of [state, env.log.join("")]) {
+      t.false(haystack.includes(body.slice(0, 64)), "no private key body");
+      t.false(haystack.includes("PRIVATE KEY"), "no PEM armour of a private key");
+    }
+  }
+
+  // 7. destroy removes the resource.
+  const destroyed = await stack.destroy({ onOutput });
+  t.deepEqual(destroyed.summary.resourceChanges, { delete: 2 });
+  t.false(env.readState().includes("salesforce:CertificateAndKeyPair"));
+});

@@ -1,0 +1,55 @@
+/**
+ * A throwaway stack for end-to-end tests: the real Pulumi CLI, a file backend in a temp folder.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
+
+export interface TempStack {
+  stack: Stack;
+  stateDir: string;
+  /** Everything the engine printed, for log searches. */
+  log: string[];
+  /** Writes engine output to the test log and keeps it in `log`. */
+  onOutput: (text: string) => void;
+  /** The stack's checkpoint file as text ("" before the first update). */
+  readState(): string;
+  /** Deletes the temp folders (the stack should be destroyed first). */
+  dispose(): void;
+}
+
+/** Opens a new stack named `name` running `program`, in fresh temp folders. */
+export async function openTempStack(name: string, program: PulumiFn): Promise<TempStack> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `sfc-e2e-${name}-`));
+  const stateDir = path.join(root, "state");
+  const projectName = "sfc-test";
+  const stack = await openLocalStack({
+    stackName: name,
+    program,
+    stateDir,
+    workDir: path.join(root, "work"),
+    projectName,
+  });
+  const log: string[] = [];
+  return {
+    stack,
+    stateDir,
+    log,
+    onOutput: (text) => {
+      log.push(text);
+      process.stdout.write(text);
+    },
+    readState: () => {
+      const file = stateFilePath(stateDir, projectName, name);
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    },
+    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** The base64 body of a PEM, without armour or line breaks: what a leak of the key would contain. */
+export function pemBody(pem: string): string {
+  return pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+}

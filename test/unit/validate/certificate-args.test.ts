@@ -1,0 +1,44 @@
+/**
+ * CertificateAndKeyPair's check(): defaults, and one failure per broken rule naming the field.
+ */
+import test from "ava";
+import { certificateAndKeyPairProvider } from "../../../provider";
+
+const check = (news: Record<string, unknown>) => certificateAndKeyPairProvider.check!({} as never, news as never);
+
+test("check fills in Salesforce's defaults", async (t) => {
+  t.deepEqual(await check({ uniqueName: "Partner_SSO", label: "Partner SSO", __provider: "x" }), {
+    inputs: { uniqueName: "Partner_SSO", label: "Partner SSO", keySize: 2048, validityDays: 365, subject: { commonName: "Partner_SSO" } },
+  });
+  const big = await check({ uniqueName: "Big", label: "Big", keySize: 4096 });
+  t.is((big.inputs as { validityDays: number }).validityDays, 730);
+});
+
+const cases: [string, Record<string, unknown>, { property: string; reason: string }][] = [
+  ["unique name with a double underscore", { uniqueName: "Bad__Name" }, { property: "uniqueName", reason: 'must not contain two underscores in a row (got "Bad__Name")' }],
+  ["unique name ending in an underscore", { uniqueName: "Bad_" }, { property: "uniqueName", reason: 'must not end with an underscore (got "Bad_")' }],
+  ["unique name starting with a digit", { uniqueName: "1Cert" }, { property: "uniqueName", reason: 'must start with a letter (got "1Cert")' }],
+  ["unique name with a hyphen", { uniqueName: "My-Cert" }, { property: "uniqueName", reason: 'may contain only letters, digits and underscores (got "My-Cert")' }],
+  ["missing label", { label: undefined }, { property: "label", reason: "is required" }],
+  ["label of 65 characters", { label: "x".repeat(65) }, { property: "label", reason: "must be at most 64 characters (got 65)" }],
+  ["key size 1024", { keySize: 1024 }, { property: "keySize", reason: "must be one of 2048, 4096 (got 1024)" }],
+  ["validity 0", { validityDays: 0 }, { property: "validityDays", reason: "must be a whole number from 1 to 3650 (got 0)" }],
+  ["fractional validity", { validityDays: 1.5 }, { property: "validityDays", reason: "must be a whole number from 1 to 3650 (got 1.5)" }],
+  ["three-letter country", { subject: { country: "USA" } }, { property: "subject.country", reason: 'must be a two-letter ISO 3166 country code such as US or DE (got "USA")' }],
+  ["bad e-mail", { subject: { email: "ops" } }, { property: "subject.email", reason: 'must be an e-mail address like name@example.com (got "ops")' }],
+  ["long common name", { subject: { commonName: "c".repeat(65) } }, { property: "subject.commonName", reason: "must be at most 64 characters (got 65)" }],
+  ["unknown subject field", { subject: { organisation: "x" } }, { property: "subject.organisation", reason: "is not a subject field (known: commonName, email, company, department, city, state, country)" }],
+  ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, subject)" }],
+];
+
+for (const [title, change, failure] of cases) {
+  test(`check rejects ${title}`, async (t) => {
+    const result = await check({ uniqueName: "Good_Name", label: "Good", ...change });
+    t.deepEqual(result, { failures: [failure] });
+  });
+}
+
+test("check reports every problem at once", async (t) => {
+  const result = await check({ uniqueName: "_x", label: "", keySize: 1, validityDays: -1 });
+  t.deepEqual(result.failures?.map((f) => f.property), ["uniqueName", "label", "keySize", "validityDays"]);
+});
