@@ -2,6 +2,7 @@
  * @module The subject fields of a certificate, named as Salesforce's Certificate and Key Management page
  * names them, and their X.509 attribute types.
  */
+import forge = require("node-forge");
 
 /** Subject (and, self-signed, issuer) of a certificate; only `commonName` is required. */
 export interface DistinguishedName {
@@ -31,3 +32,14 @@ export const distinguishedNameAttributes: readonly { field: keyof DistinguishedN
   { field: "commonName", shortName: "CN" },
   { field: "email", shortName: "E" },
 ];
+
+/** The subject as forge attributes (UTF8String values), in X.509 order; empty fields left out. */
+export function toForgeAttributes(subject: DistinguishedName): forge.pki.CertificateField[] {
+  const attributes: forge.pki.CertificateField[] = [];
+  for (const { field, shortName } of distinguishedNameAttributes) {
+    const value = subject[field];
+    if (value === undefined || value === "") continue;
+    attributes.push(shortName === "E" ? { name: "emailAddress", value } : { shortName, value, valueTagClass: forge.asn1.Type.UTF8 as never });
+  }
+  return attributes;
+}

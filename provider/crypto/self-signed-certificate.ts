@@ -4,7 +4,8 @@
  */
 import crypto = require("node:crypto");
 import forge = require("node-forge");
-import { distinguishedNameAttributes, type DistinguishedName } from "./distinguished-name";
+import { toForgeAttributes, type DistinguishedName } from "./distinguished-name";
+import { signCertificate } from "./forge-signing";
 import type { RsaKeyPair } from "./rsa-key-pair";
 
 /** What a self-signed certificate is made of. */
@@ -32,7 +33,7 @@ export function buildSelfSignedCertificate(request: SelfSignedCertificateRequest
     { name: "keyUsage", critical: true, digitalSignature: true, keyEncipherment: true, keyCertSign: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  signWithNodeCrypto(cert, request.keyPair.privateKeyPem);
+  signCertificate(cert, request.keyPair.privateKeyPem);
   return forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
 }
 
@@ -41,27 +42,4 @@ function randomSerialHex(): string {
   const bytes = crypto.randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) || 0x01;
   return bytes.toString("hex");
-}
-
-function toForgeAttributes(subject: DistinguishedName): forge.pki.CertificateField[] {
-  const attributes: forge.pki.CertificateField[] = [];
-  for (const { field, shortName } of distinguishedNameAttributes) {
-    const value = subject[field];
-    if (value === undefined || value === "") continue;
-    attributes.push(shortName === "E" ? { name: "emailAddress", value } : { shortName, value, valueTagClass: forge.asn1.Type.UTF8 as never });
-  }
-  return attributes;
-}
-
-/** Fills in forge's signature fields from a node:crypto RSA-SHA256 signature over the TBSCertificate. */
-function signWithNodeCrypto(cert: forge.pki.Certificate, privateKeyPem: string): void {
-  const oid = forge.pki.oids["sha256WithRSAEncryption"]!;
-  const mutable = cert as forge.pki.Certificate & { signatureOid: string; siginfo: { algorithmOid: string } };
-  mutable.signatureOid = oid;
-  mutable.siginfo.algorithmOid = oid;
-  // getTBSCertificate is public in forge but missing from @types/node-forge.
-  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
-  const tbs = forge.asn1.toDer(pki.getTBSCertificate(cert)).getBytes();
-  const signature = crypto.sign("sha256", Buffer.from(tbs, "binary"), privateKeyPem);
-  cert.signature = signature.toString("binary");
 }

@@ -51,6 +51,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
   if (!fs.existsSync(pluginBesideCli) && !fs.existsSync(path.join(engineRoot, "bin", "pulumi-resource-pulumi-nodejs"))) {
     throw new EngineNotFoundError(`the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${fs.realpathSync(cli)}: run 'npm run setup'.`);
   }
+  const selfLinkDir = linkPackageForProviders(engineRoot);
   fs.mkdirSync(options.stateDir, { recursive: true });
   fs.mkdirSync(options.workDir, { recursive: true });
   const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
@@ -63,28 +64,50 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
       workDir: options.workDir,
       pulumiCommand,
       pulumiHome: path.join(engineRoot, "home"),
-      envVars: engineEnvironment(projectDir, options),
+      envVars: engineEnvironment(projectDir, selfLinkDir, options),
       ...(hasProjectFile ? {} : { projectSettings: { name: projectName, runtime: "nodejs" as const } }),
     },
   );
 }
 
 /** The environment of every CLI run: offline, non-interactive, local backend, this Node.js first on PATH. */
-function engineEnvironment(projectDir: string, options: LocalStackOptions): Record<string, string> {
+function engineEnvironment(projectDir: string, selfLinkDir: string, options: LocalStackOptions): Record<string, string> {
   const env: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
-    // The dynamic-provider plugin runs `node` from PATH and needs @pulumi/pulumi; give it ours.
+    // The dynamic-provider plugin runs `node` from PATH and needs @pulumi/pulumi and this package; give it ours.
     PATH: [path.dirname(process.execPath), process.env["PATH"] ?? ""].join(path.delimiter),
-    NODE_PATH: [path.join(projectDir, "node_modules"), process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
+    NODE_PATH: [path.join(projectDir, "node_modules"), selfLinkDir, process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
   };
   if (options.passphrase !== undefined) env["PULUMI_CONFIG_PASSPHRASE"] = options.passphrase;
   else if (process.env["PULUMI_CONFIG_PASSPHRASE"] === undefined && process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
     env["PULUMI_CONFIG_PASSPHRASE"] = demoPassphrase;
   }
   return env;
+}
+
+/**
+ * The providers load their implementation as `pulumi-salesforce-certs/runtime`. Installed as a
+ * dependency, the package resolves from the project's node_modules; run from its own repository it
+ * does not, so this makes a folder holding a link to the package, for NODE_PATH.
+ */
+function linkPackageForProviders(engineRoot: string): string {
+  const dir = path.join(engineRoot, "node_path");
+  const link = path.join(dir, "pulumi-salesforce-certs");
+  fs.mkdirSync(dir, { recursive: true });
+  let target: string | undefined;
+  try {
+    target = fs.readlinkSync(link);
+  } catch {
+    target = undefined;
+  }
+  if (target !== packageRoot) {
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(packageRoot, link, "dir");
+  }
+  return dir;
 }
 
 /** The checkpoint file of a stack on a file backend: what `pulumi` writes as the stack's state. */

@@ -1,13 +1,16 @@
 /**
  * @module `CertificateAndKeyPair`: a Salesforce certificate-and-key pair (Setup › Certificate and Key
- * Management) generated in the provider: an RSA key and a self-signed X.509 v3 certificate.
+ * Management) generated in the provider, rotated on diff with an overlap, exported in every format a
+ * consumer needs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describeCertificate, type CertificateFacts } from "../crypto/certificate-facts";
+import type { CertificateFacts } from "../crypto/certificate-facts";
 import type { DistinguishedName } from "../crypto/distinguished-name";
-import { generateRsaKeyPair, type RsaKeySize } from "../crypto/rsa-key-pair";
-import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
-import { checkCertificateArgs, type CertificateInputs } from "../validate/certificate-args";
+import type { PublicKeyJwk } from "../crypto/public-key-jwk";
+import type { RsaKeySize } from "../crypto/rsa-key-pair";
+import type { RenewalPolicy } from "../rotation/renewal-policy";
+import type { CertificateInputs } from "../validate/certificate-args";
+import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -17,83 +20,63 @@ export interface CertificateAndKeyPairArgs {
   label: pulumi.Input<string>;
   /** RSA key size: 2048 (default) or 4096. */
   keySize?: pulumi.Input<RsaKeySize>;
-  /** Days from creation to `notAfter`; default as Salesforce: 365 at 2048 bits, 730 at 4096. */
+  /** Days from issue to `notAfter` of a self-signed certificate; default as Salesforce: 365 at 2048 bits, 730 at 4096. Applies from the next rotation. */
   validityDays?: pulumi.Input<number>;
-  /** Subject fields; `commonName` defaults to the unique name. */
+  /** Subject fields; `commonName` defaults to the unique name. Changing them rotates. */
   subject?: pulumi.Input<Partial<DistinguishedName>>;
+  /** CA-signed instead of self-signed: the resource outputs a CSR (`csrPem`) and adopts `signedChainPem`. */
+  caSigned?: pulumi.Input<boolean>;
+  /** The CA's answer to `csrPem`: leaf first, then each issuer. */
+  signedChainPem?: pulumi.Input<string>;
+  /** Salesforce's "Exportable Private Key" (default true). When false, no output carries the key in any form. */
+  privateKeyExportable?: pulumi.Input<boolean>;
+  /** When to rotate; default: at 80 % of the lifetime. With both fields, the earlier point wins. */
+  renewal?: pulumi.Input<RenewalPolicy>;
+  /** Days the previous certificate stays published after a rotation (default 7; never past its own expiry). */
+  overlapDays?: pulumi.Input<number>;
+  /** Any string; changing it rotates now. */
+  rotationTrigger?: pulumi.Input<string>;
+  /** Password of the PKCS #12 and JKS outputs (and of the key inside, as Salesforce requires); 6–128 characters. Kept secret. */
+  keystorePassword?: pulumi.Input<string>;
 }
 
-/** Everything the provider stores for a certificate; `privateKeyPem` is kept as a Pulumi secret. */
-export interface CertificateAndKeyPairOutputs extends CertificateInputs, CertificateFacts {
-  /** Version of this state's shape, so later releases can read what earlier ones wrote. */
-  stateVersion: number;
-  certificatePem: string;
-  publicKeyPem: string;
-  /** PKCS #8 PEM. Secret. */
-  privateKeyPem: string;
-}
-
-/** Inputs whose change needs a new key pair and certificate; any other input changes in place. */
-const replacingInputs = ["uniqueName", "keySize", "validityDays", "subject"] as const;
-const updatingInputs = ["label"] as const;
+/** Everything the provider stores and outputs for a certificate. */
+export type CertificateAndKeyPairOutputs = CertificateState;
 
 /**
- * The dynamic provider. Pulumi serialises this object (and the local functions it calls) into every
- * resource's state, so it captures no configuration, client or large value: only pure functions.
+ * The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell: each method
+ * loads the implementation by package name inside the provider process, so the state holds a few hundred
+ * bytes of code instead of the whole library, and captures no configuration, client or secret.
  */
-export const certificateAndKeyPairProvider: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateAndKeyPairOutputs> = {
-  async check(_olds, news) {
-    const result = checkCertificateArgs(news as unknown as Record<string, unknown>);
-    if (!result.ok) return { failures: result.issues.map((i) => ({ property: i.path, reason: i.message })) };
-    return { inputs: result.inputs };
+export const certificateAndKeyPairProvider: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
+  async check(olds, news) {
+    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.check!(olds, news);
   },
-
-  async diff(_id, olds, news) {
-    const differs = (key: keyof CertificateInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
-    const replaces = replacingInputs.filter(differs);
-    const updates = updatingInputs.filter(differs);
-    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+  async diff(id, olds, news) {
+    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.diff!(id, olds, news);
   },
-
   async create(inputs) {
-    const outs = issueCertificate(inputs, new Date());
-    return { id: `${inputs.uniqueName}-${outs.serialNumber}`, outs };
+    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.create(inputs);
   },
-
-  async update(_id, olds, news) {
-    return { outs: { ...olds, label: news.label } };
+  async update(id, olds, news) {
+    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.update!(id, olds, news);
   },
-
   async read(id, props) {
     return { id, props };
   },
-
   async delete() {
     // The key and certificate live only in this state: dropping the resource is the whole deletion.
   },
 };
 
-/** Generates a new key pair and certificate valid from `now` for `inputs.validityDays`. */
-function issueCertificate(inputs: CertificateInputs, now: Date): CertificateAndKeyPairOutputs {
-  const keyPair = generateRsaKeyPair(inputs.keySize);
-  const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const notAfter = new Date(notBefore.getTime() + inputs.validityDays * 86_400_000);
-  const certificatePem = buildSelfSignedCertificate({ keyPair, subject: inputs.subject, notBefore, notAfter });
-  return {
-    stateVersion: 1,
-    ...inputs,
-    certificatePem,
-    publicKeyPem: keyPair.publicKeyPem,
-    privateKeyPem: keyPair.privateKeyPem,
-    ...describeCertificate(certificatePem),
-  };
-}
-
-/** Output names that are secrets: Pulumi encrypts them in state and hides them in output. */
-export const certificateSecretOutputs = ["privateKeyPem"] as const;
-
 /**
- * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) and a self-signed certificate.
+ * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) with a self-signed or CA-signed
+ * certificate, rotated by `pulumi up` when its renewal point passes, with the previous certificate kept
+ * for an overlap.
  *
  * @example
  * ```ts
@@ -102,6 +85,8 @@ export const certificateSecretOutputs = ["privateKeyPem"] as const;
  *   label: "Greenmoor IdP signing",
  *   keySize: 4096,
  *   subject: { commonName: "greenmoor.my.salesforce.com", company: "Greenmoor Software", country: "GB" },
+ *   renewal: { daysBeforeExpiry: 60 },
+ *   overlapDays: 14,
  * });
  * export const idpCertificate = idp.certificatePem;
  * ```
@@ -112,35 +97,50 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   declare readonly keySize: pulumi.Output<RsaKeySize>;
   declare readonly validityDays: pulumi.Output<number>;
   declare readonly subject: pulumi.Output<DistinguishedName>;
-  declare readonly certificatePem: pulumi.Output<string>;
-  declare readonly publicKeyPem: pulumi.Output<string>;
-  /** PKCS #8 PEM; a Pulumi secret. */
-  declare readonly privateKeyPem: pulumi.Output<string>;
-  declare readonly sha1Fingerprint: pulumi.Output<string>;
-  declare readonly sha256Fingerprint: pulumi.Output<string>;
-  declare readonly serialNumber: pulumi.Output<string>;
-  declare readonly notBefore: pulumi.Output<string>;
-  declare readonly notAfter: pulumi.Output<string>;
+  declare readonly caSigned: pulumi.Output<boolean>;
+  declare readonly privateKeyExportable: pulumi.Output<boolean>;
+  declare readonly renewal: pulumi.Output<RenewalPolicy>;
+  declare readonly overlapDays: pulumi.Output<number>;
+  /** PEM of the certificate in force (undefined while a CA-signed certificate awaits its first chain). */
+  declare readonly certificatePem: pulumi.Output<string | undefined>;
+  declare readonly certificateChainPem: pulumi.Output<string | undefined>;
+  declare readonly certificateDerBase64: pulumi.Output<string | undefined>;
+  declare readonly publicKeyPem: pulumi.Output<string | undefined>;
+  declare readonly publicKeyJwk: pulumi.Output<PublicKeyJwk | undefined>;
+  /** PKCS #8 PEM; a Pulumi secret; undefined when not exportable. */
+  declare readonly privateKeyPem: pulumi.Output<string | undefined>;
+  /** PKCS #12 (base64); a Pulumi secret; set when `keystorePassword` is. */
+  declare readonly pkcs12Base64: pulumi.Output<string | undefined>;
+  /** JKS (base64) for Salesforce's "Import from Keystore"; a Pulumi secret; set when `keystorePassword` is. */
+  declare readonly jksBase64: pulumi.Output<string | undefined>;
+  declare readonly sha1Fingerprint: pulumi.Output<CertificateFacts["sha1Fingerprint"] | undefined>;
+  declare readonly sha256Fingerprint: pulumi.Output<CertificateFacts["sha256Fingerprint"] | undefined>;
+  declare readonly serialNumber: pulumi.Output<string | undefined>;
+  declare readonly notBefore: pulumi.Output<string | undefined>;
+  declare readonly notAfter: pulumi.Output<string | undefined>;
+  declare readonly nextRotation: pulumi.Output<string | undefined>;
+  declare readonly csrPem: pulumi.Output<string | undefined>;
+  declare readonly awaitingSignature: pulumi.Output<boolean>;
+  declare readonly previousCertificate: pulumi.Output<PreviousCertificate | undefined>;
+  declare readonly lastRotation: pulumi.Output<{ at: string; reason: string } | undefined>;
+  /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
+  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputsOnly = {
-      keySize: undefined,
-      validityDays: undefined,
-      subject: undefined,
-      certificatePem: undefined,
-      publicKeyPem: undefined,
-      privateKeyPem: undefined,
-      sha1Fingerprint: undefined,
-      sha256Fingerprint: undefined,
-      serialNumber: undefined,
-      notBefore: undefined,
-      notAfter: undefined,
-    };
+    const outputNames = [
+      "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
+      "certificatePem", "certificateChainPem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "privateKeyPem",
+      "pkcs12Base64", "jksBase64", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter",
+      "nextRotation", "csrPem", "awaitingSignature", "previousCertificate", "lastRotation", "salesforceFiles",
+    ];
+    const props: Record<string, unknown> = { ...Object.fromEntries(outputNames.map((n) => [n, undefined])), ...args };
+    // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
+    if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
     super(
       certificateAndKeyPairProvider,
       name,
-      { ...outputsOnly, ...args },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...certificateSecretOutputs] },
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretStateFields] },
       "salesforce",
       "CertificateAndKeyPair",
     );

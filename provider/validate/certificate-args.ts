@@ -2,9 +2,12 @@
  * @module The rules for `CertificateAndKeyPair` arguments, and the defaults Salesforce applies.
  * Used by the resource's `check()`; pure, so it tests without an engine.
  */
+import { chainOrderProblems, splitChain } from "../crypto/certificate-chain";
+import { describeCertificate } from "../crypto/certificate-facts";
 import type { DistinguishedName } from "../crypto/distinguished-name";
 import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { ValidationIssue } from "../errors";
+import { defaultOverlapDays, defaultRenewalPolicy, type RenewalPolicy } from "../rotation/renewal-policy";
 import {
   countryCode,
   emailAddress,
@@ -23,6 +26,13 @@ export interface CertificateInputs {
   keySize: RsaKeySize;
   validityDays: number;
   subject: DistinguishedName;
+  caSigned: boolean;
+  privateKeyExportable: boolean;
+  renewal: RenewalPolicy;
+  overlapDays: number;
+  rotationTrigger?: string;
+  keystorePassword?: string;
+  signedChainPem?: string;
 }
 
 /** Salesforce's validity of a self-signed certificate: 1 year at 2048 bits, 2 years at 4096. */
@@ -33,11 +43,22 @@ export function defaultValidityDays(keySize: RsaKeySize): number {
 /** Longest validity we issue: ten years. */
 export const maxValidityDays = 3650;
 
+const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`);
+const percent: Rule = (value) =>
+  typeof value === "number" && value >= 1 && value <= 99 ? undefined : `must be a number from 1 to 99 (got ${shown(value)})`;
+
 const topLevelRules: Record<string, Rule> = {
   uniqueName: salesforceUniqueName,
   label: stringOfLength(1, 64),
   keySize: oneOf([2048, 4096]),
   validityDays: integerBetween(1, maxValidityDays),
+  caSigned: boolean,
+  privateKeyExportable: boolean,
+  overlapDays: integerBetween(0, 365),
+  rotationTrigger: stringOfLength(1, 256),
+  // keytool refuses keystore passwords under 6 characters.
+  keystorePassword: stringOfLength(6, 128),
+  signedChainPem: stringOfLength(1, 65_536),
 };
 
 // Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …).
@@ -58,14 +79,15 @@ export type CertificateArgsCheck =
 
 /**
  * Checks raw `CertificateAndKeyPair` arguments against Salesforce's rules and fills in defaults
- * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName`).
+ * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName`, self-signed,
+ * exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
  * Keys starting with `__` (Pulumi's own, such as `__provider`) are ignored.
  */
 export function checkCertificateArgs(raw: Record<string, unknown>): CertificateArgsCheck {
   const issues: ValidationIssue[] = [];
-  const known = new Set([...Object.keys(topLevelRules), "subject"]);
+  const known = new Set([...Object.keys(topLevelRules), "subject", "renewal"]);
   for (const key of Object.keys(raw)) {
-    if (!key.startsWith("__") && !known.has(key)) {
+    if (!key.startsWith("__") && !known.has(key) && raw[key] !== undefined) {
       issues.push({ path: key, message: `is not a CertificateAndKeyPair argument (known: ${[...known].join(", ")})` });
     }
   }
@@ -75,24 +97,37 @@ export function checkCertificateArgs(raw: Record<string, unknown>): CertificateA
     uniqueName: raw["uniqueName"],
     label: raw["label"],
     keySize,
-    validityDays: raw["validityDays"] ?? (keySize === 4096 ? defaultValidityDays(4096) : defaultValidityDays(2048)),
+    validityDays: raw["validityDays"] ?? defaultValidityDays(keySize === 4096 ? 4096 : 2048),
+    caSigned: raw["caSigned"] ?? false,
+    privateKeyExportable: raw["privateKeyExportable"] ?? true,
+    overlapDays: raw["overlapDays"] ?? defaultOverlapDays,
   };
+  for (const optional of ["rotationTrigger", "keystorePassword", "signedChainPem"]) {
+    if (raw[optional] !== undefined) values[optional] = raw[optional];
+  }
   for (const [field, rule] of Object.entries(topLevelRules)) {
-    const message = values[field] === undefined ? "is required" : rule(values[field]);
-    if (message) issues.push({ path: field, message });
+    const required = field === "uniqueName" || field === "label";
+    if (values[field] === undefined) {
+      if (required) issues.push({ path: field, message: "is required" });
+      continue;
+    }
+    const message = rule(values[field]);
+    if (message) issues.push({ path: field, message: field === "keystorePassword" ? message.replace(/ \(got .*\)$/, "") : message });
   }
 
   const subject = checkSubject(raw["subject"], values["uniqueName"], issues);
+  const renewal = checkRenewal(raw["renewal"], values, issues);
+  checkCombinations(values, renewal, issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject">), subject } };
+  return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal } };
 }
 
 function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue[]): DistinguishedName {
-  if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
+  if (raw !== undefined && !isPlainObject(raw)) {
     issues.push({ path: "subject", message: `must be an object of distinguished-name fields (got ${shown(raw)})` });
     return { commonName: String(uniqueName) };
   }
-  const given = (raw ?? {}) as Record<string, unknown>;
+  const given = dropUndefined((raw ?? {}) as Record<string, unknown>);
   const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? uniqueName };
   for (const key of Object.keys(given)) {
     if (!(key in subjectRules)) {
@@ -105,4 +140,70 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     if (message) issues.push({ path: `subject.${field}`, message });
   }
   return subject as unknown as DistinguishedName;
+}
+
+function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: ValidationIssue[]): RenewalPolicy {
+  if (raw === undefined) return { ...defaultRenewalPolicy };
+  if (!isPlainObject(raw)) {
+    issues.push({ path: "renewal", message: `must be an object with daysBeforeExpiry and/or percentOfLifetime (got ${shown(raw)})` });
+    return {};
+  }
+  const given = dropUndefined(raw as Record<string, unknown>);
+  for (const key of Object.keys(given)) {
+    if (key !== "daysBeforeExpiry" && key !== "percentOfLifetime") {
+      issues.push({ path: `renewal.${key}`, message: "is not a renewal field (known: daysBeforeExpiry, percentOfLifetime)" });
+    }
+  }
+  if (given["daysBeforeExpiry"] === undefined && given["percentOfLifetime"] === undefined) return { ...defaultRenewalPolicy };
+  const policy: RenewalPolicy = {};
+  if (given["percentOfLifetime"] !== undefined) {
+    const message = percent(given["percentOfLifetime"]);
+    if (message) issues.push({ path: "renewal.percentOfLifetime", message });
+    policy.percentOfLifetime = given["percentOfLifetime"] as number;
+  }
+  if (given["daysBeforeExpiry"] !== undefined) {
+    const days = given["daysBeforeExpiry"];
+    const message = integerBetween(1, maxValidityDays)(days);
+    if (message) issues.push({ path: "renewal.daysBeforeExpiry", message });
+    else if (values["caSigned"] !== true && typeof values["validityDays"] === "number" && (days as number) >= values["validityDays"]) {
+      issues.push({
+        path: "renewal.daysBeforeExpiry",
+        message: `must be less than validityDays (${values["validityDays"]}): a renewal window as long as the validity would rotate on every run (got ${days})`,
+      });
+    }
+    policy.daysBeforeExpiry = days as number;
+  }
+  return policy;
+}
+
+function checkCombinations(values: Record<string, unknown>, renewal: RenewalPolicy, issues: ValidationIssue[]): void {
+  if (values["keystorePassword"] !== undefined && values["privateKeyExportable"] === false) {
+    issues.push({ path: "keystorePassword", message: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)" });
+  }
+  const chain = values["signedChainPem"];
+  if (chain === undefined || typeof chain !== "string") return;
+  if (values["caSigned"] !== true) {
+    issues.push({ path: "signedChainPem", message: "is only for CA-signed certificates: set caSigned: true" });
+    return;
+  }
+  for (const problem of chainOrderProblems(chain)) issues.push({ path: "signedChainPem", message: problem.message });
+  const [leaf] = splitChain(chain);
+  if (leaf && renewal.daysBeforeExpiry !== undefined && issues.every((i) => i.path !== "signedChainPem")) {
+    const facts = describeCertificate(leaf);
+    const lifetimeDays = Math.floor((Date.parse(facts.notAfter) - Date.parse(facts.notBefore)) / 86_400_000);
+    if (renewal.daysBeforeExpiry >= lifetimeDays) {
+      issues.push({
+        path: "renewal.daysBeforeExpiry",
+        message: `must be less than the signed certificate's lifetime (${lifetimeDays} days): a longer renewal window would rotate on every run (got ${renewal.daysBeforeExpiry})`,
+      });
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }

@@ -4,7 +4,6 @@
  * the engine's output are searched for the private key.
  */
 import test from "ava";
-import * as pulumi from "@pulumi/pulumi";
 import { CertificateAndKeyPair, type CertificateAndKeyPairArgs } from "../../provider";
 import { openTempStack, pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
@@ -39,7 +38,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
       notAfter: cert.notAfter,
       keySize: cert.keySize,
       label: cert.label,
-      secretFlag: pulumi.output(cert.privateKeyPem).apply(() => "resolved"),
+      previousSerialNumber: cert.previousCertificate.apply((p) => p?.serialNumber),
     };
   };
   const env = await openTempStack("cert", program);
@@ -105,18 +104,25 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.is(relabelled["privateKeyPem"]!.value, privateKeyPem);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
-  // 5. A subject change replaces: a new key pair and certificate.
+  // 5. A subject change rotates in place: a new key pair and certificate, the old one kept as previous.
   args = { ...args, subject: { ...baseArgs.subject, city: "York" } as CertificateAndKeyPairArgs["subject"] };
+  const mark = env.log.length;
   const subjectPreview = await stack.preview({ onOutput });
-  t.deepEqual(subjectPreview.changeSummary, { same: 1, replace: 1 });
+  t.deepEqual(subjectPreview.changeSummary, { same: 1, update: 1 });
+  t.regex(env.log.slice(mark).join(""), /E2E_Partner_IdP: rotates now \(subject changed\)/);
   await stack.up({ onOutput });
   const replaced = await stack.outputs();
   t.not(replaced["serialNumber"]!.value, serial);
   t.not(replaced["privateKeyPem"]!.value, privateKeyPem);
+  t.is((replaced["previousSerialNumber"]!.value as string | undefined), serial);
   t.regex(x509(replaced["certificatePem"]!.value as string, "-subject", "-nameopt", "RFC2253"), /L=York/);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
-  // 6. No private key in plain text in the state file or in anything the engine printed.
+  // 6. A new unique name is a new Salesforce certificate: replace.
+  args = { ...args, uniqueName: "E2E_Partner_IdP_2" };
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, replace: 1 });
+
+  // 7. No private key in plain text in the state file or in anything the engine printed.
   const state = env.readState();
   t.true(state.includes("E2E_Partner_IdP"), "the state file is the one this stack wrote");
   for (const key of [privateKeyPem, replaced["privateKeyPem"]!.value as string]) {
@@ -127,7 +133,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
     }
   }
 
-  // 7. destroy removes the resource.
+  // 8. destroy removes the resource.
   const destroyed = await stack.destroy({ onOutput });
   t.deepEqual(destroyed.summary.resourceChanges, { delete: 2 });
   t.false(env.readState().includes("salesforce:CertificateAndKeyPair"));

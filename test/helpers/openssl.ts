@@ -1,17 +1,19 @@
 /**
  * Runs `openssl` (the judge of our certificates and keys) on PEM text written to a temporary folder.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-/** Writes `files` into a fresh temporary folder and runs `openssl args` there; returns stdout. */
-export function openssl(args: string[], files: Record<string, string> = {}): string {
+/** Writes `files` into a fresh temporary folder and runs `openssl args` there; returns stdout (stderr too with `withStderr`). Throws when openssl fails. */
+export function openssl(args: string[], files: Record<string, string | Buffer> = {}, withStderr = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-openssl-"));
   try {
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
-    return execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const run = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed (${run.status}): ${run.stderr}`);
+    return withStderr ? run.stdout + run.stderr : run.stdout;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

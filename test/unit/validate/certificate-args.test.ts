@@ -8,7 +8,17 @@ const check = (news: Record<string, unknown>) => certificateAndKeyPairProvider.c
 
 test("check fills in Salesforce's defaults", async (t) => {
   t.deepEqual(await check({ uniqueName: "Partner_SSO", label: "Partner SSO", __provider: "x" }), {
-    inputs: { uniqueName: "Partner_SSO", label: "Partner SSO", keySize: 2048, validityDays: 365, subject: { commonName: "Partner_SSO" } },
+    inputs: {
+      uniqueName: "Partner_SSO",
+      label: "Partner SSO",
+      keySize: 2048,
+      validityDays: 365,
+      subject: { commonName: "Partner_SSO" },
+      caSigned: false,
+      privateKeyExportable: true,
+      overlapDays: 7,
+      renewal: { percentOfLifetime: 80 },
+    },
   });
   const big = await check({ uniqueName: "Big", label: "Big", keySize: 4096 });
   t.is((big.inputs as { validityDays: number }).validityDays, 730);
@@ -28,8 +38,27 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["bad e-mail", { subject: { email: "ops" } }, { property: "subject.email", reason: 'must be an e-mail address like name@example.com (got "ops")' }],
   ["long common name", { subject: { commonName: "c".repeat(65) } }, { property: "subject.commonName", reason: "must be at most 64 characters (got 65)" }],
   ["unknown subject field", { subject: { organisation: "x" } }, { property: "subject.organisation", reason: "is not a subject field (known: commonName, email, company, department, city, state, country)" }],
-  ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, subject)" }],
+  ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)" }],
+  ["a renewal window as long as the validity", { validityDays: 30, renewal: { daysBeforeExpiry: 30 } }, { property: "renewal.daysBeforeExpiry", reason: "must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 30)" }],
+  ["a renewal percentage of 100", { renewal: { percentOfLifetime: 100 } }, { property: "renewal.percentOfLifetime", reason: "must be a number from 1 to 99 (got 100)" }],
+  ["an unknown renewal field", { renewal: { hoursBeforeExpiry: 5 } }, { property: "renewal.hoursBeforeExpiry", reason: "is not a renewal field (known: daysBeforeExpiry, percentOfLifetime)" }],
+  ["a negative overlap", { overlapDays: -1 }, { property: "overlapDays", reason: "must be a whole number from 0 to 365 (got -1)" }],
+  ["a short keystore password", { keystorePassword: "12345" }, { property: "keystorePassword", reason: "must be at least 6 characters" }],
+  ["a keystore for a key that is not exportable", { keystorePassword: "changeit", privateKeyExportable: false }, { property: "keystorePassword", reason: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)" }],
+  ["a chain on a self-signed certificate", { signedChainPem: "x" }, { property: "signedChainPem", reason: "is only for CA-signed certificates: set caSigned: true" }],
+  ["a chain that holds no certificate", { caSigned: true, signedChainPem: "hello" }, { property: "signedChainPem", reason: "holds no PEM certificate (-----BEGIN CERTIFICATE-----)" }],
+  ["an empty rotation trigger", { rotationTrigger: "" }, { property: "rotationTrigger", reason: "must not be empty" }],
 ];
+
+test("check keeps the keystore password out of its messages", async (t) => {
+  const result = await check({ uniqueName: "Good_Name", label: "Good", keystorePassword: "abc" });
+  t.false(JSON.stringify(result).includes("abc"));
+});
+
+test("both renewal rules may be given", async (t) => {
+  const result = await check({ uniqueName: "Good_Name", label: "Good", renewal: { daysBeforeExpiry: 30, percentOfLifetime: 90 } });
+  t.deepEqual((result.inputs as { renewal: unknown }).renewal, { percentOfLifetime: 90, daysBeforeExpiry: 30 });
+});
 
 for (const [title, change, failure] of cases) {
   test(`check rejects ${title}`, async (t) => {

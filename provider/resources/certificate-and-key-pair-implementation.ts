@@ -1,0 +1,55 @@
+/**
+ * @module What `CertificateAndKeyPair` does in the provider process: check, diff (with the rotation
+ * message preview shows), create and update. Loaded by name through `pulumi-salesforce-certs/runtime`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { currentTime } from "../rotation/clock";
+import { describePlan } from "../rotation/rotation-plan";
+import { checkCertificateArgs, type CertificateInputs } from "../validate/certificate-args";
+import {
+  applyUpdate,
+  issueCertificate,
+  planChanges,
+  planUpdate,
+  rotationState,
+  upgradeState,
+  type CertificateState,
+} from "./certificate-lifecycle";
+
+/** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
+export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
+  async check(_olds, news) {
+    const result = checkCertificateArgs(news as unknown as Record<string, unknown>);
+    if (!result.ok) return { failures: result.issues.map((i) => ({ property: i.path, reason: i.message })) };
+    return { inputs: result.inputs };
+  },
+
+  async diff(_id, olds, news) {
+    if (olds.uniqueName !== news.uniqueName) {
+      console.log(`CertificateAndKeyPair ${olds.uniqueName}: replaced by ${news.uniqueName} (a new unique name is a new Salesforce certificate)`);
+      return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
+    }
+    const state = upgradeState(olds as unknown as Record<string, unknown>);
+    const plan = planUpdate(state, news, currentTime());
+    const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned) + adoption);
+    return { changes: planChanges(plan) || state.stateVersion !== (olds as { stateVersion?: number }).stateVersion, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    const outs = issueCertificate(inputs, currentTime());
+    return { id: inputs.uniqueName, outs };
+  },
+
+  async update(_id, olds, news) {
+    const now = currentTime();
+    const state = upgradeState(olds as unknown as Record<string, unknown>);
+    const plan = planUpdate(state, news, now);
+    const outs = applyUpdate(state, news, plan, now);
+    if ((plan.rotation.rotate || plan.adopt === "pending") && outs.lastRotation) {
+      const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
+      console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);
+    }
+    return { outs };
+  },
+};

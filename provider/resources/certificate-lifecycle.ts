@@ -1,0 +1,276 @@
+/**
+ * @module The life of a certificate-and-key pair in state: issue, rotate with overlap, adopt a CA-signed
+ * chain, drop the previous certificate, and derive every export from what is current. The resource's
+ * provider is a thin adapter over these functions; the clock is always a parameter.
+ */
+import { buildCertificationRequest } from "../crypto/certification-request";
+import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
+import { describeCertificate, type CertificateFacts } from "../crypto/certificate-facts";
+import { buildJavaKeystore } from "../crypto/java-keystore";
+import { pemToDer } from "../crypto/pem";
+import { buildPkcs12 } from "../crypto/pkcs12";
+import { publicKeyJwk, type PublicKeyJwk } from "../crypto/public-key-jwk";
+import { generateRsaKeyPair, type RsaKeyPair } from "../crypto/rsa-key-pair";
+import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
+import { describeReason, planRotation, type RotationPlan, type RotationSettings, type RotationState } from "../rotation/rotation-plan";
+import { certificateSourceFiles } from "../salesforce/certificate-metadata";
+import type { CertificateInputs } from "../validate/certificate-args";
+import { defaultOverlapDays, defaultRenewalPolicy, renewalPoint } from "../rotation/renewal-policy";
+
+/** The certificate before the one in force, kept (public parts only) while the overlap lasts. */
+export interface PreviousCertificate extends CertificateFacts {
+  certificatePem: string;
+  /** When it is dropped: the overlap's end, or its own `notAfter` if that comes first. */
+  retainedUntil: string;
+}
+
+/** Everything the provider stores; the private-key fields and keystores are Pulumi secrets. */
+export interface CertificateState extends CertificateInputs, Partial<CertificateFacts> {
+  /** Shape of this state: 1 (first release) or 2; older shapes are upgraded on read. */
+  stateVersion: 2;
+  /** The certificate in force; absent while a CA-signed certificate awaits its first chain. */
+  certificatePem?: string;
+  /** The certificate and its issuers, leaf first (the leaf alone when self-signed). */
+  certificateChainPem?: string;
+  /** The certificate as base64 DER. */
+  certificateDerBase64?: string;
+  publicKeyPem?: string;
+  publicKeyJwk?: PublicKeyJwk;
+  /** PKCS #8 PEM; absent when the key is not exportable. Secret. */
+  privateKeyPem?: string;
+  /** PKCS #12 of key and chain under `keystorePassword`. Secret. */
+  pkcs12Base64?: string;
+  /** JKS for Salesforce's "Import from Keystore", alias = unique name in lower case. Secret. */
+  jksBase64?: string;
+  /** When the certificate in force is next due for rotation. */
+  nextRotation?: string;
+  /** CA-signed only: the CSR awaiting a signature, its key, and since when. */
+  csrPem?: string;
+  pendingPublicKeyPem?: string;
+  /** Secret. */
+  pendingPrivateKeyPem?: string;
+  pendingSince?: string;
+  awaitingSignature: boolean;
+  previousCertificate?: PreviousCertificate;
+  lastRotation?: { at: string; reason: string };
+  /** Salesforce source-format files: path → content. */
+  salesforceFiles: Record<string, string>;
+}
+
+/** Output names that hold private keys or keystores. */
+export const secretStateFields = ["privateKeyPem", "pendingPrivateKeyPem", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
+
+const dayMs = 86_400_000;
+
+/** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one. */
+export function issueCertificate(inputs: CertificateInputs, now: Date): CertificateState {
+  if (inputs.caSigned && inputs.signedChainPem !== undefined) {
+    throw new Error(
+      `signedChainPem: a new CA-signed certificate has no key yet, so no chain can match it. Create it without signedChainPem, sign the CSR from output csrPem, then give the chain.`,
+    );
+  }
+  const keyPair = generateRsaKeyPair(inputs.keySize);
+  const base = { ...inputs, stateVersion: 2 as const, awaitingSignature: false, salesforceFiles: {} };
+  const state: CertificateState = inputs.caSigned
+    ? withPending(base, keyPair, now)
+    : withCurrent(base, keyPair, selfSigned(inputs, keyPair, now));
+  return derive(state);
+}
+
+/** What an update would do, for `diff` (preview) and `update` alike. */
+export interface UpdatePlan {
+  rotation: RotationPlan;
+  /** Set when the new `signedChainPem` is to be adopted: as the pending key's, or the current key's. */
+  adopt?: "pending" | "current";
+  /** Stored settings that change without a rotation. */
+  settingsChanged: string[];
+}
+
+/** Plans the move from stored `olds` to checked `news` at `now`. Throws when a given chain fits no key. */
+export function planUpdate(olds: CertificateState, news: CertificateInputs, now: Date): UpdatePlan {
+  const rotation = planRotation(rotationState(olds), rotationSettings(olds), rotationSettings(news), now);
+  const settingsChanged = (["label", "validityDays", "renewal", "overlapDays", "keystorePassword"] as const).filter(
+    (field) => JSON.stringify(olds[field]) !== JSON.stringify(news[field]),
+  );
+  const plan: UpdatePlan = { rotation, settingsChanged };
+  const chain = news.signedChainPem;
+  if (chain !== undefined && chain !== olds.signedChainPem) {
+    if (olds.pendingPublicKeyPem && leafMatchesKey(chain, olds.pendingPublicKeyPem)) plan.adopt = "pending";
+    else if (olds.publicKeyPem && leafMatchesKey(chain, olds.publicKeyPem)) plan.adopt = "current";
+    else {
+      throw new Error(
+        `${olds.uniqueName}: signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force. Sign that CSR and give the resulting chain, leaf first.`,
+      );
+    }
+  } else if (chain === undefined && olds.signedChainPem !== undefined) {
+    plan.settingsChanged.push("signedChainPem");
+  }
+  return plan;
+}
+
+/** True when the plan changes anything. */
+export function planChanges(plan: UpdatePlan): boolean {
+  return plan.rotation.rotate !== undefined || plan.rotation.dropPrevious || plan.adopt !== undefined || plan.settingsChanged.length > 0;
+}
+
+/** Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. */
+export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date): CertificateState {
+  let state: CertificateState = { ...olds, ...settingsOf(news) };
+  if (plan.rotation.dropPrevious) delete state.previousCertificate;
+
+  if (plan.adopt === "pending") {
+    const keyPair = { privateKeyPem: olds.pendingPrivateKeyPem ?? "", publicKeyPem: olds.pendingPublicKeyPem! };
+    const reason = olds.lastRotation && olds.pendingSince === olds.lastRotation.at ? olds.lastRotation.reason : "first CA-signed chain";
+    state = retire(state, news, now);
+    state = withCurrent(clearPending(state), keyPair, news.signedChainPem!);
+    state.lastRotation = { at: now.toISOString(), reason: `CA-signed chain adopted (${reason})` };
+  } else if (plan.adopt === "current") {
+    state = withCurrent(state, currentKeyPair(state), news.signedChainPem!);
+  }
+
+  if (plan.rotation.rotate) {
+    const reason = describeReason(plan.rotation.rotate);
+    const keyPair = generateRsaKeyPair(news.keySize);
+    if (news.caSigned) {
+      state = withPending(state, keyPair, now);
+    } else {
+      state = withCurrent(clearPending(retire(state, news, now)), keyPair, selfSigned(news, keyPair, now));
+    }
+    state.lastRotation = { at: now.toISOString(), reason };
+  }
+  return derive(state);
+}
+
+/** Reads state written by any release: version 1 lacked every rotation field. */
+export function upgradeState(stored: Record<string, unknown>): CertificateState {
+  if (stored["stateVersion"] === 2) return stored as unknown as CertificateState;
+  const v1 = stored as unknown as CertificateState;
+  return derive({
+    ...v1,
+    stateVersion: 2,
+    caSigned: false,
+    privateKeyExportable: true,
+    renewal: { ...defaultRenewalPolicy },
+    overlapDays: defaultOverlapDays,
+    certificateChainPem: v1.certificatePem,
+    awaitingSignature: false,
+    salesforceFiles: {},
+  });
+}
+
+/** The part of the state the rotation planner reads. */
+export function rotationState(state: CertificateState): RotationState {
+  const result: RotationState = {};
+  if (state.notBefore && state.notAfter) result.current = { notBefore: state.notBefore, notAfter: state.notAfter };
+  if (state.previousCertificate) result.previous = state.previousCertificate;
+  if (state.pendingSince) result.pending = { since: state.pendingSince };
+  return result;
+}
+
+function rotationSettings(inputs: CertificateInputs): RotationSettings {
+  return {
+    renewal: inputs.renewal,
+    rotationTrigger: inputs.rotationTrigger,
+    keyFields: {
+      keySize: inputs.keySize,
+      subject: inputs.subject,
+      caSigned: inputs.caSigned,
+      privateKeyExportable: inputs.privateKeyExportable,
+    },
+  };
+}
+
+function settingsOf(news: CertificateInputs): CertificateInputs {
+  const settings: CertificateInputs = { ...news };
+  for (const optional of ["rotationTrigger", "keystorePassword", "signedChainPem"] as const) {
+    if (news[optional] === undefined) delete settings[optional];
+  }
+  return settings;
+}
+
+function selfSigned(inputs: CertificateInputs, keyPair: RsaKeyPair, now: Date): string {
+  const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const notAfter = new Date(notBefore.getTime() + inputs.validityDays * dayMs);
+  return buildSelfSignedCertificate({ keyPair, subject: inputs.subject, notBefore, notAfter });
+}
+
+/** Makes `chainPem` (leaf first) the certificate in force, with `keyPair` as its key. */
+function withCurrent(state: CertificateState, keyPair: RsaKeyPair, chainPem: string): CertificateState {
+  const [leaf] = splitChain(chainPem);
+  const next: CertificateState = {
+    ...state,
+    ...describeCertificate(leaf!),
+    certificatePem: leaf!,
+    certificateChainPem: splitChain(chainPem).join(""),
+    publicKeyPem: keyPair.publicKeyPem,
+  };
+  if (state.privateKeyExportable && keyPair.privateKeyPem) next.privateKeyPem = keyPair.privateKeyPem;
+  else delete next.privateKeyPem;
+  return next;
+}
+
+/** Starts a CA-signed issue: a new key and its CSR, awaiting a chain; the current certificate stays. */
+function withPending(state: CertificateState, keyPair: RsaKeyPair, now: Date): CertificateState {
+  const next: CertificateState = {
+    ...state,
+    csrPem: buildCertificationRequest(keyPair, state.subject),
+    pendingPublicKeyPem: keyPair.publicKeyPem,
+    pendingSince: now.toISOString(),
+  };
+  // A CA-signed key must wait in state for its chain; it is kept only when it may be exported at all.
+  if (state.privateKeyExportable) next.pendingPrivateKeyPem = keyPair.privateKeyPem;
+  else delete next.pendingPrivateKeyPem;
+  return next;
+}
+
+function clearPending(state: CertificateState): CertificateState {
+  const next = { ...state };
+  for (const field of ["csrPem", "pendingPublicKeyPem", "pendingPrivateKeyPem", "pendingSince"] as const) delete next[field];
+  return next;
+}
+
+/** Moves the certificate in force to `previousCertificate` for the overlap (none when overlapDays is 0). */
+function retire(state: CertificateState, news: CertificateInputs, now: Date): CertificateState {
+  const next = { ...state };
+  delete next.previousCertificate;
+  if (!state.certificatePem || !state.notAfter || news.overlapDays === 0) return next;
+  const retainedUntil = Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter));
+  if (retainedUntil <= now.getTime()) return next;
+  next.previousCertificate = {
+    ...describeCertificate(state.certificatePem),
+    certificatePem: state.certificatePem,
+    retainedUntil: new Date(retainedUntil).toISOString(),
+  };
+  return next;
+}
+
+function currentKeyPair(state: CertificateState): RsaKeyPair {
+  return { privateKeyPem: state.privateKeyPem ?? "", publicKeyPem: state.publicKeyPem! };
+}
+
+/** Recomputes every export from the certificate in force and the settings. */
+function derive(state: CertificateState): CertificateState {
+  const next: CertificateState = { ...state, awaitingSignature: state.csrPem !== undefined };
+  for (const field of ["certificateDerBase64", "publicKeyJwk", "pkcs12Base64", "jksBase64", "nextRotation"] as const) delete next[field];
+  const chain = state.certificateChainPem ? splitChain(state.certificateChainPem) : [];
+  if (state.certificatePem) {
+    next.certificateDerBase64 = pemToDer(state.certificatePem).toString("base64");
+    next.publicKeyJwk = publicKeyJwk(state.certificatePem, chain.slice(1));
+    next.nextRotation = renewalPoint(new Date(state.notBefore!), new Date(state.notAfter!), state.renewal).toISOString();
+  }
+  if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
+    const alias = state.uniqueName.toLowerCase();
+    next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
+    next.jksBase64 = buildJavaKeystore(state.privateKeyPem, chain, state.keystorePassword, alias, new Date(state.notBefore!));
+  }
+  next.salesforceFiles = certificateSourceFiles({
+    uniqueName: state.uniqueName,
+    label: state.label,
+    caSigned: state.caSigned,
+    keySize: state.keySize,
+    privateKeyExportable: state.privateKeyExportable,
+    // Salesforce's .crt holds the chain, or the CSR until a CA-signed certificate has one.
+    content: state.certificateChainPem ?? state.csrPem ?? "",
+  });
+  return next;
+}

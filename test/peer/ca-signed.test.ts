@@ -1,0 +1,81 @@
+/**
+ * The CA-signed path with openssl as the CA: our CSR verifies and names the subject; the signed chain is
+ * adopted only for our key and in order; rotation asks for a new signature while the old chain stays.
+ */
+import test from "ava";
+import { applyUpdate, issueCertificate, planUpdate } from "../../provider/resources/certificate-lifecycle";
+import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
+import { keytool } from "../helpers/keytool";
+import { createOpensslCa } from "../helpers/openssl-ca";
+import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
+
+const subject = { commonName: "sso.greenmoor.example", company: "Greenmoor Software", department: "Platform", city: "Leeds", country: "GB", email: "pki@greenmoor.example" };
+
+function inputs(raw: Record<string, unknown> = {}): CertificateInputs {
+  const result = checkCertificateArgs({ uniqueName: "Greenmoor_CA_Signed", label: "CA signed", caSigned: true, subject, keystorePassword: "changeit", ...raw });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.inputs;
+}
+
+test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while the old chain stays", (t) => {
+  const ca = createOpensslCa();
+  t.teardown(() => ca.dispose());
+  const now = new Date();
+
+  // 1. Issue: a CSR, no certificate yet; Salesforce's .crt holds the CSR.
+  const first = issueCertificate(inputs(), now);
+  t.true(first.awaitingSignature);
+  t.is(first.certificatePem, undefined);
+  t.regex(openssl(["req", "-in", "csr.pem", "-verify", "-noout"], { "csr.pem": first.csrPem! }, true), /verify OK/i);
+  t.is(
+    openssl(["req", "-in", "csr.pem", "-noout", "-subject", "-nameopt", "RFC2253"], { "csr.pem": first.csrPem! }).trim(),
+    "subject=emailAddress=pki@greenmoor.example,CN=sso.greenmoor.example,OU=Platform,O=Greenmoor Software,L=Leeds,C=GB",
+  );
+  t.regex(openssl(["req", "-in", "csr.pem", "-noout", "-text"], { "csr.pem": first.csrPem! }), /Signature Algorithm: sha256WithRSAEncryption/);
+  t.is(first.salesforceFiles["certs/Greenmoor_CA_Signed.crt"], first.csrPem!);
+  t.regex(first.salesforceFiles["certs/Greenmoor_CA_Signed.crt-meta.xml"]!, /<caSigned>true<\/caSigned>/);
+
+  // 2. A chain out of order is refused by check().
+  const leaf = ca.sign(first.csrPem!, 90);
+  const reversed = checkCertificateArgs({ uniqueName: "Greenmoor_CA_Signed", label: "CA signed", caSigned: true, signedChainPem: ca.intermediatePem + leaf });
+  t.false(reversed.ok);
+  t.regex(JSON.stringify(reversed), /signedChainPem.*is not in order: certificate 1 \(CN=Test Intermediate CA\) is not signed by certificate 2/);
+
+  // 3. A chain for another key is refused, naming what to sign.
+  const stranger = ca.sign(openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-subj", "/CN=stranger"]), 90);
+  t.throws(() => planUpdate(first, inputs({ signedChainPem: stranger + ca.intermediatePem }), now), {
+    message: /signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force/,
+  });
+
+  // 4. Our chain is adopted: notAfter comes from the leaf, the JKS carries the chain.
+  const chain = leaf + ca.intermediatePem;
+  const adoptPlan = planUpdate(first, inputs({ signedChainPem: chain }), now);
+  t.is(adoptPlan.adopt, "pending");
+  const second = applyUpdate(first, inputs({ signedChainPem: chain }), adoptPlan, now);
+  t.false(second.awaitingSignature);
+  t.is(second.certificatePem!.trim(), leaf.trim());
+  t.is(second.notAfter, new Date(x509(leaf, "-enddate").trim().replace("notAfter=", "")).toISOString());
+  t.is(publicKeyOf({ privateKey: second.privateKeyPem! }), publicKeyOf({ certificate: leaf }));
+  t.regex(openssl(["verify", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], { "root.pem": ca.rootPem, "int.pem": ca.intermediatePem, "leaf.pem": second.certificatePem! }), /leaf\.pem: OK/);
+  const listed = keytool(["-list", "-v", "-keystore", "k.jks", "-storetype", "JKS", "-storepass", "changeit"], { "k.jks": Buffer.from(second.jksBase64!, "base64") });
+  t.regex(listed.output, /Certificate chain length: 2/);
+  t.regex(listed.output, /Issuer: CN=Test Intermediate CA/);
+  t.is(second.salesforceFiles["certs/Greenmoor_CA_Signed.crt"], second.certificateChainPem!);
+
+  // 5. Rotation: a new key and CSR; the adopted chain stays in force until the new one arrives.
+  const rotateInputs = inputs({ signedChainPem: chain, rotationTrigger: "2028" });
+  const third = applyUpdate(second, rotateInputs, planUpdate(second, rotateInputs, now), now);
+  t.true(third.awaitingSignature);
+  t.is(third.certificatePem, second.certificatePem, "the old chain stays in force");
+  t.is(third.privateKeyPem, second.privateKeyPem);
+  t.not(publicKeyOf({ privateKey: third.pendingPrivateKeyPem! }), publicKeyOf({ privateKey: second.privateKeyPem! }));
+
+  // 6. The new chain arrives: adopted, and the old certificate becomes the previous one.
+  const newChain = ca.sign(third.csrPem!, 90) + ca.intermediatePem;
+  const finalInputs = inputs({ signedChainPem: newChain, rotationTrigger: "2028" });
+  const fourth = applyUpdate(third, finalInputs, planUpdate(third, finalInputs, now), now);
+  t.false(fourth.awaitingSignature);
+  t.is(fourth.previousCertificate?.certificatePem, second.certificatePem);
+  t.is(publicKeyOf({ privateKey: fourth.privateKeyPem! }), publicKeyOf({ certificate: fourth.certificatePem! }));
+  t.is(fourth.lastRotation?.reason, 'CA-signed chain adopted (rotationTrigger changed from null to "2028")');
+});
