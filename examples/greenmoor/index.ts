@@ -2,14 +2,17 @@
  * Greenmoor Software's certificates, declared directly in TypeScript.
  *
  * Greenmoor's Salesforce org is the SAML Identity Provider for a partner's Service Provider (it signs
- * assertions with `idpSigning`), and its CI logs in to the org through the OAuth 2.0 JWT Bearer Flow
- * (it signs JWTs with `ciJwt`). Each purpose has its own key pair.
+ * assertions with `idpSigning`, imported into the org from the JKS output), and its CI logs in to the org
+ * through the OAuth 2.0 JWT Bearer Flow (it signs JWTs with `ciJwt`). Each purpose has its own key pair.
  *
  * Run it with `npm start` (Automation API, local backend), or with `pulumi up` where a Node.js
  * language host is installed: a module whose default export is a function is run as the program.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CertificateAndKeyPair } from "../../provider";
+
+/** Demo value, not a secret: set GREENMOOR_KEYSTORE_PASSWORD for a real keystore. */
+const keystorePassword = pulumi.secret(process.env["GREENMOOR_KEYSTORE_PASSWORD"] ?? "demo-keystore-password");
 
 export default async function greenmoor(): Promise<Record<string, pulumi.Output<unknown>>> {
   const idpSigning = new CertificateAndKeyPair("idp-signing", {
@@ -23,21 +26,31 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
       city: "Leeds",
       country: "GB",
     },
+    // Partners need time to load new metadata: renew two months ahead, publish both for three weeks.
+    renewal: { daysBeforeExpiry: 60 },
+    overlapDays: 21,
+    keystorePassword,
   });
 
   const ciJwt = new CertificateAndKeyPair("ci-jwt", {
     uniqueName: "Greenmoor_CI_JWT",
     label: "Greenmoor CI (JWT Bearer Flow)",
     subject: { commonName: "ci.greenmoor.example", email: "platform@greenmoor.example", company: "Greenmoor Software" },
+    renewal: { percentOfLifetime: 75 },
   });
 
   return {
     idpSigningCertificatePem: idpSigning.certificatePem,
     idpSigningSha256Fingerprint: idpSigning.sha256Fingerprint,
     idpSigningNotAfter: idpSigning.notAfter,
+    idpSigningNextRotation: idpSigning.nextRotation,
+    idpSigningJks: idpSigning.jksBase64,
+    idpSigningSalesforceFiles: idpSigning.salesforceFiles,
     ciJwtCertificatePem: ciJwt.certificatePem,
     ciJwtSha256Fingerprint: ciJwt.sha256Fingerprint,
     ciJwtNotAfter: ciJwt.notAfter,
+    ciJwtNextRotation: ciJwt.nextRotation,
+    ciJwtPublicKeyJwk: ciJwt.publicKeyJwk,
     ciJwtPrivateKeyPem: ciJwt.privateKeyPem,
   };
 }

@@ -1,0 +1,35 @@
+/**
+ * The README's main job, as the command line runs it: `up` of the example program on a local backend
+ * prints the outputs with secrets hidden; a second `up` changes nothing; `destroy` removes everything.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "ava";
+import { repoRoot, runCli } from "../helpers/cli";
+
+test("up of examples/greenmoor prints outputs with secrets hidden, and is idempotent", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-main-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const program = path.join(repoRoot, "build", "examples", "greenmoor", "index.js");
+  const args = ["--program", program, "--stack", "main", "--state", "state"];
+
+  const first = runCli(["up", ...args], dir);
+  t.is(first.status, 0, first.stderr);
+  t.regex(first.stdout, /\+ 3 created/);
+  t.regex(first.stdout, /Stack outputs \(secrets hidden\):/);
+  t.regex(first.stdout, /ciJwtPrivateKeyPem: \[secret\]/);
+  t.regex(first.stdout, /idpSigningJks: \[secret\]/);
+  t.regex(first.stdout, /idpSigningSha256Fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  t.regex(first.stdout, /certs\/Greenmoor_IdP_Signing\.crt-meta\.xml:\n\s+<\?xml/);
+  t.false(first.stdout.includes("PRIVATE KEY"), "no private key printed");
+
+  const second = runCli(["up", ...args], dir);
+  t.is(second.status, 0, second.stderr);
+  t.regex(second.stdout, /3 unchanged/);
+  t.regex(second.stdout, /Greenmoor_IdP_Signing: no rotation; next rotation \S+ \(60 days before notAfter\)/);
+
+  const destroyed = runCli(["destroy", ...args.slice(2)], dir);
+  t.is(destroyed.status, 0, destroyed.stderr);
+  t.regex(destroyed.stdout, /- 3 deleted/);
+});
