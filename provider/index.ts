@@ -8,6 +8,11 @@ export {
   type CertificateAndKeyPairArgs,
   type CertificateAndKeyPairOutputs,
 } from "./resources/certificate-and-key-pair";
+export {
+  JwtIntegration,
+  jwtIntegrationProvider,
+  type JwtIntegrationArgs,
+} from "./resources/jwt-integration";
 export type { DistinguishedName } from "./crypto/distinguished-name";
 export type { RsaKeySize } from "./crypto/rsa-key-pair";
 export type { CertificateInputs } from "./validate/certificate-args";

@@ -4,3 +4,4 @@
  * Not for programs: use the resources from the package root.
  */
 export { certificateAndKeyPairImplementation } from "./resources/certificate-and-key-pair-implementation";
+export { jwtIntegrationImplementation } from "./resources/jwt-integration-implementation";

@@ -1,0 +1,188 @@
+/**
+ * @module The state of a JWT integration: its app slots, where a certificate rotation stands, the
+ * credential clients read, and the Salesforce metadata to deploy. Pure but for the login probe, which
+ * is passed in.
+ */
+import { applySlotStep, describeSlotStep, planSlots, type BoundCredential, type SlotName, type SlotStep, type SlotsState } from "../rotation/jwt-slots";
+import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
+import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
+import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
+
+/** Public facts of one slot (its key is kept apart, as a secret). */
+export interface PublicSlot {
+  appName: string;
+  consumerKey: string;
+  certificatePem?: string;
+  sha256Fingerprint?: string;
+  notAfter?: string;
+}
+
+/** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
+export interface JwtIntegrationState extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem"> {
+  stateVersion: 1;
+  /** The consumer key given or generated (each slot's key derives from it). */
+  consumerKeyBase: string;
+  strategy: SlotsState["strategy"];
+  activeSlot: SlotName;
+  phase: SlotsState["phase"];
+  retireAt?: string;
+  slots: Partial<Record<SlotName, PublicSlot>>;
+  /** Secret: each slot's private key. */
+  slotKeys: Partial<Record<SlotName, string>>;
+  /** What clients use now: the active slot's app, consumer key and key (secret). */
+  appName: string;
+  consumerKey: string;
+  privateKeyPem: string;
+  certificateSha256Fingerprint: string;
+  certificateNotAfter: string;
+  tokenEndpoint: string;
+  /** How CI logs in with these outputs (the key written to server.key first). */
+  sfLoginJwtCommand: string;
+  /** Salesforce source-format files: path → content. */
+  salesforceFiles: Record<string, string>;
+}
+
+/** Output names that hold keys. */
+export const jwtSecretFields = ["privateKeyPem", "slotKeys"] as const;
+
+/** Inputs whose change makes a different integration in Salesforce: a replacement. */
+export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotationStrategy"] as const;
+
+/** The first state: slot A holds the bound certificate; with two slots, B exists without one. */
+export function createJwtIntegration(inputs: JwtIntegrationInputs): JwtIntegrationState {
+  const names = slotNames(inputs);
+  const slots: Partial<Record<SlotName, PublicSlot>> = { A: { ...names.A!, ...publicPart(bound(inputs)) } };
+  if (names.B) slots.B = names.B;
+  return derive(inputs, {
+    strategy: inputs.rotationStrategy,
+    activeSlot: "A",
+    phase: "stable",
+    slots,
+    slotKeys: { A: inputs.privateKeyPem },
+  });
+}
+
+/** What an update would do now: the slot step, and settings that change the metadata only. */
+export interface JwtUpdatePlan {
+  step: SlotStep;
+  settingsChanged: string[];
+  message: string;
+}
+
+/** Plans the move from `olds` to `news` at `now`, probing a login with the idle slot where that decides. */
+export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, now: Date): Promise<JwtUpdatePlan> {
+  const slotsState = toSlotsState(olds);
+  const probe = async (slot: SlotName): Promise<string | undefined> => {
+    const result = await requestJwtBearerToken(news.loginUrl, {
+      consumerKey: olds.slots[slot]!.consumerKey,
+      username: news.username,
+      audience: news.audience,
+      privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem,
+    });
+    return result.ok ? undefined : `${result.error}: ${result.description}`;
+  };
+  const step = await planSlots(slotsState, bound(news), now, probe);
+  const settingsChanged = (["label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "overlapDays"] as const).filter(
+    (field) => JSON.stringify(olds[field]) !== JSON.stringify(news[field]),
+  );
+  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step) };
+}
+
+/** True when the plan changes the state. */
+export function jwtPlanChanges(plan: JwtUpdatePlan): boolean {
+  return !["none", "awaitLogin"].includes(plan.step.kind) || plan.settingsChanged.length > 0;
+}
+
+/** Carries out a plan from {@link planJwtUpdate}. */
+export function applyJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, plan: JwtUpdatePlan, now: Date): JwtIntegrationState {
+  const before = toSlotsState(olds);
+  const credential = bound(news);
+  const after = applySlotStep(before, plan.step, credential, now, news.overlapDays);
+  const slots: Partial<Record<SlotName, PublicSlot>> = {};
+  const slotKeys = { ...olds.slotKeys };
+  for (const name of ["A", "B"] as const) {
+    const slot = after.slots[name];
+    if (!slot) continue;
+    slots[name] = { appName: slot.appName, consumerKey: slot.consumerKey, ...publicPart(slot) };
+    if (slot.privateKeyPem) slotKeys[name] = slot.privateKeyPem;
+    else delete slotKeys[name];
+  }
+  return derive(news, { strategy: after.strategy, activeSlot: after.active, phase: after.phase, slots, slotKeys, ...(after.retireAt ? { retireAt: after.retireAt } : {}) });
+}
+
+function toSlotsState(state: JwtIntegrationState): SlotsState {
+  const slots: SlotsState["slots"] = {};
+  for (const name of ["A", "B"] as const) {
+    const slot = state.slots[name];
+    if (!slot) continue;
+    const key = state.slotKeys[name];
+    slots[name] = { ...slot, ...(key ? { privateKeyPem: key } : {}) };
+  }
+  return { strategy: state.strategy, active: state.activeSlot, slots, phase: state.phase, ...(state.retireAt ? { retireAt: state.retireAt } : {}) };
+}
+
+function bound(inputs: JwtIntegrationInputs): BoundCredential {
+  return {
+    certificatePem: inputs.certificatePem,
+    sha256Fingerprint: inputs.certificateSha256Fingerprint,
+    notAfter: inputs.certificateNotAfter,
+    privateKeyPem: inputs.privateKeyPem,
+  };
+}
+
+function publicPart(slot: { certificatePem?: string; sha256Fingerprint?: string; notAfter?: string }): Omit<PublicSlot, "appName" | "consumerKey"> {
+  const part: Omit<PublicSlot, "appName" | "consumerKey"> = {};
+  if (slot.certificatePem) part.certificatePem = slot.certificatePem;
+  if (slot.sha256Fingerprint) part.sha256Fingerprint = slot.sha256Fingerprint;
+  if (slot.notAfter) part.notAfter = slot.notAfter;
+  return part;
+}
+
+/** App names and consumer keys: in place, the API name and the key; with two slots, suffixed A and B. */
+function slotNames(inputs: JwtIntegrationInputs): Partial<Record<SlotName, { appName: string; consumerKey: string }>> {
+  if (inputs.rotationStrategy === "inPlace") return { A: { appName: inputs.apiName, consumerKey: inputs.consumerKey } };
+  return {
+    A: { appName: `${inputs.apiName}_A`, consumerKey: `${inputs.consumerKey}A` },
+    B: { appName: `${inputs.apiName}_B`, consumerKey: `${inputs.consumerKey}B` },
+  };
+}
+
+type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" | "slots" | "slotKeys" | "retireAt">;
+
+/** Fills in everything derived: the client credential, the CI command, the metadata files. */
+function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {
+  const { privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, ...settings } = inputs;
+  const active = fields.slots[fields.activeSlot]!;
+  const audienceVariable = inputs.audience === inputs.loginUrl ? "" : `SF_AUDIENCE_URL=${inputs.audience} `;
+  const files: Record<string, string> = {};
+  for (const name of ["A", "B"] as const) {
+    const slot = fields.slots[name];
+    if (!slot) continue;
+    const spec = {
+      name: slot.appName,
+      label: fields.strategy === "twoSlots" ? `${inputs.label} (slot ${name})` : inputs.label,
+      contactEmail: inputs.contactEmail,
+      description: `JWT Bearer Flow for ${inputs.username}; managed by pulumi-salesforce-certs${fields.strategy === "twoSlots" ? `, slot ${name} of 2` : ""}.`,
+      consumerKey: slot.consumerKey,
+      ...(slot.certificatePem ? { certificatePem: slot.certificatePem } : {}),
+      scopes: inputs.scopes,
+      permissionSets: inputs.preAuthorized.permissionSets,
+      profiles: inputs.preAuthorized.profiles,
+    };
+    Object.assign(files, inputs.appType === "ConnectedApp" ? connectedAppFiles(spec) : externalClientAppFiles(spec));
+  }
+  return {
+    ...settings,
+    ...fields,
+    stateVersion: 1,
+    consumerKeyBase: base,
+    appName: active.appName,
+    consumerKey: active.consumerKey,
+    privateKeyPem: fields.slotKeys[fields.activeSlot] ?? "",
+    certificateSha256Fingerprint: active.sha256Fingerprint ?? "",
+    certificateNotAfter: active.notAfter ?? "",
+    tokenEndpoint: tokenEndpoint(inputs.loginUrl),
+    sfLoginJwtCommand: `${audienceVariable}sf org login jwt --client-id ${active.consumerKey} --username ${inputs.username} --jwt-key-file server.key --instance-url ${inputs.loginUrl}`,
+    salesforceFiles: files,
+  };
+}

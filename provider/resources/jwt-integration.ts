@@ -1,0 +1,132 @@
+/**
+ * @module `JwtIntegration`: a server-to-server integration that logs in to Salesforce with the OAuth 2.0
+ * JWT Bearer Flow, bound to a `CertificateAndKeyPair`; emits the External Client App (or legacy
+ * Connected App) metadata and the credential CI needs, and rotates without an outage.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
+import type { JwtAppType, JwtIntegrationInputs, PreAuthorized } from "../validate/jwt-integration-args";
+import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
+import { jwtSecretFields, type JwtIntegrationState, type PublicSlot } from "./jwt-integration-lifecycle";
+
+/** Arguments of a {@link JwtIntegration}. */
+export interface JwtIntegrationArgs {
+  /** API name of the app (with two slots, the apps are `<apiName>_A` and `<apiName>_B`). */
+  apiName: pulumi.Input<string>;
+  label: pulumi.Input<string>;
+  contactEmail: pulumi.Input<string>;
+  /** The certificate-and-key pair whose key signs the JWTs; its key must be exportable. */
+  certificate: CertificateAndKeyPair;
+  /** The integration user's Salesforce username. */
+  username: pulumi.Input<string>;
+  /** The `aud` claim: https://login.salesforce.com (production), https://test.salesforce.com (sandbox), a My Domain or an Experience site URL. */
+  audience: pulumi.Input<string>;
+  /** Where the token request goes; default: the audience. */
+  loginUrl?: pulumi.Input<string>;
+  /** OAuth scopes, default `["Api"]`. */
+  scopes?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Permission sets and/or profiles whose users are pre-authorized (admin-approved). */
+  preAuthorized: pulumi.Input<PreAuthorized>;
+  /** 8–256 letters and digits; generated when absent, then stable. With two slots each slot appends A or B. */
+  consumerKey?: pulumi.Input<string>;
+  /** `ExternalClientApp` (default) or a legacy `ConnectedApp`. */
+  appType?: pulumi.Input<JwtAppType>;
+  /** `twoSlots` (default for External Client Apps: no outage) or `inPlace` (one app; an outage while the new certificate deploys). */
+  rotationStrategy?: pulumi.Input<RotationStrategy>;
+  /** Days the old slot keeps its certificate after clients switch (default 7). */
+  overlapDays?: pulumi.Input<number>;
+}
+
+/**
+ * The dynamic provider Pulumi serialises into state: a shell that loads the implementation by package
+ * name in the provider process (see `certificateAndKeyPairProvider`).
+ */
+export const jwtIntegrationProvider: pulumi.dynamic.ResourceProvider<JwtIntegrationInputs, JwtIntegrationState> = {
+  async check(olds, news) {
+    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.check!(olds, news);
+  },
+  async diff(id, olds, news) {
+    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.diff!(id, olds, news);
+  },
+  async create(inputs) {
+    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.create(inputs);
+  },
+  async update(id, olds, news) {
+    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.update!(id, olds, news);
+  },
+  async read(id, props) {
+    return { id, props };
+  },
+  async delete() {
+    // Nothing outside this state: the app in Salesforce goes when its metadata is removed from the org.
+  },
+};
+
+/**
+ * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and
+ * the credential a CI system logs in with; when the certificate rotates, the new one is published to an
+ * idle app slot and clients switch only once a login with it succeeds.
+ *
+ * @example
+ * ```ts
+ * const ci = new JwtIntegration("ci", {
+ *   apiName: "Greenmoor_CI",
+ *   label: "Greenmoor CI",
+ *   contactEmail: "platform@greenmoor.example",
+ *   certificate: ciJwt,
+ *   username: "ci@greenmoor.example",
+ *   audience: "https://login.salesforce.com",
+ *   preAuthorized: { permissionSets: ["CI_Deployer"] },
+ * });
+ * export const ciConsumerKey = ci.consumerKey;
+ * export const ciKey = ci.privateKeyPem; // secret
+ * ```
+ */
+export class JwtIntegration extends pulumi.dynamic.Resource {
+  declare readonly apiName: pulumi.Output<string>;
+  declare readonly appName: pulumi.Output<string>;
+  declare readonly consumerKey: pulumi.Output<string>;
+  /** Secret. */
+  declare readonly privateKeyPem: pulumi.Output<string>;
+  declare readonly username: pulumi.Output<string>;
+  declare readonly audience: pulumi.Output<string>;
+  declare readonly loginUrl: pulumi.Output<string>;
+  declare readonly tokenEndpoint: pulumi.Output<string>;
+  declare readonly certificateSha256Fingerprint: pulumi.Output<string>;
+  declare readonly certificateNotAfter: pulumi.Output<string>;
+  declare readonly sfLoginJwtCommand: pulumi.Output<string>;
+  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+  declare readonly activeSlot: pulumi.Output<SlotName>;
+  declare readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
+  declare readonly retireAt: pulumi.Output<string | undefined>;
+  declare readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+
+  constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
+    const { certificate, ...rest } = args;
+    const outputNames = [
+      "appName", "consumerKey", "privateKeyPem", "loginUrl", "tokenEndpoint", "certificateSha256Fingerprint", "certificateNotAfter",
+      "sfLoginJwtCommand", "salesforceFiles", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
+    ];
+    const props: Record<string, unknown> = {
+      ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
+      ...rest,
+      certificatePem: certificate.certificatePem,
+      certificateSha256Fingerprint: certificate.sha256Fingerprint,
+      certificateNotAfter: certificate.notAfter,
+      privateKeyPem: certificate.privateKeyPem,
+      privateKeyExportable: certificate.privateKeyExportable,
+    };
+    super(
+      jwtIntegrationProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...jwtSecretFields] },
+      "salesforce",
+      "JwtIntegration",
+    );
+  }
+}

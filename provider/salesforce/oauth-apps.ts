@@ -1,0 +1,102 @@
+/**
+ * @module Source-format metadata of an app that accepts the JWT Bearer Flow: an External Client App
+ * (five linked files; the `certificate` of its global OAuth settings enables the flow) or a legacy
+ * Connected App (`oauthConfig.certificate`). File names follow Salesforce's own (`<App>_glbloauth`, …).
+ * No consumer secret is ever emitted: Salesforce says it must not be in source control, and the JWT flow
+ * does not use it.
+ */
+import { metadataXml, type XmlNode } from "./xml";
+
+/** One app that trusts one certificate (or none: JWT disabled) for one consumer key. */
+export interface OAuthAppSpec {
+  name: string;
+  label: string;
+  contactEmail: string;
+  description: string;
+  consumerKey: string;
+  /** PEM; absent turns the JWT Bearer Flow off for this app. */
+  certificatePem?: string;
+  scopes: readonly string[];
+  permissionSets: readonly string[];
+  profiles: readonly string[];
+}
+
+// The JWT flow never redirects, but the OAuth settings require a callback URL; this is the sf CLI's.
+const callbackUrl = "http://localhost:1717/OauthRedirect";
+
+/** The five files of an External Client App (path → content). */
+export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string> {
+  const link: XmlNode = ["externalClientApplication", app.name];
+  const csv = (names: readonly string[]) => (names.length > 0 ? names.join(",") : undefined);
+  return {
+    [`externalClientApps/${app.name}.eca-meta.xml`]: metadataXml("ExternalClientApplication", [
+      ["contactEmail", app.contactEmail],
+      ["description", app.description],
+      ["distributionState", "Local"],
+      ["isProtected", false],
+      ["label", app.label],
+    ]),
+    [`extlClntAppGlobalOauthSets/${app.name}_glbloauth.ecaGlblOauth-meta.xml`]: metadataXml("ExtlClntAppGlobalOauthSettings", [
+      ["callbackUrl", callbackUrl],
+      ["certificate", app.certificatePem?.trim()],
+      ["consumerKey", app.consumerKey],
+      link,
+      ["isClientCredentialsFlowEnabled", false],
+      ["isCodeCredFlowEnabled", false],
+      ["isConsumerSecretOptional", true],
+      ["isDeviceFlowEnabled", false],
+      ["isPkceRequired", false],
+      ["isTokenExchangeEnabled", false],
+      ["label", `${app.label} Global OAuth`],
+      ["shouldRotateConsumerKey", false],
+      ["shouldRotateConsumerSecret", false],
+    ]),
+    [`extlClntAppOauthSettings/${app.name}_oauth.ecaOauth-meta.xml`]: metadataXml("ExtlClntAppOauthSettings", [
+      ["commaSeparatedOauthScopes", app.scopes.join(", ")],
+      link,
+      ["label", `${app.label} OAuth Settings`],
+    ]),
+    [`extlClntAppOauthPolicies/${app.name}_oauthPlcy.ecaOauthPlcy-meta.xml`]: metadataXml("ExtlClntAppOauthConfigurablePolicies", [
+      ["commaSeparatedPermissionSet", csv(app.permissionSets)],
+      ["commaSeparatedProfile", csv(app.profiles)],
+      link,
+      ["ipRelaxationPolicyType", "Enforce"],
+      ["isClientCredentialsFlowEnabled", false],
+      ["label", `${app.label} OAuth Policies`],
+      // The JWT flow has no approval step: only pre-authorized users may log in.
+      ["permittedUsersPolicyType", "AdminApprovedPreAuthorized"],
+      ["refreshTokenPolicyType", "Infinite"],
+    ]),
+    [`extlClntAppPolicies/${app.name}_plcy.ecaPlcy-meta.xml`]: metadataXml("ExtlClntAppConfigurablePolicies", [
+      link,
+      ["isEnabled", true],
+      ["isOauthPluginEnabled", true],
+      ["label", `${app.label} Policies`],
+    ]),
+  };
+}
+
+/** The file of a legacy Connected App (path → content). */
+export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
+  return {
+    [`connectedApps/${app.name}.connectedApp-meta.xml`]: metadataXml("ConnectedApp", [
+      ["contactEmail", app.contactEmail],
+      ["description", app.description],
+      ["label", app.label],
+      [
+        "oauthConfig",
+        [
+          ["callbackUrl", callbackUrl],
+          ["certificate", app.certificatePem?.trim()],
+          ["consumerKey", app.consumerKey],
+          ["isAdminApproved", true],
+          ["isConsumerSecretOptional", true],
+          ...app.scopes.map((scope): XmlNode => ["scopes", scope]),
+        ],
+      ],
+      ["oauthPolicy", [["ipRelaxation", "ENFORCE"], ["refreshTokenPolicy", "infinite"]]],
+      ...app.permissionSets.map((name): XmlNode => ["permissionSetName", name]),
+      ...app.profiles.map((name): XmlNode => ["profileName", name]),
+    ]),
+  };
+}

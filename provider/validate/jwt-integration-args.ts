@@ -1,0 +1,197 @@
+/**
+ * @module The rules for `JwtIntegration` arguments. Pure; used by the resource's `check()`.
+ */
+import crypto = require("node:crypto");
+import type { ValidationIssue } from "../errors";
+import type { RotationStrategy } from "../rotation/jwt-slots";
+import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
+
+/** The app type whose metadata is emitted. */
+export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
+
+/**
+ * OAuth scopes Salesforce accepts in both Connected App metadata (`ConnectedAppOauthAccessScope`) and
+ * External Client App OAuth settings (`commaSeparatedOauthScopes`), by the same names.
+ */
+export const oauthScopes = [
+  "Basic", "Api", "Web", "Full", "Chatter", "CustomApplications", "RefreshToken", "OpenID", "Profile",
+  "Email", "Address", "Phone", "OfflineAccess", "CustomPermissions", "Wave", "Eclair", "Pardot",
+  "Lightning", "Content", "CDPIngest", "Chatbot", "ForgotPassword", "UserRegistration", "PwdlessLogin",
+] as const;
+
+/** Who may use the app without approving it themselves (the JWT flow has no approval step). */
+export interface PreAuthorized {
+  permissionSets?: string[];
+  profiles?: string[];
+}
+
+/** The arguments of a `JwtIntegration` once checked, defaults filled in. */
+export interface JwtIntegrationInputs {
+  apiName: string;
+  label: string;
+  contactEmail: string;
+  username: string;
+  audience: string;
+  loginUrl: string;
+  scopes: string[];
+  preAuthorized: { permissionSets: string[]; profiles: string[] };
+  /** Base of the consumer keys: the key itself in place, suffixed A and B with two slots. */
+  consumerKey: string;
+  appType: JwtAppType;
+  rotationStrategy: RotationStrategy;
+  overlapDays: number;
+  certificatePem: string;
+  certificateSha256Fingerprint: string;
+  certificateNotAfter: string;
+  /** Secret. */
+  privateKeyPem: string;
+  privateKeyExportable: boolean;
+}
+
+/** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const httpsUrl: Rule = (value) => {
+  if (typeof value !== "string") return `must be an https URL (got ${shown(value)})`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an absolute https URL such as https://login.salesforce.com (got ${shown(value)})`;
+  }
+  const loopback = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !loopback) return `must be an https URL (got ${shown(value)})`;
+  if (url.search || url.hash) return `must not have a query or fragment (got ${shown(value)})`;
+  return undefined;
+};
+
+/** A Salesforce username: e-mail shaped (it need not be a mailbox), at most 80 characters. */
+const username: Rule = (value) =>
+  typeof value === "string" && value.length <= 80 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+    ? undefined
+    : `must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters (got ${shown(value)})`;
+
+const consumerKey: Rule = (value) =>
+  typeof value === "string" && /^[A-Za-z0-9]{8,256}$/.test(value)
+    ? undefined
+    : `must be 8 to 256 letters and digits (got ${typeof value === "string" ? `${value.length} characters` : shown(value)})`;
+
+const rules: Record<string, Rule> = {
+  apiName: salesforceUniqueName,
+  label: stringOfLength(1, 255),
+  contactEmail: emailAddress,
+  username,
+  audience: httpsUrl,
+  loginUrl: httpsUrl,
+  consumerKey,
+  appType: oneOf(["ExternalClientApp", "ConnectedApp"]),
+  rotationStrategy: oneOf(["twoSlots", "inPlace"]),
+  overlapDays: integerBetween(0, 365),
+};
+
+/** Outcome of checking raw arguments. */
+export type JwtIntegrationArgsCheck = { ok: true; inputs: JwtIntegrationInputs } | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * Checks raw `JwtIntegration` arguments. `previousConsumerKey` (from the stored inputs) keeps a
+ * generated consumer key stable; a new one is generated only on the first check.
+ */
+export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousConsumerKey?: string): JwtIntegrationArgsCheck {
+  const issues: ValidationIssue[] = [];
+  const appType = raw["appType"] ?? "ExternalClientApp";
+  const values: Record<string, unknown> = {
+    ...raw,
+    appType,
+    loginUrl: raw["loginUrl"] ?? raw["audience"],
+    scopes: raw["scopes"] ?? ["Api"],
+    rotationStrategy: raw["rotationStrategy"] ?? (appType === "ConnectedApp" ? "inPlace" : "twoSlots"),
+    overlapDays: raw["overlapDays"] ?? 7,
+    consumerKey: raw["consumerKey"] ?? previousConsumerKey ?? generatedConsumerKey(),
+  };
+  for (const key of Object.keys(raw)) {
+    if (!key.startsWith("__") && !knownArgs.includes(key) && raw[key] !== undefined) {
+      issues.push({ path: key, message: `is not a JwtIntegration argument (known: ${knownArgs.filter((k) => !certificateFields.includes(k)).join(", ")}, certificate)` });
+    }
+  }
+  for (const [field, rule] of Object.entries(rules)) {
+    const value = values[field];
+    // loginUrl defaults to the audience: a bad audience is reported once, as the audience.
+    if (value === unknownValue || (field === "loginUrl" && raw["loginUrl"] === undefined)) continue;
+    const message = value === undefined ? "is required" : rule(value);
+    if (message) issues.push({ path: field, message });
+  }
+  checkScopes(values["scopes"], issues);
+  const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
+  checkCertificate(values, issues);
+  if (values["appType"] === "ConnectedApp" && values["rotationStrategy"] === "twoSlots") {
+    issues.push({ path: "rotationStrategy", message: "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp" });
+  }
+  if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
+    issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, inputs: { ...(values as unknown as JwtIntegrationInputs), preAuthorized } };
+}
+
+const certificateFields = ["certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable"];
+const knownArgs = [...Object.keys(rules), "scopes", "preAuthorized", ...certificateFields];
+
+function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
+  if (scopes === unknownValue) return;
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    issues.push({ path: "scopes", message: `must be a non-empty list of OAuth scopes (got ${shown(scopes)})` });
+    return;
+  }
+  scopes.forEach((scope, i) => {
+    if (!(oauthScopes as readonly unknown[]).includes(scope)) {
+      issues.push({ path: `scopes[${i}]`, message: `is not an OAuth scope Salesforce knows (known: ${oauthScopes.join(", ")}) (got ${shown(scope)})` });
+    }
+  });
+}
+
+function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): JwtIntegrationInputs["preAuthorized"] {
+  const result = { permissionSets: [] as string[], profiles: [] as string[] };
+  if (raw === undefined) {
+    issues.push({ path: "preAuthorized", message: "is required: the JWT flow has no approval step, so name the permission sets or profiles whose users are pre-authorized" });
+    return result;
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    issues.push({ path: "preAuthorized", message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})` });
+    return result;
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (key !== "permissionSets" && key !== "profiles") {
+      issues.push({ path: `preAuthorized.${key}`, message: "is not a preAuthorized field (known: permissionSets, profiles)" });
+      continue;
+    }
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0 || /[,\s]$/.test(v) || v.includes(","))) {
+      issues.push({ path: `preAuthorized.${key}`, message: `must be a list of names without commas (got ${shown(value)})` });
+      continue;
+    }
+    result[key] = value as string[];
+  }
+  if (result.permissionSets.length + result.profiles.length === 0 && !issues.some((i) => i.path.startsWith("preAuthorized"))) {
+    issues.push({ path: "preAuthorized", message: "must name at least one permission set or profile: the JWT flow has no approval step" });
+  }
+  return result;
+}
+
+function checkCertificate(values: Record<string, unknown>, issues: ValidationIssue[]): void {
+  if (values["privateKeyExportable"] === false) {
+    issues.push({ path: "certificate", message: "is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable" });
+    return;
+  }
+  for (const field of ["certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem"]) {
+    if (values[field] === undefined || values[field] === "") {
+      issues.push({ path: "certificate", message: `has no ${field} yet (a CA-signed certificate awaiting its chain cannot sign logins)` });
+      return;
+    }
+  }
+}
+
+/** 64 random letters and digits: a consumer key nobody else has. */
+function generatedConsumerKey(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(crypto.randomBytes(64), (b) => alphabet[b % 62]).join("");
+}

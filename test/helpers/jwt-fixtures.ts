@@ -1,0 +1,34 @@
+/**
+ * A JwtIntegration state built from a real certificate, without the engine, for peer tests.
+ */
+import { issueCertificate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
+import { createJwtIntegration, type JwtIntegrationState } from "../../provider/resources/jwt-integration-lifecycle";
+import { checkCertificateArgs } from "../../provider/validate/certificate-args";
+import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../provider/validate/jwt-integration-args";
+
+/** The integration user the stand-in org knows, with the permission set the integration pre-authorizes. */
+export const ciUser = { username: "ci@greenmoor.example", profile: "Minimum Access - API Only Integrations", permissionSets: ["CI_Deployer"] };
+
+/** A certificate and a JWT integration bound to it; `overrides` change the integration's arguments. */
+export function jwtIntegrationFixture(overrides: Record<string, unknown> = {}): { certificate: CertificateState; inputs: JwtIntegrationInputs; state: JwtIntegrationState } {
+  const checkedCert = checkCertificateArgs({ uniqueName: "Greenmoor_CI_JWT", label: "CI JWT" });
+  if (!checkedCert.ok) throw new Error("bad certificate fixture");
+  const certificate = issueCertificate(checkedCert.inputs, new Date());
+  const checked = checkJwtIntegrationArgs({
+    apiName: "Greenmoor_CI",
+    label: "Greenmoor CI",
+    contactEmail: "platform@greenmoor.example",
+    username: ciUser.username,
+    audience: "https://login.salesforce.com",
+    preAuthorized: { permissionSets: ["CI_Deployer"] },
+    scopes: ["Api", "RefreshToken"],
+    certificatePem: certificate.certificatePem,
+    certificateSha256Fingerprint: certificate.sha256Fingerprint,
+    certificateNotAfter: certificate.notAfter,
+    privateKeyPem: certificate.privateKeyPem,
+    privateKeyExportable: true,
+    ...overrides,
+  });
+  if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+  return { certificate, inputs: checked.inputs, state: createJwtIntegration(checked.inputs) };
+}

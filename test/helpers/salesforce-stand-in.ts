@@ -1,0 +1,211 @@
+/**
+ * A local stand-in for the parts of a Salesforce org the JWT Bearer Flow touches, following Salesforce's
+ * documented wire format (shared/research/salesforce.md §5, org-mode.md §1.1, §2, §3):
+ *  - `POST /services/oauth2/token` with grant_type jwt-bearer: the assertion is verified (by jose) against
+ *    the certificate of the app whose consumer key is `iss`, as found in the metadata "deployed" to the
+ *    stand-in; `aud`, `exp` and the user's pre-authorization are checked; errors are Salesforce's
+ *    `{error, error_description}` bodies with HTTP 400;
+ *  - the REST calls @salesforce/core makes after a login (`GET /services/data`, SOQL on ScratchOrgInfo
+ *    and Organization), with `Authorization: Bearer` checked.
+ * "Deploying" reads our emitted source-format files with @salesforce/source-deploy-retrieve, as
+ * `sf project deploy` would, so the stand-in trusts only what a real deploy would carry.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import * as jose from "jose";
+import { ComponentSet } from "@salesforce/source-deploy-retrieve";
+
+const orgId = "00D5g000004GrEEAAC";
+const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/** An app as the org knows it after a deploy. */
+export interface DeployedApp {
+  type: "ExternalClientApplication" | "ConnectedApp";
+  name: string;
+  consumerKey: string;
+  certificatePem?: string;
+  permissionSets: string[];
+  profiles: string[];
+}
+
+/** A user of the org. */
+export interface StandInUser {
+  username: string;
+  profile: string;
+  permissionSets: string[];
+}
+
+export interface SalesforceStandIn {
+  url: string;
+  /** Apps by consumer key, from the last deploys. */
+  apps: Map<string, DeployedApp>;
+  /** Every request: method and path. */
+  requests: string[];
+  /** Reads source-format files (path → content, as our `salesforceFiles` outputs) and updates the org's apps. */
+  deploy(files: Record<string, string>): Promise<DeployedApp[]>;
+  close(): Promise<void>;
+}
+
+/** Starts a stand-in on 127.0.0.1 with the given users; `audiences` are accepted besides its own URL. */
+export async function startSalesforceStandIn(users: StandInUser[], audiences: string[] = ["https://login.salesforce.com"]): Promise<SalesforceStandIn> {
+  const apps = new Map<string, DeployedApp>();
+  const tokens = new Set<string>();
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      requests.push(`${request.method} ${request.url}`);
+      handle(request, Buffer.concat(chunks).toString("utf8"))
+        .then(({ status, body }) => {
+          response.writeHead(status, { "content-type": "application/json;charset=UTF-8" });
+          response.end(JSON.stringify(body));
+        })
+        .catch((error: Error) => {
+          response.writeHead(500, { "content-type": "application/json" });
+          response.end(JSON.stringify([{ errorCode: "UNKNOWN_EXCEPTION", message: error.message }]));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const accepted = new Set([url, ...audiences]);
+
+  async function handle(request: http.IncomingMessage, body: string): Promise<{ status: number; body: unknown }> {
+    const { pathname, searchParams } = new URL(request.url ?? "/", url);
+    if (request.method === "POST" && pathname === "/services/oauth2/token") return token(new URLSearchParams(body));
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+    if (!bearer || !tokens.has(bearer)) return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
+    if (request.method === "GET" && pathname === "/services/data") {
+      return { status: 200, body: Array.from({ length: 10 }, (_, i) => ({ label: `v${59 + i}`, url: `/services/data/v${59 + i}.0`, version: `${59 + i}.0` })) };
+    }
+    if (request.method === "GET" && /^\/services\/data\/v\d+\.\d+\/query\/?$/.test(pathname)) return query(searchParams.get("q") ?? "");
+    return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
+  }
+
+  async function token(form: URLSearchParams): Promise<{ status: number; body: unknown }> {
+    const fail = (error: string, description: string) => ({ status: 400, body: { error, error_description: description } });
+    if (form.get("grant_type") !== jwtBearer) return fail("unsupported_grant_type", "grant type not supported");
+    const assertion = form.get("assertion") ?? "";
+    let claims: jose.JWTPayload;
+    try {
+      claims = jose.decodeJwt(assertion);
+    } catch {
+      return fail("invalid_grant", "invalid assertion");
+    }
+    const app = apps.get(String(claims.iss));
+    if (!app) return fail("invalid_client_id", "client identifier invalid");
+    if (!app.certificatePem) return fail("invalid_grant", "invalid assertion");
+    try {
+      // exp is checked below (Salesforce tolerates core's millisecond exp); jose checks the signature.
+      await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), { algorithms: ["RS256"], currentDate: new Date(0) });
+    } catch {
+      return fail("invalid_grant", "invalid assertion");
+    }
+    if (!accepted.has(String(claims.aud))) return fail("invalid_grant", "audience is invalid");
+    if (typeof claims.exp !== "number" || claims.exp * (claims.exp > 1e11 ? 1 : 1000) < Date.now()) return fail("invalid_grant", "expired authorization code");
+    const user = users.find((u) => u.username === claims.sub);
+    const allowed = user && (app.profiles.includes(user.profile) || user.permissionSets.some((p) => app.permissionSets.includes(p)));
+    if (!allowed) return fail("invalid_grant", "user hasn't approved this consumer");
+    const accessToken = `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(24).toString("base64url")}`;
+    tokens.add(accessToken);
+    const userId = `005${crypto.createHash("sha1").update(user!.username).digest("hex").slice(0, 15)}`;
+    return { status: 200, body: { access_token: accessToken, scope: "api", instance_url: url, id: `${url}/id/${orgId}/${userId}`, token_type: "Bearer", issued_at: String(Date.now()) } };
+  }
+
+  async function query(soql: string): Promise<{ status: number; body: unknown }> {
+    if (/\bFROM\s+ScratchOrgInfo\b/i.test(soql)) {
+      return { status: 400, body: [{ message: "sObject type 'ScratchOrgInfo' is not supported.", errorCode: "INVALID_TYPE" }] };
+    }
+    if (/\bFROM\s+Organization\b/i.test(soql)) {
+      return {
+        status: 200,
+        body: {
+          totalSize: 1,
+          done: true,
+          records: [{ attributes: { type: "Organization", url: `/services/data/v66.0/sobjects/Organization/${orgId}` }, Name: "Greenmoor Software", InstanceName: "GS0", IsSandbox: false, TrialExpirationDate: null, NamespacePrefix: null, OrganizationType: "Developer Edition" }],
+        },
+      };
+    }
+    return { status: 400, body: [{ message: `unexpected query in the stand-in: ${soql}`, errorCode: "MALFORMED_QUERY" }] };
+  }
+
+  return {
+    url,
+    apps,
+    requests,
+    async deploy(files) {
+      const deployed = await readApps(files);
+      for (const app of deployed) {
+        for (const [key, existing] of apps) if (existing.name === app.name && existing.type === app.type) apps.delete(key);
+        apps.set(app.consumerKey, app);
+      }
+      return deployed;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Reads apps from source-format files the way `sf project deploy` does: through source-deploy-retrieve. */
+async function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-deploy-"));
+  try {
+    const root = path.join(dir, "force-app", "main", "default");
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), content);
+    }
+    const components = ComponentSet.fromSource(root).getSourceComponents().toArray();
+    const byType = (type: string) => components.filter((c) => c.type.name === type);
+    const apps: DeployedApp[] = [];
+    for (const component of byType("ConnectedApp")) {
+      const xml = ((await component.parseXml()) as Record<string, Record<string, unknown>>)["ConnectedApp"]!;
+      const oauth = xml["oauthConfig"] as Record<string, unknown>;
+      apps.push({
+        type: "ConnectedApp",
+        name: component.fullName,
+        consumerKey: String(oauth["consumerKey"]),
+        ...(oauth["certificate"] ? { certificatePem: String(oauth["certificate"]) } : {}),
+        permissionSets: list(xml["permissionSetName"]),
+        profiles: list(xml["profileName"]),
+      });
+    }
+    for (const component of byType("ExtlClntAppGlobalOauthSettings")) {
+      const oauth = ((await component.parseXml()) as Record<string, Record<string, unknown>>)["ExtlClntAppGlobalOauthSettings"]!;
+      const appName = String(oauth["externalClientApplication"]);
+      const policy = await firstLinked(byType("ExtlClntAppOauthConfigurablePolicies"), "ExtlClntAppOauthConfigurablePolicies", appName);
+      const preAuthorized = policy?.["permittedUsersPolicyType"] === "AdminApprovedPreAuthorized";
+      apps.push({
+        type: "ExternalClientApplication",
+        name: appName,
+        consumerKey: String(oauth["consumerKey"]),
+        ...(oauth["certificate"] ? { certificatePem: String(oauth["certificate"]) } : {}),
+        permissionSets: preAuthorized ? commaList(policy?.["commaSeparatedPermissionSet"]) : [],
+        profiles: preAuthorized ? commaList(policy?.["commaSeparatedProfile"]) : [],
+      });
+    }
+    return apps;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function firstLinked(candidates: ReturnType<ComponentSet["getSourceComponents"]> extends { toArray(): infer A } ? A : never, root: string, appName: string) {
+    for (const component of candidates as { parseXml(): Promise<unknown> }[]) {
+      const xml = ((await component.parseXml()) as Record<string, Record<string, unknown>>)[root]!;
+      if (xml["externalClientApplication"] === appName) return xml;
+    }
+    return undefined;
+  }
+}
+
+function list(value: unknown): string[] {
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function commaList(value: unknown): string[] {
+  return typeof value === "string" && value.length > 0 ? value.split(",").map((s) => s.trim()) : [];
+}

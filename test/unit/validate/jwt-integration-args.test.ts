@@ -1,0 +1,65 @@
+/**
+ * JwtIntegration's check(): defaults, a generated consumer key that stays stable, and one failure per
+ * broken rule naming the field.
+ */
+import test from "ava";
+import { jwtIntegrationProvider } from "../../../provider";
+
+const good = {
+  apiName: "Greenmoor_CI",
+  label: "Greenmoor CI",
+  contactEmail: "platform@greenmoor.example",
+  username: "ci@greenmoor.example",
+  audience: "https://login.salesforce.com",
+  preAuthorized: { permissionSets: ["CI_Deployer"] },
+  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+  certificateSha256Fingerprint: "AA:BB",
+  certificateNotAfter: "2027-01-01T00:00:00.000Z",
+  privateKeyPem: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+  privateKeyExportable: true,
+};
+const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => jwtIntegrationProvider.check!(olds as never, news as never);
+
+test("check fills in defaults and generates a consumer key that later checks keep", async (t) => {
+  const first = await check(good);
+  const inputs = first.inputs as unknown as Record<string, unknown>;
+  t.is(inputs["loginUrl"], "https://login.salesforce.com");
+  t.deepEqual(inputs["scopes"], ["Api"]);
+  t.is(inputs["appType"], "ExternalClientApp");
+  t.is(inputs["rotationStrategy"], "twoSlots");
+  t.regex(inputs["consumerKey"] as string, /^[A-Za-z0-9]{64}$/);
+  const second = await check(good, inputs);
+  t.is((second.inputs as unknown as Record<string, unknown>)["consumerKey"], inputs["consumerKey"]);
+  const legacy = await check({ ...good, appType: "ConnectedApp" });
+  t.is((legacy.inputs as unknown as Record<string, unknown>)["rotationStrategy"], "inPlace");
+});
+
+const cases: [string, Record<string, unknown>, { property: string; reason: string }][] = [
+  ["a username that is not e-mail shaped", { username: "ci-user" }, { property: "username", reason: 'must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters (got "ci-user")' }],
+  ["an http audience", { audience: "http://login.salesforce.com" }, { property: "audience", reason: 'must be an https URL (got "http://login.salesforce.com")' }],
+  ["a relative audience", { audience: "login.salesforce.com" }, { property: "audience", reason: 'must be an absolute https URL such as https://login.salesforce.com (got "login.salesforce.com")' }],
+  ["a consumer key with a hyphen", { consumerKey: "abc-defgh" }, { property: "consumerKey", reason: "must be 8 to 256 letters and digits (got 9 characters)" }],
+  ["a short consumer key", { consumerKey: "abc" }, { property: "consumerKey", reason: "must be 8 to 256 letters and digits (got 3 characters)" }],
+  ["an unknown scope", { scopes: ["Api", "api"] }, { property: "scopes[1]", reason: 'is not an OAuth scope Salesforce knows (known: Basic, Api, Web, Full, Chatter, CustomApplications, RefreshToken, OpenID, Profile, Email, Address, Phone, OfflineAccess, CustomPermissions, Wave, Eclair, Pardot, Lightning, Content, CDPIngest, Chatbot, ForgotPassword, UserRegistration, PwdlessLogin) (got "api")' }],
+  ["a certificate that is not exportable", { privateKeyExportable: false, privateKeyPem: undefined }, { property: "certificate", reason: "is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable" }],
+  ["no pre-authorized users", { preAuthorized: {} }, { property: "preAuthorized", reason: "must name at least one permission set or profile: the JWT flow has no approval step" }],
+  ["two slots on a Connected App", { appType: "ConnectedApp", rotationStrategy: "twoSlots" }, { property: "rotationStrategy", reason: "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp" }],
+  ["an unknown app type", { appType: "ExternalApp" }, { property: "appType", reason: 'must be one of ExternalClientApp, ConnectedApp (got "ExternalApp")' }],
+];
+
+for (const [title, change, failure] of cases) {
+  test(`check rejects ${title}`, async (t) => {
+    t.deepEqual(await check({ ...good, ...change }), { failures: [failure] });
+  });
+}
+
+test("check skips values Pulumi does not know yet during preview", async (t) => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const result = await check({ ...good, certificatePem: unknown, privateKeyPem: unknown, certificateSha256Fingerprint: unknown, certificateNotAfter: unknown, privateKeyExportable: unknown });
+  t.is(result.failures, undefined);
+});
+
+test("a private key in the arguments never appears in a failure", async (t) => {
+  const result = await check({ ...good, username: "bad" });
+  t.false(JSON.stringify(result).includes("PRIVATE KEY"));
+});
