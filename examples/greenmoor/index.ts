@@ -9,7 +9,7 @@
  * language host is installed: a module whose default export is a function is run as the program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAndKeyPair } from "../../provider";
+import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 
 /** Demo value, not a secret: set GREENMOOR_KEYSTORE_PASSWORD for a real keystore. */
 const keystorePassword = pulumi.secret(process.env["GREENMOOR_KEYSTORE_PASSWORD"] ?? "demo-keystore-password");
@@ -39,6 +39,18 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
     renewal: { percentOfLifetime: 75 },
   });
 
+  // CI deploys to the org as an integration user, logging in with the JWT Bearer Flow.
+  const ci = new JwtIntegration("ci", {
+    apiName: "Greenmoor_CI",
+    label: "Greenmoor CI",
+    contactEmail: "platform@greenmoor.example",
+    certificate: ciJwt,
+    username: "ci@greenmoor.example",
+    audience: "https://login.salesforce.com",
+    preAuthorized: { permissionSets: ["Greenmoor_CI_Deployer"] },
+    scopes: ["Api"],
+  });
+
   return {
     idpSigningCertificatePem: idpSigning.certificatePem,
     idpSigningSha256Fingerprint: idpSigning.sha256Fingerprint,
@@ -52,5 +64,10 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
     ciJwtNextRotation: ciJwt.nextRotation,
     ciJwtPublicKeyJwk: ciJwt.publicKeyJwk,
     ciJwtPrivateKeyPem: ciJwt.privateKeyPem,
+    ciConsumerKey: ci.consumerKey,
+    ciLoginCommand: ci.sfLoginJwtCommand,
+    ciLoginKey: ci.privateKeyPem,
+    ciActiveSlot: ci.activeSlot,
+    ciSalesforceFiles: ci.salesforceFiles,
   };
 }

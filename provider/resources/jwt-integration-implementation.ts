@@ -31,7 +31,19 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtIn
       return { changes: true, replaces, deleteBeforeReplace: false };
     }
     if (news.certificateSha256Fingerprint === unknownValue) {
-      console.log(`JwtIntegration ${news.apiName}: the bound certificate changes in this update; the next step of the rotation is decided when it has`);
+      // The certificate is updated in this run, so preview cannot see its outputs: say what happens either way.
+      const active = olds.slots[olds.activeSlot]!;
+      const unchanged = {
+        ...news,
+        certificatePem: active.certificatePem ?? "",
+        certificateSha256Fingerprint: active.sha256Fingerprint ?? "",
+        certificateNotAfter: active.notAfter ?? "",
+        privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
+      };
+      const plan = await planJwtUpdate(olds, unchanged, currentTime());
+      const idle = olds.activeSlot === "A" ? "B" : "A";
+      const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
+      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = await planJwtUpdate(olds, news, currentTime());

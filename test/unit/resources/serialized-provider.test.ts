@@ -1,21 +1,25 @@
 /**
- * The provider object Pulumi serialises into every resource's state (twice): small, free of secrets,
+ * The provider objects Pulumi serialises into every resource's state (twice): small, free of secrets,
  * and loading the implementation by package name.
  */
 import test from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import { certificateAndKeyPairProvider } from "../../../provider";
+import { certificateAndKeyPairProvider, jwtIntegrationProvider } from "../../../provider";
 
 /** Upper bound for one serialised provider; state holds it twice per resource. */
 const maxSerializedBytes = 4 * 1024;
 
-test("the CertificateAndKeyPair provider serialises small and self-contained", async (t) => {
-  const serialized = await pulumi.runtime.serializeFunction(() => certificateAndKeyPairProvider, { allowSecrets: true });
-  t.log(`serialised provider: ${serialized.text.length} bytes`);
-  t.true(serialized.text.length < maxSerializedBytes, `${serialized.text.length} bytes is over ${maxSerializedBytes}`);
-  t.false(serialized.containsSecrets);
-  t.false(serialized.text.includes("PRIVATE KEY"));
-  // The implementation is loaded by package name in the provider process, not captured by value.
-  const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-  t.deepEqual([...new Set(required)], ["pulumi-salesforce-certs/runtime"]);
-});
+const providers = { CertificateAndKeyPair: certificateAndKeyPairProvider, JwtIntegration: jwtIntegrationProvider };
+
+for (const [name, provider] of Object.entries(providers)) {
+  test(`the ${name} provider serialises small and self-contained`, async (t) => {
+    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    t.log(`serialised provider: ${serialized.text.length} bytes`);
+    t.true(serialized.text.length < maxSerializedBytes, `${serialized.text.length} bytes is over ${maxSerializedBytes}`);
+    t.false(serialized.containsSecrets);
+    t.false(serialized.text.includes("PRIVATE KEY"));
+    // The implementation is loaded by package name in the provider process, not captured by value.
+    const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    t.deepEqual([...new Set(required)], ["pulumi-salesforce-certs/runtime"]);
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * JwtIntegration through the real engine, against the local token endpoint: at every step of a
+ * certificate rotation, the credential the stack publishes logs in (after the user deploys the metadata
+ * the stack emits), and clients switch to the new slot only once the provider has proved it logs in.
+ */
+import test from "ava";
+import type { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { OAuth2 } from "jsforce";
+import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
+import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
+import { openTempStack, pemBody } from "../helpers/engine";
+import { ciUser } from "../helpers/jwt-fixtures";
+import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
+
+test("a JWT integration rotates its certificate with no step at which the published credential fails", async (t) => {
+  const standIn = await startSalesforceStandIn([ciUser]);
+  t.teardown(() => standIn.close());
+  let rotationTrigger = "initial";
+  const program = async () => {
+    const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "E2E_CI_JWT", label: "E2E CI JWT", rotationTrigger });
+    const ci = new JwtIntegration("ci", {
+      apiName: "E2E_CI",
+      label: "E2E CI",
+      contactEmail: "platform@greenmoor.example",
+      certificate,
+      username: ciUser.username,
+      audience: "https://login.salesforce.com",
+      loginUrl: standIn.url,
+      preAuthorized: { permissionSets: ["CI_Deployer"] },
+      overlapDays: 7,
+    });
+    return {
+      consumerKey: ci.consumerKey,
+      privateKeyPem: ci.privateKeyPem,
+      activeSlot: ci.activeSlot,
+      phase: ci.phase,
+      salesforceFiles: ci.salesforceFiles,
+      sfLoginJwtCommand: ci.sfLoginJwtCommand,
+      certificateSha256Fingerprint: ci.certificateSha256Fingerprint,
+      boundFingerprint: certificate.sha256Fingerprint,
+    };
+  };
+  const env = await openTempStack("jwt", program);
+  t.teardown(() => env.dispose());
+  const { stack, onOutput } = env;
+  const outputs = async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value])) as Record<string, any>;
+  const oauth2 = new OAuth2({ loginUrl: standIn.url });
+  const logsIn = async (credential: { consumerKey: string; privateKeyPem: string }) => {
+    try {
+      await oauth2.requestToken({
+        grant_type: jwtBearerGrantType,
+        assertion: signJwtAssertion({ ...credential, username: ciUser.username, audience: "https://login.salesforce.com" }),
+      });
+      return "ok";
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+  const logSince = (mark: number) => env.log.slice(mark).join("");
+
+  // 1. Create, deploy, log in with what the stack publishes.
+  await stack.up({ onOutput });
+  const first = await outputs();
+  t.is(first["activeSlot"], "A");
+  t.regex(first["sfLoginJwtCommand"], /^SF_AUDIENCE_URL=https:\/\/login\.salesforce\.com sf org login jwt --client-id [A-Za-z0-9]+A --username ci@greenmoor\.example --jwt-key-file server\.key --instance-url http:\/\/127\.0\.0\.1:\d+$/);
+  await standIn.deploy(first["salesforceFiles"]);
+  t.is(await logsIn(first as never), "ok");
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
+
+  // 2. The certificate rotates: the new one goes to slot B; clients stay on slot A, which still logs in.
+  rotationTrigger = "rotate-1";
+  await stack.up({ onOutput });
+  const publishing = await outputs();
+  t.is(publishing["phase"], "publishing");
+  t.is(publishing["activeSlot"], "A");
+  t.is(publishing["consumerKey"], first["consumerKey"]);
+  t.not(publishing["boundFingerprint"], first["boundFingerprint"]);
+  t.is(publishing["certificateSha256Fingerprint"], first["certificateSha256Fingerprint"]);
+  t.is(await logsIn(publishing as never), "ok", "before the new metadata is deployed");
+
+  // Before the deploy, slot B cannot log in: preview says so and changes nothing.
+  let mark = env.log.length;
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
+  t.regex(logSince(mark), /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/);
+
+  await standIn.deploy(publishing["salesforceFiles"]);
+  t.is(await logsIn(publishing as never), "ok", "after the deploy, slot A still holds the old certificate");
+
+  // 3. Slot B logs in: clients switch; the old credential keeps working for the overlap.
+  mark = env.log.length;
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2, update: 1 });
+  t.regex(logSince(mark), /JwtIntegration E2E_CI: slot B logs in: switches clients to slot B/);
+  await stack.up({ onOutput });
+  const switched = await outputs();
+  t.is(switched["activeSlot"], "B");
+  t.not(switched["consumerKey"], first["consumerKey"]);
+  t.is(switched["certificateSha256Fingerprint"], publishing["boundFingerprint"]);
+  await standIn.deploy(switched["salesforceFiles"]);
+  t.is(await logsIn(switched as never), "ok");
+  t.is(await logsIn(first as never), "ok", "the old credential still logs in during the overlap");
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
+
+  // 4. After the overlap, slot A is retired: its certificate is removed (and the certificate resource
+  //    drops its previous certificate, whose overlap ended too).
+  (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = new Date(Date.now() + 8 * 86_400_000).toISOString();
+  mark = env.log.length;
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 2 });
+  t.regex(logSince(mark), /JwtIntegration E2E_CI: retires slot A: its certificate is removed/);
+  t.regex(logSince(mark), /CertificateAndKeyPair E2E_CI_JWT: .*previous certificate .* dropped/);
+  await stack.up({ onOutput });
+  const retired = await outputs();
+  t.is(retired["phase"], "stable");
+  t.false(retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"].includes("<certificate>"));
+  await standIn.deploy(retired["salesforceFiles"]);
+  t.is(await logsIn(retired as never), "ok");
+  t.is(await logsIn(first as never), "invalid_grant: invalid assertion", "the retired credential no longer logs in");
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
+
+  // No private key in plain text in the state or the engine's output.
+  const state = env.readState();
+  for (const key of [first["privateKeyPem"], switched["privateKeyPem"]]) {
+    t.false(state.includes(pemBody(key).slice(0, 64)));
+    t.false(env.log.join("").includes(pemBody(key).slice(0, 64)));
+  }
+  t.false(state.includes("PRIVATE KEY"));
+  await stack.destroy({ onOutput });
+});
