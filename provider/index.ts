@@ -13,6 +13,11 @@ export {
   jwtIntegrationProvider,
   type JwtIntegrationArgs,
 } from "./resources/jwt-integration";
+export {
+  SamlSpBinding,
+  samlSpBindingProvider,
+  type SamlSpBindingArgs,
+} from "./resources/saml-sp-binding";
 export type { DistinguishedName } from "./crypto/distinguished-name";
 export type { RsaKeySize } from "./crypto/rsa-key-pair";
 export type { CertificateInputs } from "./validate/certificate-args";

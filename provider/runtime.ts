@@ -5,3 +5,4 @@
  */
 export { certificateAndKeyPairImplementation } from "./resources/certificate-and-key-pair-implementation";
 export { jwtIntegrationImplementation } from "./resources/jwt-integration-implementation";
+export { samlSpBindingImplementation } from "./resources/saml-sp-binding-implementation";

@@ -1,33 +1,59 @@
 #!/usr/bin/env bash
 # Installs the real peers the tests use to judge our output, when the machine lacks them:
-#   openssl  certificates, keys, CSRs, PKCS #12
-#   keytool  Java KeyStores (JKS), from a headless Java runtime
-# Uses apt-get (Debian/Ubuntu, as root); elsewhere it says which tool to install. Idempotent.
+#   openssl  certificates, keys, CSRs, PKCS #12         (Debian: openssl)
+#   keytool  Java KeyStores (JKS)                        (Debian: default-jre-headless)
+#   xmllint  XML Schema validation of SAML metadata      (Debian: libxml2-utils)
+#   xmlsec1  XML signature verification                  (Debian: xmlsec1)
+# and the OASIS SAML 2.0 schemas (metadata, assertion, xmldsig, xenc), taken from the python3-saml wheel on
+# PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas.
+# Uses apt-get as root on Debian/Ubuntu; elsewhere it says what to install. Idempotent.
 set -euo pipefail
 
 say() { printf '[setup-test-tools] %s\n' "$*"; }
+fail() { printf '[setup-test-tools] error: %s\n' "$*" >&2; exit 1; }
 
-declare -A package_of=([openssl]=openssl [keytool]=default-jre-headless)
+declare -A package_of=([openssl]=openssl [keytool]=default-jre-headless [xmllint]=libxml2-utils [xmlsec1]=xmlsec1)
 missing=()
-for tool in openssl keytool; do
+for tool in openssl keytool xmllint xmlsec1; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  say "openssl and keytool present"
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  packages=()
+  for tool in "${missing[@]}"; do packages+=("${package_of[$tool]}"); done
+  if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
+    fail "the tests need ${missing[*]}; install them (Debian packages: ${packages[*]}) and run again"
+  fi
+  say "installing ${packages[*]} (for ${missing[*]}) with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  for tool in "${missing[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool still missing after installing ${package_of[$tool]}"
+  done
+  say "installed ${missing[*]}"
+else
+  say "openssl, keytool, xmllint and xmlsec1 present"
 fi
 
-packages=()
-for tool in "${missing[@]}"; do packages+=("${package_of[$tool]}"); done
-if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
-  printf '[setup-test-tools] error: the tests need %s; install them (Debian packages: %s) and run again\n' "${missing[*]}" "${packages[*]}" >&2
-  exit 1
+schema_version=1.16.0
+schema_dir="${PULUMI_SFC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-salesforce-certs}/saml-schemas-$schema_version"
+if [ ! -f "$schema_dir/saml-schema-metadata-2.0.xsd" ]; then
+  command -v python3 >/dev/null 2>&1 || fail "python3 (with pip) is needed once, to fetch the OASIS SAML schemas from PyPI"
+  say "fetching the OASIS SAML 2.0 schemas (python3-saml $schema_version from PyPI) into $schema_dir"
+  scratch="$(mktemp -d)"
+  trap 'rm -rf "$scratch"' EXIT
+  python3 -m pip download --quiet --no-deps --only-binary=:all: "python3-saml==$schema_version" -d "$scratch" \
+    || fail "pip could not download python3-saml==$schema_version (is PyPI reachable?)"
+  mkdir -p "$schema_dir.tmp"
+  python3 - "$scratch" "$schema_dir.tmp" <<'PY'
+import glob, os, sys, zipfile
+wheel = glob.glob(os.path.join(sys.argv[1], "python3_saml-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith("onelogin/saml2/schemas/") and name.endswith(".xsd"):
+            with open(os.path.join(sys.argv[2], os.path.basename(name)), "wb") as out:
+                out.write(z.read(name))
+PY
+  rm -rf "$schema_dir" && mv "$schema_dir.tmp" "$schema_dir"
 fi
-say "installing ${packages[*]} (for ${missing[*]}) with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${packages[@]}"
-for tool in "${missing[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || { printf '[setup-test-tools] error: %s still missing after installing %s\n' "$tool" "${package_of[$tool]}" >&2; exit 1; }
-done
-say "installed ${missing[*]}"
+say "SAML schemas in $schema_dir"

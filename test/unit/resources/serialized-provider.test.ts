@@ -4,12 +4,12 @@
  */
 import test from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import { certificateAndKeyPairProvider, jwtIntegrationProvider } from "../../../provider";
+import { certificateAndKeyPairProvider, jwtIntegrationProvider, samlSpBindingProvider } from "../../../provider";
 
 /** Upper bound for one serialised provider; state holds it twice per resource. */
 const maxSerializedBytes = 4 * 1024;
 
-const providers = { CertificateAndKeyPair: certificateAndKeyPairProvider, JwtIntegration: jwtIntegrationProvider };
+const providers = { CertificateAndKeyPair: certificateAndKeyPairProvider, JwtIntegration: jwtIntegrationProvider, SamlSpBinding: samlSpBindingProvider };
 
 for (const [name, provider] of Object.entries(providers)) {
   test(`the ${name} provider serialises small and self-contained`, async (t) => {

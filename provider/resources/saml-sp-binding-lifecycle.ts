@@ -1,0 +1,186 @@
+/**
+ * @module The state of a SAML SP binding: the IdP rotation stages, the metadata the partner imports,
+ * the Salesforce metadata to deploy, and the handoff text. Pure; the clock is a parameter.
+ */
+import {
+  applyStageStep,
+  describeStages,
+  phaseEnds,
+  planStages,
+  publishedCertificates,
+  type IdpStages,
+  type PublishedCertificate,
+  type StageSettings,
+  type StageStep,
+} from "../rotation/idp-stages";
+import { identityProviderSettingsFiles, samlConnectedAppFiles, samlExternalClientAppFiles, type SamlAppSpec } from "../salesforce/saml-apps";
+import { idpEndpoints, idpMetadataXml, nameIdFormats } from "../salesforce/saml-idp-metadata";
+import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
+
+/** Everything the provider stores for a binding. */
+export interface SamlSpBindingState extends SamlSpBindingInputs {
+  stateVersion: 1;
+  stages: IdpStages;
+  phase: IdpStages["phase"];
+  /** The phase and what comes next, in words. */
+  nextStep: string;
+  /** When the current phase ends by the clock (absent when stable or held). */
+  phaseEndsAt?: string;
+  idpEntityId: string;
+  ssoPostUrl: string;
+  ssoRedirectUrl: string;
+  sloUrl: string;
+  /** Salesforce's per-app metadata discovery endpoint. */
+  metadataDiscoveryUrl: string;
+  /** The IdP metadata XML the partner imports. */
+  idpMetadataXml: string;
+  /** The certificate the org signs with now, and its fingerprints the partner may pin. */
+  signingCertificatePem: string;
+  signingSha256Fingerprint: string;
+  signingSha1Fingerprint: string;
+  signingNotAfter: string;
+  /** Every certificate the metadata publishes, with its role. */
+  publishedCertificates: (Omit<PublishedCertificate, "certificatePem"> & { role: "signing" | "next" | "previous" })[];
+  salesforceFiles: Record<string, string>;
+  /** A short text for the partner. */
+  handoffText: string;
+}
+
+/** Inputs whose change makes a different app in Salesforce. */
+export const samlReplacingInputs = ["apiName", "appType"] as const;
+
+/** The first state: stable, signing with the bound certificate. */
+export function createSamlSpBinding(inputs: SamlSpBindingInputs, now: Date): SamlSpBindingState {
+  return derive(inputs, { phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) });
+}
+
+/** What an update would do now. */
+export interface SamlUpdatePlan {
+  step: StageStep;
+  settingsChanged: boolean;
+  message: string;
+}
+
+/** Plans the move from `olds` to `news` at `now`. */
+export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date): SamlUpdatePlan {
+  const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
+  const step = planStages(olds.stages, boundCertificate(news), settings, now);
+  const { stages: _s, ...oldInputs } = olds;
+  const settingsChanged = (Object.keys(news) as (keyof SamlSpBindingInputs)[]).some(
+    (key) => !key.startsWith("certificate") && JSON.stringify(oldInputs[key]) !== JSON.stringify(news[key]),
+  );
+  const after = applyStageStep(olds.stages, step, boundCertificate(news), now);
+  const what =
+    step.kind === "none"
+      ? describeStages(olds.stages, settings)
+      : step.kind === "publish"
+        ? `publishes the new IdP certificate next to the signing one: ${describeStages(after, settings)}`
+        : step.kind === "switch"
+          ? `switches the org to the new certificate (${step.why === "advanced" ? "advanceTrigger changed" : "the publish period ended"}): ${describeStages(after, settings)}`
+          : `retires the previous certificate from the metadata (${step.why === "advanced" ? "advanceTrigger changed" : "the overlap ended"}): ${describeStages(after, settings)}`;
+  return { step, settingsChanged, message: `SamlSpBinding ${news.apiName}: ${what}` };
+}
+
+/** Carries out a plan from {@link planSamlUpdate}. */
+export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, plan: SamlUpdatePlan, now: Date): SamlSpBindingState {
+  return derive(news, applyStageStep(olds.stages, plan.step, boundCertificate(news), now));
+}
+
+function stageSettings(inputs: SamlSpBindingInputs, advance: boolean): StageSettings {
+  return { publishDays: inputs.publishDays, overlapDays: inputs.overlapDays, hold: inputs.holdPhase, advance };
+}
+
+function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
+  return {
+    certificatePem: inputs.certificatePem,
+    sha256Fingerprint: inputs.certificateSha256Fingerprint,
+    sha1Fingerprint: inputs.certificateSha1Fingerprint,
+    notAfter: inputs.certificateNotAfter,
+  };
+}
+
+/** Fills in everything derived from the inputs and the stages. */
+function derive(inputs: SamlSpBindingInputs, stages: IdpStages): SamlSpBindingState {
+  const endpoints = idpEndpoints(inputs.myDomainUrl);
+  const settings = stageSettings(inputs, false);
+  const ends = settings.hold ? undefined : phaseEnds(stages, settings);
+  const published = publishedCertificates(stages);
+  const spec: SamlAppSpec = {
+    name: inputs.apiName,
+    label: inputs.label,
+    contactEmail: inputs.contactEmail,
+    description: `SAML SSO to ${inputs.spEntityId}; managed by pulumi-salesforce-certs.`,
+    spEntityId: inputs.spEntityId,
+    acsUrl: inputs.acsUrl,
+    issuer: endpoints.entityId,
+    nameIdFormat: inputs.nameIdFormat,
+    subjectType: inputs.subjectType,
+    signingAlgorithm: inputs.signingAlgorithm,
+    permissionSets: inputs.preAuthorized.permissionSets,
+    profiles: inputs.preAuthorized.profiles,
+    ...(inputs.subjectCustomAttribute ? { subjectCustomAttribute: inputs.subjectCustomAttribute } : {}),
+    ...(inputs.singleLogoutUrl ? { singleLogoutUrl: inputs.singleLogoutUrl } : {}),
+    ...(inputs.singleLogoutBinding ? { singleLogoutBinding: inputs.singleLogoutBinding } : {}),
+    ...(inputs.spSigningCertificatePem ? { spSigningCertificatePem: inputs.spSigningCertificatePem } : {}),
+    ...(inputs.encryption ? { encryption: inputs.encryption } : {}),
+  };
+  const state: SamlSpBindingState = {
+    ...inputs,
+    stateVersion: 1,
+    stages,
+    phase: stages.phase,
+    nextStep: describeStages(stages, settings),
+    ...endpoints,
+    idpEntityId: endpoints.entityId,
+    metadataDiscoveryUrl: `${endpoints.entityId}/.well-known/samlidp/${inputs.apiName}.xml`,
+    idpMetadataXml: idpMetadataXml({
+      myDomainUrl: inputs.myDomainUrl,
+      nameIdFormat: inputs.nameIdFormat,
+      wantAuthnRequestsSigned: inputs.spSigningCertificatePem !== undefined,
+      signingCertificatePems: published.map((c) => c.certificatePem),
+    }),
+    signingCertificatePem: stages.signing.certificatePem,
+    signingSha256Fingerprint: stages.signing.sha256Fingerprint,
+    signingSha1Fingerprint: stages.signing.sha1Fingerprint,
+    signingNotAfter: stages.signing.notAfter,
+    publishedCertificates: published.map(({ certificatePem: _pem, ...facts }) => ({
+      ...facts,
+      role: facts.sha256Fingerprint === stages.signing.sha256Fingerprint ? "signing" : stages.next?.sha256Fingerprint === facts.sha256Fingerprint ? "next" : "previous",
+    })),
+    salesforceFiles: {
+      ...(inputs.appType === "ConnectedApp" ? samlConnectedAppFiles(spec) : samlExternalClientAppFiles(spec)),
+      ...identityProviderSettingsFiles(inputs.idpCertificateName),
+    },
+    handoffText: "",
+  };
+  if (ends) state.phaseEndsAt = ends.toISOString();
+  state.handoffText = handoffText(state);
+  return state;
+}
+
+function handoffText(state: SamlSpBindingState): string {
+  const lines = [
+    `Single sign-on to ${state.spEntityId} with our Salesforce org as the SAML 2.0 Identity Provider.`,
+    ``,
+    `IdP entity ID:         ${state.idpEntityId}`,
+    `SSO (HTTP-POST):       ${state.ssoPostUrl}`,
+    `SSO (HTTP-Redirect):   ${state.ssoRedirectUrl}`,
+    `Single logout:         ${state.sloUrl}`,
+    `Metadata:              ${state.metadataDiscoveryUrl} (also attached)`,
+    `NameID format:         ${nameIdFormats[state.nameIdFormat]}`,
+    `Assertions signed:     RSA-${state.signingAlgorithm}, sent to your ACS ${state.acsUrl}`,
+    `Signing certificate:   SHA-256 ${state.signingSha256Fingerprint}, valid until ${state.signingNotAfter}`,
+  ];
+  if (state.stages.next) {
+    lines.push(
+      ``,
+      `Certificate rollover: a new signing certificate is published in the metadata now`,
+      `(SHA-256 ${state.stages.next.sha256Fingerprint}, valid until ${state.stages.next.notAfter}).`,
+      `Trust both certificates; we switch to the new one ${state.phaseEndsAt ? `on ${state.phaseEndsAt}` : "after confirming with you"}.`,
+    );
+  }
+  if (state.stages.previous) {
+    lines.push(``, `We switched to the certificate above on ${state.stages.phaseSince}; the previous one (SHA-256 ${state.stages.previous.sha256Fingerprint}) stays in the metadata until ${state.phaseEndsAt ?? "further notice"}.`);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,141 @@
+/**
+ * @module `SamlSpBinding`: a partner's SAML Service Provider for which the Salesforce org is the Identity
+ * Provider, bound to the org's IdP `CertificateAndKeyPair`, with staged rotation of that certificate.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { IdpPhase } from "../rotation/idp-stages";
+import type { SamlSubjectType } from "../salesforce/saml-apps";
+import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
+import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
+import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
+import type { SamlSpBindingState } from "./saml-sp-binding-lifecycle";
+
+/** Arguments of a {@link SamlSpBinding}. */
+export interface SamlSpBindingArgs {
+  /** API name of the app. */
+  apiName: pulumi.Input<string>;
+  label: pulumi.Input<string>;
+  contactEmail: pulumi.Input<string>;
+  /** The SP's entity ID: an absolute URI. */
+  spEntityId: pulumi.Input<string>;
+  /** The SP's Assertion Consumer Service URL (https). */
+  acsUrl: pulumi.Input<string>;
+  singleLogoutUrl?: pulumi.Input<string>;
+  /** Default `HttpPost` when `singleLogoutUrl` is set. */
+  singleLogoutBinding?: pulumi.Input<"HttpPost" | "HttpRedirect">;
+  /** Default `unspecified`. */
+  nameIdFormat?: pulumi.Input<NameIdFormat>;
+  /** Default `Username`. */
+  subjectType?: pulumi.Input<SamlSubjectType>;
+  /** The user field the subject comes from, with `subjectType: "CustomAttribute"`. */
+  subjectCustomAttribute?: pulumi.Input<string>;
+  /** Default `SHA256`; `SHA1` needs `acknowledgeSha1: true` and prints a warning on every preview. */
+  signingAlgorithm?: pulumi.Input<"SHA256" | "SHA1">;
+  acknowledgeSha1?: pulumi.Input<boolean>;
+  /** The SP's request-signing certificate (PEM): then every request must be signed. */
+  spSigningCertificatePem?: pulumi.Input<string>;
+  /** Encrypt assertions with the SP's certificate, known to the org by `certificateName`. */
+  encryption?: pulumi.Input<{ certificateName: string; type?: "AES_128" | "AES_256" }>;
+  /** Who may use it. */
+  preAuthorized?: pulumi.Input<{ permissionSets?: string[]; profiles?: string[] }>;
+  /** The org's My Domain URL; the IdP entity ID and endpoints derive from it. */
+  myDomainUrl: pulumi.Input<string>;
+  /** The org's IdP signing certificate. */
+  idpCertificate: CertificateAndKeyPair;
+  /** `ExternalClientApp` (default, with its SAML policy) or a legacy `ConnectedApp` with `samlConfig`. */
+  appType?: pulumi.Input<"ExternalClientApp" | "ConnectedApp">;
+  /** Days a new IdP certificate is published before the org signs with it (default 7). */
+  publishDays?: pulumi.Input<number>;
+  /** Days the previous certificate stays in the metadata after the switch (default 7). */
+  overlapDays?: pulumi.Input<number>;
+  /** Stop the clock-driven steps where they are. */
+  holdPhase?: pulumi.Input<boolean>;
+  /** Any string; changing it takes the next step now. */
+  advanceTrigger?: pulumi.Input<string>;
+}
+
+/** The serialised shell; see `certificateAndKeyPairProvider`. */
+export const samlSpBindingProvider: pulumi.dynamic.ResourceProvider<SamlSpBindingInputs, SamlSpBindingState> = {
+  async check(olds, news) {
+    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.check!(olds, news);
+  },
+  async diff(id, olds, news) {
+    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.diff!(id, olds, news);
+  },
+  async create(inputs) {
+    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.create(inputs);
+  },
+  async update(id, olds, news) {
+    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
+    return impl.update!(id, olds, news);
+  },
+  async read(id, props) {
+    return { id, props };
+  },
+  async delete() {
+    // Nothing outside this state.
+  },
+};
+
+/**
+ * Salesforce as the SAML Identity Provider for one partner Service Provider. Outputs the IdP metadata the
+ * partner imports, the Salesforce metadata to deploy, and a handoff text; rotates the IdP certificate in
+ * stages (publish both keys, switch, retire the old one) so the partner is never left without a valid key.
+ *
+ * @example
+ * ```ts
+ * const sso = new SamlSpBinding("partner", {
+ *   apiName: "Partner_Portal_SSO",
+ *   label: "Partner portal",
+ *   contactEmail: "platform@greenmoor.example",
+ *   spEntityId: "https://portal.partner.example/saml/metadata",
+ *   acsUrl: "https://portal.partner.example/saml/acs",
+ *   nameIdFormat: "emailAddress",
+ *   myDomainUrl: "https://greenmoor.my.salesforce.com",
+ *   idpCertificate: idpSigning,
+ *   preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
+ * });
+ * export const partnerMetadata = sso.idpMetadataXml;
+ * ```
+ */
+export class SamlSpBinding extends pulumi.dynamic.Resource {
+  declare readonly apiName: pulumi.Output<string>;
+  declare readonly idpMetadataXml: pulumi.Output<string>;
+  declare readonly metadataDiscoveryUrl: pulumi.Output<string>;
+  declare readonly idpEntityId: pulumi.Output<string>;
+  declare readonly ssoPostUrl: pulumi.Output<string>;
+  declare readonly ssoRedirectUrl: pulumi.Output<string>;
+  declare readonly sloUrl: pulumi.Output<string>;
+  declare readonly signingCertificatePem: pulumi.Output<string>;
+  declare readonly signingSha256Fingerprint: pulumi.Output<string>;
+  declare readonly signingSha1Fingerprint: pulumi.Output<string>;
+  declare readonly signingNotAfter: pulumi.Output<string>;
+  declare readonly publishedCertificates: pulumi.Output<SamlSpBindingState["publishedCertificates"]>;
+  declare readonly phase: pulumi.Output<IdpPhase>;
+  declare readonly nextStep: pulumi.Output<string>;
+  declare readonly phaseEndsAt: pulumi.Output<string | undefined>;
+  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+  declare readonly handoffText: pulumi.Output<string>;
+
+  constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
+    const { idpCertificate, ...rest } = args;
+    const outputNames = [
+      "idpMetadataXml", "metadataDiscoveryUrl", "idpEntityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "signingCertificatePem",
+      "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "phase", "nextStep",
+      "phaseEndsAt", "salesforceFiles", "handoffText",
+    ];
+    const props: Record<string, unknown> = {
+      ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
+      ...rest,
+      idpCertificateName: idpCertificate.uniqueName,
+      certificatePem: idpCertificate.certificatePem,
+      certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
+      certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,
+      certificateNotAfter: idpCertificate.notAfter,
+    };
+    super(samlSpBindingProvider, name, props, opts, "salesforce", "SamlSpBinding");
+  }
+}

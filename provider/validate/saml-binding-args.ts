@@ -1,0 +1,191 @@
+/**
+ * @module The rules for `SamlSpBinding` arguments. Pure; used by the resource's `check()`.
+ */
+import crypto = require("node:crypto");
+import type { ValidationIssue } from "../errors";
+import type { SamlSubjectType } from "../salesforce/saml-apps";
+import { nameIdFormats, type NameIdFormat } from "../salesforce/saml-idp-metadata";
+import { unknownValue } from "./jwt-integration-args";
+import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
+
+/** The arguments of a `SamlSpBinding` once checked, defaults filled in. */
+export interface SamlSpBindingInputs {
+  apiName: string;
+  label: string;
+  contactEmail: string;
+  spEntityId: string;
+  acsUrl: string;
+  singleLogoutUrl?: string;
+  singleLogoutBinding?: "HttpPost" | "HttpRedirect";
+  nameIdFormat: NameIdFormat;
+  subjectType: SamlSubjectType;
+  subjectCustomAttribute?: string;
+  signingAlgorithm: "SHA256" | "SHA1";
+  acknowledgeSha1: boolean;
+  spSigningCertificatePem?: string;
+  encryption?: { certificateName: string; type: "AES_128" | "AES_256" };
+  preAuthorized: { permissionSets: string[]; profiles: string[] };
+  myDomainUrl: string;
+  appType: "ExternalClientApp" | "ConnectedApp";
+  publishDays: number;
+  overlapDays: number;
+  holdPhase: boolean;
+  advanceTrigger?: string;
+  idpCertificateName: string;
+  certificatePem: string;
+  certificateSha256Fingerprint: string;
+  certificateSha1Fingerprint: string;
+  certificateNotAfter: string;
+}
+
+const httpsUrl: Rule = (value) => {
+  if (typeof value !== "string") return `must be an absolute https URL (got ${shown(value)})`;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" ? undefined : `must be an absolute https URL (got ${shown(value)})`;
+  } catch {
+    return `must be an absolute https URL (got ${shown(value)})`;
+  }
+};
+
+const originUrl: Rule = (value) => {
+  const problem = httpsUrl(value);
+  if (problem) return problem;
+  const url = new URL(value as string);
+  return url.pathname === "/" && !url.search && !url.hash
+    ? undefined
+    : `must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com (got ${shown(value)})`;
+};
+
+/** A SAML entityID: an absolute URI (a URL or a URN), at most 1024 characters (SAML core §8.3.6). */
+const absoluteUri: Rule = (value) =>
+  typeof value === "string" && value.length <= 1024 && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value)
+    ? undefined
+    : `must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got ${shown(value)})`;
+
+const certificatePem: Rule = (value) => {
+  if (typeof value !== "string") return `must be a PEM certificate (got ${shown(value)})`;
+  try {
+    new crypto.X509Certificate(value);
+    return undefined;
+  } catch {
+    return "must be a PEM certificate (-----BEGIN CERTIFICATE-----) that parses";
+  }
+};
+
+const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`);
+
+const rules: Record<string, Rule> = {
+  apiName: salesforceUniqueName,
+  label: stringOfLength(1, 255),
+  contactEmail: emailAddress,
+  spEntityId: absoluteUri,
+  acsUrl: httpsUrl,
+  singleLogoutUrl: httpsUrl,
+  singleLogoutBinding: oneOf(["HttpPost", "HttpRedirect"]),
+  nameIdFormat: oneOf(Object.keys(nameIdFormats)),
+  subjectType: oneOf(["Username", "FederationId", "UserId", "PersistentId", "CustomAttribute"]),
+  subjectCustomAttribute: stringOfLength(1, 255),
+  signingAlgorithm: oneOf(["SHA256", "SHA1"]),
+  acknowledgeSha1: boolean,
+  spSigningCertificatePem: certificatePem,
+  myDomainUrl: originUrl,
+  appType: oneOf(["ExternalClientApp", "ConnectedApp"]),
+  publishDays: integerBetween(0, 365),
+  overlapDays: integerBetween(0, 365),
+  holdPhase: boolean,
+  advanceTrigger: stringOfLength(1, 256),
+};
+const required = ["apiName", "label", "contactEmail", "spEntityId", "acsUrl", "myDomainUrl"];
+const certificateFields = ["idpCertificateName", "certificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"];
+
+/** Outcome of checking raw arguments. */
+export type SamlSpBindingArgsCheck = { ok: true; inputs: SamlSpBindingInputs } | { ok: false; issues: ValidationIssue[] };
+
+/** Checks raw `SamlSpBinding` arguments; every problem is reported. */
+export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBindingArgsCheck {
+  const issues: ValidationIssue[] = [];
+  const values: Record<string, unknown> = {
+    nameIdFormat: "unspecified",
+    subjectType: "Username",
+    signingAlgorithm: "SHA256",
+    acknowledgeSha1: false,
+    appType: "ExternalClientApp",
+    publishDays: 7,
+    overlapDays: 7,
+    holdPhase: false,
+    ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+  };
+  if (values["singleLogoutUrl"] !== undefined && values["singleLogoutBinding"] === undefined) values["singleLogoutBinding"] = "HttpPost";
+  const known = [...Object.keys(rules), "preAuthorized", "encryption", ...certificateFields];
+  for (const key of Object.keys(raw)) {
+    if (!key.startsWith("__") && !known.includes(key) && raw[key] !== undefined) {
+      issues.push({ path: key, message: `is not a SamlSpBinding argument (known: ${known.filter((k) => !certificateFields.includes(k)).join(", ")}, idpCertificate)` });
+    }
+  }
+  for (const [field, rule] of Object.entries(rules)) {
+    const value = values[field];
+    if (value === unknownValue) continue;
+    if (value === undefined) {
+      if (required.includes(field)) issues.push({ path: field, message: "is required" });
+      continue;
+    }
+    const message = rule(value);
+    if (message) issues.push({ path: field, message: field === "spSigningCertificatePem" ? message.replace(/ \(got .*\)$/, "") : message });
+  }
+  if (values["subjectType"] === "CustomAttribute" && values["subjectCustomAttribute"] === undefined) {
+    issues.push({ path: "subjectCustomAttribute", message: "is required when subjectType is CustomAttribute: name the user field the subject comes from" });
+  }
+  if (values["subjectType"] !== "CustomAttribute" && values["subjectCustomAttribute"] !== undefined) {
+    issues.push({ path: "subjectCustomAttribute", message: "is only for subjectType CustomAttribute" });
+  }
+  if (values["signingAlgorithm"] === "SHA1" && values["acknowledgeSha1"] !== true) {
+    issues.push({ path: "signingAlgorithm", message: "SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures" });
+  }
+  if (values["singleLogoutBinding"] !== undefined && values["singleLogoutUrl"] === undefined) {
+    issues.push({ path: "singleLogoutBinding", message: "needs singleLogoutUrl" });
+  }
+  const encryption = checkEncryption(raw["encryption"], issues);
+  const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
+  for (const field of certificateFields) {
+    if (values[field] === undefined || values[field] === "") {
+      issues.push({ path: "idpCertificate", message: `has no ${field.replace(/^certificate/, "certificate ")} yet (a CA-signed certificate awaiting its chain cannot sign assertions)` });
+      break;
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) } };
+}
+
+function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBindingInputs["encryption"] {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    issues.push({ path: "encryption", message: `must be an object with certificateName and type (got ${shown(raw)})` });
+    return undefined;
+  }
+  const { certificateName, type = "AES_256" } = raw as Record<string, unknown>;
+  const nameProblem = certificateName === undefined ? "is required: the unique name of the SP's encryption certificate in the org" : salesforceUniqueName(certificateName);
+  if (nameProblem) issues.push({ path: "encryption.certificateName", message: nameProblem });
+  const typeProblem = oneOf(["AES_128", "AES_256"])(type);
+  if (typeProblem) issues.push({ path: "encryption.type", message: typeProblem });
+  return { certificateName: certificateName as string, type: type as "AES_128" | "AES_256" };
+}
+
+function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): SamlSpBindingInputs["preAuthorized"] {
+  const result = { permissionSets: [] as string[], profiles: [] as string[] };
+  if (raw === undefined) return result;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    issues.push({ path: "preAuthorized", message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})` });
+    return result;
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (key !== "permissionSets" && key !== "profiles") {
+      issues.push({ path: `preAuthorized.${key}`, message: "is not a preAuthorized field (known: permissionSets, profiles)" });
+    } else if (value !== undefined) {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0 || v.includes(","))) {
+        issues.push({ path: `preAuthorized.${key}`, message: `must be a list of names without commas (got ${shown(value)})` });
+      } else result[key] = value as string[];
+    }
+  }
+  return result;
+}

@@ -1,0 +1,123 @@
+/**
+ * SamlSpBinding's output judged by SAML peers: the IdP metadata validates against the OASIS SAML 2.0
+ * metadata schema (xmllint); a Response whose Assertion is signed with the IdP key (xml-crypto, standing in
+ * for the org) is accepted by node-saml configured from our metadata and by `xmlsec1 --verify` with our
+ * certificate, and a tampered one is rejected by both; source-deploy-retrieve reads the Salesforce
+ * metadata; and through a staged rotation, an SP configured once from the publishing metadata accepts the
+ * old key before the switch and the new key after it.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "ava";
+import { ComponentSet } from "@salesforce/source-deploy-retrieve";
+import { applySamlUpdate, planSamlUpdate } from "../../provider/resources/saml-sp-binding-lifecycle";
+import { myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
+import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
+
+const day = 86_400_000;
+const response = (privateKeyPem: string, certificatePem: string) =>
+  signedSamlResponse({ privateKeyPem, certificatePem, issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: "ada@partner.example" });
+
+test("the IdP metadata validates against the OASIS SAML 2.0 metadata schema, and a broken one does not", (t) => {
+  const { binding } = samlFixture();
+  const valid = validateMetadataSchema(binding.idpMetadataXml);
+  t.is(valid.status, 0, valid.output);
+  t.regex(valid.output, /metadata\.xml validates/);
+  const broken = validateMetadataSchema(binding.idpMetadataXml.replace(/<md:SingleSignOnService[^>]*\/>\n/g, ""));
+  t.not(broken.status, 0, "the schema requires a SingleSignOnService");
+  t.regex(binding.idpMetadataXml, /entityID="https:\/\/greenmoor\.my\.salesforce\.com"/);
+  t.regex(binding.idpMetadataXml, /Location="https:\/\/greenmoor\.my\.salesforce\.com\/idp\/endpoint\/HttpPost"/);
+  t.regex(binding.idpMetadataXml, /<md:NameIDFormat>urn:oasis:names:tc:SAML:1\.1:nameid-format:emailAddress<\/md:NameIDFormat>/);
+});
+
+test("node-saml (from our metadata) and xmlsec1 accept an assertion signed with the IdP key, and reject a tampered one", async (t) => {
+  const { certificate, binding } = samlFixture();
+  const sp = serviceProviderFromMetadata(binding.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
+  const signed = response(certificate.privateKeyPem!, certificate.certificatePem!);
+  t.is(await spAccepts(sp, signed), "accepted ada@partner.example");
+  const verified = xmlsecVerify(signed, binding.signingCertificatePem);
+  t.is(verified.status, 0, verified.output);
+  t.regex(verified.output, /^OK$/m);
+
+  const tampered = signed.replace("ada@partner.example", "eve@partner.example");
+  t.regex(await spAccepts(sp, tampered), /^rejected: /);
+  t.not(xmlsecVerify(tampered, binding.signingCertificatePem).status, 0);
+});
+
+test("source-deploy-retrieve reads the SAML External Client App and the IdP settings", async (t) => {
+  const { binding } = samlFixture();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-sdr-saml-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [file, content] of Object.entries(binding.salesforceFiles)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  const components = ComponentSet.fromSource(dir).getSourceComponents().toArray();
+  t.deepEqual(components.map((c) => `${c.type.name}:${c.fullName}`).sort(), [
+    "ExternalClientApplication:Partner_Portal_SSO",
+    "ExtlClntAppConfigurablePolicies:Partner_Portal_SSO_plcy",
+    "ExtlClntAppSamlConfigurablePolicies:Partner_Portal_SSO_samlPlcy",
+    "Settings:IdentityProvider",
+  ]);
+  const policy = (await components.find((c) => c.type.name === "ExtlClntAppSamlConfigurablePolicies")!.parseXml()) as Record<string, Record<string, unknown>>;
+  t.like(policy["ExtlClntAppSamlConfigurablePolicies"], {
+    acsUrl: partner.acsUrl,
+    entityUrl: partner.entityId,
+    issuer: myDomainUrl,
+    nameIdFormat: "EmailAddress",
+    signingAlgorithmType: "SHA256",
+    subjectType: "Username",
+    externalClientApplication: "Partner_Portal_SSO",
+  });
+  const settings = (await components.find((c) => c.type.name === "Settings")!.parseXml()) as Record<string, Record<string, unknown>>;
+  t.like(settings["IdentityProviderSettings"], { certificateName: "Greenmoor_IdP_Signing", enableIdentityProvider: "true" });
+});
+
+test("staged IdP rotation: an SP configured once from the publishing metadata accepts the old key before the switch and the new key after", async (t) => {
+  const t0 = new Date();
+  const { certificate: oldCert, binding: stable } = samlFixture(t0);
+  const newCert = rotated(oldCert, new Date(t0.getTime() + day));
+
+  // Publishing: the metadata carries both keys, the org still signs with the old one.
+  const publishAt = new Date(t0.getTime() + day);
+  const publishPlan = planSamlUpdate(stable, samlInputs(newCert), publishAt);
+  t.is(publishPlan.step.kind, "publish");
+  const publishing = applySamlUpdate(stable, samlInputs(newCert), publishPlan, publishAt);
+  t.is(publishing.phase, "publishing");
+  t.is(publishing.signingSha256Fingerprint, oldCert.sha256Fingerprint!);
+  t.deepEqual(publishing.publishedCertificates.map((c) => c.role), ["signing", "next"]);
+  t.is(validateMetadataSchema(publishing.idpMetadataXml).status, 0);
+  t.regex(publishing.handoffText, /a new signing certificate is published in the metadata now/);
+
+  const sp = serviceProviderFromMetadata(publishing.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
+  t.is(await spAccepts(sp, response(oldCert.privateKeyPem!, oldCert.certificatePem!)), "accepted ada@partner.example", "before the switch");
+
+  // Not before publishDays (7) have passed; then the org switches.
+  t.is(planSamlUpdate(publishing, samlInputs(newCert), new Date(publishAt.getTime() + 7 * day - 1)).step.kind, "none");
+  const switchAt = new Date(publishAt.getTime() + 7 * day);
+  const switchPlan = planSamlUpdate(publishing, samlInputs(newCert), switchAt);
+  t.deepEqual(switchPlan.step, { kind: "switch", why: "time" });
+  const switched = applySamlUpdate(publishing, samlInputs(newCert), switchPlan, switchAt);
+  t.is(switched.signingSha256Fingerprint, newCert.sha256Fingerprint!);
+  t.deepEqual(switched.publishedCertificates.map((c) => c.role), ["signing", "previous"]);
+  t.is(await spAccepts(sp, response(newCert.privateKeyPem!, newCert.certificatePem!)), "accepted ada@partner.example", "after the switch, same SP");
+
+  // Retired after the overlap: only the new key remains.
+  const retireAt = new Date(switchAt.getTime() + 7 * day);
+  const retired = applySamlUpdate(switched, samlInputs(newCert), planSamlUpdate(switched, samlInputs(newCert), retireAt), retireAt);
+  t.is(retired.phase, "stable");
+  const spAfter = serviceProviderFromMetadata(retired.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
+  t.regex(await spAccepts(spAfter, response(oldCert.privateKeyPem!, oldCert.certificatePem!)), /^rejected: /, "the retired key is no longer trusted");
+});
+
+test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) => {
+  const t0 = new Date();
+  const { certificate: oldCert, binding: stable } = samlFixture(t0);
+  const newCert = rotated(oldCert, t0);
+  const publishing = applySamlUpdate(stable, samlInputs(newCert), planSamlUpdate(stable, samlInputs(newCert), t0), t0);
+  const late = new Date(t0.getTime() + 30 * day);
+  t.is(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).step.kind, "none");
+  t.regex(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).message, /held: holdPhase is set/);
+  t.deepEqual(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true, advanceTrigger: "go" }), t0).step, { kind: "switch", why: "advanced" });
+});
