@@ -9,7 +9,7 @@
  * language host is installed: a module whose default export is a function is run as the program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
+import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
 
 /** Demo value, not a secret: set GREENMOOR_KEYSTORE_PASSWORD for a real keystore. */
 const keystorePassword = pulumi.secret(process.env["GREENMOOR_KEYSTORE_PASSWORD"] ?? "demo-keystore-password");
@@ -39,6 +39,20 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
     renewal: { percentOfLifetime: 75 },
   });
 
+  // The partner's portal trusts Greenmoor's org as its SAML Identity Provider.
+  const partnerSso = new SamlSpBinding("partner-sso", {
+    apiName: "Partner_Portal_SSO",
+    label: "Partner portal",
+    contactEmail: "platform@greenmoor.example",
+    spEntityId: "https://portal.partner.example/saml/metadata",
+    acsUrl: "https://portal.partner.example/saml/acs",
+    nameIdFormat: "emailAddress",
+    myDomainUrl: "https://greenmoor.my.salesforce.com",
+    idpCertificate: idpSigning,
+    preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
+    publishDays: 14,
+  });
+
   // CI deploys to the org as an integration user, logging in with the JWT Bearer Flow.
   const ci = new JwtIntegration("ci", {
     apiName: "Greenmoor_CI",
@@ -64,6 +78,10 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
     ciJwtNextRotation: ciJwt.nextRotation,
     ciJwtPublicKeyJwk: ciJwt.publicKeyJwk,
     ciJwtPrivateKeyPem: ciJwt.privateKeyPem,
+    partnerIdpMetadata: partnerSso.idpMetadataXml,
+    partnerSsoPhase: partnerSso.nextStep,
+    partnerHandoff: partnerSso.handoffText,
+    partnerSalesforceFiles: partnerSso.salesforceFiles,
     ciConsumerKey: ci.consumerKey,
     ciLoginCommand: ci.sfLoginJwtCommand,
     ciLoginKey: ci.privateKeyPem,

@@ -149,7 +149,7 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
   const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
   for (const field of certificateFields) {
     if (values[field] === undefined || values[field] === "") {
-      issues.push({ path: "idpCertificate", message: `has no ${field.replace(/^certificate/, "certificate ")} yet (a CA-signed certificate awaiting its chain cannot sign assertions)` });
+      issues.push({ path: "idpCertificate", message: `has no certificate yet (${field} is empty: a CA-signed certificate awaiting its chain cannot sign assertions)` });
       break;
     }
   }
