@@ -44,7 +44,6 @@ export function parseStackCommandOptions(argv: readonly string[]): StackCommandO
 /** Loads the program module; a program-less command (destroy, outputs) gets an empty program. */
 export function loadProgram(programPath: string): PulumiFn {
   if (!programPath) return async () => ({});
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(programPath) as { default?: unknown };
   if (typeof loaded.default !== "function") {
     throw new SalesforceCertsError("ERR_USAGE", `${programPath} has no default export that is a function (the Pulumi program)`);

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "../rotation/clock";
+import { toCheckResult } from "../validate/to-check-result";
 import { describePlan } from "../rotation/rotation-plan";
 import { checkCertificateArgs, type CertificateInputs } from "../validate/certificate-args";
 import {
@@ -19,9 +20,7 @@ import {
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
   async check(_olds, news) {
-    const result = checkCertificateArgs(news as unknown as Record<string, unknown>);
-    if (!result.ok) return { failures: result.issues.map((i) => ({ property: i.path, reason: i.message })) };
-    return { inputs: result.inputs };
+    return toCheckResult(checkCertificateArgs(news as unknown as Record<string, unknown>));
   },
 
   async diff(_id, olds, news) {

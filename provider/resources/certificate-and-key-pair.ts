@@ -4,6 +4,7 @@
  * consumer needs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerShell } from "./provider-shell";
 import type { CertificateFacts } from "../crypto/certificate-facts";
 import type { DistinguishedName } from "../crypto/distinguished-name";
 import type { PublicKeyJwk } from "../crypto/public-key-jwk";
@@ -43,35 +44,8 @@ export interface CertificateAndKeyPairArgs {
 /** Everything the provider stores and outputs for a certificate. */
 export type CertificateAndKeyPairOutputs = CertificateState;
 
-/**
- * The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell: each method
- * loads the implementation by package name inside the provider process, so the state holds a few hundred
- * bytes of code instead of the whole library, and captures no configuration, client or secret.
- */
-export const certificateAndKeyPairProvider: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
-  async check(olds, news) {
-    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.check!(olds, news);
-  },
-  async diff(id, olds, news) {
-    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.diff!(id, olds, news);
-  },
-  async create(inputs) {
-    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.create(inputs);
-  },
-  async update(id, olds, news) {
-    const { certificateAndKeyPairImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.update!(id, olds, news);
-  },
-  async read(id, props) {
-    return { id, props };
-  },
-  async delete() {
-    // The key and certificate live only in this state: dropping the resource is the whole deletion.
-  },
-};
+/** The serialised provider: a shell that loads `certificateAndKeyPairImplementation` in the provider process. */
+export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPairImplementation");
 
 /**
  * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) with a self-signed or CA-signed

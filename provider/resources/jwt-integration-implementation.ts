@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "../rotation/clock";
+import { toCheckResult } from "../validate/to-check-result";
 import { checkJwtIntegrationArgs, unknownValue, type JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import {
   applyJwtUpdate,
@@ -18,9 +19,7 @@ import {
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtIntegrationInputs, JwtIntegrationState> = {
   async check(olds, news) {
     const previous = (olds as Partial<JwtIntegrationInputs> | undefined)?.consumerKey;
-    const result = checkJwtIntegrationArgs(news as unknown as Record<string, unknown>, previous);
-    if (!result.ok) return { failures: result.issues.map((i) => ({ property: i.path, reason: i.message })) };
-    return { inputs: result.inputs };
+    return toCheckResult(checkJwtIntegrationArgs(news as unknown as Record<string, unknown>, previous));
   },
 
   async diff(_id, olds, news) {

@@ -4,8 +4,10 @@
  * Connected App) metadata and the credential CI needs, and rotates without an outage.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerShell } from "./provider-shell";
 import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
-import type { JwtAppType, JwtIntegrationInputs, PreAuthorized } from "../validate/jwt-integration-args";
+import type { JwtAppType, JwtIntegrationInputs } from "../validate/jwt-integration-args";
+import type { PreAuthorized } from "../validate/pre-authorized";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { jwtSecretFields, type JwtIntegrationState, type PublicSlot } from "./jwt-integration-lifecycle";
 
@@ -26,7 +28,7 @@ export interface JwtIntegrationArgs {
   /** OAuth scopes, default `["Api"]`. */
   scopes?: pulumi.Input<pulumi.Input<string>[]>;
   /** Permission sets and/or profiles whose users are pre-authorized (admin-approved). */
-  preAuthorized: pulumi.Input<PreAuthorized>;
+  preAuthorized: pulumi.Input<Partial<PreAuthorized>>;
   /** 8–256 letters and digits; generated when absent, then stable. With two slots each slot appends A or B. */
   consumerKey?: pulumi.Input<string>;
   /** `ExternalClientApp` (default) or a legacy `ConnectedApp`. */
@@ -37,34 +39,8 @@ export interface JwtIntegrationArgs {
   overlapDays?: pulumi.Input<number>;
 }
 
-/**
- * The dynamic provider Pulumi serialises into state: a shell that loads the implementation by package
- * name in the provider process (see `certificateAndKeyPairProvider`).
- */
-export const jwtIntegrationProvider: pulumi.dynamic.ResourceProvider<JwtIntegrationInputs, JwtIntegrationState> = {
-  async check(olds, news) {
-    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.check!(olds, news);
-  },
-  async diff(id, olds, news) {
-    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.diff!(id, olds, news);
-  },
-  async create(inputs) {
-    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.create(inputs);
-  },
-  async update(id, olds, news) {
-    const { jwtIntegrationImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.update!(id, olds, news);
-  },
-  async read(id, props) {
-    return { id, props };
-  },
-  async delete() {
-    // Nothing outside this state: the app in Salesforce goes when its metadata is removed from the org.
-  },
-};
+/** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
+export const jwtIntegrationProvider = providerShell<JwtIntegrationInputs, JwtIntegrationState>("jwtIntegrationImplementation");
 
 /**
  * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and

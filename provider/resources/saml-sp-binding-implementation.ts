@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "../rotation/clock";
+import { toCheckResult } from "../validate/to-check-result";
 import { unknownValue } from "../validate/jwt-integration-args";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../validate/saml-binding-args";
 import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlReplacingInputs, type SamlSpBindingState } from "./saml-sp-binding-lifecycle";
@@ -14,9 +15,7 @@ const sha1Warning = (apiName: string) =>
 /** The implementation behind the serialised `samlSpBindingProvider` shell. */
 export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<SamlSpBindingInputs, SamlSpBindingState> = {
   async check(_olds, news) {
-    const result = checkSamlSpBindingArgs(news as unknown as Record<string, unknown>);
-    if (!result.ok) return { failures: result.issues.map((i) => ({ property: i.path, reason: i.message })) };
-    return { inputs: result.inputs };
+    return toCheckResult(checkSamlSpBindingArgs(news as unknown as Record<string, unknown>));
   },
 
   async diff(_id, olds, news) {

@@ -3,6 +3,7 @@
  * Provider, bound to the org's IdP `CertificateAndKeyPair`, with staged rotation of that certificate.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerShell } from "./provider-shell";
 import type { IdpPhase } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
@@ -54,31 +55,8 @@ export interface SamlSpBindingArgs {
   advanceTrigger?: pulumi.Input<string>;
 }
 
-/** The serialised shell; see `certificateAndKeyPairProvider`. */
-export const samlSpBindingProvider: pulumi.dynamic.ResourceProvider<SamlSpBindingInputs, SamlSpBindingState> = {
-  async check(olds, news) {
-    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.check!(olds, news);
-  },
-  async diff(id, olds, news) {
-    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.diff!(id, olds, news);
-  },
-  async create(inputs) {
-    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.create(inputs);
-  },
-  async update(id, olds, news) {
-    const { samlSpBindingImplementation: impl } = require("pulumi-salesforce-certs/runtime") as typeof import("../runtime");
-    return impl.update!(id, olds, news);
-  },
-  async read(id, props) {
-    return { id, props };
-  },
-  async delete() {
-    // Nothing outside this state.
-  },
-};
+/** The serialised provider: a shell that loads `samlSpBindingImplementation` in the provider process. */
+export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBindingState>("samlSpBindingImplementation");
 
 /**
  * Salesforce as the SAML Identity Provider for one partner Service Provider. Outputs the IdP metadata the

@@ -24,10 +24,8 @@ export interface OAuthAppSpec {
 // The JWT flow never redirects, but the OAuth settings require a callback URL; this is the sf CLI's.
 const callbackUrl = "http://localhost:1717/OauthRedirect";
 
-/** The five files of an External Client App (path → content). */
-export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string> {
-  const link: XmlNode = ["externalClientApplication", app.name];
-  const csv = (names: readonly string[]) => (names.length > 0 ? names.join(",") : undefined);
+/** The parent file of an External Client App: a local (not packaged) app, as SAML policies require. */
+export function externalClientApplicationFile(app: { name: string; label: string; contactEmail: string; description: string }): Record<string, string> {
   return {
     [`externalClientApps/${app.name}.eca-meta.xml`]: metadataXml("ExternalClientApplication", [
       ["contactEmail", app.contactEmail],
@@ -36,6 +34,19 @@ export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string
       ["isProtected", false],
       ["label", app.label],
     ]),
+  };
+}
+
+/** Comma-separated names, as the External Client App policy files list them; none leaves the element out. */
+export function commaSeparated(names: readonly string[]): string | undefined {
+  return names.length > 0 ? names.join(",") : undefined;
+}
+
+/** The five files of an External Client App (path → content). */
+export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string> {
+  const link: XmlNode = ["externalClientApplication", app.name];
+  return {
+    ...externalClientApplicationFile(app),
     [`extlClntAppGlobalOauthSets/${app.name}_glbloauth.ecaGlblOauth-meta.xml`]: metadataXml("ExtlClntAppGlobalOauthSettings", [
       ["callbackUrl", callbackUrl],
       ["certificate", app.certificatePem?.trim()],
@@ -57,8 +68,8 @@ export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string
       ["label", `${app.label} OAuth Settings`],
     ]),
     [`extlClntAppOauthPolicies/${app.name}_oauthPlcy.ecaOauthPlcy-meta.xml`]: metadataXml("ExtlClntAppOauthConfigurablePolicies", [
-      ["commaSeparatedPermissionSet", csv(app.permissionSets)],
-      ["commaSeparatedProfile", csv(app.profiles)],
+      ["commaSeparatedPermissionSet", commaSeparated(app.permissionSets)],
+      ["commaSeparatedProfile", commaSeparated(app.profiles)],
       link,
       ["ipRelaxationPolicyType", "Enforce"],
       ["isClientCredentialsFlowEnabled", false],

@@ -4,6 +4,7 @@
  * External Client App can only be configured through the Metadata API) or a legacy Connected App with
  * `samlConfig`; and the org's `IdentityProviderSettings` naming the certificate it signs with.
  */
+import { commaSeparated, externalClientApplicationFile } from "./oauth-apps";
 import { metadataXml, type XmlNode } from "./xml";
 import type { NameIdFormat } from "./saml-idp-metadata";
 
@@ -44,16 +45,8 @@ const sloBindingNames = { HttpPost: "PostBinding", HttpRedirect: "RedirectBindin
 /** The three files of a SAML External Client App (path → content). */
 export function samlExternalClientAppFiles(app: SamlAppSpec): Record<string, string> {
   const link: XmlNode = ["externalClientApplication", app.name];
-  const csv = (names: readonly string[]) => (names.length > 0 ? names.join(",") : undefined);
   return {
-    [`externalClientApps/${app.name}.eca-meta.xml`]: metadataXml("ExternalClientApplication", [
-      ["contactEmail", app.contactEmail],
-      ["description", app.description],
-      // A SAML policy needs a local (not packaged) app.
-      ["distributionState", "Local"],
-      ["isProtected", false],
-      ["label", app.label],
-    ]),
+    ...externalClientApplicationFile(app),
     [`extlClntAppPolicies/${app.name}_plcy.ecaPlcy-meta.xml`]: metadataXml("ExtlClntAppConfigurablePolicies", [
       link,
       ["isEnabled", true],
@@ -64,8 +57,8 @@ export function samlExternalClientAppFiles(app: SamlAppSpec): Record<string, str
     [`extlClntAppSamlConfigurablePolicies/${app.name}_samlPlcy.ecaSamlPlcy-meta.xml`]: metadataXml("ExtlClntAppSamlConfigurablePolicies", [
       ["acsUrl", app.acsUrl],
       ["certificate", app.spSigningCertificatePem?.trim()],
-      ["commaSeparatedPermissionSet", csv(app.permissionSets)],
-      ["commaSeparatedProfile", csv(app.profiles)],
+      ["commaSeparatedPermissionSet", commaSeparated(app.permissionSets)],
+      ["commaSeparatedProfile", commaSeparated(app.profiles)],
       ["encryptionCertificate", app.encryption?.certificateName],
       ["encryptionType", app.encryption?.type],
       ["entityUrl", app.spEntityId],

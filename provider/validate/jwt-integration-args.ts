@@ -4,6 +4,7 @@
 import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
+import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
 import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
@@ -19,11 +20,6 @@ export const oauthScopes = [
   "Lightning", "Content", "CDPIngest", "Chatbot", "ForgotPassword", "UserRegistration", "PwdlessLogin",
 ] as const;
 
-/** Who may use the app without approving it themselves (the JWT flow has no approval step). */
-export interface PreAuthorized {
-  permissionSets?: string[];
-  profiles?: string[];
-}
 
 /** The arguments of a `JwtIntegration` once checked, defaults filled in. */
 export interface JwtIntegrationInputs {
@@ -34,7 +30,7 @@ export interface JwtIntegrationInputs {
   audience: string;
   loginUrl: string;
   scopes: string[];
-  preAuthorized: { permissionSets: string[]; profiles: string[] };
+  preAuthorized: PreAuthorized;
   /** Base of the consumer keys: the key itself in place, suffixed A and B with two slots. */
   consumerKey: string;
   appType: JwtAppType;
@@ -121,7 +117,7 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
     if (message) issues.push({ path: field, message });
   }
   checkScopes(values["scopes"], issues);
-  const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
+  const preAuthorized = checkJwtPreAuthorized(raw["preAuthorized"], issues);
   checkCertificate(values, issues);
   if (values["appType"] === "ConnectedApp" && values["rotationStrategy"] === "twoSlots") {
     issues.push({ path: "rotationStrategy", message: "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp" });
@@ -149,29 +145,15 @@ function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
   });
 }
 
-function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): JwtIntegrationInputs["preAuthorized"] {
-  const result = { permissionSets: [] as string[], profiles: [] as string[] };
+/** The JWT flow has no approval step: some permission set or profile must be pre-authorized. */
+function checkJwtPreAuthorized(raw: unknown, issues: ValidationIssue[]): PreAuthorized {
   if (raw === undefined) {
     issues.push({ path: "preAuthorized", message: "is required: the JWT flow has no approval step, so name the permission sets or profiles whose users are pre-authorized" });
-    return result;
+    return { permissionSets: [], profiles: [] };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    issues.push({ path: "preAuthorized", message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})` });
-    return result;
-  }
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key !== "permissionSets" && key !== "profiles") {
-      issues.push({ path: `preAuthorized.${key}`, message: "is not a preAuthorized field (known: permissionSets, profiles)" });
-      continue;
-    }
-    if (value === undefined) continue;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0 || /[,\s]$/.test(v) || v.includes(","))) {
-      issues.push({ path: `preAuthorized.${key}`, message: `must be a list of names without commas (got ${shown(value)})` });
-      continue;
-    }
-    result[key] = value as string[];
-  }
-  if (result.permissionSets.length + result.profiles.length === 0 && !issues.some((i) => i.path.startsWith("preAuthorized"))) {
+  const before = issues.length;
+  const result = checkPreAuthorized(raw, issues);
+  if (issues.length === before && result.permissionSets.length + result.profiles.length === 0) {
     issues.push({ path: "preAuthorized", message: "must name at least one permission set or profile: the JWT flow has no approval step" });
   }
   return result;

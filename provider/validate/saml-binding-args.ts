@@ -6,6 +6,7 @@ import type { ValidationIssue } from "../errors";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import { nameIdFormats, type NameIdFormat } from "../salesforce/saml-idp-metadata";
 import { unknownValue } from "./jwt-integration-args";
+import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
 import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
 
 /** The arguments of a `SamlSpBinding` once checked, defaults filled in. */
@@ -24,7 +25,7 @@ export interface SamlSpBindingInputs {
   acknowledgeSha1: boolean;
   spSigningCertificatePem?: string;
   encryption?: { certificateName: string; type: "AES_128" | "AES_256" };
-  preAuthorized: { permissionSets: string[]; profiles: string[] };
+  preAuthorized: PreAuthorized;
   myDomainUrl: string;
   appType: "ExternalClientApp" | "ConnectedApp";
   publishDays: number;
@@ -169,23 +170,4 @@ function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBinding
   const typeProblem = oneOf(["AES_128", "AES_256"])(type);
   if (typeProblem) issues.push({ path: "encryption.type", message: typeProblem });
   return { certificateName: certificateName as string, type: type as "AES_128" | "AES_256" };
-}
-
-function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): SamlSpBindingInputs["preAuthorized"] {
-  const result = { permissionSets: [] as string[], profiles: [] as string[] };
-  if (raw === undefined) return result;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    issues.push({ path: "preAuthorized", message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})` });
-    return result;
-  }
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key !== "permissionSets" && key !== "profiles") {
-      issues.push({ path: `preAuthorized.${key}`, message: "is not a preAuthorized field (known: permissionSets, profiles)" });
-    } else if (value !== undefined) {
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0 || v.includes(","))) {
-        issues.push({ path: `preAuthorized.${key}`, message: `must be a list of names without commas (got ${shown(value)})` });
-      } else result[key] = value as string[];
-    }
-  }
-  return result;
 }

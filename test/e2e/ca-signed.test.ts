@@ -26,7 +26,6 @@ test("a CA-signed certificate: CSR out, signed chain in, adopted through the eng
   const env = await openTempStack("ca", program);
   t.teardown(() => env.dispose());
   const { stack, onOutput } = env;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const value = async (name: string): Promise<any> => (await stack.outputs())[name]?.value;
 
   await stack.up({ onOutput });

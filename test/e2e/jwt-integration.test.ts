@@ -4,7 +4,6 @@
  * the stack emits), and clients switch to the new slot only once the provider has proved it logs in.
  */
 import test from "ava";
-import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { OAuth2 } from "jsforce";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
@@ -43,7 +42,6 @@ test("a JWT integration rotates its certificate with no step at which the publis
   const env = await openTempStack("jwt", program);
   t.teardown(() => env.dispose());
   const { stack, onOutput } = env;
-  const outputs = async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value])) as Record<string, any>;
   const oauth2 = new OAuth2({ loginUrl: standIn.url });
   const logsIn = async (credential: { consumerKey: string; privateKeyPem: string }) => {
     try {
@@ -56,11 +54,10 @@ test("a JWT integration rotates its certificate with no step at which the publis
       return `${(error as Error).name}: ${(error as Error).message}`;
     }
   };
-  const logSince = (mark: number) => env.log.slice(mark).join("");
 
   // 1. Create, deploy, log in with what the stack publishes.
   await stack.up({ onOutput });
-  const first = await outputs();
+  const first = await env.values();
   t.is(first["activeSlot"], "A");
   t.regex(first["sfLoginJwtCommand"], /^SF_AUDIENCE_URL=https:\/\/login\.salesforce\.com sf org login jwt --client-id [A-Za-z0-9]+A --username ci@greenmoor\.example --jwt-key-file server\.key --instance-url http:\/\/127\.0\.0\.1:\d+$/);
   await standIn.deploy(first["salesforceFiles"]);
@@ -70,7 +67,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
   // 2. The certificate rotates: the new one goes to slot B; clients stay on slot A, which still logs in.
   rotationTrigger = "rotate-1";
   await stack.up({ onOutput });
-  const publishing = await outputs();
+  const publishing = await env.values();
   t.is(publishing["phase"], "publishing");
   t.is(publishing["activeSlot"], "A");
   t.is(publishing["consumerKey"], first["consumerKey"]);
@@ -81,7 +78,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
   // Before the deploy, slot B cannot log in: preview says so and changes nothing.
   let mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(logSince(mark), /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/);
+  t.regex(env.logSince(mark), /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/);
 
   await standIn.deploy(publishing["salesforceFiles"]);
   t.is(await logsIn(publishing as never), "ok", "after the deploy, slot A still holds the old certificate");
@@ -89,9 +86,9 @@ test("a JWT integration rotates its certificate with no step at which the publis
   // 3. Slot B logs in: clients switch; the old credential keeps working for the overlap.
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2, update: 1 });
-  t.regex(logSince(mark), /JwtIntegration E2E_CI: slot B logs in: switches clients to slot B/);
+  t.regex(env.logSince(mark), /JwtIntegration E2E_CI: slot B logs in: switches clients to slot B/);
   await stack.up({ onOutput });
-  const switched = await outputs();
+  const switched = await env.values();
   t.is(switched["activeSlot"], "B");
   t.not(switched["consumerKey"], first["consumerKey"]);
   t.is(switched["certificateSha256Fingerprint"], publishing["boundFingerprint"]);
@@ -102,13 +99,13 @@ test("a JWT integration rotates its certificate with no step at which the publis
 
   // 4. After the overlap, slot A is retired: its certificate is removed (and the certificate resource
   //    drops its previous certificate, whose overlap ended too).
-  (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = new Date(Date.now() + 8 * 86_400_000).toISOString();
+  env.setClock(new Date(Date.now() + 8 * 86_400_000).toISOString());
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 2 });
-  t.regex(logSince(mark), /JwtIntegration E2E_CI: retires slot A: its certificate is removed/);
-  t.regex(logSince(mark), /CertificateAndKeyPair E2E_CI_JWT: .*previous certificate .* dropped/);
+  t.regex(env.logSince(mark), /JwtIntegration E2E_CI: retires slot A: its certificate is removed/);
+  t.regex(env.logSince(mark), /CertificateAndKeyPair E2E_CI_JWT: .*previous certificate .* dropped/);
   await stack.up({ onOutput });
-  const retired = await outputs();
+  const retired = await env.values();
   t.is(retired["phase"], "stable");
   t.false(retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"].includes("<certificate>"));
   await standIn.deploy(retired["salesforceFiles"]);

@@ -6,7 +6,6 @@
  */
 import test from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { CertificateAndKeyPair } from "../../provider";
 import { openTempStack, pemBody } from "../helpers/engine";
 import { keytool } from "../helpers/keytool";
@@ -42,34 +41,29 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   const env = await openTempStack("rot", program);
   t.teardown(() => env.dispose());
   const { stack, onOutput } = env;
-  const setClock = async (iso: string) => {
-    (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = iso;
-  };
-  const outputs = async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value])) as Record<string, any>;
-  const logSince = (mark: number) => env.log.slice(mark).join("");
 
   // Issue on 2027-01-01: renewal 30 days before notAfter (2028-01-01) → 2027-12-02.
-  await setClock("2027-01-01T00:00:00Z");
+  env.setClock("2027-01-01T00:00:00Z");
   await stack.up({ onOutput });
-  const first = await outputs();
+  const first = await env.values();
   t.is(first["notBefore"], "2027-01-01T00:00:00.000Z");
   t.is(first["nextRotation"], "2027-12-02T00:00:00.000Z");
 
   let mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
-  t.regex(logSince(mark), /CertificateAndKeyPair Rot_Cert: no rotation; next rotation 2027-12-02T00:00:00.000Z \(30 days before notAfter\)/);
+  t.regex(env.logSince(mark), /CertificateAndKeyPair Rot_Cert: no rotation; next rotation 2027-12-02T00:00:00.000Z \(30 days before notAfter\)/);
 
   // Outside the window: nothing, without any refresh.
-  await setClock("2027-12-01T23:00:00Z");
+  env.setClock("2027-12-01T23:00:00Z");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
   // Inside the window: preview says it rotates and why.
-  await setClock("2027-12-03T00:00:00Z");
+  env.setClock("2027-12-03T00:00:00Z");
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 1 });
-  t.regex(logSince(mark), /CertificateAndKeyPair Rot_Cert: rotates now \(inside its renewal window since 2027-12-02T00:00:00.000Z\): a new key pair and certificate/);
+  t.regex(env.logSince(mark), /CertificateAndKeyPair Rot_Cert: rotates now \(inside its renewal window since 2027-12-02T00:00:00.000Z\): a new key pair and certificate/);
   await stack.up({ onOutput });
-  const second = await outputs();
+  const second = await env.values();
   t.not(second["serialNumber"], first["serialNumber"]);
   t.not(second["privateKeyPem"], first["privateKeyPem"]);
   t.is(second["notBefore"], "2027-12-03T00:00:00.000Z");
@@ -79,12 +73,12 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 }, "no perpetual diff after a rotation");
 
   // The overlap ends: the previous certificate is dropped, without a rotation.
-  await setClock("2027-12-13T00:00:01Z");
+  env.setClock("2027-12-13T00:00:01Z");
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 1 });
-  t.regex(logSince(mark), /previous certificate [0-9A-F:]+… dropped: its overlap ended 2027-12-13T00:00:00.000Z/);
+  t.regex(env.logSince(mark), /previous certificate [0-9A-F:]+… dropped: its overlap ended 2027-12-13T00:00:00.000Z/);
   await stack.up({ onOutput });
-  const third = await outputs();
+  const third = await env.values();
   t.is(third["previousCertificate"], undefined);
   t.is(third["serialNumber"], second["serialNumber"]);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
@@ -93,9 +87,9 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   rotationTrigger = "incident-42";
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 1 });
-  t.regex(logSince(mark), /Rot_Cert: rotates now \(rotationTrigger changed from null to "incident-42"\)/);
+  t.regex(env.logSince(mark), /Rot_Cert: rotates now \(rotationTrigger changed from null to "incident-42"\)/);
   await stack.up({ onOutput });
-  const fourth = await outputs();
+  const fourth = await env.values();
   t.not(fourth["serialNumber"], third["serialNumber"]);
   t.is(fourth["previousCertificate"].serialNumber, third["serialNumber"]);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
@@ -103,7 +97,7 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   // Changing only the renewal policy updates the schedule, never the certificate.
   daysBeforeExpiry = 60;
   await stack.up({ onOutput });
-  const fifth = await outputs();
+  const fifth = await env.values();
   t.is(fifth["serialNumber"], fourth["serialNumber"]);
   t.is(fifth["notAfter"], "2028-12-12T00:00:01.000Z");
   t.is(fifth["nextRotation"], "2028-10-13T00:00:01.000Z");

@@ -5,7 +5,6 @@
  * after it; preview names the phase and the next step; the old key is retired after the overlap.
  */
 import test from "ava";
-import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
@@ -46,46 +45,41 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   const env = await openTempStack("saml", program);
   t.teardown(() => env.dispose());
   const { stack, onOutput } = env;
-  const setClock = (iso: string) => {
-    (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = iso;
-  };
-  const outputs = async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value])) as Record<string, any>;
-  const logSince = (mark: number) => env.log.slice(mark).join("");
   const signedBy = (o: Record<string, any>) =>
     signedSamlResponse({ privateKeyPem: o["idpPrivateKeyPem"], certificatePem: o["idpCertificatePem"], issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: "ada@partner.example" });
 
-  setClock(at(0));
+  env.setClock(at(0));
   await stack.up({ onOutput });
-  const first = await outputs();
+  const first = await env.values();
   t.is(first["phase"], "stable");
   t.is(validateMetadataSchema(first["metadata"]).status, 0);
   let mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(logSince(mark), /SamlSpBinding E2E_Partner_SSO: stable: the org signs with [0-9A-F:]+…/);
+  t.regex(env.logSince(mark), /SamlSpBinding E2E_Partner_SSO: stable: the org signs with [0-9A-F:]+…/);
 
   // The IdP certificate rotates: both keys are published; the org still signs with the old one.
-  setClock(at(1));
+  env.setClock(at(1));
   rotationTrigger = "second";
   await stack.up({ onOutput });
-  const publishing = await outputs();
+  const publishing = await env.values();
   t.is(publishing["phase"], "publishing");
   t.is(publishing["signingSha256Fingerprint"], first["publishedCertificates"][0].sha256Fingerprint);
   t.deepEqual(publishing["publishedCertificates"].map((c: { role: string }) => c.role), ["signing", "next"]);
   t.is(validateMetadataSchema(publishing["metadata"]).status, 0);
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(logSince(mark), new RegExp(`publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to the next certificate on ${at(4).replace(/[.]/g, "\\.")}`));
+  t.regex(env.logSince(mark), new RegExp(`publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to the next certificate on ${at(4).replace(/[.]/g, "\\.")}`));
 
   const sp = serviceProviderFromMetadata(publishing["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });
   t.is(await spAccepts(sp, signedBy(first)), "accepted ada@partner.example", "the old key, before the switch");
 
   // After publishDays the org switches; the same SP accepts the new key.
-  setClock(at(4));
+  env.setClock(at(4));
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2, update: 1 });
-  t.regex(logSince(mark), /E2E_Partner_SSO: switches the org to the new certificate \(the publish period ended\)/);
+  t.regex(env.logSince(mark), /E2E_Partner_SSO: switches the org to the new certificate \(the publish period ended\)/);
   await stack.up({ onOutput });
-  const switched = await outputs();
+  const switched = await env.values();
   t.is(switched["phase"], "switched");
   t.is(switched["signingCertificatePem"], switched["idpCertificatePem"]);
   const signedNew = signedBy(switched);
@@ -94,11 +88,11 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
   // After the overlap the old key leaves the metadata.
-  setClock(at(9.5));
+  env.setClock(at(9.5));
   mark = env.log.length;
   await stack.up({ onOutput });
-  t.regex(logSince(mark), /E2E_Partner_SSO: retires the previous certificate from the metadata \(the overlap ended\)/);
-  const retired = await outputs();
+  t.regex(env.logSince(mark), /E2E_Partner_SSO: retires the previous certificate from the metadata \(the overlap ended\)/);
+  const retired = await env.values();
   t.is(retired["phase"], "stable");
   t.deepEqual(retired["publishedCertificates"].map((c: { role: string }) => c.role), ["signing"]);
   const spAfter = serviceProviderFromMetadata(retired["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });

@@ -4,9 +4,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
 
+// values(): outputs are whatever the test program returns, so they are typed loosely.
 export interface TempStack {
   stack: Stack;
   stateDir: string;
@@ -14,6 +15,12 @@ export interface TempStack {
   log: string[];
   /** Writes engine output to the test log and keeps it in `log`. */
   onOutput: (text: string) => void;
+  /** The stack outputs' plain values (secrets included), by name. */
+  values(): Promise<Record<string, any>>;
+  /** Sets the provider's clock (SALESFORCE_CERTS_NOW) for the next engine runs. */
+  setClock(iso: string): void;
+  /** The engine output printed since `mark` (an earlier `log.length`). */
+  logSince(mark: number): string;
   /** The stack's checkpoint file as text ("" before the first update). */
   readState(): string;
   /** Deletes the temp folders (the stack should be destroyed first). */
@@ -41,6 +48,11 @@ export async function openTempStack(name: string, program: PulumiFn): Promise<Te
       log.push(text);
       process.stdout.write(text);
     },
+    values: async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value])),
+    setClock: (iso) => {
+      (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = iso;
+    },
+    logSince: (mark) => log.slice(mark).join(""),
     readState: () => {
       const file = stateFilePath(stateDir, projectName, name);
       return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
