@@ -1,63 +1,60 @@
 #!/usr/bin/env node
 /**
- * @module Command line: `up`, `preview`, `destroy`, `outputs` of a stack on the local file backend.
- * `npm start` runs `up` on the example program.
+ * @module The `salesforce-certs` command line. `npm start` runs `up` of the example inventory.
  */
-import { openLocalStack } from "../engine/local-stack";
-import { isSalesforceCertsError, SalesforceCertsError } from "../errors";
-import { printOutputs } from "./print-outputs";
-import { loadProgram, parseStackCommandOptions, stackCommandUsage } from "./stack-command";
+import { isSalesforceCertsError } from "../errors";
+import { checkCommand } from "./check";
+import { exportSfdxCommand } from "./export-sfdx";
+import { reportCommand } from "./report";
+import { stackCommand, stackCommandsHelp } from "./stack-commands";
+import { validateCommand } from "./validate";
 
-const usage = `usage: salesforce-certs <command> [options]
+const usage = `usage: salesforce-certs <command> [options]   (salesforce-certs <command> --help for each)
 
 commands:
-  up        preview, then deploy the program; prints the stack outputs (secrets hidden)
-  preview   show what 'up' would change
-  destroy   delete every resource of the stack
-  outputs   print the stack outputs (secrets hidden)
+  up, preview, destroy, outputs   run the inventory (or a program) on the local Pulumi backend
+  validate FILE                   check an inventory without the engine
+  report                          Markdown report: certificates, expiry, consumers, wiring
+  check --within DAYS             CI expiry gate
+  export-sfdx --out DIR           write the stack's Salesforce metadata as an SFDX project
 
-${stackCommandUsage}`;
+${stackCommandsHelp}`;
 
-const echo = (text: string) => process.stdout.write(text);
-
-async function main(argv: readonly string[]): Promise<void> {
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h") {
-    console.log(usage);
-    return;
-  }
-  if (!["up", "preview", "destroy", "outputs"].includes(command)) {
-    throw new SalesforceCertsError("ERR_USAGE", `unknown command '${command}'\n\n${usage}`);
-  }
-  const options = parseStackCommandOptions(rest);
-  if ((command === "up" || command === "preview") && !options.programPath) {
-    throw new SalesforceCertsError("ERR_USAGE", `'${command}' needs --program FILE\n\n${usage}`);
-  }
-  console.log(`[salesforce-certs] ${command}: stack '${options.stackName}', state in ${options.stateDir}`);
-  const stack = await openLocalStack({ ...options, program: loadProgram(options.programPath) });
-
   switch (command) {
-    case "preview":
-      await stack.preview({ onOutput: echo, diff: true });
-      return;
     case "up":
-      // Preview first, as an interactive `pulumi up` does: a failed check() stops here, before anything is created.
-      await stack.preview({ onOutput: echo });
-      await stack.up({ onOutput: echo });
-      printOutputs(await stack.outputs());
-      return;
+    case "preview":
     case "destroy":
-      await stack.destroy({ onOutput: echo });
-      return;
     case "outputs":
-      printOutputs(await stack.outputs());
-      return;
+      return stackCommand(command, rest);
+    case "validate":
+      return validateCommand(rest);
+    case "report":
+      return reportCommand(rest);
+    case "check":
+      return checkCommand(rest);
+    case "export-sfdx":
+      return exportSfdxCommand(rest);
+    case undefined:
+    case "--help":
+    case "-h":
+      console.log(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`error: unknown command '${command}'\n\n${usage}`);
+      return 2;
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  // Engine failures (CommandError) already carry the engine's own message: print it without a JS stack.
-  if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError")) console.error(`error: ${error.message}`);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Engine failures (CommandError) already carry the engine's own message: print it without a JS stack.
+    if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError")) console.error(`error: ${error.message}`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);

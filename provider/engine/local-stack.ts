@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   program: PulumiFn;
   /** Folder of the file backend (created when missing); state lands in `<stateDir>/.pulumi/`. */
   stateDir: string;
+  /** Another backend (any `pulumi login` URL) instead of the file backend in `stateDir`. */
+  backendUrl?: string;
   /** Folder of `Pulumi.yaml` and `Pulumi.<stack>.yaml`; when it has no `Pulumi.yaml`, one is written. */
   workDir: string;
   /** Project name used when `workDir` has no `Pulumi.yaml`. */
@@ -52,7 +54,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
     throw new EngineNotFoundError(`the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${fs.realpathSync(cli)}: run 'npm run setup'.`);
   }
   const selfLinkDir = linkPackageForProviders(engineRoot);
-  fs.mkdirSync(options.stateDir, { recursive: true });
+  if (!options.backendUrl) fs.mkdirSync(options.stateDir, { recursive: true });
   fs.mkdirSync(options.workDir, { recursive: true });
   const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
   const projectName = options.projectName ?? "salesforce-certs";
@@ -73,7 +75,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
 /** The environment of every CLI run: offline, non-interactive, local backend, this Node.js first on PATH. */
 function engineEnvironment(projectDir: string, selfLinkDir: string, options: LocalStackOptions): Record<string, string> {
   const env: Record<string, string> = {
-    PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`,
+    PULUMI_BACKEND_URL: options.backendUrl ?? `file://${path.resolve(options.stateDir)}`,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",

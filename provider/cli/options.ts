@@ -1,0 +1,74 @@
+/**
+ * @module Command-line options shared by the commands, parsed with node:util's parseArgs.
+ */
+import fs = require("node:fs");
+import path = require("node:path");
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SalesforceCertsError } from "../errors";
+import { openLocalStack } from "../engine/local-stack";
+import { formatProblem, loadInventory } from "../inventory/load-inventory";
+import { modelFromInventory, modelFromOutputs, type ReportModel } from "../report/report-model";
+
+/** Options of every command that works on a stack. */
+export const stackOptions = {
+  stack: { type: "string", default: "demo" },
+  state: { type: "string" },
+  "work-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+export const stackOptionsHelp = `  --stack NAME     stack name (default: demo)
+  --state DIR      file backend folder (default: PULUMI_BACKEND_URL when set, else .pulumi-state in
+                   the working directory)
+  --work-dir DIR   folder of Pulumi.yaml (default: the working directory)`;
+
+/** Parses `argv` for `options`; a usage error names the command and how to get help. */
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new SalesforceCertsError("ERR_USAGE", `${command}: ${(error as Error).message} (see salesforce-certs ${command} --help)`);
+  }
+}
+
+/** Where a stack lives, from parsed stack options. */
+export function stackLocation(values: { stack?: string; state?: string; "work-dir"?: string }) {
+  const cwd = process.cwd();
+  const backendUrl = values.state === undefined ? process.env["PULUMI_BACKEND_URL"] : undefined;
+  return {
+    stackName: values.stack ?? "demo",
+    stateDir: path.resolve(values.state ?? path.join(cwd, ".pulumi-state")),
+    workDir: path.resolve(values["work-dir"] ?? cwd),
+    ...(backendUrl ? { backendUrl } : {}),
+  };
+}
+
+/** Plain output values of a stack on the local backend (secrets included: callers must not print them). */
+export async function readStackOutputs(values: { stack?: string; state?: string; "work-dir"?: string }): Promise<Record<string, unknown>> {
+  const location = stackLocation(values);
+  const stack = await openLocalStack({ ...location, program: async () => ({}) });
+  return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+}
+
+/** The report model from `--outputs FILE`, `--inventory FILE`, or the local stack. */
+export async function reportModel(values: { outputs?: string; inventory?: string; stack?: string; state?: string; "work-dir"?: string }): Promise<ReportModel> {
+  if (values.outputs) {
+    const json = JSON.parse(fs.readFileSync(values.outputs, "utf8")) as Record<string, unknown>;
+    return modelFromOutputs(json, `stack outputs in ${values.outputs}`);
+  }
+  if (values.inventory) {
+    const loaded = loadInventory(values.inventory);
+    if (!loaded.ok) throw new SalesforceCertsError("ERR_INVENTORY", loaded.problems.map(formatProblem).join("\n"));
+    return modelFromInventory(loaded.inventory, `inventory ${values.inventory} (not deployed: no dates yet)`);
+  }
+  return modelFromOutputs(await readStackOutputs(values), `stack ${values.stack ?? "demo"}`);
+}
+
+/** `--now ISO` or SALESFORCE_CERTS_NOW or the wall clock. */
+export function nowFrom(value: string | undefined): Date {
+  const text = value ?? process.env["SALESFORCE_CERTS_NOW"];
+  if (!text) return new Date();
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime())) throw new SalesforceCertsError("ERR_USAGE", `--now must be an ISO 8601 time such as 2027-01-31T00:00:00Z (got ${JSON.stringify(text)})`);
+  return parsed;
+}

@@ -1,0 +1,108 @@
+/**
+ * @module Declares every resource of a loaded inventory and returns the stack outputs: per certificate,
+ * per integration, and the wiring (certificate → integrations). Secrets (keys, keystores) are in their
+ * own outputs, so the public ones stay readable.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CertificateAndKeyPair } from "../resources/certificate-and-key-pair";
+import { JwtIntegration } from "../resources/jwt-integration";
+import { SamlSpBinding } from "../resources/saml-sp-binding";
+import type { Inventory } from "./inventory-types";
+
+/** Which integrations use a certificate. */
+export interface Consumer {
+  kind: "jwt" | "saml";
+  name: string;
+}
+
+/** Declares the inventory's resources; returns the stack outputs. */
+export function declareInventory(inventory: Inventory): Record<string, pulumi.Input<unknown>> {
+  const certificates: Record<string, CertificateAndKeyPair> = {};
+  const wiring: Record<string, Consumer[]> = {};
+  for (const [name, entry] of Object.entries(inventory.certificates)) {
+    const { owner: _owner, keystorePasswordEnv, signedChainFile: _file, ...args } = entry;
+    const password = keystorePasswordEnv ? process.env[keystorePasswordEnv] : undefined;
+    if (keystorePasswordEnv && !password) {
+      pulumi.log.warn(`certificates.${name}.keystorePasswordEnv: ${keystorePasswordEnv} is not set, so no keystore is produced`);
+    }
+    certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) });
+    wiring[name] = [];
+  }
+
+  const jwtIntegrations: Record<string, JwtIntegration> = {};
+  for (const [name, entry] of Object.entries(inventory.jwtIntegrations)) {
+    const { owner: _owner, certificate, contactEmail, ...args } = entry;
+    jwtIntegrations[name] = new JwtIntegration(name, {
+      ...args,
+      apiName: name,
+      contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
+      certificate: certificates[certificate]!,
+    });
+    wiring[certificate]!.push({ kind: "jwt", name });
+  }
+
+  const samlBindings: Record<string, SamlSpBinding> = {};
+  for (const [name, entry] of Object.entries(inventory.samlBindings)) {
+    const { owner: _owner, partnerContact: _contact, certificate, spSigningCertificateFile: _file, contactEmail, myDomainUrl, ...args } = entry;
+    samlBindings[name] = new SamlSpBinding(name, {
+      ...args,
+      apiName: name,
+      contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
+      myDomainUrl: myDomainUrl ?? inventory.org.myDomainUrl ?? "",
+      idpCertificate: certificates[certificate]!,
+    });
+    wiring[certificate]!.push({ kind: "saml", name });
+  }
+
+  const each = <T, R>(record: Record<string, T>, pick: (value: T, name: string) => R) =>
+    Object.fromEntries(Object.entries(record).map(([name, value]) => [name, pick(value, name)]));
+
+  return {
+    inventory: inventory.file,
+    certificates: each(certificates, (c, name) => ({
+      label: c.label,
+      owner: inventory.certificates[name]!.owner ?? null,
+      caSigned: c.caSigned,
+      awaitingSignature: c.awaitingSignature,
+      certificatePem: c.certificatePem,
+      sha256Fingerprint: c.sha256Fingerprint,
+      sha1Fingerprint: c.sha1Fingerprint,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      nextRotation: c.nextRotation,
+      previousCertificate: c.previousCertificate,
+      lastRotation: c.lastRotation,
+      salesforceFiles: c.salesforceFiles,
+    })),
+    jwtIntegrations: each(jwtIntegrations, (j, name) => ({
+      certificate: inventory.jwtIntegrations[name]!.certificate,
+      owner: inventory.jwtIntegrations[name]!.owner ?? null,
+      appName: j.appName,
+      consumerKey: j.consumerKey,
+      activeSlot: j.activeSlot,
+      phase: j.phase,
+      tokenEndpoint: j.tokenEndpoint,
+      sfLoginJwtCommand: j.sfLoginJwtCommand,
+      certificateSha256Fingerprint: j.certificateSha256Fingerprint,
+      salesforceFiles: j.salesforceFiles,
+    })),
+    samlBindings: each(samlBindings, (b, name) => ({
+      certificate: inventory.samlBindings[name]!.certificate,
+      owner: inventory.samlBindings[name]!.owner ?? null,
+      partnerContact: inventory.samlBindings[name]!.partnerContact ?? null,
+      spEntityId: inventory.samlBindings[name]!.spEntityId,
+      phase: b.phase,
+      nextStep: b.nextStep,
+      phaseEndsAt: b.phaseEndsAt,
+      signingSha256Fingerprint: b.signingSha256Fingerprint,
+      publishedCertificates: b.publishedCertificates,
+      metadataDiscoveryUrl: b.metadataDiscoveryUrl,
+      idpMetadataXml: b.idpMetadataXml,
+      handoffText: b.handoffText,
+      salesforceFiles: b.salesforceFiles,
+    })),
+    jwtLoginKeys: pulumi.secret(each(jwtIntegrations, (j) => j.privateKeyPem)),
+    keystores: pulumi.secret(each(certificates, (c) => ({ jksBase64: c.jksBase64, pkcs12Base64: c.pkcs12Base64 }))),
+    wiring,
+  };
+}

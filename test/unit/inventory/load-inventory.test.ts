@@ -1,0 +1,64 @@
+/**
+ * The inventory loader: the example is valid, and each rule reports every problem with its file, line,
+ * column, path and rule (one fixture per rule in test/fixtures/inventories/).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import test from "ava";
+import { formatProblem, inventorySchemaPath, loadInventory } from "../../../provider/inventory/load-inventory";
+import { repoRoot } from "../../helpers/cli";
+
+const fixture = (name: string) => path.join("test", "fixtures", "inventories", `${name}.yaml`);
+const problems = (name: string) => {
+  const loaded = loadInventory(path.join(repoRoot, fixture(name)), fixture(name));
+  return loaded.ok ? [] : loaded.problems.map(formatProblem);
+};
+
+test("the example inventory is valid and names the published schema for editors", (t) => {
+  const file = path.join(repoRoot, "examples", "greenmoor", "inventory.yaml");
+  const loaded = loadInventory(file);
+  t.true(loaded.ok);
+  if (!loaded.ok) return;
+  t.deepEqual(Object.keys(loaded.inventory.certificates), ["Greenmoor_IdP_Signing", "Greenmoor_CI_JWT"]);
+  const schemaComment = /^# yaml-language-server: \$schema=(\S+)$/m.exec(fs.readFileSync(file, "utf8"))![1]!;
+  t.is(path.resolve(path.dirname(file), schemaComment), inventorySchemaPath);
+});
+
+const cases: [string, string[]][] = [
+  ["unknown-key", ["test/fixtures/inventories/unknown-key.yaml:4:5 certificates.Partner_IdP.keysize: is not a known field (known: label, owner, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)"]],
+  [
+    "wrong-type",
+    [
+      'test/fixtures/inventories/wrong-type.yaml:4:19 certificates.Partner_IdP.validityDays: must be an integer (got "a year")',
+      'test/fixtures/inventories/wrong-type.yaml:5:15 certificates.Partner_IdP.caSigned: must be a boolean (got "yes please")',
+    ],
+  ],
+  ["duplicate-name", ["test/fixtures/inventories/duplicate-name.yaml:4:3 certificates.Partner_IdP: is defined twice in certificates: names must be unique"]],
+  ["unknown-certificate", ['test/fixtures/inventories/unknown-certificate.yaml:9:18 jwtIntegrations.Greenmoor_CI.certificate: names no certificate in this inventory (known: CI_JWT) (got "CI_JTW")']],
+  ["jwt-not-exportable", ["test/fixtures/inventories/jwt-not-exportable.yaml:10:18 jwtIntegrations.Greenmoor_CI.certificate: is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable"]],
+  ["renewal-window", ["test/fixtures/inventories/renewal-window.yaml:6:25 certificates.Short_Lived.renewal.daysBeforeExpiry: must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 45)"]],
+  ["bad-name", ['test/fixtures/inventories/bad-name.yaml:2:3 certificates.Partner__IdP_: must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore (got "Partner__IdP_")']],
+  ["yaml-syntax", ['test/fixtures/inventories/yaml-syntax.yaml:5:1 (yaml): Missing closing "quote']],
+  ["app-name-twice", ["test/fixtures/inventories/app-name-twice.yaml:16:3 samlBindings.Partner_App: is also the name of jwtIntegrations.Partner_App: app names must be unique in the org"]],
+  [
+    "saml-rules",
+    [
+      'test/fixtures/inventories/saml-rules.yaml:14:13 samlBindings.Portal_SSO.acsUrl: must be an absolute https URL (got "http://portal.partner.example/acs")',
+      "test/fixtures/inventories/saml-rules.yaml:17:18 samlBindings.Wiki_SSO.certificate: must be the same IdP certificate as samlBindings.Portal_SSO (IdP_A): the org signs for every SP with one certificate",
+      'test/fixtures/inventories/saml-rules.yaml:18:17 samlBindings.Wiki_SSO.spEntityId: must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got "wiki")',
+      "test/fixtures/inventories/saml-rules.yaml:20:23 samlBindings.Wiki_SSO.signingAlgorithm: SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures",
+    ],
+  ],
+];
+
+for (const [name, expected] of cases) {
+  test(`inventory rule: ${name}`, (t) => {
+    t.deepEqual(problems(name), expected);
+  });
+}
+
+test("a missing file is one problem, not an exception", (t) => {
+  const loaded = loadInventory("/nonexistent/inventory.yaml");
+  t.false(loaded.ok);
+  if (!loaded.ok) t.regex(formatProblem(loaded.problems[0]!), /^\/nonexistent\/inventory\.yaml:1:1 \(file\): cannot be read: ENOENT/);
+});
