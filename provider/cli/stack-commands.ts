@@ -4,7 +4,7 @@
  */
 import path = require("node:path");
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { openLocalStack } from "../engine/local-stack";
+import { openLocalStack, releaseStaleLocks } from "../engine/local-stack";
 import { SalesforceCertsError } from "../errors";
 import { modelFromOutputs } from "../report/report-model";
 import { renderReport } from "../report/render-report";
@@ -45,6 +45,12 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   console.log(`[salesforce-certs] ${command}: stack '${location.stackName}', state in ${location.backendUrl ?? location.stateDir}`);
   const stack = await openLocalStack({ ...location, program });
   if (values.inventory) await stack.setConfig("salesforce-certs:inventory", { value: path.resolve(values.inventory) });
+  if (command !== "outputs") {
+    const projectName = (await stack.workspace.projectSettings()).name;
+    for (const lock of await releaseStaleLocks(stack, location, projectName)) {
+      console.log(`[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`);
+    }
+  }
 
   switch (command) {
     case "preview":

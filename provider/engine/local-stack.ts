@@ -4,6 +4,7 @@
  * need no Node.js language host (the Go module proxy does not serve one).
  */
 import fs = require("node:fs");
+import os = require("node:os");
 import path = require("node:path");
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { EngineNotFoundError } from "../errors";
@@ -110,6 +111,61 @@ function linkPackageForProviders(engineRoot: string): string {
     fs.symlinkSync(packageRoot, link, "dir");
   }
   return dir;
+}
+
+/** A lock an update left on a file backend, whose process no longer runs (it was killed). */
+export interface StaleLock {
+  file: string;
+  pid: number;
+  timestamp: string;
+}
+
+/**
+ * Locks on the file backend held by processes of this host that no longer run: what a killed
+ * `pulumi up` leaves behind, which would stop every later update of the stack.
+ */
+export function findStaleLocks(stateDir: string, projectName: string, stackName: string): StaleLock[] {
+  const dir = path.join(stateDir, ".pulumi", "locks", "organization", projectName, stackName);
+  if (!fs.existsSync(dir)) return [];
+  const stale: StaleLock[] = [];
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+    try {
+      const lock = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as { pid?: number; hostname?: string; timestamp?: string };
+      if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !processRuns(lock.pid)) {
+        stale.push({ file: path.join(dir, name), pid: lock.pid, timestamp: lock.timestamp ?? "?" });
+      }
+    } catch {
+      // A lock being written right now, or not ours to judge: leave it.
+    }
+  }
+  return stale;
+}
+
+/** True when `pid` is a live process; a zombie (killed, not yet reaped) is not. */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    // Linux: the state after the command name in /proc/<pid>/stat; Z is a zombie.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Releases the locks of killed updates (`pulumi cancel`), so the next update converges from the state the
+ * killed one left. Returns what it released, for the caller to say so.
+ */
+export async function releaseStaleLocks(stack: Stack, options: Pick<LocalStackOptions, "stateDir" | "backendUrl">, projectName: string): Promise<StaleLock[]> {
+  if (options.backendUrl) return [];
+  const stale = findStaleLocks(options.stateDir, projectName, stack.name);
+  if (stale.length > 0) await stack.cancel();
+  return stale;
 }
 
 /** The checkpoint file of a stack on a file backend: what `pulumi` writes as the stack's state. */
