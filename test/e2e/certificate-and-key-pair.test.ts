@@ -70,7 +70,8 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.regex(text, /Public-Key: \(2048 bit\)/);
   t.is(publicKeyOf({ privateKey: privateKeyPem }), publicKeyOf({ certificate: certificatePem }), "the key matches the certificate");
   t.regex(openssl(["pkey", "-in", "key.pem", "-check", "-noout"], { "key.pem": privateKeyPem }), /valid/i);
-  t.true(privateKeyPem.startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS #8");
+  // PKCS #8 (PrivateKeyInfo) names its algorithm; PKCS #1 would not.
+  t.regex(openssl(["asn1parse", "-in", "key.pem"], { "key.pem": privateKeyPem }), /OBJECT\s+:rsaEncryption/, "PKCS #8");
 
   const dates = Object.fromEntries(
     x509(certificatePem, "-dates").trim().split("\n").map((line) => line.split("=") as [string, string]),

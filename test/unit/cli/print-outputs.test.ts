@@ -8,7 +8,7 @@ test("printOutputs hides secrets and indents multi-line and nested values", (t) 
   const lines: string[] = [];
   printOutputs(
     {
-      key: { value: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", secret: true },
+      key: { value: "secret line one\nsecret line two\n", secret: true },
       cert: { value: "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n", secret: false },
       files: { value: { "certs/A.crt": "x\ny" }, secret: false },
       size: { value: 2048, secret: false },
