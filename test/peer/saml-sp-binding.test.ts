@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { ComponentSet } from "@salesforce/source-deploy-retrieve";
-import { applySamlUpdate, planSamlUpdate } from "../../provider/resources/saml-sp-binding-lifecycle";
+import { samlSpBindingImplementation } from "../../provider/resources/saml-sp-binding-implementation";
+import { applySamlUpdate, createSamlSpBinding, planSamlUpdate } from "../../provider/resources/saml-sp-binding-lifecycle";
 import { myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
 
@@ -120,4 +121,31 @@ test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) =>
   t.is(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).step.kind, "none");
   t.regex(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).message, /held: holdPhase is set/);
   t.deepEqual(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true, advanceTrigger: "go" }), t0).step, { kind: "switch", why: "advanced" });
+});
+
+test("an SP request-signing certificate makes the metadata require signed requests and goes into the SAML policy", (t) => {
+  const { certificate } = samlFixture();
+  const spCertificate = rotated(certificate, new Date()).certificatePem!;
+  const binding = createSamlSpBinding(samlInputs(certificate, { spSigningCertificatePem: spCertificate }), new Date());
+  t.regex(binding.idpMetadataXml, /<md:IDPSSODescriptor WantAuthnRequestsSigned="true"/);
+  t.is(validateMetadataSchema(binding.idpMetadataXml).status, 0);
+  const policy = binding.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!;
+  t.true(policy.includes(`<certificate>${spCertificate.trim()}</certificate>`));
+  t.regex(createSamlSpBinding(samlInputs(certificate), new Date()).idpMetadataXml, /WantAuthnRequestsSigned="false"/);
+});
+
+test("SHA-1 signing, acknowledged, is emitted and warned about on every create and preview", async (t) => {
+  const { certificate } = samlFixture();
+  const inputs = samlInputs(certificate, { signingAlgorithm: "SHA1", acknowledgeSha1: true });
+  const printed: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => void printed.push(args.join(" "));
+  try {
+    const outs = (await samlSpBindingImplementation.create(inputs)).outs!;
+    await samlSpBindingImplementation.diff!("Partner_Portal_SSO", outs, inputs);
+    t.regex(outs.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!, /<signingAlgorithmType>SHA1<\/signingAlgorithmType>/);
+  } finally {
+    console.log = original;
+  }
+  t.is(printed.filter((line) => line === "warning: SamlSpBinding Partner_Portal_SSO: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256").length, 2);
 });
