@@ -20,6 +20,8 @@ import { defaultOverlapDays, defaultRenewalPolicy, renewalPoint } from "../rotat
 /** The certificate before the one in force, kept (public parts only) while the overlap lasts. */
 export interface PreviousCertificate extends CertificateFacts {
   certificatePem: string;
+  /** Its name in the org (see `CertificateState.salesforceName`). */
+  salesforceName: string;
   /** When it is dropped: the overlap's end, or its own `notAfter` if that comes first. */
   retainedUntil: string;
 }
@@ -28,6 +30,14 @@ export interface PreviousCertificate extends CertificateFacts {
 export interface CertificateState extends CertificateInputs, Partial<CertificateFacts> {
   /** Shape of this state: 1 (first release) or 2; older shapes are upgraded on read. */
   stateVersion: 2;
+  /** Which key pair is in force: 1 for the first, one more at each rotation. */
+  generation: number;
+  /**
+   * The certificate's unique name in the org: `uniqueName` for the first key pair, `<uniqueName>_G<n>`
+   * after rotations. Salesforce holds each key pair as its own certificate (a keystore import cannot
+   * replace one in use), so old and new coexist in the org during an overlap under different names.
+   */
+  salesforceName: string;
   /** The certificate in force; absent while a CA-signed certificate awaits its first chain. */
   certificatePem?: string;
   /** The certificate and its issuers, leaf first (the leaf alone when self-signed). */
@@ -40,7 +50,7 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
   privateKeyPem?: string;
   /** PKCS #12 of key and chain under `keystorePassword`. Secret. */
   pkcs12Base64?: string;
-  /** JKS for Salesforce's "Import from Keystore", alias = unique name in lower case. Secret. */
+  /** JKS for Salesforce's "Import from Keystore", alias = `salesforceName` in lower case. Secret. */
   jksBase64?: string;
   /** When the certificate in force is next due for rotation. */
   nextRotation?: string;
@@ -70,7 +80,7 @@ export function issueCertificate(inputs: CertificateInputs, now: Date): Certific
     );
   }
   const keyPair = generateRsaKeyPair(inputs.keySize);
-  const base = { ...inputs, stateVersion: 2 as const, awaitingSignature: false, salesforceFiles: {} };
+  const base = { ...inputs, stateVersion: 2 as const, generation: 1, salesforceName: inputs.uniqueName, awaitingSignature: false, salesforceFiles: {} };
   const state: CertificateState = inputs.caSigned
     ? withPending(base, keyPair, now)
     : withCurrent(base, keyPair, selfSigned(inputs, keyPair, now));
@@ -122,6 +132,8 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
     const keyPair = { privateKeyPem: olds.pendingPrivateKeyPem ?? "", publicKeyPem: olds.pendingPublicKeyPem! };
     const reason = olds.lastRotation && olds.pendingSince === olds.lastRotation.at ? olds.lastRotation.reason : "first CA-signed chain";
     state = retire(state, news, now);
+    // The first chain completes generation 1; a later one brings the next generation into force.
+    if (olds.certificatePem) state.generation = olds.generation + 1;
     state = withCurrent(clearPending(state), keyPair, news.signedChainPem!);
     state.lastRotation = { at: now.toISOString(), reason: `CA-signed chain adopted (${reason})` };
   } else if (plan.adopt === "current") {
@@ -134,7 +146,8 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
     if (news.caSigned) {
       state = withPending(state, keyPair, now);
     } else {
-      state = withCurrent(clearPending(retire(state, news, now)), keyPair, selfSigned(news, keyPair, now));
+      state = { ...clearPending(retire(state, news, now)), generation: state.generation + 1 };
+      state = withCurrent(state, keyPair, selfSigned(news, keyPair, now));
     }
     state.lastRotation = { at: now.toISOString(), reason };
   }
@@ -143,11 +156,13 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
 
 /** Reads state written by any release: version 1 lacked every rotation field. */
 export function upgradeState(stored: Record<string, unknown>): CertificateState {
-  if (stored["stateVersion"] === 2) return stored as unknown as CertificateState;
+  if (stored["stateVersion"] === 2 && typeof stored["generation"] === "number") return stored as unknown as CertificateState;
+  if (stored["stateVersion"] === 2) return derive({ ...(stored as unknown as CertificateState), generation: 1 });
   const v1 = stored as unknown as CertificateState;
   return derive({
     ...v1,
     stateVersion: 2,
+    generation: 1,
     caSigned: false,
     privateKeyExportable: true,
     renewal: { ...defaultRenewalPolicy },
@@ -239,6 +254,7 @@ function retire(state: CertificateState, news: CertificateInputs, now: Date): Ce
   next.previousCertificate = {
     ...describeCertificate(state.certificatePem),
     certificatePem: state.certificatePem,
+    salesforceName: state.salesforceName,
     retainedUntil: new Date(retainedUntil).toISOString(),
   };
   return next;
@@ -250,7 +266,8 @@ function currentKeyPair(state: CertificateState): RsaKeyPair {
 
 /** Recomputes every export from the certificate in force and the settings. */
 function derive(state: CertificateState): CertificateState {
-  const next: CertificateState = { ...state, awaitingSignature: state.csrPem !== undefined };
+  const salesforceName = state.generation > 1 ? `${state.uniqueName}_G${state.generation}` : state.uniqueName;
+  const next: CertificateState = { ...state, salesforceName, awaitingSignature: state.csrPem !== undefined };
   for (const field of ["certificateDerBase64", "publicKeyJwk", "pkcs12Base64", "jksBase64", "nextRotation"] as const) delete next[field];
   const chain = state.certificateChainPem ? splitChain(state.certificateChainPem) : [];
   if (state.certificatePem) {
@@ -259,12 +276,12 @@ function derive(state: CertificateState): CertificateState {
     next.nextRotation = renewalPoint(new Date(state.notBefore!), new Date(state.notAfter!), state.renewal).toISOString();
   }
   if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
-    const alias = state.uniqueName.toLowerCase();
+    const alias = salesforceName.toLowerCase();
     next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
     next.jksBase64 = buildJavaKeystore(state.privateKeyPem, chain, state.keystorePassword, alias, new Date(state.notBefore!));
   }
   next.salesforceFiles = certificateSourceFiles({
-    uniqueName: state.uniqueName,
+    uniqueName: salesforceName,
     label: state.label,
     caSigned: state.caSigned,
     keySize: state.keySize,

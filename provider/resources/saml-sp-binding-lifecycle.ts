@@ -93,6 +93,7 @@ function stageSettings(inputs: SamlSpBindingInputs, advance: boolean): StageSett
 function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
   return {
     certificatePem: inputs.certificatePem,
+    certificateName: inputs.idpCertificateName,
     sha256Fingerprint: inputs.certificateSha256Fingerprint,
     sha1Fingerprint: inputs.certificateSha1Fingerprint,
     notAfter: inputs.certificateNotAfter,
@@ -149,7 +150,8 @@ function derive(inputs: SamlSpBindingInputs, stages: IdpStages): SamlSpBindingSt
     })),
     salesforceFiles: {
       ...(inputs.appType === "ConnectedApp" ? samlConnectedAppFiles(spec) : samlExternalClientAppFiles(spec)),
-      ...identityProviderSettingsFiles(inputs.idpCertificateName),
+      // The org signs with the signing stage's certificate: until the switch, the previous key pair's name.
+      ...identityProviderSettingsFiles(stages.signing.certificateName ?? inputs.idpCertificateName),
     },
     handoffText: "",
   };

@@ -108,7 +108,7 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
       ...rest,
-      idpCertificateName: idpCertificate.uniqueName,
+      idpCertificateName: idpCertificate.salesforceName,
       certificatePem: idpCertificate.certificatePem,
       certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
       certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,

@@ -16,6 +16,8 @@ export type IdpPhase = "stable" | "publishing" | "switched";
 /** The public facts of a certificate the SP is told about. */
 export interface PublishedCertificate {
   certificatePem: string;
+  /** The certificate's unique name in the org, which IdentityProviderSettings names when the org signs with it. */
+  certificateName: string;
   sha256Fingerprint: string;
   sha1Fingerprint: string;
   notAfter: string;
@@ -98,10 +100,10 @@ export function describeStages(stages: IdpStages, settings: StageSettings): stri
   const control = settings.hold ? " (held: holdPhase is set; change advanceTrigger to move on)" : "";
   switch (stages.phase) {
     case "stable":
-      return `stable: the org signs with ${fp(stages.signing)} (notAfter ${stages.signing.notAfter}), the only certificate in the metadata`;
+      return `stable: the org signs with ${fp(stages.signing)} (${stages.signing.certificateName}, notAfter ${stages.signing.notAfter}), the only certificate in the metadata`;
     case "publishing":
-      return `publishing since ${stages.phaseSince}: the metadata carries ${fp(stages.signing)} (signing) and ${fp(stages.next!)} (next); the partner must load it; the org switches to the next certificate ${settings.hold ? "when advanced" : `on ${ends}`}${control}`;
+      return `publishing since ${stages.phaseSince}: the metadata carries ${fp(stages.signing)} (signing) and ${fp(stages.next!)} (next); the partner must load it, and the next key pair must be in the org as ${stages.next!.certificateName} (Import from Keystore); the org switches to it ${settings.hold ? "when advanced" : `on ${ends}`}${control}`;
     case "switched":
-      return `switched since ${stages.phaseSince}: the org signs with ${fp(stages.signing)}; the metadata keeps ${fp(stages.previous!)} until ${settings.hold ? "advanced" : ends}${control}`;
+      return `switched since ${stages.phaseSince}: the org signs with ${fp(stages.signing)} (${stages.signing.certificateName}); the metadata keeps ${fp(stages.previous!)} until ${settings.hold ? "advanced" : ends}${control}`;
   }
 }

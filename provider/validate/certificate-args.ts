@@ -47,8 +47,13 @@ const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must
 const percent: Rule = (value) =>
   typeof value === "number" && value >= 1 && value <= 99 ? undefined : `must be a number from 1 to 99 (got ${shown(value)})`;
 
+/** A certificate's unique name leaves room for the `_G<n>` its later key pairs get in the org. */
+const certificateUniqueName: Rule = (value) =>
+  salesforceUniqueName(value) ??
+  ((value as string).length > 75 ? `must be at most 75 characters, leaving room for the _G2, _G3, … of rotated key pairs (got ${(value as string).length})` : undefined);
+
 const topLevelRules: Record<string, Rule> = {
-  uniqueName: salesforceUniqueName,
+  uniqueName: certificateUniqueName,
   label: stringOfLength(1, 64),
   keySize: oneOf([2048, 4096]),
   validityDays: integerBetween(1, maxValidityDays),

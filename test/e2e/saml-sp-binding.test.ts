@@ -40,6 +40,7 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
       signingSha256Fingerprint: sso.signingSha256Fingerprint,
       publishedCertificates: sso.publishedCertificates,
       handoffText: sso.handoffText,
+      idpSettings: sso.salesforceFiles.apply((files) => files["settings/IdentityProvider.settings-meta.xml"]),
     };
   };
   const env = await openTempStack("saml", program);
@@ -68,7 +69,7 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   t.is(validateMetadataSchema(publishing["metadata"]).status, 0);
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(env.logSince(mark), new RegExp(`publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to the next certificate on ${at(4).replace(/[.]/g, "\\.")}`));
+  t.regex(env.logSince(mark), new RegExp(`publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to it on ${at(4).replace(/[.]/g, "\\.")}`));
 
   const sp = serviceProviderFromMetadata(publishing["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });
   t.is(await spAccepts(sp, signedBy(first)), "accepted ada@partner.example", "the old key, before the switch");
@@ -82,6 +83,8 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   const switched = await env.values();
   t.is(switched["phase"], "switched");
   t.is(switched["signingCertificatePem"], switched["idpCertificatePem"]);
+  t.regex(publishing["idpSettings"], /<certificateName>E2E_IdP_Signing<\/certificateName>/);
+  t.regex(switched["idpSettings"], /<certificateName>E2E_IdP_Signing_G2<\/certificateName>/);
   const signedNew = signedBy(switched);
   t.is(await spAccepts(sp, signedNew), "accepted ada@partner.example", "the new key, after the switch, same SP");
   t.is(xmlsecVerify(signedNew, switched["signingCertificatePem"]).status, 0);

@@ -26,7 +26,7 @@ export function samlInputs(certificate: CertificateState, raw: Record<string, un
     nameIdFormat: "emailAddress",
     myDomainUrl,
     preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
-    idpCertificateName: certificate.uniqueName,
+    idpCertificateName: certificate.salesforceName,
     certificatePem: certificate.certificatePem,
     certificateSha256Fingerprint: certificate.sha256Fingerprint,
     certificateSha1Fingerprint: certificate.sha1Fingerprint,

@@ -102,6 +102,10 @@ test("staged IdP rotation: an SP configured once from the publishing metadata ac
   const switched = applySamlUpdate(publishing, samlInputs(newCert), switchPlan, switchAt);
   t.is(switched.signingSha256Fingerprint, newCert.sha256Fingerprint!);
   t.deepEqual(switched.publishedCertificates.map((c) => c.role), ["signing", "previous"]);
+  // Before the switch the org signs with the first key pair; after it, with the second, a certificate of its own in the org.
+  t.regex(publishing.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!, /<certificateName>Greenmoor_IdP_Signing<\/certificateName>/);
+  t.regex(switched.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!, /<certificateName>Greenmoor_IdP_Signing_G2<\/certificateName>/);
+  t.regex(publishing.nextStep, /the next key pair must be in the org as Greenmoor_IdP_Signing_G2 \(Import from Keystore\)/);
   t.is(await spAccepts(sp, response(newCert.privateKeyPem!, newCert.certificatePem!)), "accepted ada@partner.example", "after the switch, same SP");
 
   // Retired after the overlap: only the new key remains.

@@ -29,8 +29,13 @@ test("a rotation keeps the previous certificate for the overlap, then drops it",
   t.not(second.serialNumber, first.serialNumber);
   t.not(second.privateKeyPem, first.privateKeyPem);
   t.is(second.notBefore, after(80).toISOString());
+  t.is(first.salesforceName, "Life_Cert");
+  t.is(second.generation, 2);
+  t.is(second.salesforceName, "Life_Cert_G2");
+  t.truthy(second.salesforceFiles["certs/Life_Cert_G2.crt"]);
   t.deepEqual(second.previousCertificate, {
     certificatePem: first.certificatePem!,
+    salesforceName: "Life_Cert",
     sha1Fingerprint: first.sha1Fingerprint!,
     sha256Fingerprint: first.sha256Fingerprint!,
     serialNumber: first.serialNumber!,
@@ -78,7 +83,7 @@ test("a key that is not exportable is in no field of the state", (t) => {
     t.is(state.privateKeyPem, undefined);
     t.is(state.jksBase64, undefined);
     t.is(state.pkcs12Base64, undefined);
-    t.regex(state.salesforceFiles["certs/Life_Cert.crt-meta.xml"]!, /<privateKeyExportable>false<\/privateKeyExportable>/);
+    t.regex(state.salesforceFiles[`certs/${state.salesforceName}.crt-meta.xml`]!, /<privateKeyExportable>false<\/privateKeyExportable>/);
   }
 });
 
