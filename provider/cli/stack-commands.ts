@@ -43,7 +43,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   const location = stackLocation(values);
   const program = values.program ? loadProgram(values.program) : loadProgram(path.join(__dirname, "..", "inventory", "inventory-program.js"));
   console.log(`[salesforce-certs] ${command}: stack '${location.stackName}', state in ${location.backendUrl ?? location.stateDir}`);
-  const stack = await openLocalStack({ ...location, program });
+  const stack = await openLocalStack({ ...location, program, onNotice: (notice) => console.log(`[salesforce-certs] ${notice}`) });
   if (values.inventory) await stack.setConfig("salesforce-certs:inventory", { value: path.resolve(values.inventory) });
   if (command !== "outputs") {
     const projectName = (await stack.workspace.projectSettings()).name;

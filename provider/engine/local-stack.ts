@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   projectDir?: string;
   /** Secrets passphrase; default: PULUMI_CONFIG_PASSPHRASE, else {@link demoPassphrase}. */
   passphrase?: string;
+  /** Told about repairs after a killed update (see {@link repairKilledUpdate}). */
+  onNotice?: (message: string) => void;
 }
 
 /** This package's root: build/provider/engine/ → three levels up. */
@@ -59,6 +61,10 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
   fs.mkdirSync(options.workDir, { recursive: true });
   const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
   const projectName = options.projectName ?? "salesforce-certs";
+  if (!options.backendUrl) {
+    const stackProject = hasProjectFile ? projectNameIn(path.join(options.workDir, "Pulumi.yaml")) : projectName;
+    for (const notice of repairKilledUpdate(options.stateDir, stackProject, options.stackName)) options.onNotice?.(notice);
+  }
 
   const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
   return LocalWorkspace.createOrSelectStack(
@@ -166,6 +172,43 @@ export async function releaseStaleLocks(stack: Stack, options: Pick<LocalStackOp
   const stale = findStaleLocks(options.stateDir, projectName, stack.name);
   if (stale.length > 0) await stack.cancel();
   return stale;
+}
+
+function projectNameIn(projectFile: string): string {
+  const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(projectFile, "utf8"));
+  return match?.[1] ?? "salesforce-certs";
+}
+
+/**
+ * Repairs what a killed update can leave half-written on the file backend, before the CLI reads the
+ * stack: an empty or cut attributes file beside the checkpoint (the CLI then fails with "failed to load
+ * checkpoint: EOF"), or a cut checkpoint, which is restored from the backup the CLI keeps beside it.
+ * Only runs when a stale lock shows that an update was killed. Returns what it repaired.
+ */
+export function repairKilledUpdate(stateDir: string, projectName: string, stackName: string): string[] {
+  if (findStaleLocks(stateDir, projectName, stackName).length === 0) return [];
+  const checkpoint = stateFilePath(stateDir, projectName, stackName);
+  const parses = (file: string) => {
+    try {
+      JSON.parse(fs.readFileSync(file, "utf8"));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const notices: string[] = [];
+  if (fs.existsSync(checkpoint) && !parses(checkpoint) && fs.existsSync(`${checkpoint}.bak`) && parses(`${checkpoint}.bak`)) {
+    fs.copyFileSync(`${checkpoint}.bak`, checkpoint);
+    fs.rmSync(`${checkpoint}.attrs`, { force: true });
+    notices.push(`restored ${checkpoint} from its backup: the killed update left it cut short`);
+  }
+  for (const file of [`${checkpoint}.attrs`, `${checkpoint}.bak.attrs`]) {
+    if (fs.existsSync(file) && !parses(file)) {
+      fs.rmSync(file);
+      notices.push(`removed ${file}: the killed update left it cut short`);
+    }
+  }
+  return notices;
 }
 
 /** The checkpoint file of a stack on a file backend: what `pulumi` writes as the stack's state. */
