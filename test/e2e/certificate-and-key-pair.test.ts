@@ -31,6 +31,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
     return {
       certificatePem: cert.certificatePem,
       privateKeyPem: cert.privateKeyPem,
+      publicKeyPem: cert.publicKeyPem,
       sha1Fingerprint: cert.sha1Fingerprint,
       sha256Fingerprint: cert.sha256Fingerprint,
       serialNumber: cert.serialNumber,
@@ -69,6 +70,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.regex(text, /Signature Algorithm: sha256WithRSAEncryption/);
   t.regex(text, /Public-Key: \(2048 bit\)/);
   t.is(publicKeyOf({ privateKey: privateKeyPem }), publicKeyOf({ certificate: certificatePem }), "the key matches the certificate");
+  t.is(outputs["publicKeyPem"]!.value, publicKeyOf({ certificate: certificatePem }), "publicKeyPem is the certificate's key, as openssl writes it");
   t.regex(openssl(["pkey", "-in", "key.pem", "-check", "-noout"], { "key.pem": privateKeyPem }), /valid/i);
   // PKCS #8 (PrivateKeyInfo) names its algorithm; PKCS #1 would not.
   t.regex(openssl(["asn1parse", "-in", "key.pem"], { "key.pem": privateKeyPem }), /OBJECT\s+:rsaEncryption/, "PKCS #8");

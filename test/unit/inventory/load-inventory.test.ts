@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import test from "ava";
 import { formatProblem, inventorySchemaPath, loadInventory } from "../../../provider/inventory/load-inventory";
-import { repoRoot } from "../../helpers/cli";
+import { repoRoot, runCli } from "../../helpers/cli";
 
 const fixture = (name: string) => path.join("test", "fixtures", "inventories", `${name}.yaml`);
 const problems = (name: string) => {
@@ -61,4 +61,20 @@ test("a missing file is one problem, not an exception", (t) => {
   const loaded = loadInventory("/nonexistent/inventory.yaml");
   t.false(loaded.ok);
   if (!loaded.ok) t.regex(formatProblem(loaded.problems[0]!), /^\/nonexistent\/inventory\.yaml:1:1 \(file\): cannot be read: ENOENT/);
+});
+
+test("salesforce-certs validate: exit 0 and a summary for the example, exit 1 and one line per problem otherwise", (t) => {
+  const ok = runCli(["validate", "examples/greenmoor/inventory.yaml"], repoRoot);
+  t.is(ok.status, 0, ok.stderr);
+  t.is(ok.stdout, "examples/greenmoor/inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)\n");
+  const bad = runCli(["validate", fixture("saml-rules")], repoRoot);
+  t.is(bad.status, 1);
+  t.is(bad.stderr.trim().split("\n").length, 4);
+  t.true(bad.stderr.startsWith("test/fixtures/inventories/saml-rules.yaml:14:13 samlBindings.Portal_SSO.acsUrl: "));
+  const json = runCli(["validate", fixture("unknown-key"), "--json"], repoRoot);
+  t.is(json.status, 1);
+  t.like(JSON.parse(json.stdout), { ok: false, problems: [{ line: 4, col: 5, path: "certificates.Partner_IdP.keysize" }] });
+  const usage = runCli(["validate"], repoRoot);
+  t.is(usage.status, 2);
+  t.regex(usage.stdout, /^usage: salesforce-certs validate FILE \[--json\]/);
 });
