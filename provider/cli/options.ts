@@ -46,8 +46,22 @@ export function stackLocation(values: { stack?: string; state?: string; "work-di
 /** Plain output values of a stack on the local backend (secrets included: callers must not print them). */
 export async function readStackOutputs(values: { stack?: string; state?: string; "work-dir"?: string }): Promise<Record<string, unknown>> {
   const location = stackLocation(values);
-  const stack = await openLocalStack({ ...location, program: async () => ({}) });
-  return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+  const where = location.backendUrl ?? location.stateDir;
+  let outputs: Record<string, unknown>;
+  try {
+    const stack = await openLocalStack({ ...location, program: async () => ({}), mustExist: true });
+    outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+  } catch (error) {
+    if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
+      throw new SalesforceCertsError("ERR_NO_STACK", `stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`);
+    }
+    throw error;
+  }
+  // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
+  if (!outputs["certificates"]) {
+    throw new SalesforceCertsError("ERR_NO_INVENTORY_OUTPUTS", `stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`);
+  }
+  return outputs;
 }
 
 /** The report model from `--outputs FILE`, `--inventory FILE`, or the local stack. */

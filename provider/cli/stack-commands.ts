@@ -8,7 +8,7 @@ import { openLocalStack, releaseStaleLocks } from "../engine/local-stack";
 import { SalesforceCertsError } from "../errors";
 import { modelFromOutputs } from "../report/report-model";
 import { renderReport } from "../report/render-report";
-import { parse, stackLocation, stackOptions, stackOptionsHelp } from "./options";
+import { nowFrom, parse, stackLocation, stackOptions, stackOptionsHelp } from "./options";
 import { printOutputs } from "./print-outputs";
 
 export const stackCommandsHelp = `usage: salesforce-certs up|preview|destroy|outputs [--inventory FILE | --program FILE]
@@ -64,7 +64,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
       printOutputs(outputs, console.log, true);
       if (outputs["certificates"]) {
         const plain = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? undefined : v.value]));
-        console.log(`\n${renderReport(modelFromOutputs(plain, `stack ${location.stackName}`), new Date())}`);
+        console.log(`\n${renderReport(modelFromOutputs(plain, `stack ${location.stackName}`), nowFrom(undefined))}`);
       }
       break;
     }

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   passphrase?: string;
   /** Told about repairs after a killed update (see {@link repairKilledUpdate}). */
   onNotice?: (message: string) => void;
+  /** Only select an existing stack, never create one (for commands that read a stack). */
+  mustExist?: boolean;
 }
 
 /** This package's root: build/provider/engine/ → three levels up. */
@@ -67,7 +69,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
   }
 
   const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
-  return LocalWorkspace.createOrSelectStack(
+  const open = (options.mustExist ? LocalWorkspace.selectStack : LocalWorkspace.createOrSelectStack).bind(LocalWorkspace);
+  return open(
     { stackName: options.stackName, projectName, program: options.program },
     {
       workDir: options.workDir,

@@ -9,7 +9,7 @@ import fs = require("node:fs");
 import path = require("node:path");
 import Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject } from "ajv";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { ValidationIssue } from "../errors";
 import { checkCertificateArgs } from "../validate/certificate-args";
 import { checkJwtIntegrationArgs } from "../validate/jwt-integration-args";
@@ -102,26 +102,42 @@ function offsetOf(doc: Document, keyPath: Key[], onKey: boolean): number {
   return 0;
 }
 
+/**
+ * Keys defined twice, at any depth (YAML would keep the last silently: a second `certificates:` block
+ * would drop the first), and one app name used by two integrations (they would be one app in the org).
+ */
 function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], message: string) => void, bad: Set<string>): void {
+  const walk = (node: unknown, keyPath: Key[]) => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) {
+          const where = keyPath.length === 0 ? "the file" : dotted(keyPath);
+          const rule = (sections as readonly Key[]).includes(keyPath[0] ?? "") && keyPath.length === 1 ? "names must be unique" : "keys must be unique";
+          at(pair.key.range?.[0] ?? 0, [...keyPath, key], `is defined twice in ${where}: ${rule}`);
+          bad.add(keyPath.length >= 1 ? `${String(keyPath[0])}.${String(keyPath[1] ?? key)}` : "*");
+        }
+        seen.add(key);
+        walk(pair.value, [...keyPath, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...keyPath, i]));
+    }
+  };
+  walk(doc.contents, []);
+
   const appOwners = new Map<string, string>();
-  for (const section of sections) {
+  for (const section of ["jwtIntegrations", "samlBindings"] as const) {
     const map = doc.get(section, true);
     if (!isMap(map)) continue;
-    const seen = new Set<string>();
     for (const pair of map.items) {
       if (!isScalar(pair.key)) continue;
       const name = String(pair.key.value);
-      const report = (message: string) => at(pair.key && isScalar(pair.key) && pair.key.range ? pair.key.range[0] : 0, [section, name], message);
-      if (seen.has(name)) {
-        report(`is defined twice in ${section}: names must be unique`);
-        bad.add(`${section}.${name}`);
-      }
-      seen.add(name);
-      if (section !== "certificates") {
-        const other = appOwners.get(name);
-        if (other && other !== section) report(`is also the name of ${other}.${name}: app names must be unique in the org`);
-        appOwners.set(name, section);
-      }
+      const other = appOwners.get(name);
+      if (other && other !== section) at(pair.key.range?.[0] ?? 0, [section, name], `is also the name of ${other}.${name}: app names must be unique in the org`);
+      appOwners.set(name, section);
     }
   }
 }
@@ -147,7 +163,10 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   if (typeof propertyName === "string") {
     const name = propertyName;
-    const rule = error.keyword === "maxLength" ? "must be at most 80 characters" : "must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore";
+    const rule =
+      error.keyword === "maxLength"
+        ? `must be at most ${String(params["limit"])} characters${keyPath[0] === "certificates" ? ", leaving room for the _G2, _G3, … of rotated key pairs" : ""}`
+        : "must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore";
     return { keyPath: [...keyPath, name], message: `${rule} (got ${shown(name)})`, onKey: true };
   }
   switch (error.keyword) {
@@ -173,8 +192,15 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
 function checkEntries(data: Record<string, unknown>, baseDir: string, located: (keyPath: Key[], message: string, onKey?: boolean) => void, bad: Set<string>): void {
   const org = (data["org"] ?? {}) as Record<string, unknown>;
   const certificates = (data["certificates"] ?? {}) as Record<string, Record<string, unknown>>;
-  const report = (section: string, name: string, issues: ValidationIssue[], rename: Record<string, string> = {}) => {
+  const reportedOrgFields = new Set<string>();
+  const report = (section: string, name: string, issues: ValidationIssue[], rename: Record<string, string> = {}, entry: Record<string, unknown> = {}) => {
     for (const issue of issues) {
+      // A value the entry inherits from `org` is wrong at org.<field>: say so there, once.
+      if ((issue.path === "contactEmail" || issue.path === "myDomainUrl") && entry[issue.path] === undefined && org[issue.path] !== undefined) {
+        if (!reportedOrgFields.has(issue.path)) located(["org", issue.path], issue.message);
+        reportedOrgFields.add(issue.path);
+        continue;
+      }
       const fieldPath = (rename[issue.path.split(/[.[]/)[0]!] ?? issue.path).split(".").flatMap((part) => {
         const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
         return m ? [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))] : [part];
@@ -200,7 +226,7 @@ function checkEntries(data: Record<string, unknown>, baseDir: string, located: (
   }
 
   const certificateReference = (section: string, name: string, reference: unknown): Record<string, unknown> | undefined => {
-    const certificate = certificates[reference as string];
+    const certificate = typeof reference === "string" && Object.hasOwn(certificates, reference) ? certificates[reference] : undefined;
     if (!certificate) {
       const known = Object.keys(certificates);
       located([section, name, "certificate"], `names no certificate in this inventory (known: ${known.length > 0 ? known.join(", ") : "none"}) (got ${shown(reference)})`);
@@ -220,7 +246,7 @@ function checkEntries(data: Record<string, unknown>, baseDir: string, located: (
       { contactEmail: org["contactEmail"], ...args, apiName: name, ...published, privateKeyExportable: exportable, ...(exportable ? { privateKeyPem: "-" } : {}) },
       "PlaceholderConsumerKey",
     );
-    if (!result.ok) report("jwtIntegrations", name, result.issues.filter((i) => i.path !== "apiName"));
+    if (!result.ok) report("jwtIntegrations", name, result.issues.filter((i) => i.path !== "apiName"), {}, entry);
   }
 
   const idpCertificates = new Map<string, string>();
@@ -240,14 +266,32 @@ function checkEntries(data: Record<string, unknown>, baseDir: string, located: (
       certificateSha1Fingerprint: "-",
       ...(spCert !== undefined ? { spSigningCertificatePem: spCert } : {}),
     });
-    if (!result.ok) report("samlBindings", name, result.issues.filter((i) => i.path !== "apiName" && !i.path.startsWith("certificate")), { spSigningCertificatePem: "spSigningCertificateFile" });
+    if (!result.ok) report("samlBindings", name, result.issues.filter((i) => i.path !== "apiName" && !i.path.startsWith("certificate")), { spSigningCertificatePem: "spSigningCertificateFile" }, entry);
     for (const [other, otherCertificate] of idpCertificates) {
       if (otherCertificate !== reference) {
         located(["samlBindings", name, "certificate"], `must be the same IdP certificate as samlBindings.${other} (${otherCertificate}): the org signs for every SP with one certificate`);
         break;
       }
     }
+    // The org switches every SP at once, so all bindings must move through the stages together.
+    const [first] = idpCertificates.keys();
+    if (first !== undefined) {
+      const firstEntry = (data["samlBindings"] as Record<string, Record<string, unknown>>)[first]!;
+      for (const [field, fallback] of [["publishDays", 7], ["overlapDays", 7], ["holdPhase", false], ["advanceTrigger", undefined]] as const) {
+        const mine = entry[field] ?? fallback;
+        const theirs = firstEntry[field] ?? fallback;
+        if (mine !== theirs) {
+          located(["samlBindings", name, field], `must equal samlBindings.${first}'s ${field} (${shown(theirs)}): the org switches every SP to a new IdP certificate at once (got ${shown(mine)})`);
+        }
+      }
+    }
     idpCertificates.set(name, reference as string);
+    // The org keeps signing with the old certificate while the new one is published: it must outlive that.
+    const days = (certificate["renewal"] as { daysBeforeExpiry?: number } | undefined)?.daysBeforeExpiry;
+    const publishDays = (entry["publishDays"] as number | undefined) ?? 7;
+    if (days !== undefined && publishDays >= days) {
+      located(["samlBindings", name, "publishDays"], `must be shorter than certificates.${String(reference)}.renewal.daysBeforeExpiry (${days}): the org signs with the old certificate for publishDays after the rotation, and it expires ${days} days after it (got ${publishDays})`);
+    }
   }
 }
 

@@ -22,8 +22,8 @@ export interface ReportModel {
   /** Where the data came from, e.g. "stack demo" or "inventory examples/greenmoor/inventory.yaml". */
   source: string;
   certificates: ReportCertificate[];
-  /** SAML bindings in a rotation phase other than stable, with their next step. */
-  samlPhases: { name: string; phase: string; nextStep: string }[];
+  /** SAML bindings in a rotation phase other than stable: their next step, and until when the certificate the org signs with is valid. */
+  samlPhases: { name: string; phase: string; nextStep: string; signingNotAfter?: string }[];
 }
 
 type Outputs = Record<string, unknown>;
@@ -51,7 +51,10 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
     }),
     samlPhases: Object.entries(bindings)
       .filter(([, b]) => b["phase"] !== "stable")
-      .map(([name, b]) => ({ name, phase: String(b["phase"]), nextStep: String(b["nextStep"]) })),
+      .map(([name, b]) => {
+        const signing = ((b["publishedCertificates"] ?? []) as { role: string; notAfter: string }[]).find((c) => c.role === "signing");
+        return { name, phase: String(b["phase"]), nextStep: String(b["nextStep"]), ...(signing ? { signingNotAfter: signing.notAfter } : {}) };
+      }),
   };
 }
 

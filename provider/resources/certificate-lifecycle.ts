@@ -126,6 +126,8 @@ export function planChanges(plan: UpdatePlan): boolean {
 /** Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. */
 export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date): CertificateState {
   let state: CertificateState = { ...olds, ...settingsOf(news) };
+  // Not exportable means no field carries the key, even while a CA-signed successor awaits its chain.
+  if (!news.privateKeyExportable) delete state.privateKeyPem;
   if (plan.rotation.dropPrevious) delete state.previousCertificate;
 
   if (plan.adopt === "pending") {

@@ -90,7 +90,7 @@ export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrat
 
 /** True when the plan changes the state. */
 export function jwtPlanChanges(plan: JwtUpdatePlan): boolean {
-  return !["none", "awaitLogin"].includes(plan.step.kind) || plan.settingsChanged.length > 0;
+  return !["none", "awaitLogin", "awaitOverlap"].includes(plan.step.kind) || plan.settingsChanged.length > 0;
 }
 
 /** Carries out a plan from {@link planJwtUpdate}. */

@@ -46,6 +46,13 @@ export interface SamlSpBindingState extends SamlSpBindingInputs {
   handoffText: string;
 }
 
+/** Every input of a binding, the optional ones included. */
+const samlInputKeys: readonly (keyof SamlSpBindingInputs)[] = [
+  "apiName", "label", "contactEmail", "spEntityId", "acsUrl", "singleLogoutUrl", "singleLogoutBinding", "nameIdFormat",
+  "subjectType", "subjectCustomAttribute", "signingAlgorithm", "acknowledgeSha1", "spSigningCertificatePem", "encryption",
+  "preAuthorized", "myDomainUrl", "appType", "publishDays", "overlapDays", "holdPhase", "advanceTrigger", "idpCertificateName",
+];
+
 /** Inputs whose change makes a different app in Salesforce. */
 export const samlReplacingInputs = ["apiName", "appType"] as const;
 
@@ -65,10 +72,9 @@ export interface SamlUpdatePlan {
 export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date): SamlUpdatePlan {
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   const step = planStages(olds.stages, boundCertificate(news), settings, now);
-  const { stages: _s, ...oldInputs } = olds;
-  const settingsChanged = (Object.keys(news) as (keyof SamlSpBindingInputs)[]).some(
-    (key) => !key.startsWith("certificate") && JSON.stringify(oldInputs[key]) !== JSON.stringify(news[key]),
-  );
+  // Every input key, old or new: an optional setting removed (singleLogoutUrl, encryption, …) is a change too.
+  const inputKeys = new Set([...samlInputKeys, ...Object.keys(news)]) as Set<keyof SamlSpBindingInputs>;
+  const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
   const after = applyStageStep(olds.stages, step, boundCertificate(news), now);
   const what =
     step.kind === "none"

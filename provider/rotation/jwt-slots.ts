@@ -49,6 +49,7 @@ export type SlotStep =
   | { kind: "replaceInPlace" }
   | { kind: "publish"; to: SlotName }
   | { kind: "awaitLogin"; slot: SlotName; failure: string }
+  | { kind: "awaitOverlap"; slot: SlotName; until: string }
   | { kind: "switch"; to: SlotName }
   | { kind: "retire"; slot: SlotName };
 
@@ -76,6 +77,8 @@ export async function planSlots(
     if (state.phase === "switched" && state.retireAt && now.getTime() >= Date.parse(state.retireAt)) return { kind: "retire", slot: idle };
     return { kind: "none" };
   }
+  // Rotated again during an overlap: the idle slot still serves clients that hold the previous key.
+  if (state.phase === "switched" && state.retireAt && now.getTime() < Date.parse(state.retireAt)) return { kind: "awaitOverlap", slot: idle, until: state.retireAt };
   if (state.phase !== "publishing" || state.slots[idle]?.sha256Fingerprint !== bound.sha256Fingerprint) return { kind: "publish", to: idle };
   const failure = await probeLogin(idle);
   return failure === undefined ? { kind: "switch", to: idle } : { kind: "awaitLogin", slot: idle, failure };
@@ -88,6 +91,7 @@ export function applySlotStep(state: SlotsState, step: SlotStep, bound: BoundCre
   switch (step.kind) {
     case "none":
     case "awaitLogin":
+    case "awaitOverlap":
       return next;
     case "replaceInPlace":
       next.slots[state.active] = withCredential(state.slots[state.active]!);
@@ -127,6 +131,8 @@ export function describeSlotStep(apiName: string, state: SlotsState, step: SlotS
       return `${name}: publishes the new certificate to slot ${step.to} (${state.slots[step.to]!.appName}); clients stay on slot ${state.active} until a login with slot ${step.to} succeeds: deploy salesforceFiles, then run up again`;
     case "awaitLogin":
       return `${name}: slot ${step.slot} does not log in yet (${step.failure}); clients stay on slot ${state.active}: deploy salesforceFiles, then run up again`;
+    case "awaitOverlap":
+      return `${name}: the certificate rotated again; the new one goes to slot ${step.slot} when that slot's overlap ends (${step.until}), since clients may still log in with it; clients stay on slot ${state.active}`;
     case "switch":
       return `${name}: slot ${step.to} logs in: switches clients to slot ${step.to}; slot ${state.active} keeps the previous certificate for the overlap`;
     case "retire":

@@ -153,3 +153,12 @@ test("SHA-1 signing, acknowledged, is emitted and warned about on every create a
   }
   t.is(printed.filter((line) => line === "warning: SamlSpBinding Partner_Portal_SSO: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256").length, 2);
 });
+
+test("removing an optional setting is a change: the single-logout endpoint leaves the metadata files", (t) => {
+  const { certificate } = samlFixture();
+  const withSlo = createSamlSpBinding(samlInputs(certificate, { singleLogoutUrl: "https://portal.partner.example/saml/slo" }), new Date());
+  const plan = planSamlUpdate(withSlo, samlInputs(certificate), new Date());
+  t.true(plan.settingsChanged);
+  const without = applySamlUpdate(withSlo, samlInputs(certificate), plan, new Date());
+  t.false(JSON.stringify(without.salesforceFiles).includes("singleLogoutUrl"));
+});

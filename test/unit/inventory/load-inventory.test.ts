@@ -49,6 +49,15 @@ const cases: [string, string[]][] = [
       "test/fixtures/inventories/saml-rules.yaml:20:23 samlBindings.Wiki_SSO.signingAlgorithm: SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures",
     ],
   ],
+  ["nested-duplicate", ["test/fixtures/inventories/nested-duplicate.yaml:5:5 certificates.IdP.keySize: is defined twice in certificates.IdP: keys must be unique"]],
+  ["org-contact", ['test/fixtures/inventories/org-contact.yaml:2:17 org.contactEmail: must be an e-mail address like name@example.com (got "platform-at-greenmoor")']],
+  [
+    "saml-stages",
+    [
+      "test/fixtures/inventories/saml-stages.yaml:19:18 samlBindings.SP_Two.publishDays: must equal samlBindings.SP_One's publishDays (7): the org switches every SP to a new IdP certificate at once (got 12)",
+      "test/fixtures/inventories/saml-stages.yaml:19:18 samlBindings.SP_Two.publishDays: must be shorter than certificates.IdP.renewal.daysBeforeExpiry (10): the org signs with the old certificate for publishDays after the rotation, and it expires 10 days after it (got 12)",
+    ],
+  ],
 ];
 
 for (const [name, expected] of cases) {

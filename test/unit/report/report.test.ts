@@ -84,3 +84,33 @@ test("salesforce-certs check exits 0 inside the horizon and 1 past it; report pr
   t.is(report.status, 0, report.stderr);
   t.regex(report.stdout, /\| Greenmoor_CI_JWT \| CI \| — \| 2027-01-01 \| 334 \|/);
 });
+
+test("the gate names a pending CA signature, and an IdP certificate the org still signs with during publishing", (t) => {
+  const model = modelFromOutputs(
+    {
+      certificates: {
+        Ca_Cert: { label: "CA", notBefore: "2026-01-01T00:00:00.000Z", notAfter: "2026-12-01T00:00:00.000Z", nextRotation: "2026-09-01T00:00:00.000Z", awaitingSignature: true },
+        IdP: { label: "IdP", notBefore: "2026-09-25T00:00:00.000Z", notAfter: "2027-09-25T00:00:00.000Z", nextRotation: "2027-07-26T00:00:00.000Z" },
+      },
+      samlBindings: {
+        Partner_SSO: {
+          phase: "publishing",
+          nextStep: "publishing since 2026-09-25",
+          publishedCertificates: [
+            { role: "signing", notAfter: "2026-10-05T00:00:00.000Z", sha256Fingerprint: "AA", sha1Fingerprint: "BB" },
+            { role: "next", notAfter: "2027-09-25T00:00:00.000Z", sha256Fingerprint: "CC", sha1Fingerprint: "DD" },
+          ],
+        },
+      },
+      wiring: { Ca_Cert: [{ kind: "jwt", name: "Mtls_Client" }], IdP: [{ kind: "saml", name: "Partner_SSO" }] },
+    },
+    "stack demo",
+  );
+  t.deepEqual(
+    evaluateExpiryGate(model, new Date("2026-10-01T00:00:00Z"), 10).filter((f) => f.failed).map((f) => f.message),
+    [
+      "Ca_Cert: passed its renewal point on 2026-09-01T00:00:00.000Z, and its new key awaits a CA signature: sign the CSR in output csrPem and give the chain as signedChainPem",
+      "SamlSpBinding Partner_SSO (publishing): the org signs with a certificate that expires on 2026-10-05T00:00:00.000Z, within 10 days: advance the binding (advanceTrigger) or shorten publishDays",
+    ],
+  );
+});

@@ -111,3 +111,13 @@ test("state written by the first release is read and upgraded", (t) => {
   t.deepEqual(upgraded.salesforceFiles, v2.salesforceFiles);
   t.false(planUpdate(upgraded, inputs({}), after(1)).rotation.rotate !== undefined);
 });
+
+test("turning a key unexportable drops it at once, even while a CA-signed successor awaits its chain", (t) => {
+  const first = issueCertificate(inputs({}), t0);
+  t.truthy(first.privateKeyPem);
+  const news = inputs({ caSigned: true, privateKeyExportable: false });
+  const second = applyUpdate(first, news, planUpdate(first, news, after(1)), after(1));
+  t.true(second.awaitingSignature);
+  t.is(second.certificatePem, first.certificatePem, "the self-signed certificate stays in force until the chain arrives");
+  t.false(JSON.stringify(second).includes("PRIVATE KEY"));
+});

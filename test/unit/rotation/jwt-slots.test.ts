@@ -34,6 +34,9 @@ test("a new certificate goes to the idle slot first; clients switch only after a
   t.is(switched.slots.A!.sha256Fingerprint, "SHA1", "the old slot keeps its certificate for the overlap");
 
   t.deepEqual(await planSlots(switched, cred(2), new Date("2027-06-07T23:59:59Z"), loginOk), { kind: "none" });
+  // Rotated again during the overlap: slot A still serves the previous key until 2027-06-08, so the third certificate waits.
+  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-07T00:00:00Z"), loginOk), { kind: "awaitOverlap", slot: "A", until: "2027-06-08T00:00:00.000Z" });
+  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-08T00:00:00Z"), loginOk), { kind: "publish", to: "A" });
   const retire = await planSlots(switched, cred(2), new Date("2027-06-08T00:00:00Z"), loginOk);
   t.deepEqual(retire, { kind: "retire", slot: "A" });
   const stable = applySlotStep(switched, retire, cred(2), now, 7);
