@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "../rotation/clock";
+import { idleSlot } from "../rotation/jwt-slots";
 import { toCheckResult } from "../validate/to-check-result";
 import { checkJwtIntegrationArgs, unknownValue, type JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import {
@@ -40,7 +41,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtIn
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
       const plan = await planJwtUpdate(olds, unchanged, currentTime());
-      const idle = olds.activeSlot === "A" ? "B" : "A";
+      const idle = idleSlot(olds.activeSlot);
       const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
       console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };

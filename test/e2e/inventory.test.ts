@@ -7,9 +7,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
-import { ComponentSet } from "@salesforce/source-deploy-retrieve";
 import { stateFilePath } from "../../provider/engine/local-stack";
 import { repoRoot, runCli } from "../helpers/cli";
+import { componentNames, componentsIn } from "../helpers/source-components";
 
 test("the example inventory: up, report, gate, export, and an invalid inventory that creates nothing", (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-inventory-"));
@@ -41,11 +41,7 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
 
   const exported = runCli(["export-sfdx", "--out", "sfdx", "--stack", "inv"], dir);
   t.is(exported.status, 0, exported.stderr);
-  const components = ComponentSet.fromSource(path.join(dir, "sfdx", "force-app"))
-    .getSourceComponents()
-    .toArray()
-    .map((c) => `${c.type.name}:${c.fullName}`)
-    .sort();
+  const components = componentNames(componentsIn(path.join(dir, "sfdx", "force-app")));
   t.deepEqual(components, [
     "Certificate:Greenmoor_CI_JWT",
     "Certificate:Greenmoor_IdP_Signing",

@@ -11,13 +11,11 @@
  * `sf project deploy` would, so the stand-in trusts only what a real deploy would carry.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
 import * as jose from "jose";
-import { ComponentSet } from "@salesforce/source-deploy-retrieve";
+import type { SourceComponent } from "@salesforce/source-deploy-retrieve";
+import { withSourceComponents } from "./source-components";
 
 const orgId = "00D5g000004GrEEAAC";
 const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -151,33 +149,31 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
 }
 
 /** Reads apps from source-format files the way `sf project deploy` does: through source-deploy-retrieve. */
-async function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-deploy-"));
-  try {
-    const root = path.join(dir, "force-app", "main", "default");
-    for (const [file, content] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      fs.writeFileSync(path.join(root, file), content);
-    }
-    const components = ComponentSet.fromSource(root).getSourceComponents().toArray();
+function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
+  return withSourceComponents(files, async (components) => {
     const byType = (type: string) => components.filter((c) => c.type.name === type);
+    const xmlOf = async (component: SourceComponent, root: string) => ((await component.parseXml()) as Record<string, Record<string, unknown>>)[root]!;
     const apps: DeployedApp[] = [];
     for (const component of byType("ConnectedApp")) {
-      const xml = ((await component.parseXml()) as Record<string, Record<string, unknown>>)["ConnectedApp"]!;
+      const xml = await xmlOf(component, "ConnectedApp");
       const oauth = xml["oauthConfig"] as Record<string, unknown>;
       apps.push({
         type: "ConnectedApp",
         name: component.fullName,
-        consumerKey: String(oauth["consumerKey"]),
         ...(oauth["certificate"] ? { certificatePem: String(oauth["certificate"]) } : {}),
+        consumerKey: String(oauth["consumerKey"]),
         permissionSets: list(xml["permissionSetName"]),
         profiles: list(xml["profileName"]),
       });
     }
     for (const component of byType("ExtlClntAppGlobalOauthSettings")) {
-      const oauth = ((await component.parseXml()) as Record<string, Record<string, unknown>>)["ExtlClntAppGlobalOauthSettings"]!;
+      const oauth = await xmlOf(component, "ExtlClntAppGlobalOauthSettings");
       const appName = String(oauth["externalClientApplication"]);
-      const policy = await firstLinked(byType("ExtlClntAppOauthConfigurablePolicies"), "ExtlClntAppOauthConfigurablePolicies", appName);
+      let policy: Record<string, unknown> | undefined;
+      for (const candidate of byType("ExtlClntAppOauthConfigurablePolicies")) {
+        const xml = await xmlOf(candidate, "ExtlClntAppOauthConfigurablePolicies");
+        if (xml["externalClientApplication"] === appName) policy = xml;
+      }
       const preAuthorized = policy?.["permittedUsersPolicyType"] === "AdminApprovedPreAuthorized";
       apps.push({
         type: "ExternalClientApplication",
@@ -189,17 +185,7 @@ async function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
       });
     }
     return apps;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-
-  async function firstLinked(candidates: ReturnType<ComponentSet["getSourceComponents"]> extends { toArray(): infer A } ? A : never, root: string, appName: string) {
-    for (const component of candidates as { parseXml(): Promise<unknown> }[]) {
-      const xml = ((await component.parseXml()) as Record<string, Record<string, unknown>>)[root]!;
-      if (xml["externalClientApplication"] === appName) return xml;
-    }
-    return undefined;
-  }
+  });
 }
 
 function list(value: unknown): string[] {

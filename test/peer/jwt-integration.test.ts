@@ -9,33 +9,18 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import * as jose from "jose";
-import { ComponentSet } from "@salesforce/source-deploy-retrieve";
 import { OAuth2 } from "jsforce";
 import { generateRsaKeyPair } from "../../provider/crypto/rsa-key-pair";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
 import { ciUser, jwtIntegrationFixture } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
+import { componentNames, withSourceComponents } from "../helpers/source-components";
 
-function sourceComponents(files: Record<string, string>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-sdr-"));
-  try {
-    for (const [file, content] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), content);
-    }
-    return ComponentSet.fromSource(dir)
-      .getSourceComponents()
-      .toArray()
-      .map((c) => `${c.type.name}:${c.fullName}`)
-      .sort();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const sourceComponents = (files: Record<string, string>) => withSourceComponents(files, componentNames);
 
-test("source-deploy-retrieve reads the two-slot External Client App bundle as ten components", (t) => {
+test("source-deploy-retrieve reads the two-slot External Client App bundle as ten components", async (t) => {
   const { state } = jwtIntegrationFixture();
-  t.deepEqual(sourceComponents(state.salesforceFiles), [
+  t.deepEqual(await sourceComponents(state.salesforceFiles), [
     "ExternalClientApplication:Greenmoor_CI_A",
     "ExternalClientApplication:Greenmoor_CI_B",
     "ExtlClntAppConfigurablePolicies:Greenmoor_CI_A_plcy",
@@ -52,9 +37,9 @@ test("source-deploy-retrieve reads the two-slot External Client App bundle as te
   t.false(all.includes("PRIVATE KEY"));
 });
 
-test("source-deploy-retrieve reads the legacy Connected App", (t) => {
+test("source-deploy-retrieve reads the legacy Connected App", async (t) => {
   const { state } = jwtIntegrationFixture({ appType: "ConnectedApp", consumerKey: "GreenmoorCiLegacy1" });
-  t.deepEqual(sourceComponents(state.salesforceFiles), ["ConnectedApp:Greenmoor_CI"]);
+  t.deepEqual(await sourceComponents(state.salesforceFiles), ["ConnectedApp:Greenmoor_CI"]);
   const xml = state.salesforceFiles["connectedApps/Greenmoor_CI.connectedApp-meta.xml"]!;
   t.regex(xml, /<consumerKey>GreenmoorCiLegacy1<\/consumerKey>/);
   t.regex(xml, /<certificate>-----BEGIN CERTIFICATE-----/);

@@ -6,14 +6,11 @@
  * metadata; and through a staged rotation, an SP configured once from the publishing metadata accepts the
  * old key before the switch and the new key after it.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import test from "ava";
-import { ComponentSet } from "@salesforce/source-deploy-retrieve";
 import { samlSpBindingImplementation } from "../../provider/resources/saml-sp-binding-implementation";
 import { applySamlUpdate, createSamlSpBinding, planSamlUpdate } from "../../provider/resources/saml-sp-binding-lifecycle";
 import { myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
+import { componentNames, withSourceComponents } from "../helpers/source-components";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
 
 const day = 86_400_000;
@@ -48,31 +45,26 @@ test("node-saml (from our metadata) and xmlsec1 accept an assertion signed with 
 
 test("source-deploy-retrieve reads the SAML External Client App and the IdP settings", async (t) => {
   const { binding } = samlFixture();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-sdr-saml-"));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [file, content] of Object.entries(binding.salesforceFiles)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
-  }
-  const components = ComponentSet.fromSource(dir).getSourceComponents().toArray();
-  t.deepEqual(components.map((c) => `${c.type.name}:${c.fullName}`).sort(), [
-    "ExternalClientApplication:Partner_Portal_SSO",
-    "ExtlClntAppConfigurablePolicies:Partner_Portal_SSO_plcy",
-    "ExtlClntAppSamlConfigurablePolicies:Partner_Portal_SSO_samlPlcy",
-    "Settings:IdentityProvider",
-  ]);
-  const policy = (await components.find((c) => c.type.name === "ExtlClntAppSamlConfigurablePolicies")!.parseXml()) as Record<string, Record<string, unknown>>;
-  t.like(policy["ExtlClntAppSamlConfigurablePolicies"], {
-    acsUrl: partner.acsUrl,
-    entityUrl: partner.entityId,
-    issuer: myDomainUrl,
-    nameIdFormat: "EmailAddress",
-    signingAlgorithmType: "SHA256",
-    subjectType: "Username",
-    externalClientApplication: "Partner_Portal_SSO",
+  await withSourceComponents(binding.salesforceFiles, async (components) => {
+    t.deepEqual(componentNames(components), [
+      "ExternalClientApplication:Partner_Portal_SSO",
+      "ExtlClntAppConfigurablePolicies:Partner_Portal_SSO_plcy",
+      "ExtlClntAppSamlConfigurablePolicies:Partner_Portal_SSO_samlPlcy",
+      "Settings:IdentityProvider",
+    ]);
+    const policy = (await components.find((c) => c.type.name === "ExtlClntAppSamlConfigurablePolicies")!.parseXml()) as Record<string, Record<string, unknown>>;
+    t.like(policy["ExtlClntAppSamlConfigurablePolicies"], {
+      acsUrl: partner.acsUrl,
+      entityUrl: partner.entityId,
+      issuer: myDomainUrl,
+      nameIdFormat: "EmailAddress",
+      signingAlgorithmType: "SHA256",
+      subjectType: "Username",
+      externalClientApplication: "Partner_Portal_SSO",
+    });
+    const settings = (await components.find((c) => c.type.name === "Settings")!.parseXml()) as Record<string, Record<string, unknown>>;
+    t.like(settings["IdentityProviderSettings"], { certificateName: "Greenmoor_IdP_Signing", enableIdentityProvider: "true" });
   });
-  const settings = (await components.find((c) => c.type.name === "Settings")!.parseXml()) as Record<string, Record<string, unknown>>;
-  t.like(settings["IdentityProviderSettings"], { certificateName: "Greenmoor_IdP_Signing", enableIdentityProvider: "true" });
 });
 
 test("staged IdP rotation: an SP configured once from the publishing metadata accepts the old key before the switch and the new key after", async (t) => {
