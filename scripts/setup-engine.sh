@@ -8,13 +8,16 @@
 # Then it links .pulumi-engine/bin/pulumi (ignored by git) to that CLI: the root the Automation API runs.
 # The dynamic-provider plugin (pulumi-resource-pulumi-nodejs, a shell shim shipped inside @pulumi/pulumi)
 # is installed next to the CLI binary, where the CLI looks for it.
-# The Node.js language host (pulumi-language-nodejs) is not served by the Go module proxy, so programs run
-# as Automation API inline programs, which need no language host (see README "How the engine is run").
+# The Node.js language host (pulumi-language-nodejs), which runs a project's program under a plain
+# `pulumi up`, is reused from beside a full Pulumi installation, else built once from the last release of
+# github.com/pulumi/pulumi/sdk/v3 that still holds it (v3.68.0; later ones moved it to a module the Go
+# module proxy does not serve), and installed next to the CLI like the plugin.
 #
 # Idempotent; prints each step; fails with a message that names the missing piece.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.276.0}"    # keep equal to @pulumi/pulumi in package.json (a test checks)
+LANGUAGE_HOST_SDK_VERSION="3.68.0"             # the last sdk/v3 with nodejs/cmd/pulumi-language-nodejs inside
 # Non-local replace lines of github.com/pulumi/pulumi/pkg/v3's go.mod, restated: a dependency's replace
 # lines are ignored, and `go install pkg@version` refuses modules that have them.
 CLIPBOARD_REPLACE="github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
@@ -109,9 +112,61 @@ install_shim() {
   fi
 }
 
+# The language host: beside the CLI already (a full installation, or installed by an earlier run), else
+# from the cache, else built into it. It must sit next to the real CLI binary, where the CLI looks for
+# bundled language hosts; on a read-only installation it goes on PATH (the CLI then warns).
+host_dir="$cache_root/pulumi-language-nodejs-v$LANGUAGE_HOST_SDK_VERSION"
+install_language_host() {
+  local cli_dir; cli_dir="$(dirname "$(readlink -f "$cli")")"
+  rm -f "$engine_bin/pulumi-language-nodejs"
+  if [ -x "$cli_dir/pulumi-language-nodejs" ]; then
+    say "language host present beside the CLI ($cli_dir/pulumi-language-nodejs)"
+    return
+  fi
+  if [ ! -x "$host_dir/bin/pulumi-language-nodejs" ]; then
+    build_language_host
+  else
+    say "reusing pulumi-language-nodejs built earlier ($host_dir/bin/pulumi-language-nodejs)"
+  fi
+  if [ -w "$cli_dir" ]; then
+    say "installing the Node.js language host next to the CLI ($cli_dir)"
+    cp "$host_dir/bin/pulumi-language-nodejs" "$cli_dir/pulumi-language-nodejs.tmp" && mv "$cli_dir/pulumi-language-nodejs.tmp" "$cli_dir/pulumi-language-nodejs"
+  else
+    say "$cli_dir is read-only: the language host goes on PATH (the CLI will warn that it found it there)"
+    ln -sfn "$host_dir/bin/pulumi-language-nodejs" "$engine_bin/pulumi-language-nodejs"
+  fi
+}
+
+build_language_host() {
+  command -v go >/dev/null 2>&1 || fail "no pulumi-language-nodejs beside $cli and no Go toolchain to build one: install Go or a full Pulumi installation"
+  say "building pulumi-language-nodejs (github.com/pulumi/pulumi/sdk/v3@v$LANGUAGE_HOST_SDK_VERSION) into $host_dir; about 2 minutes, once"
+  local src="$host_dir/src"
+  mkdir -p "$src" "$host_dir/bin"
+  cat > "$src/go.mod" <<GOMOD
+module local/pulumi-language-nodejs
+
+go 1.26
+
+tool github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+
+require github.com/pulumi/pulumi/sdk/v3 v$LANGUAGE_HOST_SDK_VERSION
+GOMOD
+  (
+    cd "$src"
+    export GOFLAGS="${GOFLAGS:-} -mod=mod"
+    # Without the tool line above, go mod tidy would drop the requirement (nothing imports it).
+    go mod tidy || fail "go mod tidy failed for github.com/pulumi/pulumi/sdk/v3@v$LANGUAGE_HOST_SDK_VERSION: is the Go module proxy reachable?"
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGUAGE_HOST_SDK_VERSION" \
+      -o "$host_dir/bin/pulumi-language-nodejs.tmp" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+      || fail "go build of pulumi-language-nodejs failed (see the output above)"
+  )
+  mv "$host_dir/bin/pulumi-language-nodejs.tmp" "$host_dir/bin/pulumi-language-nodejs"
+}
+
 cli=""
 find_cli
 mkdir -p "$engine_bin"
 ln -sfn "$cli" "$engine_bin/pulumi"
 install_shim
+install_language_host
 say "engine ready: $engine_bin/pulumi -> $cli ($("$engine_bin/pulumi" version))"

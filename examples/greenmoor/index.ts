@@ -5,16 +5,17 @@
  * assertions with `idpSigning`, imported into the org from the JKS output), and its CI logs in to the org
  * through the OAuth 2.0 JWT Bearer Flow (it signs JWTs with `ciJwt`). Each purpose has its own key pair.
  *
- * Run it with `npm start` (Automation API, local backend), or with `pulumi up` where a Node.js
- * language host is installed: a module whose default export is a function is run as the program.
+ * Run it with `pulumi up` in this folder (its Pulumi.yaml names this file). It imports the library by
+ * its package name, as your own project does once `pulumi-salesforce-certs` is installed; Pulumi runs a
+ * module that *is* a function (`export =`) as the program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
+import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "pulumi-salesforce-certs";
 
 /** Demo value, not a secret: set GREENMOOR_KEYSTORE_PASSWORD for a real keystore. */
 const keystorePassword = pulumi.secret(process.env["GREENMOOR_KEYSTORE_PASSWORD"] ?? "demo-keystore-password");
 
-export default async function greenmoor(): Promise<Record<string, pulumi.Output<unknown>>> {
+export = async function greenmoor(): Promise<Record<string, pulumi.Output<unknown>>> {
   const idpSigning = new CertificateAndKeyPair("idp-signing", {
     uniqueName: "Greenmoor_IdP_Signing",
     label: "Greenmoor IdP signing (partner SSO)",
@@ -88,4 +89,4 @@ export default async function greenmoor(): Promise<Record<string, pulumi.Output<
     ciActiveSlot: ci.activeSlot,
     ciSalesforceFiles: ci.salesforceFiles,
   };
-}
+};

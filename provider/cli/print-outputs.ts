@@ -1,17 +1,17 @@
 /**
- * @module Prints stack outputs for a person: secrets as `[secret]`, never their value; objects as
- * indented keys; multi-line text (PEM, XML) as an indented block below its name.
+ * @module Prints stack outputs for a person, from the masked values `pulumi stack output --json` gives
+ * (every secret, at any depth, is already "[secret]"): objects as indented keys; multi-line text (PEM,
+ * XML) as an indented block below its name.
  */
-import type { OutputMap } from "@pulumi/pulumi/automation";
 
 /**
  * Prints outputs sorted by name, through `write` (one call per line). `brief` shortens multi-line text
  * (PEM, XML) to its first line and a count; `salesforce-certs outputs` prints everything.
  */
-export function printOutputs(outputs: OutputMap, write: (line: string) => void = console.log, brief = false): void {
+export function printOutputs(outputs: Record<string, unknown>, write: (line: string) => void = console.log, brief = false): void {
   write(`\nStack outputs (secrets hidden${brief ? "; long values shortened, salesforce-certs outputs prints them in full" : ""}):`);
-  for (const [name, { value, secret }] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
-    printValue(name, secret ? "[secret]" : value, "  ", write, brief);
+  for (const [name, value] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
+    printValue(name, value, "  ", write, brief);
   }
 }
 
@@ -24,7 +24,10 @@ function printValue(name: string, value: unknown, indent: string, write: (line: 
     }
     write(`${indent}${name}:`);
     for (const line of lines) write(`${indent}  ${line}`);
-  } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+  } else if (Array.isArray(value)) {
+    write(`${indent}${name}:`);
+    value.forEach((inner, index) => printValue(`[${index}]`, inner, `${indent}  `, write, brief));
+  } else if (value !== null && typeof value === "object") {
     write(`${indent}${name}:`);
     for (const [key, inner] of Object.entries(value)) printValue(key, inner, `${indent}  `, write, brief);
   } else {

@@ -1,79 +1,218 @@
 /**
- * @module `up`, `preview`, `destroy`, `outputs` of a stack on the local file backend. The program is the
- * inventory program (the inventory from --inventory, stack config, or the example), or --program FILE.
+ * @module `up`, `preview`, `destroy`, `outputs` of a stack: each runs the real `pulumi` command on the
+ * project folder (its Pulumi.yaml runs the inventory program), as a user's own `pulumi up` would, and
+ * adds what the inventory needs: the inventory file for one run, acknowledged deletions, the outputs
+ * with secrets masked, and the report.
  */
+import fs = require("node:fs");
 import path = require("node:path");
-import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { openLocalStack, releaseStaleLocks } from "../engine/local-stack";
+import { packageRoot } from "../engine/engine-environment";
+import { findStaleLocks, projectNameIn, repairKilledUpdate } from "../engine/local-stack";
+import { PulumiCli } from "../engine/pulumi-cli";
+import { restrictStatePermissions } from "../engine/state-permissions";
 import { SalesforceCertsError } from "../errors";
+import { loadInventory } from "../inventory/load-inventory";
 import { modelFromOutputs } from "../report/report-model";
 import { renderReport } from "../report/render-report";
 import { nowFrom, parse, stackLocation, stackOptions, stackOptionsHelp } from "./options";
 import { printOutputs } from "./print-outputs";
 
-export const stackCommandsHelp = `usage: salesforce-certs up|preview|destroy|outputs [--inventory FILE | --program FILE]
+export const stackCommandsHelp = `usage: salesforce-certs up|preview|destroy|outputs [--inventory FILE] [--allow-delete NAME,...]
 
-  up        preview, then deploy; prints the outputs (secrets hidden) and the report
+  up        preview, then deploy (pulumi up); prints the outputs (secrets hidden) and the report
   preview   show what up would change, and why (rotations, phases)
-  destroy   delete every resource of the stack
+  destroy   delete every resource of the stack and its private keys (asked for: protection is lifted)
   outputs   print every stack output in full (secrets hidden)
 
-  --inventory FILE   the inventory to deploy (kept in the stack config salesforce-certs:inventory;
-                     default: examples/greenmoor/inventory.yaml)
-  --program FILE     a module whose default export is a Pulumi program, instead of an inventory
+  --inventory FILE      the inventory to deploy; after a successful up it is kept in the stack config
+                        salesforce-certs:inventory (default: that config, else
+                        examples/greenmoor/inventory.yaml)
+  --allow-delete NAMES  up only: comma-separated certificates/integrations removed from the inventory
+                        whose deletion (with their private keys) you acknowledge; without it, up
+                        refuses to delete them
 ${stackOptionsHelp}`;
 
-const echo = (text: string) => process.stdout.write(text);
-
-/** Loads the program module; its default export must be the program. */
-function loadProgram(programPath: string): PulumiFn {
-  const loaded = require(path.resolve(programPath)) as { default?: unknown };
-  if (typeof loaded.default !== "function") {
-    throw new SalesforceCertsError("ERR_USAGE", `${programPath} has no default export that is a function (the Pulumi program)`);
-  }
-  return loaded.default as PulumiFn;
-}
+/** Resource types whose removal deletes key material or an integration's credentials. */
+const ourTypePrefix = "pulumi-nodejs:dynamic/salesforce:";
 
 export async function stackCommand(command: "up" | "preview" | "destroy" | "outputs", argv: readonly string[]): Promise<number> {
-  const { values } = parse(command, argv, { ...stackOptions, inventory: { type: "string" }, program: { type: "string" } });
+  const { values } = parse(command, argv, { ...stackOptions, inventory: { type: "string" }, "allow-delete": { type: "string" } });
   if (values.help) {
     console.log(stackCommandsHelp);
     return 0;
   }
+  if (values["allow-delete"] !== undefined && command !== "up") {
+    throw new SalesforceCertsError("ERR_USAGE", `${command}: --allow-delete is for up only (see salesforce-certs up --help)`);
+  }
+  if (values.inventory !== undefined && (command === "destroy" || command === "outputs")) {
+    throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory is for up and preview only (see salesforce-certs ${command} --help)`);
+  }
   const location = stackLocation(values);
-  const program = values.program ? loadProgram(values.program) : loadProgram(path.join(__dirname, "..", "inventory", "inventory-program.js"));
-  console.log(`[salesforce-certs] ${command}: stack '${location.stackName}', state in ${location.backendUrl ?? location.stateDir}`);
-  const stack = await openLocalStack({ ...location, program, onNotice: (notice) => console.log(`[salesforce-certs] ${notice}`) });
-  if (values.inventory) await stack.setConfig("salesforce-certs:inventory", { value: path.resolve(values.inventory) });
-  if (command !== "outputs") {
-    const projectName = (await stack.workspace.projectSettings()).name;
-    for (const lock of await releaseStaleLocks(stack, location, projectName)) {
-      console.log(`[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`);
-    }
+  const inventory = values.inventory === undefined ? undefined : path.resolve(values.inventory);
+  if (inventory !== undefined && !fs.existsSync(inventory)) {
+    throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory ${values.inventory}: no such file`);
   }
+  const allowDelete = (values["allow-delete"] ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+  const projectFile = ensureProjectFile(location.workDir);
+  const projectName = projectNameIn(projectFile);
+  // The inventory of this run only: the stack config changes after a successful up, never before.
+  const cli = new PulumiCli(location, inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {});
+  console.log(`[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`);
 
-  switch (command) {
-    case "preview":
-      await stack.preview({ onOutput: echo, diff: true });
-      break;
-    case "up": {
-      // Preview first, as an interactive `pulumi up` does: a failed check() stops here, before anything is created.
-      await stack.preview({ onOutput: echo });
-      await stack.up({ onOutput: echo });
-      const outputs = await stack.outputs();
-      printOutputs(outputs, console.log, true);
-      if (outputs["certificates"]) {
-        const plain = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? undefined : v.value]));
-        console.log(`\n${renderReport(modelFromOutputs(plain, `stack ${location.stackName}`), nowFrom(undefined))}`);
+  if (!location.backendUrl) fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
+  const stackConfig = path.join(location.workDir, `Pulumi.${location.stackName}.yaml`);
+  try {
+    if (command === "outputs" || command === "destroy") requireStack(cli);
+    else selectOrCreateStack(cli);
+    if (command !== "outputs") releaseKilledUpdate(cli, projectName);
+
+    switch (command) {
+      case "preview":
+        warnAboutRemovals(cli, inventory, []);
+        return exitCode(await cli.stream(["preview", "--diff", "--suppress-outputs"]));
+      case "up": {
+        warnAboutRemovals(cli, inventory, allowDelete);
+        const unprotected = unprotectAcknowledged(cli, allowDelete);
+        const code = await cli.stream(["up", "--yes", "--suppress-outputs"]);
+        if (code !== 0) {
+          for (const urn of unprotected) cli.capture(["state", "protect", urn, "--yes"]);
+          return exitCode(code);
+        }
+        if (inventory) cli.capture(["config", "set", "salesforce-certs:inventory", inventory]);
+        const outputs = maskedOutputs(cli);
+        printOutputs(outputs, console.log, true);
+        if (outputs["certificates"]) console.log(`\n${renderReport(modelFromOutputs(outputs, `stack ${location.stackName}`), nowFrom(undefined))}`);
+        return 0;
       }
-      break;
+      case "destroy": {
+        // The user asked for every key to go: lift the inventory's protection, then destroy.
+        const lifted = cli.capture(["state", "unprotect", "--all", "--yes"]);
+        if (lifted.status !== 0 && !/no resources|nothing to unprotect/i.test(lifted.stderr)) process.stderr.write(lifted.stderr);
+        return exitCode(await cli.stream(["destroy", "--yes", "--suppress-outputs"]));
+      }
+      case "outputs":
+        printOutputs(maskedOutputs(cli));
+        return 0;
     }
-    case "destroy":
-      await stack.destroy({ onOutput: echo });
-      break;
-    case "outputs":
-      printOutputs(await stack.outputs());
-      break;
+    return 2;
+  } finally {
+    if (!location.backendUrl) restrictStatePermissions(location.stateDir, [stackConfig]);
   }
-  return 0;
+}
+
+/** Pulumi exits 255 on a failed update; the command line says 1, as for every other failure. */
+function exitCode(code: number): number {
+  return code === 0 ? 0 : 1;
+}
+
+/**
+ * The folder's Pulumi.yaml; when there is none, one is written that runs this package's inventory
+ * program (what `salesforce-certs up` in an inventory repository needs).
+ */
+function ensureProjectFile(workDir: string): string {
+  const file = path.join(workDir, "Pulumi.yaml");
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(workDir, { recursive: true });
+  const main = path.relative(workDir, path.join(packageRoot, "build", "provider", "inventory", "inventory-main.js"));
+  fs.writeFileSync(
+    file,
+    `# Written by salesforce-certs: runs the inventory program of pulumi-salesforce-certs (plain \`pulumi up\` works too).\nname: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`,
+  );
+  console.log(`[salesforce-certs] wrote ${file} (the inventory program of pulumi-salesforce-certs)`);
+  return file;
+}
+
+function selectOrCreateStack(cli: PulumiCli): void {
+  const selected = cli.capture(["stack", "select", "--create", cli.project.stackName], false);
+  if (selected.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack select ${cli.project.stackName}: ${selected.stderr.trim()}`);
+}
+
+function requireStack(cli: PulumiCli): void {
+  const selected = cli.capture(["stack", "select", cli.project.stackName], false);
+  if (selected.status !== 0) {
+    throw new SalesforceCertsError(
+      "ERR_NO_STACK",
+      `stack '${cli.project.stackName}' does not exist in ${cli.project.backendUrl ?? cli.project.stateDir}: run salesforce-certs up first, or name the stack with --stack`,
+    );
+  }
+}
+
+/** A killed `pulumi up` leaves its lock (and maybe cut files): repair, release, and say so. */
+function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
+  if (cli.project.backendUrl) return;
+  for (const notice of repairKilledUpdate(cli.project.stateDir, projectName, cli.project.stackName)) console.log(`[salesforce-certs] ${notice}`);
+  const stale = findStaleLocks(cli.project.stateDir, projectName, cli.project.stackName);
+  if (stale.length === 0) return;
+  const cancelled = cli.capture(["cancel", "--yes"]);
+  if (cancelled.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi cancel: ${cancelled.stderr.trim()}`);
+  for (const lock of stale) {
+    console.log(`[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`);
+  }
+}
+
+/** Our resources in the stack: name → URN and whether it is protected. */
+function stackResources(cli: PulumiCli): Map<string, { urn: string; type: string; protect: boolean }> {
+  const exported = cli.capture(["stack", "export"]);
+  if (exported.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack export: ${exported.stderr.trim()}`);
+  const deployment = (JSON.parse(exported.stdout) as { deployment?: { resources?: { urn: string; type: string; protect?: boolean }[] } }).deployment;
+  const found = new Map<string, { urn: string; type: string; protect: boolean }>();
+  for (const resource of deployment?.resources ?? []) {
+    if (!resource.type.startsWith(ourTypePrefix)) continue;
+    found.set(resource.urn.slice(resource.urn.lastIndexOf("::") + 2), { urn: resource.urn, type: resource.type.slice(ourTypePrefix.length), protect: resource.protect === true });
+  }
+  return found;
+}
+
+/** Says, before the engine runs, which resources the inventory no longer declares and what deleting them means. */
+function warnAboutRemovals(cli: PulumiCli, inventory: string | undefined, allowDelete: readonly string[]): void {
+  const file = inventory ?? configuredInventory(cli);
+  if (!file) return;
+  const loaded = loadInventory(file);
+  if (!loaded.ok) return; // the program reports every problem
+  const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
+  for (const [name, resource] of stackResources(cli)) {
+    if (declared.has(name)) continue;
+    const what = resource.type === "CertificateAndKeyPair" ? "its private key and certificate" : "its metadata and credentials";
+    if (allowDelete.includes(name)) console.log(`[salesforce-certs] ${resource.type} ${name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`);
+    else {
+      console.log(
+        `[salesforce-certs] ${resource.type} ${name} is no longer in the inventory: up would delete ${what}, so it refuses while ${name} is protected; to delete it, run salesforce-certs up --allow-delete ${name} (or put it back in the inventory)`,
+      );
+    }
+  }
+}
+
+/** The inventory the stack config names (or the default the program would take). */
+function configuredInventory(cli: PulumiCli): string | undefined {
+  const got = cli.capture(["config", "get", "salesforce-certs:inventory"]);
+  if (got.status === 0 && got.stdout.trim()) return got.stdout.trim();
+  if (process.env["SALESFORCE_CERTS_INVENTORY"]) return process.env["SALESFORCE_CERTS_INVENTORY"];
+  const mainModule = path.join(packageRoot, "build", "provider", "inventory", "inventory-program.js");
+  return (require(mainModule) as { defaultInventoryPath: string }).defaultInventoryPath;
+}
+
+/** Lifts protection from the resources `names` acknowledges; returns their URNs. */
+function unprotectAcknowledged(cli: PulumiCli, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const resources = stackResources(cli);
+  const unknown = names.filter((n) => !resources.has(n));
+  if (unknown.length > 0) {
+    throw new SalesforceCertsError("ERR_USAGE", `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
+  }
+  const urns: string[] = [];
+  for (const name of names) {
+    const { urn, protect } = resources.get(name)!;
+    if (!protect) continue;
+    const result = cli.capture(["state", "unprotect", urn, "--yes"]);
+    if (result.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi state unprotect ${urn}: ${result.stderr.trim()}`);
+    urns.push(urn);
+  }
+  return urns;
+}
+
+/** The stack outputs as `pulumi stack output --json` prints them: every secret, at any depth, as "[secret]". */
+function maskedOutputs(cli: PulumiCli): Record<string, unknown> {
+  const result = cli.capture(["stack", "output", "--json"]);
+  if (result.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack output: ${result.stderr.trim()}`);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
 }

@@ -1,65 +1,44 @@
 /**
- * @module Runs Pulumi programs on this machine: the CLI that scripts/setup-engine.sh laid out, a local
- * file backend and a passphrase secrets provider. Programs run as Automation API inline programs, which
- * need no Node.js language host (the Go module proxy does not serve one).
+ * @module Runs Pulumi programs in this process through the Automation API, on a local file backend with
+ * a passphrase secrets provider. The command line's `up`/`preview`/`destroy` run the real `pulumi`
+ * command instead (pulumi-cli.ts); this path serves what needs the outputs as data (report, gate,
+ * export) and the end-to-end tests of inline programs.
  */
 import fs = require("node:fs");
 import os = require("node:os");
 import path = require("node:path");
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import { EngineNotFoundError } from "../errors";
+import { engineEnvironment, locateEngine, packageRoot, type StackLocation } from "./engine-environment";
 
-/**
- * The passphrase of the demo and test stacks. A demo value, not a secret: set PULUMI_CONFIG_PASSPHRASE
- * (or PULUMI_CONFIG_PASSPHRASE_FILE) to protect a real stack's secrets.
- */
-export const demoPassphrase = "demo-passphrase-not-a-secret";
+export { demoPassphrase } from "./passphrase";
+export { packageRoot } from "./engine-environment";
 
 /** Where and how to run one stack. */
-export interface LocalStackOptions {
-  /** Stack name, e.g. `demo`. */
-  stackName: string;
+export interface LocalStackOptions extends StackLocation {
   /** The Pulumi program, run in this process. */
   program: PulumiFn;
-  /** Folder of the file backend (created when missing); state lands in `<stateDir>/.pulumi/`. */
-  stateDir: string;
-  /** Another backend (any `pulumi login` URL) instead of the file backend in `stateDir`. */
-  backendUrl?: string;
-  /** Folder of `Pulumi.yaml` and `Pulumi.<stack>.yaml`; when it has no `Pulumi.yaml`, one is written. */
+  /** Folder of `Pulumi.yaml` and `Pulumi.<stack>.yaml`; when it has no `Pulumi.yaml`, none is needed. */
   workDir: string;
   /** Project name used when `workDir` has no `Pulumi.yaml`. */
   projectName?: string;
-  /** Folder holding `node_modules/` and `.pulumi-engine/`; default: this package's root. */
+  /** Folder holding `.pulumi-engine/`; default: this package's root. */
   projectDir?: string;
-  /** Secrets passphrase; default: PULUMI_CONFIG_PASSPHRASE, else {@link demoPassphrase}. */
-  passphrase?: string;
   /** Told about repairs after a killed update (see {@link repairKilledUpdate}). */
   onNotice?: (message: string) => void;
   /** Only select an existing stack, never create one (for commands that read a stack). */
   mustExist?: boolean;
 }
 
-/** This package's root: build/provider/engine/ → three levels up. */
-export const packageRoot = path.resolve(__dirname, "..", "..", "..");
-
 /**
  * Creates (or selects) a stack on a local file backend, ready for `preview`, `up` and `destroy`.
  *
  * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when the engine has not been set up.
+ * @throws SalesforceCertsError (`ERR_PASSPHRASE`) when the stack has no passphrase.
  */
 export async function openLocalStack(options: LocalStackOptions): Promise<Stack> {
-  const projectDir = options.projectDir ?? packageRoot;
-  const engineRoot = path.join(projectDir, ".pulumi-engine");
-  const cli = path.join(engineRoot, "bin", "pulumi");
-  if (!fs.existsSync(cli)) {
-    throw new EngineNotFoundError(`${cli} is missing: run 'npm run setup' (it finds or builds the Pulumi CLI).`);
-  }
-  const pluginBesideCli = path.join(path.dirname(fs.realpathSync(cli)), "pulumi-resource-pulumi-nodejs");
-  if (!fs.existsSync(pluginBesideCli) && !fs.existsSync(path.join(engineRoot, "bin", "pulumi-resource-pulumi-nodejs"))) {
-    throw new EngineNotFoundError(`the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${fs.realpathSync(cli)}: run 'npm run setup'.`);
-  }
-  const selfLinkDir = linkPackageForProviders(engineRoot);
-  if (!options.backendUrl) fs.mkdirSync(options.stateDir, { recursive: true });
+  const engine = locateEngine(options.projectDir ?? packageRoot);
+  const envVars = engineEnvironment(options, engine);
+  if (!options.backendUrl) fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   fs.mkdirSync(options.workDir, { recursive: true });
   const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
   const projectName = options.projectName ?? "salesforce-certs";
@@ -68,58 +47,18 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
     for (const notice of repairKilledUpdate(options.stateDir, stackProject, options.stackName)) options.onNotice?.(notice);
   }
 
-  const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
+  const pulumiCommand = await PulumiCommand.get({ root: engine.root });
   const open = (options.mustExist ? LocalWorkspace.selectStack : LocalWorkspace.createOrSelectStack).bind(LocalWorkspace);
   return open(
     { stackName: options.stackName, projectName, program: options.program },
     {
       workDir: options.workDir,
       pulumiCommand,
-      pulumiHome: path.join(engineRoot, "home"),
-      envVars: engineEnvironment(projectDir, selfLinkDir, options),
+      ...(engine.pulumiHome ? { pulumiHome: engine.pulumiHome } : {}),
+      envVars,
       ...(hasProjectFile ? {} : { projectSettings: { name: projectName, runtime: "nodejs" as const } }),
     },
   );
-}
-
-/** The environment of every CLI run: offline, non-interactive, local backend, this Node.js first on PATH. */
-function engineEnvironment(projectDir: string, selfLinkDir: string, options: LocalStackOptions): Record<string, string> {
-  const env: Record<string, string> = {
-    PULUMI_BACKEND_URL: options.backendUrl ?? `file://${path.resolve(options.stateDir)}`,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
-    // The dynamic-provider plugin runs `node` from PATH and needs @pulumi/pulumi and this package; give it ours.
-    PATH: [path.dirname(process.execPath), process.env["PATH"] ?? ""].join(path.delimiter),
-    NODE_PATH: [path.join(projectDir, "node_modules"), selfLinkDir, process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
-  };
-  if (options.passphrase !== undefined) env["PULUMI_CONFIG_PASSPHRASE"] = options.passphrase;
-  else if (process.env["PULUMI_CONFIG_PASSPHRASE"] === undefined && process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
-    env["PULUMI_CONFIG_PASSPHRASE"] = demoPassphrase;
-  }
-  return env;
-}
-
-/**
- * The providers load their implementation as `pulumi-salesforce-certs/runtime`. Installed as a
- * dependency, the package resolves from the project's node_modules; run from its own repository it
- * does not, so this makes a folder holding a link to the package, for NODE_PATH.
- */
-function linkPackageForProviders(engineRoot: string): string {
-  const dir = path.join(engineRoot, "node_path");
-  const link = path.join(dir, "pulumi-salesforce-certs");
-  fs.mkdirSync(dir, { recursive: true });
-  let target: string | undefined;
-  try {
-    target = fs.readlinkSync(link);
-  } catch {
-    target = undefined;
-  }
-  if (target !== packageRoot) {
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(packageRoot, link, "dir");
-  }
-  return dir;
 }
 
 /** A lock an update left on a file backend, whose process no longer runs (it was killed). */
@@ -177,7 +116,8 @@ export async function releaseStaleLocks(stack: Stack, options: Pick<LocalStackOp
   return stale;
 }
 
-function projectNameIn(projectFile: string): string {
+/** The `name:` of a Pulumi.yaml. */
+export function projectNameIn(projectFile: string): string {
   const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(projectFile, "utf8"));
   return match?.[1] ?? "salesforce-certs";
 }

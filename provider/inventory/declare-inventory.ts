@@ -15,6 +15,13 @@ export interface Consumer {
   name: string;
 }
 
+/**
+ * Every inventory resource is protected: dropping an entry from the inventory makes Pulumi refuse to
+ * delete it (and its private key) until the removal is acknowledged (see README, "Removing a
+ * certificate or integration").
+ */
+const keep: pulumi.CustomResourceOptions = { protect: true };
+
 /** Declares the inventory's resources; returns the stack outputs. */
 export function declareInventory(inventory: Inventory): Record<string, pulumi.Input<unknown>> {
   const certificates: Record<string, CertificateAndKeyPair> = {};
@@ -25,7 +32,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
     if (keystorePasswordEnv && !password) {
       pulumi.log.warn(`certificates.${name}.keystorePasswordEnv: ${keystorePasswordEnv} is not set, so no keystore is produced`);
     }
-    certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) });
+    certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) }, keep);
     wiring[name] = [];
   }
 
@@ -37,7 +44,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       apiName: name,
       contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
       certificate: certificates[certificate]!,
-    });
+    }, keep);
     wiring[certificate]!.push({ kind: "jwt", name });
   }
 
@@ -50,7 +57,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
       myDomainUrl: myDomainUrl ?? inventory.org.myDomainUrl ?? "",
       idpCertificate: certificates[certificate]!,
-    });
+    }, keep);
     wiring[certificate]!.push({ kind: "saml", name });
   }
 

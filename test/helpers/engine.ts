@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
+import { demoPassphrase, openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
 
 // values(): outputs are whatever the test program returns, so they are typed loosely.
 export interface TempStack {
@@ -38,6 +38,7 @@ export async function openTempStack(name: string, program: PulumiFn): Promise<Te
     stateDir,
     workDir: path.join(root, "work"),
     projectName,
+    passphrase: demoPassphrase,
   });
   const log: string[] = [];
   return {

@@ -20,6 +20,6 @@ for (const [name, provider] of Object.entries(providers)) {
     t.false(serialized.text.includes("PRIVATE KEY"));
     // The implementation is loaded by package name in the provider process, not captured by value.
     const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-    t.deepEqual([...new Set(required)], ["pulumi-salesforce-certs/runtime"]);
+    t.deepEqual([...new Set(required)].sort(), ["node:fs", "node:path", "pulumi-salesforce-certs/runtime"]);
   });
 }

@@ -1,0 +1,112 @@
+/**
+ * The users' door: a user's own TypeScript project (laid out as `pulumi new typescript` does) that
+ * installs this library from its npm tarball, run with the plain `pulumi` command and its Node.js
+ * language host. openssl judges what `pulumi stack output` hands out.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "ava";
+import { repoRoot } from "../helpers/cli";
+import { pemBody } from "../helpers/engine";
+import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
+import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
+
+const sdkVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
+const devVersion = (name: string) => (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies[name]!;
+
+/** `npm pack` of this repository (already built by `npm test`): the tarball users install. */
+function packLibrary(into: string): string {
+  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], { cwd: repoRoot, encoding: "utf8" });
+  const [{ filename, files }] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
+  const paths = files.map((f) => f.path);
+  const unexpected = paths.filter((p) => !/^(build\/provider\/|examples\/|README\.md$|package\.json$|provider\/inventory\/inventory\.schema\.json$)/.test(p));
+  if (unexpected.length > 0) throw new Error(`the package holds files it should not: ${unexpected.join(", ")}`);
+  return path.join(into, filename);
+}
+
+/** A scratch project like `pulumi new typescript` makes, depending on the tarball. */
+function makeProject(dir: string, tarball: string): void {
+  const fixture = path.join(repoRoot, "test", "fixtures", "consumer-project");
+  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(fixture, file), path.join(dir, file));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify(
+      {
+        name: "acme-certs",
+        main: "index.ts",
+        dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-salesforce-certs": `file:${tarball}` },
+        devDependencies: { "@types/node": devVersion("@types/node"), typescript: devVersion("typescript") },
+      },
+      null,
+      2,
+    ),
+  );
+  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
+  if (install.status !== 0) throw new Error(`npm install in the consumer project failed: ${install.stderr}`);
+}
+
+test("a user's own project: pulumi up, stack output judged by openssl, no-change preview, rotation preview, refresh, destroy", (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-consumer-"));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const project = path.join(root, "acme-certs");
+  fs.mkdirSync(project);
+  const tarball = packLibrary(root);
+  t.true(fs.existsSync(path.join(path.dirname(tarball), path.basename(tarball))));
+  makeProject(project, tarball);
+  t.false(fs.existsSync(path.join(project, "node_modules", "pulumi-salesforce-certs", "test")), "no tests in the package");
+  const stateDir = path.join(root, "state");
+  const env = userEnvironment(stateDir, path.join(root, "pulumi-home"));
+
+  t.is(pulumi(["stack", "init", "dev"], project, env).status, 0);
+  const up = pulumi(["up", "--yes"], project, env);
+  t.is(up.status, 0, up.text);
+  t.regex(up.stdout, /\+ 5 created/);
+  t.notRegex(up.text, /PRIVATE KEY/);
+
+  const shown = pulumi(["stack", "output", "--json", "--show-secrets"], project, env);
+  t.is(shown.status, 0, shown.text);
+  const outputs = JSON.parse(shown.stdout) as Record<string, any>;
+  // openssl judges the certificate the user hands out, and the key the client signs with matches it.
+  t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
+  t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
+  t.regex(openssl(["verify", "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
+  t.regex(outputs["consumerKey"], /^[A-Za-z0-9._]+$/);
+  t.regex(outputs["idpMetadataXml"], /<md:EntityDescriptor|<EntityDescriptor/);
+
+  // Masked output: the secrets, also inside objects and arrays, never appear.
+  const masked = pulumi(["stack", "output", "--json"], project, env);
+  t.is(masked.status, 0, masked.text);
+  for (const key of [outputs["jwtPrivateKeyPem"], outputs["nested"].list[0]]) t.false(masked.stdout.includes(pemBody(key).slice(0, 64)));
+  const ours = spawnSync(process.execPath, [path.join(project, "node_modules", "pulumi-salesforce-certs", "build", "provider", "cli", "main.js"), "outputs", "--stack", "dev", "--state", stateDir], {
+    cwd: project,
+    env,
+    encoding: "utf8",
+  });
+  t.is(ours.status, 0, ours.stderr);
+  t.regex(ours.stdout, /key: \[secret\]/);
+  t.false(ours.stdout.includes(pemBody(outputs["jwtPrivateKeyPem"]).slice(0, 64)), "salesforce-certs outputs masks a nested secret");
+  t.false(ours.stdout.includes(pemBody(outputs["nested"].list[0]).slice(0, 64)), "salesforce-certs outputs masks an array-held secret");
+
+  // The state holds private keys encrypted only.
+  const state = fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", "acme-certs", "dev.json"), "utf8");
+  t.false(state.includes(pemBody(outputs["jwtPrivateKeyPem"]).slice(0, 64)));
+
+  const unchanged = pulumi(["preview", "--expect-no-changes"], project, env);
+  t.is(unchanged.status, 0, unchanged.text);
+
+  // Inside the JWT certificate's renewal window (30 days before notAfter), the preview says it rotates, and why.
+  const inWindow = new Date(Date.parse(outputs["jwtNotAfter"]) - 10 * 86_400_000).toISOString();
+  const rotation = pulumi(["preview"], project, { ...env, SALESFORCE_CERTS_NOW: inWindow });
+  t.is(rotation.status, 0, rotation.text);
+  t.regex(rotation.text, /CertificateAndKeyPair Acme_CI_JWT: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/);
+  t.regex(rotation.text, /~ +pulumi-nodejs:dynamic\/salesforce:CertificateAndKeyPair jwt update/);
+
+  const refreshed = pulumi(["refresh", "--yes", "--expect-no-changes"], project, env);
+  t.is(refreshed.status, 0, refreshed.text);
+
+  const destroyed = pulumi(["destroy", "--yes"], project, env);
+  t.is(destroyed.status, 0, destroyed.text);
+  t.regex(destroyed.stdout, /- 5 deleted/);
+});
