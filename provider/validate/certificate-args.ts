@@ -4,7 +4,7 @@
  */
 import { chainOrderProblems, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate } from "../crypto/certificate-facts";
-import type { DistinguishedName } from "../crypto/distinguished-name";
+import { fitsStringType, type DistinguishedName } from "../crypto/distinguished-name";
 import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { ValidationIssue } from "../errors";
 import { defaultOverlapDays, defaultRenewalPolicy, type RenewalPolicy } from "../rotation/renewal-policy";
@@ -66,14 +66,29 @@ const topLevelRules: Record<string, Rule> = {
   signedChainPem: stringOfLength(1, 65_536),
 };
 
-// Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …).
+/** A UTF8String attribute: any Unicode text, but no lone UTF-16 surrogate (it has no UTF-8 form). */
+function directoryString(min: number, max: number): Rule {
+  const length = stringOfLength(min, max);
+  return (value) =>
+    length(value) ?? (!/\p{Cs}/u.test(value as string) ? undefined : `must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got ${shown(value)})`);
+}
+
+/** emailAddress is an IA5String (PKCS #9): ASCII only. */
+const subjectEmail: Rule = (value) =>
+  emailAddress(value) ??
+  (fitsStringType(value as string, "IA5String")
+    ? undefined
+    : `must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got ${shown(value)})`);
+
+// Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …). The
+// string types (country PrintableString, email IA5String, the rest UTF8String) are in distinguished-name.ts.
 const subjectRules: Record<keyof DistinguishedName, Rule> = {
-  commonName: stringOfLength(1, 64),
-  email: emailAddress,
-  company: stringOfLength(1, 64),
-  department: stringOfLength(1, 64),
-  city: stringOfLength(1, 128),
-  state: stringOfLength(1, 128),
+  commonName: directoryString(1, 64),
+  email: subjectEmail,
+  company: directoryString(1, 64),
+  department: directoryString(1, 64),
+  city: directoryString(1, 128),
+  state: directoryString(1, 128),
   country: countryCode,
 };
 

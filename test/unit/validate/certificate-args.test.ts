@@ -36,6 +36,8 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["fractional validity", { validityDays: 1.5 }, { property: "validityDays", reason: "must be a whole number from 1 to 3650 (got 1.5)" }],
   ["three-letter country", { subject: { country: "USA" } }, { property: "subject.country", reason: 'must be a two-letter ISO 3166 country code such as US or DE (got "USA")' }],
   ["bad e-mail", { subject: { email: "ops" } }, { property: "subject.email", reason: 'must be an e-mail address like name@example.com (got "ops")' }],
+  ["non-ASCII e-mail (X.509 writes it as an IA5String)", { subject: { email: "zoë@söns.example" } }, { property: "subject.email", reason: 'must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got "zoë@söns.example")' }],
+  ["a lone surrogate in the company (no UTF-8 form)", { subject: { company: "Söns \ud800" } }, { property: "subject.company", reason: 'must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got "Söns \\ud800")' }],
   ["long common name", { subject: { commonName: "c".repeat(65) } }, { property: "subject.commonName", reason: "must be at most 64 characters (got 65)" }],
   ["unknown subject field", { subject: { organisation: "x" } }, { property: "subject.organisation", reason: "is not a subject field (known: commonName, email, company, department, city, state, country)" }],
   ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)" }],
