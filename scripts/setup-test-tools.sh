@@ -41,7 +41,8 @@ fi
 cache_dir="${PULUMI_SFC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-salesforce-certs}"
 
 judge_source="$(cd "$(dirname "$0")/.." && pwd)/test/helpers/strict-x509.go"
-judge="$cache_dir/strict-x509-$(sha256sum "$judge_source" | cut -c1-16)"
+sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1"; else shasum -a 256 "$1"; fi; }
+judge="$cache_dir/strict-x509-$(sha256 "$judge_source" | cut -c1-16)"
 if [ ! -x "$judge" ]; then
   say "building the strict X.509 judge ($(go version | cut -d' ' -f3)) into $judge"
   mkdir -p "$cache_dir"
