@@ -24,8 +24,8 @@ export interface DistinguishedName {
 
 /**
  * The ASN.1 string type an attribute value is written as. RFC 5280 (appendix A) makes countryName a
- * PrintableString and PKCS #9 (RFC 2985) makes emailAddress an IA5String; for the other attributes
- * RFC 5280 §4.1.2.6 asks for UTF8String. Strict parsers (Go's crypto/x509, pyca/cryptography) refuse
+ * PrintableString and PKCS #9 (RFC 2985) makes emailAddress an IA5String; the other attributes are
+ * DirectoryStrings, which RFC 5280 §4.1.2.4 asks new certificates to write as UTF8String. Strict parsers (Go's crypto/x509, pyca/cryptography) refuse
  * the whole certificate when a value does not fit its type, such as an `@` in a PrintableString.
  */
 export type DirectoryStringType = "PrintableString" | "IA5String" | "UTF8String";
