@@ -4,17 +4,20 @@
 #   keytool  Java KeyStores (JKS)                        (Debian: default-jre-headless)
 #   xmllint  XML Schema validation of SAML metadata      (Debian: libxml2-utils)
 #   xmlsec1  XML signature verification                  (Debian: xmlsec1)
+#   go       builds the strict X.509 judge below         (Debian: golang-go)
 # and the OASIS SAML 2.0 schemas (metadata, assertion, xmldsig, xenc), taken from the python3-saml wheel on
 # PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas.
+# It builds test/helpers/strict-x509.go (Go standard library only, no network) into the same cache as
+# strict-x509-<first 16 hex of the source's SHA-256>: Go's crypto/x509 is the strict RFC 5280 judge.
 # Uses apt-get as root on Debian/Ubuntu; elsewhere it says what to install. Idempotent.
 set -euo pipefail
 
 say() { printf '[setup-test-tools] %s\n' "$*"; }
 fail() { printf '[setup-test-tools] error: %s\n' "$*" >&2; exit 1; }
 
-declare -A package_of=([openssl]=openssl [keytool]=default-jre-headless [xmllint]=libxml2-utils [xmlsec1]=xmlsec1)
+declare -A package_of=([openssl]=openssl [keytool]=default-jre-headless [xmllint]=libxml2-utils [xmlsec1]=xmlsec1 [go]=golang-go)
 missing=()
-for tool in openssl keytool xmllint xmlsec1; do
+for tool in openssl keytool xmllint xmlsec1 go; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,11 +35,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
   say "installed ${missing[*]}"
 else
-  say "openssl, keytool, xmllint and xmlsec1 present"
+  say "openssl, keytool, xmllint, xmlsec1 and go present"
 fi
 
+cache_dir="${PULUMI_SFC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-salesforce-certs}"
+
+judge_source="$(cd "$(dirname "$0")/.." && pwd)/test/helpers/strict-x509.go"
+sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1"; else shasum -a 256 "$1"; fi; }
+judge="$cache_dir/strict-x509-$(sha256 "$judge_source" | cut -c1-16)"
+if [ ! -x "$judge" ]; then
+  say "building the strict X.509 judge ($(go version | cut -d' ' -f3)) into $judge"
+  mkdir -p "$cache_dir"
+  build_dir="$(mktemp -d)"
+  # Outside any module, with the local toolchain and no proxy: the judge imports the standard library only.
+  (cd "$build_dir" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS= GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$judge.tmp" "$judge_source") \
+    || { rm -rf "$build_dir"; fail "go build of $judge_source failed"; }
+  rm -rf "$build_dir"
+  mv "$judge.tmp" "$judge"
+fi
+say "strict X.509 judge at $judge"
+
 schema_version=1.16.0
-schema_dir="${PULUMI_SFC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-salesforce-certs}/saml-schemas-$schema_version"
+schema_dir="$cache_dir/saml-schemas-$schema_version"
 if [ ! -f "$schema_dir/saml-schema-metadata-2.0.xsd" ]; then
   command -v python3 >/dev/null 2>&1 || fail "python3 (with pip) is needed once, to fetch the OASIS SAML schemas from PyPI"
   say "fetching the OASIS SAML 2.0 schemas (python3-saml $schema_version from PyPI) into $schema_dir"

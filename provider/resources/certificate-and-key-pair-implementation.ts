@@ -19,8 +19,11 @@ import {
 
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
-  async check(_olds, news) {
-    return toCheckResult(checkCertificateArgs(news as unknown as Record<string, unknown>));
+  async check(olds, news) {
+    const previousChainPem = (olds as Partial<CertificateInputs> | undefined)?.signedChainPem;
+    const result = checkCertificateArgs(news as unknown as Record<string, unknown>, { now: currentTime(), previousChainPem });
+    if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
+    return toCheckResult(result);
   },
 
   async diff(_id, olds, news) {

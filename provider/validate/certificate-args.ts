@@ -4,7 +4,7 @@
  */
 import { chainOrderProblems, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate } from "../crypto/certificate-facts";
-import type { DistinguishedName } from "../crypto/distinguished-name";
+import { fitsStringType, type DistinguishedName } from "../crypto/distinguished-name";
 import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { ValidationIssue } from "../errors";
 import { defaultOverlapDays, defaultRenewalPolicy, type RenewalPolicy } from "../rotation/renewal-policy";
@@ -66,30 +66,62 @@ const topLevelRules: Record<string, Rule> = {
   signedChainPem: stringOfLength(1, 65_536),
 };
 
-// Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …).
+/** A UTF8String attribute: any Unicode text, but no lone UTF-16 surrogate (it has no UTF-8 form). */
+function directoryString(min: number, max: number): Rule {
+  const length = stringOfLength(min, max);
+  return (value) =>
+    length(value) ?? (!/\p{Cs}/u.test(value as string) ? undefined : `must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got ${shown(value)})`);
+}
+
+/** emailAddress is an IA5String (PKCS #9): ASCII only. */
+const subjectEmail: Rule = (value) =>
+  emailAddress(value) ??
+  (fitsStringType(value as string, "IA5String")
+    ? undefined
+    : `must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got ${shown(value)})`);
+
+// Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …). The
+// string types (country PrintableString, email IA5String, the rest UTF8String) are in distinguished-name.ts.
 const subjectRules: Record<keyof DistinguishedName, Rule> = {
-  commonName: stringOfLength(1, 64),
-  email: emailAddress,
-  company: stringOfLength(1, 64),
-  department: stringOfLength(1, 64),
-  city: stringOfLength(1, 128),
-  state: stringOfLength(1, 128),
+  commonName: directoryString(1, 64),
+  email: subjectEmail,
+  company: directoryString(1, 64),
+  department: directoryString(1, 64),
+  city: directoryString(1, 128),
+  state: directoryString(1, 128),
   country: countryCode,
 };
 
-/** Outcome of checking raw arguments: normalised inputs when there is no issue, else every issue. */
+/**
+ * Outcome of checking raw arguments: normalised inputs and any warnings (things to tell the user that
+ * do not stop the run) when there is no issue, else every issue.
+ */
 export type CertificateArgsCheck =
-  | { ok: true; inputs: CertificateInputs }
+  | { ok: true; inputs: CertificateInputs; warnings: ValidationIssue[] }
   | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * What the time rules of a CA-signed chain are judged against: the provider clock, and the chain the
+ * resource already had (a chain is adopted only when it differs from that one, and only then may an
+ * expired leaf be refused: the chain in force expiring is rotation's business, not a bad input).
+ */
+export interface CertificateCheckContext {
+  now: Date;
+  previousChainPem?: string;
+}
 
 /**
  * Checks raw `CertificateAndKeyPair` arguments against Salesforce's rules and fills in defaults
  * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName`, self-signed,
  * exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
  * Keys starting with `__` (Pulumi's own, such as `__provider`) are ignored.
+ *
+ * With `context` (as `check()` passes it), a newly given `signedChainPem` whose leaf has expired is
+ * refused, and one whose leaf is not valid yet is accepted with a warning naming the date.
  */
-export function checkCertificateArgs(raw: Record<string, unknown>): CertificateArgsCheck {
+export function checkCertificateArgs(raw: Record<string, unknown>, context?: CertificateCheckContext): CertificateArgsCheck {
   const issues: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
   const known = new Set([...Object.keys(topLevelRules), "subject", "renewal"]);
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !known.has(key) && raw[key] !== undefined) {
@@ -123,8 +155,11 @@ export function checkCertificateArgs(raw: Record<string, unknown>): CertificateA
   const subject = checkSubject(raw["subject"], values["uniqueName"], issues);
   const renewal = checkRenewal(raw["renewal"], values, issues);
   checkCombinations(values, renewal, issues);
+  if (context && typeof values["signedChainPem"] === "string" && issues.every((i) => i.path !== "signedChainPem")) {
+    checkLeafValidity(values["signedChainPem"], context, issues, warnings);
+  }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal } };
+  return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal }, warnings };
 }
 
 function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue[]): DistinguishedName {
@@ -202,6 +237,25 @@ function checkCombinations(values: Record<string, unknown>, renewal: RenewalPoli
         message: `must be less than the signed certificate's lifetime (${lifetimeDays} days): a longer renewal window would rotate on every run (got ${renewal.daysBeforeExpiry})`,
       });
     }
+  }
+}
+
+/** An expired leaf in a new chain is refused; a leaf not valid yet is adopted, with a warning. */
+function checkLeafValidity(chainPem: string, context: CertificateCheckContext, issues: ValidationIssue[], warnings: ValidationIssue[]): void {
+  const [leaf] = splitChain(chainPem);
+  if (!leaf) return;
+  const { notBefore, notAfter } = describeCertificate(leaf);
+  const now = context.now.getTime();
+  if (now > Date.parse(notAfter) && chainPem !== context.previousChainPem) {
+    issues.push({
+      path: "signedChainPem",
+      message: `holds a leaf certificate that expired at ${notAfter} (now is ${context.now.toISOString()}): have the CA sign the CSR in output csrPem and give that chain, leaf first`,
+    });
+  } else if (now < Date.parse(notBefore)) {
+    warnings.push({
+      path: "signedChainPem",
+      message: `holds a leaf certificate that is not valid before ${notBefore} (now is ${context.now.toISOString()}); it is adopted, but Salesforce and partners refuse it until then`,
+    });
   }
 }
 

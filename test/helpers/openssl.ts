@@ -1,13 +1,32 @@
 /**
  * Runs `openssl` (the judge of our certificates and keys) on PEM text written to a temporary folder.
+ * Every certificate and CSR handed to openssl is first judged by the strict X.509 parser too (Go's
+ * crypto/x509): openssl accepts string types that strict RFC 5280 parsers refuse.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { strictX509 } from "./strict-x509";
 
-/** Writes `files` into a fresh temporary folder and runs `openssl args` there; returns stdout (stderr too with `withStderr`). Throws when openssl fails. */
+const certificateOrRequest = /-----BEGIN (?:NEW )?CERTIFICATE(?: REQUEST)?-----/;
+
+/** Runs the strict judge over every PEM certificate or CSR among `files`; throws naming the file it refuses. */
+export function judgeStrictly(files: Record<string, string | Buffer>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const text = typeof content === "string" ? content : content.toString("latin1");
+    if (!certificateOrRequest.test(text)) continue;
+    try {
+      strictX509(text);
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Judges the certificates and CSRs in `files` strictly, writes `files` into a fresh temporary folder and runs `openssl args` there; returns stdout (stderr too with `withStderr`). Throws when the strict judge or openssl fails. */
 export function openssl(args: string[], files: Record<string, string | Buffer> = {}, withStderr = false): string {
+  judgeStrictly(files);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-openssl-"));
   try {
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });

@@ -1,9 +1,11 @@
 /**
  * The CA-signed path with openssl as the CA: our CSR verifies and names the subject; the signed chain is
- * adopted only for our key and in order; rotation asks for a new signature while the old chain stays.
+ * adopted only for our key and in order; rotation asks for a new signature while the old chain stays; a
+ * leaf that has expired is refused, one not valid yet adopted with a warning.
  */
 import test from "ava";
-import { applyUpdate, issueCertificate, planUpdate } from "../../provider/resources/certificate-lifecycle";
+import { certificateAndKeyPairImplementation } from "../../provider/resources/certificate-and-key-pair-implementation";
+import { applyUpdate, issueCertificate, planUpdate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
 import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
 import { keytool } from "../helpers/keytool";
 import { createOpensslCa } from "../helpers/openssl-ca";
@@ -79,3 +81,61 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
   t.is(publicKeyOf({ privateKey: fourth.privateKeyPem! }), publicKeyOf({ certificate: fourth.certificatePem! }));
   t.is(fourth.lastRotation?.reason, 'CA-signed chain adopted (rotationTrigger changed from null to "2028")');
 });
+
+test.serial("openssl as the CA: an expired leaf is refused by check(); a leaf not valid yet is adopted with a warning naming its date", async (t) => {
+  const ca = createOpensslCa();
+  t.teardown(() => ca.dispose());
+  // The provider clock, pinned (whole seconds, as certificates count time) so the messages are exact.
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const original = { log: console.log, now: process.env["SALESFORCE_CERTS_NOW"] };
+  const printed: string[] = [];
+  t.teardown(() => {
+    console.log = original.log;
+    if (original.now === undefined) delete process.env["SALESFORCE_CERTS_NOW"];
+    else process.env["SALESFORCE_CERTS_NOW"] = original.now;
+  });
+  process.env["SALESFORCE_CERTS_NOW"] = now.toISOString();
+  console.log = (...args: unknown[]) => void printed.push(args.join(" "));
+
+  const created = await certificateAndKeyPairImplementation.create(inputs());
+  const first = created.outs as CertificateState;
+  const day = 86_400_000;
+  const rawWith = (chain: string) => ({ uniqueName: "Greenmoor_CA_Signed", label: "CA signed", caSigned: true, subject, keystorePassword: "changeit", signedChainPem: chain });
+
+  // Expired: issued for 30 days that ended yesterday.
+  const expiredLeaf = ca.signBetween(first.csrPem!, new Date(now.getTime() - 31 * day), new Date(now.getTime() - day));
+  t.is(x509(expiredLeaf, "-enddate").trim(), `notAfter=${opensslDate(new Date(now.getTime() - day))}`);
+  t.deepEqual(await certificateAndKeyPairImplementation.check!(first, rawWith(expiredLeaf + ca.intermediatePem) as never), {
+    failures: [
+      {
+        property: "signedChainPem",
+        reason: `holds a leaf certificate that expired at ${new Date(now.getTime() - day).toISOString()} (now is ${now.toISOString()}): have the CA sign the CSR in output csrPem and give that chain, leaf first`,
+      },
+    ],
+  });
+
+  // Not valid yet: from tomorrow for a year. check() accepts it and warns; the update adopts it.
+  const notBefore = new Date(now.getTime() + day);
+  const futureLeaf = ca.signBetween(first.csrPem!, notBefore, new Date(now.getTime() + 366 * day));
+  t.is(x509(futureLeaf, "-startdate").trim(), `notBefore=${opensslDate(notBefore)}`);
+  const checked = await certificateAndKeyPairImplementation.check!(first, rawWith(futureLeaf + ca.intermediatePem) as never);
+  t.is(checked.failures, undefined);
+  const warning = `warning: CertificateAndKeyPair Greenmoor_CA_Signed: signedChainPem holds a leaf certificate that is not valid before ${notBefore.toISOString()} (now is ${now.toISOString()}); it is adopted, but Salesforce and partners refuse it until then`;
+  t.deepEqual(printed, [warning]);
+  const diff = await certificateAndKeyPairImplementation.diff!("Greenmoor_CA_Signed", first, checked.inputs!);
+  t.true(diff.changes);
+  const adopted = (await certificateAndKeyPairImplementation.update!("Greenmoor_CA_Signed", first, checked.inputs!)).outs as CertificateState;
+  t.false(adopted.awaitingSignature);
+  t.is(adopted.certificatePem!.trim(), futureLeaf.trim());
+  t.is(adopted.notBefore, notBefore.toISOString());
+  // Once adopted it is the resource's chain; while it is not valid yet every check still says so.
+  printed.length = 0;
+  t.truthy((await certificateAndKeyPairImplementation.check!(adopted, rawWith(futureLeaf + ca.intermediatePem) as never)).inputs);
+  t.deepEqual(printed, [warning]);
+});
+
+/** A date as `openssl x509 -dates` prints it (`Jan  2 03:04:05 2027 GMT`). */
+function opensslDate(date: Date): string {
+  const month = date.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  return `${month} ${String(date.getUTCDate()).padStart(2, " ")} ${date.toISOString().slice(11, 19)} ${date.getUTCFullYear()} GMT`;
+}

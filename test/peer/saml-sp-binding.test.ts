@@ -9,7 +9,9 @@
 import test from "ava";
 import { samlSpBindingImplementation } from "../../provider/resources/saml-sp-binding-implementation";
 import { applySamlUpdate, createSamlSpBinding, planSamlUpdate } from "../../provider/resources/saml-sp-binding-lifecycle";
-import { myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
+import { applyUpdate, issueCertificate, planUpdate } from "../../provider/resources/certificate-lifecycle";
+import { idpCertificateInputs, myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
+import { readableName, strictlyParsed } from "../helpers/strict-x509";
 import { componentNames, withSourceComponents } from "../helpers/source-components";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
 
@@ -153,4 +155,25 @@ test("removing an optional setting is a change: the single-logout endpoint leave
   t.true(plan.settingsChanged);
   const without = applySamlUpdate(withSlo, samlInputs(certificate), plan, new Date());
   t.false(JSON.stringify(without.salesforceFiles).includes("singleLogoutUrl"));
+});
+
+test("every certificate in the IdP metadata parses with a strict X.509 parser (Go crypto/x509), as Go and Python SPs parse it", (t) => {
+  const subject = { commonName: "Greenmoor IdP", company: "Grünmoor & Söhne", country: "DE", email: "idp@greenmoor.example" };
+  const now = new Date();
+  const certificate = issueCertificate(idpCertificateInputs({ subject }), now);
+  const next = applyUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), planUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), now), now);
+  const stable = createSamlSpBinding(samlInputs(certificate), now);
+  const publishing = applySamlUpdate(stable, samlInputs(next), planSamlUpdate(stable, samlInputs(next), now), now);
+  const published = [...publishing.idpMetadataXml.matchAll(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/g)].map(
+    (m) => `-----BEGIN CERTIFICATE-----\n${m[1]!.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`,
+  );
+  t.is(published.length, 2, "signing and next");
+  for (const pem of published) {
+    t.deepEqual(readableName(strictlyParsed(pem).subject), [
+      ["C", "PrintableString", "DE"],
+      ["O", "UTF8String", "Grünmoor & Söhne"],
+      ["CN", "UTF8String", "Greenmoor IdP"],
+      ["emailAddress", "IA5String", "idp@greenmoor.example"],
+    ]);
+  }
 });

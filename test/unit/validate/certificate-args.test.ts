@@ -1,8 +1,12 @@
 /**
- * CertificateAndKeyPair's check(): defaults, and one failure per broken rule naming the field.
+ * CertificateAndKeyPair's check(): defaults, one failure per broken rule naming the field, and the time
+ * rules of a CA-signed chain (judged by the provider clock).
  */
 import test from "ava";
 import { certificateAndKeyPairProvider } from "../../../provider";
+import { generateRsaKeyPair } from "../../../provider/crypto/rsa-key-pair";
+import { buildSelfSignedCertificate } from "../../../provider/crypto/self-signed-certificate";
+import { checkCertificateArgs } from "../../../provider/validate/certificate-args";
 
 const check = (news: Record<string, unknown>) => certificateAndKeyPairProvider.check!({} as never, news as never);
 
@@ -36,6 +40,8 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["fractional validity", { validityDays: 1.5 }, { property: "validityDays", reason: "must be a whole number from 1 to 3650 (got 1.5)" }],
   ["three-letter country", { subject: { country: "USA" } }, { property: "subject.country", reason: 'must be a two-letter ISO 3166 country code such as US or DE (got "USA")' }],
   ["bad e-mail", { subject: { email: "ops" } }, { property: "subject.email", reason: 'must be an e-mail address like name@example.com (got "ops")' }],
+  ["non-ASCII e-mail (X.509 writes it as an IA5String)", { subject: { email: "zoë@söns.example" } }, { property: "subject.email", reason: 'must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got "zoë@söns.example")' }],
+  ["a lone surrogate in the company (no UTF-8 form)", { subject: { company: "Söns \ud800" } }, { property: "subject.company", reason: 'must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got "Söns \\ud800")' }],
   ["long common name", { subject: { commonName: "c".repeat(65) } }, { property: "subject.commonName", reason: "must be at most 64 characters (got 65)" }],
   ["unknown subject field", { subject: { organisation: "x" } }, { property: "subject.organisation", reason: "is not a subject field (known: commonName, email, company, department, city, state, country)" }],
   ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)" }],
@@ -70,4 +76,75 @@ for (const [title, change, failure] of cases) {
 test("check reports every problem at once", async (t) => {
   const result = await check({ uniqueName: "_x", label: "", keySize: 1, validityDays: -1 });
   t.deepEqual(result.failures?.map((f) => f.property), ["uniqueName", "label", "keySize", "validityDays"]);
+});
+
+// A CA-signed chain's leaf, valid through 2026: its window is what the time rules judge.
+const leafPem = buildSelfSignedCertificate({
+  keyPair: generateRsaKeyPair(2048),
+  subject: { commonName: "leaf" },
+  notBefore: new Date("2026-01-01T00:00:00Z"),
+  notAfter: new Date("2027-01-01T00:00:00Z"),
+});
+const chained = { uniqueName: "Chained", label: "Chained", caSigned: true, signedChainPem: leafPem };
+
+test("a new chain whose leaf has expired is refused, naming the date and what to do", (t) => {
+  t.deepEqual(checkCertificateArgs(chained, { now: new Date("2027-01-01T00:00:01Z") }), {
+    ok: false,
+    issues: [
+      {
+        path: "signedChainPem",
+        message: "holds a leaf certificate that expired at 2027-01-01T00:00:00.000Z (now is 2027-01-01T00:00:01.000Z): have the CA sign the CSR in output csrPem and give that chain, leaf first",
+      },
+    ],
+  });
+  // Valid through its last second.
+  const lastSecond = checkCertificateArgs(chained, { now: new Date("2027-01-01T00:00:00Z") });
+  t.true(lastSecond.ok && lastSecond.warnings.length === 0);
+});
+
+test("the chain already given expiring is not a bad input (rotation handles it), nor is any chain without a clock", (t) => {
+  const later = new Date("2028-01-01T00:00:00Z");
+  t.like(checkCertificateArgs(chained, { now: later, previousChainPem: leafPem }), { ok: true, warnings: [] });
+  t.like(checkCertificateArgs(chained), { ok: true, warnings: [] });
+});
+
+test("a chain whose leaf is not valid yet is accepted with a warning naming the date", (t) => {
+  t.like(checkCertificateArgs(chained, { now: new Date("2025-12-31T23:59:59Z") }), {
+    ok: true,
+    warnings: [
+      {
+        path: "signedChainPem",
+        message: "holds a leaf certificate that is not valid before 2026-01-01T00:00:00.000Z (now is 2025-12-31T23:59:59.000Z); it is adopted, but Salesforce and partners refuse it until then",
+      },
+    ],
+  });
+  t.like(checkCertificateArgs(chained, { now: new Date("2026-01-01T00:00:00Z") }), { ok: true, warnings: [] });
+});
+
+test.serial("check judges a new chain by the provider clock (SALESFORCE_CERTS_NOW): expired is a failure, not yet valid a printed warning", async (t) => {
+  const printed: string[] = [];
+  const original = { log: console.log, now: process.env["SALESFORCE_CERTS_NOW"] };
+  console.log = (...args: unknown[]) => void printed.push(args.join(" "));
+  try {
+    process.env["SALESFORCE_CERTS_NOW"] = "2027-06-01T00:00:00Z";
+    t.deepEqual(await check(chained), {
+      failures: [
+        {
+          property: "signedChainPem",
+          reason: "holds a leaf certificate that expired at 2027-01-01T00:00:00.000Z (now is 2027-06-01T00:00:00.000Z): have the CA sign the CSR in output csrPem and give that chain, leaf first",
+        },
+      ],
+    });
+    // The same chain in the old inputs: already the resource's, so its expiry is left to rotation.
+    t.truthy((await certificateAndKeyPairProvider.check!({ ...chained } as never, chained as never)).inputs);
+    process.env["SALESFORCE_CERTS_NOW"] = "2025-06-01T00:00:00Z";
+    t.truthy((await check(chained)).inputs);
+  } finally {
+    console.log = original.log;
+    if (original.now === undefined) delete process.env["SALESFORCE_CERTS_NOW"];
+    else process.env["SALESFORCE_CERTS_NOW"] = original.now;
+  }
+  t.deepEqual(printed, [
+    "warning: CertificateAndKeyPair Chained: signedChainPem holds a leaf certificate that is not valid before 2026-01-01T00:00:00.000Z (now is 2025-06-01T00:00:00.000Z); it is adopted, but Salesforce and partners refuse it until then",
+  ]);
 });
