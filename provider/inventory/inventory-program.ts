@@ -18,13 +18,19 @@ export function configuredInventoryPath(): string {
   return configured ? path.resolve(configured) : defaultInventoryPath;
 }
 
+/** How problems name the file: relative to the project folder (where the user runs pulumi), else absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(pulumi.runtime.getRootDirectory(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
 /**
  * Declares the configured inventory. An invalid one ends the program with a `RunError`, which the engine
  * prints once, without a stack trace: every problem as `file:line:col path: rule`.
  */
 export async function inventoryProgram(): Promise<Record<string, pulumi.Input<unknown>>> {
   const file = configuredInventoryPath();
-  const loaded = loadInventory(file, path.relative(process.cwd(), file) || file);
+  const loaded = loadInventory(file, displayPath(file));
   if (!loaded.ok) {
     throw new pulumi.RunError(`invalid inventory (nothing was created or changed):\n${loaded.problems.map(formatProblem).join("\n")}`);
   }
