@@ -15,6 +15,7 @@ import type { ReportCertificate, ReportModel } from "./report-model";
 /** `fail` fails the gate; `warn` and `ok` are reported. */
 export type GateStatus = "fail" | "warn" | "ok";
 
+/** One line of the gate: about one certificate (or SAML binding), with its status. */
 export interface GateFinding {
   certificate: string;
   status: GateStatus;

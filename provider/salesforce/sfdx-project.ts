@@ -72,7 +72,8 @@ export type WrittenFile = ChannelledFile;
  * Writes `files` into `dir`: the deploy channel into an SFDX project, the others into their folders with
  * a README each. Checks every path first and writes nothing when one is unsafe, would pass through a
  * symbolic link, or two keys would land on one file.
- * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming the key.
+ * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming the key; `ERR_EXPORT_WRITE` when the file system
+ * refuses a write (e.g. `dir` is a file).
  */
 export function writeSfdxProject(dir: string, files: Record<string, string>): WrittenFile[] {
   const planned: { file: WrittenFile; content: string }[] = [];
@@ -109,8 +110,12 @@ export function writeSfdxProject(dir: string, files: Record<string, string>): Wr
   if (problems.length > 0) throw new SalesforceCertsError("ERR_EXPORT_PATH", `${problems.join("\n")}\nnothing was written`);
   for (const { file, content } of all) {
     const target = path.join(dir, ...file.target.split("/"));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+    } catch (error) {
+      throw new SalesforceCertsError("ERR_EXPORT_WRITE", `${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
   }
   return all.map(({ file }) => file);
 }
