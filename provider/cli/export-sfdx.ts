@@ -1,38 +1,93 @@
 /**
- * @module `salesforce-certs export-sfdx --out DIR`: writes the stack's Salesforce metadata (certificates,
- * External Client Apps / Connected Apps, SAML policies, IdP settings) as an SFDX project to deploy.
+ * @module `salesforce-certs export-sfdx --out DIR`: writes the stack's `salesforceFiles` into DIR, each
+ * file by its channel (see `salesforce/file-channels.ts`): the metadata to deploy as an SFDX project
+ * (External Client Apps / Connected Apps, SAML policies, IdP settings), the certificates whose key pairs
+ * reach the org only by a keystore import in Setup apart from it, and what is for the partner or the CA
+ * apart again. The summary names each file's channel.
  */
-import fs = require("node:fs");
 import { SalesforceCertsError } from "../errors";
-import { mergeSalesforceFiles, writeSfdxProject } from "../salesforce/sfdx-project";
+import { channelFolders, channelTitles, type FileChannel } from "../salesforce/file-channels";
+import { mergeSalesforceFiles, writeSfdxProject, type WrittenFile } from "../salesforce/sfdx-project";
 import { parse, readStackOutputs, stackOptions, stackOptionsHelp } from "./options";
+import { exitTwoOnInputError, readOutputsFile } from "./outputs-file";
 
 export const exportSfdxHelp = `usage: salesforce-certs export-sfdx --out DIR [--outputs FILE]
 
-Writes the Salesforce metadata of the stack in SFDX source format (sfdx-project.json and
-force-app/main/default/...), ready for: sf project deploy start --source-dir DIR/force-app
+Writes the stack's Salesforce files into DIR, by the channel each takes:
+  DIR/force-app/main/default/...   deploy with the Metadata API: sf project deploy start --source-dir DIR/force-app
+                                   (apps, policies, IdP settings; sfdx-project.json names only force-app)
+  DIR/${channelFolders["keystore-import"]}/...    import the keystore in Setup (Certificate and Key Management ›
+                                   Import from Keystore); never deploy: a deployed certs/*.crt makes
+                                   Salesforce generate a new key pair
+  DIR/${channelFolders["not-for-the-org"]}/...          for the partner (public certificates) or your CA (CSRs)
+Each folder that is not deployed has a README.md; the summary names each file's channel.
 
-  --out DIR        the folder to write (created; existing files of the same names are replaced)
+  --out DIR        the folder to write (created; existing files of the same names are replaced; nothing
+                   is written when a file's path would leave DIR)
   --outputs FILE   from stack outputs as JSON (pulumi stack output --json)
 ${stackOptionsHelp}`;
 
+/** Runs `export-sfdx`; exits 2 when the outputs cannot be read or hold a path that would leave DIR. */
 export async function exportSfdxCommand(argv: readonly string[]): Promise<number> {
+  return exitTwoOnInputError(() => runExportSfdx(argv));
+}
+
+async function runExportSfdx(argv: readonly string[]): Promise<number> {
   const { values } = parse("export-sfdx", argv, { ...stackOptions, out: { type: "string" }, outputs: { type: "string" } });
   if (values.help) {
     console.log(exportSfdxHelp);
     return 0;
   }
   if (!values.out) throw new SalesforceCertsError("ERR_USAGE", "export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)");
-  const outputs = values.outputs ? (JSON.parse(fs.readFileSync(values.outputs, "utf8")) as Record<string, unknown>) : await readStackOutputs(values);
-  const sources: [string, Record<string, string>][] = [];
-  for (const section of ["certificates", "jwtIntegrations", "samlBindings"]) {
-    for (const [name, entry] of Object.entries((outputs[section] ?? {}) as Record<string, { salesforceFiles?: Record<string, string> }>)) {
-      if (entry.salesforceFiles) sources.push([`${section}.${name}`, entry.salesforceFiles]);
-    }
-  }
+  const outputs = values.outputs !== undefined ? readOutputsFile(values.outputs) : await readStackOutputs(values);
+  const source = values.outputs !== undefined ? `stack outputs in ${values.outputs}` : `stack ${values.stack ?? "demo"}`;
+  const sources = salesforceFileSources(outputs, source);
   if (sources.length === 0) throw new SalesforceCertsError("ERR_NO_METADATA", "export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)");
   const written = writeSfdxProject(values.out, mergeSalesforceFiles(sources));
-  console.log(`wrote ${written.length} files to ${values.out}:`);
-  for (const file of written) console.log(`  ${file}`);
+  console.log(`wrote ${written.length} files to ${values.out}, by channel:`);
+  for (const channel of ["deploy", "keystore-import", "not-for-the-org"] as const satisfies FileChannel[]) {
+    const files = written.filter((f) => f.channel === channel);
+    if (files.length === 0) continue;
+    console.log(`\n${channelTitles[channel]}:`);
+    for (const file of files) console.log(`  ${file.target}${noteFor(file, sources, outputs["wiring"])}`);
+  }
   return 0;
+}
+
+/** `[owner, salesforceFiles]` of every certificate, JWT integration and SAML binding in `outputs`. */
+function salesforceFileSources(outputs: Record<string, unknown>, source: string): [string, Record<string, unknown>][] {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  const problems: string[] = [];
+  if (!isObject(outputs["certificates"])) problems.push("certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack");
+  const sources: [string, Record<string, unknown>][] = [];
+  for (const section of ["certificates", "jwtIntegrations", "samlBindings"]) {
+    const entries = outputs[section] ?? {};
+    if (!isObject(entries)) {
+      problems.push(`${section}: must be an object`);
+      continue;
+    }
+    for (const [name, entry] of Object.entries(entries)) {
+      const files = isObject(entry) ? entry["salesforceFiles"] : undefined;
+      if (files === undefined || files === null) continue;
+      if (!isObject(files)) problems.push(`${section}.${name}.salesforceFiles: must be an object of path → content`);
+      else sources.push([`${section}.${name}`, files]);
+    }
+  }
+  if (problems.length > 0) throw new SalesforceCertsError("ERR_OUTPUTS", problems.map((p) => `${source}: ${p}`).join("\n"));
+  return sources;
+}
+
+/** The note printed after a file: what this file needs, and for a keystore whether the wiring needs it. */
+function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][], wiring: unknown): string {
+  if (file.channel !== "keystore-import" || file.key.endsWith("README.md")) return file.note ? ` (${file.note})` : "";
+  const owner = sources.find(([, files]) => file.key in files)?.[0] ?? "";
+  const certificate = owner.startsWith("certificates.") ? owner.slice("certificates.".length) : "<certificate>";
+  const consumers = typeof wiring === "object" && wiring !== null ? (wiring as Record<string, unknown>)[certificate] : undefined;
+  const kinds = Array.isArray(consumers) ? consumers.map((c) => (c as { kind?: unknown }).kind) : [];
+  const need = kinds.includes("saml")
+    ? "needed: the org signs SAML assertions with it"
+    : kinds.includes("jwt")
+      ? "not needed for JWT: the certificate travels in the app's OAuth settings"
+      : "needed only if the org itself uses this key";
+  return ` (${need}; ${file.note.replace("<certificate>", certificate)})`;
 }

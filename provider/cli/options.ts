@@ -1,13 +1,13 @@
 /**
  * @module Command-line options shared by the commands, parsed with node:util's parseArgs.
  */
-import fs = require("node:fs");
 import path = require("node:path");
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SalesforceCertsError } from "../errors";
 import { openLocalStack } from "../engine/local-stack";
 import { formatProblem, loadInventory } from "../inventory/load-inventory";
 import { modelFromInventory, modelFromOutputs, type ReportModel } from "../report/report-model";
+import { readOutputsFile } from "./outputs-file";
 
 /** Options of every command that works on a stack. */
 export const stackOptions = {
@@ -58,18 +58,20 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
     throw error;
   }
   // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
-  if (!outputs["certificates"]) {
+  const certificates = outputs["certificates"];
+  if (typeof certificates !== "object" || certificates === null || Array.isArray(certificates)) {
     throw new SalesforceCertsError("ERR_NO_INVENTORY_OUTPUTS", `stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`);
   }
   return outputs;
 }
 
-/** The report model from `--outputs FILE`, `--inventory FILE`, or the local stack. */
+/**
+ * The report model from `--outputs FILE`, `--inventory FILE`, or the local stack.
+ * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
+ * `ERR_OUTPUTS` (outputs the model refuses), `ERR_NO_STACK`, `ERR_NO_INVENTORY_OUTPUTS`, `ERR_INVENTORY`.
+ */
 export async function reportModel(values: { outputs?: string; inventory?: string; stack?: string; state?: string; "work-dir"?: string }): Promise<ReportModel> {
-  if (values.outputs) {
-    const json = JSON.parse(fs.readFileSync(values.outputs, "utf8")) as Record<string, unknown>;
-    return modelFromOutputs(json, `stack outputs in ${values.outputs}`);
-  }
+  if (values.outputs !== undefined) return modelFromOutputs(readOutputsFile(values.outputs), `stack outputs in ${values.outputs}`);
   if (values.inventory) {
     const loaded = loadInventory(values.inventory);
     if (!loaded.ok) throw new SalesforceCertsError("ERR_INVENTORY", loaded.problems.map(formatProblem).join("\n"));

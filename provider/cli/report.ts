@@ -5,6 +5,7 @@
 import fs = require("node:fs");
 import { renderReport } from "../report/render-report";
 import { nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
+import { exitTwoOnInputError } from "./outputs-file";
 
 export const reportHelp = `usage: salesforce-certs report [--inventory FILE | --outputs FILE] [--now ISO] [--out FILE]
 
@@ -19,7 +20,12 @@ ${stackOptionsHelp}`;
 
 export const reportOptions = { ...stackOptions, inventory: { type: "string" }, outputs: { type: "string" }, now: { type: "string" }, out: { type: "string" } } as const;
 
+/** Runs `report`; exits 2 when the outputs cannot be read or are not a stack's outputs. */
 export async function reportCommand(argv: readonly string[]): Promise<number> {
+  return exitTwoOnInputError(() => runReport(argv));
+}
+
+async function runReport(argv: readonly string[]): Promise<number> {
   const { values } = parse("report", argv, reportOptions);
   if (values.help) {
     console.log(reportHelp);

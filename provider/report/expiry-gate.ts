@@ -1,53 +1,77 @@
 /**
  * @module The CI expiry gate. Salesforce keeps accepting expired app certificates silently and sends no
- * e-mail for them, so this is the alarm: a certificate in use fails the gate when it expires within the
- * horizon, or when its renewal point has passed without the rotation having run (nobody ran `pulumi up`).
+ * e-mail for them, so this is the alarm: a certificate fails the gate when it expires within the horizon,
+ * or when its renewal point has passed without the rotation having run (nobody ran `pulumi up`).
+ * Every certificate of the stack is gated, also one that no integration of the stack uses: it may serve
+ * mutual TLS or a system the inventory does not describe, and a silent skip would be a false all-clear.
  * A renewal point ahead, within the horizon, is a rotation planned: the next `up` makes it; reported, not failed.
+ * A certificate not yet valid, or not issued yet (awaiting its first CA signature), is a warning.
  * A SAML binding still signing with the previous IdP certificate fails when that one expires within the horizon.
+ * Every certificate gets at least one finding, so the gate's output lists what it looked at.
  */
 import { daysLeft } from "./render-report";
-import type { ReportModel } from "./report-model";
+import type { ReportCertificate, ReportModel } from "./report-model";
 
+/** `fail` fails the gate; `warn` and `ok` are reported. */
+export type GateStatus = "fail" | "warn" | "ok";
+
+/** One line of the gate: about one certificate (or SAML binding), with its status. */
 export interface GateFinding {
   certificate: string;
+  status: GateStatus;
+  /** True when `status` is `fail`. */
   failed: boolean;
   message: string;
 }
 
-/** Evaluates every certificate in use at `now` with a horizon of `withinDays`. */
+/** Who uses a certificate, as the gate's messages say it. */
+export function describeUse(c: ReportCertificate): string {
+  return c.consumers.length > 0
+    ? `used by ${c.consumers.map((u) => `${u.kind === "jwt" ? "JWT" : "SAML"} ${u.name}`).join(", ")}`
+    : "used by no integration of this stack; it may serve mutual TLS or another system";
+}
+
+/** Evaluates every certificate at `now` with a horizon of `withinDays`; at least one finding per certificate. */
 export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: number): GateFinding[] {
   const horizon = now.getTime() + withinDays * 86_400_000;
   const findings: GateFinding[] = [];
   for (const c of model.certificates) {
-    if (c.consumers.length === 0) continue;
-    const users = c.consumers.map((u) => `${u.kind === "jwt" ? "JWT" : "SAML"} ${u.name}`).join(", ");
+    const own: GateFinding[] = [];
+    const add = (status: GateStatus, message: string) => own.push({ certificate: c.name, status, failed: status === "fail", message });
+    const use = describeUse(c);
     if (!c.notAfter) {
-      findings.push({ certificate: c.name, failed: false, message: `${c.name}: not issued yet (used by ${users})` });
+      add("warn", `${c.name}: not issued yet: awaiting its first CA signature (${use}); sign the CSR in output csrPem and give the chain as signedChainPem`);
+      findings.push(...own);
       continue;
     }
     const notAfter = Date.parse(c.notAfter);
+    if (c.notBefore && Date.parse(c.notBefore) > now.getTime()) {
+      add("warn", `${c.name}: not valid before ${c.notBefore} (${use}); a peer that checks validity rejects it until then`);
+    }
     if (notAfter <= now.getTime()) {
-      findings.push({ certificate: c.name, failed: true, message: `${c.name}: expired on ${c.notAfter} (used by ${users}); Salesforce accepts it silently: rotate now` });
+      add("fail", `${c.name}: expired on ${c.notAfter} (${use}); Salesforce accepts it silently: rotate now`);
     } else if (notAfter <= horizon) {
-      findings.push({ certificate: c.name, failed: true, message: `${c.name}: expires on ${c.notAfter}, in ${daysLeft(c.notAfter, now)} days, within ${withinDays} (used by ${users})` });
+      add("fail", `${c.name}: expires on ${c.notAfter}, in ${daysLeft(c.notAfter, now)} days, within ${withinDays} (${use})`);
     }
     if (c.nextRotation && Date.parse(c.nextRotation) <= now.getTime() && notAfter > now.getTime()) {
-      findings.push({
-        certificate: c.name,
-        failed: true,
-        message: c.awaitingSignature
+      add(
+        "fail",
+        c.awaitingSignature
           ? `${c.name}: passed its renewal point on ${c.nextRotation}, and its new key awaits a CA signature: sign the CSR in output csrPem and give the chain as signedChainPem`
           : `${c.name}: passed its renewal point on ${c.nextRotation} without a rotation: run pulumi up`,
-      });
+      );
     } else if (c.nextRotation && Date.parse(c.nextRotation) <= horizon && notAfter > horizon) {
-      findings.push({ certificate: c.name, failed: false, message: `${c.name}: rotation planned on ${c.nextRotation} (the next pulumi up after it rotates)` });
+      add("ok", `${c.name}: rotation planned on ${c.nextRotation} (the next pulumi up after it rotates)`);
     }
+    if (own.length === 0) add("ok", `${c.name}: valid until ${c.notAfter}, ${daysLeft(c.notAfter, now)} days, beyond ${withinDays} (${use})`);
+    findings.push(...own);
   }
   // While a new IdP certificate is published, the org still signs with the old one: it must not expire first.
   for (const binding of model.samlPhases) {
     if (binding.phase === "stable" || !binding.signingNotAfter || Date.parse(binding.signingNotAfter) > horizon) continue;
     findings.push({
       certificate: binding.name,
+      status: "fail",
       failed: true,
       message: `SamlSpBinding ${binding.name} (${binding.phase}): the org signs with a certificate that expires on ${binding.signingNotAfter}, within ${withinDays} days: advance the binding (advanceTrigger) or shorten publishDays`,
     });

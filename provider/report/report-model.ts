@@ -2,6 +2,7 @@
  * @module What the report and the expiry gate read: each certificate with its validity, renewal point,
  * overlap and consumers, from a stack's outputs or, before any `up`, from the inventory alone.
  */
+import { SalesforceCertsError } from "../errors";
 import type { Consumer } from "../inventory/declare-inventory";
 import type { Inventory } from "../inventory/inventory-types";
 
@@ -28,34 +29,137 @@ export interface ReportModel {
 
 type Outputs = Record<string, unknown>;
 
-/** The model from stack outputs (plain values, as `stack.outputs()` or `pulumi stack output --json` give them). */
+/**
+ * The model from stack outputs (plain values, as `stack.outputs()` or `pulumi stack output --json` give them).
+ * Outputs that would make the report or the gate say less than the truth are refused: no `certificates`
+ * object, a date that is not an ISO 8601 time, a certificate in force without `notAfter`, or wiring and
+ * bindings of the wrong shape. (An empty `certificates` is a true, empty report; the gate refuses it.)
+ * @throws SalesforceCertsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
+ */
 export function modelFromOutputs(outputs: Outputs, source: string): ReportModel {
-  const certificates = (outputs["certificates"] ?? {}) as Record<string, Record<string, unknown>>;
-  const wiring = (outputs["wiring"] ?? {}) as Record<string, Consumer[]>;
-  const bindings = (outputs["samlBindings"] ?? {}) as Record<string, Record<string, unknown>>;
-  return {
+  const problems: string[] = [];
+  const certificates = objectAt(outputs, "certificates", problems, true);
+  const wiring = objectAt(outputs, "wiring", problems, false) ?? {};
+  const bindings = objectAt(outputs, "samlBindings", problems, false) ?? {};
+  const model: ReportModel = {
     source,
-    certificates: Object.entries(certificates).map(([name, c]) => {
-      const previous = c["previousCertificate"] as ReportCertificate["previous"] | undefined;
-      return {
-        name,
-        label: String(c["label"] ?? name),
-        ...(typeof c["owner"] === "string" ? { owner: c["owner"] } : {}),
-        ...(typeof c["notBefore"] === "string" ? { notBefore: c["notBefore"] } : {}),
-        ...(typeof c["notAfter"] === "string" ? { notAfter: c["notAfter"] } : {}),
-        ...(typeof c["nextRotation"] === "string" ? { nextRotation: c["nextRotation"] } : {}),
-        ...(c["awaitingSignature"] === true ? { awaitingSignature: true } : {}),
-        ...(previous ? { previous: { sha256Fingerprint: previous.sha256Fingerprint, notAfter: previous.notAfter, retainedUntil: previous.retainedUntil } } : {}),
-        consumers: wiring[name] ?? [],
-      };
+    certificates: Object.entries(certificates ?? {}).flatMap(([name, value]) => {
+      const at = `certificates.${name}`;
+      if (!isObject(value)) {
+        problems.push(`${at}: must be an object (got ${describe(value)})`);
+        return [];
+      }
+      const c = value;
+      const dates = { notBefore: isoAt(c, "notBefore", at, problems), notAfter: isoAt(c, "notAfter", at, problems), nextRotation: isoAt(c, "nextRotation", at, problems) };
+      const awaitingSignature = c["awaitingSignature"] === true;
+      if (c["notAfter"] == null && !awaitingSignature) {
+        problems.push(`${at}.notAfter: is missing; only a CA-signed certificate awaiting its first chain (awaitingSignature: true) has no expiry date`);
+      }
+      const previous = previousAt(c, at, problems);
+      return [
+        {
+          name,
+          label: typeof c["label"] === "string" ? c["label"] : name,
+          ...(typeof c["owner"] === "string" ? { owner: c["owner"] } : {}),
+          ...(dates.notBefore ? { notBefore: dates.notBefore } : {}),
+          ...(dates.notAfter ? { notAfter: dates.notAfter } : {}),
+          ...(dates.nextRotation ? { nextRotation: dates.nextRotation } : {}),
+          ...(awaitingSignature ? { awaitingSignature: true } : {}),
+          ...(previous ? { previous } : {}),
+          consumers: consumersAt(wiring, name, problems),
+        },
+      ];
     }),
-    samlPhases: Object.entries(bindings)
-      .filter(([, b]) => b["phase"] !== "stable")
-      .map(([name, b]) => {
-        const signing = ((b["publishedCertificates"] ?? []) as { role: string; notAfter: string }[]).find((c) => c.role === "signing");
-        return { name, phase: String(b["phase"]), nextStep: String(b["nextStep"]), ...(signing ? { signingNotAfter: signing.notAfter } : {}) };
-      }),
+    samlPhases: Object.entries(bindings).flatMap(([name, b]) => {
+      const at = `samlBindings.${name}`;
+      if (!isObject(b)) {
+        problems.push(`${at}: must be an object (got ${describe(b)})`);
+        return [];
+      }
+      if (typeof b["phase"] !== "string") {
+        problems.push(`${at}.phase: must be a string (got ${describe(b["phase"])})`);
+        return [];
+      }
+      if (b["phase"] === "stable") return [];
+      const published = Array.isArray(b["publishedCertificates"]) ? (b["publishedCertificates"] as unknown[]) : [];
+      const index = published.findIndex((p) => isObject(p) && p["role"] === "signing");
+      const signingNotAfter = index >= 0 ? isoAt(published[index] as Outputs, "notAfter", `${at}.publishedCertificates[${index}]`, problems) : undefined;
+      return [{ name, phase: b["phase"], nextStep: String(b["nextStep"] ?? ""), ...(signingNotAfter ? { signingNotAfter } : {}) }];
+    }),
   };
+  if (problems.length === 1) throw new SalesforceCertsError("ERR_OUTPUTS", `${source}: ${problems[0]}`);
+  if (problems.length > 1) throw new SalesforceCertsError("ERR_OUTPUTS", `${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
+  return model;
+}
+
+/** A full ISO 8601 time with a zone, e.g. `2027-01-31T00:00:00.000Z`, that names a real instant. */
+export function isIsoInstant(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // Date.parse rolls 2027-02-30 over into March: check each field against a calendar date.
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60 && !Number.isNaN(Date.parse(text));
+}
+
+const isObject = (value: unknown): value is Outputs => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What a value is, for a message; strings are cut short and never more than a date's length is quoted. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+function objectAt(outputs: Outputs, key: string, problems: string[], required: boolean): Outputs | undefined {
+  const value = outputs[key];
+  if (value === undefined || value === null) {
+    if (required) problems.push(`${key}: is missing: these are not the outputs of a salesforce-certs inventory stack`);
+    return undefined;
+  }
+  if (!isObject(value)) {
+    problems.push(`${key}: must be an object (got ${describe(value)})`);
+    return undefined;
+  }
+  return value;
+}
+
+function isoAt(entry: Outputs, key: string, at: string, problems: string[]): string | undefined {
+  const value = entry[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && isIsoInstant(value)) return value;
+  problems.push(`${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describe(value)})`);
+  return undefined;
+}
+
+function previousAt(c: Outputs, at: string, problems: string[]): ReportCertificate["previous"] | undefined {
+  const previous = c["previousCertificate"];
+  if (previous === undefined || previous === null) return undefined;
+  if (!isObject(previous)) {
+    problems.push(`${at}.previousCertificate: must be an object (got ${describe(previous)})`);
+    return undefined;
+  }
+  const notAfter = isoAt(previous, "notAfter", `${at}.previousCertificate`, problems);
+  const retainedUntil = isoAt(previous, "retainedUntil", `${at}.previousCertificate`, problems);
+  if (!notAfter || !retainedUntil) return undefined;
+  return { sha256Fingerprint: String(previous["sha256Fingerprint"] ?? ""), notAfter, retainedUntil };
+}
+
+function consumersAt(wiring: Outputs, name: string, problems: string[]): Consumer[] {
+  const list = wiring[name];
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    problems.push(`wiring.${name}: must be an array of {kind, name} (got ${describe(list)})`);
+    return [];
+  }
+  return list.flatMap((consumer, i) => {
+    if (isObject(consumer) && (consumer["kind"] === "jwt" || consumer["kind"] === "saml") && typeof consumer["name"] === "string") {
+      return [{ kind: consumer["kind"], name: consumer["name"] }];
+    }
+    problems.push(`wiring.${name}[${i}]: must be {kind: "jwt" | "saml", name: string}`);
+    return [];
+  });
 }
 
 /** The model from an inventory alone: names, owners and wiring; no dates yet. */

@@ -1,8 +1,13 @@
 /**
- * @module The Metadata API `Certificate` in source format, as a user commits it: `certs/<Name>.crt`
- * (the certificate chain, or the CSR while a CA-signed certificate awaits its chain) and
- * `certs/<Name>.crt-meta.xml`.
+ * @module A certificate whose key pair this provider holds, as files that say which channel each takes
+ * (see `file-channels.ts`): never `certs/<Name>.crt` in a deployable tree, because deploying it makes
+ * Salesforce generate a new key pair (Metadata API `Certificate` docs). Instead:
+ *  - `setup-keystore-import/<Name>.crt-meta.xml`: the settings (`caSigned`, `keySize`, `masterLabel`,
+ *    `privateKeyExportable`) of the certificate the keystore import creates in the org;
+ *  - `not-for-the-org/<Name>.crt`: the public chain, for partners who pin it; or, while a CA-signed
+ *    certificate awaits its chain, `not-for-the-org/<Name>.csr` for the CA.
  */
+import { channelFolders } from "./file-channels";
 import { metadataXml } from "./xml";
 
 /** What the sidecar XML says about a certificate. */
@@ -12,16 +17,16 @@ export interface CertificateMetadata {
   caSigned: boolean;
   keySize: number;
   privateKeyExportable: boolean;
-  /** The `.crt` content: certificate chain PEM, or the CSR PEM before a CA-signed chain arrives. */
+  /** The certificate chain PEM, or the CSR PEM before a CA-signed chain arrives. */
   content: string;
 }
 
-/** Source-format files (path → content) for one `Certificate`. */
+/** The files (path → content) of one certificate, each under the folder of its channel. */
 export function certificateSourceFiles(metadata: CertificateMetadata): Record<string, string> {
-  const base = `certs/${metadata.uniqueName}.crt`;
+  const csr = metadata.content.includes("-----BEGIN CERTIFICATE REQUEST-----");
   return {
-    [base]: metadata.content,
-    [`${base}-meta.xml`]: metadataXml("Certificate", [
+    [`${channelFolders["not-for-the-org"]}/${metadata.uniqueName}.${csr ? "csr" : "crt"}`]: metadata.content,
+    [`${channelFolders["keystore-import"]}/${metadata.uniqueName}.crt-meta.xml`]: metadataXml("Certificate", [
       ["caSigned", metadata.caSigned],
       ["encryptedWithPlatformEncryption", false],
       ["keySize", metadata.keySize],

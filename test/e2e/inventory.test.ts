@@ -42,9 +42,8 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
   const exported = runCli(["export-sfdx", "--out", "sfdx", "--stack", "inv"], dir);
   t.is(exported.status, 0, exported.stderr);
   const components = componentNames(componentsIn(path.join(dir, "sfdx", "force-app")));
+  // No Certificate: deploying one would make Salesforce generate a new key pair (the keystore import carries ours).
   t.deepEqual(components, [
-    "Certificate:Greenmoor_CI_JWT",
-    "Certificate:Greenmoor_IdP_Signing",
     "ExternalClientApplication:Greenmoor_CI_A",
     "ExternalClientApplication:Greenmoor_CI_B",
     "ExternalClientApplication:Partner_Portal_SSO",
@@ -61,6 +60,8 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
     "Settings:IdentityProvider",
   ]);
   t.true(JSON.parse(fs.readFileSync(path.join(dir, "sfdx", "sfdx-project.json"), "utf8")).packageDirectories[0].default);
+  t.true(fs.existsSync(path.join(dir, "sfdx", "setup-keystore-import", "Greenmoor_IdP_Signing.crt-meta.xml")));
+  t.regex(exported.stdout, /^ {2}setup-keystore-import\/Greenmoor_IdP_Signing\.crt-meta\.xml \(needed: the org signs SAML assertions with it;/m);
 
   const invalid = path.join(repoRoot, "test", "fixtures", "inventories", "saml-rules.yaml");
   const bad = runCli(["up", "--inventory", invalid, "--stack", "bad"], dir);

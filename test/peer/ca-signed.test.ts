@@ -24,7 +24,7 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
   t.teardown(() => ca.dispose());
   const now = new Date();
 
-  // 1. Issue: a CSR, no certificate yet; Salesforce's .crt holds the CSR.
+  // 1. Issue: a CSR, no certificate yet; salesforceFiles holds it for the CA, not for the org.
   const first = issueCertificate(inputs(), now);
   t.true(first.awaitingSignature);
   t.is(first.certificatePem, undefined);
@@ -34,8 +34,8 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
     "subject=emailAddress=pki@greenmoor.example,CN=sso.greenmoor.example,OU=Platform,O=Greenmoor Software,L=Leeds,C=GB",
   );
   t.regex(openssl(["req", "-in", "csr.pem", "-noout", "-text"], { "csr.pem": first.csrPem! }), /Signature Algorithm: sha256WithRSAEncryption/);
-  t.is(first.salesforceFiles["certs/Greenmoor_CA_Signed.crt"], first.csrPem!);
-  t.regex(first.salesforceFiles["certs/Greenmoor_CA_Signed.crt-meta.xml"]!, /<caSigned>true<\/caSigned>/);
+  t.is(first.salesforceFiles["not-for-the-org/Greenmoor_CA_Signed.csr"], first.csrPem!);
+  t.regex(first.salesforceFiles["setup-keystore-import/Greenmoor_CA_Signed.crt-meta.xml"]!, /<caSigned>true<\/caSigned>/);
 
   // 2. A chain out of order is refused by check().
   const leaf = ca.sign(first.csrPem!, 90);
@@ -62,7 +62,7 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
   const listed = keytool(["-list", "-v", "-keystore", "k.jks", "-storetype", "JKS", "-storepass", "changeit"], { "k.jks": Buffer.from(second.jksBase64!, "base64") });
   t.regex(listed.output, /Certificate chain length: 2/);
   t.regex(listed.output, /Issuer: CN=Test Intermediate CA/);
-  t.is(second.salesforceFiles["certs/Greenmoor_CA_Signed.crt"], second.certificateChainPem!);
+  t.is(second.salesforceFiles["not-for-the-org/Greenmoor_CA_Signed.crt"], second.certificateChainPem!);
 
   // 5. Rotation: a new key and CSR; the adopted chain stays in force until the new one arrives.
   const rotateInputs = inputs({ signedChainPem: chain, rotationTrigger: "2028" });

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
+import { SalesforceCertsError } from "../../../provider/errors";
 import { evaluateExpiryGate } from "../../../provider/report/expiry-gate";
 import { renderReport } from "../../../provider/report/render-report";
 import { modelFromOutputs } from "../../../provider/report/report-model";
@@ -45,25 +46,83 @@ test("the report: table, IdP phases, wiring graph and validity chart", (t) => {
   t.true(report.includes("  section Greenmoor_IdP_Signing\n  valid : 2026-01-01, 2028-01-01\n  next rotation : milestone, 2027-11-02, 0d\n  previous kept (overlap) : done, 2026-02-01, 2026-02-15"));
 });
 
-test("the gate fails on expiry within the horizon and on an overdue rotation, ignores unused certificates", (t) => {
+const failures = (model: ReturnType<typeof modelFromOutputs>, at: Date, within: number) =>
+  evaluateExpiryGate(model, at, within).filter((f) => f.failed).map((f) => f.message);
+
+test("the gate fails on expiry within the horizon and on an overdue rotation", (t) => {
   const model = modelFromOutputs(outputs, "stack demo");
-  t.deepEqual(evaluateExpiryGate(model, now, 30), []);
-  t.deepEqual(
-    evaluateExpiryGate(model, now, 400).map((f) => [f.failed, f.message]),
-    [[true, "Greenmoor_CI_JWT: expires on 2027-01-01T00:00:00.000Z, in 334 days, within 400 (used by JWT Greenmoor_CI)"]],
-  );
+  t.deepEqual(failures(model, now, 30).filter((m) => !m.startsWith("Unused_Cert")), []);
+  t.deepEqual(failures(model, now, 400).filter((m) => !m.startsWith("Unused_Cert")), [
+    "Greenmoor_CI_JWT: expires on 2027-01-01T00:00:00.000Z, in 334 days, within 400 (used by JWT Greenmoor_CI)",
+  ]);
   t.deepEqual(
     evaluateExpiryGate(model, now, 640).filter((f) => f.certificate === "Greenmoor_IdP_Signing").map((f) => [f.failed, f.message]),
     [[false, "Greenmoor_IdP_Signing: rotation planned on 2027-11-02T00:00:00.000Z (the next pulumi up after it rotates)"]],
   );
   const late = new Date("2026-10-02T00:00:00Z");
-  t.deepEqual(
-    evaluateExpiryGate(model, late, 10).filter((f) => f.failed).map((f) => f.message),
-    ["Greenmoor_CI_JWT: passed its renewal point on 2026-10-01T00:00:00.000Z without a rotation: run pulumi up"],
+  t.deepEqual(failures(model, late, 10).filter((m) => !m.startsWith("Unused_Cert")), [
+    "Greenmoor_CI_JWT: passed its renewal point on 2026-10-01T00:00:00.000Z without a rotation: run pulumi up",
+  ]);
+  t.deepEqual(failures(model, new Date("2027-02-01T00:00:00Z"), 0).filter((m) => !m.startsWith("Unused_Cert")), [
+    "Greenmoor_CI_JWT: expired on 2027-01-01T00:00:00.000Z (used by JWT Greenmoor_CI); Salesforce accepts it silently: rotate now",
+  ]);
+});
+
+test("the gate checks a certificate no integration uses (it may serve mutual TLS), and lists every certificate", (t) => {
+  const model = modelFromOutputs(outputs, "stack demo");
+  t.deepEqual(failures(model, now, 30), [
+    "Unused_Cert: expires on 2026-03-01T00:00:00.000Z, in 28 days, within 30 (used by no integration of this stack; it may serve mutual TLS or another system)",
+    "Unused_Cert: passed its renewal point on 2026-02-01T00:00:00.000Z without a rotation: run pulumi up",
+  ]);
+  t.deepEqual(failures(model, new Date("2026-03-02T00:00:00Z"), 0), [
+    "Unused_Cert: expired on 2026-03-01T00:00:00.000Z (used by no integration of this stack; it may serve mutual TLS or another system); Salesforce accepts it silently: rotate now",
+  ]);
+  const findings = evaluateExpiryGate(model, now, 30);
+  t.deepEqual([...new Set(findings.map((f) => f.certificate))].sort(), ["Greenmoor_CI_JWT", "Greenmoor_IdP_Signing", "Unused_Cert"]);
+  t.true(findings.some((f) => f.status === "ok" && f.message === "Greenmoor_CI_JWT: valid until 2027-01-01T00:00:00.000Z, 334 days, beyond 30 (used by JWT Greenmoor_CI)"));
+});
+
+test("the gate reports a certificate that is not valid yet, and one awaiting its first CA signature", (t) => {
+  const model = modelFromOutputs(
+    {
+      certificates: {
+        Future: { label: "F", notBefore: "2026-03-01T00:00:00.000Z", notAfter: "2027-03-01T00:00:00.000Z", nextRotation: "2027-01-01T00:00:00.000Z" },
+        Pending: { label: "P", awaitingSignature: true },
+      },
+      wiring: { Future: [{ kind: "saml", name: "Sso" }] },
+    },
+    "stack demo",
   );
   t.deepEqual(
-    evaluateExpiryGate(model, new Date("2027-02-01T00:00:00Z"), 0).filter((f) => f.failed).map((f) => f.message),
-    ["Greenmoor_CI_JWT: expired on 2027-01-01T00:00:00.000Z (used by JWT Greenmoor_CI); Salesforce accepts it silently: rotate now"],
+    evaluateExpiryGate(model, now, 30).map((f) => [f.status, f.message]),
+    [
+      ["warn", "Future: not valid before 2026-03-01T00:00:00.000Z (used by SAML Sso); a peer that checks validity rejects it until then"],
+      ["warn", "Pending: not issued yet: awaiting its first CA signature (used by no integration of this stack; it may serve mutual TLS or another system); sign the CSR in output csrPem and give the chain as signedChainPem"],
+    ],
+  );
+});
+
+test("the model refuses outputs that would give a false all-clear, naming each path and rule", (t) => {
+  const refused = (value: Record<string, unknown>) => t.throws(() => modelFromOutputs(value, "stack outputs in o.json"), { instanceOf: SalesforceCertsError })!;
+  t.like(refused({}), { code: "ERR_OUTPUTS", message: "stack outputs in o.json: certificates: is missing: these are not the outputs of a salesforce-certs inventory stack" });
+  t.is(refused({ certificates: [] }).message, "stack outputs in o.json: certificates: must be an object (got an array)");
+  t.is(
+    refused({ certificates: { A: { notBefore: "2026-01-01T00:00:00Z", notAfter: "2027-02-30T00:00:00Z" }, B: { notAfter: 1798761600000 }, C: { label: "no dates" }, D: "x" } }).message,
+    [
+      "stack outputs in o.json: 4 problems:",
+      ' - certificates.A.notAfter: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got "2027-02-30T00:00:00Z")',
+      " - certificates.B.notAfter: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got number 1798761600000)",
+      " - certificates.C.notAfter: is missing; only a CA-signed certificate awaiting its first chain (awaitingSignature: true) has no expiry date",
+      ' - certificates.D: must be an object (got "x")',
+    ].join("\n"),
+  );
+  t.is(
+    refused({ certificates: { A: { notAfter: "2027-01-01T00:00:00Z", nextRotation: "soon" } }, wiring: { A: [{ kind: "mtls", name: "x" }] } }).message,
+    [
+      "stack outputs in o.json: 2 problems:",
+      ' - certificates.A.nextRotation: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got "soon")',
+      ' - wiring.A[0]: must be {kind: "jwt" | "saml", name: string}',
+    ].join("\n"),
   );
 });
 
@@ -71,9 +130,15 @@ test("salesforce-certs check exits 0 inside the horizon and 1 past it; report pr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-gate-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
-  const ok = runCli(["check", "--within", "30", "--outputs", "outputs.json", "--now", now.toISOString()], dir);
+  const { Unused_Cert: _unused, ...healthy } = outputs.certificates;
+  fs.writeFileSync(path.join(dir, "healthy.json"), JSON.stringify({ ...outputs, certificates: healthy }));
+  const ok = runCli(["check", "--within", "30", "--outputs", "healthy.json", "--now", now.toISOString()], dir);
   t.is(ok.status, 0, ok.stderr);
-  t.regex(ok.stdout, /no certificate in use expires or is overdue for rotation within 30 days/);
+  t.regex(ok.stdout, /^ok {3}Greenmoor_CI_JWT: valid until 2027-01-01T00:00:00\.000Z, 334 days, beyond 30 \(used by JWT Greenmoor_CI\)$/m);
+  t.regex(ok.stdout, /no certificate expires or is overdue for rotation within 30 days; 2 certificate\(s\) checked\n$/);
+  const unused = runCli(["check", "--within", "30", "--outputs", "outputs.json", "--now", now.toISOString()], dir);
+  t.is(unused.status, 1);
+  t.regex(unused.stderr, /^FAIL Unused_Cert: expires on 2026-03-01T00:00:00\.000Z, in 28 days, within 30 \(used by no integration of this stack/m);
   const failing = runCli(["check", "--within", "400", "--outputs", "outputs.json", "--now", now.toISOString()], dir);
   t.is(failing.status, 1);
   t.regex(failing.stderr, /^FAIL Greenmoor_CI_JWT: expires on 2027-01-01T00:00:00\.000Z, in 334 days, within 400/m);

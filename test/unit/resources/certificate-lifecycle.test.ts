@@ -32,7 +32,7 @@ test("a rotation keeps the previous certificate for the overlap, then drops it",
   t.is(first.salesforceName, "Life_Cert");
   t.is(second.generation, 2);
   t.is(second.salesforceName, "Life_Cert_G2");
-  t.truthy(second.salesforceFiles["certs/Life_Cert_G2.crt"]);
+  t.truthy(second.salesforceFiles["not-for-the-org/Life_Cert_G2.crt"]);
   t.deepEqual(second.previousCertificate, {
     certificatePem: first.certificatePem!,
     salesforceName: "Life_Cert",
@@ -71,7 +71,7 @@ test("a label or policy change updates without rotating", (t) => {
   t.is(second.serialNumber, first.serialNumber);
   t.is(second.label, "Renamed");
   t.is(second.nextRotation, new Date(Date.parse(first.notAfter!) - 10 * day).toISOString());
-  t.regex(second.salesforceFiles["certs/Life_Cert.crt-meta.xml"]!, /<masterLabel>Renamed<\/masterLabel>/);
+  t.regex(second.salesforceFiles["setup-keystore-import/Life_Cert.crt-meta.xml"]!, /<masterLabel>Renamed<\/masterLabel>/);
 });
 
 test("a key that is not exportable is in no field of the state", (t) => {
@@ -83,7 +83,7 @@ test("a key that is not exportable is in no field of the state", (t) => {
     t.is(state.privateKeyPem, undefined);
     t.is(state.jksBase64, undefined);
     t.is(state.pkcs12Base64, undefined);
-    t.regex(state.salesforceFiles[`certs/${state.salesforceName}.crt-meta.xml`]!, /<privateKeyExportable>false<\/privateKeyExportable>/);
+    t.regex(state.salesforceFiles[`setup-keystore-import/${state.salesforceName}.crt-meta.xml`]!, /<privateKeyExportable>false<\/privateKeyExportable>/);
   }
 });
 
