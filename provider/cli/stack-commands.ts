@@ -53,10 +53,11 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
     throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory ${values.inventory}: no such file`);
   }
   const allowDelete = (values["allow-delete"] ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+  // The inventory of this run only: the stack config changes after a successful up, never before.
+  // Made first: a missing engine or passphrase stops here, before any file is written.
+  const cli = new PulumiCli(location, inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {});
   const projectFile = ensureProjectFile(location.workDir);
   const projectName = projectNameIn(projectFile);
-  // The inventory of this run only: the stack config changes after a successful up, never before.
-  const cli = new PulumiCli(location, inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {});
   console.log(`[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`);
 
   if (!location.backendUrl) fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
