@@ -73,7 +73,9 @@ export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInpu
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   const step = planStages(olds.stages, boundCertificate(news), settings, now);
   // Every input key, old or new: an optional setting removed (singleLogoutUrl, encryption, …) is a change too.
-  const inputKeys = new Set([...samlInputKeys, ...Object.keys(news)]) as Set<keyof SamlSpBindingInputs>;
+  // Pulumi's own keys (`__provider`, the serialised shell, which differs between releases) are not settings.
+  const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
+  const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
   const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
   const after = applyStageStep(olds.stages, step, boundCertificate(news), now);
   const what =

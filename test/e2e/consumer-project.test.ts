@@ -3,49 +3,15 @@
  * installs this library from its npm tarball, run with the plain `pulumi` command and its Node.js
  * language host. openssl judges what `pulumi stack output` hands out.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
-import { repoRoot } from "../helpers/cli";
+import { makeProject, packLibrary } from "../helpers/consumer-project";
 import { pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
-
-const sdkVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
-const devVersion = (name: string) => (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies[name]!;
-
-/** `npm pack` of this repository (already built by `npm test`): the tarball users install. */
-function packLibrary(into: string): string {
-  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], { cwd: repoRoot, encoding: "utf8" });
-  const [{ filename, files }] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
-  const paths = files.map((f) => f.path);
-  const unexpected = paths.filter((p) => !/^(build\/provider\/|examples\/|README\.md$|package\.json$|provider\/inventory\/inventory\.schema\.json$)/.test(p));
-  if (unexpected.length > 0) throw new Error(`the package holds files it should not: ${unexpected.join(", ")}`);
-  return path.join(into, filename);
-}
-
-/** A scratch project like `pulumi new typescript` makes, depending on the tarball. */
-function makeProject(dir: string, tarball: string): void {
-  const fixture = path.join(repoRoot, "test", "fixtures", "consumer-project");
-  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(fixture, file), path.join(dir, file));
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify(
-      {
-        name: "acme-certs",
-        main: "index.ts",
-        dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-salesforce-certs": `file:${tarball}` },
-        devDependencies: { "@types/node": devVersion("@types/node"), typescript: devVersion("typescript") },
-      },
-      null,
-      2,
-    ),
-  );
-  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
-  if (install.status !== 0) throw new Error(`npm install in the consumer project failed: ${install.stderr}`);
-}
 
 test("a user's own project: pulumi up, stack output judged by openssl, no-change preview, rotation preview, refresh, destroy", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-consumer-"));
