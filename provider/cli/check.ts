@@ -2,9 +2,8 @@
  * @module `salesforce-certs check --within DAYS`: the CI expiry gate; exits 1 when a certificate in use
  * expires within the horizon or has passed its renewal point without a rotation.
  */
-import { SalesforceCertsError } from "../errors";
 import { evaluateExpiryGate } from "../report/expiry-gate";
-import { nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
+import { daysFrom, nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
 
 export const checkHelp = `usage: salesforce-certs check --within DAYS [--outputs FILE] [--now ISO]
 
@@ -23,12 +22,10 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
     console.log(checkHelp);
     return 0;
   }
-  const within = Number(values.within);
-  if (values.within === undefined || !Number.isInteger(within) || within < 0) {
-    throw new SalesforceCertsError("ERR_USAGE", `check: --within must be a whole number of days (got ${JSON.stringify(values.within ?? null)})`);
-  }
+  const within = daysFrom("check", "--within", values.within);
+  const now = nowFrom(values.now);
   const model = await reportModel(values);
-  const findings = evaluateExpiryGate(model, nowFrom(values.now), within);
+  const findings = evaluateExpiryGate(model, now, within);
   for (const finding of findings) (finding.failed ? console.error : console.log)(`${finding.failed ? "FAIL" : "ok  "} ${finding.message}`);
   const failed = findings.filter((f) => f.failed).length;
   console.log(failed > 0 ? `${failed} problem(s) within ${within} days` : `no certificate in use expires or is overdue for rotation within ${within} days`);

@@ -69,7 +69,7 @@ for (const [name, expected] of cases) {
 test("a missing file is one problem, not an exception", (t) => {
   const loaded = loadInventory("/nonexistent/inventory.yaml");
   t.false(loaded.ok);
-  if (!loaded.ok) t.regex(formatProblem(loaded.problems[0]!), /^\/nonexistent\/inventory\.yaml:1:1 \(file\): cannot be read: ENOENT/);
+  if (!loaded.ok) t.is(formatProblem(loaded.problems[0]!), "/nonexistent/inventory.yaml: cannot be read: no such file");
 });
 
 test("salesforce-certs validate: exit 0 and a summary for the example, exit 1 and one line per problem otherwise", (t) => {
