@@ -134,7 +134,9 @@ function nodeProblems(doc: Document, at: (offset: number, keyPath: Key[] | strin
       return;
     }
     if (isAlias(node)) {
-      if (ancestors.has(node.resolve(doc))) at(offset, keyPath, `is the alias *${node.source} inside the value it names, which would repeat forever: write the value out`);
+      const target = node.resolve(doc);
+      if (!target) at(offset, keyPath, `is the alias *${node.source}, but no anchor &${node.source} comes before it`);
+      else if (ancestors.has(target)) at(offset, keyPath, `is the alias *${node.source} inside the value it names, which would repeat forever: write the value out`);
     } else if (isScalar(node)) {
       const message = xmlText(node.value);
       if (message) {
@@ -246,8 +248,9 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
       return { keyPath: [...keyPath, String(params["missingProperty"])], message: "is required", onKey: false };
     case "type": {
       const type = String(params["type"]);
-      const article = /^[aeiou]/.test(type) ? "an" : "a";
-      return { keyPath, message: `must be ${article} ${type === "object" ? "mapping" : type === "array" ? "list" : type} (got ${shown(value)})`, onKey: false };
+      const word = type === "object" ? "mapping" : type === "array" ? "list" : type;
+      const article = /^[aeiou]/.test(word) ? "an" : "a";
+      return { keyPath, message: `must be ${article} ${word} (got ${shown(value)})`, onKey: false };
     }
     case "enum":
       return { keyPath, message: `must be one of ${(params["allowedValues"] as unknown[]).join(", ")} (got ${shown(value)})`, onKey: false };

@@ -9,7 +9,8 @@ export type Rule = (value: unknown) => string | undefined;
 
 /** Quotes a value for an error message, shortened so a long input does not flood the output. */
 export function shown(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
+  // JSON has no Infinity or NaN (YAML's .inf, .nan): JSON.stringify would show them as null.
+  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "number" && !Number.isFinite(value) ? String(value) : String(JSON.stringify(value) ?? value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
