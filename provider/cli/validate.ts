@@ -9,7 +9,8 @@ export const validateHelp = `usage: salesforce-certs validate FILE [--json]
 
 Checks an inventory file: UTF-8 and YAML (strictly: no unknown tags, bounded nesting and aliases), the
 JSON Schema, duplicate and colliding names (generated ones such as <name>_G2 and <name>_A are reserved),
-characters XML forbids, each resource's rules, references between entries. Prints one line per problem and exits 1 on any; nothing is created.
+characters XML forbids, each resource's rules, references between entries. Prints one line per problem
+and exits 1 on any; nothing is created.
 
   --json   print {"ok": bool, "problems": [{file, line, col, path, message}]}; line and col are
            absent when a problem concerns the whole file (unreadable, UTF-16, too large)`;
