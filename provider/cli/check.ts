@@ -3,9 +3,9 @@
  * or not) expires within the horizon or has passed its renewal point without a rotation, and 2 when the
  * outputs cannot be read or hold nothing to check.
  */
-import { SalesforceCertsError } from "../errors";
 import { evaluateExpiryGate } from "../report/expiry-gate";
-import { nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
+import { SalesforceCertsError } from "../errors";
+import { daysFrom, nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
 import { exitTwoOnInputError } from "./outputs-file";
 
 export const checkHelp = `usage: salesforce-certs check --within DAYS [--outputs FILE] [--now ISO]
@@ -33,16 +33,14 @@ async function runCheck(argv: readonly string[]): Promise<number> {
     console.log(checkHelp);
     return 0;
   }
-  const within = Number(values.within);
-  if (values.within === undefined || !Number.isInteger(within) || within < 0) {
-    throw new SalesforceCertsError("ERR_USAGE", `check: --within must be a whole number of days (got ${JSON.stringify(values.within ?? null)})`);
-  }
+  const within = daysFrom("check", "--within", values.within);
+  const now = nowFrom(values.now);
   const model = await reportModel(values);
   // Nothing to judge is not "all clear": an empty or foreign outputs file must not pass the gate.
   if (model.certificates.length === 0) {
     throw new SalesforceCertsError("ERR_OUTPUTS", `${model.source}: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)`);
   }
-  const findings = evaluateExpiryGate(model, nowFrom(values.now), within);
+  const findings = evaluateExpiryGate(model, now, within);
   for (const finding of findings) (finding.failed ? console.error : console.log)(`${statusLabel[finding.status]} ${finding.message}`);
   const failed = findings.filter((f) => f.failed).length;
   const count = `${model.certificates.length} certificate(s) checked`;

@@ -4,6 +4,7 @@
 import path = require("node:path");
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SalesforceCertsError } from "../errors";
+import { clockVariable, parseInstant } from "../rotation/clock";
 import { openLocalStack } from "../engine/local-stack";
 import { formatProblem, loadInventory } from "../inventory/load-inventory";
 import { modelFromInventory, modelFromOutputs, type ReportModel } from "../report/report-model";
@@ -80,11 +81,34 @@ export async function reportModel(values: { outputs?: string; inventory?: string
   return modelFromOutputs(await readStackOutputs(values), `stack ${values.stack ?? "demo"}`);
 }
 
-/** `--now ISO` or SALESFORCE_CERTS_NOW or the wall clock. */
+/**
+ * `--now ISO`, else SALESFORCE_CERTS_NOW, else the wall clock. Only a full ISO 8601 instant with a zone
+ * is taken; an error names what was given (the option or the variable).
+ * @throws ERR_USAGE when the option or the variable is not such an instant.
+ */
 export function nowFrom(value: string | undefined): Date {
-  const text = value ?? process.env["SALESFORCE_CERTS_NOW"];
-  if (!text) return new Date();
-  const parsed = new Date(text);
-  if (Number.isNaN(parsed.getTime())) throw new SalesforceCertsError("ERR_USAGE", `--now must be an ISO 8601 time such as 2027-01-31T00:00:00Z (got ${JSON.stringify(text)})`);
+  const fromEnv = value === undefined;
+  const text = value ?? process.env[clockVariable];
+  // An empty variable is unset, as in most tools; an empty --now was given on purpose and is an error.
+  if (text === undefined || (fromEnv && text === "")) return new Date();
+  const parsed = parseInstant(text);
+  if (typeof parsed === "string") throw new SalesforceCertsError("ERR_USAGE", `${fromEnv ? clockVariable : "--now"} ${parsed} (got ${JSON.stringify(text)})`);
   return parsed;
+}
+
+/** Most days a day option takes: a hundred years. */
+export const maxDays = 36_500;
+
+/**
+ * A whole number of days from an option (`--within 30`): digits only, so `""`, `1e3`, `0x10`, `2.5` and
+ * ` 7` are refused rather than read as 0, 1000, 16 or 2.
+ * @throws ERR_USAGE naming `command` and `option` when `value` is missing or not such a number.
+ */
+export function daysFrom(command: string, option: string, value: string | undefined): number {
+  if (value === undefined) throw new SalesforceCertsError("ERR_USAGE", `${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);
+  const days = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(days <= maxDays)) {
+    throw new SalesforceCertsError("ERR_USAGE", `${command}: ${option} must be a whole number of days from 0 to ${maxDays} (got ${JSON.stringify(value)})`);
+  }
+  return days;
 }

@@ -7,10 +7,13 @@ import { parse } from "./options";
 
 export const validateHelp = `usage: salesforce-certs validate FILE [--json]
 
-Checks an inventory file: YAML, the JSON Schema, duplicate names, each resource's rules, references
-between entries. Prints one line per problem and exits 1 on any; nothing is created.
+Checks an inventory file: UTF-8 and YAML (strictly: no unknown tags, bounded nesting and aliases), the
+JSON Schema, duplicate and colliding names (generated ones such as <name>_G2 and <name>_A are reserved),
+characters XML forbids, each resource's rules, references between entries. Prints one line per problem
+and exits 1 on any; nothing is created.
 
-  --json   print {"ok": bool, "problems": [{file, line, col, path, message}]}`;
+  --json   print {"ok": bool, "problems": [{file, line, col, path, message}]}; line and col are
+           absent when a problem concerns the whole file (unreadable, UTF-16, too large)`;
 
 export async function validateCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse("validate", argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, true);

@@ -1,37 +1,43 @@
 /**
  * @module Loads an inventory YAML file and reports every problem at once, each as
- * `file:line:col path: rule`: YAML syntax, the JSON Schema (unknown keys, wrong types), duplicate names,
- * the resources' own rules (the same `check()` rules the engine applies), references to certificates
- * that do not exist, JWT integrations bound to keys that are not exportable, and SAML bindings that
- * disagree on the org's one IdP certificate. Positions come from the `yaml` package.
+ * `file:line:col path: rule` (or `file: rule` when the problem has no position): bytes that are not
+ * UTF-8, YAML syntax, nesting and aliases past safe limits, tags outside the core schema, characters XML
+ * forbids, the JSON Schema (unknown keys, wrong types), duplicate names, names the provider generates
+ * (`<name>_G2`, `<name>_A`), the resources' own rules (the same `check()` rules the engine applies),
+ * references to certificates that do not exist, JWT integrations bound to keys that are not exportable,
+ * and SAML bindings that disagree on the org's one IdP certificate. Positions come from the `yaml` package.
  */
 import fs = require("node:fs");
 import path = require("node:path");
 import Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { ValidationIssue } from "../errors";
 import { checkCertificateArgs } from "../validate/certificate-args";
 import { checkJwtIntegrationArgs } from "../validate/jwt-integration-args";
-import { shown } from "../validate/rules";
+import { shown, xmlText } from "../validate/rules";
 import { checkSamlSpBindingArgs } from "../validate/saml-binding-args";
+import { generatedNameCollisions } from "./generated-name-collisions";
 import type { Inventory } from "./inventory-types";
+import { readInventoryText } from "./inventory-text";
+import { firstAliasOffset, maxAliasCount, maxNestingDepth, tooDeepOffset, yamlOptions } from "./yaml-limits";
 
-/** One problem, located in the file. */
+/** One problem, located in the file (`line` and `col` are absent when it concerns the whole file). */
 export interface InventoryProblem {
   file: string;
-  line: number;
-  col: number;
-  /** Dotted path, e.g. `samlBindings.Partner_SSO.acsUrl`. */
+  line?: number;
+  col?: number;
+  /** Dotted path, e.g. `samlBindings.Partner_SSO.acsUrl`; `(file)` or `(yaml)` for the file or its syntax. */
   path: string;
   message: string;
 }
 
 export type InventoryLoad = { ok: true; inventory: Inventory } | { ok: false; problems: InventoryProblem[] };
 
-/** `file:line:col path: rule`, the one-line form every command prints. */
+/** `file:line:col path: rule`, the one-line form every command prints; `file: rule` without a position. */
 export function formatProblem(problem: InventoryProblem): string {
-  return `${problem.file}:${problem.line}:${problem.col} ${problem.path}: ${problem.message}`;
+  if (problem.line === undefined) return `${problem.file}: ${problem.message}`;
+  return `${problem.file}:${problem.line}:${problem.col ?? 1} ${problem.path}: ${problem.message}`;
 }
 
 /** The published JSON Schema of inventory files. */
@@ -39,29 +45,50 @@ export const inventorySchemaPath = path.resolve(__dirname, "..", "..", "..", "pr
 
 type Key = string | number;
 const sections = ["certificates", "jwtIntegrations", "samlBindings"] as const;
+/** Tags of the YAML 1.2 core schema; `!` is the non-specific tag (a plain string). */
+const coreTags = new Set(["!", ...["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`)]);
 
 /** Loads and checks `file`; `displayName` is how messages name it (default: the path as given). */
 export function loadInventory(file: string, displayName = file): InventoryLoad {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    return { ok: false, problems: [{ file: displayName, line: 1, col: 1, path: "(file)", message: `cannot be read: ${(error as Error).message}` }] };
+  const read = readInventoryText(file);
+  if (!read.ok) {
+    const position = read.line !== undefined ? { line: read.line, col: read.col ?? 1 } : {};
+    return { ok: false, problems: [{ file: displayName, ...position, path: "(file)", message: read.message }] };
   }
+  const text = read.text;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const problems: InventoryProblem[] = [];
-  const at = (offset: number, keyPath: Key[], message: string) => {
+  const at = (offset: number, keyPath: Key[] | string, message: string) => {
     const { line, col } = lineCounter.linePos(offset);
-    problems.push({ file: displayName, line, col, path: dotted(keyPath), message });
+    problems.push({ file: displayName, line, col, path: typeof keyPath === "string" ? keyPath : dotted(keyPath), message });
   };
-  for (const error of doc.errors) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    problems.push({ file: displayName, line, col, path: "(yaml)", message: error.message.split("\n")[0]! });
+  const deep = tooDeepOffset(text);
+  if (deep !== undefined) {
+    // Positions need the line counter, which parsing fills: count the lines of the text up to there.
+    const before = text.slice(0, deep);
+    const line = before.split("\n").length;
+    const col = deep - before.lastIndexOf("\n");
+    return { ok: false, problems: [{ file: displayName, line, col, path: "(yaml)", message: `nests collections more than ${maxNestingDepth} deep: an inventory needs 5; is it the right file?` }] };
   }
-  if (problems.length > 0) return { ok: false, problems };
+  const doc = parseDocument(text, { ...yamlOptions, lineCounter });
+  for (const error of doc.errors) at(error.pos[0], "(yaml)", yamlMessage(error.code, error.message));
+  for (const warning of doc.warnings) {
+    // Unknown tags are reported by path below.
+    if (warning.code !== "TAG_RESOLVE_FAILED") at(warning.pos[0], "(yaml)", yamlMessage(warning.code, warning.message));
+  }
+  if (problems.length > 0) return { ok: false, problems: sorted(problems) };
 
-  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const textProblems = new Set<string>();
+  nodeProblems(doc, at, textProblems);
+  if (problems.length > 0) return { ok: false, problems: sorted(problems) };
+  let data: Record<string, unknown>;
+  try {
+    data = (doc.toJS({ maxAliasCount }) ?? {}) as Record<string, unknown>;
+  } catch {
+    // yaml throws a ReferenceError past maxAliasCount: a "billion laughs" file, or aliases far too many.
+    at(firstAliasOffset(doc), "(yaml)", `aliases here expand to too many values (yaml's maxAliasCount, ${maxAliasCount}): write the values out, or alias them fewer times`);
+    return { ok: false, problems };
+  }
   const located = (keyPath: Key[], message: string, onKey = false) => at(offsetOf(doc, keyPath, onKey), keyPath, message);
 
   const bad = new Set<string>();
@@ -72,12 +99,68 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
     if (keyPath.length >= 2 && typeof keyPath[0] === "string" && (sections as readonly string[]).includes(keyPath[0])) bad.add(`${keyPath[0]}.${keyPath[1]}`);
     else bad.add("*");
   }
-  if (!bad.has("*")) checkEntries(data, path.dirname(file), located, bad);
-  if (problems.length > 0) {
-    problems.sort((a, b) => a.line - b.line || a.col - b.col);
-    return { ok: false, problems };
+  if (!bad.has("*")) {
+    for (const collision of generatedNameCollisions(data)) located(collision.keyPath, collision.message, collision.onKey);
+    checkEntries(data, path.dirname(file), located, bad, textProblems);
   }
+  if (problems.length > 0) return { ok: false, problems: sorted(problems) };
   return { ok: true, inventory: toInventory(data, file) };
+}
+
+function sorted(problems: InventoryProblem[]): InventoryProblem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+/** The `yaml` package's message, first line, reworded where it speaks of its own API. */
+function yamlMessage(code: string, message: string): string {
+  if (code === "MULTIPLE_DOCS") return "must hold one YAML document: remove this second one (or the --- that starts it)";
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/**
+ * What the schema cannot see, node by node: keys that are not plain scalars, tags outside the core schema,
+ * an alias inside the collection it names (a cycle), and strings with characters XML 1.0 forbids (their
+ * paths go into `textProblems`, so the resources' rules do not report them again).
+ */
+function nodeProblems(doc: Document, at: (offset: number, keyPath: Key[] | string, message: string) => void, textProblems: Set<string>): void {
+  const ancestors = new Set<unknown>();
+  const walk = (node: unknown, keyPath: Key[]) => {
+    if (!node || typeof node !== "object") return;
+    const range = (node as Node).range;
+    const offset = range ? range[0] : 0;
+    const tag = (node as Node).tag;
+    if (tag !== undefined && !coreTags.has(tag)) {
+      at(offset, keyPath, `has the tag ${tag.replace(/^tag:yaml\.org,2002:/, "!!")}, which an inventory does not use: remove it (only the YAML core schema's tags, such as !!str, are read)`);
+      return;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) at(offset, keyPath, `is the alias *${node.source}, but no anchor &${node.source} comes before it`);
+      else if (ancestors.has(target)) at(offset, keyPath, `is the alias *${node.source} inside the value it names, which would repeat forever: write the value out`);
+    } else if (isScalar(node)) {
+      const message = xmlText(node.value);
+      if (message) {
+        at(offset, keyPath, message);
+        textProblems.add(dotted(keyPath));
+      }
+    } else if (isMap(node)) {
+      ancestors.add(node);
+      for (const pair of node.items) {
+        if (pair.key !== null && !isScalar(pair.key)) {
+          const keyRange = (pair.key as Node).range;
+          at(keyRange ? keyRange[0] : offset, keyPath, "has a key that is a list or mapping: keys must be plain names");
+          continue;
+        }
+        walk(pair.value, [...keyPath, String(isScalar(pair.key) ? pair.key.value : "")]);
+      }
+      ancestors.delete(node);
+    } else if (isSeq(node)) {
+      ancestors.add(node);
+      node.items.forEach((item, i) => walk(item, [...keyPath, i]));
+      ancestors.delete(node);
+    }
+  };
+  walk(doc.contents, []);
 }
 
 function dotted(keyPath: Key[]): string {
@@ -104,7 +187,7 @@ function offsetOf(doc: Document, keyPath: Key[], onKey: boolean): number {
 
 /**
  * Keys defined twice, at any depth (YAML would keep the last silently: a second `certificates:` block
- * would drop the first), and one app name used by two integrations (they would be one app in the org).
+ * would drop the first).
  */
 function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], message: string) => void, bad: Set<string>): void {
   const walk = (node: unknown, keyPath: Key[]) => {
@@ -127,19 +210,6 @@ function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], mess
     }
   };
   walk(doc.contents, []);
-
-  const appOwners = new Map<string, string>();
-  for (const section of ["jwtIntegrations", "samlBindings"] as const) {
-    const map = doc.get(section, true);
-    if (!isMap(map)) continue;
-    for (const pair of map.items) {
-      if (!isScalar(pair.key)) continue;
-      const name = String(pair.key.value);
-      const other = appOwners.get(name);
-      if (other && other !== section) at(pair.key.range?.[0] ?? 0, [section, name], `is also the name of ${other}.${name}: app names must be unique in the org`);
-      appOwners.set(name, section);
-    }
-  }
 }
 
 let validateSchema: ReturnType<Ajv2020["compile"]> | undefined;
@@ -178,8 +248,9 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
       return { keyPath: [...keyPath, String(params["missingProperty"])], message: "is required", onKey: false };
     case "type": {
       const type = String(params["type"]);
-      const article = /^[aeiou]/.test(type) ? "an" : "a";
-      return { keyPath, message: `must be ${article} ${type === "object" ? "mapping" : type === "array" ? "list" : type} (got ${shown(value)})`, onKey: false };
+      const word = type === "object" ? "mapping" : type === "array" ? "list" : type;
+      const article = /^[aeiou]/.test(word) ? "an" : "a";
+      return { keyPath, message: `must be ${article} ${word} (got ${shown(value)})`, onKey: false };
     }
     case "enum":
       return { keyPath, message: `must be one of ${(params["allowedValues"] as unknown[]).join(", ")} (got ${shown(value)})`, onKey: false };
@@ -189,7 +260,13 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
 }
 
 /** Runs each resource's own rules on entries the schema accepted, and the rules that span entries. */
-function checkEntries(data: Record<string, unknown>, baseDir: string, located: (keyPath: Key[], message: string, onKey?: boolean) => void, bad: Set<string>): void {
+function checkEntries(
+  data: Record<string, unknown>,
+  baseDir: string,
+  located: (keyPath: Key[], message: string, onKey?: boolean) => void,
+  bad: Set<string>,
+  textProblems: Set<string>,
+): void {
   const org = (data["org"] ?? {}) as Record<string, unknown>;
   const certificates = (data["certificates"] ?? {}) as Record<string, Record<string, unknown>>;
   const reportedOrgFields = new Set<string>();
@@ -197,7 +274,7 @@ function checkEntries(data: Record<string, unknown>, baseDir: string, located: (
     for (const issue of issues) {
       // A value the entry inherits from `org` is wrong at org.<field>: say so there, once.
       if ((issue.path === "contactEmail" || issue.path === "myDomainUrl") && entry[issue.path] === undefined && org[issue.path] !== undefined) {
-        if (!reportedOrgFields.has(issue.path)) located(["org", issue.path], issue.message);
+        if (!reportedOrgFields.has(issue.path) && !textProblems.has(`org.${issue.path}`)) located(["org", issue.path], issue.message);
         reportedOrgFields.add(issue.path);
         continue;
       }
@@ -205,7 +282,8 @@ function checkEntries(data: Record<string, unknown>, baseDir: string, located: (
         const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
         return m ? [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))] : [part];
       });
-      located([section, name, ...fieldPath], issue.message);
+      // A forbidden character was reported where it is; the rules would only restate it.
+      if (!textProblems.has(dotted([section, name, ...fieldPath]))) located([section, name, ...fieldPath], issue.message);
     }
   };
   const readFile = (section: string, name: string, field: string, relative: string): string | undefined => {

@@ -1,18 +1,48 @@
 /**
  * @module The provider's clock. Rotation is decided from the wall clock; SALESFORCE_CERTS_NOW (an ISO
- * 8601 time) replaces it, to rehearse what a later `pulumi preview` will do, and for tests.
+ * 8601 instant) replaces it, to rehearse what a later `pulumi preview` will do, and for tests. Times are
+ * parsed strictly: `new Date()` would take `12` as the year 2001 and roll `2027-02-30` over to March, so a
+ * typo would move the clock silently.
  */
 
 /** The environment variable that overrides the wall clock. */
 export const clockVariable = "SALESFORCE_CERTS_NOW";
 
-/** Now, or the time in SALESFORCE_CERTS_NOW. Throws when that variable is not a valid time. */
+/** What an accepted time looks like, for messages. */
+export const instantExample = "2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";
+
+/**
+ * Parses a full ISO 8601 instant: date, time to the second (fractions allowed) and a zone (`Z` or
+ * `±hh:mm`), e.g. `2027-01-31T10:00:00+01:00`. Returns the time, or why `text` is not one.
+ */
+export function parseInstant(text: string): Date | string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!m) return `must be an ISO 8601 instant with a time zone, such as ${instantExample}`;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `must be a date that exists (there is no month ${m[2]})`;
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  if (day < 1 || day > daysInMonth) return `must be a date that exists (${m[1]}-${m[2]} has ${daysInMonth} days, not ${m[3]})`;
+  if (hour > 23 || minute > 59 || second > 59) return `must be a time of day from 00:00:00 to 23:59:59`;
+  const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
+  const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
+  if (offsetHours > 23 || offsetMinutes > 59) return `must have a time zone offset from -23:59 to +23:59`;
+  const sign = m[9] === "-" ? -1 : 1;
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps the years 0–99 as given.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000));
+  return new Date(date.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Now, or the time in SALESFORCE_CERTS_NOW. Throws when that variable is set but not an ISO 8601 instant. */
 export function currentTime(): Date {
   const override = process.env[clockVariable];
   if (override === undefined || override === "") return new Date();
-  const parsed = new Date(override);
-  if (Number.isNaN(parsed.getTime())) {
-    throw new Error(`${clockVariable} must be an ISO 8601 time such as 2027-01-31T12:00:00Z (got ${JSON.stringify(override)})`);
-  }
+  const parsed = parseInstant(override);
+  if (typeof parsed === "string") throw new Error(`${clockVariable} ${parsed} (got ${JSON.stringify(override)})`);
   return parsed;
 }

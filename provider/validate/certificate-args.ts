@@ -16,8 +16,10 @@ import {
   salesforceUniqueName,
   shown,
   stringOfLength,
+  withXmlTextIssues,
   type Rule,
 } from "./rules";
+import { notGeneratedCertificateName } from "./generated-names";
 
 /** The arguments of a `CertificateAndKeyPair` once checked, with every default filled in. */
 export interface CertificateInputs {
@@ -50,6 +52,7 @@ const percent: Rule = (value) =>
 /** A certificate's unique name leaves room for the `_G<n>` its later key pairs get in the org. */
 const certificateUniqueName: Rule = (value) =>
   salesforceUniqueName(value) ??
+  notGeneratedCertificateName(value) ??
   ((value as string).length > 75 ? `must be at most 75 characters, leaving room for the _G2, _G3, … of rotated key pairs (got ${(value as string).length})` : undefined);
 
 const topLevelRules: Record<string, Rule> = {
@@ -158,7 +161,9 @@ export function checkCertificateArgs(raw: Record<string, unknown>, context?: Cer
   if (context && typeof values["signedChainPem"] === "string" && issues.every((i) => i.path !== "signedChainPem")) {
     checkLeafValidity(values["signedChainPem"], context, issues, warnings);
   }
-  if (issues.length > 0) return { ok: false, issues };
+  // Labels and subjects land in metadata XML and certificates: no character XML 1.0 forbids.
+  const allIssues = withXmlTextIssues(raw, ["keystorePassword", "signedChainPem"], issues);
+  if (allIssues.length > 0) return { ok: false, issues: allIssues };
   return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal }, warnings };
 }
 

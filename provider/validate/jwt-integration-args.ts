@@ -5,7 +5,8 @@ import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
-import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
+import { notGeneratedAppName } from "./generated-names";
+import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
 export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
@@ -72,8 +73,11 @@ const consumerKey: Rule = (value) =>
     ? undefined
     : `must be 8 to 256 letters and digits (got ${typeof value === "string" ? `${value.length} characters` : shown(value)})`;
 
+/** An app's API name; `_A` and `_B` are reserved for the two slot apps. */
+export const appApiName: Rule = (value) => salesforceUniqueName(value) ?? notGeneratedAppName(value);
+
 const rules: Record<string, Rule> = {
-  apiName: salesforceUniqueName,
+  apiName: appApiName,
   label: stringOfLength(1, 255),
   contactEmail: emailAddress,
   username,
@@ -93,7 +97,7 @@ export type JwtIntegrationArgsCheck = { ok: true; inputs: JwtIntegrationInputs }
  * generated consumer key stable; a new one is generated only on the first check.
  */
 export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousConsumerKey?: string): JwtIntegrationArgsCheck {
-  const issues: ValidationIssue[] = [];
+  let issues: ValidationIssue[] = [];
   const appType = raw["appType"] ?? "ExternalClientApp";
   const values: Record<string, unknown> = {
     ...raw,
@@ -125,6 +129,8 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
     issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });
   }
+  // Every other string lands in the app's metadata XML; the key and the certificate fields are not text.
+  issues = withXmlTextIssues(raw, ["consumerKey", ...certificateFields], issues);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, inputs: { ...(values as unknown as JwtIntegrationInputs), preAuthorized } };
 }

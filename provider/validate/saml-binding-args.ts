@@ -5,9 +5,9 @@ import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import { nameIdFormats, type NameIdFormat } from "../salesforce/saml-idp-metadata";
-import { unknownValue } from "./jwt-integration-args";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
-import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, type Rule } from "./rules";
+import { appApiName, unknownValue } from "./jwt-integration-args";
+import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The arguments of a `SamlSpBinding` once checked, defaults filled in. */
 export interface SamlSpBindingInputs {
@@ -77,7 +77,7 @@ const certificatePem: Rule = (value) => {
 const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`);
 
 const rules: Record<string, Rule> = {
-  apiName: salesforceUniqueName,
+  apiName: appApiName,
   label: stringOfLength(1, 255),
   contactEmail: emailAddress,
   spEntityId: absoluteUri,
@@ -105,7 +105,7 @@ export type SamlSpBindingArgsCheck = { ok: true; inputs: SamlSpBindingInputs } |
 
 /** Checks raw `SamlSpBinding` arguments; every problem is reported. */
 export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBindingArgsCheck {
-  const issues: ValidationIssue[] = [];
+  let issues: ValidationIssue[] = [];
   const values: Record<string, unknown> = {
     nameIdFormat: "unspecified",
     subjectType: "Username",
@@ -154,6 +154,8 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
       break;
     }
   }
+  // Every other string lands in the app's metadata XML; PEM is checked by parsing it.
+  issues = withXmlTextIssues(raw, ["spSigningCertificatePem", ...certificateFields], issues);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) } };
 }

@@ -3,6 +3,7 @@
  * column, path and rule (one fixture per rule in test/fixtures/inventories/).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { formatProblem, inventorySchemaPath, loadInventory } from "../../../provider/inventory/load-inventory";
@@ -58,6 +59,15 @@ const cases: [string, string[]][] = [
       "test/fixtures/inventories/saml-stages.yaml:19:18 samlBindings.SP_Two.publishDays: must be shorter than certificates.IdP.renewal.daysBeforeExpiry (10): the org signs with the old certificate for publishDays after the rotation, and it expires 10 days after it (got 12)",
     ],
   ],
+  ["slot-collision", ["test/fixtures/inventories/slot-collision.yaml:13:3 jwtIntegrations.CI_A: collides with the slot A app of jwtIntegrations.CI (CI_A): names ending in _A or _B are reserved for the slot apps of JWT integrations; choose another name"]],
+  ["generation-collision", ["test/fixtures/inventories/generation-collision.yaml:4:3 certificates.Idp_G2: collides with certificates.Idp, whose key pair is named Idp_G2 in the org after its rotations: names ending in _G and digits are reserved for rotated key pairs; choose another name"]],
+  [
+    "control-character",
+    [
+      'test/fixtures/inventories/control-character.yaml:5:12 certificates.Idp.label: must not contain U+0007 (a control character) at character 4: Salesforce metadata is XML 1.0, which forbids it (got "IdP\\u0007signing")',
+      'test/fixtures/inventories/control-character.yaml:7:16 certificates.Idp.subject.company: must not contain U+0001 (a control character) at character 6: Salesforce metadata is XML 1.0, which forbids it (got "Green\\u0001moor")',
+    ],
+  ],
 ];
 
 for (const [name, expected] of cases) {
@@ -69,7 +79,7 @@ for (const [name, expected] of cases) {
 test("a missing file is one problem, not an exception", (t) => {
   const loaded = loadInventory("/nonexistent/inventory.yaml");
   t.false(loaded.ok);
-  if (!loaded.ok) t.regex(formatProblem(loaded.problems[0]!), /^\/nonexistent\/inventory\.yaml:1:1 \(file\): cannot be read: ENOENT/);
+  if (!loaded.ok) t.is(formatProblem(loaded.problems[0]!), "/nonexistent/inventory.yaml: cannot be read: no such file");
 });
 
 test("salesforce-certs validate: exit 0 and a summary for the example, exit 1 and one line per problem otherwise", (t) => {
@@ -86,4 +96,20 @@ test("salesforce-certs validate: exit 0 and a summary for the example, exit 1 an
   const usage = runCli(["validate"], repoRoot);
   t.is(usage.status, 2);
   t.regex(usage.stdout, /^usage: salesforce-certs validate FILE \[--json\]/);
+});
+
+test("a problem with the whole file has no position: file: rule, and no line in --json", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-inventory-"));
+  try {
+    const file = path.join(dir, "utf16.yaml");
+    fs.writeFileSync(file, Buffer.from("\ufeffcertificates: {}\n", "utf16le"));
+    const loaded = loadInventory(file, "utf16.yaml");
+    t.deepEqual(loaded, { ok: false, problems: [{ file: "utf16.yaml", path: "(file)", message: "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 (YAML files are read as UTF-8)" }] });
+    if (!loaded.ok) t.is(formatProblem(loaded.problems[0]!), "utf16.yaml: is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 (YAML files are read as UTF-8)");
+    // A U+FFFD the file really holds is text, not a decoding error.
+    fs.writeFileSync(file, "certificates:\n  Idp:\n    label: \"IdP \ufffd\"\n");
+    t.true(loadInventory(file).ok);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

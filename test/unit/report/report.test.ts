@@ -144,7 +144,7 @@ test("salesforce-certs check exits 0 inside the horizon and 1 past it; report pr
   t.regex(failing.stderr, /^FAIL Greenmoor_CI_JWT: expires on 2027-01-01T00:00:00\.000Z, in 334 days, within 400/m);
   const usage = runCli(["check", "--outputs", "outputs.json"], dir);
   t.is(usage.status, 1);
-  t.regex(usage.stderr, /check: --within must be a whole number of days \(got null\)/);
+  t.regex(usage.stderr, /check: --within DAYS is required \(see salesforce-certs check --help\)/);
   const report = runCli(["report", "--outputs", "outputs.json", "--now", now.toISOString()], dir);
   t.is(report.status, 0, report.stderr);
   t.regex(report.stdout, /\| Greenmoor_CI_JWT \| CI \| — \| 2027-01-01 \| 334 \|/);
