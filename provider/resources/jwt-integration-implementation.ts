@@ -24,7 +24,8 @@ const optionalOutputs = ["retireAt"] as const;
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
   async check(olds, news) {
-    const { certificateRevision, ...raw } = news as unknown as Record<string, unknown>;
+    // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
+    const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
     // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).
     const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
     const result = checkJwtIntegrationArgs(raw, decided);

@@ -22,7 +22,8 @@ type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
 /** The implementation behind the serialised `samlSpBindingProvider` shell. */
 export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<StoredInputs, SamlSpBindingState> = {
   async check(_olds, news) {
-    const { certificateRevision, ...raw } = news as unknown as Record<string, unknown>;
+    // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
+    const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
     const result = checkSamlSpBindingArgs(raw);
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
     return toCheckResult({ ok: true as const, inputs: { ...result.inputs, certificateRevision: certificateRevision as number } });
