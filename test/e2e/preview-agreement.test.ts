@@ -1,15 +1,16 @@
 /**
  * Previews say exactly what `up` then does: the same change counts, and every value a preview shows as
  * known is the value `up` stores (for each resource and each stack output). Walks a certificate bound
- * to a JWT integration through the moments that used to disagree: adding an integration whose consumer
+ * to a JWT integration and a SAML binding through the moments that used to disagree: adding an integration whose consumer
  * key is generated, a rotation, a certificate update that keeps its key, and a rotation of an expired
  * certificate (which leaves no previous certificate).
  */
 import test from "ava";
-import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
+import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
 import { canonical, openTempStack, previewDisagreements, recordPreview, storedOutputs, type TempStack } from "../helpers/engine";
 import { ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
+import { myDomainUrl, partner } from "../helpers/saml-fixtures";
 
 /**
  * Previews, then runs `up`, and adds to `problems` every way the two disagreed (change counts, values).
@@ -52,7 +53,20 @@ test("preview shows what up then does, at every step of a JWT certificate's life
         loginUrl: standIn.url,
         preAuthorized: { permissionSets: ["CI_Deployer"] },
       });
-      Object.assign(outputs, { consumerKey: ci.consumerKey, activeSlot: ci.activeSlot, phase: ci.phase, integrationFingerprint: ci.certificateSha256Fingerprint, retireAt: ci.retireAt });
+      const sso = new SamlSpBinding("partner", {
+        apiName: "Preview_Partner_SSO",
+        label: "Preview partner portal",
+        contactEmail: "platform@greenmoor.example",
+        spEntityId: partner.entityId,
+        acsUrl: partner.acsUrl,
+        myDomainUrl,
+        idpCertificate: certificate,
+        preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
+      });
+      Object.assign(outputs, {
+        consumerKey: ci.consumerKey, activeSlot: ci.activeSlot, phase: ci.phase, integrationFingerprint: ci.certificateSha256Fingerprint, retireAt: ci.retireAt,
+        samlPhase: sso.phase, samlSigning: sso.signingSha256Fingerprint, samlPhaseEndsAt: sso.phaseEndsAt,
+      });
     }
     return outputs;
   };
@@ -91,6 +105,6 @@ test("preview shows what up then does, at every step of a JWT certificate's life
     if (canonical(shown) !== canonical(values[key])) problems.push(`nothing due: stack output ${key}: preview ${JSON.stringify(shown)}, stack ${JSON.stringify(values[key])}`);
   }
   t.deepEqual(problems, []);
-  t.deepEqual(quiet.changeSummary, { same: 4 });
+  t.deepEqual(quiet.changeSummary, { same: 5 });
   await env.stack.destroy({ onOutput: env.onOutput });
 });

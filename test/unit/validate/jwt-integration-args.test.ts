@@ -1,5 +1,5 @@
 /**
- * JwtIntegration's check(): defaults, a generated consumer key that stays stable, and one failure per
+ * JwtIntegration's check(): defaults, a derived consumer key that stays stable, and one failure per
  * broken rule naming the field.
  */
 import test from "ava";
