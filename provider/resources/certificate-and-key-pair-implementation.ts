@@ -16,6 +16,14 @@ import {
   upgradeState,
   type CertificateState,
 } from "./certificate-lifecycle";
+import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
+
+/** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
+const optionalOutputs = [
+  "certificatePem", "certificateChainPem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "privateKeyPem", "pkcs12Base64",
+  "jksBase64", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter", "nextRotation", "csrPem",
+  "previousCertificate", "lastRotation",
+] as const;
 
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
@@ -31,7 +39,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       console.log(`CertificateAndKeyPair ${olds.uniqueName}: replaced by ${news.uniqueName} (a new unique name is a new Salesforce certificate)`);
       return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
     }
-    const state = upgradeState(olds as unknown as Record<string, unknown>);
+    const state = upgradeState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>);
     const plan = planUpdate(state, news, currentTime());
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
     console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned) + adoption);
@@ -40,18 +48,19 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
 
   async create(inputs) {
     const outs = issueCertificate(inputs, currentTime());
-    return { id: inputs.uniqueName, outs };
+    return { id: inputs.uniqueName, outs: withAbsentOutputs({ ...outs, revision: 1 }, optionalOutputs) };
   },
 
   async update(_id, olds, news) {
     const now = currentTime();
-    const state = upgradeState(olds as unknown as Record<string, unknown>);
+    const state = upgradeState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>);
     const plan = planUpdate(state, news, now);
-    const outs = applyUpdate(state, news, plan, now);
+    // Every update is a new revision: dependents compare it to learn that this certificate was updated.
+    const outs = { ...applyUpdate(state, news, plan, now), revision: (state.revision ?? 1) + 1 };
     if ((plan.rotation.rotate || plan.adopt === "pending") && outs.lastRotation) {
       const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
       console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);
     }
-    return { outs };
+    return { outs: withAbsentOutputs(outs, optionalOutputs) };
   },
 };

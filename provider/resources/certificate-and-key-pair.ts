@@ -69,6 +69,8 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   declare readonly uniqueName: pulumi.Output<string>;
   /** Which key pair is in force: 1, then one more at each rotation. */
   declare readonly generation: pulumi.Output<number>;
+  /** 1 at creation, one more at every update of this resource. */
+  declare readonly revision: pulumi.Output<number>;
   /** The name of the key pair in force in the org: the unique name, then `<uniqueName>_G<n>`. */
   declare readonly salesforceName: pulumi.Output<string>;
   declare readonly label: pulumi.Output<string>;
@@ -106,7 +108,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
     const outputNames = [
-      "generation", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
+      "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
       "certificatePem", "certificateChainPem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "privateKeyPem",
       "pkcs12Base64", "jksBase64", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter",
       "nextRotation", "csrPem", "awaitingSignature", "previousCertificate", "lastRotation", "salesforceFiles",

@@ -33,6 +33,12 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
   /** Which key pair is in force: 1 for the first, one more at each rotation. */
   generation: number;
   /**
+   * 1 at creation, one more at every update (absent in states from before it). Dependent resources take it
+   * as an input: in a preview they cannot see this certificate's new outputs and say they change; the
+   * revision, changed by the update, makes `up` update them too, so preview and `up` agree.
+   */
+  revision?: number;
+  /**
    * The certificate's unique name in the org: `uniqueName` for the first key pair, `<uniqueName>_G<n>`
    * after rotations. Salesforce holds each key pair as its own certificate (a keystore import cannot
    * replace one in use), so old and new coexist in the org during an overlap under different names.

@@ -6,7 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "../rotation/clock";
 import { idleSlot } from "../rotation/jwt-slots";
 import { toCheckResult } from "../validate/to-check-result";
-import { checkJwtIntegrationArgs, unknownValue, type JwtIntegrationInputs } from "../validate/jwt-integration-args";
+import { checkJwtIntegrationArgs, unknownValue } from "../validate/jwt-integration-args";
+import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
 import {
   applyJwtUpdate,
   createJwtIntegration,
@@ -15,26 +16,37 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
+import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
+
+/** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
+const optionalOutputs = ["retireAt"] as const;
 
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
-export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtIntegrationInputs, JwtIntegrationState> = {
+export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
   async check(olds, news) {
-    const previous = (olds as Partial<JwtIntegrationInputs> | undefined)?.consumerKey;
-    return toCheckResult(checkJwtIntegrationArgs(news as unknown as Record<string, unknown>, previous));
+    // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
+    const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
+    // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).
+    const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
+    const result = checkJwtIntegrationArgs(raw, decided);
+    return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
   },
 
-  async diff(_id, olds, news) {
-    const stored: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
-    const replaces = jwtReplacingInputs.filter((field) => news[field] !== unknownValue && JSON.stringify(stored[field]) !== JSON.stringify(news[field]));
+  async diff(_id, stored, news) {
+    const olds = withoutAbsentOutputs(stored);
+    const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
+    const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
+    const replaces = jwtReplacingInputs.filter((field) => after[field] !== unknownValue && JSON.stringify(before[field]) !== JSON.stringify(after[field]));
     if (replaces.length > 0) {
       console.log(`JwtIntegration ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`);
       return { changes: true, replaces, deleteBeforeReplace: false };
     }
-    if (news.certificateSha256Fingerprint === unknownValue) {
-      // The certificate is updated in this run, so preview cannot see its outputs: say what happens either way.
+    if (news.boundCertificateSha256Fingerprint === unknownValue) {
+      // The certificate is updated in this run, so preview cannot see its outputs: say what happens either
+      // way. `up` updates this integration too (the certificate's revision changes with every update).
       const active = olds.slots[olds.activeSlot]!;
       const unchanged = {
-        ...news,
+        ...fromStoredInputs(news),
         certificatePem: active.certificatePem ?? "",
         certificateSha256Fingerprint: active.sha256Fingerprint ?? "",
         certificateNotAfter: active.notAfter ?? "",
@@ -46,19 +58,37 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtIn
       console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
-    const plan = await planJwtUpdate(olds, news, currentTime());
+    const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime());
     console.log(plan.message);
-    return { changes: jwtPlanChanges(plan), replaces: [], deleteBeforeReplace: false };
+    return { changes: jwtPlanChanges(plan) || certificateUpdated(olds, news), replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    return { id: inputs.apiName, outs: createJwtIntegration(inputs) };
+    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(createJwtIntegration(fromStoredInputs(inputs)), inputs), optionalOutputs) };
   },
 
-  async update(_id, olds, news) {
+  async update(_id, stored, news) {
+    const olds = withoutAbsentOutputs(stored);
     const now = currentTime();
-    const plan = await planJwtUpdate(olds, news, now);
+    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now);
     if (plan.step.kind !== "none") console.log(plan.message);
-    return { outs: applyJwtUpdate(olds, news, plan, now) };
+    else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
+    return { outs: withAbsentOutputs(stateOf(applyJwtUpdate(olds, fromStoredInputs(news), plan, now), news), optionalOutputs) };
   },
 };
+
+/**
+ * True when the bound certificate was updated since this integration last was: preview could not see its
+ * outputs and said this integration changes, so `up` updates it too (recording the new revision).
+ */
+function certificateUpdated(olds: JwtIntegrationState, news: JwtStoredInputs): boolean {
+  return news.certificateRevision !== undefined && (news.certificateRevision as unknown) !== unknownValue && olds.certificateRevision !== news.certificateRevision;
+}
+
+/** The lifecycle's state with what only the stored inputs carry: the certificate revision. */
+function stateOf(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrationState {
+  const next = { ...state };
+  if (news.certificateRevision !== undefined) next.certificateRevision = news.certificateRevision;
+  else delete next.certificateRevision;
+  return next;
+}

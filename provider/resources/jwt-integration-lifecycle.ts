@@ -40,6 +40,8 @@ export interface JwtIntegrationState extends Omit<JwtIntegrationInputs, "private
   sfLoginJwtCommand: string;
   /** Salesforce source-format files: path → content. */
   salesforceFiles: Record<string, string>;
+  /** The bound certificate's revision when this state was written (absent for certificates from before it). */
+  certificateRevision?: number;
 }
 
 /** Output names that hold keys. */

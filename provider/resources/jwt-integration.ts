@@ -6,10 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShell } from "./provider-shell";
 import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
-import type { JwtAppType, JwtIntegrationInputs } from "../validate/jwt-integration-args";
+import type { JwtAppType } from "../validate/jwt-integration-args";
 import type { PreAuthorized } from "../validate/pre-authorized";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { jwtSecretFields, type JwtIntegrationState, type PublicSlot } from "./jwt-integration-lifecycle";
+import type { JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Arguments of a {@link JwtIntegration}. */
 export interface JwtIntegrationArgs {
@@ -40,7 +41,7 @@ export interface JwtIntegrationArgs {
 }
 
 /** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
-export const jwtIntegrationProvider = providerShell<JwtIntegrationInputs, JwtIntegrationState>("jwtIntegrationImplementation");
+export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrationState>("jwtIntegrationImplementation");
 
 /**
  * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and
@@ -95,6 +96,9 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       certificateNotAfter: certificate.notAfter,
       privateKeyPem: certificate.privateKeyPem,
       privateKeyExportable: certificate.privateKeyExportable,
+      // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
+      // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
+      certificateRevision: certificate.revision,
     };
     super(
       jwtIntegrationProvider,

@@ -113,6 +113,9 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
       certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
       certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,
       certificateNotAfter: idpCertificate.notAfter,
+      // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
+      // it says this binding changes too; the revision makes `up` agree (see the implementation's diff).
+      certificateRevision: idpCertificate.revision,
     };
     super(samlSpBindingProvider, name, props, opts, "salesforce", "SamlSpBinding");
   }

@@ -30,7 +30,7 @@ test("a CA-signed certificate: CSR out, signed chain in, adopted through the eng
 
   await stack.up({ onOutput });
   t.true(await value("awaitingSignature"));
-  t.is(await value("certificatePem"), undefined);
+  t.is(await value("certificatePem"), null, "absent, stored as null (known in preview)");
   const csrPem: string = await value("csrPem");
   t.regex(openssl(["req", "-in", "csr.pem", "-verify", "-noout", "-subject"], { "csr.pem": csrPem }, true), /CN = mtls\.greenmoor\.example[\s\S]*verify OK/i);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });

@@ -1,6 +1,7 @@
 /**
  * CertificateAndKeyPair through the real Pulumi engine: up → outputs judged by openssl → preview shows
- * no changes → a label change updates in place, a subject change replaces → destroy. The state file and
+ * no changes → a label change updates in place, a subject change rotates the key, a new unique name
+ * replaces the resource (applied, and the new certificate judged by openssl) → destroy. The state file and
  * the engine's output are searched for the private key.
  */
 import test from "ava";
@@ -39,6 +40,9 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
       notAfter: cert.notAfter,
       keySize: cert.keySize,
       label: cert.label,
+      uniqueName: cert.uniqueName,
+      salesforceName: cert.salesforceName,
+      generation: cert.generation,
       previousSerialNumber: cert.previousCertificate.apply((p) => p?.serialNumber),
     };
   };
@@ -121,14 +125,30 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.regex(x509(replaced["certificatePem"]!.value as string, "-subject", "-nameopt", "RFC2253"), /L=York/);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
-  // 6. A new unique name is a new Salesforce certificate: replace.
+  // 6. A new unique name is a new Salesforce certificate: replace, applied through the engine.
   args = { ...args, uniqueName: "E2E_Partner_IdP_2" };
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, replace: 1 });
+  const replacement = await stack.up({ onOutput });
+  t.deepEqual(replacement.summary.resourceChanges, { same: 1, replace: 1 });
+  const renamed = await stack.outputs();
+  t.is(renamed["uniqueName"]!.value, "E2E_Partner_IdP_2");
+  t.is(renamed["salesforceName"]!.value, "E2E_Partner_IdP_2", "a new certificate starts at its own name, not a _G<n> of the old one");
+  t.is(renamed["generation"]!.value, 1);
+  const renamedPem = renamed["certificatePem"]!.value as string;
+  const renamedKey = renamed["privateKeyPem"]!.value as string;
+  t.not(renamedKey, replaced["privateKeyPem"]!.value, "a new key pair");
+  t.not(renamed["serialNumber"]!.value, replaced["serialNumber"]!.value);
+  t.is(renamed["previousSerialNumber"]?.value, undefined, "a new certificate has no previous one");
+  t.regex(openssl(["verify", "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": renamedPem }), /cert\.pem: OK/);
+  t.is(publicKeyOf({ privateKey: renamedKey }), publicKeyOf({ certificate: renamedPem }), "the new key matches the new certificate");
+  t.regex(x509(renamedPem, "-subject", "-nameopt", "RFC2253"), /L=York/, "the subject carries over");
+  t.is(`sha256 Fingerprint=${renamed["sha256Fingerprint"]!.value}\n`, x509(renamedPem, "-fingerprint", "-sha256"));
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
   // 7. No private key in plain text in the state file or in anything the engine printed.
   const state = env.readState();
   t.true(state.includes("E2E_Partner_IdP"), "the state file is the one this stack wrote");
-  for (const key of [privateKeyPem, replaced["privateKeyPem"]!.value as string]) {
+  for (const key of [privateKeyPem, replaced["privateKeyPem"]!.value as string, renamedKey]) {
     const body = pemBody(key);
     for (const haystack of [state, env.log.join("")]) {
       t.false(haystack.includes(body.slice(0, 64)), "no private key body");

@@ -79,7 +79,7 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   t.regex(env.logSince(mark), /previous certificate [0-9A-F:]+… dropped: its overlap ended 2027-12-13T00:00:00.000Z/);
   await stack.up({ onOutput });
   const third = await env.values();
-  t.is(third["previousCertificate"], undefined);
+  t.is(third["previousCertificate"], null, "stored as null: known in preview, where an absent output reads as unknown");
   t.is(third["serialNumber"], second["serialNumber"]);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 

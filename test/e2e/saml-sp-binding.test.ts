@@ -2,7 +2,8 @@
  * SamlSpBinding through the real engine, the clock moved with SALESFORCE_CERTS_NOW: when the IdP
  * certificate rotates, the metadata publishes both keys while the org keeps signing with the old one; an
  * SP configured once from that metadata (node-saml) accepts the old key before the switch and the new key
- * after it; preview names the phase and the next step; the old key is retired after the overlap.
+ * after it; preview names the phase and the next step; the old key is retired after the overlap, and one SP
+ * configured from the metadata then accepts the new key and rejects the retired one.
  */
 import test from "ava";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
@@ -98,8 +99,14 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   const retired = await env.values();
   t.is(retired["phase"], "stable");
   t.deepEqual(retired["publishedCertificates"].map((c: { role: string }) => c.role), ["signing"]);
+  // One SP, configured once from the metadata after retirement: it accepts the key in force and rejects
+  // the retired one, for its signature (so the rejection is not a broken SP that rejects everything).
   const spAfter = serviceProviderFromMetadata(retired["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });
-  t.regex(await spAccepts(spAfter, signedBy(first)), /^rejected: /);
+  t.is(await spAccepts(spAfter, signedBy(switched)), "accepted ada@partner.example", "the key in force, after retirement");
+  t.regex(await spAccepts(spAfter, signedBy(first)), /^rejected: .*signature/i, "the retired key, by the same SP");
+  t.is(await spAccepts(spAfter, signedBy(switched)), "accepted ada@partner.example", "and still the key in force, by the same SP");
+  // The SP configured during publishing, never refreshed, keeps accepting the key in force.
+  t.is(await spAccepts(sp, signedBy(switched)), "accepted ada@partner.example");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
   t.false(env.readState().includes("PRIVATE KEY"));

@@ -3,7 +3,8 @@
  * documented wire format (shared/research/salesforce.md §5, org-mode.md §1.1, §2, §3):
  *  - `POST /services/oauth2/token` with grant_type jwt-bearer: the assertion is verified (by jose) against
  *    the certificate of the app whose consumer key is `iss`, as found in the metadata "deployed" to the
- *    stand-in; `aud`, `exp` and the user's pre-authorization are checked; errors are Salesforce's
+ *    stand-in; `aud`, `exp` (at most 3 minutes ahead, see {@link assertionExpiry}) and the user's
+ *    pre-authorization are checked; errors are Salesforce's
  *    `{error, error_description}` bodies with HTTP 400;
  *  - the REST calls @salesforce/core makes after a login (`GET /services/data`, SOQL on ScratchOrgInfo
  *    and Organization), with `Authorization: Bearer` checked.
@@ -99,13 +100,14 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
     if (!app) return fail("invalid_client_id", "client identifier invalid");
     if (!app.certificatePem) return fail("invalid_grant", "invalid assertion");
     try {
-      // exp is checked below (Salesforce tolerates core's millisecond exp); jose checks the signature.
+      // exp is checked below (Salesforce accepts core's millisecond exp); jose checks the signature.
       await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), { algorithms: ["RS256"], currentDate: new Date(0) });
     } catch {
       return fail("invalid_grant", "invalid assertion");
     }
     if (!accepted.has(String(claims.aud))) return fail("invalid_grant", "audience is invalid");
-    if (typeof claims.exp !== "number" || claims.exp * (claims.exp > 1e11 ? 1 : 1000) < Date.now()) return fail("invalid_grant", "expired authorization code");
+    const expiry = assertionExpiry(claims.exp, Date.now());
+    if (expiry) return fail("invalid_grant", "expired authorization code");
     const user = users.find((u) => u.username === claims.sub);
     const allowed = user && (app.profiles.includes(user.profile) || user.permissionSets.some((p) => app.permissionSets.includes(p)));
     if (!allowed) return fail("invalid_grant", "user hasn't approved this consumer");
@@ -146,6 +148,26 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** How far ahead Salesforce accepts `exp`: "within 3 minutes" (shared/research/salesforce.md §5). */
+export const maxAssertionLifetimeMs = 180_000;
+/** Clock skew tolerated for an `exp` just past (RFC 7519 §4.1.4 allows "some small leeway"). */
+export const expiryLeewayMs = 5_000;
+
+/**
+ * Why `exp` is refused at `now`, or undefined when it is accepted. Salesforce documents `exp` in epoch
+ * seconds, within 3 minutes; `@salesforce/core` (behind `sf org login jwt`) sends `Date.now() + 300`,
+ * milliseconds, and logs in, so a value above 1e11 (no date before the year 5138 in seconds) is read as
+ * milliseconds, which puts core's 300 ms ahead. Salesforce documents one body for a refused `exp`:
+ * `invalid_grant` / `expired authorization code` ("exp in the past or clock skew").
+ */
+export function assertionExpiry(exp: unknown, now: number): "missing" | "expired" | "too far ahead" | undefined {
+  if (typeof exp !== "number" || !Number.isFinite(exp)) return "missing";
+  const expMs = exp > 1e11 ? exp : exp * 1000;
+  if (expMs < now - expiryLeewayMs) return "expired";
+  if (expMs > now + maxAssertionLifetimeMs + expiryLeewayMs) return "too far ahead";
+  return undefined;
 }
 
 /** Reads apps from source-format files the way `sf project deploy` does: through source-deploy-retrieve. */

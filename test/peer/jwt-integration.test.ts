@@ -105,3 +105,42 @@ test("jsforce gets Salesforce's errors for a wrong key, a wrong audience and an 
   // Slot B has no certificate yet: JWT is off for it.
   await t.throwsAsync(request({ consumerKey: state.slots.B!.consumerKey }), { name: "invalid_grant", message: "invalid assertion" });
 });
+
+/** An assertion with `exp` exactly as given (seconds, or milliseconds as @salesforce/core sends it). */
+async function assertionWithExp(credential: { consumerKey: string; username: string; privateKeyPem: string }, audience: string, exp: number): Promise<string> {
+  return new jose.SignJWT({ iss: credential.consumerKey, sub: credential.username, aud: audience, exp })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(await jose.importPKCS8(credential.privateKeyPem, "RS256"));
+}
+
+test("the token endpoint refuses an expired exp with Salesforce's expired authorization code", async (t) => {
+  const standIn = await startSalesforceStandIn([ciUser]);
+  t.teardown(() => standIn.close());
+  const { state } = jwtIntegrationFixture();
+  await standIn.deploy(state.salesforceFiles);
+  const oauth2 = new OAuth2({ loginUrl: standIn.url });
+  const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+  const expired = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem }, tenMinutesAgo);
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expired }), { name: "invalid_grant", message: "expired authorization code" });
+  const expiredMs = await assertionWithExp(state, standIn.url, Date.now() - 60_000);
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expiredMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
+});
+
+test("the token endpoint refuses an exp more than 3 minutes ahead, and accepts 3 minutes and core's millisecond exp", async (t) => {
+  const standIn = await startSalesforceStandIn([ciUser]);
+  t.teardown(() => standIn.close());
+  const { state } = jwtIntegrationFixture();
+  await standIn.deploy(state.salesforceFiles);
+  const oauth2 = new OAuth2({ loginUrl: standIn.url });
+  const credential = { consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem };
+  const tooFar = signJwtAssertion(credential, new Date(), 10 * 60);
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFar }), { name: "invalid_grant", message: "expired authorization code" });
+  const aDayAhead = await assertionWithExp(state, standIn.url, Math.floor(Date.now() / 1000) + 86_400);
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: aDayAhead }), { name: "invalid_grant", message: "expired authorization code" });
+  const tooFarMs = await assertionWithExp(state, standIn.url, Date.now() + 10 * 60_000);
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFarMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
+
+  // What the clients send: ours (exp 180 s ahead, in seconds) and @salesforce/core's (Date.now() + 300, milliseconds).
+  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential) })).access_token);
+  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: await assertionWithExp(state, standIn.url, Date.now() + 300) })).access_token);
+});

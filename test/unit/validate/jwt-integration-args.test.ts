@@ -1,5 +1,5 @@
 /**
- * JwtIntegration's check(): defaults, a generated consumer key that stays stable, and one failure per
+ * JwtIntegration's check(): defaults, a derived consumer key that stays stable, and one failure per
  * broken rule naming the field.
  */
 import test from "ava";
@@ -20,16 +20,18 @@ const good = {
 };
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => jwtIntegrationProvider.check!(olds as never, news as never);
 
-test("check fills in defaults and generates a consumer key that later checks keep", async (t) => {
+test("check fills in defaults and derives a consumer key that later checks keep", async (t) => {
   const first = await check(good);
   const inputs = first.inputs as unknown as Record<string, unknown>;
   t.is(inputs["loginUrl"], "https://login.salesforce.com");
   t.deepEqual(inputs["scopes"], ["Api"]);
   t.is(inputs["appType"], "ExternalClientApp");
   t.is(inputs["rotationStrategy"], "twoSlots");
-  t.regex(inputs["consumerKey"] as string, /^[A-Za-z0-9]{64}$/);
-  const second = await check(good, inputs);
-  t.is((second.inputs as unknown as Record<string, unknown>)["consumerKey"], inputs["consumerKey"]);
+  t.regex(inputs["consumerKeyBase"] as string, /^[A-Za-z0-9]{64}$/);
+  // The check in `up` after a preview decides the same key as the preview's.
+  t.is(((await check(good)).inputs as unknown as Record<string, unknown>)["consumerKeyBase"], inputs["consumerKeyBase"]);
+  const second = await check({ ...good, username: "other@greenmoor.example" }, inputs);
+  t.is((second.inputs as unknown as Record<string, unknown>)["consumerKeyBase"], inputs["consumerKeyBase"]);
   const legacy = await check({ ...good, appType: "ConnectedApp" });
   t.is((legacy.inputs as unknown as Record<string, unknown>)["rotationStrategy"], "inPlace");
 });

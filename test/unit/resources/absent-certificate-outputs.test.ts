@@ -1,0 +1,59 @@
+/**
+ * A certificate stores its absent outputs as null (so that preview reads them as known): a JWT
+ * integration or SAML binding bound to a CA-signed certificate still awaiting its chain gets null
+ * certificate fields, and check() must still refuse it as "no certificate yet", never take null as one.
+ * The certificate revision the class passes is no argument users give: check() accepts and stores it.
+ */
+import test from "ava";
+import { jwtIntegrationImplementation } from "../../../provider/resources/jwt-integration-implementation";
+import { samlSpBindingImplementation } from "../../../provider/resources/saml-sp-binding-implementation";
+
+const jwt = {
+  apiName: "Greenmoor_CI",
+  label: "Greenmoor CI",
+  contactEmail: "platform@greenmoor.example",
+  username: "ci@greenmoor.example",
+  audience: "https://login.salesforce.com",
+  preAuthorized: { permissionSets: ["CI_Deployer"] },
+  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+  certificateSha256Fingerprint: "AA:BB",
+  certificateNotAfter: "2027-01-01T00:00:00.000Z",
+  privateKeyPem: "(the private key, PKCS #8 PEM)",
+  privateKeyExportable: true,
+  certificateRevision: 2,
+};
+
+const saml = {
+  apiName: "Partner_Portal_SSO",
+  label: "Partner portal",
+  contactEmail: "platform@greenmoor.example",
+  spEntityId: "https://portal.partner.example/saml/metadata",
+  acsUrl: "https://portal.partner.example/saml/acs",
+  myDomainUrl: "https://greenmoor.my.salesforce.com",
+  idpCertificateName: "Greenmoor_IdP_Signing",
+  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+  certificateSha256Fingerprint: "AA",
+  certificateSha1Fingerprint: "BB",
+  certificateNotAfter: "2028-01-01T00:00:00.000Z",
+  certificateRevision: 2,
+};
+
+test("JwtIntegration check takes the certificate revision and refuses a certificate whose PEM is null", async (t) => {
+  const ok = await jwtIntegrationImplementation.check!({} as never, jwt as never);
+  t.deepEqual(ok.failures, undefined);
+  t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
+  const awaiting = { ...jwt, certificatePem: null, certificateSha256Fingerprint: null, certificateNotAfter: null, privateKeyPem: null };
+  t.deepEqual((await jwtIntegrationImplementation.check!({} as never, awaiting as never)).failures, [
+    { property: "certificate", reason: "has no certificatePem yet (a CA-signed certificate awaiting its chain cannot sign logins)" },
+  ]);
+});
+
+test("SamlSpBinding check takes the certificate revision and refuses a certificate whose PEM is null", async (t) => {
+  const ok = await samlSpBindingImplementation.check!({} as never, saml as never);
+  t.deepEqual(ok.failures, undefined);
+  t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
+  const awaiting = { ...saml, certificatePem: null, certificateSha256Fingerprint: null, certificateSha1Fingerprint: null, certificateNotAfter: null };
+  t.deepEqual((await samlSpBindingImplementation.check!({} as never, awaiting as never)).failures, [
+    { property: "idpCertificate", reason: "has no certificate yet (certificatePem is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" },
+  ]);
+});
