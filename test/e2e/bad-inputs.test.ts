@@ -53,7 +53,6 @@ for (const [badCase, expected] of cases) {
     const run = runCli(["up", "--stack", "bad", "--state", "state"], dir, { ...process.env, SFC_BAD_CASE: badCase, PULUMI_CONFIG_PASSPHRASE: passphrase });
     t.is(run.status, 1, run.stdout + run.stderr);
     t.regex(run.stdout + run.stderr, expected);
-    t.is((run.stdout + run.stderr).split(expected.source.includes("uniqueName") ? "uniqueName value" : "has a problem").length > 1, true);
     t.notRegex(run.stdout + run.stderr, /^\s+at .*\.js:\d+/m, "no JavaScript stack trace");
 
     t.true(fs.existsSync(stateFile), "the state file is still there");
