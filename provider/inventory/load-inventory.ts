@@ -99,6 +99,12 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
     if (keyPath.length >= 2 && typeof keyPath[0] === "string" && (sections as readonly string[]).includes(keyPath[0])) bad.add(`${keyPath[0]}.${keyPath[1]}`);
     else bad.add("*");
   }
+  if (!bad.has("*") && Object.keys((data["certificates"] ?? {}) as object).length === 0) {
+    // Against a stack that holds certificates, an empty inventory would delete every key: never a mistake to let through.
+    const rule = "declares no certificate: an inventory must declare at least one (to delete a whole stack, run salesforce-certs destroy)";
+    if (data["certificates"] === undefined) at(0, "certificates", rule);
+    else located(["certificates"], rule);
+  }
   if (!bad.has("*")) {
     for (const collision of generatedNameCollisions(data)) located(collision.keyPath, collision.message, collision.onKey);
     checkEntries(data, path.dirname(file), located, bad, textProblems);

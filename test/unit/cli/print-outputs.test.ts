@@ -1,17 +1,20 @@
 /**
- * printOutputs shows secrets as [secret], never their value, and lays out PEM and nested objects.
+ * printOutputs lays out what `pulumi stack output --json` gives (secrets already "[secret]" at any depth):
+ * PEM as indented blocks, nested objects and arrays as indented keys. That secrets nested in objects and
+ * arrays never print is proven end to end in test/e2e/consumer-project.test.ts.
  */
 import test from "ava";
 import { printOutputs } from "../../../provider/cli/print-outputs";
 
-test("printOutputs hides secrets and indents multi-line and nested values", (t) => {
+test("printOutputs indents multi-line, nested and array values, and keeps [secret] at any depth", (t) => {
   const lines: string[] = [];
   printOutputs(
     {
-      key: { value: "secret line one\nsecret line two\n", secret: true },
-      cert: { value: "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n", secret: false },
-      files: { value: { "certs/A.crt": "x\ny" }, secret: false },
-      size: { value: 2048, secret: false },
+      key: "[secret]",
+      cert: "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n",
+      files: { "certs/A.crt": "x\ny" },
+      nested: { c: { key: "[secret]" }, list: ["[secret]", 1] },
+      size: 2048,
     },
     (line) => lines.push(line),
   );
@@ -26,6 +29,12 @@ test("printOutputs hides secrets and indents multi-line and nested values", (t) 
     "      x",
     "      y",
     "  key: [secret]",
+    "  nested:",
+    "    c:",
+    "      key: [secret]",
+    "    list:",
+    "      [0]: [secret]",
+    "      [1]: 1",
     "  size: 2048",
   ]);
 });
