@@ -47,6 +47,8 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   if (values.inventory !== undefined && (command === "destroy" || command === "outputs")) {
     throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory is for up and preview only (see salesforce-certs ${command} --help)`);
   }
+  // The provider reads its clock from SALESFORCE_CERTS_NOW: a bad value is named here, before the engine runs.
+  nowFrom(undefined);
   const location = stackLocation(values);
   const inventory = values.inventory === undefined ? undefined : path.resolve(values.inventory);
   if (inventory !== undefined && !fs.existsSync(inventory)) {
@@ -55,7 +57,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   const allowDelete = (values["allow-delete"] ?? "").split(",").map((n) => n.trim()).filter(Boolean);
   // The inventory of this run only: the stack config changes after a successful up, never before.
   // Made first: a missing engine or passphrase stops here, before any file is written.
-  const cli = new PulumiCli(location, inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {});
+  const cli = new PulumiCli(location, { SALESFORCE_CERTS_CWD: process.cwd(), ...(inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {}) });
   const projectFile = ensureProjectFile(location.workDir);
   const projectName = projectNameIn(projectFile);
   console.log(`[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`);

@@ -18,9 +18,14 @@ export function configuredInventoryPath(): string {
   return configured ? path.resolve(configured) : defaultInventoryPath;
 }
 
-/** How problems name the file: relative to the project folder (where the user runs pulumi), else absolute. */
+/**
+ * How problems name the file: relative to the folder the user works in, else absolute. The program runs
+ * in its own folder, so that is the command line's folder (SALESFORCE_CERTS_CWD, which
+ * `salesforce-certs` sets), else the project folder, else the shell's PWD.
+ */
 function displayPath(file: string): string {
-  const relative = path.relative(pulumi.runtime.getRootDirectory(), file);
+  const base = process.env["SALESFORCE_CERTS_CWD"] || pulumi.runtime.getRootDirectory() || process.env["PWD"] || "";
+  const relative = base ? path.relative(base, file) : "";
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
