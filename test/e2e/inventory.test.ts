@@ -32,6 +32,14 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
   t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| \d{4}-\d{2}-\d{2} \| 72\d \| \d{4}-\d{2}-\d{2} \| SAML Partner_Portal_SSO \|/);
   t.regex(up.stdout, /cert_Greenmoor_CI_JWT --> jwt_Greenmoor_CI\["JWT Greenmoor_CI"\]/);
 
+  // `salesforce-certs preview` is the engine's own preview: rotation lines with their reasons, and warnings.
+  const rehearsal = runCli(["preview", "--stack", "inv"], dir, { ...withPassphrase, SALESFORCE_CERTS_NOW: new Date(Date.now() + 700 * 86_400_000).toISOString() });
+  t.is(rehearsal.status, 0, rehearsal.stdout + rehearsal.stderr);
+  t.regex(rehearsal.stdout, /CertificateAndKeyPair Greenmoor_IdP_Signing: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/);
+  t.regex(rehearsal.stdout, /CertificateAndKeyPair Greenmoor_CI_JWT: rotates now \(/);
+  t.regex(rehearsal.stdout, /warning: certificates\.Greenmoor_IdP_Signing\.keystorePasswordEnv: GREENMOOR_KEYSTORE_PASSWORD is not set, so no keystore is produced/);
+  t.regex(rehearsal.stdout, /~ .*CertificateAndKeyPair.*Greenmoor_IdP_Signing|CertificateAndKeyPair: \(update\)/);
+
   const report = runCli(["report", "--stack", "inv"], dir, withPassphrase);
   t.is(report.status, 0, report.stderr);
   t.regex(report.stdout, /From stack inv, on /);
