@@ -12,7 +12,7 @@ import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
-import { certificateViews, type CertificateViewSource } from "./certificate-views";
+import { certificateViews, previousCertificateView, type CertificateViews, type CertificateViewSource } from "./certificate-views";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -126,12 +126,18 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
       "salesforce",
       "CertificateAndKeyPair",
     );
-    const stored = this as unknown as Record<keyof CertificateViewSource, pulumi.Output<never>>;
+    const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
+    // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
+    // only the keys it needs (csrPem only for a CA-signed certificate, the previous certificate apart).
     const views = pulumi
-      .all([stored.salesforceName, stored.label, stored.caSigned, stored.keySize, stored.privateKeyExportable, stored.renewal, stored.certificateChainPem, stored.csrPem, stored.previousCertificate])
-      .apply(([salesforceName, label, caSigned, keySize, privateKeyExportable, renewal, certificateChainPem, csrPem, previousCertificate]) =>
-        certificateViews({ salesforceName, label, caSigned, keySize, privateKeyExportable, renewal, certificateChainPem, csrPem, previousCertificate }),
-      );
+      .all({
+        salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
+        privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+      } as Record<string, pulumi.Output<unknown>>)
+      .apply((facts) => {
+        const source = facts as unknown as CertificateViewSource;
+        return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+      });
     this.certificatePem = views.apply((v) => v.certificatePem);
     this.certificateDerBase64 = views.apply((v) => v.certificateDerBase64);
     this.publicKeyPem = views.apply((v) => v.publicKeyPem);
@@ -143,7 +149,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     this.notAfter = views.apply((v) => v.notAfter);
     this.nextRotation = views.apply((v) => v.nextRotation);
     this.awaitingSignature = views.apply((v) => v.awaitingSignature);
-    this.previousCertificate = views.apply((v) => v.previousCertificate);
+    this.previousCertificate = stored.previousCertificate.apply((previous) => (previous ? previousCertificateView(previous) : undefined));
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
   }
 }

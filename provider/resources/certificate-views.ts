@@ -62,11 +62,14 @@ export function certificateViews(source: CertificateViewSource): CertificateView
       nextRotation: renewalPoint(new Date(facts.notBefore), new Date(facts.notAfter), source.renewal).toISOString(),
     });
   }
-  if (source.previousCertificate) {
-    const { certificatePem, salesforceName, retainedUntil } = source.previousCertificate;
-    views.previousCertificate = { ...describeCertificate(certificatePem), certificatePem, salesforceName, retainedUntil };
-  }
+  if (source.previousCertificate) views.previousCertificate = previousCertificateView(source.previousCertificate);
   return views;
+}
+
+/** The previous certificate with its facts. */
+export function previousCertificateView(stored: StoredPreviousCertificate): PreviousCertificate {
+  const { certificatePem, salesforceName, retainedUntil } = stored;
+  return { ...describeCertificate(certificatePem), certificatePem, salesforceName, retainedUntil };
 }
 
 /** The state to store: the full state without its views, the previous certificate without its facts. */

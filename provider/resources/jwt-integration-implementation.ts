@@ -12,6 +12,7 @@ import {
   applyJwtUpdate,
   createJwtIntegration,
   jwtPlanChanges,
+  jwtViewFields,
   jwtReplacingInputs,
   planJwtUpdate,
   type JwtIntegrationState,
@@ -87,8 +88,10 @@ function certificateUpdated(olds: JwtIntegrationState, news: JwtStoredInputs): b
 
 /** The lifecycle's state with what only the stored inputs carry: the certificate revision. */
 function stateOf(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrationState {
-  const next = { ...state };
-  if (news.certificateRevision !== undefined) next.certificateRevision = news.certificateRevision;
-  else delete next.certificateRevision;
-  return next;
+  // Shape 2 stores no views (jwtViewFields): the program computes them from the stored facts.
+  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
+  for (const field of jwtViewFields) delete next[field];
+  if (news.certificateRevision !== undefined) next["certificateRevision"] = news.certificateRevision;
+  else delete next["certificateRevision"];
+  return next as unknown as JwtIntegrationState;
 }
