@@ -17,7 +17,7 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
-import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
+import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
 const optionalOutputs = ["retireAt"] as const;
@@ -33,8 +33,9 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
   },
 
-  async diff(_id, stored, news) {
+  async diff(_id, stored, given) {
     const olds = withoutAbsentOutputs(stored);
+    const news = upgradeStoredInputs(given);
     const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
     const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
     const replaces = jwtReplacingInputs.filter((field) => after[field] !== unknownValue && JSON.stringify(before[field]) !== JSON.stringify(after[field]));
