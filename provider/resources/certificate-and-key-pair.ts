@@ -12,7 +12,7 @@ import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
-import { certificateViews, previousCertificateView, type CertificateViews, type CertificateViewSource } from "./certificate-views";
+import { certificateViews, type CertificateViews, type CertificateViewSource } from "./certificate-views";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -128,7 +128,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
     const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
     // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
-    // only the keys it needs (csrPem only for a CA-signed certificate, the previous certificate apart).
+    // only the keys it needs (csrPem only for a CA-signed certificate).
     const views = pulumi
       .all({
         salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
@@ -149,7 +149,6 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     this.notAfter = views.apply((v) => v.notAfter);
     this.nextRotation = views.apply((v) => v.nextRotation);
     this.awaitingSignature = views.apply((v) => v.awaitingSignature);
-    this.previousCertificate = stored.previousCertificate.apply((previous) => (previous ? previousCertificateView(previous) : undefined));
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
   }
 }

@@ -72,14 +72,14 @@ export function previousCertificateView(stored: StoredPreviousCertificate): Prev
   return { ...describeCertificate(certificatePem), certificatePem, salesforceName, retainedUntil };
 }
 
-/** The state to store: the full state without its views, the previous certificate without its facts. */
+/**
+ * The state to store: the full state without its views. The previous certificate keeps its facts: it is
+ * stored only during an overlap, and its output keeps the stored value (a view of it would be unknown in
+ * the preview of a create, where the stored value is a known absence).
+ */
 export function storedCertificateState(state: CertificateState): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...state, stateVersion: storedCertificateVersion };
   for (const field of certificateViewFields) delete stored[field];
-  if (state.previousCertificate) {
-    const { certificatePem, salesforceName, retainedUntil } = state.previousCertificate;
-    stored["previousCertificate"] = { certificatePem, salesforceName, retainedUntil };
-  }
   return stored;
 }
 
