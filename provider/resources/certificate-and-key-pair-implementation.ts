@@ -17,13 +17,23 @@ import {
   type CertificateState,
 } from "./certificate-lifecycle";
 import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
+import { fullCertificateState, storedCertificateState } from "./certificate-views";
 
-/** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
-const optionalOutputs = [
-  "certificatePem", "certificateChainPem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "privateKeyPem", "pkcs12Base64",
-  "jksBase64", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter", "nextRotation", "csrPem",
-  "previousCertificate", "lastRotation",
-] as const;
+/**
+ * Stored outputs that may be absent, stored as null so that preview reads them as known (see
+ * absent-outputs): the program computes its views from them.
+ */
+const optionalOutputs = ["certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
+
+/** The state to store: without its views (see certificate-views), absent outputs as null. */
+function stored(state: CertificateState): CertificateState {
+  return withAbsentOutputs(storedCertificateState(state), optionalOutputs) as unknown as CertificateState;
+}
+
+/** The full state the lifecycle reads, from a stored state of any release. */
+function readState(olds: CertificateState): CertificateState {
+  return upgradeState(fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>));
+}
 
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
@@ -39,21 +49,22 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       console.log(`CertificateAndKeyPair ${olds.uniqueName}: replaced by ${news.uniqueName} (a new unique name is a new Salesforce certificate)`);
       return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
     }
-    const state = upgradeState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>);
+    const state = readState(olds);
     const plan = planUpdate(state, news, currentTime());
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
     console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned) + adoption);
-    return { changes: planChanges(plan) || state.stateVersion !== (olds as { stateVersion?: number }).stateVersion, replaces: [], deleteBeforeReplace: false };
+    // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
+    return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
     const outs = issueCertificate(inputs, currentTime());
-    return { id: inputs.uniqueName, outs: withAbsentOutputs({ ...outs, revision: 1 }, optionalOutputs) };
+    return { id: inputs.uniqueName, outs: stored({ ...outs, revision: 1 }) };
   },
 
   async update(_id, olds, news) {
     const now = currentTime();
-    const state = upgradeState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>);
+    const state = readState(olds);
     const plan = planUpdate(state, news, now);
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
     const outs = { ...applyUpdate(state, news, plan, now), revision: (state.revision ?? 1) + 1 };
@@ -61,6 +72,6 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
       console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);
     }
-    return { outs: withAbsentOutputs(outs, optionalOutputs) };
+    return { outs: stored(outs) };
   },
 };

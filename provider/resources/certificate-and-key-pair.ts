@@ -12,6 +12,7 @@ import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
+import { certificateViews, type CertificateViews, type CertificateViewSource } from "./certificate-views";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -107,22 +108,47 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputNames = [
+    // The outputs the provider stores; every other output is a view of them, computed here (certificate-views).
+    const storedNames = [
       "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
-      "certificatePem", "certificateChainPem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "privateKeyPem",
-      "pkcs12Base64", "jksBase64", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter",
-      "nextRotation", "csrPem", "awaitingSignature", "previousCertificate", "lastRotation", "salesforceFiles",
+      "certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation",
     ];
-    const props: Record<string, unknown> = { ...Object.fromEntries(outputNames.map((n) => [n, undefined])), ...args };
+    const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
     if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
+    // Keystores exist only with a password; without one they are stored as a plain null, not an encrypted one.
+    const secrets = secretStateFields.filter((field) => args.keystorePassword !== undefined || (field !== "pkcs12Base64" && field !== "jksBase64"));
     super(
       certificateAndKeyPairProvider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretStateFields] },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] },
       "salesforce",
       "CertificateAndKeyPair",
     );
+    const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
+    // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
+    // only the keys it needs (csrPem only for a CA-signed certificate).
+    const views = pulumi
+      .all({
+        salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
+        privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+      } as Record<string, pulumi.Output<unknown>>)
+      .apply((facts) => {
+        const source = facts as unknown as CertificateViewSource;
+        return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+      });
+    this.certificatePem = views.apply((v) => v.certificatePem);
+    this.certificateDerBase64 = views.apply((v) => v.certificateDerBase64);
+    this.publicKeyPem = views.apply((v) => v.publicKeyPem);
+    this.publicKeyJwk = views.apply((v) => v.publicKeyJwk);
+    this.sha1Fingerprint = views.apply((v) => v.sha1Fingerprint);
+    this.sha256Fingerprint = views.apply((v) => v.sha256Fingerprint);
+    this.serialNumber = views.apply((v) => v.serialNumber);
+    this.notBefore = views.apply((v) => v.notBefore);
+    this.notAfter = views.apply((v) => v.notAfter);
+    this.nextRotation = views.apply((v) => v.nextRotation);
+    this.awaitingSignature = views.apply((v) => v.awaitingSignature);
+    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
   }
 }

@@ -7,15 +7,14 @@ import { buildCertificationRequest } from "../crypto/certification-request";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate, type CertificateFacts } from "../crypto/certificate-facts";
 import { buildJavaKeystore } from "../crypto/java-keystore";
-import { pemToDer } from "../crypto/pem";
 import { buildPkcs12 } from "../crypto/pkcs12";
-import { publicKeyJwk, type PublicKeyJwk } from "../crypto/public-key-jwk";
+import type { PublicKeyJwk } from "../crypto/public-key-jwk";
 import { generateRsaKeyPair, type RsaKeyPair } from "../crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
 import { describeReason, planRotation, type RotationPlan, type RotationSettings, type RotationState } from "../rotation/rotation-plan";
-import { certificateSourceFiles } from "../salesforce/certificate-metadata";
+import { certificateViewFields, certificateViews } from "./certificate-views";
 import type { CertificateInputs } from "../validate/certificate-args";
-import { defaultOverlapDays, defaultRenewalPolicy, renewalPoint } from "../rotation/renewal-policy";
+import { defaultOverlapDays, defaultRenewalPolicy } from "../rotation/renewal-policy";
 
 /** The certificate before the one in force, kept (public parts only) while the overlap lasts. */
 export interface PreviousCertificate extends CertificateFacts {
@@ -272,30 +271,17 @@ function currentKeyPair(state: CertificateState): RsaKeyPair {
   return { privateKeyPem: state.privateKeyPem ?? "", publicKeyPem: state.publicKeyPem! };
 }
 
-/** Recomputes every export from the certificate in force and the settings. */
+/** Recomputes every export from the certificate in force and the settings (views: see certificate-views). */
 function derive(state: CertificateState): CertificateState {
   const salesforceName = state.generation > 1 ? `${state.uniqueName}_G${state.generation}` : state.uniqueName;
-  const next: CertificateState = { ...state, salesforceName, awaitingSignature: state.csrPem !== undefined };
-  for (const field of ["certificateDerBase64", "publicKeyJwk", "pkcs12Base64", "jksBase64", "nextRotation"] as const) delete next[field];
+  const next: CertificateState = { ...state, salesforceName };
+  for (const field of [...certificateViewFields, "pkcs12Base64", "jksBase64"] as const) delete next[field];
+  Object.assign(next, certificateViews(next));
   const chain = state.certificateChainPem ? splitChain(state.certificateChainPem) : [];
-  if (state.certificatePem) {
-    next.certificateDerBase64 = pemToDer(state.certificatePem).toString("base64");
-    next.publicKeyJwk = publicKeyJwk(state.certificatePem, chain.slice(1));
-    next.nextRotation = renewalPoint(new Date(state.notBefore!), new Date(state.notAfter!), state.renewal).toISOString();
-  }
   if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
     const alias = salesforceName.toLowerCase();
     next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
-    next.jksBase64 = buildJavaKeystore(state.privateKeyPem, chain, state.keystorePassword, alias, new Date(state.notBefore!));
+    next.jksBase64 = buildJavaKeystore(state.privateKeyPem, chain, state.keystorePassword, alias, new Date(next.notBefore!));
   }
-  next.salesforceFiles = certificateSourceFiles({
-    uniqueName: salesforceName,
-    label: state.label,
-    caSigned: state.caSigned,
-    keySize: state.keySize,
-    privateKeyExportable: state.privateKeyExportable,
-    // Salesforce's .crt holds the chain, or the CSR until a CA-signed certificate has one.
-    content: state.certificateChainPem ?? state.csrPem ?? "",
-  });
   return next;
 }

@@ -12,11 +12,12 @@ import {
   applyJwtUpdate,
   createJwtIntegration,
   jwtPlanChanges,
+  jwtViewFields,
   jwtReplacingInputs,
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
-import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
+import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
 const optionalOutputs = ["retireAt"] as const;
@@ -32,8 +33,9 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
   },
 
-  async diff(_id, stored, news) {
+  async diff(_id, stored, given) {
     const olds = withoutAbsentOutputs(stored);
+    const news = upgradeStoredInputs(given);
     const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
     const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
     const replaces = jwtReplacingInputs.filter((field) => after[field] !== unknownValue && JSON.stringify(before[field]) !== JSON.stringify(after[field]));
@@ -87,8 +89,10 @@ function certificateUpdated(olds: JwtIntegrationState, news: JwtStoredInputs): b
 
 /** The lifecycle's state with what only the stored inputs carry: the certificate revision. */
 function stateOf(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrationState {
-  const next = { ...state };
-  if (news.certificateRevision !== undefined) next.certificateRevision = news.certificateRevision;
-  else delete next.certificateRevision;
-  return next;
+  // Shape 2 stores no views (jwtViewFields): the program computes them from the stored facts.
+  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
+  for (const field of jwtViewFields) delete next[field];
+  if (news.certificateRevision !== undefined) next["certificateRevision"] = news.certificateRevision;
+  else delete next["certificateRevision"];
+  return next as unknown as JwtIntegrationState;
 }

@@ -155,24 +155,6 @@ type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" 
 function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {
   const { privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, ...settings } = inputs;
   const active = fields.slots[fields.activeSlot]!;
-  const audienceVariable = inputs.audience === inputs.loginUrl ? "" : `SF_AUDIENCE_URL=${inputs.audience} `;
-  const files: Record<string, string> = {};
-  for (const name of ["A", "B"] as const) {
-    const slot = fields.slots[name];
-    if (!slot) continue;
-    const spec = {
-      name: slot.appName,
-      label: fields.strategy === "twoSlots" ? `${inputs.label} (slot ${name})` : inputs.label,
-      contactEmail: inputs.contactEmail,
-      description: `JWT Bearer Flow for ${inputs.username}; managed by pulumi-salesforce-certs${fields.strategy === "twoSlots" ? `, slot ${name} of 2` : ""}.`,
-      consumerKey: slot.consumerKey,
-      ...(slot.certificatePem ? { certificatePem: slot.certificatePem } : {}),
-      scopes: inputs.scopes,
-      permissionSets: inputs.preAuthorized.permissionSets,
-      profiles: inputs.preAuthorized.profiles,
-    };
-    Object.assign(files, inputs.appType === "ConnectedApp" ? connectedAppFiles(spec) : externalClientAppFiles(spec));
-  }
   return {
     ...settings,
     ...fields,
@@ -180,11 +162,48 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
     consumerKeyBase: base,
     appName: active.appName,
     consumerKey: active.consumerKey,
-    privateKeyPem: fields.slotKeys[fields.activeSlot] ?? "",
     certificateSha256Fingerprint: active.sha256Fingerprint ?? "",
     certificateNotAfter: active.notAfter ?? "",
-    tokenEndpoint: tokenEndpoint(inputs.loginUrl),
-    sfLoginJwtCommand: `${audienceVariable}sf org login jwt --client-id ${active.consumerKey} --username ${inputs.username} --jwt-key-file server.key --instance-url ${inputs.loginUrl}`,
+    ...jwtIntegrationViews({ ...inputs, ...fields }),
+  };
+}
+
+/** The stored facts the views of a JWT integration are computed from. */
+export type JwtViewSource = Pick<JwtIntegrationInputs, "label" | "contactEmail" | "username" | "audience" | "loginUrl" | "scopes" | "preAuthorized" | "appType"> &
+  Pick<JwtIntegrationState, "strategy" | "activeSlot" | "slots" | "slotKeys">;
+
+/** Fields of the state that are views of the stored facts: computed in the program, never stored from shape 2 on. */
+export const jwtViewFields = ["privateKeyPem", "tokenEndpoint", "sfLoginJwtCommand", "salesforceFiles"] as const;
+
+/**
+ * The views of a JWT integration: the active slot's key (a secret: the program computes it from the
+ * secret `slotKeys`), the token endpoint, how CI logs in, and the metadata files of every slot. Pure and
+ * deterministic.
+ */
+export function jwtIntegrationViews(source: JwtViewSource): Pick<JwtIntegrationState, (typeof jwtViewFields)[number]> {
+  const active = source.slots[source.activeSlot]!;
+  const audienceVariable = source.audience === source.loginUrl ? "" : `SF_AUDIENCE_URL=${source.audience} `;
+  const files: Record<string, string> = {};
+  for (const name of ["A", "B"] as const) {
+    const slot = source.slots[name];
+    if (!slot) continue;
+    const spec = {
+      name: slot.appName,
+      label: source.strategy === "twoSlots" ? `${source.label} (slot ${name})` : source.label,
+      contactEmail: source.contactEmail,
+      description: `JWT Bearer Flow for ${source.username}; managed by pulumi-salesforce-certs${source.strategy === "twoSlots" ? `, slot ${name} of 2` : ""}.`,
+      consumerKey: slot.consumerKey,
+      ...(slot.certificatePem ? { certificatePem: slot.certificatePem } : {}),
+      scopes: source.scopes,
+      permissionSets: source.preAuthorized.permissionSets,
+      profiles: source.preAuthorized.profiles,
+    };
+    Object.assign(files, source.appType === "ConnectedApp" ? connectedAppFiles(spec) : externalClientAppFiles(spec));
+  }
+  return {
+    privateKeyPem: source.slotKeys[source.activeSlot] ?? "",
+    tokenEndpoint: tokenEndpoint(source.loginUrl),
+    sfLoginJwtCommand: `${audienceVariable}sf org login jwt --client-id ${active.consumerKey} --username ${source.username} --jwt-key-file server.key --instance-url ${source.loginUrl}`,
     salesforceFiles: files,
   };
 }

@@ -9,7 +9,7 @@ import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "../validate/jwt-integration-args";
 import type { PreAuthorized } from "../validate/pre-authorized";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
-import { jwtSecretFields, type JwtIntegrationState, type PublicSlot } from "./jwt-integration-lifecycle";
+import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./jwt-integration-lifecycle";
 import type { JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Arguments of a {@link JwtIntegration}. */
@@ -84,9 +84,10 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
     const { certificate, ...rest } = args;
+    // The outputs the provider stores; the others are views of them, computed below (jwtIntegrationViews).
     const outputNames = [
-      "appName", "consumerKey", "privateKeyPem", "loginUrl", "tokenEndpoint", "certificateSha256Fingerprint", "certificateNotAfter",
-      "sfLoginJwtCommand", "salesforceFiles", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
+      "appName", "consumerKey", "label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "appType",
+      "certificateSha256Fingerprint", "certificateNotAfter", "strategy", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
     ];
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
@@ -108,5 +109,21 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       "salesforce",
       "JwtIntegration",
     );
+    const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
+    const source = (slotKeys: pulumi.Output<JwtViewSource["slotKeys"]>) =>
+      pulumi
+        .all({
+          label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
+          scopes: stored.scopes, preAuthorized: stored.preAuthorized, appType: stored.appType, strategy: stored.strategy,
+          activeSlot: stored.activeSlot, slots: stored.slots, slotKeys,
+        })
+        .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: facts.slotKeys ?? {} } as unknown as JwtViewSource));
+    // The public views are computed without the secret slot keys, so that they stay plain.
+    const views = source(pulumi.output({}));
+    this.tokenEndpoint = views.apply((v) => v.tokenEndpoint);
+    this.sfLoginJwtCommand = views.apply((v) => v.sfLoginJwtCommand);
+    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
+    // The active slot's key: computed from the secret slot keys, so a secret too.
+    this.privateKeyPem = source(stored.slotKeys).apply((v) => v.privateKeyPem);
   }
 }

@@ -40,6 +40,17 @@ export function toStoredInputs(inputs: JwtIntegrationInputs, certificateRevision
   return stored;
 }
 
+/**
+ * Stored inputs of any release: the first named the consumer key base and the bound certificate's facts
+ * as the outputs (`consumerKey`, `certificateSha256Fingerprint`, `certificateNotAfter`). A refresh diffs
+ * the stored inputs as they are, unchecked, so they are read in either shape.
+ */
+export function upgradeStoredInputs(stored: JwtStoredInputs): JwtStoredInputs {
+  if (stored.consumerKeyBase !== undefined) return stored;
+  const { consumerKey, certificateSha256Fingerprint, certificateNotAfter, ...rest } = stored as unknown as JwtIntegrationInputs;
+  return { ...rest, consumerKeyBase: consumerKey, boundCertificateSha256Fingerprint: certificateSha256Fingerprint, boundCertificateNotAfter: certificateNotAfter };
+}
+
 /** Stored inputs as the lifecycle reads them. */
 export function fromStoredInputs(stored: JwtStoredInputs): JwtIntegrationInputs {
   const { consumerKeyBase, boundCertificateSha256Fingerprint, boundCertificateNotAfter, certificateRevision: _revision, ...rest } = stored;

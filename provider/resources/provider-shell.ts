@@ -2,54 +2,47 @@
  * @module The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell: each
  * method loads the named implementation by package name inside the provider process
  * (`require("pulumi-salesforce-certs/runtime")`), so state holds a few hundred bytes of code instead of
- * the library, and captures nothing but that name: no configuration, client or secret.
+ * the library, and captures nothing but that name: no configuration, client or secret. Every byte of it
+ * is stored twice per resource, so the code is terse and its comments stay outside the function bodies
+ * (a function's text is serialised with its comments).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as runtime from "../runtime";
 
-/**
- * This package's provider implementations, loaded in the provider process. Installed as a dependency, the
- * package resolves by name from the project's node_modules (the provider process runs in the project
- * folder). In this package's own repository (`npm start`, `examples/`) it is not in node_modules, so the
- * package root is found upwards from the project folder by its package.json name.
- */
-function loadRuntime(): typeof runtime {
-  try {
-    return require("pulumi-salesforce-certs/runtime");
-  } catch (error) {
-    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || !String(error).includes("pulumi-salesforce-certs/runtime")) throw error;
-    const fs = require("node:fs") as typeof import("node:fs");
-    const path = require("node:path") as typeof import("node:path");
-    for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-      const manifest = path.join(dir, "package.json");
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-salesforce-certs") {
-        return require(path.join(dir, "build", "provider", "runtime.js"));
-      }
-      if (path.dirname(dir) === dir) throw error;
-    }
-  }
-}
+type Method = "check" | "diff" | "create" | "update";
 
-/** A provider whose methods run `runtime[implementation]`; `read` keeps the state, `delete` has nothing to remove. */
+/**
+ * A provider whose methods run `runtime[implementation]`. It has no `read` (Pulumi then keeps the state as
+ * it is on refresh) and no `delete` (everything lives in this state; the org is changed by deploying the
+ * emitted metadata, so there is nothing to remove).
+ */
 export function providerShell<Inputs, Outputs>(implementation: keyof typeof runtime): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+  /**
+   * Runs `method` of the implementation, loaded in the provider process. Installed as a dependency, the
+   * package resolves by name from the project's node_modules (the provider process runs in the project
+   * folder). In this package's own repository (`npm start`, `examples/`) it is not in node_modules: its
+   * root is the nearest folder above the project whose package.json is this package's, where `build/`
+   * holds the runtime. When neither is found, the first error is thrown.
+   */
+  const run = (method: Method, args: unknown[]): any => {
+    let loaded: typeof runtime;
+    try {
+      loaded = require("pulumi-salesforce-certs/runtime");
+    } catch (error) {
+      const { dirname, join } = require("node:path") as typeof import("node:path");
+      let dir = process.cwd();
+      while (!(require("node:fs").existsSync(join(dir, "build/provider/runtime.js")) && require(join(dir, "package.json")).name === "pulumi-salesforce-certs")) {
+        if (dir === dirname(dir)) throw error;
+        dir = dirname(dir);
+      }
+      loaded = require(join(dir, "build/provider/runtime.js"));
+    }
+    return (loaded[implementation] as any)[method](...args);
+  };
   return {
-    async check(olds, news) {
-      return (loadRuntime()[implementation] as pulumi.dynamic.ResourceProvider).check!(olds, news);
-    },
-    async diff(id, olds, news) {
-      return (loadRuntime()[implementation] as pulumi.dynamic.ResourceProvider).diff!(id, olds, news);
-    },
-    async create(inputs) {
-      return (loadRuntime()[implementation] as pulumi.dynamic.ResourceProvider).create(inputs);
-    },
-    async update(id, olds, news) {
-      return (loadRuntime()[implementation] as pulumi.dynamic.ResourceProvider).update!(id, olds, news);
-    },
-    async read(id, props) {
-      return { id, props };
-    },
-    async delete() {
-      // Everything lives in this state (the org is changed by deploying the emitted metadata): nothing to remove.
-    },
+    check: (...args) => run("check", args),
+    diff: (...args) => run("diff", args),
+    create: (...args) => run("create", args),
+    update: (...args) => run("update", args),
   };
 }

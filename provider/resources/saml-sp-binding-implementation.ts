@@ -8,7 +8,7 @@ import { toCheckResult } from "../validate/to-check-result";
 import { unknownValue } from "../validate/jwt-integration-args";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../validate/saml-binding-args";
 import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
-import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlReplacingInputs, type SamlSpBindingState } from "./saml-sp-binding-lifecycle";
+import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlReplacingInputs, samlViewFields, type SamlSpBindingState } from "./saml-sp-binding-lifecycle";
 
 const sha1Warning = (apiName: string) =>
   `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
@@ -48,7 +48,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
 
   async create(inputs) {
     if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
-    return { id: inputs.apiName, outs: withAbsentOutputs(createSamlSpBinding(inputs, currentTime()), optionalOutputs) };
+    return { id: inputs.apiName, outs: toStored(createSamlSpBinding(inputs, currentTime())) };
   },
 
   async update(_id, stored, news) {
@@ -57,9 +57,19 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const plan = planSamlUpdate(olds, news, now);
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news)) console.log(`SamlSpBinding ${news.apiName}: the IdP certificate was updated without a new key: ${plan.message}`);
-    return { outs: withAbsentOutputs(applySamlUpdate(olds, news, plan, now), optionalOutputs) };
+    return { outs: toStored(applySamlUpdate(olds, news, plan, now)) };
   },
 };
+
+/**
+ * The state to store (shape 2): without its views (samlViewFields), which the program computes, and
+ * without the bound certificate's PEM and facts, which the stages hold; absent outputs as null.
+ */
+function toStored(state: SamlSpBindingState): SamlSpBindingState {
+  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
+  for (const field of [...samlViewFields, "certificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
+  return withAbsentOutputs(next, optionalOutputs) as unknown as SamlSpBindingState;
+}
 
 /**
  * True when the bound certificate was updated since this binding last was: preview could not see its

@@ -27,6 +27,8 @@ export interface SamlSpBindingState extends SamlSpBindingInputs {
   /** When the current phase ends by the clock (absent when stable or held). */
   phaseEndsAt?: string;
   idpEntityId: string;
+  /** The same as `idpEntityId` (the endpoints' own name for it). */
+  entityId: string;
   ssoPostUrl: string;
   ssoRedirectUrl: string;
   sloUrl: string;
@@ -47,10 +49,15 @@ export interface SamlSpBindingState extends SamlSpBindingInputs {
 }
 
 /** Every input of a binding, the optional ones included. */
-const samlInputKeys: readonly (keyof SamlSpBindingInputs)[] = [
+export const samlInputKeys: readonly (keyof SamlSpBindingInputs)[] = [
   "apiName", "label", "contactEmail", "spEntityId", "acsUrl", "singleLogoutUrl", "singleLogoutBinding", "nameIdFormat",
   "subjectType", "subjectCustomAttribute", "signingAlgorithm", "acknowledgeSha1", "spSigningCertificatePem", "encryption",
   "preAuthorized", "myDomainUrl", "appType", "publishDays", "overlapDays", "holdPhase", "advanceTrigger", "idpCertificateName",
+];
+
+/** Settings that have no default: absent from the state when not given. */
+export const optionalSamlSettings: readonly (keyof SamlSpBindingInputs)[] = [
+  "singleLogoutUrl", "singleLogoutBinding", "subjectCustomAttribute", "spSigningCertificatePem", "encryption", "advanceTrigger",
 ];
 
 /** Inputs whose change makes a different app in Salesforce. */
@@ -110,42 +117,57 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 
 /** Fills in everything derived from the inputs and the stages. */
 function derive(inputs: SamlSpBindingInputs, stages: IdpStages): SamlSpBindingState {
-  const endpoints = idpEndpoints(inputs.myDomainUrl);
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
+  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 1, stages, phase: stages.phase, nextStep: describeStages(stages, settings) };
+  if (ends) stored.phaseEndsAt = ends.toISOString();
+  return { ...stored, ...samlSpBindingViews(stored) };
+}
+
+/** Fields of the state that are views of the stored facts: computed in the program, never stored from shape 2 on. */
+export const samlViewFields = [
+  "idpEntityId", "entityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "metadataDiscoveryUrl", "idpMetadataXml", "signingCertificatePem",
+  "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "salesforceFiles", "handoffText",
+] as const;
+
+/** What a binding stores: its settings, the stages and where they stand. */
+export type StoredSamlSpBindingState = Omit<SamlSpBindingState, (typeof samlViewFields)[number]>;
+
+/**
+ * The views of a binding: endpoints, the IdP metadata, the signing certificate's facts, the Salesforce
+ * files and the handoff text, from its settings and stages. Pure and deterministic.
+ */
+export function samlSpBindingViews(stored: StoredSamlSpBindingState): Pick<SamlSpBindingState, (typeof samlViewFields)[number]> {
+  const { stages } = stored;
+  const endpoints = idpEndpoints(stored.myDomainUrl);
   const published = publishedCertificates(stages);
   const spec: SamlAppSpec = {
-    name: inputs.apiName,
-    label: inputs.label,
-    contactEmail: inputs.contactEmail,
-    description: `SAML SSO to ${inputs.spEntityId}; managed by pulumi-salesforce-certs.`,
-    spEntityId: inputs.spEntityId,
-    acsUrl: inputs.acsUrl,
+    name: stored.apiName,
+    label: stored.label,
+    contactEmail: stored.contactEmail,
+    description: `SAML SSO to ${stored.spEntityId}; managed by pulumi-salesforce-certs.`,
+    spEntityId: stored.spEntityId,
+    acsUrl: stored.acsUrl,
     issuer: endpoints.entityId,
-    nameIdFormat: inputs.nameIdFormat,
-    subjectType: inputs.subjectType,
-    signingAlgorithm: inputs.signingAlgorithm,
-    permissionSets: inputs.preAuthorized.permissionSets,
-    profiles: inputs.preAuthorized.profiles,
-    ...(inputs.subjectCustomAttribute ? { subjectCustomAttribute: inputs.subjectCustomAttribute } : {}),
-    ...(inputs.singleLogoutUrl ? { singleLogoutUrl: inputs.singleLogoutUrl } : {}),
-    ...(inputs.singleLogoutBinding ? { singleLogoutBinding: inputs.singleLogoutBinding } : {}),
-    ...(inputs.spSigningCertificatePem ? { spSigningCertificatePem: inputs.spSigningCertificatePem } : {}),
-    ...(inputs.encryption ? { encryption: inputs.encryption } : {}),
+    nameIdFormat: stored.nameIdFormat,
+    subjectType: stored.subjectType,
+    signingAlgorithm: stored.signingAlgorithm,
+    permissionSets: stored.preAuthorized.permissionSets,
+    profiles: stored.preAuthorized.profiles,
+    ...(stored.subjectCustomAttribute ? { subjectCustomAttribute: stored.subjectCustomAttribute } : {}),
+    ...(stored.singleLogoutUrl ? { singleLogoutUrl: stored.singleLogoutUrl } : {}),
+    ...(stored.singleLogoutBinding ? { singleLogoutBinding: stored.singleLogoutBinding } : {}),
+    ...(stored.spSigningCertificatePem ? { spSigningCertificatePem: stored.spSigningCertificatePem } : {}),
+    ...(stored.encryption ? { encryption: stored.encryption } : {}),
   };
-  const state: SamlSpBindingState = {
-    ...inputs,
-    stateVersion: 1,
-    stages,
-    phase: stages.phase,
-    nextStep: describeStages(stages, settings),
+  const views = {
     ...endpoints,
     idpEntityId: endpoints.entityId,
-    metadataDiscoveryUrl: `${endpoints.entityId}/.well-known/samlidp/${inputs.apiName}.xml`,
+    metadataDiscoveryUrl: `${endpoints.entityId}/.well-known/samlidp/${stored.apiName}.xml`,
     idpMetadataXml: idpMetadataXml({
-      myDomainUrl: inputs.myDomainUrl,
-      nameIdFormat: inputs.nameIdFormat,
-      wantAuthnRequestsSigned: inputs.spSigningCertificatePem !== undefined,
+      myDomainUrl: stored.myDomainUrl,
+      nameIdFormat: stored.nameIdFormat,
+      wantAuthnRequestsSigned: stored.spSigningCertificatePem !== undefined,
       signingCertificatePems: published.map((c) => c.certificatePem),
     }),
     signingCertificatePem: stages.signing.certificatePem,
@@ -154,18 +176,15 @@ function derive(inputs: SamlSpBindingInputs, stages: IdpStages): SamlSpBindingSt
     signingNotAfter: stages.signing.notAfter,
     publishedCertificates: published.map(({ certificatePem: _pem, ...facts }) => ({
       ...facts,
-      role: facts.sha256Fingerprint === stages.signing.sha256Fingerprint ? "signing" : stages.next?.sha256Fingerprint === facts.sha256Fingerprint ? "next" : "previous",
+      role: facts.sha256Fingerprint === stages.signing.sha256Fingerprint ? ("signing" as const) : stages.next?.sha256Fingerprint === facts.sha256Fingerprint ? ("next" as const) : ("previous" as const),
     })),
     salesforceFiles: {
-      ...(inputs.appType === "ConnectedApp" ? samlConnectedAppFiles(spec) : samlExternalClientAppFiles(spec)),
+      ...(stored.appType === "ConnectedApp" ? samlConnectedAppFiles(spec) : samlExternalClientAppFiles(spec)),
       // The org signs with the signing stage's certificate: until the switch, the previous key pair's name.
-      ...identityProviderSettingsFiles(stages.signing.certificateName ?? inputs.idpCertificateName),
+      ...identityProviderSettingsFiles(stages.signing.certificateName ?? stored.idpCertificateName),
     },
-    handoffText: "",
   };
-  if (ends) state.phaseEndsAt = ends.toISOString();
-  state.handoffText = handoffText(state);
-  return state;
+  return { ...views, handoffText: handoffText({ ...stored, ...views, handoffText: "" }) };
 }
 
 function handoffText(state: SamlSpBindingState): string {

@@ -9,7 +9,8 @@ import type { SamlSubjectType } from "../salesforce/saml-apps";
 import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
-import type { SamlSpBindingState } from "./saml-sp-binding-lifecycle";
+import { withoutAbsentOutputs } from "./absent-outputs";
+import { optionalSamlSettings, samlInputKeys, samlSpBindingViews, type SamlSpBindingState, type StoredSamlSpBindingState } from "./saml-sp-binding-lifecycle";
 
 /** Arguments of a {@link SamlSpBinding}. */
 export interface SamlSpBindingArgs {
@@ -100,11 +101,8 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
     const { idpCertificate, ...rest } = args;
-    const outputNames = [
-      "idpMetadataXml", "metadataDiscoveryUrl", "idpEntityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "signingCertificatePem",
-      "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "phase", "nextStep",
-      "phaseEndsAt", "salesforceFiles", "handoffText",
-    ];
+    // The outputs the provider stores (every setting, the stages); the others are views of them, computed below.
+    const outputNames = [...samlInputKeys, "stages", "phase", "nextStep", "phaseEndsAt"];
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
       ...rest,
@@ -118,5 +116,29 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
       certificateRevision: idpCertificate.revision,
     };
     super(samlSpBindingProvider, name, props, opts, "salesforce", "SamlSpBinding");
+    const stored = this as unknown as Record<string, pulumi.Output<unknown>>;
+    // States of earlier releases lack the optional settings not given (and phaseEndsAt), which a preview reads
+    // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
+    const given = (key: string) => (args as unknown as Record<string, unknown>)[key] !== undefined || (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
+    const facts = [...samlInputKeys.filter((key) => !optionalSamlSettings.includes(key) || given(key)), "stages", "phase", "nextStep"];
+    const views = pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))).apply((known) => {
+      const source = withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState;
+      return source.phase === "stable"
+        ? pulumi.output(samlSpBindingViews(source))
+        : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
+    });
+    this.idpMetadataXml = views.apply((v) => v.idpMetadataXml);
+    this.metadataDiscoveryUrl = views.apply((v) => v.metadataDiscoveryUrl);
+    this.idpEntityId = views.apply((v) => v.idpEntityId);
+    this.ssoPostUrl = views.apply((v) => v.ssoPostUrl);
+    this.ssoRedirectUrl = views.apply((v) => v.ssoRedirectUrl);
+    this.sloUrl = views.apply((v) => v.sloUrl);
+    this.signingCertificatePem = views.apply((v) => v.signingCertificatePem);
+    this.signingSha256Fingerprint = views.apply((v) => v.signingSha256Fingerprint);
+    this.signingSha1Fingerprint = views.apply((v) => v.signingSha1Fingerprint);
+    this.signingNotAfter = views.apply((v) => v.signingNotAfter);
+    this.publishedCertificates = views.apply((v) => v.publishedCertificates);
+    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
+    this.handoffText = views.apply((v) => v.handoffText);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * State written by the previous release stays readable: a stack that release made (the checkpoint in
- * test/fixtures/previous-release, see its README) is imported into a user's project that installs this
+ * State written by earlier releases stays readable: a stack each made (the checkpoints in
+ * test/fixtures/previous-release and test/fixtures/release-bf25fe5, see their READMEs) is imported into a user's project that installs this
  * release from its tarball; plain `pulumi refresh` and `pulumi preview` find nothing to change (no diff, no
  * rotation), and the certificates and keys read from that state are still accepted by openssl.
  */
@@ -14,9 +14,15 @@ import { pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
 
-const fixture = path.join(repoRoot, "test", "fixtures", "previous-release");
-/** The stack name is part of every URN in the checkpoint. */
-const stack = "previous-release";
+/**
+ * Each fixture: its folder under test/fixtures, named after its stack (the stack name is part of every URN
+ * in the checkpoint), and what it is.
+ */
+const fixtures = [
+  { stack: "previous-release", what: "the previous release (bc958cb)" },
+  // The last state that stored every view (certificate DER, JWK, metadata XML, files) and each key four times.
+  { stack: "release-bf25fe5", what: "the release before the state diet (bf25fe5)" },
+];
 /** The fixture was made at 2026-12-01T00:00:00Z (its README): a day later, nothing is due. */
 const aDayLater = "2026-12-02T00:00:00Z";
 
@@ -38,7 +44,9 @@ function metadataCertificate(xml: string): string {
   return `-----BEGIN CERTIFICATE-----\n${base64.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
 }
 
-test("a stack made by the previous release: refresh and preview show no changes, its keys still match, destroy", (t) => {
+for (const { stack, what } of fixtures) {
+test.serial(`a stack made by ${what}: refresh and preview show no changes, its keys still match, destroy`, (t) => {
+  const fixture = path.join(repoRoot, "test", "fixtures", stack);
   const checkpointFile = path.join(fixture, "checkpoint.json");
   const checkpointText = fs.readFileSync(checkpointFile, "utf8");
   const checkpoint = JSON.parse(checkpointText) as Checkpoint;
@@ -93,3 +101,4 @@ test("a stack made by the previous release: refresh and preview show no changes,
   t.is(destroyed.status, 0, destroyed.text);
   t.regex(destroyed.stdout, /- 5 deleted/);
 });
+}

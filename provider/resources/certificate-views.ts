@@ -1,0 +1,93 @@
+/**
+ * @module What a certificate's state stores, and the views computed from it. State holds each fact once:
+ * the chain (leaf first), the key (a secret), the settings and the rotation bookkeeping. The DER, the
+ * public key and its JWK, the fingerprints, serial and dates, the next rotation and the Salesforce files
+ * are pure, deterministic functions of those facts: the resource class computes them in the user's
+ * program (`Output.apply`), and the provider recomputes them when it reads its state. Pure: no Pulumi.
+ */
+import crypto = require("node:crypto");
+import { splitChain } from "../crypto/certificate-chain";
+import { describeCertificate } from "../crypto/certificate-facts";
+import { pemToDer } from "../crypto/pem";
+import { publicKeyJwk } from "../crypto/public-key-jwk";
+import { renewalPoint } from "../rotation/renewal-policy";
+import { certificateSourceFiles } from "../salesforce/certificate-metadata";
+import type { CertificateState, PreviousCertificate } from "./certificate-lifecycle";
+
+/** Shape of the stored state this release writes (the lifecycle's full state is shape 2). */
+export const storedCertificateVersion = 3;
+
+/** Fields of the full state that are views of the stored facts, never stored from shape 3 on. */
+export const certificateViewFields = [
+  "certificatePem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "sha1Fingerprint", "sha256Fingerprint", "serialNumber",
+  "notBefore", "notAfter", "nextRotation", "awaitingSignature", "salesforceFiles",
+] as const;
+
+/** The previous certificate as stored: its PEM and bookkeeping; its facts are views. */
+export type StoredPreviousCertificate = Pick<PreviousCertificate, "certificatePem" | "salesforceName" | "retainedUntil">;
+
+/** The public stored fields the views are computed from. */
+export type CertificateViewSource = Pick<CertificateState, "salesforceName" | "label" | "caSigned" | "keySize" | "privateKeyExportable" | "renewal"> & {
+  certificateChainPem?: string | null;
+  csrPem?: string | null;
+  previousCertificate?: StoredPreviousCertificate | null;
+};
+
+/** Every view of a certificate's stored facts. */
+export type CertificateViews = Pick<CertificateState, (typeof certificateViewFields)[number] | "previousCertificate">;
+
+/** Computes every view from the stored facts (absent facts may be null, as stored). */
+export function certificateViews(source: CertificateViewSource): CertificateViews {
+  const chain = source.certificateChainPem ? splitChain(source.certificateChainPem) : [];
+  const leaf = chain[0];
+  const views: CertificateViews = {
+    awaitingSignature: typeof source.csrPem === "string",
+    salesforceFiles: certificateSourceFiles({
+      uniqueName: source.salesforceName,
+      label: source.label,
+      caSigned: source.caSigned,
+      keySize: source.keySize,
+      privateKeyExportable: source.privateKeyExportable,
+      // Salesforce's .crt holds the chain, or the CSR until a CA-signed certificate has one.
+      content: source.certificateChainPem ?? source.csrPem ?? "",
+    }),
+  };
+  if (leaf) {
+    const facts = describeCertificate(leaf);
+    Object.assign(views, facts, {
+      certificatePem: leaf,
+      certificateDerBase64: pemToDer(leaf).toString("base64"),
+      publicKeyPem: crypto.createPublicKey(leaf).export({ type: "spki", format: "pem" }).toString(),
+      publicKeyJwk: publicKeyJwk(leaf, chain.slice(1)),
+      nextRotation: renewalPoint(new Date(facts.notBefore), new Date(facts.notAfter), source.renewal).toISOString(),
+    });
+  }
+  if (source.previousCertificate) views.previousCertificate = previousCertificateView(source.previousCertificate);
+  return views;
+}
+
+/** The previous certificate with its facts. */
+export function previousCertificateView(stored: StoredPreviousCertificate): PreviousCertificate {
+  const { certificatePem, salesforceName, retainedUntil } = stored;
+  return { ...describeCertificate(certificatePem), certificatePem, salesforceName, retainedUntil };
+}
+
+/**
+ * The state to store: the full state without its views. The previous certificate keeps its facts: it is
+ * stored only during an overlap, and its output keeps the stored value (a view of it would be unknown in
+ * the preview of a create, where the stored value is a known absence).
+ */
+export function storedCertificateState(state: CertificateState): Record<string, unknown> {
+  const stored: Record<string, unknown> = { ...state, stateVersion: storedCertificateVersion };
+  for (const field of certificateViewFields) delete stored[field];
+  return stored;
+}
+
+/**
+ * The full state (shape 2, as the lifecycle reads it) from a stored one of shape 3, with its views
+ * recomputed. States of earlier shapes, which stored the views, pass through for the lifecycle to upgrade.
+ */
+export function fullCertificateState(stored: Record<string, unknown>): Record<string, unknown> {
+  if (stored["stateVersion"] !== storedCertificateVersion) return stored;
+  return { ...stored, ...certificateViews(stored as unknown as CertificateViewSource), stateVersion: 2 };
+}

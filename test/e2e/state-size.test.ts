@@ -1,0 +1,74 @@
+/**
+ * The state diet: each resource's checkpoint entry (inputs and outputs, compact JSON) stays under a bound,
+ * and a private key is encrypted in as few places as the rotation needs. A checkpoint is rewritten after
+ * every step, so its size per resource is what makes large stacks slow (issue 12).
+ */
+import test from "ava";
+import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
+import { openTempStack } from "../helpers/engine";
+
+/** Upper bounds of inputs + outputs in compact JSON characters (before the diet: 17.7 k, 26.5 k, 20.4 k). */
+const maxEntryChars: Record<string, number> = { CertificateAndKeyPair: 9_200, JwtIntegration: 14_300, SamlSpBinding: 9_200 };
+const secretSig = "4dabf18193072939515e22adb298388d";
+
+interface Entry {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** Each encrypted value of `stored`, with the plain value at the same place in `plain` (the export with secrets). */
+function secretsOf(stored: unknown, plain: unknown, found: { ciphertext: string; plaintext: string }[] = []) {
+  if (stored && typeof stored === "object") {
+    const node = stored as Record<string, unknown>;
+    if (node[secretSig] && typeof node["ciphertext"] === "string") {
+      found.push({ ciphertext: node["ciphertext"], plaintext: String((plain as Record<string, unknown>)["plaintext"]) });
+    } else {
+      for (const [key, value] of Object.entries(node)) secretsOf(value, (plain as Record<string, unknown> | undefined)?.[key], found);
+    }
+  }
+  return found;
+}
+
+test("each resource's checkpoint entry is small, and a key is encrypted once per place that needs it", async (t) => {
+  const env = await openTempStack("state-size", async () => {
+    const jwt = new CertificateAndKeyPair("jwt", { uniqueName: "Acme_CI_JWT", label: "Acme CI", subject: { commonName: "ci.acme.example", company: "Acme", country: "DE" } });
+    const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", subject: { commonName: "acme.my.salesforce.com", company: "Acme" } });
+    const ci = new JwtIntegration("ci", {
+      apiName: "Acme_CI", label: "Acme CI", contactEmail: "platform@acme.example", certificate: jwt, username: "ci@acme.example",
+      audience: "https://login.salesforce.com", preAuthorized: { permissionSets: ["Acme_CI"] },
+    });
+    const sso = new SamlSpBinding("sso", {
+      apiName: "Acme_Portal", label: "Acme portal", contactEmail: "platform@acme.example", spEntityId: "https://portal.acme.example/saml",
+      acsUrl: "https://portal.acme.example/saml/acs", myDomainUrl: "https://acme.my.salesforce.com", idpCertificate: idp, preAuthorized: { permissionSets: ["Acme_Portal"] },
+    });
+    return { jwtKey: jwt.privateKeyPem, idpKey: idp.privateKeyPem, ciKey: ci.privateKeyPem, metadata: sso.idpMetadataXml, files: ci.salesforceFiles };
+  });
+  t.teardown(() => env.dispose());
+  await env.stack.up({ onOutput: env.onOutput });
+
+  const stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
+  const plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
+  t.is(stored.length, 4);
+  for (const entry of stored) {
+    const kind = entry.type.split(":").pop()!;
+    const chars = JSON.stringify(entry.inputs ?? {}).length + JSON.stringify(entry.outputs ?? {}).length;
+    t.log(`${kind}: ${chars} characters of inputs + outputs`);
+    t.true(chars <= maxEntryChars[kind]!, `${kind}: ${chars} characters, over ${maxEntryChars[kind]}`);
+  }
+
+  // Where each key is encrypted: the certificate stores its own; the integration bound to it keeps the one
+  // it signs with (its slot key) and receives it as an input for the login probe of a rotation.
+  const values = await env.values();
+  const places = (key: string) =>
+    stored.flatMap((entry) => ["inputs", "outputs"].flatMap((part) => secretsOf(entry[part as "inputs"], plain.get(entry.urn)?.[part as "inputs"]).filter((s) => s.plaintext.includes(key.trim().split("\n")[1]!)).map(() => `${entry.urn.split("::").pop()}.${part}`)));
+  t.deepEqual(places(values["idpKey"]), ["idp.outputs"]);
+  t.deepEqual(places(values["jwtKey"]).sort(), ["ci.inputs", "ci.outputs", "jwt.outputs"]);
+  t.is(values["ciKey"], values["jwtKey"]);
+  t.regex(values["metadata"], /<ds:X509Certificate>/);
+  t.true(Object.keys(values["files"]).length > 0);
+  t.notRegex(env.readState(), /PRIVATE KEY/);
+
+  await env.stack.destroy({ onOutput: env.onOutput });
+});
