@@ -49,6 +49,15 @@ test("compareScale puts the N=200 targets on the largest size when the run stops
   t.is(comparison.growth, undefined);
 });
 
+test("compareScale keeps the N=200 targets at N=200 when the run goes beyond it", (t) => {
+  const beyond = [...results, result("floor", 400, { create: 50_000, preview: 8000, up: 16_000, bytes: 1000, engine: 300 * mib }), result("ours", 400, { create: 300_000, preview: 9000, up: 17_000, bytes: 3000, engine: 900 * mib })];
+  const comparison = compareScale(beyond);
+  const targeted = (n: number) => comparison.sizes.find((s) => s.n === n)!.rows.filter((r) => r.target).map((r) => r.measure);
+  t.deepEqual(targeted(400), ["unchanged preview", "unchanged up", "state bytes/resource (inputs+outputs)"]);
+  t.deepEqual(targeted(200), ["create (up on an empty stack)", "unchanged preview", "unchanged up", "state bytes/resource (inputs+outputs)", "engine peak RSS at create (pulumi)"]);
+  t.like(comparison.growth, { from: 50, to: 400 });
+});
+
 test("compareScale compares growth from the smallest to the largest size with the floor's", (t) => {
   const growth = compareScale(results).growth!;
   t.like(growth, { from: 50, to: 200 });
