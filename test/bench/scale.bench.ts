@@ -5,9 +5,15 @@
  * unchanged `up`. It prints absolute numbers, ours / floor ratios and the growth from the smallest to the
  * largest N, with the issue's targets and PASS/MISS beside them. A miss never fails the process.
  *
- *   BENCH_SIZES=50,200 (default)  the sizes N, comma-separated; e.g. BENCH_SIZES=20,80 for a quick run,
- *                                 BENCH_SIZES=100,400 for the issue's growth target (takes much longer)
+ *   BENCH_SIZES=50,200 (default)  the sizes N, comma-separated, any count. Growth is from the smallest to
+ *                                 the largest; the N=200 targets apply at N=200 (else at the largest N).
+ *                                 BENCH_SIZES=20,80: a quick run (under a minute).
+ *                                 BENCH_SIZES=100,200,400: every target exactly as the issue states it
+ *                                 (growth from 100 to 400); 11 minutes before the state diet.
  *   BENCH_JSON=file               also write every measurement as JSON to that file
+ *
+ * The default, 50 and 200, took 2.4 minutes before the state diet on our 2-core machines: 200 is where
+ * the issue sets the create and memory targets, and 50 → 200 is the same 4× step as its 100 → 400.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
