@@ -1,0 +1,110 @@
+/**
+ * @module Peak memory of the processes this process starts (the `pulumi` engine and the dynamic-provider
+ * plugin it runs), sampled from Linux's /proc while an engine command runs. The Automation API gives no
+ * handle on its child, so the monitor finds every descendant of this process by parent id.
+ *
+ * Each process's peak is its kernel high-water mark (`VmHWM`), read at every sample: exact up to what it
+ * reached after the last sample before it exited (one interval). The tree total is the largest sum of
+ * current RSS (`VmRSS`) seen in one sample: what the machine had to hold at once.
+ */
+import fs from "node:fs";
+
+/** One process's peak. */
+export interface ProcessPeak {
+  pid: number;
+  /** `comm`: the executable's name, e.g. `pulumi` or `node`. */
+  name: string;
+  /** Its resident-set high-water mark, in bytes. */
+  peakBytes: number;
+}
+
+/** What a monitoring window saw. */
+export interface TreeMemory {
+  /** Every descendant seen, largest peak first. */
+  processes: ProcessPeak[];
+  /** The largest sum of resident sets of all descendants in one sample, in bytes. */
+  peakTotalBytes: number;
+  /** How many samples were taken. */
+  samples: number;
+}
+
+/** True where /proc exposes what the monitor reads (Linux). */
+export function canMonitorProcessTree(): boolean {
+  return fs.existsSync(`/proc/${process.pid}/status`);
+}
+
+/** The largest peak among processes named `name` (`pulumi`: the engine), or 0 when none was seen. */
+export function peakOfProcessesNamed(memory: TreeMemory, name: string): number {
+  return Math.max(0, ...memory.processes.filter((p) => p.name === name).map((p) => p.peakBytes));
+}
+
+/** Starts sampling the descendants of `rootPid` every `intervalMs`; `stop()` takes a last sample and returns the peaks. */
+export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 100): { stop(): TreeMemory } {
+  const peaks = new Map<number, ProcessPeak>();
+  let peakTotalBytes = 0;
+  let samples = 0;
+  const sample = () => {
+    samples++;
+    let total = 0;
+    for (const pid of descendantsOf(rootPid)) {
+      const status = readStatus(pid);
+      if (!status) continue;
+      total += status.rssBytes;
+      const known = peaks.get(pid);
+      if (!known) peaks.set(pid, { pid, name: status.name, peakBytes: status.hwmBytes });
+      else if (status.hwmBytes > known.peakBytes) known.peakBytes = status.hwmBytes;
+    }
+    if (total > peakTotalBytes) peakTotalBytes = total;
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { processes: [...peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes), peakTotalBytes, samples };
+    },
+  };
+}
+
+/** Every live process below `rootPid`, from each process's parent id in /proc/<pid>/stat. */
+function descendantsOf(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent === undefined) continue;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(Number(entry));
+    else children.set(parent, [Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(rootPid) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After "pid (comm) ": the state, then the parent id. comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[1]);
+  } catch {
+    return undefined; // exited between the listing and the read
+  }
+}
+
+function readStatus(pid: number): { name: string; rssBytes: number; hwmBytes: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+    return { name: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "?", rssBytes: kib("VmRSS"), hwmBytes: kib("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
