@@ -5,6 +5,7 @@
 #   xmllint  XML Schema validation of SAML metadata      (Debian: libxml2-utils)
 #   xmlsec1  XML signature verification                  (Debian: xmlsec1)
 #   go       builds the strict X.509 judge below         (Debian: golang-go)
+#   pyca/cryptography ≥ 42 for python3: a partner's Python stack loading our certificate and key (PyPI)
 # and the OASIS SAML 2.0 schemas (metadata, assertion, xmldsig, xenc), taken from the python3-saml wheel on
 # PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas.
 # It builds test/helpers/strict-x509.go (Go standard library only, no network) into the same cache as
@@ -54,6 +55,15 @@ if [ ! -x "$judge" ]; then
   mv "$judge.tmp" "$judge"
 fi
 say "strict X.509 judge at $judge"
+
+cryptography_version=48.0.0
+if ! python3 -c 'import cryptography, sys; sys.exit(int(cryptography.__version__.split(".")[0]) < 42)' >/dev/null 2>&1; then
+  say "installing pyca/cryptography $cryptography_version for python3 from PyPI"
+  python3 -m pip install --quiet "cryptography==$cryptography_version" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "cryptography==$cryptography_version" \
+    || fail "pip could not install cryptography==$cryptography_version (is PyPI reachable?)"
+fi
+say "pyca/cryptography $(python3 -c 'import cryptography; print(cryptography.__version__)') present"
 
 schema_version=1.16.0
 schema_dir="$cache_dir/saml-schemas-$schema_version"

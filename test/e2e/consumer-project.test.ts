@@ -12,6 +12,7 @@ import { makeProject, packLibrary } from "../helpers/consumer-project";
 import { pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
+import { judgeWithPython } from "../helpers/python-cryptography";
 
 test("a user's own project: pulumi up, stack output judged by openssl, no-change preview, rotation preview, refresh, destroy", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-consumer-"));
@@ -38,6 +39,11 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
   t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
   t.regex(openssl(["verify", "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
+  // A partner's Python stack (pyca/cryptography, strict DER) loads the same certificate and key.
+  const python = judgeWithPython(outputs["jwtCertificatePem"], outputs["jwtPrivateKeyPem"]);
+  t.is(python.subject, "CN=ci.acme.example,O=Acme,C=DE");
+  t.true(python.keyMatches);
+  t.is(new Date(python.notAfter).toISOString(), new Date(outputs["jwtNotAfter"]).toISOString());
   t.regex(outputs["consumerKey"], /^[A-Za-z0-9._]+$/);
   t.regex(outputs["idpMetadataXml"], /<md:EntityDescriptor|<EntityDescriptor/);
 
