@@ -32,8 +32,11 @@ function secretsOf(stored: unknown, plain: unknown, found: { ciphertext: string;
 }
 
 test("each resource's checkpoint entry is small, and a key is encrypted once per place that needs it", async (t) => {
+  let rotationTrigger = "initial";
   const env = await openTempStack("state-size", async () => {
-    const jwt = new CertificateAndKeyPair("jwt", { uniqueName: "Acme_CI_JWT", label: "Acme CI", subject: { commonName: "ci.acme.example", company: "Acme", country: "DE" } });
+    const jwt = new CertificateAndKeyPair("jwt", {
+      uniqueName: "Acme_CI_JWT", label: "Acme CI", subject: { commonName: "ci.acme.example", company: "Acme", country: "DE" }, rotationTrigger,
+    });
     const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", subject: { commonName: "acme.my.salesforce.com", company: "Acme" } });
     const ci = new JwtIntegration("ci", {
       apiName: "Acme_CI", label: "Acme CI", contactEmail: "platform@acme.example", certificate: jwt, username: "ci@acme.example",
@@ -48,19 +51,20 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
   t.teardown(() => env.dispose());
   await env.stack.up({ onOutput: env.onOutput });
 
-  const stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
-  const plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
+  let stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
+  let plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
   t.is(stored.length, 4);
   for (const entry of stored) {
     const kind = entry.type.split(":").pop()!;
     const chars = JSON.stringify(entry.inputs ?? {}).length + JSON.stringify(entry.outputs ?? {}).length;
     t.log(`${kind}: ${chars} characters of inputs + outputs`);
+    if (process.env["DIET_DUMP"]) for (const part of ["inputs", "outputs"] as const) t.log(part, Object.entries(entry[part] ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v).length}`).join(" "));
     t.true(chars <= maxEntryChars[kind]!, `${kind}: ${chars} characters, over ${maxEntryChars[kind]}`);
   }
 
   // Where each key is encrypted: once, by the certificate. The integration bound to it stores no copy in the
   // steady state (it takes the key over only during a rotation) and outputs the certificate's key.
-  const values = await env.values();
+  let values = await env.values();
   const places = (key: string) =>
     stored.flatMap((entry) => ["inputs", "outputs"].flatMap((part) => secretsOf(entry[part as "inputs"], plain.get(entry.urn)?.[part as "inputs"]).filter((s) => s.plaintext.includes(key.trim().split("\n")[1]!)).map(() => `${entry.urn.split("::").pop()}.${part}`)));
   t.deepEqual(places(values["idpKey"]), ["idp.outputs"]);
@@ -68,6 +72,21 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
   t.is(values["ciKey"], values["jwtKey"]);
   t.regex(values["metadata"], /<ds:X509Certificate>/);
   t.true(Object.keys(values["files"]).length > 0);
+  t.notRegex(env.readState(), /PRIVATE KEY/);
+
+  // During a rotation: the certificate keeps its previous key for its overlap and hands both keys to the
+  // integration as inputs; the integration keeps the old key (clients stay on slot A until slot B logs in)
+  // and the new one (to prove that login), so that it needs neither once the certificate's overlap ends.
+  const firstKey = values["jwtKey"];
+  rotationTrigger = "rotate";
+  await env.stack.up({ onOutput: env.onOutput });
+  stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
+  plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
+  values = await env.values();
+  t.not(values["jwtKey"], firstKey);
+  t.is(values["ciKey"], firstKey);
+  t.deepEqual(places(firstKey).sort(), ["ci.inputs", "ci.outputs", "jwt.outputs"]);
+  t.deepEqual(places(values["jwtKey"]).sort(), ["ci.inputs", "ci.outputs", "jwt.outputs"]);
   t.notRegex(env.readState(), /PRIVATE KEY/);
 
   await env.stack.destroy({ onOutput: env.onOutput });
