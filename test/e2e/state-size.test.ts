@@ -4,11 +4,22 @@
  * every step, so its size per resource is what makes large stacks slow (issue 12).
  */
 import test from "ava";
+import * as pulumi from "@pulumi/pulumi";
 import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 
-/** Upper bounds of inputs + outputs in compact JSON characters (before the diet: 17.7 k, 26.5 k, 20.4 k). */
-const maxEntryChars: Record<string, number> = { CertificateAndKeyPair: 9_200, JwtIntegration: 14_300, SamlSpBinding: 9_200 };
+/** A dynamic resource that stores nothing of its own. */
+class NoOp extends pulumi.dynamic.Resource {
+  constructor(name: string) {
+    super({ async create() { return { id: "noop", outs: {} }; } }, name, {});
+  }
+}
+
+/**
+ * Upper bounds of inputs + outputs in compact JSON characters (before the diet: 17.7 k, 26.5 k, 20.4 k; after
+ * its first round: 10.2 k, 15.8 k, 10.8 k; now about 8.6 k, 6.2 k, 6.1 k, of which 4.2 k is the provider shell).
+ */
+const maxEntryChars: Record<string, number> = { CertificateAndKeyPair: 8_800, JwtIntegration: 6_500, SamlSpBinding: 6_400 };
 const secretSig = "4dabf18193072939515e22adb298388d";
 
 interface Entry {
@@ -46,13 +57,19 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
       apiName: "Acme_Portal", label: "Acme portal", contactEmail: "platform@acme.example", spEntityId: "https://portal.acme.example/saml",
       acsUrl: "https://portal.acme.example/saml/acs", myDomainUrl: "https://acme.my.salesforce.com", idpCertificate: idp, preAuthorized: { permissionSets: ["Acme_Portal"] },
     });
+    // The floor issue 12 compares with: a no-op dynamic resource, its entry measured the same way.
+    new NoOp("noop");
     return { jwtKey: jwt.privateKeyPem, idpKey: idp.privateKeyPem, ciKey: ci.privateKeyPem, metadata: sso.idpMetadataXml, files: ci.salesforceFiles };
   });
   t.teardown(() => env.dispose());
   await env.stack.up({ onOutput: env.onOutput });
 
-  let stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
+  let stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
   let plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
+  const noop = stored.find((r) => r.type === "pulumi-nodejs:dynamic:Resource")!;
+  const floor = JSON.stringify(noop.inputs ?? {}).length + JSON.stringify(noop.outputs ?? {}).length;
+  t.log(`no-op dynamic resource: ${floor} characters of inputs + outputs`);
+  stored = stored.filter((r) => r !== noop);
   t.is(stored.length, 4);
   for (const entry of stored) {
     const kind = entry.type.split(":").pop()!;
