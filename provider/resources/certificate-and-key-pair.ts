@@ -103,6 +103,8 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   declare readonly csrPem: pulumi.Output<string | undefined>;
   declare readonly awaitingSignature: pulumi.Output<boolean>;
   declare readonly previousCertificate: pulumi.Output<PreviousCertificate | undefined>;
+  /** The previous certificate's key while it is kept (see `previousCertificate`); a Pulumi secret. */
+  declare readonly previousPrivateKeyPem: pulumi.Output<string | undefined>;
   declare readonly lastRotation: pulumi.Output<{ at: string; reason: string } | undefined>;
   /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
   declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
@@ -111,7 +113,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     // The outputs the provider stores; every other output is a view of them, computed here (certificate-views).
     const storedNames = [
       "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
-      "certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation",
+      "certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKeyPem", "lastRotation",
     ];
     const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.

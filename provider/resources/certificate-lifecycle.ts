@@ -67,13 +67,19 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
   pendingSince?: string;
   awaitingSignature: boolean;
   previousCertificate?: PreviousCertificate;
+  /**
+   * The previous certificate's private key (PKCS #8 PEM), kept with it for the overlap when exportable: a
+   * JWT integration bound to this certificate takes it over at the rotation (its clients stay on the old
+   * key until the new one logs in), so that no integration stores a copy of a key before it rotates. Secret.
+   */
+  previousPrivateKeyPem?: string;
   lastRotation?: { at: string; reason: string };
   /** Salesforce source-format files: path → content. */
   salesforceFiles: Record<string, string>;
 }
 
 /** Output names that hold private keys or keystores. */
-export const secretStateFields = ["privateKeyPem", "pendingPrivateKeyPem", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
+export const secretStateFields = ["privateKeyPem", "previousPrivateKeyPem", "pendingPrivateKeyPem", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
 
 const dayMs = 86_400_000;
 
@@ -133,6 +139,7 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
   let state: CertificateState = { ...olds, ...settingsOf(news) };
   // Not exportable means no field carries the key, even while a CA-signed successor awaits its chain.
   if (!news.privateKeyExportable) delete state.privateKeyPem;
+  if (!news.privateKeyExportable || plan.rotation.dropPrevious) delete state.previousPrivateKeyPem;
   if (plan.rotation.dropPrevious) delete state.previousCertificate;
 
   if (plan.adopt === "pending") {
@@ -255,6 +262,7 @@ function clearPending(state: CertificateState): CertificateState {
 function retire(state: CertificateState, news: CertificateInputs, now: Date): CertificateState {
   const next = { ...state };
   delete next.previousCertificate;
+  delete next.previousPrivateKeyPem;
   if (!state.certificatePem || !state.notAfter || news.overlapDays === 0) return next;
   const retainedUntil = Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter));
   if (retainedUntil <= now.getTime()) return next;
@@ -264,6 +272,7 @@ function retire(state: CertificateState, news: CertificateInputs, now: Date): Ce
     salesforceName: state.salesforceName,
     retainedUntil: new Date(retainedUntil).toISOString(),
   };
+  if (state.privateKeyExportable && state.privateKeyPem) next.previousPrivateKeyPem = state.privateKeyPem;
   return next;
 }
 

@@ -3,7 +3,8 @@
  * credential clients read, and the Salesforce metadata to deploy. Pure but for the login probe, which
  * is passed in.
  */
-import { applySlotStep, describeSlotStep, planSlots, type BoundCredential, type SlotName, type SlotStep, type SlotsState } from "../rotation/jwt-slots";
+import { describeCertificate } from "../crypto/certificate-facts";
+import { applySlotStep, describeSlotStep, idleSlot, planSlots, type BoundCredential, type SlotName, type SlotStep, type SlotsState } from "../rotation/jwt-slots";
 import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
@@ -18,7 +19,8 @@ export interface PublicSlot {
 }
 
 /** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
-export interface JwtIntegrationState extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem"> {
+export interface JwtIntegrationState
+  extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem"> {
   stateVersion: 1;
   /** The consumer key given or generated (each slot's key derives from it). */
   consumerKeyBase: string;
@@ -26,8 +28,12 @@ export interface JwtIntegrationState extends Omit<JwtIntegrationInputs, "private
   activeSlot: SlotName;
   phase: SlotsState["phase"];
   retireAt?: string;
+  /** Each slot; a slot holding the bound certificate stores no PEM (the certificate's own output has it). */
   slots: Partial<Record<SlotName, PublicSlot>>;
-  /** Secret: each slot's private key. */
+  /**
+   * Secret: the keys this integration needs later that the bound certificate will not hold (see
+   * {@link storedSlots}); empty in the steady state, where the certificate holds the only copy.
+   */
   slotKeys: Partial<Record<SlotName, string>>;
   /** What clients use now: the active slot's app, consumer key and key (secret). */
   appName: string;
@@ -53,15 +59,9 @@ export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotatio
 /** The first state: slot A holds the bound certificate; with two slots, B exists without one. */
 export function createJwtIntegration(inputs: JwtIntegrationInputs): JwtIntegrationState {
   const names = slotNames(inputs);
-  const slots: Partial<Record<SlotName, PublicSlot>> = { A: { ...names.A!, ...publicPart(bound(inputs)) } };
-  if (names.B) slots.B = names.B;
-  return derive(inputs, {
-    strategy: inputs.rotationStrategy,
-    activeSlot: "A",
-    phase: "stable",
-    slots,
-    slotKeys: { A: inputs.privateKeyPem },
-  });
+  const after: SlotsState = { strategy: inputs.rotationStrategy, active: "A", phase: "stable", slots: { A: { ...names.A!, ...bound(inputs) } } };
+  if (names.B) after.slots.B = names.B;
+  return derive(inputs, { strategy: after.strategy, activeSlot: "A", phase: "stable", ...storedSlots(after, inputs, undefined) });
 }
 
 /** What an update would do now: the slot step, and settings that change the metadata only. */
@@ -79,7 +79,7 @@ export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrat
       consumerKey: olds.slots[slot]!.consumerKey,
       username: news.username,
       audience: news.audience,
-      privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem,
+      privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem ?? "",
     });
     return result.ok ? undefined : `${result.error}: ${result.description}`;
   };
@@ -100,16 +100,61 @@ export function applyJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationIn
   const before = toSlotsState(olds);
   const credential = bound(news);
   const after = applySlotStep(before, plan.step, credential, now, news.overlapDays);
+  return derive(news, { strategy: after.strategy, activeSlot: after.active, phase: after.phase, ...storedSlots(after, news, olds), ...(after.retireAt ? { retireAt: after.retireAt } : {}) });
+}
+
+/**
+ * What to store of the slots after a step: each key and PEM once in the checkpoint where the rotation
+ * allows it. The bound certificate holds its PEM and key, and during its overlap its previous ones too
+ * (`previousCertificate`, `previousPrivateKeyPem`), handing them to this integration as inputs while
+ * it does. The integration keeps only what it needs once the certificate no longer holds it:
+ * - the PEM of a slot whose certificate is not the bound one (the old certificate in the active slot while
+ *   publishing, in the idle slot during the overlap after a switch): its metadata must keep it;
+ * - the key of the active slot when it is not the bound certificate's (clients read it, see the views);
+ * - the idle slot's key while publishing: the provider proves a login with it before switching.
+ * A certificate that keeps no previous certificate (`overlapDays: 0`) hands over its PEM and key on every
+ * run instead (the inputs then carry no previous certificate): its key would be gone after a rotation, so
+ * the integration keeps the active slot's PEM and key as well.
+ */
+export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds: JwtIntegrationState | undefined): Pick<JwtIntegrationState, "slots" | "slotKeys"> {
+  const pems = new Map<string, string>();
+  const keys = new Map<string, string>();
+  for (const name of ["A", "B"] as const) {
+    const slot = olds?.slots[name];
+    if (!slot?.sha256Fingerprint) continue;
+    if (slot.certificatePem) pems.set(slot.sha256Fingerprint, slot.certificatePem);
+    const key = olds!.slotKeys[name];
+    if (key) keys.set(slot.sha256Fingerprint, key);
+  }
+  const handOver = (pem: string | undefined, key: string | undefined, fingerprint: string | undefined) => {
+    if (!fingerprint) return;
+    if (pem) pems.set(fingerprint, pem);
+    if (key) keys.set(fingerprint, key);
+  };
+  handOver(news.certificatePem, news.privateKeyPem, news.certificateSha256Fingerprint);
+  if (news.previousCertificatePem) handOver(news.previousCertificatePem, news.previousPrivateKeyPem, describeCertificate(news.previousCertificatePem).sha256Fingerprint);
+  const keepsNothing = news.certificatePem !== undefined && news.previousCertificatePem === undefined;
   const slots: Partial<Record<SlotName, PublicSlot>> = {};
-  const slotKeys = { ...olds.slotKeys };
+  const slotKeys: Partial<Record<SlotName, string>> = {};
   for (const name of ["A", "B"] as const) {
     const slot = after.slots[name];
     if (!slot) continue;
-    slots[name] = { appName: slot.appName, consumerKey: slot.consumerKey, ...publicPart(slot) };
-    if (slot.privateKeyPem) slotKeys[name] = slot.privateKeyPem;
-    else delete slotKeys[name];
+    const fingerprint = slot.sha256Fingerprint;
+    const stored: PublicSlot = { appName: slot.appName, consumerKey: slot.consumerKey };
+    if (fingerprint) {
+      const foreign = fingerprint !== news.certificateSha256Fingerprint;
+      const active = name === after.active;
+      const pem = pems.get(fingerprint);
+      if (pem && (foreign || keepsNothing)) stored.certificatePem = pem;
+      stored.sha256Fingerprint = fingerprint;
+      if (slot.notAfter) stored.notAfter = slot.notAfter;
+      const key = keys.get(fingerprint);
+      const needed = (active && (foreign || keepsNothing)) || (after.phase === "publishing" && name === idleSlot(after.active));
+      if (key && needed) slotKeys[name] = key;
+    }
+    slots[name] = stored;
   }
-  return derive(news, { strategy: after.strategy, activeSlot: after.active, phase: after.phase, slots, slotKeys, ...(after.retireAt ? { retireAt: after.retireAt } : {}) });
+  return { slots, slotKeys };
 }
 
 function toSlotsState(state: JwtIntegrationState): SlotsState {
@@ -124,20 +169,7 @@ function toSlotsState(state: JwtIntegrationState): SlotsState {
 }
 
 function bound(inputs: JwtIntegrationInputs): BoundCredential {
-  return {
-    certificatePem: inputs.certificatePem,
-    sha256Fingerprint: inputs.certificateSha256Fingerprint,
-    notAfter: inputs.certificateNotAfter,
-    privateKeyPem: inputs.privateKeyPem,
-  };
-}
-
-function publicPart(slot: { certificatePem?: string; sha256Fingerprint?: string; notAfter?: string }): Omit<PublicSlot, "appName" | "consumerKey"> {
-  const part: Omit<PublicSlot, "appName" | "consumerKey"> = {};
-  if (slot.certificatePem) part.certificatePem = slot.certificatePem;
-  if (slot.sha256Fingerprint) part.sha256Fingerprint = slot.sha256Fingerprint;
-  if (slot.notAfter) part.notAfter = slot.notAfter;
-  return part;
+  return { sha256Fingerprint: inputs.certificateSha256Fingerprint, notAfter: inputs.certificateNotAfter };
 }
 
 /** App names and consumer keys: in place, the API name and the key; with two slots, suffixed A and B. */
@@ -153,7 +185,10 @@ type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" 
 
 /** Fills in everything derived: the client credential, the CI command, the metadata files. */
 function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {
-  const { privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, ...settings } = inputs;
+  const {
+    privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, previousCertificatePem: _ppem, previousPrivateKeyPem: _pkey,
+    ...settings
+  } = inputs;
   const active = fields.slots[fields.activeSlot]!;
   return {
     ...settings,

@@ -89,14 +89,23 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       "appName", "consumerKey", "label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "appType",
       "certificateSha256Fingerprint", "certificateNotAfter", "strategy", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
     ];
+    // The certificate hands its PEM and key (and its previous ones) to the integration only while it is in
+    // an overlap after a rotation, or on every run when it keeps no previous certificate: the integration
+    // stores what it needs of them (storedSlots), and in the steady state stores none.
+    const handsOver = pulumi
+      .all([certificate.previousCertificate, certificate.overlapDays])
+      .apply(([previous, overlapDays]) => (previous !== undefined && previous !== null) || overlapDays === 0);
+    const handedOver = <T>(value: pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value : undefined));
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
       ...rest,
-      certificatePem: certificate.certificatePem,
       certificateSha256Fingerprint: certificate.sha256Fingerprint,
       certificateNotAfter: certificate.notAfter,
-      privateKeyPem: certificate.privateKeyPem,
       privateKeyExportable: certificate.privateKeyExportable,
+      certificatePem: handedOver(certificate.certificatePem),
+      privateKeyPem: handedOver(certificate.privateKeyPem),
+      previousCertificatePem: handedOver(certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
+      previousPrivateKeyPem: handedOver(certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
       // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
       certificateRevision: certificate.revision,
@@ -110,20 +119,47 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       "JwtIntegration",
     );
     const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
+    // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
+    const bound = pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+      const pems: Record<string, string> = {};
+      if (sha256 && pem) pems[sha256] = pem;
+      if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
+      return pems;
+    });
+    const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+    this.slots = pulumi.all([storedSlots, bound]).apply(([slots, pems]) => withCertificates(slots, pems));
     const source = (slotKeys: pulumi.Output<JwtViewSource["slotKeys"]>) =>
       pulumi
         .all({
           label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
           scopes: stored.scopes, preAuthorized: stored.preAuthorized, appType: stored.appType, strategy: stored.strategy,
-          activeSlot: stored.activeSlot, slots: stored.slots, slotKeys,
+          activeSlot: stored.activeSlot, slots: this.slots as pulumi.Output<never>, slotKeys,
         })
         .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: facts.slotKeys ?? {} } as unknown as JwtViewSource));
-    // The public views are computed without the secret slot keys, so that they stay plain.
+    // The public views are computed without the secret keys, so that they stay plain.
     const views = source(pulumi.output({}));
     this.tokenEndpoint = views.apply((v) => v.tokenEndpoint);
     this.sfLoginJwtCommand = views.apply((v) => v.sfLoginJwtCommand);
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
-    // The active slot's key: computed from the secret slot keys, so a secret too.
-    this.privateKeyPem = source(stored.slotKeys).apply((v) => v.privateKeyPem);
+    // The active slot's key: the integration's own copy while it differs from the certificate's (during a
+    // rotation), else the certificate's. A secret, computed from secrets.
+    const activeKey = pulumi
+      .all([stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>, stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
+      .apply(([slotKeys, activeSlot, slots, sha256]) => {
+        const own = slotKeys?.[activeSlot];
+        if (own) return pulumi.output(own);
+        return slots[activeSlot]?.sha256Fingerprint === sha256 ? certificate.privateKeyPem.apply((key) => key ?? "") : pulumi.output("");
+      });
+    this.privateKeyPem = pulumi.secret(activeKey);
   }
+}
+
+/** The slots with each PEM the integration does not store filled in from the bound certificate. */
+function withCertificates(slots: Partial<Record<SlotName, PublicSlot>>, pems: Record<string, string>): Partial<Record<SlotName, PublicSlot>> {
+  const filled: Partial<Record<SlotName, PublicSlot>> = {};
+  for (const [name, slot] of Object.entries(slots) as [SlotName, PublicSlot][]) {
+    const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems[slot.sha256Fingerprint] : undefined);
+    filled[name] = pem ? { ...slot, certificatePem: pem } : slot;
+  }
+  return filled;
 }

@@ -18,31 +18,32 @@ type Method = "check" | "diff" | "create" | "update";
  */
 export function providerShell<Inputs, Outputs>(implementation: keyof typeof runtime): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
   /**
-   * Runs `method` of the implementation, loaded in the provider process. Installed as a dependency, the
+   * Runs method `m` of the implementation, loaded in the provider process. Installed as a dependency, the
    * package resolves by name from the project's node_modules (the provider process runs in the project
    * folder). In this package's own repository (`npm start`, `examples/`) it is not in node_modules: its
    * root is the nearest folder above the project whose package.json is this package's, where `build/`
-   * holds the runtime. When neither is found, the first error is thrown.
+   * holds the runtime. When neither is found, the first error is thrown. Short names: the text is stored.
    */
-  const run = (method: Method, args: unknown[]): any => {
-    let loaded: typeof runtime;
+  const run = (m: Method, a: unknown[]): any => {
+    let r: any;
     try {
-      loaded = require("pulumi-salesforce-certs/runtime");
-    } catch (error) {
-      const { dirname, join } = require("node:path") as typeof import("node:path");
-      let dir = process.cwd();
-      while (!(require("node:fs").existsSync(join(dir, "build/provider/runtime.js")) && require(join(dir, "package.json")).name === "pulumi-salesforce-certs")) {
-        if (dir === dirname(dir)) throw error;
-        dir = dirname(dir);
+      r = require("pulumi-salesforce-certs/runtime");
+    } catch (e) {
+      let d = process.cwd();
+      const f = (x: string): string => require("node:path").join(d, x);
+      while (!(require("node:fs").existsSync(f("build/provider/runtime.js")) && require(f("package.json")).name == "pulumi-salesforce-certs")) {
+        if (d == (d = require("node:path").dirname(d))) throw e;
       }
-      loaded = require(join(dir, "build/provider/runtime.js"));
+      r = require(f("build/provider/runtime.js"));
     }
-    return (loaded[implementation] as any)[method](...args);
+    return r[implementation][m](...a);
   };
+  // One wrapper per method: the engine calls diff and update with the same arguments, so a shared
+  // function could not tell them apart (each wrapper costs ~150 bytes of serialised text).
   return {
-    check: (...args) => run("check", args),
-    diff: (...args) => run("diff", args),
-    create: (...args) => run("create", args),
-    update: (...args) => run("update", args),
+    check: (...a) => run("check", a),
+    diff: (...a) => run("diff", a),
+    create: (...a) => run("create", a),
+    update: (...a) => run("update", a),
   };
 }

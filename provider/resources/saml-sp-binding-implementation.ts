@@ -67,7 +67,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
  */
 function toStored(state: SamlSpBindingState): SamlSpBindingState {
   const next: Record<string, unknown> = { ...state, stateVersion: 2 };
-  for (const field of [...samlViewFields, "certificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
+  for (const field of [...samlViewFields, "certificatePem", "previousCertificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
   return withAbsentOutputs(next, optionalOutputs) as unknown as SamlSpBindingState;
 }
 

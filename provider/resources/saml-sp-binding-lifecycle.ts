@@ -13,6 +13,7 @@ import {
   type StageSettings,
   type StageStep,
 } from "../rotation/idp-stages";
+import { describeCertificate } from "../crypto/certificate-facts";
 import { identityProviderSettingsFiles, samlConnectedAppFiles, samlExternalClientAppFiles, type SamlAppSpec } from "../salesforce/saml-apps";
 import { idpEndpoints, idpMetadataXml, nameIdFormats } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
@@ -65,7 +66,7 @@ export const samlReplacingInputs = ["apiName", "appType"] as const;
 
 /** The first state: stable, signing with the bound certificate. */
 export function createSamlSpBinding(inputs: SamlSpBindingInputs, now: Date): SamlSpBindingState {
-  return derive(inputs, { phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) });
+  return derive(inputs, storedStages({ phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) }, inputs, undefined));
 }
 
 /** What an update would do now. */
@@ -83,7 +84,7 @@ export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInpu
   // Pulumi's own keys (`__provider`, the serialised shell, which differs between releases) are not settings.
   const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
   const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
-  const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+  const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && key !== "previousCertificatePem" && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
   const after = applyStageStep(olds.stages, step, boundCertificate(news), now);
   const what =
     step.kind === "none"
@@ -98,7 +99,32 @@ export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInpu
 
 /** Carries out a plan from {@link planSamlUpdate}. */
 export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, plan: SamlUpdatePlan, now: Date): SamlSpBindingState {
-  return derive(news, applyStageStep(olds.stages, plan.step, boundCertificate(news), now));
+  return derive(news, storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages));
+}
+
+/**
+ * The stages as stored: a PEM only for a certificate that is not the bound one (the old certificate while
+ * publishing, during the overlap after the switch), taken from the stored stages or from what the bound
+ * certificate hands over during its own overlap. The bound certificate's PEM is its own output: the
+ * program fills it in for the views. A certificate that keeps no previous certificate (`overlapDays: 0`)
+ * hands over its PEM on every run (and no previous one): then every PEM is kept, as it would be gone after
+ * a rotation.
+ */
+export function storedStages(stages: IdpStages, news: SamlSpBindingInputs, olds: IdpStages | undefined): IdpStages {
+  const pems = new Map<string, string>();
+  for (const c of olds ? publishedCertificates(olds) : []) if (c.certificatePem) pems.set(c.sha256Fingerprint, c.certificatePem);
+  if (news.certificatePem) pems.set(news.certificateSha256Fingerprint, news.certificatePem);
+  if (news.previousCertificatePem) pems.set(describeCertificate(news.previousCertificatePem).sha256Fingerprint, news.previousCertificatePem);
+  const keepsEvery = news.certificatePem !== undefined && news.previousCertificatePem === undefined;
+  const stored = (c: PublishedCertificate): PublishedCertificate => {
+    const { certificatePem: _pem, ...facts } = c;
+    const pem = c.certificatePem ?? pems.get(c.sha256Fingerprint);
+    return pem && (keepsEvery || c.sha256Fingerprint !== news.certificateSha256Fingerprint) ? { ...facts, certificatePem: pem } : facts;
+  };
+  const next: IdpStages = { ...stages, signing: stored(stages.signing) };
+  if (stages.next) next.next = stored(stages.next);
+  if (stages.previous) next.previous = stored(stages.previous);
+  return next;
 }
 
 function stageSettings(inputs: SamlSpBindingInputs, advance: boolean): StageSettings {
@@ -107,7 +133,7 @@ function stageSettings(inputs: SamlSpBindingInputs, advance: boolean): StageSett
 
 function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
   return {
-    certificatePem: inputs.certificatePem,
+    ...(inputs.certificatePem ? { certificatePem: inputs.certificatePem } : {}),
     certificateName: inputs.idpCertificateName,
     sha256Fingerprint: inputs.certificateSha256Fingerprint,
     sha1Fingerprint: inputs.certificateSha1Fingerprint,
@@ -168,9 +194,10 @@ export function samlSpBindingViews(stored: StoredSamlSpBindingState): Pick<SamlS
       myDomainUrl: stored.myDomainUrl,
       nameIdFormat: stored.nameIdFormat,
       wantAuthnRequestsSigned: stored.spSigningCertificatePem !== undefined,
-      signingCertificatePems: published.map((c) => c.certificatePem),
+      // Every PEM is known in the program (stored, or the bound certificate's); the provider drops these views.
+      signingCertificatePems: published.flatMap((c) => (c.certificatePem ? [c.certificatePem] : [])),
     }),
-    signingCertificatePem: stages.signing.certificatePem,
+    signingCertificatePem: stages.signing.certificatePem ?? "",
     signingSha256Fingerprint: stages.signing.sha256Fingerprint,
     signingSha1Fingerprint: stages.signing.sha1Fingerprint,
     signingNotAfter: stages.signing.notAfter,

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerShell } from "./provider-shell";
-import type { IdpPhase } from "../rotation/idp-stages";
+import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
@@ -101,13 +101,21 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
     const { idpCertificate, ...rest } = args;
+    const handsOver = pulumi
+      .all([idpCertificate.previousCertificate, idpCertificate.overlapDays])
+      .apply(([previous, overlapDays]) => (previous !== undefined && previous !== null) || overlapDays === 0);
+    const handedOver = <T>(value: pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value : undefined));
     // The outputs the provider stores (every setting, the stages); the others are views of them, computed below.
     const outputNames = [...samlInputKeys, "stages", "phase", "nextStep", "phaseEndsAt"];
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
       ...rest,
       idpCertificateName: idpCertificate.salesforceName,
-      certificatePem: idpCertificate.certificatePem,
+      // The certificate hands its PEM (and its previous one) over only during its overlap after a rotation,
+      // or on every run when it keeps no previous certificate: the binding stores a PEM only while its
+      // stages publish one that is no longer the bound certificate (storedStages).
+      certificatePem: handedOver(idpCertificate.certificatePem),
+      previousCertificatePem: handedOver(idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem)),
       certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
       certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,
       certificateNotAfter: idpCertificate.notAfter,
@@ -121,8 +129,15 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
     const given = (key: string) => (args as unknown as Record<string, unknown>)[key] !== undefined || (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
     const facts = [...samlInputKeys.filter((key) => !optionalSamlSettings.includes(key) || given(key)), "stages", "phase", "nextStep"];
-    const views = pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))).apply((known) => {
-      const source = withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState;
+    // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
+    const pems = pulumi.all([idpCertificate.sha256Fingerprint, idpCertificate.certificatePem, idpCertificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+      const byFingerprint: Record<string, string> = {};
+      if (sha256 && pem) byFingerprint[sha256] = pem;
+      if (previous) byFingerprint[previous.sha256Fingerprint] = previous.certificatePem;
+      return byFingerprint;
+    });
+    const views = pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
+      const source = withCertificates(withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState, byFingerprint);
       return source.phase === "stable"
         ? pulumi.output(samlSpBindingViews(source))
         : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
@@ -141,4 +156,13 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
     this.handoffText = views.apply((v) => v.handoffText);
   }
+}
+
+/** The stored state with each PEM its stages do not store filled in from the bound certificate. */
+function withCertificates(stored: StoredSamlSpBindingState, pems: Record<string, string>): StoredSamlSpBindingState {
+  const fill = (c: PublishedCertificate): PublishedCertificate => (c.certificatePem || !pems[c.sha256Fingerprint] ? c : { ...c, certificatePem: pems[c.sha256Fingerprint] });
+  const stages: IdpStages = { ...stored.stages, signing: fill(stored.stages.signing) };
+  if (stored.stages.next) stages.next = fill(stored.stages.next);
+  if (stored.stages.previous) stages.previous = fill(stored.stages.previous);
+  return { ...stored, stages };
 }

@@ -15,7 +15,8 @@ export type IdpPhase = "stable" | "publishing" | "switched";
 
 /** The public facts of a certificate the SP is told about. */
 export interface PublishedCertificate {
-  certificatePem: string;
+  /** Absent when stored for the bound certificate, whose own output holds it (see `storedStages`). */
+  certificatePem?: string;
   /** The certificate's unique name in the org, which IdentityProviderSettings names when the org signs with it. */
   certificateName: string;
   sha256Fingerprint: string;

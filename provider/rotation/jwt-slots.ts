@@ -35,12 +35,15 @@ export interface SlotsState {
   retireAt?: string;
 }
 
-/** The credential the bound certificate offers now. */
+/**
+ * The certificate bound now, by its facts: a slot that takes it is known by its fingerprint (its PEM and
+ * key stay with the certificate, see `storedSlots` in jwt-integration-lifecycle).
+ */
 export interface BoundCredential {
-  certificatePem: string;
   sha256Fingerprint: string;
   notAfter: string;
-  privateKeyPem: string;
+  certificatePem?: string;
+  privateKeyPem?: string;
 }
 
 /** The next step. */
@@ -87,7 +90,13 @@ export async function planSlots(
 /** Carries out a step; `overlapDays` is how long the old slot keeps its certificate after a switch. */
 export function applySlotStep(state: SlotsState, step: SlotStep, bound: BoundCredential, now: Date, overlapDays: number): SlotsState {
   const next: SlotsState = { ...state, slots: { ...state.slots } };
-  const withCredential = (slot: Slot): Slot => ({ ...slot, ...bound });
+  const withCredential = (slot: Slot): Slot => {
+    const { appName, consumerKey } = slot;
+    const next: Slot = { appName, consumerKey, sha256Fingerprint: bound.sha256Fingerprint, notAfter: bound.notAfter };
+    if (bound.certificatePem) next.certificatePem = bound.certificatePem;
+    if (bound.privateKeyPem) next.privateKeyPem = bound.privateKeyPem;
+    return next;
+  };
   switch (step.kind) {
     case "none":
     case "awaitLogin":

@@ -37,12 +37,19 @@ export interface JwtIntegrationInputs {
   appType: JwtAppType;
   rotationStrategy: RotationStrategy;
   overlapDays: number;
-  certificatePem: string;
   certificateSha256Fingerprint: string;
   certificateNotAfter: string;
-  /** Secret. */
-  privateKeyPem: string;
   privateKeyExportable: boolean;
+  /**
+   * The bound certificate's PEM and key, and its previous certificate's, given only while the certificate
+   * hands them over: during its overlap after a rotation, or always when it keeps no previous certificate
+   * (`overlapDays: 0`). The integration stores a copy only of what it needs later and the certificate
+   * will not hold. Keys are secrets.
+   */
+  certificatePem?: string;
+  privateKeyPem?: string;
+  previousCertificatePem?: string;
+  previousPrivateKeyPem?: string;
 }
 
 /** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
@@ -135,7 +142,9 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   return { ok: true, inputs: { ...(values as unknown as JwtIntegrationInputs), preAuthorized } };
 }
 
-const certificateFields = ["certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable"];
+const certificateFields = [
+  "certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable", "previousCertificatePem", "previousPrivateKeyPem",
+];
 const knownArgs = [...Object.keys(rules), "scopes", "preAuthorized", ...certificateFields];
 
 function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
@@ -170,7 +179,7 @@ function checkCertificate(values: Record<string, unknown>, issues: ValidationIss
     issues.push({ path: "certificate", message: "is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable" });
     return;
   }
-  for (const field of ["certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem"]) {
+  for (const field of ["certificateSha256Fingerprint", "certificateNotAfter"]) {
     if (values[field] === undefined || values[field] === "") {
       issues.push({ path: "certificate", message: `has no ${field} yet (a CA-signed certificate awaiting its chain cannot sign logins)` });
       return;

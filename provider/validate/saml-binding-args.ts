@@ -33,7 +33,13 @@ export interface SamlSpBindingInputs {
   holdPhase: boolean;
   advanceTrigger?: string;
   idpCertificateName: string;
-  certificatePem: string;
+  /**
+   * The IdP certificate's PEM and its previous certificate's, given only while the certificate hands them
+   * over (during its overlap after a rotation; always when it keeps no previous certificate): the binding
+   * stores a PEM only while its stages publish a certificate that is no longer the bound one.
+   */
+  certificatePem?: string;
+  previousCertificatePem?: string;
   certificateSha256Fingerprint: string;
   certificateSha1Fingerprint: string;
   certificateNotAfter: string;
@@ -98,7 +104,9 @@ const rules: Record<string, Rule> = {
   advanceTrigger: stringOfLength(1, 256),
 };
 const required = ["apiName", "label", "contactEmail", "spEntityId", "acsUrl", "myDomainUrl"];
-const certificateFields = ["idpCertificateName", "certificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"];
+const certificateFields = ["idpCertificateName", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"];
+/** The PEMs the certificate hands over (see `SamlSpBindingInputs.certificatePem`): optional. */
+const handedOverFields = ["certificatePem", "previousCertificatePem"];
 
 /** Outcome of checking raw arguments. */
 export type SamlSpBindingArgsCheck = { ok: true; inputs: SamlSpBindingInputs } | { ok: false; issues: ValidationIssue[] };
@@ -118,10 +126,10 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
     ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
   };
   if (values["singleLogoutUrl"] !== undefined && values["singleLogoutBinding"] === undefined) values["singleLogoutBinding"] = "HttpPost";
-  const known = [...Object.keys(rules), "preAuthorized", "encryption", ...certificateFields];
+  const known = [...Object.keys(rules), "preAuthorized", "encryption", ...certificateFields, ...handedOverFields];
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !known.includes(key) && raw[key] !== undefined) {
-      issues.push({ path: key, message: `is not a SamlSpBinding argument (known: ${known.filter((k) => !certificateFields.includes(k)).join(", ")}, idpCertificate)` });
+      issues.push({ path: key, message: `is not a SamlSpBinding argument (known: ${known.filter((k) => !certificateFields.includes(k) && !handedOverFields.includes(k)).join(", ")}, idpCertificate)` });
     }
   }
   for (const [field, rule] of Object.entries(rules)) {
@@ -155,7 +163,7 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
     }
   }
   // Every other string lands in the app's metadata XML; PEM is checked by parsing it.
-  issues = withXmlTextIssues(raw, ["spSigningCertificatePem", ...certificateFields], issues);
+  issues = withXmlTextIssues(raw, ["spSigningCertificatePem", ...certificateFields, ...handedOverFields], issues);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) } };
 }

@@ -64,6 +64,13 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   // The state holds private keys encrypted only.
   const state = fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", "acme-certs", "dev.json"), "utf8");
   t.false(state.includes(pemBody(outputs["jwtPrivateKeyPem"]).slice(0, 64)));
+  // Bytes per resource (compact JSON of inputs + outputs), the figure issue 12's benchmark compares to a no-op
+  // dynamic resource's (measured in state-size.test.ts).
+  const entries = (JSON.parse(state).checkpoint.latest.resources as { type: string; urn: string; inputs?: unknown; outputs?: unknown }[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+  const sizes = entries.map((r) => JSON.stringify(r.inputs ?? {}).length + JSON.stringify(r.outputs ?? {}).length);
+  for (const [i, r] of entries.entries()) t.log(`${r.urn.split("::").slice(-2).join(" ")}: ${sizes[i]} characters`);
+  t.log(`mean: ${Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length)} characters per resource`);
+  t.true(Math.max(...sizes) <= 8_800, `a resource over 8,800 characters: ${sizes.join(", ")}`);
 
   const unchanged = pulumi(["preview", "--expect-no-changes"], project, env);
   t.is(unchanged.status, 0, unchanged.text);

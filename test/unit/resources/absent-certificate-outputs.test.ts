@@ -44,7 +44,7 @@ test("JwtIntegration check takes the certificate revision and refuses a certific
   t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
   const awaiting = { ...jwt, certificatePem: null, certificateSha256Fingerprint: null, certificateNotAfter: null, privateKeyPem: null };
   t.deepEqual((await jwtIntegrationImplementation.check!({} as never, awaiting as never)).failures, [
-    { property: "certificate", reason: "has no certificatePem yet (a CA-signed certificate awaiting its chain cannot sign logins)" },
+    { property: "certificate", reason: "has no certificateSha256Fingerprint yet (a CA-signed certificate awaiting its chain cannot sign logins)" },
   ]);
 });
 
@@ -54,6 +54,6 @@ test("SamlSpBinding check takes the certificate revision and refuses a certifica
   t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
   const awaiting = { ...saml, certificatePem: null, certificateSha256Fingerprint: null, certificateSha1Fingerprint: null, certificateNotAfter: null };
   t.deepEqual((await samlSpBindingImplementation.check!({} as never, awaiting as never)).failures, [
-    { property: "idpCertificate", reason: "has no certificate yet (certificatePem is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" },
+    { property: "idpCertificate", reason: "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" },
   ]);
 });

@@ -43,6 +43,7 @@ test("a rotation keeps the previous certificate for the overlap, then drops it",
     notAfter: first.notAfter!,
     retainedUntil: after(85).toISOString(),
   });
+  t.is(second.previousPrivateKeyPem, first.privateKeyPem, "the previous key stays for the overlap: a bound JWT integration takes it over");
   t.deepEqual(second.lastRotation, { at: after(80).toISOString(), reason: `inside its renewal window since ${after(80).toISOString()}` });
   t.false(planChanges(planUpdate(second, args, after(84))), "a second look right after the rotation changes nothing");
 
@@ -50,6 +51,7 @@ test("a rotation keeps the previous certificate for the overlap, then drops it",
   t.true(dropPlan.rotation.dropPrevious);
   const third = applyUpdate(second, args, dropPlan, after(85));
   t.is(third.previousCertificate, undefined);
+  t.is(third.previousPrivateKeyPem, undefined);
   t.is(third.serialNumber, second.serialNumber, "dropping the previous certificate does not rotate");
 });
 

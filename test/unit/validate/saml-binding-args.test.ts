@@ -44,7 +44,7 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["a My Domain URL with a path", { myDomainUrl: "https://greenmoor.my.salesforce.com/home" }, { property: "myDomainUrl", reason: 'must be the org\'s My Domain URL alone, such as https://greenmoor.my.salesforce.com (got "https://greenmoor.my.salesforce.com/…)' }],
   ["an SP signing certificate that does not parse", { spSigningCertificatePem: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" }, { property: "spSigningCertificatePem", reason: "must be a PEM certificate (-----BEGIN CERTIFICATE-----) that parses" }],
   ["an unknown encryption type", { encryption: { certificateName: "Partner_Encryption", type: "DES" } }, { property: "encryption.type", reason: 'must be one of AES_128, AES_256 (got "DES")' }],
-  ["an IdP certificate awaiting its chain", { certificatePem: undefined }, { property: "idpCertificate", reason: "has no certificate yet (certificatePem is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" }],
+  ["an IdP certificate awaiting its chain", { certificateSha256Fingerprint: undefined }, { property: "idpCertificate", reason: "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" }],
 ];
 
 for (const [title, change, failure] of cases) {
