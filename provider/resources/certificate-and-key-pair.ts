@@ -140,16 +140,19 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
         const source = facts as unknown as CertificateViewSource;
         return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
       });
-    this.certificatePem = views.apply((v) => v.certificatePem);
-    this.certificateDerBase64 = views.apply((v) => v.certificateDerBase64);
-    this.publicKeyPem = views.apply((v) => v.publicKeyPem);
-    this.publicKeyJwk = views.apply((v) => v.publicKeyJwk);
-    this.sha1Fingerprint = views.apply((v) => v.sha1Fingerprint);
-    this.sha256Fingerprint = views.apply((v) => v.sha256Fingerprint);
-    this.serialNumber = views.apply((v) => v.serialNumber);
-    this.notBefore = views.apply((v) => v.notBefore);
-    this.notAfter = views.apply((v) => v.notAfter);
-    this.nextRotation = views.apply((v) => v.nextRotation);
+    // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
+    // as stored outputs are: an absent stack output is dropped with a warning.
+    const view = <K extends keyof CertificateViews>(key: K) => views.apply((v) => (v[key] ?? null) as CertificateViews[K]);
+    this.certificatePem = view("certificatePem");
+    this.certificateDerBase64 = view("certificateDerBase64");
+    this.publicKeyPem = view("publicKeyPem");
+    this.publicKeyJwk = view("publicKeyJwk");
+    this.sha1Fingerprint = view("sha1Fingerprint");
+    this.sha256Fingerprint = view("sha256Fingerprint");
+    this.serialNumber = view("serialNumber");
+    this.notBefore = view("notBefore");
+    this.notAfter = view("notAfter");
+    this.nextRotation = view("nextRotation");
     this.awaitingSignature = views.apply((v) => v.awaitingSignature);
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
   }

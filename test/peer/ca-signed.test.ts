@@ -6,6 +6,7 @@
 import test from "ava";
 import { certificateAndKeyPairImplementation } from "../../provider/resources/certificate-and-key-pair-implementation";
 import { applyUpdate, issueCertificate, planUpdate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
+import { fullCertificateState } from "../../provider/resources/certificate-views";
 import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
 import { keytool } from "../helpers/keytool";
 import { createOpensslCa } from "../helpers/openssl-ca";
@@ -124,13 +125,15 @@ test.serial("openssl as the CA: an expired leaf is refused by check(); a leaf no
   t.deepEqual(printed, [warning]);
   const diff = await certificateAndKeyPairImplementation.diff!("Greenmoor_CA_Signed", first, checked.inputs!);
   t.true(diff.changes);
-  const adopted = (await certificateAndKeyPairImplementation.update!("Greenmoor_CA_Signed", first, checked.inputs!)).outs as CertificateState;
+  const adoptedState = (await certificateAndKeyPairImplementation.update!("Greenmoor_CA_Signed", first, checked.inputs!)).outs! as unknown as Record<string, unknown>;
+  // State stores facts; the views (PEM, dates, …) are computed from them, as the resource class does.
+  const adopted = fullCertificateState(adoptedState) as unknown as CertificateState;
   t.false(adopted.awaitingSignature);
   t.is(adopted.certificatePem!.trim(), futureLeaf.trim());
   t.is(adopted.notBefore, notBefore.toISOString());
   // Once adopted it is the resource's chain; while it is not valid yet every check still says so.
   printed.length = 0;
-  t.truthy((await certificateAndKeyPairImplementation.check!(adopted, rawWith(futureLeaf + ca.intermediatePem) as never)).inputs);
+  t.truthy((await certificateAndKeyPairImplementation.check!(adoptedState, rawWith(futureLeaf + ca.intermediatePem) as never)).inputs);
   t.deepEqual(printed, [warning]);
 });
 
