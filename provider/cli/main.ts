@@ -55,6 +55,8 @@ main(process.argv.slice(2)).then(
     // Engine failures (CommandError) already carry the engine's own message: print it without a JS stack.
     if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError")) console.error(`error: ${error.message}`);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
+    // 2: the command could not run as asked (a bad option, variable or date); 1: it ran and failed.
+    // CI jobs tell "the gate could not look" from "the gate found a problem".
+    process.exitCode = isSalesforceCertsError(error) && error.code === "ERR_USAGE" ? 2 : 1;
   },
 );

@@ -91,6 +91,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       tokenEndpoint: j.tokenEndpoint,
       sfLoginJwtCommand: j.sfLoginJwtCommand,
       certificateSha256Fingerprint: j.certificateSha256Fingerprint,
+      certificateNotAfter: j.certificateNotAfter,
       salesforceFiles: j.salesforceFiles,
     })),
     samlBindings: each(samlBindings, (b, name) => ({

@@ -6,7 +6,9 @@
  * mutual TLS or a system the inventory does not describe, and a silent skip would be a false all-clear.
  * A renewal point ahead, within the horizon, is a rotation planned: the next `up` makes it; reported, not failed.
  * A certificate not yet valid, or not issued yet (awaiting its first CA signature), is a warning.
- * A SAML binding still signing with the previous IdP certificate fails when that one expires within the horizon.
+ * A SAML binding still signing with the previous IdP certificate fails when that one expires within the horizon,
+ * and so does a JWT integration whose clients still log in with the previous certificate (its new slot is
+ * published but not proven yet: nobody deployed the new app metadata).
  * Every certificate gets at least one finding, so the gate's output lists what it looked at.
  */
 import { daysLeft } from "./render-report";
@@ -74,6 +76,18 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
       status: "fail",
       failed: true,
       message: `SamlSpBinding ${binding.name} (${binding.phase}): the org signs with a certificate that expires on ${binding.signingNotAfter}, within ${withinDays} days: advance the binding (advanceTrigger) or shorten publishDays`,
+    });
+  }
+  // While a new certificate waits in the idle slot, clients still present the old one: it must not expire first.
+  for (const slot of model.jwtActiveSlots) {
+    const notAfter = Date.parse(slot.notAfter);
+    if (notAfter > horizon) continue;
+    const when = notAfter <= now.getTime() ? `expired on ${slot.notAfter}` : `expires on ${slot.notAfter}, in ${daysLeft(slot.notAfter, now)} days, within ${withinDays}`;
+    findings.push({
+      certificate: slot.name,
+      status: "fail",
+      failed: true,
+      message: `JwtIntegration ${slot.name}: clients log in on slot ${slot.activeSlot} with a previous certificate of ${slot.certificate} that ${when}: deploy the integration's salesforceFiles so the new slot logs in, then run pulumi up to switch clients`,
     });
   }
   return findings;

@@ -25,6 +25,11 @@ export interface ReportModel {
   certificates: ReportCertificate[];
   /** SAML bindings in a rotation phase other than stable: their next step, and until when the certificate the org signs with is valid. */
   samlPhases: { name: string; phase: string; nextStep: string; signingNotAfter?: string }[];
+  /**
+   * JWT integrations whose clients log in with a certificate other than their bound certificate in force
+   * (the old slot, while the new one is published but not yet proven): until when that one is valid.
+   */
+  jwtActiveSlots: { name: string; activeSlot: string; certificate: string; notAfter: string }[];
 }
 
 type Outputs = Record<string, unknown>;
@@ -41,6 +46,7 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
   const certificates = objectAt(outputs, "certificates", problems, true);
   const wiring = objectAt(outputs, "wiring", problems, false) ?? {};
   const bindings = objectAt(outputs, "samlBindings", problems, false) ?? {};
+  const integrations = objectAt(outputs, "jwtIntegrations", problems, false) ?? {};
   const model: ReportModel = {
     source,
     certificates: Object.entries(certificates ?? {}).flatMap(([name, value]) => {
@@ -85,6 +91,18 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
       const index = published.findIndex((p) => isObject(p) && p["role"] === "signing");
       const signingNotAfter = index >= 0 ? isoAt(published[index] as Outputs, "notAfter", `${at}.publishedCertificates[${index}]`, problems) : undefined;
       return [{ name, phase: b["phase"], nextStep: String(b["nextStep"] ?? ""), ...(signingNotAfter ? { signingNotAfter } : {}) }];
+    }),
+    jwtActiveSlots: Object.entries(integrations).flatMap(([name, j]) => {
+      const at = `jwtIntegrations.${name}`;
+      if (!isObject(j)) {
+        problems.push(`${at}: must be an object (got ${describe(j)})`);
+        return [];
+      }
+      const notAfter = isoAt(j, "certificateNotAfter", at, problems);
+      const bound = typeof j["certificate"] === "string" && isObject(certificates?.[j["certificate"]]) ? (certificates![j["certificate"]] as Outputs) : undefined;
+      // Clients on the bound certificate in force are gated with that certificate; only another one needs a line.
+      if (!notAfter || (bound && j["certificateSha256Fingerprint"] === bound["sha256Fingerprint"])) return [];
+      return [{ name, activeSlot: String(j["activeSlot"] ?? "?"), certificate: String(j["certificate"] ?? "?"), notAfter }];
     }),
   };
   if (problems.length === 1) throw new SalesforceCertsError("ERR_OUTPUTS", `${source}: ${problems[0]}`);
@@ -177,5 +195,6 @@ export function modelFromInventory(inventory: Inventory, source: string): Report
       consumers: consumers(name),
     })),
     samlPhases: [],
+    jwtActiveSlots: [],
   };
 }

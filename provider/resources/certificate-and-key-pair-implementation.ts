@@ -52,7 +52,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const state = readState(olds);
     const plan = planUpdate(state, news, currentTime());
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned) + adoption);
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption);
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },

@@ -8,7 +8,7 @@ import { toCheckResult } from "../validate/to-check-result";
 import { unknownValue } from "../validate/jwt-integration-args";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../validate/saml-binding-args";
 import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
-import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlReplacingInputs, samlViewFields, type SamlSpBindingState } from "./saml-sp-binding-lifecycle";
+import { applySamlUpdate, createSamlSpBinding, describeClockStep, planSamlUpdate, samlReplacingInputs, samlViewFields, type SamlSpBindingState } from "./saml-sp-binding-lifecycle";
 
 const sha1Warning = (apiName: string) =>
   `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
@@ -38,7 +38,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     }
     if (news.signingAlgorithm === "SHA1") console.log(sha1Warning(news.apiName));
     if (news.certificateSha256Fingerprint === unknownValue) {
-      console.log(`SamlSpBinding ${news.apiName}: ${olds.nextStep}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one`);
+      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, currentTime())}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = planSamlUpdate(olds, news, currentTime());

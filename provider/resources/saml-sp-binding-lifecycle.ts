@@ -85,16 +85,33 @@ export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInpu
   const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
   const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
   const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && key !== "previousCertificatePem" && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-  const after = applyStageStep(olds.stages, step, boundCertificate(news), now);
-  const what =
-    step.kind === "none"
-      ? describeStages(olds.stages, settings)
-      : step.kind === "publish"
-        ? `publishes the new IdP certificate next to the signing one: ${describeStages(after, settings)}`
-        : step.kind === "switch"
-          ? `switches the org to the new certificate (${step.why === "advanced" ? "advanceTrigger changed" : "the publish period ended"}): ${describeStages(after, settings)}`
-          : `retires the previous certificate from the metadata (${step.why === "advanced" ? "advanceTrigger changed" : "the overlap ended"}): ${describeStages(after, settings)}`;
+  const what = describeStep(olds.stages, step, applyStageStep(olds.stages, step, boundCertificate(news), now), settings);
   return { step, settingsChanged, message: `SamlSpBinding ${news.apiName}: ${what}` };
+}
+
+function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, settings: StageSettings): string {
+  switch (step.kind) {
+    case "none":
+      return describeStages(stages, settings);
+    case "publish":
+      return `publishes the new IdP certificate next to the signing one: ${describeStages(after, settings)}`;
+    case "switch":
+      return `switches the org to the new certificate (${step.why === "advanced" ? "advanceTrigger changed" : "the publish period ended"}): ${describeStages(after, settings)}`;
+    case "retire":
+      return `retires the previous certificate from the metadata (${step.why === "advanced" ? "advanceTrigger changed" : "the overlap ended"}): ${describeStages(after, settings)}`;
+  }
+}
+
+/**
+ * What the clock does to the stages when the bound certificate is updated in this run and preview cannot
+ * see whether its key changes: the step due if it keeps its key (the certificate in force at the last
+ * update: the next one while publishing, else the signing one). `up` takes that step when the key stays.
+ */
+export function describeClockStep(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date): string {
+  const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
+  const inForce = olds.stages.next ?? olds.stages.signing;
+  const step = planStages(olds.stages, inForce, settings, now);
+  return describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings);
 }
 
 /** Carries out a plan from {@link planSamlUpdate}. */

@@ -79,13 +79,20 @@ export function describeReason(reason: RotationReason): string {
 }
 
 /** One line for `pulumi preview` about one certificate: what happens now, and what happens next. */
-export function describePlan(name: string, plan: RotationPlan, policy: RenewalPolicy, state: RotationState, caSigned: boolean): string {
+export function describePlan(name: string, plan: RotationPlan, policy: RenewalPolicy, state: RotationState, caSigned: boolean, overlapDays?: number): string {
   const parts: string[] = [];
   if (plan.rotate) {
+    // The replaced certificate is kept as previous for the overlap, never past its own notAfter (see retire()).
+    const kept =
+      plan.rotate.kind === "expired"
+        ? "the expired one is not kept as previous"
+        : overlapDays === 0
+          ? "the current one is not kept as previous (overlapDays is 0)"
+          : "the current one stays published as previous for the overlap";
     parts.push(
       caSigned
         ? `rotates now (${describeReason(plan.rotate)}): a new key and CSR; a CA signature is needed (give signedChainPem), the current chain stays in force until then`
-        : `rotates now (${describeReason(plan.rotate)}): a new key pair and certificate; the current one stays published as previous for the overlap`,
+        : `rotates now (${describeReason(plan.rotate)}): a new key pair and certificate; ${kept}`,
     );
   } else if (state.pending) {
     parts.push(`awaits a CA signature of the CSR made ${state.pending.since} (give signedChainPem)`);

@@ -3,6 +3,7 @@
  * each bad inventory, variable or option is given to `salesforce-certs up` against a stack that already
  * holds certificates and an integration. Each fails with its exact exit code and message, and the stack's
  * decrypted state (`pulumi stack export --show-secrets`) is exactly what it was.
+ * Exit 2: the command could not run as asked (option, variable); exit 1: it ran and failed.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -74,10 +75,10 @@ const rows: EngineRow[] = [
     title: "clock variable",
     args: [],
     env: { SALESFORCE_CERTS_NOW: "12" },
-    status: 1,
+    status: 2,
     line: 'error: SALESFORCE_CERTS_NOW must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00 (got "12")',
   },
-  { title: "impossible clock date", args: [], env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" }, status: 1, line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' },
+  { title: "impossible clock date", args: [], env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" }, status: 2, line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' },
   { title: "wrong passphrase", args: [], env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" }, status: 1, line: "error: getting stack configuration: get stack secrets manager: incorrect passphrase" },
   {
     title: "no passphrase",
@@ -86,9 +87,9 @@ const rows: EngineRow[] = [
     status: 1,
     line: "error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the 'demo' stack uses the published demo passphrase)",
   },
-  { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 1, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
-  { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 1, line: "error: up: --inventory missing.yaml: no such file" },
-  { title: "unknown option", args: ["--invntory", "bad.yaml"], status: 1, line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)" },
+  { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
+  { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
+  { title: "unknown option", args: ["--invntory", "bad.yaml"], status: 2, line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)" },
 ];
 
 test.serial("bad inputs through the engine leave an existing stack's decrypted state exactly as it was", async (t) => {

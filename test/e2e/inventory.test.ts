@@ -152,7 +152,7 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
 
   // Acknowledged: the named integration is deleted, the certificates stay.
   const wrongName = up("--inventory", fixture("acme-without-ci.yaml"), "--allow-delete", "Acme_Nope");
-  t.is(wrongName.status, 1);
+  t.is(wrongName.status, 2);
   t.regex(wrongName.stderr, /--allow-delete names Acme_Nope, which stack 'acme' does not hold \(nothing was changed\)/);
   const acknowledged = up("--inventory", fixture("acme-without-ci.yaml"), "--allow-delete", "Acme_CI");
   t.is(acknowledged.status, 0, acknowledged.stdout + acknowledged.stderr);

@@ -143,7 +143,7 @@ test("salesforce-certs check exits 0 inside the horizon and 1 past it; report pr
   t.is(failing.status, 1);
   t.regex(failing.stderr, /^FAIL Greenmoor_CI_JWT: expires on 2027-01-01T00:00:00\.000Z, in 334 days, within 400/m);
   const usage = runCli(["check", "--outputs", "outputs.json"], dir);
-  t.is(usage.status, 1);
+  t.is(usage.status, 2, "a bad invocation is not a failed gate");
   t.regex(usage.stderr, /check: --within DAYS is required \(see salesforce-certs check --help\)/);
   const report = runCli(["report", "--outputs", "outputs.json", "--now", now.toISOString()], dir);
   t.is(report.status, 0, report.stderr);
@@ -178,4 +178,30 @@ test("the gate names a pending CA signature, and an IdP certificate the org stil
       "SamlSpBinding Partner_SSO (publishing): the org signs with a certificate that expires on 2026-10-05T00:00:00.000Z, within 10 days: advance the binding (advanceTrigger) or shorten publishDays",
     ],
   );
+});
+
+test("the gate fails when a JWT integration's clients still log in with a previous certificate that expires within the horizon", (t) => {
+  const rotating = {
+    ...outputs,
+    certificates: {
+      ...outputs.certificates,
+      Greenmoor_CI_JWT: { ...outputs.certificates.Greenmoor_CI_JWT, sha256Fingerprint: "NE:W0" },
+    },
+    jwtIntegrations: {
+      // Slot B holds the new certificate but has not logged in yet: clients stay on slot A, whose certificate is the old one.
+      Greenmoor_CI: { certificate: "Greenmoor_CI_JWT", activeSlot: "A", phase: "publishing", certificateSha256Fingerprint: "OL:D0", certificateNotAfter: "2026-01-20T00:00:00.000Z" },
+      // On the certificate in force: gated with that certificate, no line of its own.
+      Other_CI: { certificate: "Greenmoor_CI_JWT", activeSlot: "B", phase: "stable", certificateSha256Fingerprint: "NE:W0", certificateNotAfter: "2027-01-01T00:00:00.000Z" },
+    },
+  };
+  const model = modelFromOutputs(rotating, "stack demo");
+  t.deepEqual(model.jwtActiveSlots, [{ name: "Greenmoor_CI", activeSlot: "A", certificate: "Greenmoor_CI_JWT", notAfter: "2026-01-20T00:00:00.000Z" }]);
+  t.deepEqual(failures(model, now, 30).filter((m) => m.startsWith("JwtIntegration")), [
+    "JwtIntegration Greenmoor_CI: clients log in on slot A with a previous certificate of Greenmoor_CI_JWT that expired on 2026-01-20T00:00:00.000Z: deploy the integration's salesforceFiles so the new slot logs in, then run pulumi up to switch clients",
+  ]);
+  // Without the integration outputs (an earlier stack), the gate says nothing more than before.
+  t.deepEqual(modelFromOutputs(outputs, "stack demo").jwtActiveSlots, []);
+  // A date that is not an instant is refused, never skipped.
+  const bad = { ...rotating, jwtIntegrations: { Greenmoor_CI: { ...rotating.jwtIntegrations.Greenmoor_CI, certificateNotAfter: "soon" } } };
+  t.throws(() => modelFromOutputs(bad, "stack demo"), { message: /jwtIntegrations\.Greenmoor_CI\.certificateNotAfter/ });
 });
