@@ -258,14 +258,18 @@ function clearPending(state: CertificateState): CertificateState {
   return next;
 }
 
-/** Moves the certificate in force to `previousCertificate` for the overlap (none when overlapDays is 0). */
+/**
+ * Moves the certificate in force to `previousCertificate` for the overlap, never past its own notAfter,
+ * and in any case through this update (until `now`: the next run drops it), also when it has expired or
+ * `overlapDays` is 0: integrations updated in the same run take over the key their clients still use
+ * before the certificate lets go of it. Nothing drops a key that a client may still hold.
+ */
 function retire(state: CertificateState, news: CertificateInputs, now: Date): CertificateState {
   const next = { ...state };
   delete next.previousCertificate;
   delete next.previousPrivateKeyPem;
-  if (!state.certificatePem || !state.notAfter || news.overlapDays === 0) return next;
-  const retainedUntil = Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter));
-  if (retainedUntil <= now.getTime()) return next;
+  if (!state.certificatePem || !state.notAfter) return next;
+  const retainedUntil = Math.max(now.getTime(), Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter)));
   next.previousCertificate = {
     ...describeCertificate(state.certificatePem),
     certificatePem: state.certificatePem,

@@ -82,12 +82,12 @@ export function describeReason(reason: RotationReason): string {
 export function describePlan(name: string, plan: RotationPlan, policy: RenewalPolicy, state: RotationState, caSigned: boolean, overlapDays?: number): string {
   const parts: string[] = [];
   if (plan.rotate) {
-    // The replaced certificate is kept as previous for the overlap, never past its own notAfter (see retire()).
+    // Kept through this update in any case, so that bound integrations take over its key (see retire()).
     const kept =
       plan.rotate.kind === "expired"
-        ? "the expired one is not kept as previous"
+        ? "the expired one is kept as previous only until the next run"
         : overlapDays === 0
-          ? "the current one is not kept as previous (overlapDays is 0)"
+          ? "the current one is kept as previous only until the next run (overlapDays is 0)"
           : "the current one stays published as previous for the overlap";
     parts.push(
       caSigned

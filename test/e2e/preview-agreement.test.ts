@@ -92,11 +92,18 @@ test("preview shows what up then does, at every step of a JWT certificate's life
   const relabelled = await previewThenUp(env, "certificate relabelled", problems);
   t.is(relabelled["certificateFingerprint"], publishing["certificateFingerprint"]);
 
-  // Two days on, the short-lived certificate has expired: it rotates and keeps no previous certificate.
+  // Two days on, the short-lived certificate has expired: it rotates and keeps the expired one (and its
+  // key) only through that update, so that bound integrations can take the key over.
   env.setClock(new Date(Date.now() + 2 * 86_400_000).toISOString());
   const expired = await previewThenUp(env, "expired certificate rotated", problems);
   t.regex(expired["shortLastRotation"].reason, /^expired on /);
   t.not(expired["shortFingerprint"], relabelled["shortFingerprint"]);
+  t.is(expired["shortPrevious"].sha256Fingerprint, relabelled["shortFingerprint"]);
+
+  // The next run drops it; preview says so, and up does it.
+  const dropped = await previewThenUp(env, "expired previous certificate dropped", problems);
+  t.is(dropped["shortPrevious"], null);
+  t.is(dropped["shortFingerprint"], expired["shortFingerprint"]);
 
   // Nothing is due: preview changes nothing and shows every stack output exactly as it is.
   const quiet = await recordPreview(env);

@@ -62,6 +62,23 @@ test("the overlap never outlasts the previous certificate", (t) => {
   t.is(second.previousCertificate?.retainedUntil, first.notAfter);
 });
 
+for (const [what, raw, rotateAt] of [
+  ["an expired certificate", { validityDays: 10, renewal: { daysBeforeExpiry: 2 }, overlapDays: 7 }, 12],
+  ["a certificate with overlapDays 0", { validityDays: 100, renewal: { daysBeforeExpiry: 20 }, overlapDays: 0 }, 80],
+] as const) {
+  test(`${what} that rotates keeps its key through that update, for bound integrations, and drops it at the next run`, (t) => {
+    const args = inputs(raw);
+    const first = issueCertificate(args, t0);
+    const second = applyUpdate(first, args, planUpdate(first, args, after(rotateAt)), after(rotateAt));
+    t.not(second.privateKeyPem, first.privateKeyPem);
+    t.is(second.previousPrivateKeyPem, first.privateKeyPem, "an integration updated in the same run can still take the key its clients use");
+    t.is(second.previousCertificate?.retainedUntil, after(rotateAt).toISOString());
+    const dropPlan = planUpdate(second, args, after(rotateAt + 1));
+    t.true(dropPlan.rotation.dropPrevious);
+    t.is(applyUpdate(second, args, dropPlan, after(rotateAt + 1)).previousPrivateKeyPem, undefined);
+  });
+}
+
 test("a label or policy change updates without rotating", (t) => {
   const args = inputs({});
   const first = issueCertificate(args, t0);

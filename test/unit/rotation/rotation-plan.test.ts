@@ -39,16 +39,16 @@ test("planRotation: rotates inside the renewal window, naming when the window op
 test("planRotation: an expired certificate rotates, and says since when it is expired", (t) => {
   const plan = planRotation(current, settings(), settings(), at("2028-02-01T00:00:00Z"));
   t.deepEqual(plan.rotate, { kind: "expired", since: notAfter });
-  // up keeps no expired certificate as previous: preview says so, not that it stays published.
+  // up keeps an expired certificate as previous only through this update: preview says so.
   t.is(
     describePlan("Cert", plan, { daysBeforeExpiry: 30 }, current, false, 7),
-    `CertificateAndKeyPair Cert: rotates now (expired on ${notAfter}): a new key pair and certificate; the expired one is not kept as previous`,
+    `CertificateAndKeyPair Cert: rotates now (expired on ${notAfter}): a new key pair and certificate; the expired one is kept as previous only until the next run`,
   );
 });
 
-test("describePlan: with overlapDays 0 the replaced certificate is not kept, and preview says so", (t) => {
+test("describePlan: with overlapDays 0 the replaced certificate is kept only until the next run, and preview says so", (t) => {
   const plan = planRotation(current, settings({ rotationTrigger: "a" }), settings({ rotationTrigger: "b" }), at("2027-02-01T00:00:00Z"));
-  t.regex(describePlan("Cert", plan, { daysBeforeExpiry: 30 }, current, false, 0), /a new key pair and certificate; the current one is not kept as previous \(overlapDays is 0\)$/);
+  t.regex(describePlan("Cert", plan, { daysBeforeExpiry: 30 }, current, false, 0), /a new key pair and certificate; the current one is kept as previous only until the next run \(overlapDays is 0\)$/);
   t.regex(describePlan("Cert", plan, { daysBeforeExpiry: 30 }, current, false, 7), /the current one stays published as previous for the overlap$/);
 });
 
