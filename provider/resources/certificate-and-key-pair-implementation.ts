@@ -3,7 +3,7 @@
  * message preview shows), create and update. Loaded by name through `pulumi-salesforce-certs/runtime`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "../rotation/clock";
+import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../validate/to-check-result";
 import { describePlan } from "../rotation/rotation-plan";
 import { checkCertificateArgs, type CertificateInputs } from "../validate/certificate-args";
@@ -38,6 +38,8 @@ function readState(olds: CertificateState): CertificateState {
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
   async check(olds, news) {
+    const clock = clockFailure();
+    if (clock) return { failures: [clock] };
     const previousChainPem = (olds as Partial<CertificateInputs> | undefined)?.signedChainPem;
     const result = checkCertificateArgs(news as unknown as Record<string, unknown>, { now: currentTime(), previousChainPem });
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);

@@ -3,7 +3,7 @@
  * `pulumi-salesforce-certs/runtime`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "../rotation/clock";
+import { clockFailure, currentTime } from "../rotation/clock";
 import { idleSlot } from "../rotation/jwt-slots";
 import { toCheckResult } from "../validate/to-check-result";
 import { checkJwtIntegrationArgs, unknownValue } from "../validate/jwt-integration-args";
@@ -25,6 +25,8 @@ const optionalOutputs = ["retireAt"] as const;
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
   async check(olds, news) {
+    const clock = clockFailure();
+    if (clock) return { failures: [clock] };
     // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
     const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
     // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).

@@ -3,7 +3,7 @@
  * `pulumi-salesforce-certs/runtime`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "../rotation/clock";
+import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../validate/to-check-result";
 import { unknownValue } from "../validate/jwt-integration-args";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../validate/saml-binding-args";
@@ -22,6 +22,8 @@ type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
 /** The implementation behind the serialised `samlSpBindingProvider` shell. */
 export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<StoredInputs, SamlSpBindingState> = {
   async check(_olds, news) {
+    const clock = clockFailure();
+    if (clock) return { failures: [clock] };
     // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
     const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
     const result = checkSamlSpBindingArgs(raw);

@@ -46,3 +46,14 @@ export function currentTime(): Date {
   if (typeof parsed === "string") throw new Error(`${clockVariable} ${parsed} (got ${JSON.stringify(override)})`);
   return parsed;
 }
+
+/**
+ * The problem with SALESFORCE_CERTS_NOW, as a check() failure, when it is set but not an ISO 8601 instant:
+ * check() runs before diff, so a bad clock is named as bad input instead of failing later with a trace.
+ */
+export function clockFailure(): { property: string; reason: string } | undefined {
+  const override = process.env[clockVariable];
+  if (override === undefined || override === "") return undefined;
+  const parsed = parseInstant(override);
+  return typeof parsed === "string" ? { property: clockVariable, reason: `${parsed} (got ${JSON.stringify(override)}); it sets the provider's clock` } : undefined;
+}

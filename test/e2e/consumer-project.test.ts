@@ -82,6 +82,12 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   t.regex(rotation.text, /CertificateAndKeyPair Acme_CI_JWT: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/);
   t.regex(rotation.text, /~ +pulumi-nodejs:dynamic\/salesforce:CertificateAndKeyPair jwt update/);
 
+  // A bad clock variable is named as bad input by check(), with no JavaScript stack trace.
+  const badClock = pulumi(["preview"], project, { ...env, SALESFORCE_CERTS_NOW: "12" });
+  t.not(badClock.status, 0);
+  t.regex(badClock.text, /property SALESFORCE_CERTS_NOW value \{<nil>\} has a problem: must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00\+01:00 \(got "12"\); it sets the provider's clock/);
+  t.notRegex(badClock.text, /^\s+at .*:\d+:\d+\)?$/m);
+
   const refreshed = pulumi(["refresh", "--yes", "--expect-no-changes"], project, env);
   t.is(refreshed.status, 0, refreshed.text);
 
