@@ -80,7 +80,9 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
 
   const textProblems = new Set<string>();
   nodeProblems(doc, at, textProblems);
-  if (problems.length > 0) return { ok: false, problems: sorted(problems) };
+  // A tag or key the loader cannot read stops here; a string with a forbidden character does not: the
+  // other rules still run (and skip that string), so every problem is reported at once.
+  if (problems.length > textProblems.size) return { ok: false, problems: sorted(problems) };
   let data: Record<string, unknown>;
   try {
     data = (doc.toJS({ maxAliasCount }) ?? {}) as Record<string, unknown>;

@@ -113,3 +113,17 @@ test("a problem with the whole file has no position: file: rule, and no line in 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a forbidden character in one field does not hide the other problems of the inventory", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-inventory-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "inventory.yaml");
+  fs.writeFileSync(file, 'certificates:\n  A_Cert:\n    label: A\n    subject:\n      commonName: "a\\u0000b"\n      country: gb\n      email: "ü@x.example"\n');
+  const loaded = loadInventory(file, "inventory.yaml");
+  t.false(loaded.ok);
+  t.deepEqual(loaded.ok ? [] : loaded.problems.map(formatProblem), [
+    'inventory.yaml:5:19 certificates.A_Cert.subject.commonName: must not contain U+0000 (a control character) at character 2: Salesforce metadata is XML 1.0, which forbids it (got "a\\u0000b")',
+    'inventory.yaml:6:16 certificates.A_Cert.subject.country: must be a two-letter ISO 3166 country code such as US or DE (got "gb")',
+    'inventory.yaml:7:14 certificates.A_Cert.subject.email: must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got "ü@x.example")',
+  ]);
+});
