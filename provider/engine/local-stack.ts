@@ -11,7 +11,6 @@ import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulum
 import { engineEnvironment, locateEngine, packageRoot, type StackLocation } from "./engine-environment";
 
 export { demoPassphrase } from "./passphrase";
-export { packageRoot } from "./engine-environment";
 
 /** Where and how to run one stack. */
 export interface LocalStackOptions extends StackLocation {
@@ -103,17 +102,6 @@ function processRuns(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-/**
- * Releases the locks of killed updates (`pulumi cancel`), so the next update converges from the state the
- * killed one left. Returns what it released, for the caller to say so.
- */
-export async function releaseStaleLocks(stack: Stack, options: Pick<LocalStackOptions, "stateDir" | "backendUrl">, projectName: string): Promise<StaleLock[]> {
-  if (options.backendUrl) return [];
-  const stale = findStaleLocks(options.stateDir, projectName, stack.name);
-  if (stale.length > 0) await stack.cancel();
-  return stale;
 }
 
 /** The `name:` of a Pulumi.yaml. */
