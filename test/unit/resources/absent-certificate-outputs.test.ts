@@ -7,36 +7,11 @@
 import test from "ava";
 import { jwtIntegrationImplementation } from "../../../provider/resources/jwt-integration-implementation";
 import { samlSpBindingImplementation } from "../../../provider/resources/saml-sp-binding-implementation";
+import { goodJwtArguments, goodSamlArguments } from "../../helpers/check-arguments";
 
-const jwt = {
-  apiName: "Greenmoor_CI",
-  label: "Greenmoor CI",
-  contactEmail: "platform@greenmoor.example",
-  username: "ci@greenmoor.example",
-  audience: "https://login.salesforce.com",
-  preAuthorized: { permissionSets: ["CI_Deployer"] },
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA:BB",
-  certificateNotAfter: "2027-01-01T00:00:00.000Z",
-  privateKeyPem: "(the private key, PKCS #8 PEM)",
-  privateKeyExportable: true,
-  certificateRevision: 2,
-};
+const jwt = { ...goodJwtArguments, certificateRevision: 2 };
 
-const saml = {
-  apiName: "Partner_Portal_SSO",
-  label: "Partner portal",
-  contactEmail: "platform@greenmoor.example",
-  spEntityId: "https://portal.partner.example/saml/metadata",
-  acsUrl: "https://portal.partner.example/saml/acs",
-  myDomainUrl: "https://greenmoor.my.salesforce.com",
-  idpCertificateName: "Greenmoor_IdP_Signing",
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA",
-  certificateSha1Fingerprint: "BB",
-  certificateNotAfter: "2028-01-01T00:00:00.000Z",
-  certificateRevision: 2,
-};
+const saml = { ...goodSamlArguments, certificateRevision: 2 };
 
 test("JwtIntegration check takes the certificate revision and refuses a certificate whose PEM is null", async (t) => {
   const ok = await jwtIntegrationImplementation.check!({} as never, jwt as never);

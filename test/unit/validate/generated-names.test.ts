@@ -6,33 +6,10 @@
 import test from "ava";
 import { certificateAndKeyPairProvider, jwtIntegrationProvider, samlSpBindingProvider } from "../../../provider";
 import { certificateGenerationName, jwtSlotAppName } from "../../../provider/validate/generated-names";
+import { goodJwtArguments, goodSamlArguments } from "../../helpers/check-arguments";
 
-const jwt = {
-  apiName: "CI",
-  label: "CI",
-  contactEmail: "platform@greenmoor.example",
-  username: "ci@greenmoor.example",
-  audience: "https://login.salesforce.com",
-  preAuthorized: { permissionSets: ["CI_Deployer"] },
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA:BB",
-  certificateNotAfter: "2027-01-01T00:00:00.000Z",
-  privateKeyPem: "(the private key, PKCS #8 PEM)",
-  privateKeyExportable: true,
-};
-const saml = {
-  apiName: "Portal",
-  label: "Partner portal",
-  contactEmail: "platform@greenmoor.example",
-  spEntityId: "https://portal.partner.example/saml/metadata",
-  acsUrl: "https://portal.partner.example/saml/acs",
-  myDomainUrl: "https://greenmoor.my.salesforce.com",
-  idpCertificateName: "Idp",
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA",
-  certificateSha1Fingerprint: "BB",
-  certificateNotAfter: "2028-01-01T00:00:00.000Z",
-};
+const jwt = { ...goodJwtArguments, apiName: "CI", label: "CI" };
+const saml = { ...goodSamlArguments, apiName: "Portal", idpCertificateName: "Idp" };
 
 test("the generated names are the ones the rules reserve", (t) => {
   t.is(certificateGenerationName("Idp", 1), "Idp");

@@ -4,20 +4,9 @@
  */
 import test from "ava";
 import { jwtIntegrationProvider } from "../../../provider";
+import { goodJwtArguments } from "../../helpers/check-arguments";
 
-const good = {
-  apiName: "Greenmoor_CI",
-  label: "Greenmoor CI",
-  contactEmail: "platform@greenmoor.example",
-  username: "ci@greenmoor.example",
-  audience: "https://login.salesforce.com",
-  preAuthorized: { permissionSets: ["CI_Deployer"] },
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA:BB",
-  certificateNotAfter: "2027-01-01T00:00:00.000Z",
-  privateKeyPem: "(the private key, PKCS #8 PEM)",
-  privateKeyExportable: true,
-};
+const good = goodJwtArguments;
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => jwtIntegrationProvider.check!(olds as never, news as never);
 
 test("check fills in defaults and derives a consumer key that later checks keep", async (t) => {

@@ -3,20 +3,9 @@
  */
 import test from "ava";
 import { samlSpBindingProvider } from "../../../provider";
+import { goodSamlArguments } from "../../helpers/check-arguments";
 
-const good = {
-  apiName: "Partner_Portal_SSO",
-  label: "Partner portal",
-  contactEmail: "platform@greenmoor.example",
-  spEntityId: "https://portal.partner.example/saml/metadata",
-  acsUrl: "https://portal.partner.example/saml/acs",
-  myDomainUrl: "https://greenmoor.my.salesforce.com",
-  idpCertificateName: "Greenmoor_IdP_Signing",
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA",
-  certificateSha1Fingerprint: "BB",
-  certificateNotAfter: "2028-01-01T00:00:00.000Z",
-};
+const good = goodSamlArguments;
 const check = (news: Record<string, unknown>) => samlSpBindingProvider.check!({} as never, news as never);
 
 test("check fills in defaults", async (t) => {

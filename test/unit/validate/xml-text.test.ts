@@ -11,6 +11,7 @@ import test from "ava";
 import { certificateAndKeyPairProvider, jwtIntegrationProvider, samlSpBindingProvider } from "../../../provider";
 import { externalClientApplicationFile } from "../../../provider/salesforce/oauth-apps";
 import { forbiddenXmlCharacter, xmlText } from "../../../provider/validate/rules";
+import { goodJwtArguments, goodSamlArguments } from "../../helpers/check-arguments";
 
 const rule = (code: string, kind: string, at: number, got: string) =>
   `must not contain ${code} (${kind}) at character ${at}: Salesforce metadata is XML 1.0, which forbids it (got ${got})`;
@@ -31,32 +32,8 @@ test("xmlText names the first forbidden character, its kind and where it is", (t
   t.deepEqual(controls, Array.from({ length: 32 }, (_, c) => c).filter((c) => c !== 9 && c !== 10 && c !== 13));
 });
 
-const jwt = {
-  apiName: "Greenmoor_CI",
-  label: "Greenmoor CI",
-  contactEmail: "platform@greenmoor.example",
-  username: "ci@greenmoor.example",
-  audience: "https://login.salesforce.com",
-  preAuthorized: { permissionSets: ["CI_Deployer"] },
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA:BB",
-  certificateNotAfter: "2027-01-01T00:00:00.000Z",
-  privateKeyPem: "(the private key, PKCS #8 PEM)",
-  privateKeyExportable: true,
-};
-const saml = {
-  apiName: "Partner_Portal_SSO",
-  label: "Partner portal",
-  contactEmail: "platform@greenmoor.example",
-  spEntityId: "https://portal.partner.example/saml/metadata",
-  acsUrl: "https://portal.partner.example/saml/acs",
-  myDomainUrl: "https://greenmoor.my.salesforce.com",
-  idpCertificateName: "Greenmoor_IdP_Signing",
-  certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-  certificateSha256Fingerprint: "AA",
-  certificateSha1Fingerprint: "BB",
-  certificateNotAfter: "2028-01-01T00:00:00.000Z",
-};
+const jwt = goodJwtArguments;
+const saml = goodSamlArguments;
 const checkJwt = (news: Record<string, unknown>) => jwtIntegrationProvider.check!({} as never, { ...jwt, ...news } as never);
 const checkSaml = (news: Record<string, unknown>) => samlSpBindingProvider.check!({} as never, { ...saml, ...news } as never);
 const checkCertificate = (news: Record<string, unknown>) => certificateAndKeyPairProvider.check!({} as never, { uniqueName: "Idp", label: "IdP", ...news } as never);
