@@ -98,17 +98,24 @@ GOMOD
 install_shim() {
   local shim="$project_dir/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
   [ -x "$shim" ] || fail "missing $shim (the dynamic-provider plugin shipped in @pulumi/pulumi): run 'npm ci' first"
-  local cli_dir; cli_dir="$(dirname "$(readlink -f "$cli")")"
-  mkdir -p "$engine_bin"
   rm -f "$engine_bin/pulumi-resource-pulumi-nodejs"
-  if [ -x "$cli_dir/pulumi-resource-pulumi-nodejs" ]; then
-    return
-  elif [ -w "$cli_dir" ]; then
-    say "installing the dynamic-provider plugin next to the CLI ($cli_dir)"
-    cp "$shim" "$cli_dir/pulumi-resource-pulumi-nodejs.tmp" && mv "$cli_dir/pulumi-resource-pulumi-nodejs.tmp" "$cli_dir/pulumi-resource-pulumi-nodejs"
+  [ -x "$(cli_dir)/pulumi-resource-pulumi-nodejs" ] || install_beside_cli pulumi-resource-pulumi-nodejs "$shim"
+}
+
+# The folder of the real CLI binary (symlinks resolved): where the CLI looks for bundled plugins and hosts.
+cli_dir() { dirname "$(readlink -f "$cli")"; }
+
+# install_beside_cli NAME SOURCE: copies SOURCE next to the CLI binary as NAME; when that folder is
+# read-only, links it into .pulumi-engine/bin, which runs put on PATH (the CLI then warns it found it there).
+install_beside_cli() {
+  local name="$1" source="$2" dir; dir="$(cli_dir)"
+  mkdir -p "$engine_bin"
+  if [ -w "$dir" ]; then
+    say "installing $name next to the CLI ($dir)"
+    cp "$source" "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name"
   else
-    say "$cli_dir is read-only: the dynamic-provider plugin goes on PATH (the CLI will warn that it found it there)"
-    ln -sfn "$shim" "$engine_bin/pulumi-resource-pulumi-nodejs"
+    say "$dir is read-only: $name goes on PATH (the CLI will warn that it found it there)"
+    ln -sfn "$source" "$engine_bin/$name"
   fi
 }
 
@@ -117,10 +124,9 @@ install_shim() {
 # bundled language hosts; on a read-only installation it goes on PATH (the CLI then warns).
 host_dir="$cache_root/pulumi-language-nodejs-v$LANGUAGE_HOST_SDK_VERSION"
 install_language_host() {
-  local cli_dir; cli_dir="$(dirname "$(readlink -f "$cli")")"
   rm -f "$engine_bin/pulumi-language-nodejs"
-  if [ -x "$cli_dir/pulumi-language-nodejs" ]; then
-    say "language host present beside the CLI ($cli_dir/pulumi-language-nodejs)"
+  if [ -x "$(cli_dir)/pulumi-language-nodejs" ]; then
+    say "language host present beside the CLI ($(cli_dir)/pulumi-language-nodejs)"
     return
   fi
   if [ ! -x "$host_dir/bin/pulumi-language-nodejs" ]; then
@@ -128,13 +134,7 @@ install_language_host() {
   else
     say "reusing pulumi-language-nodejs built earlier ($host_dir/bin/pulumi-language-nodejs)"
   fi
-  if [ -w "$cli_dir" ]; then
-    say "installing the Node.js language host next to the CLI ($cli_dir)"
-    cp "$host_dir/bin/pulumi-language-nodejs" "$cli_dir/pulumi-language-nodejs.tmp" && mv "$cli_dir/pulumi-language-nodejs.tmp" "$cli_dir/pulumi-language-nodejs"
-  else
-    say "$cli_dir is read-only: the language host goes on PATH (the CLI will warn that it found it there)"
-    ln -sfn "$host_dir/bin/pulumi-language-nodejs" "$engine_bin/pulumi-language-nodejs"
-  fi
+  install_beside_cli pulumi-language-nodejs "$host_dir/bin/pulumi-language-nodejs"
 }
 
 build_language_host() {
