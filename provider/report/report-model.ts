@@ -3,6 +3,7 @@
  * overlap and consumers, from a stack's outputs or, before any `up`, from the inventory alone.
  */
 import { SalesforceCertsError } from "../errors";
+import { parseInstant } from "../rotation/clock";
 import type { Consumer } from "../inventory/declare-inventory";
 import type { Inventory } from "../inventory/inventory-types";
 
@@ -110,16 +111,6 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
   return model;
 }
 
-/** A full ISO 8601 time with a zone, e.g. `2027-01-31T00:00:00.000Z`, that names a real instant. */
-export function isIsoInstant(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  // Date.parse rolls 2027-02-30 over into March: check each field against a calendar date.
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60 && !Number.isNaN(Date.parse(text));
-}
-
 const isObject = (value: unknown): value is Outputs => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** What a value is, for a message; strings are cut short and never more than a date's length is quoted. */
@@ -146,7 +137,7 @@ function objectAt(outputs: Outputs, key: string, problems: string[], required: b
 function isoAt(entry: Outputs, key: string, at: string, problems: string[]): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && isIsoInstant(value)) return value;
+  if (typeof value === "string" && typeof parseInstant(value) !== "string") return value;
   problems.push(`${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describe(value)})`);
   return undefined;
 }
