@@ -11,6 +11,7 @@ import { findStaleLocks, projectNameIn, repairKilledUpdate } from "../engine/loc
 import { PulumiCli } from "../engine/pulumi-cli";
 import { restrictStatePermissions } from "../engine/state-permissions";
 import { SalesforceCertsError } from "../errors";
+import { defaultInventoryPath } from "../inventory/inventory-program";
 import { loadInventory } from "../inventory/load-inventory";
 import { modelFromOutputs } from "../report/report-model";
 import { renderReport } from "../report/render-report";
@@ -71,11 +72,13 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
 
     switch (command) {
       case "preview":
-        warnAboutRemovals(cli, inventory, []);
+        warnAboutRemovals(cli, stackResources(cli), inventory, []);
         return exitCode(await cli.stream(["preview", "--diff", "--suppress-outputs"]));
       case "up": {
-        warnAboutRemovals(cli, inventory, allowDelete);
-        const unprotected = unprotectAcknowledged(cli, allowDelete);
+        // One export of the stack serves both: what the inventory drops, and what --allow-delete names.
+        const resources = stackResources(cli);
+        warnAboutRemovals(cli, resources, inventory, allowDelete);
+        const unprotected = unprotectAcknowledged(cli, resources, allowDelete);
         const code = await cli.stream(["up", "--yes", "--suppress-outputs"]);
         if (code !== 0) {
           for (const urn of unprotected) cli.capture(["state", "protect", urn, "--yes"]);
@@ -154,11 +157,13 @@ function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
 }
 
 /** Our resources in the stack: name → URN and whether it is protected. */
-function stackResources(cli: PulumiCli): Map<string, { urn: string; type: string; protect: boolean }> {
+type StackResources = Map<string, { urn: string; type: string; protect: boolean }>;
+
+function stackResources(cli: PulumiCli): StackResources {
   const exported = cli.capture(["stack", "export"]);
   if (exported.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack export: ${exported.stderr.trim()}`);
   const deployment = (JSON.parse(exported.stdout) as { deployment?: { resources?: { urn: string; type: string; protect?: boolean }[] } }).deployment;
-  const found = new Map<string, { urn: string; type: string; protect: boolean }>();
+  const found: StackResources = new Map();
   for (const resource of deployment?.resources ?? []) {
     if (!resource.type.startsWith(ourTypePrefix)) continue;
     found.set(resource.urn.slice(resource.urn.lastIndexOf("::") + 2), { urn: resource.urn, type: resource.type.slice(ourTypePrefix.length), protect: resource.protect === true });
@@ -167,13 +172,13 @@ function stackResources(cli: PulumiCli): Map<string, { urn: string; type: string
 }
 
 /** Says, before the engine runs, which resources the inventory no longer declares and what deleting them means. */
-function warnAboutRemovals(cli: PulumiCli, inventory: string | undefined, allowDelete: readonly string[]): void {
+function warnAboutRemovals(cli: PulumiCli, resources: StackResources, inventory: string | undefined, allowDelete: readonly string[]): void {
   const file = inventory ?? configuredInventory(cli);
   if (!file) return;
   const loaded = loadInventory(file);
   if (!loaded.ok) return; // the program reports every problem
   const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
-  for (const [name, resource] of stackResources(cli)) {
+  for (const [name, resource] of resources) {
     if (declared.has(name)) continue;
     const what = resource.type === "CertificateAndKeyPair" ? "its private key and certificate" : "its metadata and credentials";
     if (allowDelete.includes(name)) console.log(`[salesforce-certs] ${resource.type} ${name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`);
@@ -190,14 +195,12 @@ function configuredInventory(cli: PulumiCli): string | undefined {
   const got = cli.capture(["config", "get", "salesforce-certs:inventory"]);
   if (got.status === 0 && got.stdout.trim()) return got.stdout.trim();
   if (process.env["SALESFORCE_CERTS_INVENTORY"]) return process.env["SALESFORCE_CERTS_INVENTORY"];
-  const mainModule = path.join(packageRoot, "build", "provider", "inventory", "inventory-program.js");
-  return (require(mainModule) as { defaultInventoryPath: string }).defaultInventoryPath;
+  return defaultInventoryPath;
 }
 
 /** Lifts protection from the resources `names` acknowledges; returns their URNs. */
-function unprotectAcknowledged(cli: PulumiCli, names: readonly string[]): string[] {
+function unprotectAcknowledged(cli: PulumiCli, resources: StackResources, names: readonly string[]): string[] {
   if (names.length === 0) return [];
-  const resources = stackResources(cli);
   const unknown = names.filter((n) => !resources.has(n));
   if (unknown.length > 0) {
     throw new SalesforceCertsError("ERR_USAGE", `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
