@@ -3,6 +3,7 @@
  * node-forge's JavaScript prime search at 4096 bits).
  */
 import crypto = require("node:crypto");
+import { promisify } from "node:util";
 
 /** Key sizes Salesforce's Metadata API accepts for a `Certificate`. */
 export type RsaKeySize = 2048 | 4096;
@@ -13,13 +14,28 @@ export interface RsaKeyPair {
   publicKeyPem: string;
 }
 
-/** Generates a fresh RSA key pair (public exponent 65537). */
-export function generateRsaKeyPair(keySize: RsaKeySize): RsaKeyPair {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", {
+function options(keySize: RsaKeySize): crypto.RSAKeyPairOptions<"pem", "pem"> {
+  return {
     modulusLength: keySize,
     publicExponent: 0x10001,
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
-  });
+  };
+}
+
+const generateInBackground = promisify(crypto.generateKeyPair);
+
+/** Generates a fresh RSA key pair (public exponent 65537), blocking the calling thread. */
+export function generateRsaKeyPair(keySize: RsaKeySize): RsaKeyPair {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", options(keySize));
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/**
+ * Generates a fresh RSA key pair on libuv's thread pool. The provider uses it: the engine runs many
+ * creates at once in one provider process, and a synchronous prime search would run them one by one.
+ */
+export async function generateRsaKeyPairInBackground(keySize: RsaKeySize): Promise<RsaKeyPair> {
+  const { privateKey, publicKey } = await generateInBackground("rsa", options(keySize));
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }

@@ -18,6 +18,7 @@ import {
 } from "./certificate-lifecycle";
 import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
 import { fullCertificateState, storedCertificateState } from "./certificate-views";
+import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
@@ -60,7 +61,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
   },
 
   async create(inputs) {
-    const outs = issueCertificate(inputs, currentTime());
+    const outs = issueCertificate(inputs, currentTime(), await generateRsaKeyPairInBackground(inputs.keySize));
     return { id: inputs.uniqueName, outs: stored({ ...outs, revision: 1 }) };
   },
 
@@ -69,7 +70,8 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const state = readState(olds);
     const plan = planUpdate(state, news, now);
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
-    const outs = { ...applyUpdate(state, news, plan, now), revision: (state.revision ?? 1) + 1 };
+    const newKeyPair = plan.rotation.rotate ? await generateRsaKeyPairInBackground(news.keySize) : undefined;
+    const outs = { ...applyUpdate(state, news, plan, now, newKeyPair), revision: (state.revision ?? 1) + 1 };
     if ((plan.rotation.rotate || plan.adopt === "pending") && outs.lastRotation) {
       const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
       console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);

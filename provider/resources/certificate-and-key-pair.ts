@@ -46,7 +46,7 @@ export interface CertificateAndKeyPairArgs {
 export type CertificateAndKeyPairOutputs = CertificateState;
 
 /** The serialised provider: a shell that loads `certificateAndKeyPairImplementation` in the provider process. */
-export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPairImplementation");
+export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPair");
 
 /**
  * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) with a self-signed or CA-signed

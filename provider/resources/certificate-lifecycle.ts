@@ -83,14 +83,14 @@ export const secretStateFields = ["privateKeyPem", "previousPrivateKeyPem", "pen
 
 const dayMs = 86_400_000;
 
-/** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one. */
-export function issueCertificate(inputs: CertificateInputs, now: Date): CertificateState {
+/** Issues the first key pair (`keyPair`, generated here when not given): a self-signed certificate, or a CSR for a CA-signed one. */
+export function issueCertificate(inputs: CertificateInputs, now: Date, keyPair?: RsaKeyPair): CertificateState {
   if (inputs.caSigned && inputs.signedChainPem !== undefined) {
     throw new Error(
       `signedChainPem: a new CA-signed certificate has no key yet, so no chain can match it. Create it without signedChainPem, sign the CSR from output csrPem, then give the chain.`,
     );
   }
-  const keyPair = generateRsaKeyPair(inputs.keySize);
+  keyPair ??= generateRsaKeyPair(inputs.keySize);
   const base = { ...inputs, stateVersion: 2 as const, generation: 1, salesforceName: inputs.uniqueName, awaitingSignature: false, salesforceFiles: {} };
   const state: CertificateState = inputs.caSigned
     ? withPending(base, keyPair, now)
@@ -134,8 +134,11 @@ export function planChanges(plan: UpdatePlan): boolean {
   return plan.rotation.rotate !== undefined || plan.rotation.dropPrevious || plan.adopt !== undefined || plan.settingsChanged.length > 0;
 }
 
-/** Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. */
-export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date): CertificateState {
+/**
+ * Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. A rotation
+ * takes `newKeyPair` (generated here when not given).
+ */
+export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date, newKeyPair?: RsaKeyPair): CertificateState {
   let state: CertificateState = { ...olds, ...settingsOf(news) };
   // Not exportable means no field carries the key, even while a CA-signed successor awaits its chain.
   if (!news.privateKeyExportable) delete state.privateKeyPem;
@@ -156,7 +159,7 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
 
   if (plan.rotation.rotate) {
     const reason = describeReason(plan.rotation.rotate);
-    const keyPair = generateRsaKeyPair(news.keySize);
+    const keyPair = newKeyPair ?? generateRsaKeyPair(news.keySize);
     if (news.caSigned) {
       state = withPending(state, keyPair, now);
     } else {

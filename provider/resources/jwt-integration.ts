@@ -41,7 +41,7 @@ export interface JwtIntegrationArgs {
 }
 
 /** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
-export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrationState>("jwtIntegrationImplementation");
+export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrationState>("jwtIntegration");
 
 /**
  * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and

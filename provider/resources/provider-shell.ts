@@ -1,49 +1,21 @@
 /**
- * @module The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell: each
- * method loads the named implementation by package name inside the provider process
- * (`require("pulumi-salesforce-certs/runtime")`), so state holds a few hundred bytes of code instead of
- * the library, and captures nothing but that name: no configuration, client or secret. Every byte of it
- * is stored twice per resource, so the code is terse and its comments stay outside the function bodies
- * (a function's text is serialised with its comments).
+ * @module The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell that
+ * captures nothing but the implementation's name: no configuration, client or secret. Inside the provider
+ * process it loads `pulumi-salesforce-certs/runtime`, resolved as the project's own code would resolve it
+ * (from the project folder, the provider process's working directory): from the project's node_modules
+ * when the package is installed, or by self-reference inside this package's repository (`npm start`,
+ * `examples/`). Every byte is stored twice per resource and rewritten at every engine step, so the
+ * functions are two one-liners and their comments stay outside the function bodies (a function's text is
+ * serialised with its comments): one for `diff`, and one that {@link dispatchProviderCall} routes to
+ * `check`, `create` or `update` by the arguments the engine passes (each serialised function costs about
+ * 200 bytes of wrapper text).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as runtime from "../runtime";
+import type { ImplementationName } from "../runtime";
 
-type Method = "check" | "diff" | "create" | "update";
-
-/**
- * A provider whose methods run `runtime[implementation]`. It has no `read` (Pulumi then keeps the state as
- * it is on refresh) and no `delete` (everything lives in this state; the org is changed by deploying the
- * emitted metadata, so there is nothing to remove).
- */
-export function providerShell<Inputs, Outputs>(implementation: keyof typeof runtime): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
-  /**
-   * Runs method `m` of the implementation, loaded in the provider process. Installed as a dependency, the
-   * package resolves by name from the project's node_modules (the provider process runs in the project
-   * folder). In this package's own repository (`npm start`, `examples/`) it is not in node_modules: its
-   * root is the nearest folder above the project whose package.json is this package's, where `build/`
-   * holds the runtime. When neither is found, the first error is thrown. Short names: the text is stored.
-   */
-  const run = (m: Method, a: unknown[]): any => {
-    let r: any;
-    try {
-      r = require("pulumi-salesforce-certs/runtime");
-    } catch (e) {
-      let d = process.cwd();
-      const f = (x: string): string => require("node:path").join(d, x);
-      while (!(require("node:fs").existsSync(f("build/provider/runtime.js")) && require(f("package.json")).name == "pulumi-salesforce-certs")) {
-        if (d == (d = require("node:path").dirname(d))) throw e;
-      }
-      r = require(f("build/provider/runtime.js"));
-    }
-    return r[implementation][m](...a);
-  };
-  // One wrapper per method: the engine calls diff and update with the same arguments, so a shared
-  // function could not tell them apart (each wrapper costs ~150 bytes of serialised text).
-  return {
-    check: (...a) => run("check", a),
-    diff: (...a) => run("diff", a),
-    create: (...a) => run("create", a),
-    update: (...a) => run("update", a),
-  };
+/** A provider whose methods run the implementation `name` of the runtime. No `read` and no `delete`: see the resources. */
+export function providerShell<Inputs, Outputs>(name: ImplementationName): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+  const call = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchProviderCall(name, a);
+  const diff = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").implementations[name].diff(...a);
+  return { check: call, create: call, update: call, diff };
 }

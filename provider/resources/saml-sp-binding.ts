@@ -57,7 +57,7 @@ export interface SamlSpBindingArgs {
 }
 
 /** The serialised provider: a shell that loads `samlSpBindingImplementation` in the provider process. */
-export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBindingState>("samlSpBindingImplementation");
+export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBindingState>("samlSpBinding");
 
 /**
  * Salesforce as the SAML Identity Provider for one partner Service Provider. Outputs the IdP metadata the
