@@ -24,7 +24,7 @@ import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
  * absent-outputs): the program computes its views from them.
  */
-const optionalOutputs = ["certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
+const optionalOutputs = ["certificateChainPem", "privateKey", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
 
 /** The state to store: without its views (see certificate-views), absent outputs as null. */
 function stored(state: CertificateState): CertificateState {

@@ -12,7 +12,7 @@ import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
-import { certificateViews, type CertificateViews, type CertificateViewSource } from "./certificate-views";
+import { certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./certificate-views";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -113,7 +113,8 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     // The outputs the provider stores; every other output is a view of them, computed here (certificate-views).
     const storedNames = [
       "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
-      "certificateChainPem", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKeyPem", "lastRotation",
+      "certificateChainPem", "privateKey", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKey",
+      "previousPrivateKeyPem", "lastRotation", "stateVersion",
     ];
     const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
@@ -155,5 +156,17 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     this.nextRotation = view("nextRotation");
     this.awaitingSignature = views.apply((v) => v.awaitingSignature);
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
+    // Keys are stored compactly from shape 4 on (certificate-views); earlier shapes stored the PEM, and lack
+    // the compact fields, which a preview would read as unknown: the shape decides which one is read. The
+    // previous key is stored only while a previous certificate is (an encrypted null would cost as much as a
+    // small key), so that decides whether to read it.
+    type KeyOutputs = Record<"stateVersion" | "privateKey" | "previousPrivateKey" | "privateKeyPem" | "previousPrivateKeyPem" | "previousCertificate", pulumi.Output<any>>;
+    const keys = this as unknown as KeyOutputs;
+    const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
+    const shape4 = keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4);
+    this.privateKeyPem = shape4.apply((compact) => (compact ? pemOf(keys.privateKey) : keys.privateKeyPem));
+    this.previousPrivateKeyPem = shape4.apply((compact) =>
+      compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
+    );
   }
 }

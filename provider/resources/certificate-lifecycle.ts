@@ -78,8 +78,11 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
   salesforceFiles: Record<string, string>;
 }
 
-/** Output names that hold private keys or keystores. */
-export const secretStateFields = ["privateKeyPem", "previousPrivateKeyPem", "pendingPrivateKeyPem", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
+/**
+ * Stored outputs that hold private keys or keystores (the key fields of shape 4, see certificate-views;
+ * states of earlier shapes keep their own fields encrypted as stored).
+ */
+export const secretStateFields = ["privateKey", "previousPrivateKey", "pendingPrivateKey", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
 
 const dayMs = 86_400_000;
 

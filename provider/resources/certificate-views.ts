@@ -9,13 +9,17 @@ import crypto = require("node:crypto");
 import { splitChain } from "../crypto/certificate-chain";
 import { describeCertificate } from "../crypto/certificate-facts";
 import { pemToDer } from "../crypto/pem";
+import { rsaPrimesOf, rsaPrivateKeyFromPrimes } from "../crypto/rsa-key-primes";
 import { publicKeyJwk } from "../crypto/public-key-jwk";
 import { renewalPoint } from "../rotation/renewal-policy";
 import { certificateSourceFiles } from "../salesforce/certificate-metadata";
 import type { CertificateState, PreviousCertificate } from "./certificate-lifecycle";
 
-/** Shape of the stored state this release writes (the lifecycle's full state is shape 2). */
-export const storedCertificateVersion = 3;
+/**
+ * Shape of the stored state this release writes (the lifecycle's full state is shape 2). Shape 3 stored
+ * the views no more; shape 4 stores each private key compactly (see {@link storedKeyFields}).
+ */
+export const storedCertificateVersion = 4;
 
 /** Fields of the full state that are views of the stored facts, never stored from shape 3 on. */
 export const certificateViewFields = [
@@ -25,6 +29,25 @@ export const certificateViewFields = [
 
 /** The previous certificate as stored: its PEM and bookkeeping; its facts are views. */
 export type StoredPreviousCertificate = Pick<PreviousCertificate, "certificatePem" | "salesforceName" | "retainedUntil">;
+
+/**
+ * The stored field of each private-key field of the full state, from shape 4 on: the key's primes
+ * `<p>.<q>` (see rsa-key-primes), or its PEM for a key the primes would not rebuild byte for byte.
+ */
+export const storedKeyFields = {
+  privateKeyPem: "privateKey",
+  previousPrivateKeyPem: "previousPrivateKey",
+  pendingPrivateKeyPem: "pendingPrivateKey",
+} as const;
+
+/** A stored private key (shape 4) as PKCS #8 PEM. */
+export function storedKeyPem(stored: string): string {
+  return stored.startsWith("-----BEGIN") ? stored : rsaPrivateKeyFromPrimes(stored);
+}
+
+function compactKey(pem: string): string {
+  return rsaPrimesOf(pem) ?? pem;
+}
 
 /** The public stored fields the views are computed from. */
 export type CertificateViewSource = Pick<CertificateState, "salesforceName" | "label" | "caSigned" | "keySize" | "privateKeyExportable" | "renewal"> & {
@@ -80,14 +103,27 @@ export function previousCertificateView(stored: StoredPreviousCertificate): Prev
 export function storedCertificateState(state: CertificateState): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...state, stateVersion: storedCertificateVersion };
   for (const field of certificateViewFields) delete stored[field];
+  for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
+    const pem = stored[pemField];
+    delete stored[pemField];
+    if (typeof pem === "string") stored[keyField] = compactKey(pem);
+  }
   return stored;
 }
 
 /**
- * The full state (shape 2, as the lifecycle reads it) from a stored one of shape 3, with its views
- * recomputed. States of earlier shapes, which stored the views, pass through for the lifecycle to upgrade.
+ * The full state (shape 2, as the lifecycle reads it) from a stored one of shape 3 or 4, with its views
+ * recomputed and its keys as PEM. States of earlier shapes, which stored the views, pass through for the
+ * lifecycle to upgrade.
  */
 export function fullCertificateState(stored: Record<string, unknown>): Record<string, unknown> {
-  if (stored["stateVersion"] !== storedCertificateVersion) return stored;
-  return { ...stored, ...certificateViews(stored as unknown as CertificateViewSource), stateVersion: 2 };
+  const version = stored["stateVersion"];
+  if (version !== 3 && version !== storedCertificateVersion) return stored;
+  const full: Record<string, unknown> = { ...stored, ...certificateViews(stored as unknown as CertificateViewSource), stateVersion: 2 };
+  for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
+    const key = full[keyField];
+    delete full[keyField];
+    if (typeof key === "string") full[pemField] = storedKeyPem(key);
+  }
+  return full;
 }

@@ -1,6 +1,6 @@
 /**
  * State written by earlier releases stays readable: a stack each made (the checkpoints in
- * test/fixtures/previous-release and test/fixtures/release-bf25fe5, see their READMEs) is imported into a user's project that installs this
+ * test/fixtures/previous-release, release-bf25fe5 and release-2cbda53, see their READMEs) is imported into a user's project that installs this
  * release from its tarball; plain `pulumi refresh` and `pulumi preview` find nothing to change (no diff, no
  * rotation), and the certificates and keys read from that state are still accepted by openssl.
  */
@@ -22,6 +22,8 @@ const fixtures = [
   { stack: "previous-release", what: "the previous release (bc958cb)" },
   // The last state that stored every view (certificate DER, JWK, metadata XML, files) and each key four times.
   { stack: "release-bf25fe5", what: "the release before the state diet (bf25fe5)" },
+  // Keys stored once as encrypted PEM, and the provider shell of that release.
+  { stack: "release-2cbda53", what: "the release before keys were stored as primes (2cbda53)" },
 ];
 /** The fixture was made at 2026-12-01T00:00:00Z (its README): a day later, nothing is due. */
 const aDayLater = "2026-12-02T00:00:00Z";
@@ -35,6 +37,14 @@ function stateOutput(checkpoint: Checkpoint, name: string, key: string): unknown
   const resource = checkpoint.deployment.resources.find((r) => r.urn.endsWith(`::${name}`));
   if (!resource) throw new Error(`the fixture has no resource ${name}`);
   return resource.outputs?.[key];
+}
+
+/** The certificate in force of the checkpoint's certificate `name`: stored as such, or (from shape 3 on) as the chain's leaf. */
+function storedCertificate(checkpoint: Checkpoint, name: string): string {
+  const pem = stateOutput(checkpoint, name, "certificatePem") ?? stateOutput(checkpoint, name, "certificateChainPem");
+  const leaf = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n?/.exec(String(pem))?.[0];
+  if (!leaf) throw new Error(`the fixture's ${name} stores no certificate`);
+  return leaf;
 }
 
 /** The certificate a SAML metadata document publishes, as PEM. */
@@ -81,14 +91,14 @@ test.serial(`a stack made by ${what}: refresh and preview show no changes, its k
   const outputs = JSON.parse(shown.stdout) as Record<string, any>;
   // The same certificates as the previous release issued (nothing rotated), judged by openssl at a time
   // inside their validity, and the keys decrypted from the old state match them.
-  t.is(outputs["jwtCertificatePem"], stateOutput(checkpoint, "jwt", "certificatePem"));
+  t.is(outputs["jwtCertificatePem"], storedCertificate(checkpoint, "jwt"));
   t.is(outputs["jwtNotAfter"], "2027-12-01T00:00:00.000Z");
   const attime = String(Date.parse(aDayLater) / 1000);
   t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
   t.regex(openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
   t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
   const idpCertificate = metadataCertificate(outputs["idpMetadataXml"]);
-  t.is(idpCertificate.replace(/\s/g, ""), String(stateOutput(checkpoint, "idp", "certificatePem")).replace(/\s/g, ""));
+  t.is(idpCertificate.replace(/\s/g, ""), storedCertificate(checkpoint, "idp").replace(/\s/g, ""));
   t.regex(openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": idpCertificate }), /c\.pem: OK/);
   t.is(publicKeyOf({ privateKey: outputs["nested"].list[0] }), publicKeyOf({ certificate: idpCertificate }));
   t.is(outputs["consumerKey"], stateOutput(checkpoint, "ci", "consumerKey"));

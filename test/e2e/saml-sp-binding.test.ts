@@ -7,7 +7,7 @@
  */
 import test from "ava";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
-import { openTempStack } from "../helpers/engine";
+import { keyMaterial, openTempStack } from "../helpers/engine";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
 import { myDomainUrl, partner } from "../helpers/saml-fixtures";
 
@@ -109,6 +109,8 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   t.is(await spAccepts(sp, signedBy(switched)), "accepted ada@partner.example");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
-  t.false(env.readState().includes("PRIVATE KEY"));
+  const state = env.readState();
+  t.false(state.includes("PRIVATE KEY"));
+  for (const needle of [first, switched].flatMap((o) => keyMaterial(o["idpPrivateKeyPem"]))) t.false(state.includes(needle), "no key body, no prime");
   await stack.destroy({ onOutput });
 });

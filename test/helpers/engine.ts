@@ -1,6 +1,7 @@
 /**
  * A throwaway stack for end-to-end tests: the real Pulumi CLI, a file backend in a temp folder.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,6 +67,18 @@ export async function openTempStack(name: string, program: PulumiFn): Promise<Te
 export function pemBody(pem: string): string {
   return pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
 }
+
+/**
+ * What a plain-text copy of private key `pem` would contain, for leak checks: a line of its PEM body, and
+ * the start of each prime (base64url, read by node:crypto), as a certificate's state stores the key.
+ */
+export function keyMaterial(pem: string): string[] {
+  const { p, q } = crypto.createPrivateKey(pem).export({ format: "jwk" });
+  return [pemBody(pem).slice(0, 64), p!.slice(0, 64), q!.slice(0, 64)];
+}
+
+/** A decrypted certificate key as stored (its primes, `<p>.<q>` in base64url), somewhere in `text`. */
+export const storedPrimesPattern = /[A-Za-z0-9_-]{160,}\.[A-Za-z0-9_-]{160,}/;
 
 /** Pulumi's wire sentinel for a value not known until the update runs. */
 export const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
