@@ -9,7 +9,7 @@
  * loaded, and ignores `NO_PROXY`. This module leaves the environment alone; a process that talks to a
  * loopback stand-in must unset those variables before jsforce loads.
  */
-import type { Connection, TokenResponse } from "jsforce";
+import type { Connection, TokenResponse } from "@jsforce/jsforce-node";
 import { signJwtAssertion, jwtBearerGrantType } from "../salesforce/jwt-bearer";
 import { orgConfigKey, orgPrivateKeyConfigKey, type ConnectionPaths, type OrgConnection } from "./org-config";
 import { OrgLoginError, redact } from "./org-errors";
@@ -42,7 +42,7 @@ export interface LoginOptions {
  * certificate pair, the audience, the clock, the URL); never quoting the assertion or the key.
  */
 export async function loginToOrg(settings: OrgConnection, options: LoginOptions = {}): Promise<OrgSession> {
-  const jsforce: typeof import("jsforce") = require("jsforce");
+  const jsforce: typeof import("@jsforce/jsforce-node") = require("@jsforce/jsforce-node");
   const paths = options.paths ?? { object: orgConfigKey, privateKey: orgPrivateKeyConfigKey };
   const token = await requestToken(settings, paths);
   const ids = /\/id\/([^/]+)\/([^/]+)\/?$/.exec(token.id ?? "");
@@ -57,7 +57,7 @@ export async function loginToOrg(settings: OrgConnection, options: LoginOptions 
 
 /** One JWT Bearer token request; failures become {@link OrgLoginError}s. */
 async function requestToken(settings: OrgConnection, paths: ConnectionPaths): Promise<TokenResponse> {
-  const jsforce: typeof import("jsforce") = require("jsforce");
+  const jsforce: typeof import("@jsforce/jsforce-node") = require("@jsforce/jsforce-node");
   const assertion = signJwtAssertion({ consumerKey: settings.consumerKey, username: settings.username, audience: settings.audience, privateKeyPem: settings.privateKeyPem });
   const oauth2 = new jsforce.OAuth2({ loginUrl: settings.loginUrl });
   let token: TokenResponse;

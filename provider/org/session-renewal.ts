@@ -6,7 +6,7 @@
  * once; a second expiry right after a renewal is an error, not a loop. Long runs (a deploy polled for
  * minutes) may still renew again later.
  */
-import type { SessionRefreshFunc } from "jsforce/lib/session-refresh-delegate";
+import type { SessionRefreshFunc } from "@jsforce/jsforce-node/lib/session-refresh-delegate";
 import { OrgLoginError } from "./org-errors";
 
 /** The default spacing: a session Salesforce just issued does not expire within a minute. */
