@@ -10,8 +10,7 @@ import * as jose from "jose";
 import * as jsforce from "jsforce";
 import { externalClientAppFiles } from "../../provider/salesforce/oauth-apps";
 import { openssl } from "../helpers/openssl";
-import { startStandInOrg, type StandInOrg, type StandInOrgOptions } from "../helpers/stand-in-org";
-import { certificateSource, sourceFormatZip } from "../helpers/stand-in-org/zips";
+import { certificateSource, sourceFormatZip, startStandInOrg, type StandInOrg, type StandInOrgOptions } from "../helpers/stand-in-org";
 
 const version = "66.0";
 const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";

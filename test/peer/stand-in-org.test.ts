@@ -8,8 +8,7 @@ import test from "ava";
 import * as jsforce from "jsforce";
 import { openssl, x509 } from "../helpers/openssl";
 import { createOpensslCa } from "../helpers/openssl-ca";
-import { placeholder, startStandInOrg, type StandInOrg, type StandInOrgOptions } from "../helpers/stand-in-org";
-import { certificateSource, identityProviderSource, metadataZip, packageXml, sourceFormatZip } from "../helpers/stand-in-org/zips";
+import { certificateSource, identityProviderSource, metadataZip, packageXml, placeholder, sourceFormatZip, startStandInOrg, type StandInOrg, type StandInOrgOptions } from "../helpers/stand-in-org";
 
 const version = "66.0";
 const frozen = new Date("2026-11-29T11:00:52.123Z");

@@ -12,3 +12,4 @@ export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgSt
 export type { DeployJob, DeployMessage } from "./deploy";
 export { placeholder } from "./component-rules";
 export { selfSignedCommonName } from "./org-certificates";
+export { certificateSource, identityProviderSource, metadataZip, packageXml, sourceFormatZip } from "./zips";
