@@ -25,7 +25,7 @@ export class SoapFault extends Error {
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", removeNSPrefix: true, parseTagValue: false, trimValues: true });
 
-/** Parses a request envelope; throws a SoapFault (`INVALID_SOAP_REQUEST` is not documented; `UNKNOWN_EXCEPTION` is what orgs send for garbage) for anything else. */
+/** Parses a request envelope; anything else is a SoapFault `UNKNOWN_EXCEPTION` (the stand-in's choice: no public text for a malformed envelope). */
 export function parseSoapRequest(xml: string): SoapRequest {
   let envelope: Record<string, unknown> | undefined;
   try {
