@@ -1,0 +1,187 @@
+/**
+ * @module What the org does with one deployed component, and why it refuses one (a DeployMessage
+ * `problem`). Documented behaviour (salesforce.md §1, §3, §4; org-mode.md §5):
+ *  - `Certificate`: the org generates the key pair; a redeploy of an existing name makes a NEW key pair
+ *    with the same parameters; `caSigned=true` keeps a CSR as content until a chain is uploaded;
+ *    keySize 2048 (1 year) or 4096 (2 years) by default; unique-name rules of MetadataWithContent.
+ *  - `ConnectedApp`: creating a new name is blocked since Spring '26 (configurable text); updates work;
+ *    `consumerKey` is settable at create only.
+ *  - External Client App family: children name their parent in `externalClientApplication`; the global
+ *    OAuth settings' `certificate` must be a PEM certificate.
+ *  - `IdentityProviderSettings`: `certificateName` must name a certificate of the org.
+ * No public text exists for most refusals: those problems start with {@link placeholder}.
+ *
+ * Chain upload for CA-signed certificates (the documented CA flow: download the CSR, get it signed, put
+ * the chain into `.crt`, then deploy again): a redeploy whose `.crt` holds PEM certificates whose first
+ * (leaf) carries the org's current key for that name stores the chain (`expirationDate` = leaf notAfter);
+ * a `.crt` with certificates for another key is refused; an empty `.crt` or a CSR renews (new key, new CSR).
+ */
+import crypto from "node:crypto";
+import { newId } from "./ids";
+import { generateOrgKey, leafExpiry, leafMatchesKey, orgCertificationRequest, orgSelfSignedCertificate } from "./org-certificates";
+import type { OrgCertificate, OrgState } from "./org-state";
+import type { XmlValue } from "./soap";
+
+/** Marks problem texts Salesforce has not published: the stand-in's own wording. */
+export const placeholder = "[stand-in placeholder text] ";
+
+/** A component read from a deploy zip. */
+export interface DeployedComponent {
+  /** Metadata type as readMetadata names it (`IdentityProviderSettings` for `settings/IdentityProvider.settings`). */
+  type: string;
+  /** The type as a deploy result names it (`Settings` for settings files). */
+  resultType: string;
+  fullName: string;
+  /** Path in the zip, the top folder included (what DeployMessage.fileName says). */
+  fileName: string;
+  record: Record<string, XmlValue>;
+  /** Certificates: the `.crt` text. */
+  content?: string;
+}
+
+/** What a deploy's rules need besides the draft state. */
+export interface RuleContext {
+  draft: OrgState;
+  orgId: string;
+  now: Date;
+  validityDays: (keySize: number) => number;
+  connectedAppCreationBlockedMessage: string;
+}
+
+/** The outcome of one component: created or changed, or a problem. */
+export type RuleOutcome = { ok: true; created: boolean; id: string } | { ok: false; problem: string };
+
+const text = (value: XmlValue | undefined) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined);
+const fail = (problem: string): RuleOutcome => ({ ok: false, problem });
+
+/** Applies `component` to the draft, or says why the org refuses it (the draft is then unchanged). */
+export function applyComponent(component: DeployedComponent, context: RuleContext): RuleOutcome {
+  switch (component.type) {
+    case "Certificate":
+      return applyCertificate(component, context);
+    case "ConnectedApp":
+      return applyConnectedApp(component, context);
+    case "IdentityProviderSettings": {
+      const name = text(component.record["certificateName"]) ?? "";
+      const certificate = context.draft.certificate(name);
+      if (!certificate) return fail(`${placeholder}In field: certificateName - no Certificate named ${name} found`);
+      if (certificate.awaitingChain) return fail(`${placeholder}certificateName: the certificate ${name} awaits its signed chain and cannot be used`);
+      return putGeneric(component, context);
+    }
+    case "ExternalClientApplication":
+    case "ExternalClientAppSettings":
+      return putGeneric(component, context);
+    case "ExtlClntAppOauthSettings":
+    case "ExtlClntAppGlobalOauthSettings":
+    case "ExtlClntAppOauthConfigurablePolicies":
+    case "ExtlClntAppConfigurablePolicies":
+    case "ExtlClntAppSamlConfigurablePolicies": {
+      const parent = text(component.record["externalClientApplication"]) ?? "";
+      if (!context.draft.component("ExternalClientApplication", parent)) {
+        return fail(`${placeholder}In field: externalClientApplication - no ExternalClientApplication named ${parent} found`);
+      }
+      if (component.type === "ExtlClntAppGlobalOauthSettings") {
+        const problem = oauthProblem(component, context, text(component.record["consumerKey"]), text(component.record["certificate"]));
+        if (problem) return fail(problem);
+      }
+      return putGeneric(component, context);
+    }
+    default:
+      return fail(`${placeholder}The stand-in org does not model the type ${component.type}`);
+  }
+}
+
+function putGeneric(component: DeployedComponent, context: RuleContext): RuleOutcome {
+  const existing = context.draft.component(component.type, component.fullName);
+  const id = existing?.id ?? newId(component.type === "ConnectedApp" ? "0H4" : "0xI");
+  context.draft.putComponent({ type: component.type, fullName: component.fullName, id, record: component.record, createdDate: existing?.createdDate ?? context.now, lastModifiedDate: context.now });
+  return { ok: true, created: !existing, id };
+}
+
+/** A consumer key must be given and unused by other apps; a certificate, when given, must be a PEM certificate. */
+function oauthProblem(component: DeployedComponent, context: RuleContext, consumerKey: string | undefined, certificate: string | undefined): string | undefined {
+  if (!consumerKey) return `${placeholder}Required field is missing: consumerKey`;
+  const appName = component.type === "ConnectedApp" ? component.fullName : text(component.record["externalClientApplication"]);
+  const other = context.draft.apps.find((app) => app.consumerKey === consumerKey && app.name !== appName);
+  if (other) return `${placeholder}duplicate value found: consumerKey is already used by ${other.type} ${other.name}`;
+  if (certificate !== undefined) {
+    try {
+      if (!/^\s*-----BEGIN CERTIFICATE-----/.test(certificate)) throw new Error("not PEM");
+      new crypto.X509Certificate(certificate);
+    } catch {
+      return `${placeholder}certificate: not a valid PEM-encoded X.509 certificate`;
+    }
+  }
+  return undefined;
+}
+
+function applyConnectedApp(component: DeployedComponent, context: RuleContext): RuleOutcome {
+  const existing = context.draft.component("ConnectedApp", component.fullName);
+  if (!existing) return fail(context.connectedAppCreationBlockedMessage);
+  const oauth = component.record["oauthConfig"] as Record<string, XmlValue> | undefined;
+  if (oauth) {
+    const before = text((existing.record["oauthConfig"] as Record<string, XmlValue> | undefined)?.["consumerKey"]);
+    const consumerKey = text(oauth["consumerKey"]) ?? before;
+    if (before && consumerKey !== before) return fail(`${placeholder}oauthConfig.consumerKey can be set only when the app is created`);
+    const problem = oauthProblem(component, context, consumerKey, text(oauth["certificate"]));
+    if (problem) return fail(problem);
+  }
+  return putGeneric(component, context);
+}
+
+const uniqueName = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
+
+function applyCertificate(component: DeployedComponent, context: RuleContext): RuleOutcome {
+  const { record, fullName } = component;
+  if (!uniqueName.test(fullName) || fullName.endsWith("_")) {
+    return fail(`${placeholder}The unique name ${fullName} must start with a letter and hold only letters, digits and single underscores, not at the end`);
+  }
+  const masterLabel = text(record["masterLabel"]) ?? "";
+  if (masterLabel === "" || masterLabel.length > 64) return fail(`${placeholder}masterLabel: required, at most 64 characters`);
+  const keySize = Number(text(record["keySize"]) ?? "2048");
+  if (keySize !== 2048 && keySize !== 4096) return fail(`${placeholder}keySize: must be 2048 or 4096 (got ${text(record["keySize"])})`);
+  const caSigned = text(record["caSigned"]) === "true";
+  const existing = context.draft.certificate(fullName);
+  if (existing && (existing.keySize !== keySize || existing.caSigned !== caSigned)) {
+    return fail(`${placeholder}The type and key size of the certificate ${fullName} cannot change after it is saved`);
+  }
+  const content = component.content ?? "";
+  const hasCertificates = content.includes("-----BEGIN CERTIFICATE-----");
+  const settings = {
+    masterLabel,
+    privateKeyExportable: text(record["privateKeyExportable"]) !== "false",
+    encryptedWithPlatformEncryption: text(record["encryptedWithPlatformEncryption"]) === "true",
+    lastModifiedDate: context.now,
+  };
+  if (existing && caSigned && hasCertificates) {
+    if (!leafMatchesKey(content, existing.keyId)) return fail(`${placeholder}The uploaded certificate chain does not match the key of the certificate ${fullName}`);
+    Object.assign(existing, settings, { contentPem: content, awaitingChain: false, expirationDate: leafExpiry(content) });
+    return { ok: true, created: false, id: existing.id };
+  }
+  const orgId15 = context.orgId.slice(0, 15);
+  const { keyId, publicKeyPem } = generateOrgKey(keySize);
+  const made = caSigned
+    ? { contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, fullName), awaitingChain: true, expirationDate: undefined }
+    : (() => {
+        const pem = orgSelfSignedCertificate(keyId, publicKeyPem, orgId15, context.now, context.validityDays(keySize));
+        return { contentPem: pem, awaitingChain: false, expirationDate: new Date(new crypto.X509Certificate(pem).validTo) };
+      })();
+  if (existing) {
+    Object.assign(existing, settings, made, { keyId, keyGeneration: existing.keyGeneration + 1 });
+    return { ok: true, created: false, id: existing.id };
+  }
+  const certificate: OrgCertificate = {
+    id: newId("0P1"),
+    fullName,
+    caSigned,
+    keySize,
+    ...settings,
+    ...made,
+    createdDate: context.now,
+    deleted: false,
+    keyGeneration: 1,
+    keyId,
+  };
+  context.draft.certificateRecords.push(certificate);
+  return { ok: true, created: true, id: certificate.id };
+}

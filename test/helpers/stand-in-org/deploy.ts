@@ -1,0 +1,214 @@
+/**
+ * @module `deploy` and `checkDeployStatus` (org-mode.md §1.3, §5; salesforce.md §6):
+ *  - the base64 zip is read as Salesforce reads metadata format, with source-deploy-retrieve
+ *    (`ZipTreeContainer` + `MetadataResolver`): `package.xml` at the root (`singlePackage=true`) or, with
+ *    `singlePackage=false`, at the root or in top folders (each a package; DeployMessage.fileName then keeps
+ *    the top folder, as real-org results do). No package.xml → `componentFailures{fileName:"package.xml",
+ *    problem:"No package.xml found"}` with `numberComponentErrors=0`, status Failed.
+ *  - components named in package.xml but absent from the zip fail; files not named are not deployed.
+ *  - rules per component: component-rules.ts. `rollbackOnError=true` + any failure → Failed, nothing
+ *    persisted, no successes listed; `checkOnly=true` persists nothing; otherwise what can deploy deploys
+ *    (SucceededPartial, `success=false`: open question 4 of the research, the stand-in's choice).
+ *  - the outcome is decided and persisted when `deploy` is called (so a client killed before polling
+ *    finds the org changed); `checkDeployStatus` answers Pending, then InProgress, for the configured
+ *    number of polls, then the result. `details` only with `includeDetails=true` (the stand-in's choice).
+ */
+import { MetadataResolver, ZipTreeContainer, type SourceComponent } from "@salesforce/source-deploy-retrieve";
+import { XMLParser } from "fast-xml-parser";
+import { applyComponent, type DeployedComponent, type RuleContext } from "./component-rules";
+import { newId } from "./ids";
+import { asList, type XmlValue } from "./soap";
+
+/** The DeployOptions the stand-in honours. */
+export interface DeployOptions {
+  rollbackOnError: boolean;
+  checkOnly: boolean;
+  singlePackage: boolean;
+  ignoreWarnings: boolean;
+}
+
+/** A deploy request as the org tracks it. */
+export interface DeployJob {
+  id: string;
+  options: DeployOptions;
+  createdDate: Date;
+  /** Status answers still to give before the result (Pending first, then InProgress). */
+  pollsLeft: number;
+  /** Stays InProgress forever (fault injection): nothing was persisted. */
+  neverFinishes: boolean;
+  polls: number;
+  result: { status: "Succeeded" | "SucceededPartial" | "Failed"; successes: DeployMessage[]; failures: DeployMessage[]; total: number; errorMessage?: string };
+  completedDate: Date;
+}
+
+/** One DeployMessage (jsforce casts these fields). */
+export type DeployMessage = Record<string, XmlValue>;
+
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+
+/** Rank of a type in a deploy: certificates before what names them, parents before children. */
+const typeOrder = [
+  "Certificate",
+  "ExternalClientApplication",
+  "ExtlClntAppOauthSettings",
+  "ExtlClntAppGlobalOauthSettings",
+  "ExtlClntAppOauthConfigurablePolicies",
+  "ExtlClntAppConfigurablePolicies",
+  "ExtlClntAppSamlConfigurablePolicies",
+  "ConnectedApp",
+  "ExternalClientAppSettings",
+  "IdentityProviderSettings",
+];
+
+function stripAttributes(value: unknown): XmlValue {
+  if (Array.isArray(value)) return value.map(stripAttributes);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("@_") && k !== "#text").map(([k, v]) => [k, stripAttributes(v)]));
+  }
+  return value as XmlValue;
+}
+
+/** Components of the package at `root` of the zip, and the package.xml members they must cover. */
+async function readPackage(tree: ZipTreeContainer, root: string): Promise<{ components: DeployedComponent[]; missing: string[] }> {
+  const packagePath = root === "." ? "package.xml" : `${root}/package.xml`;
+  const manifest = parser.parse((await tree.readFile(packagePath)).toString("utf8")) as { Package?: { types?: unknown } };
+  const named = asList(manifest.Package?.types as { name: string; members: string | string[] }[] | undefined).flatMap((t) => asList(t.members).map((m) => ({ type: t.name, member: m })));
+  const resolved: SourceComponent[] = new MetadataResolver(undefined, tree).getComponentsFromPath(root);
+  const components: DeployedComponent[] = [];
+  for (const source of resolved) {
+    const parsed = (await source.parseXml()) as Record<string, unknown>;
+    const rootElement = Object.keys(parsed).find((k) => !k.startsWith("?"))!;
+    const isSettings = source.type.name === "Settings";
+    const component: DeployedComponent = {
+      type: isSettings ? rootElement : source.type.name,
+      resultType: source.type.name,
+      fullName: source.fullName,
+      fileName: (source.content ?? source.xml ?? "").replace(/^\.\//, ""),
+      record: stripAttributes(parsed[rootElement] ?? {}) as Record<string, XmlValue>,
+    };
+    if (source.type.name === "Certificate" && source.content) component.content = (await tree.readFile(source.content)).toString("utf8");
+    if (named.some((n) => n.type === component.resultType && (n.member === "*" || n.member === component.fullName))) components.push(component);
+  }
+  const missing = named
+    .filter((n) => n.member !== "*" && !components.some((c) => c.resultType === n.type && c.fullName === n.member))
+    .map((n) => `An object '${n.member}' of type ${n.type} was named in package.xml, but was not found in zipped directory`);
+  return { components, missing };
+}
+
+/** The package roots of a zip: `.` when package.xml is at the root; else (only without singlePackage) top folders holding one. */
+function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] {
+  if (tree.exists("package.xml")) return ["."];
+  if (singlePackage) return [];
+  return tree.readDirectory(".").filter((name) => tree.isDirectory(name) && tree.exists(`${name}/package.xml`));
+}
+
+/** Deploys a base64 zip: decides the outcome now, persists it unless rolled back or check-only, and returns the job. */
+export async function startDeploy(zipBase64: string, options: DeployOptions, context: RuleContext & { commit: () => void; failingComponents: Map<string, string>; polls: number; neverFinishes: boolean }): Promise<DeployJob> {
+  const now = context.now;
+  const failures: DeployMessage[] = [];
+  const successes: DeployMessage[] = [];
+  const message = (c: { fileName: string; fullName: string; componentType: string }, outcome: { created?: boolean; problem?: string; id?: string }): DeployMessage => ({
+    changed: outcome.problem === undefined,
+    componentType: c.componentType,
+    created: outcome.created ?? false,
+    createdDate: now.toISOString(),
+    deleted: false,
+    fileName: c.fileName,
+    fullName: c.fullName,
+    ...(outcome.id ? { id: outcome.id } : {}),
+    ...(outcome.problem !== undefined ? { problem: outcome.problem, problemType: "Error" } : {}),
+    success: outcome.problem === undefined,
+  });
+  let total = 0;
+  let tree: ZipTreeContainer | undefined;
+  try {
+    tree = await ZipTreeContainer.create(Buffer.from(zipBase64, "base64"));
+  } catch {
+    tree = undefined;
+  }
+  const roots = tree ? packageRoots(tree, options.singlePackage) : [];
+  if (!tree || roots.length === 0) {
+    failures.push({ ...message({ fileName: "package.xml", fullName: "package.xml", componentType: "" }, { problem: "No package.xml found" }), changed: false });
+  } else {
+    for (const root of roots) {
+      let read: { components: DeployedComponent[]; missing: string[] };
+      try {
+        read = await readPackage(tree, root);
+      } catch (error) {
+        const file = root === "." ? "package.xml" : `${root}/package.xml`;
+        failures.push(message({ fileName: file, fullName: "package.xml", componentType: "" }, { problem: `${(error as Error).message}` }));
+        continue;
+      }
+      const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
+      for (const problem of read.missing) failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+      const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
+      total += ordered.length;
+      for (const component of ordered) {
+        const where = { fileName: component.fileName, fullName: component.fullName, componentType: component.resultType };
+        const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
+        const outcome = injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
+        if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
+        else failures.push(message(where, { problem: outcome.problem }));
+      }
+      if (read.missing.length === 0) successes.unshift(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, {}));
+    }
+  }
+  const componentFailures = failures.filter((f) => f["componentType"] !== "");
+  const deployedAny = successes.some((s) => s["componentType"] !== "");
+  let status: DeployJob["result"]["status"];
+  if (failures.length === 0) status = "Succeeded";
+  else if (options.rollbackOnError || !deployedAny) status = "Failed";
+  else status = "SucceededPartial";
+  const persist = !context.neverFinishes && !options.checkOnly && status !== "Failed";
+  if (persist) context.commit();
+  return {
+    id: newId("0Af"),
+    options,
+    createdDate: now,
+    pollsLeft: context.polls,
+    neverFinishes: context.neverFinishes,
+    polls: 0,
+    completedDate: now,
+    result: {
+      status,
+      successes: status === "Failed" ? [] : successes,
+      failures,
+      total,
+      ...(componentFailures.length === 0 && failures.length > 0 ? { errorMessage: String(failures[0]!["problem"]) } : {}),
+    },
+  };
+}
+
+/** The DeployResult a `checkDeployStatus` answers now (each call counts as one poll). */
+export function deployStatus(job: DeployJob, includeDetails: boolean, createdBy: { id: string; name: string }): Record<string, XmlValue> {
+  const polling = job.neverFinishes || job.polls < job.pollsLeft;
+  const status = polling ? (job.polls === 0 ? "Pending" : "InProgress") : job.result.status;
+  job.polls++;
+  const componentErrors = job.result.failures.filter((f) => f["componentType"] !== "").length;
+  const deployed = job.result.successes.filter((s) => s["componentType"] !== "").length;
+  const runTestResult = { numFailures: 0, numTestsRun: 0, totalTime: 0 };
+  return {
+    id: job.id,
+    checkOnly: job.options.checkOnly,
+    ...(polling ? {} : { completedDate: job.completedDate.toISOString() }),
+    createdBy: createdBy.id,
+    createdByName: createdBy.name,
+    createdDate: job.createdDate.toISOString(),
+    ...(includeDetails && !polling ? { details: { componentFailures: job.result.failures, componentSuccesses: job.result.successes, runTestResult } } : {}),
+    done: !polling,
+    ...(!polling && job.result.errorMessage ? { errorMessage: job.result.errorMessage, errorStatusCode: "UNKNOWN_EXCEPTION" } : {}),
+    ignoreWarnings: job.options.ignoreWarnings,
+    lastModifiedDate: job.createdDate.toISOString(),
+    numberComponentErrors: polling ? 0 : componentErrors,
+    numberComponentsDeployed: polling ? 0 : deployed,
+    numberComponentsTotal: job.result.total,
+    numberTestErrors: 0,
+    numberTestsCompleted: 0,
+    numberTestsTotal: 0,
+    rollbackOnError: job.options.rollbackOnError,
+    runTestsEnabled: false,
+    ...(status !== "Pending" ? { startDate: job.createdDate.toISOString() } : {}),
+    status,
+    success: !polling && job.result.status === "Succeeded",
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * @module Fault switches of the stand-in org (issue 11 "Faults"; org-mode.md §1.2, §1.4). One-shot where
+ * jsforce would loop: jsforce resends after INVALID_SESSION_ID through its refresh delegate with no
+ * attempt cap, so an expiry revokes the sessions issued so far (a fresh login then works) instead of
+ * failing every call.
+ */
+
+/** The switches; flip them at any time during a test. */
+export interface StandInFaults {
+  /** `"up"` (default); `"503"`: HTTP 503 with a non-JSON body (jsforce: `ERROR_HTTP_503`); `"closed"`: the connection is dropped unanswered. */
+  tokenEndpoint: "up" | "503" | "closed";
+  /** `Type:fullName` (e.g. `ExtlClntAppGlobalOauthSettings:Greenmoor_CI_A_glbloauth`) → the problem its deploy reports, in every deploy while listed. */
+  failingComponents: Map<string, string>;
+  /** While true, new deploys persist nothing and stay InProgress forever (a polling timeout for the client). */
+  deploysNeverFinish: boolean;
+  /** Revokes every session issued so far: the next call with one gets INVALID_SESSION_ID (SOAP fault, REST 401); later logins work. */
+  expireSessions(): void;
+}
+
+/** Fresh switches, all off; `revoke` forgets the issued sessions. */
+export function newFaults(revoke: () => void): StandInFaults {
+  return { tokenEndpoint: "up", failingComponents: new Map(), deploysNeverFinish: false, expireSessions: revoke };
+}

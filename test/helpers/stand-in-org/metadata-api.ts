@@ -1,0 +1,129 @@
+/**
+ * @module The Metadata API's CRUD calls (org-mode.md §1.3, §4, §5; salesforce.md §1, §6):
+ *  - `readMetadata`: one `records xsi:type="T"` per name, `<records xsi:nil="true"/>` for an absent one
+ *    (jsforce then gives `{}`, or `{caSigned:false, masterLabel:""}` for Certificate). A Certificate's
+ *    `content` is base64 of its PEM (certificate, CSR, or uploaded chain) beside caSigned,
+ *    encryptedWithPlatformEncryption, expirationDate, keySize, masterLabel, privateKeyExportable. Other
+ *    types return the record as deployed (strings: jsforce leaves them untyped).
+ *  - `listMetadata`: FileProperties per live component (`certs/<n>.crt`, ids `0P1…` for certificates); none → no result.
+ *  - `deleteMetadata`: one result per name (the SaveResult fields); an absent name →
+ *    `INVALID_CROSS_REFERENCE_KEY`; a certificate in use by the enabled IdP or named by an app's SAML
+ *    settings is refused (no public text: a placeholder); deleting an External Client App removes its
+ *    children (not documented; the stand-in's choice). Deleted certificates stay visible to Tooling.
+ *  - a type newer than the URL's API version → fault `INVALID_TYPE: Cannot use: T in this version`.
+ */
+import { registry } from "@salesforce/source-deploy-retrieve";
+import { placeholder } from "./component-rules";
+import type { OrgCertificate, OrgState } from "./org-state";
+import { asList, SoapFault, type XmlValue } from "./soap";
+
+/** The API version each modelled type appeared in (Metadata API docs, via the research notes). */
+export const typeSince: Record<string, number> = {
+  Certificate: 36,
+  ConnectedApp: 29,
+  ExternalClientApplication: 59,
+  ExtlClntAppOauthSettings: 59,
+  ExtlClntAppGlobalOauthSettings: 59,
+  ExtlClntAppOauthConfigurablePolicies: 59,
+  ExtlClntAppConfigurablePolicies: 59,
+  ExtlClntAppSamlConfigurablePolicies: 63,
+  ExternalClientAppSettings: 58,
+  IdentityProviderSettings: 57,
+};
+
+/** Throws the fault Salesforce answers for a type the URL's version does not know. */
+export function checkTypeVersion(type: string, apiVersion: number): void {
+  const since = typeSince[type];
+  if (since === undefined || since > apiVersion) throw new SoapFault("INVALID_TYPE", `Cannot use: ${type} in this version`);
+}
+
+/** The record readMetadata returns for a certificate. */
+export function certificateRecord(c: OrgCertificate): Record<string, XmlValue> {
+  return {
+    "@xsi:type": "Certificate",
+    fullName: c.fullName,
+    caSigned: c.caSigned,
+    content: Buffer.from(c.contentPem).toString("base64"),
+    encryptedWithPlatformEncryption: c.encryptedWithPlatformEncryption,
+    ...(c.expirationDate ? { expirationDate: c.expirationDate.toISOString() } : {}),
+    keySize: c.keySize,
+    masterLabel: c.masterLabel,
+    privateKeyExportable: c.privateKeyExportable,
+  };
+}
+
+/** `readMetadata{type, fullNames*}` → `{records*}`. */
+export function readMetadata(state: OrgState, body: Record<string, unknown>, apiVersion: number): XmlValue {
+  const type = String(body["type"] ?? "");
+  checkTypeVersion(type, apiVersion);
+  const records = asList(body["fullNames"] as string | string[] | undefined).map((name): XmlValue => {
+    if (type === "Certificate") {
+      const c = state.certificate(name);
+      return c ? certificateRecord(c) : null;
+    }
+    const stored = state.component(type, name);
+    return stored ? { "@xsi:type": type, fullName: name, ...stored.record } : null;
+  });
+  return { records };
+}
+
+function fileName(type: string, fullName: string): string {
+  if (type === "IdentityProviderSettings") return "settings/IdentityProvider.settings";
+  const entry = registry.types[type.toLowerCase() as keyof typeof registry.types] as { directoryName?: string; suffix?: string } | undefined;
+  return `${entry?.directoryName ?? type}/${fullName}.${entry?.suffix ?? type}`;
+}
+
+/** `listMetadata{queries{type}*, asOfVersion}` → one FileProperties per live component. */
+export function listMetadata(state: OrgState, body: Record<string, unknown>, apiVersion: number, user: { id: string; name: string }): XmlValue {
+  const results: XmlValue[] = [];
+  const properties = (type: string, fullName: string, id: string, created: Date, modified: Date): XmlValue => ({
+    createdById: user.id,
+    createdByName: user.name,
+    createdDate: created.toISOString(),
+    fileName: fileName(type, fullName),
+    fullName,
+    id,
+    lastModifiedById: user.id,
+    lastModifiedByName: user.name,
+    lastModifiedDate: modified.toISOString(),
+    manageableState: "unmanaged",
+    type,
+  });
+  for (const query of asList(body["queries"] as { type?: string }[] | undefined)) {
+    const type = String(query.type ?? "");
+    checkTypeVersion(type, apiVersion);
+    if (type === "Certificate") {
+      for (const c of state.certificates) if (!c.deleted) results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
+    } else {
+      for (const c of state.components(type)) results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
+    }
+  }
+  return results;
+}
+
+/** `deleteMetadata{type, fullNames*}` → one `{fullName, success, errors?}` per name, in order. */
+export function deleteMetadata(state: OrgState, body: Record<string, unknown>, apiVersion: number, now: Date): XmlValue {
+  const type = String(body["type"] ?? "");
+  checkTypeVersion(type, apiVersion);
+  return asList(body["fullNames"] as string | string[] | undefined).map((name): XmlValue => {
+    const refuse = (statusCode: string, message: string): XmlValue => ({ errors: { message, statusCode }, fullName: name, success: false });
+    if (type === "Certificate") {
+      const c = state.certificate(name);
+      if (!c) return refuse("INVALID_CROSS_REFERENCE_KEY", `In field: fullName - no Certificate named ${name} found`);
+      const uses = state.usesOfCertificate(name);
+      if (uses.length > 0) return refuse("FIELD_INTEGRITY_EXCEPTION", `${placeholder}The certificate ${name} is in use by ${uses.join(", ")} and cannot be deleted`);
+      c.deleted = true;
+      c.lastModifiedDate = now;
+      return { fullName: name, success: true };
+    }
+    if (type === "IdentityProviderSettings") return refuse("INVALID_TYPE", `${placeholder}Settings cannot be deleted`);
+    if (!state.component(type, name)) return refuse("INVALID_CROSS_REFERENCE_KEY", `In field: fullName - no ${type} named ${name} found`);
+    state.removeComponent(type, name);
+    if (type === "ExternalClientApplication") {
+      for (const child of Object.keys(typeSince).filter((t) => t.startsWith("ExtlClntApp"))) {
+        for (const c of state.components(child)) if (c.record["externalClientApplication"] === name) state.removeComponent(child, c.fullName);
+      }
+    }
+    return { fullName: name, success: true };
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * @module The key pairs and certificates the org makes itself (salesforce.md §1, org-mode.md §5):
+ *  - a `Certificate` deploy makes the org generate an RSA key pair of `keySize`; the private key stays
+ *    here (a module-private map; nothing returns it) and can only be used through {@link signWithKey};
+ *  - self-signed: the shape of a certificate retrieved from a real org (sfdx-browserforce-plugin's
+ *    `identity_provider.crt`, decoded): subject = issuer = `CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>,
+ *    OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA` (UTF8String, but the
+ *    3-letter country as PrintableString, as Salesforce writes it), sha256WithRSA, serial = creation time
+ *    in ms (6 bytes) + 4 zero bytes + 4 more, extensions SKI, basicConstraints critical CA:TRUE, AKI
+ *    (keyid + issuer + serial), notBefore = creation, notAfter = 00:00:00Z of the day `validityDays` later;
+ *  - CA-signed: a PKCS #10 request for the same key until a chain is uploaded. The CSR subject is not
+ *    documented for the Metadata API (the UI asks for DN fields): the stand-in uses
+ *    `CN=<fullName>, OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA`.
+ */
+import crypto from "node:crypto";
+import forge from "node-forge";
+
+const privateKeys = new Map<string, crypto.KeyObject>();
+
+/** Generates a key pair, keeps the private key, and returns its handle (an opaque id) and public key PEM. */
+export function generateOrgKey(keySize: number): { keyId: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: keySize, publicExponent: 0x10001 });
+  const keyId = crypto.randomUUID();
+  privateKeys.set(keyId, privateKey);
+  return { keyId, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+}
+
+/** Signs `data` with a kept private key (RSA PKCS #1 v1.5 over `digest`); the key itself never leaves. */
+export function signWithKey(keyId: string, data: Buffer | string, digest = "sha256"): Buffer {
+  const key = privateKeys.get(keyId);
+  if (!key) throw new Error(`stand-in org: no key ${keyId}`);
+  return crypto.sign(digest, typeof data === "string" ? Buffer.from(data) : data, key);
+}
+
+/** Whether the first certificate of `chainPem` carries the public key of `keyId`. */
+export function leafMatchesKey(chainPem: string, keyId: string): boolean {
+  const key = privateKeys.get(keyId);
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(chainPem)?.[0];
+  if (!key || !leaf) return false;
+  try {
+    const theirs = new crypto.X509Certificate(leaf).publicKey.export({ type: "spki", format: "der" });
+    return theirs.equals(crypto.createPublicKey(key).export({ type: "spki", format: "der" }));
+  } catch {
+    return false;
+  }
+}
+
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** `SelfSignedCert_04Jul2025_110052` for 2025-07-04T11:00:52Z. */
+export function selfSignedCommonName(at: Date): string {
+  return `SelfSignedCert_${two(at.getUTCDate())}${months[at.getUTCMonth()]}${at.getUTCFullYear()}_${two(at.getUTCHours())}${two(at.getUTCMinutes())}${two(at.getUTCSeconds())}`;
+}
+
+function orgSubject(commonName: string, orgId15: string): forge.pki.CertificateField[] {
+  const utf8 = forge.asn1.Type.UTF8;
+  return [
+    { shortName: "CN", value: commonName, valueTagClass: utf8 },
+    { shortName: "OU", value: orgId15, valueTagClass: utf8 },
+    { shortName: "O", value: "Salesforce.com", valueTagClass: utf8 },
+    { shortName: "L", value: "San Francisco", valueTagClass: utf8 },
+    { shortName: "ST", value: "CA", valueTagClass: utf8 },
+    { shortName: "C", value: "USA", valueTagClass: forge.asn1.Type.PRINTABLESTRING },
+  ] as unknown as forge.pki.CertificateField[];
+}
+
+function forgeKey(keyId: string): forge.pki.rsa.PrivateKey {
+  const pem = privateKeys.get(keyId)!.export({ type: "pkcs1", format: "pem" }).toString();
+  return forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+}
+
+/** A self-signed certificate for a kept key, created at `now`, valid until 00:00:00Z `validityDays` days later. */
+export function orgSelfSignedCertificate(keyId: string, publicKeyPem: string, orgId15: string, now: Date, validityDays: number): string {
+  const cert = forge.pki.createCertificate();
+  const createdAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  cert.serialNumber = createdAt.getTime().toString(16).padStart(12, "0") + "00000000" + crypto.randomBytes(4).toString("hex");
+  cert.validity.notBefore = createdAt;
+  const expiry = new Date(Date.UTC(createdAt.getUTCFullYear(), createdAt.getUTCMonth(), createdAt.getUTCDate()));
+  expiry.setUTCDate(expiry.getUTCDate() + validityDays);
+  cert.validity.notAfter = expiry;
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+  const subject = orgSubject(selfSignedCommonName(createdAt), orgId15);
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: "subjectKeyIdentifier" },
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "authorityKeyIdentifier", keyIdentifier: true, authorityCertIssuer: true, serialNumber: true },
+  ]);
+  cert.sign(forgeKey(keyId), forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
+}
+
+/** The certification request of a CA-signed certificate awaiting its chain. */
+export function orgCertificationRequest(keyId: string, publicKeyPem: string, orgId15: string, fullName: string): string {
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+  csr.setSubject(orgSubject(fullName, orgId15));
+  csr.sign(forgeKey(keyId), forge.md.sha256.create());
+  return forge.pki.certificationRequestToPem(csr).replace(/\r\n/g, "\n");
+}
+
+/** The notAfter of the first certificate in a PEM chain. */
+export function leafExpiry(chainPem: string): Date {
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(chainPem)![0];
+  return new Date(new crypto.X509Certificate(leaf).validTo);
+}

@@ -1,0 +1,309 @@
+/**
+ * @module The stand-in org's HTTP server and router (127.0.0.1, random port):
+ *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1);
+ *  - `POST /services/Soap/m/{version}` → the Metadata API (org-mode.md §1.2, §1.3): the SOAPAction
+ *    header must be present (jsforce sends `""`), the SessionHeader's session must be live, else
+ *    `sf:INVALID_SESSION_ID`; operations deploy, checkDeployStatus (deploy.ts), readMetadata,
+ *    listMetadata, deleteMetadata (metadata-api.ts); others → `sf:UNKNOWN_EXCEPTION`;
+ *  - `GET /services/data` (no session needed, as on Salesforce) and
+ *    `GET /services/data/vXX.X/tooling/query?q=` with `Authorization: Bearer` → tooling.ts; a bad bearer
+ *    token → 401 `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`;
+ *  - anything else → 404 `[{"errorCode":"NOT_FOUND",…}]`.
+ * Every request is logged (method, path, SOAP operation, status; never bodies, tokens or query strings).
+ *
+ * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
+ * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
+ * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
+ * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
+ * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
+ * tokens, `ignoreWarnings` (no component ever warns), API-version checks inside deploys (only the CRUD
+ * calls fault), permissions of the calling user, and time passing during a deploy: its outcome is
+ * decided and persisted when `deploy` is called (status polls only delay the answer).
+ */
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { applyComponent, placeholder, type RuleContext } from "./component-rules";
+import { startDeploy, deployStatus, type DeployJob } from "./deploy";
+import { newFaults, type StandInFaults } from "./faults";
+import { eighteenCharacterId, newId } from "./ids";
+import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
+import { bypassProxies } from "./no-proxy";
+import { signWithKey } from "./org-certificates";
+import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
+import { OrgState, type OrgUser } from "./org-state";
+import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
+import { toolingQuery, versionList } from "./tooling";
+
+/** A user to create in the org. */
+export interface StandInUserOption {
+  username: string;
+  profile: string;
+  permissionSets?: string[];
+}
+
+/** A Connected App that exists before the test (new ones cannot be created: Spring '26). */
+export interface StandInConnectedAppSeed {
+  fullName: string;
+  consumerKey: string;
+  /** PEM of the JWT signing certificate (`oauthConfig.certificate`). */
+  certificatePem?: string;
+  label?: string;
+  profiles?: string[];
+  permissionSets?: string[];
+}
+
+/** A certificate the org made before the test (generated like a deployed one). */
+export interface StandInCertificateSeed {
+  fullName: string;
+  masterLabel?: string;
+  keySize?: 2048 | 4096;
+  caSigned?: boolean;
+}
+
+/** Options of {@link startStandInOrg}; all optional. */
+export interface StandInOrgOptions {
+  /** Users (default: one `admin@stand-in.example`, profile `System Administrator`). */
+  users?: StandInUserOption[];
+  /** The 18-character org id (default: a fresh `00D…`). */
+  orgId?: string;
+  /** checkDeployStatus answers before a deploy reports done: Pending, then InProgress (default 0). */
+  deployPolls?: number;
+  /** The problem a deploy of a NEW ConnectedApp reports (no public text exists; default: a placeholder). */
+  connectedAppCreationBlockedMessage?: string;
+  /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
+  validityDays?: { 2048?: number; 4096?: number };
+  /** The org's clock (default: the machine's). Used for certificates, `exp` checks and dates. */
+  now?: () => Date;
+  connectedApps?: StandInConnectedAppSeed[];
+  certificates?: StandInCertificateSeed[];
+  /** IdentityProviderSettings present from the start (its certificate must be among `certificates`). */
+  identityProvider?: { certificateName: string; enableIdentityProvider: boolean };
+  /** Called after each request is answered. */
+  onCall?: (call: StandInCall) => void;
+}
+
+/** One request as logged: never a body, token or query string. */
+export interface StandInCall {
+  method: string;
+  path: string;
+  /** The SOAP operation (`deploy`, `readMetadata`, …) of a Metadata API call. */
+  operation?: string;
+  status: number;
+}
+
+/** A running stand-in org. */
+export interface StandInOrg {
+  /** `http://127.0.0.1:<port>`: login URL, token audience and instance URL at once. */
+  url: string;
+  /** 18 characters, `00D…`. */
+  orgId: string;
+  /** Certificates (deleted ones too), components, apps, IdP settings, users. */
+  state: OrgState;
+  /** Every deploy by id (options, polls, outcome). */
+  deploys: ReadonlyMap<string, DeployJob>;
+  /** The call log, in order. */
+  calls: StandInCall[];
+  faults: StandInFaults;
+  /** A live session for `username` without a login (for tests that set the org up or change it behind the provider's back). */
+  issueSession(username?: string): string;
+  /** Signs `data` with the private key of the live certificate `fullName` (e.g. to play the org as SAML IdP); the key never leaves. */
+  sign(fullName: string, data: Buffer | string, digest?: string): Buffer;
+  close(): Promise<void>;
+}
+
+const defaultBlockedMessage = `${placeholder}You can no longer create connected apps. Create an external client app instead, or contact Salesforce Support.`;
+
+function randomOrgId(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return eighteenCharacterId(`00D${Array.from(crypto.randomBytes(12), (b) => alphabet[b % 62]).join("")}`);
+}
+
+/** Starts a stand-in Salesforce org on 127.0.0.1 (see the module comment for what it answers). */
+export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<StandInOrg> {
+  bypassProxies();
+  const now = options.now ?? (() => new Date());
+  const orgId = options.orgId ?? randomOrgId();
+  const users: OrgUser[] = (options.users ?? [{ username: "admin@stand-in.example", profile: "System Administrator" }]).map((u) => ({
+    username: u.username,
+    profile: u.profile,
+    permissionSets: u.permissionSets ?? [],
+    id: eighteenCharacterId(`005${crypto.createHash("sha256").update(u.username).digest("hex").slice(0, 12)}`),
+  }));
+  const state = new OrgState(users);
+  const sessions = new Map<string, OrgUser>();
+  const deploys = new Map<string, DeployJob>();
+  const calls: StandInCall[] = [];
+  const faults = newFaults(() => sessions.clear());
+  const validityDays = (keySize: number) => (keySize === 4096 ? options.validityDays?.[4096] ?? 730 : options.validityDays?.[2048] ?? 365);
+  const ruleContext = (draft: OrgState): RuleContext => ({
+    draft,
+    orgId,
+    now: now(),
+    validityDays,
+    connectedAppCreationBlockedMessage: options.connectedAppCreationBlockedMessage ?? defaultBlockedMessage,
+  });
+  const issue = (user: OrgUser) => {
+    const token = newAccessToken(orgId);
+    sessions.set(token, user);
+    return token;
+  };
+
+  seed(state, options, ruleContext(state));
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const call: StandInCall = { method: request.method ?? "", path: new URL(request.url ?? "/", "http://x").pathname, status: 0 };
+      const send = (status: number, contentType: string, body: string) => {
+        call.status = status;
+        calls.push(call);
+        response.writeHead(status, { "content-type": contentType });
+        response.end(body);
+        options.onCall?.(call);
+      };
+      route(request, Buffer.concat(chunks).toString("utf8"), call)
+        .then((answer) => {
+          if (answer === "drop") {
+            call.status = 0;
+            calls.push(call);
+            request.socket.destroy();
+            options.onCall?.(call);
+          } else if ("xml" in answer) send(answer.status, "text/xml;charset=UTF-8", answer.xml);
+          else if ("text" in answer) send(answer.status, "text/html;charset=UTF-8", answer.text);
+          else send(answer.status, "application/json;charset=UTF-8", JSON.stringify(answer.body));
+        })
+        .catch((error: Error) => send(500, "application/json;charset=UTF-8", JSON.stringify([{ errorCode: "UNKNOWN_EXCEPTION", message: `stand-in org: ${error.message}` }])));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  type Answer = JsonAnswer | { status: number; xml: string } | { status: number; text: string } | "drop";
+
+  async function route(request: http.IncomingMessage, body: string, call: StandInCall): Promise<Answer> {
+    const { pathname, searchParams } = new URL(request.url ?? "/", url);
+    const method = request.method ?? "";
+    if (method === "POST" && pathname === "/services/oauth2/token") {
+      if (faults.tokenEndpoint === "closed") return "drop";
+      if (faults.tokenEndpoint === "503") return { status: 503, text: "<html><body>Service Unavailable</body></html>" };
+      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue });
+    }
+    const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
+    if (method === "POST" && soap) {
+      try {
+        return { status: 200, xml: await metadataCall(request, body, Number(soap[1]), call) };
+      } catch (error) {
+        if (!(error instanceof SoapFault)) throw error;
+        return { status: 500, xml: soapFaultResponse(error) };
+      }
+    }
+    if (method === "GET" && pathname === "/services/data") return versionList();
+    const tooling = /^\/services\/data\/(v\d+\.\d)\/tooling\/query\/?$/.exec(pathname);
+    if (method === "GET" && tooling) {
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+      if (!bearer || !sessions.has(bearer)) return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
+      return toolingQuery(state, searchParams.get("q") ?? "", tooling[1]!);
+    }
+    return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
+  }
+
+  async function metadataCall(request: http.IncomingMessage, body: string, apiVersion: number, call: StandInCall): Promise<string> {
+    if (request.headers["soapaction"] === undefined) throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The SOAPAction header is missing`);
+    const soap = parseSoapRequest(body);
+    call.operation = soap.operation;
+    const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
+    if (!user) throw new SoapFault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session");
+    const who = { id: user.id, name: user.username };
+    const b = soap.body;
+    let result: XmlValue;
+    switch (soap.operation) {
+      case "deploy": {
+        const deployOptions = (b["DeployOptions"] ?? {}) as Record<string, unknown>;
+        const draft = state.draft();
+        const job = await startDeploy(
+          String(b["ZipFile"] ?? ""),
+          {
+            rollbackOnError: asBoolean(deployOptions["rollbackOnError"]),
+            checkOnly: asBoolean(deployOptions["checkOnly"]),
+            singlePackage: asBoolean(deployOptions["singlePackage"]),
+            ignoreWarnings: asBoolean(deployOptions["ignoreWarnings"]),
+          },
+          { ...ruleContext(draft), commit: () => state.commit(draft), failingComponents: faults.failingComponents, polls: options.deployPolls ?? 0, neverFinishes: faults.deploysNeverFinish },
+        );
+        deploys.set(job.id, job);
+        result = { done: false, id: job.id, state: "Queued" };
+        break;
+      }
+      case "checkDeployStatus": {
+        const job = deploys.get(String(b["asyncProcessId"] ?? ""));
+        if (!job) throw new SoapFault("INVALID_ID_FIELD", `${placeholder}No deploy request with id ${String(b["asyncProcessId"] ?? "")}`);
+        result = deployStatus(job, asBoolean(b["includeDetails"]), who);
+        break;
+      }
+      case "readMetadata":
+        result = readMetadata(state, b, apiVersion);
+        break;
+      case "listMetadata":
+        result = listMetadata(state, b, apiVersion, who);
+        break;
+      case "deleteMetadata":
+        result = deleteMetadata(state, b, apiVersion, now());
+        break;
+      default:
+        throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The stand-in org does not model the operation ${soap.operation}`);
+    }
+    return soapResponse(soap.operation, result);
+  }
+
+  return {
+    url,
+    orgId,
+    state,
+    deploys,
+    calls,
+    faults,
+    issueSession(username) {
+      const user = username === undefined ? users[0] : users.find((u) => u.username === username);
+      if (!user) throw new Error(`stand-in org: no user ${username}`);
+      return issue(user);
+    },
+    sign(fullName, data, digest) {
+      const certificate = state.certificate(fullName);
+      if (!certificate) throw new Error(`stand-in org: no certificate ${fullName}`);
+      return signWithKey(certificate.keyId, data, digest);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Puts the seeded certificates, IdP settings and Connected Apps into the org, through the deploy rules. */
+function seed(state: OrgState, options: StandInOrgOptions, context: RuleContext): void {
+  const put = (type: string, fullName: string, record: Record<string, XmlValue>, content?: string) => {
+    const outcome = applyComponent({ type, resultType: type, fullName, fileName: "", record, ...(content !== undefined ? { content } : {}) }, context);
+    if (!outcome.ok) throw new Error(`stand-in org: cannot seed ${type} ${fullName}: ${outcome.problem}`);
+  };
+  for (const c of options.certificates ?? []) {
+    put("Certificate", c.fullName, { caSigned: String(c.caSigned ?? false), keySize: String(c.keySize ?? 2048), masterLabel: c.masterLabel ?? c.fullName, privateKeyExportable: "true" }, "");
+  }
+  if (options.identityProvider) {
+    put("IdentityProviderSettings", "IdentityProvider", { certificateName: options.identityProvider.certificateName, enableIdentityProvider: String(options.identityProvider.enableIdentityProvider) });
+  }
+  for (const app of options.connectedApps ?? []) {
+    const oauthConfig: Record<string, XmlValue> = { callbackUrl: "http://localhost:1717/OauthRedirect", ...(app.certificatePem ? { certificate: app.certificatePem.trim() } : {}), consumerKey: app.consumerKey, isAdminApproved: "true", scopes: ["Api", "RefreshToken"] };
+    // Seeds exist already: they bypass the Spring '26 creation block.
+    state.putComponent({
+      type: "ConnectedApp",
+      fullName: app.fullName,
+      id: newId("0H4"),
+      record: { contactEmail: "admin@stand-in.example", label: app.label ?? app.fullName, oauthConfig, permissionSetName: app.permissionSets ?? [], profileName: app.profiles ?? [] },
+      createdDate: context.now,
+      lastModifiedDate: context.now,
+    });
+  }
+}
