@@ -57,7 +57,33 @@ interface ProbeRun {
   programCpuSeconds: number;
   gc: GcTrace;
   state: StateSize;
+  secrets: SecretCensus;
   memory: TreeMemory;
+}
+
+/** The encrypted values in a checkpoint: what the engine re-encrypts when it rewrites it. */
+interface SecretCensus {
+  count: number;
+  ciphertextBytes: number;
+}
+
+/** The value of `sig` that marks a secret in a checkpoint (the engine's resource.SecretSig). */
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+function countSecrets(checkpointFile: string): SecretCensus {
+  const census: SecretCensus = { count: 0, ciphertextBytes: 0 };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      if (record["4dabf18193072939515e22adb298388d"] === secretSig && typeof record["ciphertext"] === "string") {
+        census.count++;
+        census.ciphertextBytes += record["ciphertext"].length;
+      } else Object.values(record).forEach(visit);
+    }
+  };
+  visit(JSON.parse(fs.readFileSync(checkpointFile, "utf8")));
+  return census;
 }
 
 /** Parses `gc 12 @1.2s 3%: … 40->42->20 MB, 44 MB goal, …` lines (GODEBUG=gctrace=1 on stderr). */
@@ -126,6 +152,7 @@ async function runCase(spec: string, n: number, round: number): Promise<ProbeRun
       programCpuSeconds: (cpu.user + cpu.system) / 1e6,
       gc: parseGcTrace(stderr),
       state: measureState(stateFilePath(stateDir, "sfc-probe", "probe")),
+      secrets: countSecrets(stateFilePath(stateDir, "sfc-probe", "probe")),
       memory,
     };
   } finally {
@@ -145,6 +172,7 @@ function describe(run: ProbeRun): string {
     `engine RSS ${mib(run.enginePeakBytes).padStart(4)} MiB`,
     `heap max ${String(run.gc.maxHeapMb).padStart(4)} / live ${String(run.gc.maxLiveMb).padStart(3)} MB (${run.gc.gcs} GCs)`,
     `CPU engine ${run.engineCpuSeconds.toFixed(1).padStart(5)} s, plugin ${run.pluginCpuSeconds.toFixed(1).padStart(4)} s, program ${run.programCpuSeconds.toFixed(1).padStart(4)} s`,
+    `secrets ${String(run.secrets.count).padStart(4)} (${(run.secrets.ciphertextBytes / 1024).toFixed(0)} kB)`,
     `state ${Math.round(run.state.bytesPerResource).toString().padStart(5)} B/res, file ${(run.state.checkpointFileBytes / 1024).toFixed(0).padStart(5)} kB`,
   ].join(" | ");
 }

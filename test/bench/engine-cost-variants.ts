@@ -90,6 +90,8 @@ const loggingProvider: pulumi.dynamic.ResourceProvider = {
 const secretOne = sizedProvider(1, 500);
 const secretThree = sizedProvider(3, 500);
 const plain5k = sizedProvider(1, 5000);
+const secretKeySized = sizedProvider(1, 2400);
+const secretSmall = sizedProvider(3, 50);
 const props30 = sizedProvider(30, 20);
 const props30Big = sizedProvider(30, 170);
 
@@ -112,6 +114,8 @@ export const floorVariants: FloorVariant[] = [
   { name: "floor", adds: "nothing (the harness's no-op floor)", program: pair(plainProvider, "NoOp", [], [], []) },
   { name: "secret1", adds: "1 secret output of 500 B (additionalSecretOutputs)", program: pair(secretOne, "Secret1", names(1), names(1), []) },
   { name: "secret3", adds: "3 secret outputs of 500 B", program: pair(secretThree, "Secret3", names(3), names(3), []) },
+  { name: "secret1x2400", adds: "1 secret output of 2400 B (the size of a private key's PEM)", program: pair(secretKeySized, "Secret1x2400", names(1), names(1), []) },
+  { name: "secret3x50", adds: "3 secret outputs of 50 B", program: pair(secretSmall, "Secret3x50", names(3), names(3), []) },
   {
     name: "secret3in",
     adds: "3 secret outputs of 500 B, and b takes a's 3 as (secret) inputs",
