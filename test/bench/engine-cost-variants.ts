@@ -109,12 +109,32 @@ function pair(provider: pulumi.dynamic.ResourceProvider, type: string, outKeys: 
   };
 }
 
+/**
+ * Our graph's secrets, modelled: each "a" (a certificate) has one output `s0` of `keySize` characters,
+ * secret or not; each "b" (an integration) has one small secret output (our `slotKeys`) when `bSecret`.
+ */
+function keyed(keySize: number, keySecret: boolean, bSecret: boolean): (n: number) => PulumiFn {
+  const a = sizedProvider(1, keySize);
+  const b = sizedProvider(1, 20);
+  return (n) => async () => {
+    for (let i = 0; i < n; i++) {
+      const first = declare(a, "Key", `a-${i}`, { value: undefined, s0: undefined }, keySecret ? ["s0"] : []);
+      declare(b, "Holder", `b-${i}`, { value: undefined, s0: undefined, ref: output(first, "value") }, bSecret ? ["s0"] : []);
+    }
+  };
+}
+
 /** Every variant, by name. */
 export const floorVariants: FloorVariant[] = [
   { name: "floor", adds: "nothing (the harness's no-op floor)", program: pair(plainProvider, "NoOp", [], [], []) },
   { name: "secret1", adds: "1 secret output of 500 B (additionalSecretOutputs)", program: pair(secretOne, "Secret1", names(1), names(1), []) },
   { name: "secret3", adds: "3 secret outputs of 500 B", program: pair(secretThree, "Secret3", names(3), names(3), []) },
   { name: "secret1x2400", adds: "1 secret output of 2400 B (the size of a private key's PEM)", program: pair(secretKeySized, "Secret1x2400", names(1), names(1), []) },
+  { name: "plain1x2400", adds: "1 plain output of 2400 B (secret1x2400 without the secrecy)", program: pair(secretKeySized, "Plain1x2400", names(1), [], []) },
+  { name: "key1700", adds: "ours modelled: a has a 1700 B secret (an RSA-2048 PEM), b a 20 B secret", program: keyed(1700, true, true) },
+  { name: "key1700nob", adds: "key1700, b's small output not secret", program: keyed(1700, true, false) },
+  { name: "key350", adds: "key1700 with a 350 B secret (the key's primes p and q, base64)", program: keyed(350, true, true) },
+  { name: "key1700plain", adds: "key1700 with a's 1700 B output plain (e.g. encrypted by the provider itself)", program: keyed(1700, false, true) },
   { name: "secret3x50", adds: "3 secret outputs of 50 B", program: pair(secretSmall, "Secret3x50", names(3), names(3), []) },
   {
     name: "secret3in",
