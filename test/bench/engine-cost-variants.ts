@@ -134,6 +134,7 @@ export const floorVariants: FloorVariant[] = [
   { name: "key1700", adds: "ours modelled: a has a 1700 B secret (an RSA-2048 PEM), b a 20 B secret", program: keyed(1700, true, true) },
   { name: "key1700nob", adds: "key1700, b's small output not secret", program: keyed(1700, true, false) },
   { name: "key350", adds: "key1700 with a 350 B secret (the key's primes p and q, base64)", program: keyed(350, true, true) },
+  { name: "key350nob", adds: "key350, b's small output not secret (both changes)", program: keyed(350, true, false) },
   { name: "key1700plain", adds: "key1700 with a's 1700 B output plain (e.g. encrypted by the provider itself)", program: keyed(1700, false, true) },
   { name: "secret3x50", adds: "3 secret outputs of 50 B", program: pair(secretSmall, "Secret3x50", names(3), names(3), []) },
   {
