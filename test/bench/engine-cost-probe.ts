@@ -18,6 +18,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
 import { floorVariants } from "./engine-cost-variants";
@@ -140,6 +141,9 @@ async function runCase(spec: string, n: number, round: number): Promise<ProbeRun
       memory = monitor.stop();
     }
     const createMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const checkpoint = stateFilePath(stateDir, "sfc-probe", "probe");
+    // With PULUMI_DIY_BACKEND_GZIP the engine writes <stack>.json.gz: measure its uncompressed text.
+    if (!fs.existsSync(checkpoint) && fs.existsSync(`${checkpoint}.gz`)) fs.writeFileSync(checkpoint, zlib.gunzipSync(fs.readFileSync(`${checkpoint}.gz`)));
     const cpu = process.cpuUsage(cpuBefore);
     return {
       case: spec,
@@ -151,8 +155,8 @@ async function runCase(spec: string, n: number, round: number): Promise<ProbeRun
       pluginCpuSeconds: cpuOfProcessesNamed(memory, "node"),
       programCpuSeconds: (cpu.user + cpu.system) / 1e6,
       gc: parseGcTrace(stderr),
-      state: measureState(stateFilePath(stateDir, "sfc-probe", "probe")),
-      secrets: countSecrets(stateFilePath(stateDir, "sfc-probe", "probe")),
+      state: measureState(checkpoint),
+      secrets: countSecrets(checkpoint),
       memory,
     };
   } finally {
