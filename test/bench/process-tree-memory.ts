@@ -16,6 +16,8 @@ export interface ProcessPeak {
   name: string;
   /** Its resident-set high-water mark, in bytes. */
   peakBytes: number;
+  /** CPU time (user + system) it had used at the last sample that saw it, in seconds (exact to one interval). */
+  cpuSeconds?: number;
 }
 
 /** What a monitoring window saw. */
@@ -51,8 +53,12 @@ export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 1
       if (!status) continue;
       total += status.rssBytes;
       const known = peaks.get(pid);
-      if (!known) peaks.set(pid, { pid, name: status.name, peakBytes: status.hwmBytes });
-      else if (status.hwmBytes > known.peakBytes) known.peakBytes = status.hwmBytes;
+      const cpuSeconds = cpuSecondsOf(pid) ?? known?.cpuSeconds ?? 0;
+      if (!known) peaks.set(pid, { pid, name: status.name, peakBytes: status.hwmBytes, cpuSeconds });
+      else {
+        if (status.hwmBytes > known.peakBytes) known.peakBytes = status.hwmBytes;
+        known.cpuSeconds = cpuSeconds;
+      }
     }
     if (total > peakTotalBytes) peakTotalBytes = total;
   };
@@ -86,6 +92,26 @@ function descendantsOf(rootPid: number): number[] {
     queue.push(...(children.get(pid) ?? []));
   }
   return found;
+}
+
+/** The CPU seconds of processes named `name`, summed (0 when none was seen). */
+export function cpuOfProcessesNamed(memory: TreeMemory, name: string): number {
+  return memory.processes.filter((p) => p.name === name).reduce((sum, p) => sum + (p.cpuSeconds ?? 0), 0);
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on every Linux architecture Node.js runs on. */
+const clockTicksPerSecond = 100;
+
+/** utime + stime of `pid`, from /proc/<pid>/stat (fields 14 and 15), in seconds. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "pid (comm) " start at field 3 (the state): utime is field 14, stime field 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 function parentOf(pid: number): number | undefined {
