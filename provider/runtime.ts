@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { certificateAndKeyPairImplementation } from "./resources/certificate-and-key-pair-implementation";
 import { jwtIntegrationImplementation } from "./resources/jwt-integration-implementation";
 import { samlSpBindingImplementation } from "./resources/saml-sp-binding-implementation";
+import { configureOrg } from "./org/configured-org";
 
 // Loaded by name by the shells of earlier releases, which live on in stored state until the next update.
 export { certificateAndKeyPairImplementation, jwtIntegrationImplementation, samlSpBindingImplementation };
@@ -21,15 +22,31 @@ export const implementations = {
 /** The name a provider shell captures. */
 export type ImplementationName = keyof typeof implementations;
 
+/** A `configure` request: the stack configuration, which the host wraps with `get`/`require`. */
+function isConfigureRequest(value: unknown): value is pulumi.dynamic.ConfigureRequest {
+  return typeof (value as { config?: { get?: unknown } } | undefined)?.config?.get === "function";
+}
+
 /**
  * Runs the method the engine called through a shell's shared function, told apart by the arguments the
- * dynamic provider host passes (`@pulumi/pulumi/cmd/dynamic-provider`): `update(id, olds, news)` starts
- * with the resource ID, `check(olds, news)` has two arguments, `create(inputs)` one.
+ * dynamic provider host passes (`@pulumi/pulumi/cmd/dynamic-provider`): `update(id, olds, news)` and
+ * `read(id, props)` start with the resource ID (three and two arguments), `check(olds, news)` has two
+ * arguments, `create(inputs)` one, and `configure(request)` one that holds the stack configuration.
  */
-export function dispatchProviderCall(name: ImplementationName, args: unknown[]): Promise<unknown> {
+export async function dispatchProviderCall(name: ImplementationName, args: unknown[]): Promise<unknown> {
   const implementation = implementations[name] as pulumi.dynamic.ResourceProvider;
-  if (typeof args[0] === "string") return implementation.update!(...(args as [string, any, any]));
+  if (typeof args[0] === "string" && args.length === 3) return implementation.update!(...(args as [string, any, any]));
+  if (typeof args[0] === "string" && args.length === 2) return implementation.read!(...(args as [string, any]));
   if (args.length === 2) return implementation.check!(...(args as [any, any]));
+  if (args.length === 1 && isConfigureRequest(args[0])) return configureOrg(args[0].config);
   if (args.length === 1) return implementation.create(args[0]);
-  throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects check(olds, news), create(inputs) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`);
+  throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects configure(request), check(olds, news), create(inputs), read(id, props) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`);
+}
+
+/** Runs `diff(id, olds, news)` or `delete(id, props)`, told apart by their number of arguments. */
+export async function dispatchIdCall(name: ImplementationName, args: unknown[]): Promise<unknown> {
+  const implementation = implementations[name] as pulumi.dynamic.ResourceProvider;
+  if (args.length === 3) return implementation.diff!(...(args as [string, any, any]));
+  if (args.length === 2) return implementation.delete!(...(args as [string, any]));
+  throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
 }

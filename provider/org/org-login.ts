@@ -10,6 +10,7 @@
  * loopback stand-in must unset those variables before jsforce loads.
  */
 import type { Connection, TokenResponse } from "@jsforce/jsforce-node";
+import { currentTime } from "../rotation/clock";
 import { signJwtAssertion, jwtBearerGrantType } from "../salesforce/jwt-bearer";
 import { orgConfigKey, orgPrivateKeyConfigKey, type ConnectionPaths, type OrgConnection } from "./org-config";
 import { OrgLoginError, redact } from "./org-errors";
@@ -58,7 +59,8 @@ export async function loginToOrg(settings: OrgConnection, options: LoginOptions 
 /** One JWT Bearer token request; failures become {@link OrgLoginError}s. */
 async function requestToken(settings: OrgConnection, paths: ConnectionPaths): Promise<TokenResponse> {
   const jsforce: typeof import("@jsforce/jsforce-node") = require("@jsforce/jsforce-node");
-  const assertion = signJwtAssertion({ consumerKey: settings.consumerKey, username: settings.username, audience: settings.audience, privateKeyPem: settings.privateKeyPem });
+  // Signed at the provider's clock (SALESFORCE_CERTS_NOW when set, as every date the provider decides).
+  const assertion = signJwtAssertion({ consumerKey: settings.consumerKey, username: settings.username, audience: settings.audience, privateKeyPem: settings.privateKeyPem }, currentTime());
   const oauth2 = new jsforce.OAuth2({ loginUrl: settings.loginUrl });
   let token: TokenResponse;
   try {

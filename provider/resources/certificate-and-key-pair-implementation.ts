@@ -15,35 +15,61 @@ import {
   rotationState,
   upgradeState,
   type CertificateState,
+  type NewKeyPair,
+  type UpdatePlan,
 } from "./certificate-lifecycle";
 import { withAbsentOutputs, withoutAbsentOutputs } from "./absent-outputs";
 import { fullCertificateState, storedCertificateState } from "./certificate-views";
 import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
+import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } from "../org/org-certificates";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
  * absent-outputs): the program computes its views from them.
  */
-const optionalOutputs = ["certificateChainPem", "privateKey", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
+const optionalOutputs = ["certificateChainPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
 
 /** The state to store: without its views (see certificate-views), absent outputs as null. */
 function stored(state: CertificateState): CertificateState {
   return withAbsentOutputs(storedCertificateState(state), optionalOutputs) as unknown as CertificateState;
 }
 
-/** The full state the lifecycle reads, from a stored state of any release. */
+/** The full state the lifecycle reads, from a stored state of any release (custody came with org mode). */
 function readState(olds: CertificateState): CertificateState {
-  return upgradeState(fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>));
+  const state = upgradeState(fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>));
+  return { ...state, custody: state.custody ?? "provider" };
+}
+
+/** The key pair of a new certificate (create or rotation): generated here, or by the org for custody org. */
+async function newKeyPair(inputs: CertificateInputs, salesforceName: string): Promise<NewKeyPair> {
+  if (inputs.custody !== "org") return generateRsaKeyPairInBackground(inputs.keySize);
+  const client = await orgClient();
+  const obtained = await obtainOrgCertificate(client, salesforceName, inputs);
+  const how = obtained.adopted ? "adopted the certificate the org already had under that name" : "deployed; Salesforce generated the key pair";
+  console.log(`CertificateAndKeyPair ${inputs.uniqueName}: Certificate ${salesforceName} in ${client.session.instanceUrl}: ${how}`);
+  return { orgCertificatePem: obtained.certificatePem };
+}
+
+/** The name in the org of generation `generation` of certificate `uniqueName`. */
+function generationName(uniqueName: string, generation: number): string {
+  return generation > 1 ? `${uniqueName}_G${generation}` : uniqueName;
 }
 
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
 export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateState> = {
   async check(olds, news) {
-    const clock = clockFailure();
-    if (clock) return { failures: [clock] };
+    const failure = clockFailure() ?? orgConfigurationFailure();
+    if (failure) return { failures: [failure] };
     const previousChainPem = (olds as Partial<CertificateInputs> | undefined)?.signedChainPem;
     const result = checkCertificateArgs(news as unknown as Record<string, unknown>, { now: currentTime(), previousChainPem });
+    if (result.ok && result.inputs.custody === "org" && !configuredOrg()) {
+      return { failures: [{ property: "custody", reason: `custody: org ${needsOrgConnection}` }] };
+    }
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
+    if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
+      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it)`);
+    }
     return toCheckResult(result);
   },
 
@@ -53,15 +79,21 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
     }
     const state = readState(olds);
+    // Inputs stored before org mode (compared on refresh) have no custody: the provider's.
+    const custody = news.custody ?? "provider";
+    if (state.custody !== custody) {
+      console.log(`CertificateAndKeyPair ${news.uniqueName}: replaced (custody ${state.custody} → ${custody}: a new key pair, held by ${custody === "org" ? "the org" : "this provider"})`);
+      return { changes: true, replaces: ["custody"], deleteBeforeReplace: false };
+    }
     const plan = planUpdate(state, news, currentTime());
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption);
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan));
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    const outs = issueCertificate(inputs, currentTime(), await generateRsaKeyPairInBackground(inputs.keySize));
+    const outs = issueCertificate(inputs, currentTime(), await newKeyPair(inputs, inputs.uniqueName));
     return { id: inputs.uniqueName, outs: stored({ ...outs, revision: 1 }) };
   },
 
@@ -70,12 +102,55 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const state = readState(olds);
     const plan = planUpdate(state, news, now);
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
-    const newKeyPair = plan.rotation.rotate ? await generateRsaKeyPairInBackground(news.keySize) : undefined;
-    const outs = { ...applyUpdate(state, news, plan, now, newKeyPair), revision: (state.revision ?? 1) + 1 };
+    const keyPair = plan.rotation.rotate ? await newKeyPair(news, generationName(news.uniqueName, state.generation + 1)) : undefined;
+    const outs = { ...applyUpdate(state, news, plan, now, keyPair), revision: (state.revision ?? 1) + 1 };
+    // The previous certificate leaves the org with the state: after the overlap, or when replaced.
+    const previous = state.previousCertificate?.salesforceName;
+    const dropped = previous && outs.previousCertificate?.salesforceName !== previous ? [previous] : [];
+    if (state.custody === "org" && dropped.length > 0) {
+      await deleteOrgCertificates(await orgClient(), dropped);
+      console.log(`CertificateAndKeyPair ${news.uniqueName}: deleted the previous certificate ${dropped.join(", ")} from the org (overlap over)`);
+    }
     if ((plan.rotation.rotate || plan.adopt === "pending") && outs.lastRotation) {
       const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
       console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);
     }
     return { outs: stored(outs) };
   },
+
+  /** Refresh: a certificate in the org is read back (replaced or deleted in Setup shows as a change); the rest is state. */
+  async read(id, props) {
+    const state = readState(props as CertificateState);
+    if (state.custody !== "org") return { id, props };
+    const client = await orgClient();
+    const certificatePem = await currentOrgCertificate(client, state.salesforceName);
+    if (!certificatePem) {
+      console.log(`CertificateAndKeyPair ${state.uniqueName}: the org has no certificate ${state.salesforceName} any more (deleted in Setup?): the next pulumi up creates it again`);
+      return { id: "" };
+    }
+    let next: CertificateState = { ...state, certificatePem, certificateChainPem: certificatePem };
+    if (state.previousCertificate && !(await currentOrgCertificate(client, state.previousCertificate.salesforceName))) {
+      next = { ...next, previousCertificate: undefined };
+      delete next.previousCertificate;
+    }
+    return { id, props: stored(next) };
+  },
+
+  /** A certificate with custody org leaves the org with the resource (Salesforce refuses while something uses it). */
+  async delete(_id, props) {
+    const state = readState(props as CertificateState);
+    if (state.custody !== "org") return;
+    const names = [state.salesforceName, ...(state.previousCertificate ? [state.previousCertificate.salesforceName] : [])];
+    await deleteOrgCertificates(await orgClient(), names);
+  },
 };
+
+/** What an update does in the org, for the preview's line (custody org only). */
+function orgSteps(state: CertificateState, plan: UpdatePlan): string {
+  if (state.custody !== "org") return "";
+  const org = configuredOrg()?.loginUrl ?? "the org";
+  const steps: string[] = [];
+  if (plan.rotation.rotate) steps.push(`deploys Certificate ${generationName(state.uniqueName, state.generation + 1)} to ${org} (Salesforce generates the key pair)`);
+  if (plan.rotation.dropPrevious && state.previousCertificate) steps.push(`deletes Certificate ${state.previousCertificate.salesforceName} from ${org}`);
+  return steps.length > 0 ? `; in the org: ${steps.join("; ")}` : "";
+}

@@ -20,6 +20,12 @@ export interface CertificateAndKeyPairArgs {
   uniqueName: pulumi.Input<string>;
   /** Salesforce label (`masterLabel`), at most 64 characters. */
   label: pulumi.Input<string>;
+  /**
+   * Who generates and keeps the key pair: `"provider"` (default: this provider, which outputs the key as a
+   * secret) or `"org"` (org mode: the Salesforce org generates it on deploy and keeps it; no output carries
+   * it, and `subject`, `validityDays`, `keystorePassword` and CA signing do not apply). Changing it replaces.
+   */
+  custody?: pulumi.Input<"provider" | "org">;
   /** RSA key size: 2048 (default) or 4096. */
   keySize?: pulumi.Input<RsaKeySize>;
   /** Days from issue to `notAfter` of a self-signed certificate; default as Salesforce: 365 at 2048 bits, 730 at 4096. Applies from the next rotation. */
@@ -114,7 +120,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     const storedNames = [
       "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
       "certificateChainPem", "privateKey", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKey",
-      "previousPrivateKeyPem", "lastRotation", "stateVersion",
+      "previousPrivateKeyPem", "lastRotation", "stateVersion", "custody",
     ];
     const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
@@ -157,14 +163,22 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     this.awaitingSignature = views.apply((v) => v.awaitingSignature);
     this.salesforceFiles = views.apply((v) => v.salesforceFiles);
     // Keys are stored compactly from shape 4 on (certificate-views); earlier shapes stored the PEM, and lack
-    // the compact fields, which a preview would read as unknown: the shape decides which one is read. The
-    // previous key is stored only while a previous certificate is (an encrypted null would cost as much as a
-    // small key), so that decides whether to read it.
-    type KeyOutputs = Record<"stateVersion" | "privateKey" | "previousPrivateKey" | "privateKeyPem" | "previousPrivateKeyPem" | "previousCertificate", pulumi.Output<any>>;
+    // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
+    // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret
+    // is re-encrypted at each checkpoint write), so the facts that decide its presence decide the read: an
+    // exportable key held by this provider, with a certificate in force; the previous key with the previous
+    // certificate.
+    type KeyOutputs = Record<
+      "stateVersion" | "privateKey" | "previousPrivateKey" | "privateKeyPem" | "previousPrivateKeyPem" | "previousCertificate" | "custody" | "privateKeyExportable" | "certificateChainPem",
+      pulumi.Output<any>
+    >;
     const keys = this as unknown as KeyOutputs;
     const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
     const shape4 = keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4);
-    this.privateKeyPem = shape4.apply((compact) => (compact ? pemOf(keys.privateKey) : keys.privateKeyPem));
+    const holdsKey = pulumi
+      .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
+      .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
+    this.privateKeyPem = shape4.apply((compact) => (compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem));
     this.previousPrivateKeyPem = shape4.apply((compact) =>
       compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
     );

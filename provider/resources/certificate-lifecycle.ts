@@ -3,6 +3,7 @@
  * chain, drop the previous certificate, and derive every export from what is current. The resource's
  * provider is a thin adapter over these functions; the clock is always a parameter.
  */
+import crypto = require("node:crypto");
 import { buildCertificationRequest } from "../crypto/certification-request";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate, type CertificateFacts } from "../crypto/certificate-facts";
@@ -86,15 +87,22 @@ export const secretStateFields = ["privateKey", "previousPrivateKey", "pendingPr
 
 const dayMs = 86_400_000;
 
-/** Issues the first key pair (`keyPair`, generated here when not given): a self-signed certificate, or a CSR for a CA-signed one. */
-export function issueCertificate(inputs: CertificateInputs, now: Date, keyPair?: RsaKeyPair): CertificateState {
+/**
+ * The key pair of a new certificate: one this provider holds (generated here when not given), or the
+ * certificate the org generated (custody org: its key never leaves the org).
+ */
+export type NewKeyPair = RsaKeyPair | { orgCertificatePem: string };
+
+/** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate. */
+export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPair?: NewKeyPair): CertificateState {
   if (inputs.caSigned && inputs.signedChainPem !== undefined) {
     throw new Error(
       `signedChainPem: a new CA-signed certificate has no key yet, so no chain can match it. Create it without signedChainPem, sign the CSR from output csrPem, then give the chain.`,
     );
   }
-  keyPair ??= generateRsaKeyPair(inputs.keySize);
   const base = { ...inputs, stateVersion: 2 as const, generation: 1, salesforceName: inputs.uniqueName, awaitingSignature: false, salesforceFiles: {} };
+  if (newKeyPair && "orgCertificatePem" in newKeyPair) return derive(withOrgCertificate(base, newKeyPair.orgCertificatePem));
+  const keyPair = newKeyPair ?? generateRsaKeyPair(inputs.keySize);
   const state: CertificateState = inputs.caSigned
     ? withPending(base, keyPair, now)
     : withCurrent(base, keyPair, selfSigned(inputs, keyPair, now));
@@ -141,7 +149,7 @@ export function planChanges(plan: UpdatePlan): boolean {
  * Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. A rotation
  * takes `newKeyPair` (generated here when not given).
  */
-export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date, newKeyPair?: RsaKeyPair): CertificateState {
+export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date, newKeyPair?: NewKeyPair): CertificateState {
   let state: CertificateState = { ...olds, ...settingsOf(news) };
   // Not exportable means no field carries the key, even while a CA-signed successor awaits its chain.
   if (!news.privateKeyExportable) delete state.privateKeyPem;
@@ -162,6 +170,12 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
 
   if (plan.rotation.rotate) {
     const reason = describeReason(plan.rotation.rotate);
+    if (newKeyPair && "orgCertificatePem" in newKeyPair) {
+      state = { ...clearPending(retire(state, news, now)), generation: state.generation + 1 };
+      state = withOrgCertificate(state, newKeyPair.orgCertificatePem);
+      state.lastRotation = { at: now.toISOString(), reason };
+      return derive(state);
+    }
     const keyPair = newKeyPair ?? generateRsaKeyPair(news.keySize);
     if (news.caSigned) {
       state = withPending(state, keyPair, now);
@@ -242,6 +256,12 @@ function withCurrent(state: CertificateState, keyPair: RsaKeyPair, chainPem: str
   if (state.privateKeyExportable && keyPair.privateKeyPem) next.privateKeyPem = keyPair.privateKeyPem;
   else delete next.privateKeyPem;
   return next;
+}
+
+/** Makes the certificate the org generated the one in force; its key stays in the org. */
+function withOrgCertificate(state: CertificateState, certificatePem: string): CertificateState {
+  const publicKeyPem = crypto.createPublicKey(certificatePem).export({ type: "spki", format: "pem" }).toString();
+  return withCurrent(state, { privateKeyPem: "", publicKeyPem }, certificatePem);
 }
 
 /** Starts a CA-signed issue: a new key and its CSR, awaiting a chain; the current certificate stays. */

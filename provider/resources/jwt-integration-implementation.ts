@@ -36,7 +36,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   },
 
   async diff(_id, stored, given) {
-    const olds = withoutAbsentOutputs(stored);
+    const olds = readJwtState(stored);
     const news = upgradeStoredInputs(given);
     const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
     const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
@@ -72,13 +72,21 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   },
 
   async update(_id, stored, news) {
-    const olds = withoutAbsentOutputs(stored);
+    const olds = readJwtState(stored);
     const now = currentTime();
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), now);
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
     return { outs: withAbsentOutputs(stateOf(applyJwtUpdate(olds, fromStoredInputs(news), plan, now), news), optionalOutputs) };
   },
+
+  /** Refresh: in artefact mode the state is the truth (nothing to read elsewhere). */
+  async read(id, props) {
+    return { id, props };
+  },
+
+  /** Nothing outside the state to remove in artefact mode. */
+  async delete() {},
 };
 
 /**
@@ -96,5 +104,14 @@ function stateOf(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrat
   for (const field of jwtViewFields) delete next[field];
   if (news.certificateRevision !== undefined) next["certificateRevision"] = news.certificateRevision;
   else delete next["certificateRevision"];
+  // No keys of its own (the steady state): nothing stored, rather than an encrypted empty object. Every new
+  // secret makes the engine re-encrypt and keep every secret of the stack at each checkpoint write.
+  if (Object.keys(state.slotKeys ?? {}).length === 0) delete next["slotKeys"];
   return next as unknown as JwtIntegrationState;
+}
+
+/** The stored state as the lifecycle reads it: absent outputs removed, no `slotKeys` meaning none. */
+function readJwtState(stored: JwtIntegrationState): JwtIntegrationState {
+  const olds = withoutAbsentOutputs(stored);
+  return { ...olds, slotKeys: olds.slotKeys ?? {} };
 }

@@ -144,12 +144,14 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     // The active slot's key: the integration's own copy while it differs from the certificate's (during a
     // rotation), else the certificate's. A secret, computed from secrets.
     const activeKey = pulumi
-      .all([stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>, stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
-      .apply(([slotKeys, activeSlot, slots, sha256]) => {
-        const own = slotKeys?.[activeSlot];
-        if (own) return pulumi.output(own);
-        return slots[activeSlot]?.sha256Fingerprint === sha256 ? certificate.privateKeyPem.apply((key) => key ?? "") : pulumi.output("");
-      });
+      .all([stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
+      .apply(([activeSlot, slots, sha256]) =>
+        // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
+        // which a preview would read as unknown).
+        slots[activeSlot]?.sha256Fingerprint === sha256
+          ? certificate.privateKeyPem.apply((key) => key ?? "")
+          : (stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>).apply((slotKeys) => slotKeys?.[activeSlot] ?? ""),
+      );
     this.privateKeyPem = pulumi.secret(activeKey);
   }
 }

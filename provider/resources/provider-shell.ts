@@ -6,16 +6,17 @@
  * when the package is installed, or by self-reference inside this package's repository (`npm start`,
  * `examples/`). Every byte is stored twice per resource and rewritten at every engine step, so the
  * functions are two one-liners and their comments stay outside the function bodies (a function's text is
- * serialised with its comments): one for `diff`, and one that {@link dispatchProviderCall} routes to
- * `check`, `create` or `update` by the arguments the engine passes (each serialised function costs about
- * 200 bytes of wrapper text).
+ * serialised with its comments): the runtime routes each call by the arguments the engine passes
+ * (`dispatchProviderCall`: configure, check, create, read, update; `dispatchIdCall`: diff, delete,
+ * which take the same arguments as update and read), since each serialised function costs about 200
+ * bytes of wrapper text.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ImplementationName } from "../runtime";
 
-/** A provider whose methods run the implementation `name` of the runtime. No `read` and no `delete`: see the resources. */
+/** A provider whose methods run the implementation `name` of the runtime. */
 export function providerShell<Inputs, Outputs>(name: ImplementationName): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
   const call = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchProviderCall(name, a);
-  const diff = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").implementations[name].diff(...a);
-  return { check: call, create: call, update: call, diff };
+  const byId = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchIdCall(name, a);
+  return { configure: call, check: call, create: call, read: call, update: call, diff: byId, delete: byId };
 }

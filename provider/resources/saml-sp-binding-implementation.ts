@@ -61,6 +61,14 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     else if (certificateUpdated(olds, news)) console.log(`SamlSpBinding ${news.apiName}: the IdP certificate was updated without a new key: ${plan.message}`);
     return { outs: toStored(applySamlUpdate(olds, news, plan, now)) };
   },
+
+  /** Refresh: in artefact mode the state is the truth (nothing to read elsewhere). */
+  async read(id, props) {
+    return { id, props };
+  },
+
+  /** Nothing outside the state to remove in artefact mode. */
+  async delete() {},
 };
 
 /**

@@ -26,12 +26,28 @@ export function certificateSourceFiles(metadata: CertificateMetadata): Record<st
   const csr = metadata.content.includes("-----BEGIN CERTIFICATE REQUEST-----");
   return {
     [`${channelFolders["not-for-the-org"]}/${metadata.uniqueName}.${csr ? "csr" : "crt"}`]: metadata.content,
-    [`${channelFolders["keystore-import"]}/${metadata.uniqueName}.crt-meta.xml`]: metadataXml("Certificate", [
-      ["caSigned", metadata.caSigned],
-      ["encryptedWithPlatformEncryption", false],
-      ["keySize", metadata.keySize],
-      ["masterLabel", metadata.label],
-      ["privateKeyExportable", metadata.privateKeyExportable],
-    ]),
+    [`${channelFolders["keystore-import"]}/${metadata.uniqueName}.crt-meta.xml`]: certificateMetaXml(metadata),
   };
+}
+
+/**
+ * The deployable files of a certificate the org is to generate (custody org): `certs/<Name>.crt-meta.xml`
+ * and an empty `certs/<Name>.crt` (source-deploy-retrieve needs the content file; empty, the org makes the
+ * key pair). Deploying them again for an existing name makes a new key pair: deploy them once per name.
+ */
+export function orgGeneratedCertificateFiles(metadata: Omit<CertificateMetadata, "content">): Record<string, string> {
+  return {
+    [`certs/${metadata.uniqueName}.crt`]: "",
+    [`certs/${metadata.uniqueName}.crt-meta.xml`]: certificateMetaXml({ ...metadata, content: "" }),
+  };
+}
+
+function certificateMetaXml(metadata: CertificateMetadata): string {
+  return metadataXml("Certificate", [
+    ["caSigned", metadata.caSigned],
+    ["encryptedWithPlatformEncryption", false],
+    ["keySize", metadata.keySize],
+    ["masterLabel", metadata.label],
+    ["privateKeyExportable", metadata.privateKeyExportable],
+  ]);
 }

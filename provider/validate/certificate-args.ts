@@ -24,6 +24,8 @@ import { notGeneratedCertificateName } from "./generated-names";
 /** The arguments of a `CertificateAndKeyPair` once checked, with every default filled in. */
 export interface CertificateInputs {
   uniqueName: string;
+  /** Who generates and holds the key pair: this provider (default), or the Salesforce org (org mode). */
+  custody: CertificateCustody;
   label: string;
   keySize: RsaKeySize;
   validityDays: number;
@@ -36,6 +38,9 @@ export interface CertificateInputs {
   keystorePassword?: string;
   signedChainPem?: string;
 }
+
+/** Who generates and holds a certificate's key pair. */
+export type CertificateCustody = "provider" | "org";
 
 /** Salesforce's validity of a self-signed certificate: 1 year at 2048 bits, 2 years at 4096. */
 export function defaultValidityDays(keySize: RsaKeySize): number {
@@ -57,6 +62,7 @@ const certificateUniqueName: Rule = (value) =>
 
 const topLevelRules: Record<string, Rule> = {
   uniqueName: certificateUniqueName,
+  custody: oneOf(["provider", "org"]),
   label: stringOfLength(1, 64),
   keySize: oneOf([2048, 4096]),
   validityDays: integerBetween(1, maxValidityDays),
@@ -135,6 +141,7 @@ export function checkCertificateArgs(raw: Record<string, unknown>, context?: Cer
   const keySize = raw["keySize"] ?? 2048;
   const values: Record<string, unknown> = {
     uniqueName: raw["uniqueName"],
+    custody: raw["custody"] ?? "provider",
     label: raw["label"],
     keySize,
     validityDays: raw["validityDays"] ?? defaultValidityDays(keySize === 4096 ? 4096 : 2048),
@@ -155,6 +162,7 @@ export function checkCertificateArgs(raw: Record<string, unknown>, context?: Cer
     if (message) issues.push({ path: field, message: field === "keystorePassword" ? message.replace(/ \(got .*\)$/, "") : message });
   }
 
+  if (values["custody"] === "org") checkOrgCustody(raw, issues);
   const subject = checkSubject(raw["subject"], values["uniqueName"], issues);
   const renewal = checkRenewal(raw["renewal"], values, issues);
   checkCombinations(values, renewal, issues);
@@ -242,6 +250,21 @@ function checkCombinations(values: Record<string, unknown>, renewal: RenewalPoli
         message: `must be less than the signed certificate's lifetime (${lifetimeDays} days): a longer renewal window would rotate on every run (got ${renewal.daysBeforeExpiry})`,
       });
     }
+  }
+}
+
+/** What an org-generated certificate cannot have: Salesforce decides its subject and validity, and keeps its key. */
+function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]): void {
+  const refused: Record<string, string> = {
+    subject: "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
+    validityDays: "Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096)",
+    keystorePassword: "the org keeps the private key: no keystore can hold it",
+    caSigned: "CA-signed certificates with custody org are not supported yet (the CSR would come from the org)",
+    signedChainPem: "CA-signed certificates with custody org are not supported yet",
+  };
+  for (const [field, reason] of Object.entries(refused)) {
+    if (raw[field] === undefined || (field === "caSigned" && raw[field] === false)) continue;
+    issues.push({ path: field, message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider` });
   }
 }
 

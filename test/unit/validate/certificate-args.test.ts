@@ -14,6 +14,7 @@ test("check fills in Salesforce's defaults", async (t) => {
   t.deepEqual(await check({ uniqueName: "Partner_SSO", label: "Partner SSO", __provider: "x" }), {
     inputs: {
       uniqueName: "Partner_SSO",
+      custody: "provider",
       label: "Partner SSO",
       keySize: 2048,
       validityDays: 365,
@@ -44,7 +45,13 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["a lone surrogate in the company (no UTF-8 form)", { subject: { company: "Söns \ud800" } }, { property: "subject.company", reason: 'must not contain U+D800 (a lone surrogate) at character 6: Salesforce metadata is XML 1.0, which forbids it (got "Söns \\ud800")' }],
   ["long common name", { subject: { commonName: "c".repeat(65) } }, { property: "subject.commonName", reason: "must be at most 64 characters (got 65)" }],
   ["unknown subject field", { subject: { organisation: "x" } }, { property: "subject.organisation", reason: "is not a subject field (known: commonName, email, company, department, city, state, country)" }],
-  ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)" }],
+  ["unknown argument", { keysize: 4096 }, { property: "keysize", reason: "is not a CertificateAndKeyPair argument (known: uniqueName, custody, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)" }],
+  ["an unknown custody", { custody: "hsm" }, { property: "custody", reason: 'must be one of provider, org (got "hsm")' }],
+  ["a subject for a certificate the org generates", { custody: "org", subject: { company: "Acme" } }, { property: "subject", reason: "cannot be set with custody: org: Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …); remove subject, or use custody: provider" }],
+  ["a validity for a certificate the org generates", { custody: "org", validityDays: 200 }, { property: "validityDays", reason: "cannot be set with custody: org: Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096); remove validityDays, or use custody: provider" }],
+  ["a keystore for a key the org keeps", { custody: "org", keystorePassword: "changeit" }, { property: "keystorePassword", reason: "cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove keystorePassword, or use custody: provider" }],
+  ["a CA-signed certificate the org generates", { custody: "org", caSigned: true }, { property: "caSigned", reason: "cannot be set with custody: org: CA-signed certificates with custody org are not supported yet (the CSR would come from the org); remove caSigned, or use custody: provider" }],
+  ["custody org without an org connection", { custody: "org" }, { property: "custody", reason: "custody: org needs an org connection: set salesforce-certs:org (loginUrl, username, consumerKey) and the secret salesforce-certs:orgPrivateKey (README: Connect an org)" }],
   ["a renewal window as long as the validity", { validityDays: 30, renewal: { daysBeforeExpiry: 30 } }, { property: "renewal.daysBeforeExpiry", reason: "must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 30)" }],
   ["a renewal percentage of 100", { renewal: { percentOfLifetime: 100 } }, { property: "renewal.percentOfLifetime", reason: "must be a number from 1 to 99 (got 100)" }],
   ["an unknown renewal field", { renewal: { hoursBeforeExpiry: 5 } }, { property: "renewal.hoursBeforeExpiry", reason: "is not a renewal field (known: daysBeforeExpiry, percentOfLifetime)" }],

@@ -1,0 +1,56 @@
+/**
+ * @module The org this provider process works on, from the stack configuration the engine hands every
+ * dynamic provider (`configure`, see org-config.ts): set once per process, read by each resource. The
+ * session is opened on first use and shared by the resources of the run; it lives in this module's state,
+ * never in the serialised provider. Without configuration the provider stays in artefact mode.
+ */
+import type { OrgConnection } from "./org-config";
+import { orgConfigKey, orgConnectionFromConfig, orgPrivateKeyConfigKey } from "./org-config";
+import type { OrgMetadataClient } from "./metadata-client";
+
+let configured: { connection?: OrgConnection; problem?: string } = {};
+let client: Promise<OrgMetadataClient> | undefined;
+
+/** Takes the stack configuration the engine passed to the provider's `configure`. Never throws: a bad configuration is reported by each resource's check. */
+export function configureOrg(config: { get(key: string): string | undefined }): void {
+  client = undefined;
+  try {
+    const connection = orgConnectionFromConfig(config);
+    configured = connection ? { connection } : {};
+  } catch (error) {
+    configured = { problem: (error as Error).message };
+  }
+}
+
+/** Why the org configuration cannot be used (every broken rule), or undefined when it can or is absent. */
+export function orgConfigurationProblem(): string | undefined {
+  return configured.problem;
+}
+
+/** A check() failure for a stack whose org configuration cannot be used, naming every broken rule. */
+export function orgConfigurationFailure(): { property: string; reason: string } | undefined {
+  return configured.problem === undefined ? undefined : { property: orgConfigKey, reason: configured.problem };
+}
+
+/** The configured org connection, or undefined in artefact mode. */
+export function configuredOrg(): OrgConnection | undefined {
+  return configured.connection;
+}
+
+/** What to tell a user who asked for something only an org connection can do. */
+export const needsOrgConnection = `needs an org connection: set ${orgConfigKey} (loginUrl, username, consumerKey) and the secret ${orgPrivateKeyConfigKey} (README: Connect an org)`;
+
+/** A Metadata API client logged in to the configured org; one login per provider process. */
+export function orgClient(): Promise<OrgMetadataClient> {
+  const connection = configured.connection;
+  if (!connection) throw new Error(`this operation ${needsOrgConnection}`);
+  client ??= (async () => {
+    // Loaded on first use: artefact mode never loads jsforce.
+    const { loginToOrg }: typeof import("./org-login") = require("./org-login");
+    const { OrgMetadataClient }: typeof import("./metadata-client") = require("./metadata-client");
+    return new OrgMetadataClient(await loginToOrg(connection));
+  })();
+  // A failed login is not cached: the next operation tries again.
+  client.catch(() => (client = undefined));
+  return client;
+}

@@ -1,0 +1,44 @@
+/**
+ * @module Certificates whose key pair the org generates and keeps (custody org). Deploying a
+ * `Certificate` makes a new key pair in the org even for a name that exists (Metadata API `Certificate`
+ * docs), so a name is deployed at most once: a certificate already listed under the name (a run killed
+ * between its deploy and the state write, or one made by hand) is adopted, not replaced. The PEM is read
+ * back from the org (`readMetadata` content); private keys never cross the API.
+ */
+import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
+import type { CertificateInputs } from "../validate/certificate-args";
+import type { OrgMetadataClient } from "./metadata-client";
+import { OrgApiError } from "./org-errors";
+
+/** A certificate as the org holds it. */
+export interface OrgCertificate {
+  /** Its PEM, read from the org. */
+  certificatePem: string;
+  /** True when it was found under its name rather than deployed by this call. */
+  adopted: boolean;
+}
+
+/** The org's certificate `name`: deployed with `settings` when the org has none of that name, then read back. */
+export async function obtainOrgCertificate(client: OrgMetadataClient, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<OrgCertificate> {
+  const existing = await client.certificate(name);
+  if (!existing) {
+    const files = orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: false, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
+    await client.deploy({ files });
+  }
+  const certificatePem = await client.readCertificatePem(name);
+  if (!certificatePem) {
+    throw new OrgApiError("NOT_FOUND", `Certificate ${name}: the org holds no certificate of that name after the deploy; run pulumi up again (the deploy is checked before it is repeated)`);
+  }
+  return { certificatePem, adopted: existing !== undefined };
+}
+
+/** The org's certificate `name` as it is now: its PEM, or undefined when the org has none of that name. */
+export async function currentOrgCertificate(client: OrgMetadataClient, name: string): Promise<string | undefined> {
+  if (!(await client.certificate(name))) return undefined;
+  return client.readCertificatePem(name);
+}
+
+/** Deletes certificates `names` from the org; a name the org no longer has counts as deleted. */
+export async function deleteOrgCertificates(client: OrgMetadataClient, names: readonly string[]): Promise<void> {
+  if (names.length > 0) await client.delete("Certificate", names);
+}

@@ -1,0 +1,66 @@
+/**
+ * Org mode in tests: a stand-in org (test/helpers/stand-in-org) whose clock follows the provider's
+ * (SALESFORCE_CERTS_NOW), with a pre-existing Connected App through which the provider logs in (the
+ * bootstrap a person does once by hand), and the stack configuration that points a stack at it.
+ * The deployer's key pair and certificate are made by openssl, not by our code.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startStandInOrg, type StandInOrg, type StandInOrgOptions } from "./stand-in-org";
+
+/** The stand-in, the deployer's credential, and the clock both sides read. */
+export interface OrgForProvider {
+  org: StandInOrg;
+  deployer: { username: string; consumerKey: string; privateKeyPem: string; certificatePem: string };
+  /** Sets the clock of the org (and, through `configure`, of the stack given to it). */
+  setClock(iso: string): void;
+  /** Points `stack` at the org: `salesforce-certs:org` and the secret `salesforce-certs:orgPrivateKey`. */
+  configure(stack: Stack, extra?: Record<string, unknown>): Promise<void>;
+}
+
+/** A key pair and a self-signed certificate from openssl, for the deployer's Connected App. */
+function opensslCredential(): { privateKeyPem: string; certificatePem: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-deployer-"));
+  try {
+    const run = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "3650", "-subj", "/CN=pulumi-deployer"], { cwd: dir, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`openssl req failed: ${run.stderr}`);
+    return { privateKeyPem: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), certificatePem: fs.readFileSync(path.join(dir, "cert.pem"), "utf8") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a stand-in org at `startAt` with a deployer app; `options` go to the stand-in. */
+export async function startOrgForProvider(startAt: string, options: StandInOrgOptions = {}): Promise<OrgForProvider> {
+  let now = new Date(startAt);
+  const credential = opensslCredential();
+  const username = "deployer@acme.example";
+  const consumerKey = "3MVG9Deployer.Pulumi.Acme.Stand.In.Consumer.Key";
+  const org = await startStandInOrg({
+    ...options,
+    now: () => now,
+    users: [{ username, profile: "System Administrator" }, ...(options.users ?? [])],
+    connectedApps: [
+      { fullName: "Pulumi_Deployer", consumerKey, certificatePem: credential.certificatePem, profiles: ["System Administrator"] },
+      ...(options.connectedApps ?? []),
+    ],
+  });
+  let stacks: Stack[] = [];
+  return {
+    org,
+    deployer: { username, consumerKey, ...credential },
+    setClock: (iso) => {
+      now = new Date(iso);
+      for (const stack of stacks) (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = iso;
+    },
+    configure: async (stack, extra = {}) => {
+      stacks = [...stacks, stack];
+      (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = now.toISOString();
+      await stack.setConfig("salesforce-certs:org", { value: JSON.stringify({ loginUrl: org.url, username, consumerKey, pollIntervalSeconds: 1, ...extra }) });
+      await stack.setConfig("salesforce-certs:orgPrivateKey", { value: credential.privateKeyPem, secret: true });
+    },
+  };
+}
