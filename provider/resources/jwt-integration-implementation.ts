@@ -68,12 +68,12 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const plan = await planJwtUpdate(olds, unchanged, currentTime());
       const idle = idleSlot(olds.activeSlot);
       const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
-      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, plan)}`);
+      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime());
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
-    console.log(plan.message + (changes ? orgSteps(olds, plan) : ""));
+    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
@@ -146,12 +146,12 @@ async function deployToOrg(state: JwtIntegrationState, inputs: JwtIntegrationInp
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
-function orgSteps(olds: JwtIntegrationState, plan: { step: { kind: string } }): string {
+function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
   const org = configuredOrg();
   if (!org) return "";
   const drift = olds.orgDrift ?? [];
   const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
-  const proves = plan.step.kind === "publish" ? "; then requests a token with the new slot and, when it logs in, switches clients in the same run" : "";
+  const proves = publishes ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run` : "";
   return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}`;
 }
 
