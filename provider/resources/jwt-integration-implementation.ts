@@ -17,6 +17,9 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
+import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { deleteJwtApps, deployJwtApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
+import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
@@ -25,13 +28,19 @@ const optionalOutputs = ["retireAt"] as const;
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
   async check(olds, news) {
-    const clock = clockFailure();
-    if (clock) return { failures: [clock] };
+    const failure = clockFailure() ?? orgConfigurationFailure();
+    if (failure) return { failures: [failure] };
     // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
     const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
     // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).
     const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
     const result = checkJwtIntegrationArgs(raw, decided);
+    const org = configuredOrg();
+    if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+      const slots = result.inputs.rotationStrategy === "inPlace" ? [result.inputs.apiName] : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
+      const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
+      console.log(`JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)`);
+    }
     return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
   },
 
@@ -59,16 +68,19 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const plan = await planJwtUpdate(olds, unchanged, currentTime());
       const idle = idleSlot(olds.activeSlot);
       const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
-      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})`);
+      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime());
-    console.log(plan.message);
-    return { changes: jwtPlanChanges(plan) || certificateUpdated(olds, news), replaces: [], deleteBeforeReplace: false };
+    const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
+    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") : ""));
+    return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(createJwtIntegration(fromStoredInputs(inputs)), inputs), optionalOutputs) };
+    const state = createJwtIntegration(fromStoredInputs(inputs));
+    if (configuredOrg()) await deployToOrg(state, fromStoredInputs(inputs));
+    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
   },
 
   async update(_id, stored, news) {
@@ -77,17 +89,71 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), now);
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
-    return { outs: withAbsentOutputs(stateOf(applyJwtUpdate(olds, fromStoredInputs(news), plan, now), news), optionalOutputs) };
+    const inputs = fromStoredInputs(news);
+    let state = applyJwtUpdate(olds, inputs, plan, now);
+    if (configuredOrg()) {
+      await deployToOrg(state, inputs);
+      // The org applies a deploy at once: prove the slot just published with a real login, and switch
+      // clients in this same run when it logs in (no moment without a valid credential).
+      if (plan.step.kind === "publish") {
+        const next = await planJwtUpdate(state, inputs, now);
+        console.log(next.message);
+        if (next.step.kind === "switch") {
+          const switched = applyJwtUpdate(state, inputs, next, now);
+          const before = jwtAppFiles(state, inputs);
+          if (JSON.stringify(jwtAppFiles(switched, inputs)) !== JSON.stringify(before)) await deployToOrg(switched, inputs);
+          state = switched;
+        }
+      }
+    }
+    return { outs: withAbsentOutputs(stateOf(state, news), optionalOutputs) };
   },
 
-  /** Refresh: in artefact mode the state is the truth (nothing to read elsewhere). */
+  /**
+   * Refresh: in artefact mode the state is the truth (nothing to read elsewhere). In org mode each slot
+   * app's certificate is read from the org; a difference is recorded (`orgDrift`), so that the next `up`
+   * redeploys the apps.
+   */
   async read(id, props) {
-    return { id, props };
+    if (!configuredOrg() || !props) return { id, props };
+    const state = readJwtState(props);
+    const drift = jwtAppDrift(state, await observeJwtApps(await orgClient(), state));
+    const next: Record<string, unknown> = { ...props };
+    if (drift.length > 0) {
+      console.log(`JwtIntegration ${state.apiName}: the org differs from the state (${drift.join("; ")}): the next pulumi up deploys the apps again`);
+      next["orgDrift"] = drift;
+    } else delete next["orgDrift"];
+    return { id, props: next as unknown as JwtIntegrationState };
   },
 
-  /** Nothing outside the state to remove in artefact mode. */
-  async delete() {},
+  /** Nothing outside the state to remove in artefact mode; in org mode the slot apps leave the org. */
+  async delete(_id, props) {
+    if (!configuredOrg()) return;
+    const state = readJwtState(props);
+    const client = await orgClient();
+    const deleted = await deleteJwtApps(client, state);
+    if (state.appType === "ConnectedApp") console.log(`JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`);
+    else console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`);
+  },
 };
+
+/** Deploys the apps of `state` to the configured org; throws when the deploy fails (the state is then not written). */
+async function deployToOrg(state: JwtIntegrationState, inputs: JwtIntegrationInputs): Promise<void> {
+  const files = jwtAppFiles(state, inputs);
+  const client = await orgClient();
+  const outcome = await deployJwtApps(client, state, files);
+  console.log(`JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`);
+}
+
+/** What an update does in the org, for the preview's line (org mode only). */
+function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
+  const org = configuredOrg();
+  if (!org) return "";
+  const drift = olds.orgDrift ?? [];
+  const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
+  const proves = publishes ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run` : "";
+  return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}`;
+}
 
 /**
  * True when the bound certificate was updated since this integration last was: preview could not see its

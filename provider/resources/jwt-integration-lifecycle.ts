@@ -20,7 +20,7 @@ export interface PublicSlot {
 
 /** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
 export interface JwtIntegrationState
-  extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem"> {
+  extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem" | "boundCertificatePem"> {
   stateVersion: 1;
   /** The consumer key given or generated (each slot's key derives from it). */
   consumerKeyBase: string;
@@ -48,6 +48,8 @@ export interface JwtIntegrationState
   salesforceFiles: Record<string, string>;
   /** The bound certificate's revision when this state was written (absent for certificates from before it). */
   certificateRevision?: number;
+  /** Org mode: how the org differed from this state at the last refresh (the next update deploys again). */
+  orgDrift?: string[];
 }
 
 /** Output names that hold keys. */
@@ -80,7 +82,7 @@ export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrat
       username: news.username,
       audience: news.audience,
       privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem ?? "",
-    });
+    }, { now });
     return result.ok ? undefined : `${result.error}: ${result.description}`;
   };
   const step = await planSlots(slotsState, bound(news), now, probe);
@@ -187,6 +189,7 @@ type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" 
 function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {
   const {
     privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, previousCertificatePem: _ppem, previousPrivateKeyPem: _pkey,
+    boundCertificatePem: _bound,
     ...settings
   } = inputs;
   const active = fields.slots[fields.activeSlot]!;

@@ -109,6 +109,9 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
       // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
       certificateRevision: certificate.revision,
+      // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
+      // (public; artefact mode leaves it out: the program fills the views in from the certificate).
+      boundCertificatePem: orgModeConfigured() ? certificate.certificatePem : undefined,
     };
     super(
       jwtIntegrationProvider,
@@ -154,6 +157,11 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       );
     this.privateKeyPem = pulumi.secret(activeKey);
   }
+}
+
+/** True when the stack has an org connection (`salesforce-certs:org`, read by the provider's configure too). */
+function orgModeConfigured(): boolean {
+  return new pulumi.Config("salesforce-certs").get("org") !== undefined;
 }
 
 /** The slots with each PEM the integration does not store filled in from the bound certificate. */

@@ -41,9 +41,17 @@ export type TokenResult =
   | { ok: true; instanceUrl: string; id: string }
   | { ok: false; error: string; description: string };
 
+/** How a token request is made: when its assertion is signed (default: the wall clock) and how long it may take. */
+export interface TokenRequestOptions {
+  /** The instant the assertion is signed at: the provider's clock (`currentTime()`), so that a simulated year agrees with the org's. */
+  now?: Date;
+  timeoutMs?: number;
+}
+
 /** Performs the JWT Bearer token request; never throws for an HTTP or network failure, and never returns the token. */
-export async function requestJwtBearerToken(loginUrl: string, credential: JwtBearerCredential, timeoutMs = 10_000): Promise<TokenResult> {
-  const body = new URLSearchParams({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential) });
+export async function requestJwtBearerToken(loginUrl: string, credential: JwtBearerCredential, options: TokenRequestOptions = {}): Promise<TokenResult> {
+  const { now = new Date(), timeoutMs = 10_000 } = options;
+  const body = new URLSearchParams({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential, now) });
   try {
     const response = await fetch(tokenEndpoint(loginUrl), {
       method: "POST",

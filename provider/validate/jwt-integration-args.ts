@@ -50,6 +50,8 @@ export interface JwtIntegrationInputs {
   privateKeyPem?: string;
   previousCertificatePem?: string;
   previousPrivateKeyPem?: string;
+  /** The bound certificate's PEM on every run, given in org mode only: the provider deploys it in the app's OAuth settings. */
+  boundCertificatePem?: string;
 }
 
 /** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
@@ -143,7 +145,7 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
 }
 
 const certificateFields = [
-  "certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable", "previousCertificatePem", "previousPrivateKeyPem",
+  "certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable", "previousCertificatePem", "previousPrivateKeyPem", "boundCertificatePem",
 ];
 const knownArgs = [...Object.keys(rules), "scopes", "preAuthorized", ...certificateFields];
 

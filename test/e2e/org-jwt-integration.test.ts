@@ -1,0 +1,187 @@
+/**
+ * Org mode, JwtIntegration, through the engine against the stand-in org: preview names the deploy and
+ * deploys nothing; `up` deploys the slot apps and the published credential logs in (a real token request,
+ * as a client makes it); a certificate rotation is published to slot B, proved with a login and switched
+ * in ONE `up`, the credential of the outputs logging in at every step; after the overlap the old slot is
+ * retired in the org and its key no longer logs in; a certificate changed by hand is seen by refresh and
+ * repaired by `up`; a new Connected App is refused (an existing one is updated); `destroy` removes the apps.
+ */
+import test from "ava";
+import * as jsforce from "jsforce";
+import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
+import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
+import { keyMaterial, openTempStack } from "../helpers/engine";
+import { startOrgForProvider } from "../helpers/org-mode";
+import { sourceFormatZip } from "../helpers/stand-in-org";
+
+const day = 86_400_000;
+const start = "2026-12-01T09:00:00.000Z";
+const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
+const ciUser = { username: "ci@acme.example", profile: "Standard User", permissionSets: ["CI_Deployer"] };
+const legacyKey = "LegacyConsumerKey0123456789";
+
+test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid credential at every step, retire, repair drift, refuse a new Connected App, destroy", async (t) => {
+  const { org, setClock, configure, deployer } = await startOrgForProvider(start, { users: [ciUser] });
+  t.teardown(() => org.close());
+  let clock = start;
+  const tick = (iso: string) => {
+    clock = iso;
+    setClock(iso);
+  };
+  let rotationTrigger = "initial";
+  const env = await openTempStack("org-jwt", async () => {
+    const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", rotationTrigger, overlapDays: 7 });
+    const ci = new JwtIntegration("ci", {
+      apiName: "Acme_CI",
+      label: "Acme CI",
+      contactEmail: "platform@acme.example",
+      certificate,
+      username: ciUser.username,
+      audience: "https://login.salesforce.com",
+      loginUrl: org.url,
+      preAuthorized: { permissionSets: ["CI_Deployer"] },
+      overlapDays: 7,
+    });
+    return { consumerKey: ci.consumerKey, privateKeyPem: ci.privateKeyPem, activeSlot: ci.activeSlot, phase: ci.phase, salesforceFiles: ci.salesforceFiles, certificatePem: certificate.certificatePem };
+  });
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
+  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  // A client's token request, signed at the org's clock (the stand-in judges `exp` by it).
+  const logsIn = async (credential: { consumerKey: string; privateKeyPem: string }, username = ciUser.username) => {
+    try {
+      const assertion = signJwtAssertion({ ...credential, username, audience: "https://login.salesforce.com" }, new Date(clock));
+      const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearerGrantType, assertion });
+      return token.access_token ? "ok" : "no token";
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+  const app = (name: string) => org.state.apps.find((a) => a.name === name);
+
+  // Preview names the deploy and where; it deploys nothing.
+  const preview = await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(preview.stdout, new RegExp(`creating deploys ExternalClientApplication Acme_CI_A, Acme_CI_B to ${org.url}`));
+  t.is(deploys(), 0);
+  t.is(org.state.apps.length, 1, "only the deployer's app");
+
+  // up: slot A's app holds the certificate, slot B's exists without one; the published credential logs in.
+  await env.stack.up({ onOutput: env.onOutput });
+  let outputs = await env.values();
+  t.is(deploys(), 1);
+  t.is(outputs["activeSlot"], "A");
+  t.is(app("Acme_CI_A")?.certificatePem?.trim(), outputs["certificatePem"].trim());
+  t.is(app("Acme_CI_A")?.consumerKey, outputs["consumerKey"]);
+  t.truthy(app("Acme_CI_B"));
+  t.is(app("Acme_CI_B")?.certificatePem, undefined);
+  t.is(await logsIn(outputs as never), "ok");
+  t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 3 });
+  const first = { consumerKey: outputs["consumerKey"] as string, privateKeyPem: outputs["privateKeyPem"] as string };
+
+  // Rotation: preview says what the org gets; one up publishes to slot B, proves it and switches.
+  tick(at(30));
+  rotationTrigger = "rotated";
+  let mark = env.log.length;
+  await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /in the org: deploys ExternalClientApplication Acme_CI_A, Acme_CI_B to http:\/\/127\.0\.0\.1:\d+; then, if the certificate rotates, requests a token with the new slot and, when it logs in, switches clients in the same run/);
+  t.is(deploys(), 1, "preview deployed nothing");
+  t.is(await logsIn(first), "ok", "before the up, the published credential logs in");
+  mark = env.log.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  outputs = await env.values();
+  t.regex(env.logSince(mark), /slot B logs in: switches clients to slot B/);
+  t.is(outputs["activeSlot"], "B");
+  t.is(outputs["phase"], "switched");
+  t.is(app("Acme_CI_B")?.certificatePem?.trim(), outputs["certificatePem"].trim());
+  t.not(outputs["privateKeyPem"], first.privateKeyPem);
+  t.is(await logsIn(outputs as never), "ok", "after the up, the new credential logs in");
+  t.is(await logsIn(first), "ok", "the old credential still logs in through the overlap");
+  const second = { consumerKey: outputs["consumerKey"] as string, privateKeyPem: outputs["privateKeyPem"] as string };
+
+  // After the overlap the old slot is retired in the org: its key no longer logs in.
+  tick(at(38));
+  await env.stack.up({ onOutput: env.onOutput });
+  outputs = await env.values();
+  t.is(outputs["phase"], "stable");
+  t.truthy(app("Acme_CI_A"), "the slot app stays, without a certificate");
+  t.is(app("Acme_CI_A")?.certificatePem, undefined);
+  t.regex(await logsIn(first), /invalid_grant/);
+  t.is(await logsIn(second), "ok");
+
+  // A certificate changed by hand on the active slot: the published credential fails; refresh sees it,
+  // up deploys the apps again and it logs in.
+  const files = outputs["salesforceFiles"] as Record<string, string>;
+  const path = "extlClntAppGlobalOauthSets/Acme_CI_B_glbloauth.ecaGlblOauth-meta.xml";
+  const tampered = files[path]!.replace(/<certificate>[^<]*<\/certificate>/, `<certificate>${deployer.certificatePem.trim()}</certificate>`);
+  t.not(tampered, files[path]);
+  const zip = await sourceFormatZip({ "externalClientApps/Acme_CI_B.eca-meta.xml": files["externalClientApps/Acme_CI_B.eca-meta.xml"]!, [path]: tampered });
+  await admin().metadata.deploy(zip, { singlePackage: true, rollbackOnError: true }).complete(true);
+  t.regex(await logsIn(second), /invalid_grant/);
+  mark = env.log.length;
+  await env.stack.refresh({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /Acme_CI_B holds certificate .* instead of/);
+  mark = env.log.length;
+  const repaired = await env.stack.up({ onOutput: env.onOutput });
+  t.is(repaired.summary.resourceChanges?.["update"], 1);
+  t.regex(env.logSince(mark), /deployed ExternalClientApplication Acme_CI_A, Acme_CI_B/);
+  t.is(await logsIn(second), "ok", "repaired by up");
+
+  // No key in the state or in what the engine printed, but for the secret outputs.
+  const state = env.readState();
+  for (const key of [first.privateKeyPem, second.privateKeyPem, deployer.privateKeyPem]) {
+    for (const needle of keyMaterial(key)) {
+      t.false(state.includes(needle), "no key in the state");
+      t.false(env.log.join("").includes(needle), "no key in the log");
+    }
+  }
+
+  // Destroy removes the slot apps from the org.
+  await env.stack.destroy({ onOutput: env.onOutput });
+  t.is(app("Acme_CI_A"), undefined);
+  t.is(app("Acme_CI_B"), undefined);
+  t.is(org.state.component("ExternalClientApplication", "Acme_CI_A"), undefined);
+});
+
+test("org mode JwtIntegration: a new Connected App is refused with a clear error, an existing one is updated", async (t) => {
+  const { org, configure } = await startOrgForProvider(start, {
+    users: [ciUser],
+    connectedApps: [{ fullName: "Acme_Legacy", consumerKey: legacyKey, profiles: ["Standard User"] }],
+  });
+  t.teardown(() => org.close());
+  let apiName = "Acme_New_Legacy";
+  const env = await openTempStack("org-jwt-legacy", async () => {
+    const certificate = new CertificateAndKeyPair("legacy-cert", { uniqueName: "Acme_Legacy_JWT", label: "Acme legacy JWT" });
+    const legacy = new JwtIntegration("legacy", {
+      apiName,
+      label: "Acme legacy",
+      contactEmail: "platform@acme.example",
+      certificate,
+      username: ciUser.username,
+      audience: "https://login.salesforce.com",
+      loginUrl: org.url,
+      preAuthorized: { permissionSets: ["CI_Deployer"] },
+      appType: "ConnectedApp",
+      consumerKey: legacyKey,
+    });
+    return { consumerKey: legacy.consumerKey, privateKeyPem: legacy.privateKeyPem };
+  });
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
+
+  const error = await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
+  t.regex(error!.message, /Acme_New_Legacy/);
+  t.regex(error!.message, /no longer creates Connected Apps.*appType ExternalClientApp.*by hand once/s);
+  t.is(deploys(), 0, "refused before any deploy");
+
+  apiName = "Acme_Legacy";
+  await env.stack.up({ onOutput: env.onOutput });
+  const outputs = await env.values();
+  const app = org.state.apps.find((a) => a.name === "Acme_Legacy")!;
+  t.truthy(app.certificatePem, "the existing Connected App now holds the certificate");
+  t.deepEqual(app.permissionSets, ["CI_Deployer"]);
+  const assertion = signJwtAssertion({ consumerKey: outputs["consumerKey"], privateKeyPem: outputs["privateKeyPem"], username: ciUser.username, audience: "https://login.salesforce.com" }, new Date(start));
+  const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearerGrantType, assertion });
+  t.truthy(token.access_token);
+});
