@@ -35,9 +35,12 @@ function stored(state: CertificateState): CertificateState {
   return withAbsentOutputs(storedCertificateState(state), optionalOutputs) as unknown as CertificateState;
 }
 
-/** The full state the lifecycle reads, from a stored state of any release (custody came with org mode). */
-function readState(olds: CertificateState): CertificateState {
-  const state = upgradeState(fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>));
+/**
+ * The full state the lifecycle reads, from a stored state of any release (custody came with org mode);
+ * `keys: false` leaves out private keys that would have to be rebuilt (planning needs none).
+ */
+function readState(olds: CertificateState, keys = true): CertificateState {
+  const state = upgradeState(fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>, keys));
   return { ...state, custody: state.custody ?? "provider" };
 }
 
@@ -78,7 +81,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       console.log(`CertificateAndKeyPair ${olds.uniqueName}: replaced by ${news.uniqueName} (a new unique name is a new Salesforce certificate)`);
       return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
     }
-    const state = readState(olds);
+    const state = readState(olds, false);
     // Inputs stored before org mode (compared on refresh) have no custody: the provider's.
     const custody = news.custody ?? "provider";
     if (state.custody !== custody) {
@@ -120,7 +123,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
 
   /** Refresh: a certificate in the org is read back (replaced or deleted in Setup shows as a change); the rest is state. */
   async read(id, props) {
-    const state = readState(props as CertificateState);
+    const state = readState(props as CertificateState, false);
     if (state.custody !== "org") return { id, props };
     const client = await orgClient();
     const certificatePem = await currentOrgCertificate(client, state.salesforceName);
@@ -138,7 +141,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
 
   /** A certificate with custody org leaves the org with the resource (Salesforce refuses while something uses it). */
   async delete(_id, props) {
-    const state = readState(props as CertificateState);
+    const state = readState(props as CertificateState, false);
     if (state.custody !== "org") return;
     const names = [state.salesforceName, ...(state.previousCertificate ? [state.previousCertificate.salesforceName] : [])];
     await deleteOrgCertificates(await orgClient(), names);
