@@ -17,7 +17,7 @@ import { describeCertificate } from "../../provider/crypto/certificate-facts";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
 import { canonical, keyMaterial, openTempStack, type TempStack } from "../helpers/engine";
 import { startOrgForProvider, type OrgForProvider } from "../helpers/org-mode";
-import type { StandInCall, StandInOrgOptions } from "../helpers/stand-in-org";
+import { sourceFormatZip, type StandInCall, type StandInOrgOptions } from "../helpers/stand-in-org";
 
 const start = "2026-12-01T09:00:00.000Z";
 const ciUser = { username: "ci@acme.example", profile: "Standard User", permissionSets: ["CI_Deployer"] };
@@ -45,7 +45,7 @@ interface FaultStack {
 }
 
 /** A stand-in org, a stack pointed at it, and the program of this file; the first `up` done. */
-async function faultStack(t: ExecutionContext, name: string, options: StandInOrgOptions = {}): Promise<FaultStack> {
+async function faultStack(t: ExecutionContext, name: string, options: StandInOrgOptions = {}, firstUp = true): Promise<FaultStack> {
   const { org, configure, deployer } = await startOrgForProvider(start, { ...options, users: [ciUser] });
   t.teardown(() => org.close());
   const triggers: Triggers = { idp: "initial", ci: "initial" };
@@ -100,6 +100,7 @@ async function faultStack(t: ExecutionContext, name: string, options: StandInOrg
       }
     },
   };
+  if (!firstUp) return stack;
   await env.stack.up({ onOutput: env.onOutput });
   t.is(stack.deploys(), 2, "the first up: one Certificate deploy, one deploy of the slot apps");
   t.is(stack.logins(), 1, "one login per provider process, whatever the resource types");
@@ -259,6 +260,35 @@ test.serial("sessions expired in the middle of an up: renewed once by a new logi
   await assertConverged(t, s, { idp: "Acme_IdP_G2", live: ["Acme_IdP", "Acme_IdP_G2"], activeSlot: "B" });
 });
 
+test.serial("sessions expired while the token endpoint is down: the renewal fails clearly (no hang), the state stays; back up, up converges", async (t) => {
+  t.timeout(180_000, "a failed renewal must end the run, not hang it");
+  let armed = false;
+  let s: FaultStack | undefined;
+  const onCall = (call: StandInCall) => {
+    if (armed && call.operation === "deploy" && s) {
+      armed = false;
+      s.org.faults.tokenEndpoint = "503";
+      s.org.faults.expireSessions();
+    }
+  };
+  s = await faultStack(t, "org-fault-renewal", { onCall });
+  const before = await s.storedState();
+  s.triggers.idp = "rotated";
+  armed = true;
+  const text = await failedUp(t, s);
+  t.regex(text, /salesforce-certs:org\.loginUrl: .*answered HTTP 503/);
+  assertCleanError(t, s, text);
+  t.is(await s.storedState(), before, "the state is unchanged");
+  t.truthy(s.org.state.certificate("Acme_IdP_G2"), "the deploy was applied before the session expired");
+
+  // Back up: the next up finds Acme_IdP_G2 in the org and adopts it rather than deploying the name again.
+  s.org.faults.tokenEndpoint = "up";
+  const mark = s.env.log.length;
+  await s.env.stack.up({ onOutput: s.env.onOutput });
+  t.regex(s.env.logSince(mark), /Certificate Acme_IdP_G2 in http:\/\/127\.0\.0\.1:\d+: adopted the certificate the org already had/);
+  await assertConverged(t, s, { idp: "Acme_IdP_G2", live: ["Acme_IdP", "Acme_IdP_G2"], activeSlot: "A" });
+});
+
 /** The process ids under `pid` (children first found through /proc), deepest last. */
 function descendants(pid: number): number[] {
   const all: { pid: number; ppid: number }[] = [];
@@ -292,6 +322,23 @@ function commandOf(pid: number): string {
   }
 }
 
+/**
+ * Kills (SIGKILL) the engine this test's Automation API started and everything under it (language host,
+ * provider plugin), each by its id; returns the ids.
+ */
+function killEngines(): number[] {
+  const engines = descendants(process.pid).filter((pid) => commandOf(pid) === "pulumi");
+  const killed = engines.flatMap((pid) => [pid, ...descendants(pid)]);
+  for (const pid of killed) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
 test.serial("the engine killed (SIGKILL) between the Certificate deploy and the state write: the next up adopts the certificate (no second deploy), the apps end as the state says", async (t) => {
   let s: FaultStack | undefined;
   let killAfterDeploys = Infinity;
@@ -299,16 +346,7 @@ test.serial("the engine killed (SIGKILL) between the Certificate deploy and the 
   const onCall = (call: StandInCall) => {
     if (call.operation !== "deploy" || !s || s.deploys() < killAfterDeploys) return;
     killAfterDeploys = Infinity;
-    // The engine this test's Automation API started, and everything under it (language host, provider plugin).
-    const engines = descendants(process.pid).filter((pid) => commandOf(pid) === "pulumi");
-    killed = engines.flatMap((pid) => [pid, ...descendants(pid)]);
-    for (const pid of killed) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    killed = killEngines();
   };
   // Each deploy is polled a few times (1 s apart): the kill lands while the provider waits for it.
   s = await faultStack(t, "org-fault-killed", { onCall, deployPolls: 3 });
@@ -338,4 +376,44 @@ test.serial("the engine killed (SIGKILL) between the Certificate deploy and the 
   await s.env.stack.destroy({ onOutput: s.env.onOutput });
   t.deepEqual(certificatesOf(s).live, []);
   t.deepEqual(appsOf(s), {});
+});
+
+test.serial("the engine killed (SIGKILL) between the slot apps' first deploy and the state write: the next up creates the integration again over the same apps, which end as the state says", async (t) => {
+  let s: FaultStack | undefined;
+  let killed: number[] = [];
+  const onCall = (call: StandInCall) => {
+    // The second deploy of the first up: the slot apps (the certificate, deployed first, is in the state).
+    if (call.operation === "deploy" && s && s.deploys() === 2 && killed.length === 0) killed = killEngines();
+  };
+  s = await faultStack(t, "org-fault-killed-apps", { onCall, deployPolls: 3 }, false);
+  await t.throwsAsync(s.env.stack.up({ onOutput: s.env.onOutput }));
+  t.true(killed.length >= 2, `killed the engine and its plugins (${killed.length} processes)`);
+  t.deepEqual(Object.keys(appsOf(s)).sort(), ["Acme_CI_A", "Acme_CI_B"], "the org applied the apps' deploy");
+
+  t.true(findStaleLocks(s.env.stateDir, "sfc-test", "org-fault-killed-apps").length > 0, "the killed update left its lock");
+  await s.env.stack.cancel();
+  const mark = s.env.log.length;
+  await s.env.stack.up({ onOutput: s.env.onOutput });
+  t.notRegex(s.env.logSince(mark), /Certificate Acme_IdP in .*deployed/, "the certificate in the state is not deployed again");
+  await assertConverged(t, s, { idp: "Acme_IdP", live: ["Acme_IdP"], activeSlot: "A" });
+});
+
+// A known fault of the stand-in (test/helpers/stand-in-org, not this file's to fix): `deploy` takes a copy
+// of the org before it reads the zip (asynchronously) and replaces the org with that copy when done, so of
+// two deploys that overlap, the later copy wins and the other deploy is lost, though it reported success.
+// Salesforce queues an org's deploys and applies each to the org as it then is. The program above makes
+// the integration wait for the certificate for this reason. When the stand-in is fixed, this test fails:
+// make it a plain test and drop the `dependsOn` above.
+test.failing("stand-in: two overlapping deploys both persist", async (t) => {
+  const { org, deployer } = await startOrgForProvider(start);
+  t.teardown(() => org.close());
+  const admin = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  const certificate = (name: string) => ({
+    [`certs/${name}.crt`]: "",
+    [`certs/${name}.crt-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>${name}</masterLabel><privateKeyExportable>true</privateKeyExportable></Certificate>\n`,
+  });
+  const zips = await Promise.all([sourceFormatZip(certificate("Overlap_One")), sourceFormatZip(certificate("Overlap_Two"))]);
+  await Promise.all(zips.map((zip) => admin.metadata.deploy(zip, { singlePackage: true, rollbackOnError: true })));
+  t.truthy(org.state.certificate("Overlap_One"), "the first deploy persisted");
+  t.truthy(org.state.certificate("Overlap_Two"), "the second deploy persisted");
 });
