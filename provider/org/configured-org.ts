@@ -13,13 +13,17 @@ let client: Promise<OrgMetadataClient> | undefined;
 
 /** Takes the stack configuration the engine passed to the provider's `configure`. Never throws: a bad configuration is reported by each resource's check. */
 export function configureOrg(config: { get(key: string): string | undefined }): void {
-  client = undefined;
+  let next: typeof configured;
   try {
     const connection = orgConnectionFromConfig(config);
-    configured = connection ? { connection } : {};
+    next = connection ? { connection } : {};
   } catch (error) {
-    configured = { problem: (error as Error).message };
+    next = { problem: (error as Error).message };
   }
+  // The engine configures each resource type's provider in the same process: the same connection keeps
+  // its session (one login per process, not one per resource type).
+  if (JSON.stringify(next) !== JSON.stringify(configured)) client = undefined;
+  configured = next;
 }
 
 /** Why the org configuration cannot be used (every broken rule), or undefined when it can or is absent. */

@@ -104,6 +104,10 @@ export function tokenError(error: Error & { code?: string; errorCode?: string },
   if (reason === "unreachable" || /^E[A-Z]+$/.test(reason) || /fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket/i.test(description)) {
     return new OrgLoginError("unreachable", `${at("loginUrl")}: cannot reach ${settings.loginUrl}/services/oauth2/token (${description || reason}). Check the URL and the network; jsforce uses HTTPS_PROXY/HTTP_PROXY when set and ignores NO_PROXY.`);
   }
+  const status = /^ERROR_HTTP_(5\d\d)$/.exec(reason)?.[1];
+  if (status) {
+    return new OrgLoginError(reason, `${at("loginUrl")}: ${settings.loginUrl}/services/oauth2/token answered HTTP ${status} (unavailable: maintenance or an outage, not a refused login). Run pulumi up again later: it goes on from the state and from what the org holds.`);
+  }
   if (/^ERROR_HTTP_\d+$/.test(reason)) {
     return new OrgLoginError(reason, `${at("loginUrl")}: ${settings.loginUrl} did not answer like a Salesforce token endpoint (${reason}).`);
   }
