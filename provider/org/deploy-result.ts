@@ -79,5 +79,6 @@ export function assertDeploySucceeded(result: DeployResultLike, where: string): 
   }
   const applied = flag(result.checkOnly) ? "nothing is ever applied by a validation" : "nothing of it was applied (rollbackOnError)";
   const count = failures.length === 1 ? "1 component failure" : `${failures.length} component failures`;
-  throw new OrgDeployError(result.id, status, failures, `${what} ${result.id} to ${where} ended ${status}${failures.length > 0 ? ` with ${count}` : ""}; ${applied}:\n${lines.join("\n")}`);
+  const next = "Fix what is listed (in the resource's inputs, or in the org) and run pulumi up again: it goes on from the state.";
+  throw new OrgDeployError(result.id, status, failures, `${what} ${result.id} to ${where} ended ${status}${failures.length > 0 ? ` with ${count}` : ""}; ${applied}:\n${lines.join("\n")}\n${next}`);
 }

@@ -279,3 +279,13 @@ test("injected component failures fail that component in every deploy while set"
     t.is((await deploy(conn, await sourceFormatZip(certificateSource("Flaky")))).status, "Succeeded");
   });
 });
+
+test("two deploys that overlap in time both land, each applied to the org as it is then (Salesforce queues them)", async (t) => {
+  await withOrg({}, async (org, conn) => {
+    const zips = await Promise.all([sourceFormatZip(certificateSource("Overlap_One")), sourceFormatZip(certificateSource("Overlap_Two"))]);
+    const results = await Promise.all(zips.map((zip) => deploy(conn, zip)));
+    t.deepEqual(results.map((r) => r.status), ["Succeeded", "Succeeded"]);
+    t.truthy(org.state.certificate("Overlap_One"), "the first deploy persisted");
+    t.truthy(org.state.certificate("Overlap_Two"), "the second deploy persisted");
+  });
+});

@@ -103,8 +103,15 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
 }
 
 /** Deploys a base64 zip: decides the outcome now, persists it unless rolled back or check-only, and returns the job. */
-export async function startDeploy(zipBase64: string, options: DeployOptions, context: RuleContext & { commit: () => void; failingComponents: Map<string, string>; polls: number; neverFinishes: boolean }): Promise<DeployJob> {
-  const now = context.now;
+/** What a deploy applies its components to; made when the zip has been read (see {@link startDeploy}). */
+export type DeployContext = RuleContext & { commit: () => void; failingComponents: Map<string, string>; polls: number; neverFinishes: boolean };
+
+/**
+ * Starts a deploy: reads the zip, then applies its components to a draft of the org made at that moment
+ * and commits it, all at once. Salesforce queues deploys and applies each to the org as it is then, so two
+ * deploys in flight both land: the draft is made only after the zip (read asynchronously) is read.
+ */
+export async function startDeploy(zipBase64: string, options: DeployOptions, makeContext: () => DeployContext, now: Date): Promise<DeployJob> {
   const failures: DeployMessage[] = [];
   const successes: DeployMessage[] = [];
   const message = (c: { fileName: string; fullName: string; componentType: string }, outcome: { created?: boolean; problem?: string; id?: string }): DeployMessage => ({
@@ -127,19 +134,25 @@ export async function startDeploy(zipBase64: string, options: DeployOptions, con
     tree = undefined;
   }
   const roots = tree ? packageRoots(tree, options.singlePackage) : [];
+  const packages: { root: string; read?: { components: DeployedComponent[]; missing: string[] }; error?: string }[] = [];
+  for (const root of roots) {
+    try {
+      packages.push({ root, read: await readPackage(tree!, root) });
+    } catch (error) {
+      packages.push({ root, error: (error as Error).message });
+    }
+  }
+  // From here on nothing awaits: the components apply to the org as it is now, and commit together.
+  const context = makeContext();
   if (!tree || roots.length === 0) {
     failures.push({ ...message({ fileName: "package.xml", fullName: "package.xml", componentType: "" }, { problem: "No package.xml found" }), changed: false });
   } else {
-    for (const root of roots) {
-      let read: { components: DeployedComponent[]; missing: string[] };
-      try {
-        read = await readPackage(tree, root);
-      } catch (error) {
-        const file = root === "." ? "package.xml" : `${root}/package.xml`;
-        failures.push(message({ fileName: file, fullName: "package.xml", componentType: "" }, { problem: `${(error as Error).message}` }));
+    for (const { root, read, error } of packages) {
+      const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
+      if (!read) {
+        failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem: `${error}` }));
         continue;
       }
-      const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
       for (const problem of read.missing) failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
       const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
       total += ordered.length;

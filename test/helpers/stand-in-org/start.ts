@@ -221,7 +221,6 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     switch (soap.operation) {
       case "deploy": {
         const deployOptions = (b["DeployOptions"] ?? {}) as Record<string, unknown>;
-        const draft = state.draft();
         const job = await startDeploy(
           String(b["ZipFile"] ?? ""),
           {
@@ -230,7 +229,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
             singlePackage: asBoolean(deployOptions["singlePackage"]),
             ignoreWarnings: asBoolean(deployOptions["ignoreWarnings"]),
           },
-          { ...ruleContext(draft), commit: () => state.commit(draft), failingComponents: faults.failingComponents, polls: options.deployPolls ?? 0, neverFinishes: faults.deploysNeverFinish },
+          () => {
+            const draft = state.draft();
+            return { ...ruleContext(draft), commit: () => state.commit(draft), failingComponents: faults.failingComponents, polls: options.deployPolls ?? 0, neverFinishes: faults.deploysNeverFinish };
+          },
+          now(),
         );
         deploys.set(job.id, job);
         result = { done: false, id: job.id, state: "Queued" };

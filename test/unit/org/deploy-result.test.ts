@@ -47,6 +47,7 @@ test("a Failed deploy throws one line per component failure, a lone failure give
       "deploy 0Af3B00001CMyfASAT to https://greenmoor.my.salesforce.com ended Failed with 2 component failures; nothing of it was applied (rollbackOnError):",
       " - externalClientApps/Greenmoor_CI_A.eca (ExternalClientApplication:Greenmoor_CI_A): You can't create an external client app until you opt in.",
       " - settings/IdentityProvider.settings (Settings:IdentityProvider): no Certificate named Greenmoor_IdP_2 found",
+      "Fix what is listed (in the resource's inputs, or in the org) and run pulumi up again: it goes on from the state.",
     ].join("\n"),
   );
   const lone = { ...two, checkOnly: true, details: { componentFailures: two.details.componentFailures[1] } };
@@ -59,7 +60,7 @@ test("a bad zip's failure names package.xml; a failure without components gives 
   const badZip = { id: "0Af1", done: true, status: "Failed", success: false, numberComponentErrors: 0, details: { componentFailures: { fileName: "package.xml", fullName: "package.xml", componentType: "", problem: "No package.xml found", problemType: "Error" } } };
   t.deepEqual(componentFailures(badZip), [{ fileName: "package.xml", component: "package.xml", problem: "No package.xml found", problemType: "Error" }]);
   const noDetails = { id: "0Af2", done: true, status: "Failed", success: false, errorStatusCode: "UNKNOWN_EXCEPTION", errorMessage: "An unexpected error occurred." };
-  t.is(t.throws(() => assertDeploySucceeded(noDetails, where))!.message, "deploy 0Af2 to https://greenmoor.my.salesforce.com ended Failed; nothing of it was applied (rollbackOnError):\n - UNKNOWN_EXCEPTION: An unexpected error occurred.");
+  t.is(t.throws(() => assertDeploySucceeded(noDetails, where))!.message, "deploy 0Af2 to https://greenmoor.my.salesforce.com ended Failed; nothing of it was applied (rollbackOnError):\n - UNKNOWN_EXCEPTION: An unexpected error occurred.\nFix what is listed (in the resource's inputs, or in the org) and run pulumi up again: it goes on from the state.");
   t.throws(() => assertDeploySucceeded({ id: "0Af3", done: true, status: "SucceededPartial", success: true }, where), { instanceOf: OrgDeployError }, "partial success is a failure");
   t.throws(() => assertDeploySucceeded({ id: "0Af4", done: true, status: "Canceled", success: false }, where), { instanceOf: OrgDeployError });
 });
