@@ -154,7 +154,8 @@ function orgSteps(olds: OrgFacts & Pick<SamlSpBindingState, "apiName" | "appType
   const drift = olds.orgDrift ?? [];
   const deploys = deploy.digest !== olds.orgDeployed || drift.length > 0;
   const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
-  return { deploys, deploy, text: deploys ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}` : "; in the org: nothing to deploy" };
+  const waiting = deploy.unlisted ? `; the org does not list ${deploy.unlisted}, so its IdP is not pointed at it: import its keystore under Setup › Certificate and Key Management › Import from Keystore, and the next pulumi up does` : "";
+  return { deploys, deploy, text: deploys ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}` : `; in the org: nothing to deploy${waiting}` };
 }
 
 /** Deploys the binding's files (a Connected App only when it exists); returns the digest to store. */

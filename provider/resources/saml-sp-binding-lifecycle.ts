@@ -135,8 +135,10 @@ export function describeClockStep(olds: SamlSpBindingState, news: SamlSpBindingI
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   const inForce = olds.stages.next ?? olds.stages.signing;
   let step = planStages(olds.stages, inForce, settings, now);
-  if (step.kind === "switch" && nextInOrg(olds.stages, org) === "missing") step = { kind: "none" };
-  return describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings, org);
+  const waits = step.kind === "switch" && nextInOrg(olds.stages, org) === "missing";
+  if (waits) step = { kind: "none" };
+  const waiting = waits ? `does not switch yet (the switch is due, but the org does not list ${olds.stages.next!.certificateName}): ` : "";
+  return waiting + describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings, org);
 }
 
 /** Carries out a plan from {@link planSamlUpdate} (`org` as given to it). */
