@@ -86,9 +86,9 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       console.log(`CertificateAndKeyPair ${news.uniqueName}: replaced (custody ${state.custody} → ${custody}: a new key pair, held by ${custody === "org" ? "the org" : "this provider"})`);
       return { changes: true, replaces: ["custody"], deleteBeforeReplace: false };
     }
-    const { plan, kept } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
+    const { plan, kept, left } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept));
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left));
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
@@ -154,7 +154,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
 };
 
 /** What an update does in the org, for the preview's line (custody org only). */
-function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined): string {
+function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined, left: string | undefined): string {
   if (state.custody !== "org") return "";
   const org = configuredOrg()?.loginUrl ?? "the org";
   const steps: string[] = [];
@@ -164,18 +164,24 @@ function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | unde
     );
   }
   if (plan.rotation.rotate) steps.push(`deploys Certificate ${generationName(state.uniqueName, state.generation + 1)} to ${org} (Salesforce generates the key pair)`);
-  if (plan.rotation.dropPrevious && state.previousCertificate) steps.push(`deletes Certificate ${state.previousCertificate.salesforceName} from ${org}`);
+  if (plan.rotation.dropPrevious && state.previousCertificate) {
+    const name = state.previousCertificate.salesforceName;
+    steps.push(name === left ? `leaves Certificate ${name} in ${org} (the org's IdP still signs with it, so Salesforce refuses to delete it): delete it in Setup once the IdP signs with another certificate` : `deletes Certificate ${name} from ${org}`);
+  }
   return steps.length > 0 ? `; in the org: ${steps.join("; ")}` : "";
 }
 
 /**
  * The plan, without dropping the previous certificate (custody org) while the org's IdP still signs with
  * it: Salesforce would refuse the delete and fail the run. It stays, overlap or not, until an `up` after
- * the IdP switched (a SamlSpBinding switches it on its switch day); `kept` names it.
+ * the IdP switched (a SamlSpBinding switches it on its switch day); `kept` names it. When the certificate
+ * rotates again in the same run the state cannot keep two previous certificates: the org keeps it
+ * (`left`), and update does not delete it.
  */
-async function keepingWhatTheIdpSignsWith(state: CertificateState, plan: UpdatePlan): Promise<{ plan: UpdatePlan; kept?: string }> {
+async function keepingWhatTheIdpSignsWith(state: CertificateState, plan: UpdatePlan): Promise<{ plan: UpdatePlan; kept?: string; left?: string }> {
   const previous = state.previousCertificate?.salesforceName;
-  if (state.custody !== "org" || !plan.rotation.dropPrevious || !previous || plan.rotation.rotate) return { plan };
+  if (state.custody !== "org" || !plan.rotation.dropPrevious || !previous) return { plan };
   if ((await identityProviderSigningWith(await orgClient())) !== previous) return { plan };
+  if (plan.rotation.rotate) return { plan, left: previous };
   return { plan: { ...plan, rotation: { ...plan.rotation, dropPrevious: false } }, kept: previous };
 }

@@ -24,11 +24,12 @@ const at = (days: number) => new Date(Date.parse(start) + days * day).toISOStrin
 const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const accepted = "accepted ada@partner.example";
 
-function bindingProgram(custody: "org" | "provider", names: { certificate: string; app: string }, rotationTrigger: () => string) {
+function bindingProgram(custody: "org" | "provider", names: { certificate: string; app: () => string; appType?: "ConnectedApp" }, rotationTrigger: () => string) {
   return async () => {
     const idp = new CertificateAndKeyPair("idp", { uniqueName: names.certificate, label: "Acme IdP signing", custody, overlapDays: 5, rotationTrigger: rotationTrigger() });
     const sso = new SamlSpBinding("partner", {
-      apiName: names.app,
+      apiName: names.app(),
+      ...(names.appType ? { appType: names.appType } : {}),
       label: "Partner portal",
       contactEmail: "platform@acme.example",
       spEntityId: partner.entityId,
@@ -47,7 +48,7 @@ function bindingProgram(custody: "org" | "provider", names: { certificate: strin
 test("org mode SamlSpBinding, custody org: the IdP rotation runs end to end with no hand step, the SP accepting the org's assertions at every step", async (t) => {
   const { org, setClock, configure, deployer } = await startOrgForProvider(start);
   t.teardown(() => org.close());
-  const env = await openTempStack("org-saml-idp", bindingProgram("org", { certificate: "Acme_IdP", app: "Acme_Partner_SSO" }, () => "initial"));
+  const env = await openTempStack("org-saml-idp", bindingProgram("org", { certificate: "Acme_IdP", app: () => "Acme_Partner_SSO" }, () => "initial"));
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const { stack, onOutput } = env;
@@ -173,7 +174,7 @@ test("org mode SamlSpBinding, custody provider: the IdP is pointed only at a cer
   const { org, setClock, configure, deployer } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   let rotationTrigger = "initial";
-  const env = await openTempStack("org-saml-provider", bindingProgram("provider", { certificate: "Acme_Held_IdP", app: "Acme_Held_SSO" }, () => rotationTrigger));
+  const env = await openTempStack("org-saml-provider", bindingProgram("provider", { certificate: "Acme_Held_IdP", app: () => "Acme_Held_SSO" }, () => rotationTrigger));
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const { stack, onOutput } = env;
@@ -229,4 +230,33 @@ test("org mode SamlSpBinding, custody provider: the IdP is pointed only at a cer
   await stack.up({ onOutput });
   t.is((await env.values())["phase"], "switched");
   t.is(orgIdpCertificate(org), "Acme_Held_IdP_G2");
+});
+
+test("org mode SamlSpBinding, appType ConnectedApp: a new Connected App is refused before anything of the binding is deployed; an existing one is updated and left by destroy", async (t) => {
+  const { org, configure } = await startOrgForProvider(start, { connectedApps: [{ fullName: "Acme_Legacy_SSO", consumerKey: "LegacySamlConsumerKey0123456789" }] });
+  t.teardown(() => org.close());
+  let apiName = "Acme_New_SSO";
+  const env = await openTempStack("org-saml-legacy", bindingProgram("org", { certificate: "Acme_Legacy_IdP", app: () => apiName, appType: "ConnectedApp" }, () => "initial"));
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  const { stack, onOutput } = env;
+
+  const error = await t.throwsAsync(stack.up({ onOutput }));
+  t.regex(error!.message, /SamlSpBinding Acme_New_SSO: appType ConnectedApp: the org at .* has no Connected App Acme_New_SSO, and Salesforce no longer creates Connected Apps/);
+  t.is(org.state.component("ConnectedApp", "Acme_New_SSO"), undefined);
+  t.is(org.state.identityProvider, undefined, "refused before the IdP settings were deployed");
+
+  apiName = "Acme_Legacy_SSO";
+  await stack.up({ onOutput });
+  const saml = org.state.component("ConnectedApp", "Acme_Legacy_SSO")?.record["samlConfig"] as Record<string, unknown> | undefined;
+  t.is(String(saml?.["entityUrl"]), partner.entityId);
+  t.is(orgIdpCertificate(org), "Acme_Legacy_IdP");
+  const metadata = (await env.values())["metadata"] as string;
+  t.is(await spAccepts(serviceProviderFromMetadata(metadata, partner), orgSignedSamlResponse(org, orgIdpCertificate(org)!, { issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: "ada@partner.example" })), accepted);
+
+  const mark = env.log.length;
+  await stack.destroy({ onOutput });
+  t.regex(env.logSince(mark), /left ConnectedApp Acme_Legacy_SSO in the org \(Salesforce would not let it be created again\)/);
+  t.truthy(org.state.component("ConnectedApp", "Acme_Legacy_SSO"));
+  t.is(org.state.certificate("Acme_Legacy_IdP"), undefined);
 });
