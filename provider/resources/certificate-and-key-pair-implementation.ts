@@ -23,6 +23,7 @@ import { fullCertificateState, storedCertificateState } from "./certificate-view
 import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } from "../org/org-certificates";
+import { identityProviderSigningWith } from "../org/idp-settings";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
@@ -88,9 +89,9 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       console.log(`CertificateAndKeyPair ${news.uniqueName}: replaced (custody ${state.custody} → ${custody}: a new key pair, held by ${custody === "org" ? "the org" : "this provider"})`);
       return { changes: true, replaces: ["custody"], deleteBeforeReplace: false };
     }
-    const plan = planUpdate(state, news, currentTime());
+    const { plan, kept, left } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan));
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left));
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
@@ -103,7 +104,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
   async update(_id, olds, news) {
     const now = currentTime();
     const state = readState(olds);
-    const plan = planUpdate(state, news, now);
+    const { plan } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, now));
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
     const keyPair = plan.rotation.rotate ? await newKeyPair(news, generationName(news.uniqueName, state.generation + 1)) : undefined;
     const outs = { ...applyUpdate(state, news, plan, now, keyPair), revision: (state.revision ?? 1) + 1 };
@@ -111,8 +112,15 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const previous = state.previousCertificate?.salesforceName;
     const dropped = previous && outs.previousCertificate?.salesforceName !== previous ? [previous] : [];
     if (state.custody === "org" && dropped.length > 0) {
-      await deleteOrgCertificates(await orgClient(), dropped);
-      console.log(`CertificateAndKeyPair ${news.uniqueName}: deleted the previous certificate ${dropped.join(", ")} from the org (overlap over)`);
+      const client = await orgClient();
+      // A rotation while the IdP still signs with the previous certificate: the state lets go of it, the org keeps it.
+      const signing = await identityProviderSigningWith(client);
+      const deletable = dropped.filter((name) => name !== signing);
+      if (signing && dropped.includes(signing)) {
+        console.log(`CertificateAndKeyPair ${news.uniqueName}: left the certificate ${signing} in the org: its IdP still signs with it (IdentityProviderSettings), so Salesforce refuses to delete it; delete it in Setup once the IdP signs with another certificate`);
+      }
+      await deleteOrgCertificates(client, deletable);
+      if (deletable.length > 0) console.log(`CertificateAndKeyPair ${news.uniqueName}: deleted the previous certificate ${deletable.join(", ")} from the org (overlap over)`);
     }
     if ((plan.rotation.rotate || plan.adopt === "pending") && outs.lastRotation) {
       const next = outs.awaitingSignature ? "; sign the CSR in output csrPem and give the chain as signedChainPem" : "";
@@ -149,11 +157,34 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
 };
 
 /** What an update does in the org, for the preview's line (custody org only). */
-function orgSteps(state: CertificateState, plan: UpdatePlan): string {
+function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined, left: string | undefined): string {
   if (state.custody !== "org") return "";
   const org = configuredOrg()?.loginUrl ?? "the org";
   const steps: string[] = [];
+  if (kept) {
+    steps.push(
+      `keeps Certificate ${kept} in ${org} although its overlap ended: the org's IdP still signs with it (IdentityProviderSettings), and Salesforce refuses to delete it; the first pulumi up after the IdP has switched (a SamlSpBinding switches it on its switch day) deletes it`,
+    );
+  }
   if (plan.rotation.rotate) steps.push(`deploys Certificate ${generationName(state.uniqueName, state.generation + 1)} to ${org} (Salesforce generates the key pair)`);
-  if (plan.rotation.dropPrevious && state.previousCertificate) steps.push(`deletes Certificate ${state.previousCertificate.salesforceName} from ${org}`);
+  if (plan.rotation.dropPrevious && state.previousCertificate) {
+    const name = state.previousCertificate.salesforceName;
+    steps.push(name === left ? `leaves Certificate ${name} in ${org} (the org's IdP still signs with it, so Salesforce refuses to delete it): delete it in Setup once the IdP signs with another certificate` : `deletes Certificate ${name} from ${org}`);
+  }
   return steps.length > 0 ? `; in the org: ${steps.join("; ")}` : "";
+}
+
+/**
+ * The plan, without dropping the previous certificate (custody org) while the org's IdP still signs with
+ * it: Salesforce would refuse the delete and fail the run. It stays, overlap or not, until an `up` after
+ * the IdP switched (a SamlSpBinding switches it on its switch day); `kept` names it. When the certificate
+ * rotates again in the same run the state cannot keep two previous certificates: the org keeps it
+ * (`left`), and update does not delete it.
+ */
+async function keepingWhatTheIdpSignsWith(state: CertificateState, plan: UpdatePlan): Promise<{ plan: UpdatePlan; kept?: string; left?: string }> {
+  const previous = state.previousCertificate?.salesforceName;
+  if (state.custody !== "org" || !plan.rotation.dropPrevious || !previous) return { plan };
+  if ((await identityProviderSigningWith(await orgClient())) !== previous) return { plan };
+  if (plan.rotation.rotate) return { plan, left: previous };
+  return { plan: { ...plan, rotation: { ...plan.rotation, dropPrevious: false } }, kept: previous };
 }

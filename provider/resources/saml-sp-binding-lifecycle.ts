@@ -9,6 +9,7 @@ import {
   planStages,
   publishedCertificates,
   type IdpStages,
+  type NextInOrg,
   type PublishedCertificate,
   type StageSettings,
   type StageStep,
@@ -74,27 +75,50 @@ export interface SamlUpdatePlan {
   step: StageStep;
   settingsChanged: boolean;
   message: string;
+  /** Org mode: the certificate the switch, due now, waits for (the org does not list it). */
+  waitsFor?: string;
 }
 
-/** Plans the move from `olds` to `news` at `now`. */
-export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date): SamlUpdatePlan {
+/** In org mode, what the org lists: the IdP switches only to a certificate the org holds. */
+export interface SamlOrgView {
+  listedCertificates: ReadonlySet<string>;
+}
+
+/** What the org holds of the next certificate, for the words (undefined in artefact mode or when nothing is next). */
+export function nextInOrg(stages: IdpStages, org: SamlOrgView | undefined): NextInOrg {
+  if (!org || !stages.next) return undefined;
+  return org.listedCertificates.has(stages.next.certificateName) ? "listed" : "missing";
+}
+
+/**
+ * Plans the move from `olds` to `news` at `now`. In org mode (`org` given) a switch that is due waits
+ * while the org does not list the next certificate: switching the IdP to it would fail, and switching only
+ * the metadata would leave the partner with certificates the org does not sign with.
+ */
+export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date, org?: SamlOrgView): SamlUpdatePlan {
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
-  const step = planStages(olds.stages, boundCertificate(news), settings, now);
+  let step = planStages(olds.stages, boundCertificate(news), settings, now);
+  let waitsFor: string | undefined;
+  if (step.kind === "switch" && nextInOrg(olds.stages, org) === "missing") {
+    waitsFor = olds.stages.next!.certificateName;
+    step = { kind: "none" };
+  }
   // Every input key, old or new: an optional setting removed (singleLogoutUrl, encryption, …) is a change too.
   // Pulumi's own keys (`__provider`, the serialised shell, which differs between releases) are not settings.
   const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
   const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
   const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && key !== "previousCertificatePem" && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-  const what = describeStep(olds.stages, step, applyStageStep(olds.stages, step, boundCertificate(news), now), settings);
-  return { step, settingsChanged, message: `SamlSpBinding ${news.apiName}: ${what}` };
+  const what = describeStep(olds.stages, step, applyStageStep(olds.stages, step, boundCertificate(news), now), settings, org);
+  const waiting = waitsFor ? `does not switch yet (the switch is due, but the org does not list ${waitsFor}): ` : "";
+  return { step, settingsChanged, message: `SamlSpBinding ${news.apiName}: ${waiting}${what}`, ...(waitsFor ? { waitsFor } : {}) };
 }
 
-function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, settings: StageSettings): string {
+function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, settings: StageSettings, org: SamlOrgView | undefined): string {
   switch (step.kind) {
     case "none":
-      return describeStages(stages, settings);
+      return describeStages(stages, settings, nextInOrg(stages, org));
     case "publish":
-      return `publishes the new IdP certificate next to the signing one: ${describeStages(after, settings)}`;
+      return `publishes the new IdP certificate next to the signing one: ${describeStages(after, settings, nextInOrg(after, org))}`;
     case "switch":
       return `switches the org to the new certificate (${step.why === "advanced" ? "advanceTrigger changed" : "the publish period ended"}): ${describeStages(after, settings)}`;
     case "retire":
@@ -107,16 +131,19 @@ function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, sett
  * see whether its key changes: the step due if it keeps its key (the certificate in force at the last
  * update: the next one while publishing, else the signing one). `up` takes that step when the key stays.
  */
-export function describeClockStep(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date): string {
+export function describeClockStep(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date, org?: SamlOrgView): string {
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   const inForce = olds.stages.next ?? olds.stages.signing;
-  const step = planStages(olds.stages, inForce, settings, now);
-  return describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings);
+  let step = planStages(olds.stages, inForce, settings, now);
+  const waits = step.kind === "switch" && nextInOrg(olds.stages, org) === "missing";
+  if (waits) step = { kind: "none" };
+  const waiting = waits ? `does not switch yet (the switch is due, but the org does not list ${olds.stages.next!.certificateName}): ` : "";
+  return waiting + describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings, org);
 }
 
-/** Carries out a plan from {@link planSamlUpdate}. */
-export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, plan: SamlUpdatePlan, now: Date): SamlSpBindingState {
-  return derive(news, storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages));
+/** Carries out a plan from {@link planSamlUpdate} (`org` as given to it). */
+export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, plan: SamlUpdatePlan, now: Date, org?: SamlOrgView): SamlSpBindingState {
+  return derive(news, storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages), org);
 }
 
 /**
@@ -159,10 +186,10 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 }
 
 /** Fills in everything derived from the inputs and the stages. */
-function derive(inputs: SamlSpBindingInputs, stages: IdpStages): SamlSpBindingState {
+function derive(inputs: SamlSpBindingInputs, stages: IdpStages, org?: SamlOrgView): SamlSpBindingState {
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
-  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 1, stages, phase: stages.phase, nextStep: describeStages(stages, settings) };
+  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 1, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
   if (ends) stored.phaseEndsAt = ends.toISOString();
   return { ...stored, ...samlSpBindingViews(stored) };
 }

@@ -63,6 +63,8 @@ export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBi
  * Salesforce as the SAML Identity Provider for one partner Service Provider. Outputs the IdP metadata the
  * partner imports, the Salesforce metadata to deploy, and a handoff text; rotates the IdP certificate in
  * stages (publish both keys, switch, retire the old one) so the partner is never left without a valid key.
+ * With an org connection, `pulumi up` deploys the app and the org's IdentityProviderSettings itself and
+ * switches the IdP on the switch day (README: SamlSpBinding in org mode).
  *
  * @example
  * ```ts

@@ -94,16 +94,31 @@ export function publishedCertificates(stages: IdpStages): PublishedCertificate[]
   return [stages.signing, ...(stages.next ? [stages.next] : []), ...(stages.previous ? [stages.previous] : [])];
 }
 
+/**
+ * Whether the org lists the next certificate (org mode), which decides what the words ask for: `listed`
+ * (the org holds the key pair: nothing to do), `missing` (import it; the switch waits for it), or
+ * undefined in artefact mode (import it before deploying the files).
+ */
+export type NextInOrg = "listed" | "missing" | undefined;
+
 /** The phase and the next step in words, for preview and the `nextStep` output. */
-export function describeStages(stages: IdpStages, settings: StageSettings): string {
+export function describeStages(stages: IdpStages, settings: StageSettings, nextInOrg?: NextInOrg): string {
   const ends = phaseEnds(stages, settings)?.toISOString();
   const fp = (c: PublishedCertificate) => `${c.sha256Fingerprint.slice(0, 23)}…`;
   const control = settings.hold ? " (held: holdPhase is set; change advanceTrigger to move on)" : "";
   switch (stages.phase) {
     case "stable":
       return `stable: the org signs with ${fp(stages.signing)} (${stages.signing.certificateName}, notAfter ${stages.signing.notAfter}), the only certificate in the metadata`;
-    case "publishing":
-      return `publishing since ${stages.phaseSince}: the metadata carries ${fp(stages.signing)} (signing) and ${fp(stages.next!)} (next); the partner must load it, and the next key pair must be in the org as ${stages.next!.certificateName} (Import from Keystore); the org switches to it ${settings.hold ? "when advanced" : `on ${ends}`}${control}`;
+    case "publishing": {
+      const when = settings.hold ? "when advanced" : `on ${ends}`;
+      const carries = `publishing since ${stages.phaseSince}: the metadata carries ${fp(stages.signing)} (signing) and ${fp(stages.next!)} (next); the partner must load it`;
+      const name = stages.next!.certificateName;
+      if (nextInOrg === "listed") return `${carries}; the org holds ${name}, and its IdP switches to it ${when}${control}`;
+      if (nextInOrg === "missing") {
+        return `${carries}; the org does not list ${name}: import its key pair (jksBase64, alias ${name.toLowerCase()}) under Setup › Certificate and Key Management › Import from Keystore; the org's IdP switches to it ${when}, or at the first pulumi up after the import if the org does not list it by then${control}`;
+      }
+      return `${carries}, and the next key pair must be in the org as ${name} (Import from Keystore); the org switches to it ${when}${control}`;
+    }
     case "switched":
       return `switched since ${stages.phaseSince}: the org signs with ${fp(stages.signing)} (${stages.signing.certificateName}); the metadata keeps ${fp(stages.previous!)} until ${settings.hold ? "advanced" : ends}${control}`;
   }
