@@ -86,7 +86,9 @@ async function faultStack(t: ExecutionContext, name: string, options: StandInOrg
     storedState: async () => {
       const exported = await env.stack.exportStack();
       const resources = (exported.deployment as { resources?: { urn: string; outputs?: unknown }[] }).resources ?? [];
-      return canonical(resources.filter((r) => !r.urn.includes("pulumi:providers")).map((r) => ({ urn: r.urn, outputs: r.outputs })));
+      // By URN: the engine may write the resources of a failed update in another order.
+      const entries = resources.filter((r) => !r.urn.includes("pulumi:providers")).map((r) => ({ urn: r.urn, outputs: r.outputs }));
+      return canonical(entries.sort((a, b) => a.urn.localeCompare(b.urn)));
     },
     logsIn: async (credential) => {
       try {
