@@ -49,6 +49,8 @@ async function faultStack(t: ExecutionContext, name: string, options: StandInOrg
   const { org, configure, deployer } = await startOrgForProvider(start, { ...options, users: [ciUser] });
   t.teardown(() => org.close());
   const triggers: Triggers = { idp: "initial", ci: "initial" };
+  // The integration waits for the IdP certificate, so that the deploys of a run come in a known order and
+  // a fault injected at the n-th deploy hits the resource a test means.
   const env = await openTempStack(name, async () => {
     const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org", rotationTrigger: triggers.idp, overlapDays: 7 });
     const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", rotationTrigger: triggers.ci, overlapDays: 7 });
@@ -62,7 +64,7 @@ async function faultStack(t: ExecutionContext, name: string, options: StandInOrg
       loginUrl: org.url,
       preAuthorized: { permissionSets: ["CI_Deployer"] },
       overlapDays: 7,
-    });
+    }, { dependsOn: [idp] });
     return {
       idpName: idp.salesforceName,
       idpPem: idp.certificatePem,
