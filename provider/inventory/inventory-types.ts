@@ -7,6 +7,7 @@ import type { RenewalPolicy } from "../rotation/renewal-policy";
 export interface CertificateEntry {
   label: string;
   owner?: string;
+  custody?: "provider" | "org";
   keySize?: 2048 | 4096;
   validityDays?: number;
   subject?: Partial<DistinguishedName>;

@@ -327,6 +327,10 @@ function checkEntries(
     const certificate = certificateReference("jwtIntegrations", name, entry["certificate"]);
     if (!certificate) continue;
     const { owner: _o, certificate: _c, ...args } = entry;
+    if (certificate["custody"] === "org") {
+      located(["jwtIntegrations", name, "certificate"], `names certificate ${shown(entry["certificate"])}, whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider`);
+      continue;
+    }
     const exportable = certificate["privateKeyExportable"] !== false;
     const result = checkJwtIntegrationArgs(
       { contactEmail: org["contactEmail"], ...args, apiName: name, ...published, privateKeyExportable: exportable, ...(exportable ? { privateKeyPem: "-" } : {}) },

@@ -6,6 +6,7 @@
  */
 import { describeCertificate } from "../crypto/certificate-facts";
 import { SalesforceCertsError } from "../errors";
+import { adoptionAllowed, alreadyInOrg } from "./adoption";
 import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "../resources/jwt-integration-lifecycle";
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
@@ -65,6 +66,18 @@ export async function refuseNewConnectedApps(client: OrgMetadataClient, state: J
     "ERR_ORG_CONNECTED_APP_CREATE",
     `JwtIntegration ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${missing.join(", ")}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${missing.join(", ")} by hand once (with this integration's consumerKey) and run pulumi up again.`,
   );
+}
+
+/**
+ * Refuses to create External Client Apps the org already holds under the slot names (another stack's,
+ * or left by an interrupted run), unless named in SALESFORCE_CERTS_ADOPT (adoption.ts). For creates only:
+ * an update deploys the apps this resource made.
+ */
+export async function refuseTakingOverApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
+  if (appTypeName(state) !== "ExternalClientApplication") return;
+  const listed = new Set((await client.list("ExternalClientApplication")).map((app) => app.fullName));
+  const taken = slotApps(state).map(([, slot]) => slot.appName).filter((name) => listed.has(name) && !adoptionAllowed(name));
+  if (taken.length > 0) throw alreadyInOrg("ExternalClientApplication", taken, client.session.instanceUrl);
 }
 
 /** Deploys the apps of `state` (Connected Apps only when they exist); one all-or-nothing deploy. */

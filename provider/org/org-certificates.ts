@@ -2,25 +2,28 @@
  * @module Certificates whose key pair the org generates and keeps (custody org). Deploying a
  * `Certificate` makes a new key pair in the org even for a name that exists (Metadata API `Certificate`
  * docs), so a name is deployed at most once: a certificate already listed under the name (a run killed
- * between its deploy and the state write, or one made by hand) is adopted, not replaced. The PEM is read
+ * between its deploy and the state write, or one made by hand or by another stack) is never replaced,
+ * and taken over only when the user names it (see adoption.ts). The PEM is read
  * back from the org (`readMetadata` content); private keys never cross the API.
  */
 import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "../validate/certificate-args";
 import type { OrgMetadataClient } from "./metadata-client";
 import { OrgApiError } from "./org-errors";
+import { adoptionAllowed, alreadyInOrg } from "./adoption";
 
 /** A certificate as the org holds it. */
 export interface OrgCertificate {
   /** Its PEM, read from the org. */
   certificatePem: string;
-  /** True when it was found under its name rather than deployed by this call. */
+  /** True when it was found under its name (and the user named it to take over) rather than deployed by this call. */
   adopted: boolean;
 }
 
 /** The org's certificate `name`: deployed with `settings` when the org has none of that name, then read back. */
 export async function obtainOrgCertificate(client: OrgMetadataClient, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
+  if (existing && !adoptionAllowed(name)) throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
   if (!existing) {
     const files = orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: false, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
     await client.deploy({ files });

@@ -24,7 +24,12 @@
  */
 import crypto = require("node:crypto");
 import { ValidationError, type ValidationIssue } from "../errors";
-import { emailAddress, shown } from "../validate/rules";
+import { emailAddress, shown as shownValue } from "../validate/rules";
+
+/** A value for a message; never text that looks like a key (a PEM pasted into the wrong field). */
+function shown(value: unknown): string {
+  return JSON.stringify(value ?? null).includes("-----BEGIN") ? "a PEM block, not shown" : shownValue(value);
+}
 
 /** The config key of the connection object. */
 export const orgConfigKey = "salesforce-certs:org";

@@ -50,7 +50,7 @@ async function newKeyPair(inputs: CertificateInputs, salesforceName: string): Pr
   if (inputs.custody !== "org") return generateRsaKeyPairInBackground(inputs.keySize);
   const client = await orgClient();
   const obtained = await obtainOrgCertificate(client, salesforceName, inputs);
-  const how = obtained.adopted ? "adopted the certificate the org already had under that name" : "deployed; Salesforce generated the key pair";
+  const how = obtained.adopted ? "took over the certificate the org already had under that name (named in SALESFORCE_CERTS_ADOPT)" : "deployed; Salesforce generated the key pair";
   console.log(`CertificateAndKeyPair ${inputs.uniqueName}: Certificate ${salesforceName} in ${client.session.instanceUrl}: ${how}`);
   return { orgCertificatePem: obtained.certificatePem };
 }
@@ -72,7 +72,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     }
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
     if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
-      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it)`);
+      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)`);
     }
     return toCheckResult(result);
   },

@@ -4,6 +4,7 @@
  * consumer needs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
 import { providerShell } from "./provider-shell";
 import type { CertificateFacts } from "../crypto/certificate-facts";
 import type { DistinguishedName } from "../crypto/distinguished-name";
@@ -115,7 +116,14 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
   declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
 
+  /**
+   * `custody` as given to the constructor when it was a plain value (not an Output): lets a
+   * `JwtIntegration` refuse, in the program, a certificate whose key the org keeps.
+   */
+  readonly custodyArgument: "provider" | "org" | undefined;
+
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
+    assertOrgKeyIsSecret();
     // The outputs the provider stores; every other output is a view of them, computed here (certificate-views).
     const storedNames = [
       "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
@@ -135,6 +143,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
       "salesforce",
       "CertificateAndKeyPair",
     );
+    this.custodyArgument = typeof args.custody === "string" ? args.custody : undefined;
     const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
     // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
     // only the keys it needs (csrPem only for a CA-signed certificate).

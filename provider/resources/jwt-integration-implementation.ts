@@ -18,7 +18,7 @@ import {
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
-import { deleteJwtApps, deployJwtApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
+import { deleteJwtApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
 
@@ -31,7 +31,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const failure = clockFailure() ?? orgConfigurationFailure();
     if (failure) return { failures: [failure] };
     // A certificate's absent outputs arrive as null (see absent-outputs): the rules read them as absent.
-    const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
+    const { certificateRevision, certificateCustody, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
+    if (certificateCustody === "org") {
+      return { failures: [{ property: "certificate", reason: "is a certificate with custody: org: the org keeps its private key, so no client could sign a JWT login with it; bind a certificate with custody: provider (the default)" }] };
+    }
     // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).
     const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
     const result = checkJwtIntegrationArgs(raw, decided);
@@ -79,7 +82,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
 
   async create(inputs) {
     const state = createJwtIntegration(fromStoredInputs(inputs));
-    if (configuredOrg()) await deployToOrg(state, fromStoredInputs(inputs));
+    if (configuredOrg()) {
+      await refuseTakingOverApps(await orgClient(), state);
+      await deployToOrg(state, fromStoredInputs(inputs));
+    }
     return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
   },
 

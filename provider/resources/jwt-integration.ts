@@ -4,6 +4,7 @@
  * Connected App) metadata and the credential CI needs, and rotates without an outage.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
 import { providerShell } from "./provider-shell";
 import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "../validate/jwt-integration-args";
@@ -83,7 +84,9 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
   declare readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
 
   constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
+    assertOrgKeyIsSecret();
     const { certificate, ...rest } = args;
+
     // The outputs the provider stores; the others are views of them, computed below (jwtIntegrationViews).
     const outputNames = [
       "appName", "consumerKey", "label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "appType",
@@ -106,6 +109,8 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       privateKeyPem: handedOver(certificate.privateKeyPem),
       previousCertificatePem: handedOver(certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
       previousPrivateKeyPem: handedOver(certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
+      // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
+      ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
       // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
       certificateRevision: certificate.revision,

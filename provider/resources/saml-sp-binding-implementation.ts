@@ -2,6 +2,7 @@
  * @module What `SamlSpBinding` does in the provider process. Loaded by name through
  * `pulumi-salesforce-certs/runtime`.
  */
+import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import type * as pulumi from "@pulumi/pulumi";
 import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../validate/to-check-result";
@@ -90,7 +91,14 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
     const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
     const org = await orgView();
-    if (org) state.orgDeployed = await deployToOrg(state, samlOrgDeploy(state, org.view.listedCertificates));
+    if (org) {
+      // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
+      const client = await orgClient();
+      if (state.appType !== "ConnectedApp" && !adoptionAllowed(state.apiName) && (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)) {
+        throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
+      }
+      state.orgDeployed = await deployToOrg(state, samlOrgDeploy(state, org.view.listedCertificates));
+    }
     return { id: inputs.apiName, outs: toStored(state) };
   },
 

@@ -3,6 +3,7 @@
  * Provider, bound to the org's IdP `CertificateAndKeyPair`, with staged rotation of that certificate.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
 import { providerShell } from "./provider-shell";
 import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
@@ -102,6 +103,7 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
   declare readonly handoffText: pulumi.Output<string>;
 
   constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
+    assertOrgKeyIsSecret();
     const { idpCertificate, ...rest } = args;
     const handsOver = pulumi
       .all([idpCertificate.previousCertificate, idpCertificate.overlapDays])

@@ -38,7 +38,7 @@ const rows: EngineRow[] = [
     title: "unknown key",
     inventory: base.replace("    owner: Platform team\n", "    owner: Platform team\n    keysize: 4096\n"),
     status: 1,
-    line: "    bad.yaml:19:5 certificates.Acme_mTLS.keysize: is not a known field (known: label, owner, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)",
+    line: "    bad.yaml:19:5 certificates.Acme_mTLS.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)",
   },
   { title: "wrong type", inventory: base.replace("    label: Acme mutual TLS client\n", "    label: Acme mutual TLS client\n    keySize: big\n"), status: 1, line: '    bad.yaml:18:14 certificates.Acme_mTLS.keySize: must be one of 2048, 4096 (got "big")' },
   {

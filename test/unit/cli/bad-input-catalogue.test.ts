@@ -76,7 +76,7 @@ const unknownOption = (command: string, option: string) =>
     ? `error: ${command}: Unknown option '${option}'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "${option}" (see salesforce-certs ${command} --help)`
     : `error: ${command}: Unknown option '${option}' (see salesforce-certs ${command} --help)`;
 const notKnown = {
-  certificate: "label, owner, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv",
+  certificate: "label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv",
   jwt: "label, owner, certificate, contactEmail, username, audience, loginUrl, scopes, preAuthorized, consumerKey, appType, rotationStrategy, overlapDays",
   saml: "label, owner, partnerContact, certificate, contactEmail, myDomainUrl, spEntityId, acsUrl, singleLogoutUrl, singleLogoutBinding, nameIdFormat, subjectType, subjectCustomAttribute, signingAlgorithm, acknowledgeSha1, spSigningCertificateFile, encryption, preAuthorized, appType, publishDays, overlapDays, holdPhase, advanceTrigger",
 };

@@ -26,7 +26,7 @@ test("the example inventory is valid and names the published schema for editors"
 });
 
 const cases: [string, string[]][] = [
-  ["unknown-key", ["test/fixtures/inventories/unknown-key.yaml:4:5 certificates.Partner_IdP.keysize: is not a known field (known: label, owner, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)"]],
+  ["unknown-key", ["test/fixtures/inventories/unknown-key.yaml:4:5 certificates.Partner_IdP.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)"]],
   [
     "wrong-type",
     [
@@ -37,6 +37,8 @@ const cases: [string, string[]][] = [
   ["duplicate-name", ["test/fixtures/inventories/duplicate-name.yaml:4:3 certificates.Partner_IdP: is defined twice in certificates: names must be unique"]],
   ["unknown-certificate", ['test/fixtures/inventories/unknown-certificate.yaml:9:18 jwtIntegrations.Greenmoor_CI.certificate: names no certificate in this inventory (known: CI_JWT) (got "CI_JTW")']],
   ["jwt-not-exportable", ["test/fixtures/inventories/jwt-not-exportable.yaml:10:18 jwtIntegrations.Greenmoor_CI.certificate: is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable"]],
+  ["jwt-org-custody", ['test/fixtures/inventories/jwt-org-custody.yaml:10:18 jwtIntegrations.Greenmoor_CI.certificate: names certificate "CI_JWT", whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider']],
+  ["org-custody-subject", ["test/fixtures/inventories/org-custody-subject.yaml:8:7 certificates.Greenmoor_IdP.subject: cannot be set with custody: org: Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …); remove subject, or use custody: provider"]],
   ["renewal-window", ["test/fixtures/inventories/renewal-window.yaml:6:25 certificates.Short_Lived.renewal.daysBeforeExpiry: must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 45)"]],
   ["bad-name", ['test/fixtures/inventories/bad-name.yaml:2:3 certificates.Partner__IdP_: must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore (got "Partner__IdP_")']],
   ["yaml-syntax", ['test/fixtures/inventories/yaml-syntax.yaml:5:1 (yaml): Missing closing "quote']],
