@@ -18,6 +18,7 @@ import {
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { withOrgDrift } from "../org/org-drift";
 import { deleteJwtApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
@@ -124,12 +125,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (!configuredOrg() || !props) return { id, props };
     const state = readJwtState(props);
     const drift = jwtAppDrift(state, await observeJwtApps(await orgClient(), state));
-    const next: Record<string, unknown> = { ...props };
-    if (drift.length > 0) {
-      console.log(`JwtIntegration ${state.apiName}: the org differs from the state (${drift.join("; ")}): the next pulumi up deploys the apps again`);
-      next["orgDrift"] = drift;
-    } else delete next["orgDrift"];
-    return { id, props: next as unknown as JwtIntegrationState };
+    return { id, props: withOrgDrift(props, drift, `JwtIntegration ${state.apiName}`, "deploys the apps again") };
   },
 
   /** Nothing outside the state to remove in artefact mode; in org mode the slot apps leave the org. */

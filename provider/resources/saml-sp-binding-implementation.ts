@@ -21,6 +21,7 @@ import {
   type SamlSpBindingState,
 } from "./saml-sp-binding-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { withOrgDrift } from "../org/org-drift";
 import { listedCertificates } from "../org/idp-settings";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "../org/idp-saml-apps";
 
@@ -127,12 +128,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const state = withViews(props);
     const client = await orgClient();
     const drift = await observeSamlOrg(client, state, await listedCertificates(client));
-    const next: Record<string, unknown> = { ...props };
-    if (drift.length > 0) {
-      console.log(`SamlSpBinding ${state.apiName}: the org differs from the state (${drift.join("; ")}): the next pulumi up deploys the files again`);
-      next["orgDrift"] = drift;
-    } else delete next["orgDrift"];
-    return { id, props: next as unknown as SamlSpBindingState };
+    return { id, props: withOrgDrift(props, drift, `SamlSpBinding ${state.apiName}`, "deploys the files again") };
   },
 
   /**

@@ -12,21 +12,25 @@ import { SAML } from "@node-saml/node-saml";
 import { MetadataReader, toPassportConfig } from "passport-saml-metadata";
 import { SignedXml } from "xml-crypto";
 
-export interface AssertionSpec {
+export interface AssertionSpec extends ResponseSpec {
   privateKeyPem: string;
   certificatePem: string;
+}
+
+/** Who a SAML Response is from and for. */
+export interface ResponseSpec {
   issuer: string;
   spEntityId: string;
   acsUrl: string;
   nameId: string;
 }
 
-/** A SAML Response whose Assertion is signed (enveloped, exclusive C14N, RSA-SHA256), as Salesforce sends it. */
-export function signedSamlResponse(spec: AssertionSpec): string {
+/** A SAML Response with one Assertion, not signed yet: valid from a minute ago for five minutes. */
+export function unsignedSamlResponse(spec: ResponseSpec): string {
   const now = new Date();
   const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
   const id = () => `_${crypto.randomBytes(16).toString("hex")}`;
-  const xml =
+  return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${at(0)}" Destination="${spec.acsUrl}">` +
     `<saml:Issuer>${spec.issuer}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
@@ -36,13 +40,12 @@ export function signedSamlResponse(spec: AssertionSpec): string {
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${at(300_000)}" Recipient="${spec.acsUrl}"/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${at(-60_000)}" NotOnOrAfter="${at(300_000)}"><saml:AudienceRestriction><saml:Audience>${spec.spEntityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${at(0)}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
-    `</saml:Assertion></samlp:Response>`;
-  const signature = new SignedXml({
-    privateKey: spec.privateKeyPem,
-    publicCert: spec.certificatePem,
-    signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-    canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
-  });
+    `</saml:Assertion></samlp:Response>`
+  );
+}
+
+/** `xml` with its Assertion signed by `signature` (enveloped, exclusive C14N, SHA-256 digest), the signature after the Assertion's Issuer. */
+export function withSignedAssertion(xml: string, signature: SignedXml): string {
   signature.addReference({
     xpath: "//*[local-name(.)='Assertion']",
     digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
@@ -50,6 +53,17 @@ export function signedSamlResponse(spec: AssertionSpec): string {
   });
   signature.computeSignature(xml, { prefix: "ds", location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" } });
   return signature.getSignedXml();
+}
+
+/** A SAML Response whose Assertion is signed (enveloped, exclusive C14N, RSA-SHA256), as Salesforce sends it. */
+export function signedSamlResponse(spec: AssertionSpec): string {
+  const signature = new SignedXml({
+    privateKey: spec.privateKeyPem,
+    publicCert: spec.certificatePem,
+    signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
+  });
+  return withSignedAssertion(unsignedSamlResponse(spec), signature);
 }
 
 /** A node-saml Service Provider configured once from IdP metadata (all its signing certificates trusted). */
