@@ -220,9 +220,9 @@ function privateKeyProblem(value: unknown, path: string): string | undefined {
   const how = `pulumi config set --secret ${path} < key.pem`;
   if (value === undefined) return `must be set, as a secret, to the PEM private key whose certificate the app holds (${how})`;
   if (typeof value !== "string" || !/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(value)) {
-    return `must be a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----); the value given is not one and is not shown`;
+    return `must be a PEM private key (PKCS #8 "BEGIN PRIVATE KEY" or PKCS #1 "BEGIN RSA PRIVATE KEY"); the value given is not one and is not shown`;
   }
-  if (value.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----")) return "must be an unencrypted PEM private key (the secret config value is encrypted by Pulumi already); the value is not shown";
+  if (/-----BEGIN ENCRYPTED PRIVATE/.test(value)) return "must be an unencrypted PEM private key (the secret config value is encrypted by Pulumi already); the value is not shown";
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey(value);

@@ -17,11 +17,10 @@ import { describeCertificate } from "../../provider/crypto/certificate-facts";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { canonical, keyMaterial, openTempStack, type TempStack } from "../helpers/engine";
-import { startOrgForProvider, type OrgForProvider } from "../helpers/org-mode";
+import { acmeCiArguments, ciUser, startOrgForProvider, type OrgForProvider } from "../helpers/org-mode";
 import type { StandInCall, StandInOrgOptions } from "../helpers/stand-in-org";
 
 const start = "2026-12-01T09:00:00.000Z";
-const ciUser = { username: "ci@acme.example", profile: "Standard User", permissionSets: ["CI_Deployer"] };
 
 /** The program's knobs: changing a trigger rotates that certificate in the next `up`. */
 interface Triggers {
@@ -55,17 +54,7 @@ async function faultStack(t: ExecutionContext, name: string, options: StandInOrg
   const env = await openTempStack(name, async () => {
     const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org", rotationTrigger: triggers.idp, overlapDays: 7 });
     const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", rotationTrigger: triggers.ci, overlapDays: 7 });
-    const ci = new JwtIntegration("ci", {
-      apiName: "Acme_CI",
-      label: "Acme CI",
-      contactEmail: "platform@acme.example",
-      certificate,
-      username: ciUser.username,
-      audience: "https://login.salesforce.com",
-      loginUrl: org.url,
-      preAuthorized: { permissionSets: ["CI_Deployer"] },
-      overlapDays: 7,
-    }, { dependsOn: [idp] });
+    const ci = new JwtIntegration("ci", { ...acmeCiArguments(org.url), certificate }, { dependsOn: [idp] });
     return {
       idpName: idp.salesforceName,
       idpPem: idp.certificatePem,

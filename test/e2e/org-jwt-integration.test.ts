@@ -11,13 +11,12 @@ import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
 import { keyMaterial, openTempStack } from "../helpers/engine";
-import { startOrgForProvider } from "../helpers/org-mode";
+import { acmeCiArguments, ciUser, startOrgForProvider } from "../helpers/org-mode";
 import { sourceFormatZip } from "../helpers/stand-in-org";
 
 const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
-const ciUser = { username: "ci@acme.example", profile: "Standard User", permissionSets: ["CI_Deployer"] };
 const legacyKey = "LegacyConsumerKey0123456789";
 
 test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid credential at every step, retire, repair drift, refuse a new Connected App, destroy", async (t) => {
@@ -31,17 +30,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   let rotationTrigger = "initial";
   const env = await openTempStack("org-jwt", async () => {
     const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", rotationTrigger, overlapDays: 7 });
-    const ci = new JwtIntegration("ci", {
-      apiName: "Acme_CI",
-      label: "Acme CI",
-      contactEmail: "platform@acme.example",
-      certificate,
-      username: ciUser.username,
-      audience: "https://login.salesforce.com",
-      loginUrl: org.url,
-      preAuthorized: { permissionSets: ["CI_Deployer"] },
-      overlapDays: 7,
-    });
+    const ci = new JwtIntegration("ci", { ...acmeCiArguments(org.url), certificate });
     return { consumerKey: ci.consumerKey, privateKeyPem: ci.privateKeyPem, activeSlot: ci.activeSlot, phase: ci.phase, salesforceFiles: ci.salesforceFiles, certificatePem: certificate.certificatePem };
   });
   t.teardown(() => env.dispose());

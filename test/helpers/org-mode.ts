@@ -64,3 +64,20 @@ export async function startOrgForProvider(startAt: string, options: StandInOrgOp
     },
   };
 }
+
+/** The org's CI user, whom the Acme CI integrations' apps pre-authorize through permission set CI_Deployer. */
+export const ciUser = { username: "ci@acme.example", profile: "Standard User", permissionSets: ["CI_Deployer"] };
+
+/** The arguments of the Acme CI JwtIntegration of the org-mode tests, but its certificate, logging in at `loginUrl`. */
+export function acmeCiArguments(loginUrl: string) {
+  return {
+    apiName: "Acme_CI",
+    label: "Acme CI",
+    contactEmail: "platform@acme.example",
+    username: ciUser.username,
+    audience: "https://login.salesforce.com",
+    loginUrl,
+    preAuthorized: { permissionSets: ["CI_Deployer"] },
+    overlapDays: 7,
+  };
+}
