@@ -13,6 +13,7 @@ export {
   jwtIntegrationProvider,
   type JwtIntegrationArgs,
 } from "./resources/jwt-integration";
+export { SalesforceOrgProvider, type SalesforceOrgProviderArgs } from "./resources/salesforce-org-provider";
 export {
   SamlSpBinding,
   samlSpBindingProvider,

@@ -5,20 +5,31 @@
  * never in the serialised provider. Without configuration the provider stays in artefact mode.
  */
 import type { OrgConnection } from "./org-config";
-import { orgConfigKey, orgConnectionFromConfig, orgPrivateKeyConfigKey } from "./org-config";
+import { orgConfigKey, orgConnectionDefaults, orgConnectionFromConfig, orgPrivateKeyConfigKey } from "./org-config";
 import type { OrgMetadataClient } from "./metadata-client";
 
 let configured: { connection?: OrgConnection; problem?: string } = {};
 let client: Promise<OrgMetadataClient> | undefined;
 
+/**
+ * Where the configuration came from when it is not the stack's: the `SalesforceOrgProvider` of
+ * org-provider.ts sets it (`JwtIntegration <name>`) beside the connection it builds from that integration.
+ */
+export const orgSourceConfigKey = "salesforce-certs:orgSource";
+
+/** Pulumi's placeholder for a value known only during `up` (a preview of a run that changes it). */
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** Takes the stack configuration the engine passed to the provider's `configure`. Never throws: a bad configuration is reported by each resource's check. */
 export function configureOrg(config: { get(key: string): string | undefined }): void {
   let next: typeof configured;
+  const source = config.get(orgSourceConfigKey);
   try {
-    const connection = orgConnectionFromConfig(config);
+    const pending = [orgConfigKey, orgPrivateKeyConfigKey].some((key) => config.get(key)?.includes(unknownValue));
+    const connection = pending ? pendingConnection(config, source) : orgConnectionFromConfig(config);
     next = connection ? { connection } : {};
   } catch (error) {
-    next = { problem: (error as Error).message };
+    next = { problem: source ? `the connection from ${source}: ${(error as Error).message}` : (error as Error).message };
   }
   // The engine configures each resource type's provider in the same process: the same connection keeps
   // its session (one login per process, not one per resource type).
@@ -44,10 +55,26 @@ export function configuredOrg(): OrgConnection | undefined {
 /** What to tell a user who asked for something only an org connection can do. */
 export const needsOrgConnection = `needs an org connection: set ${orgConfigKey} (loginUrl, username, consumerKey) and the secret ${orgPrivateKeyConfigKey} (README: Connect an org)`;
 
+/**
+ * The connection of a `SalesforceOrgProvider` while a preview cannot know it (its integration is created or
+ * rotated in the same run): org mode, with the login URL when known; logging in waits for `up`.
+ */
+function pendingConnection(config: { get(key: string): string | undefined }, source: string | undefined): OrgConnection {
+  let loginUrl = `the org of ${source ?? "the stack's connection"}`;
+  try {
+    const object = JSON.parse(config.get(orgConfigKey) ?? "") as { loginUrl?: unknown };
+    if (typeof object.loginUrl === "string" && !object.loginUrl.includes(unknownValue)) loginUrl = new URL(object.loginUrl).origin;
+  } catch {
+    // the object itself is unknown: keep the description
+  }
+  return { ...orgConnectionDefaults, loginUrl, audience: "", username: "", consumerKey: "", privateKeyPem: "", knownAtUp: `${source ?? "the stack's connection"} changes in this run` };
+}
+
 /** A Metadata API client logged in to the configured org; one login per provider process. */
 export function orgClient(): Promise<OrgMetadataClient> {
   const connection = configured.connection;
   if (!connection) throw new Error(`this operation ${needsOrgConnection}`);
+  if (connection.knownAtUp) throw new Error(`cannot log in to ${connection.loginUrl} yet: ${connection.knownAtUp}, so its credential is known only during pulumi up`);
   client ??= (async () => {
     // Loaded on first use: artefact mode never loads jsforce.
     const { loginToOrg }: typeof import("./org-login") = require("./org-login");

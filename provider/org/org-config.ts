@@ -59,7 +59,16 @@ export interface OrgConnection {
   pollTimeoutSeconds: number;
   /** The RSA private key whose certificate the connected app (or External Client App) holds. */
   privateKeyPem: string;
+  /** Set while a preview cannot know the credential (why, in words); logging in waits for `up`. */
+  knownAtUp?: string;
 }
+
+/** The settings of a connection that are not its identity: API version and polling, defaulted. */
+export const orgConnectionDefaults: Pick<OrgConnection, "apiVersion" | "pollIntervalSeconds" | "pollTimeoutSeconds"> = {
+  apiVersion: defaultApiVersion,
+  pollIntervalSeconds: defaultPollIntervalSeconds,
+  pollTimeoutSeconds: defaultPollTimeoutSeconds,
+};
 
 /** The fields of the `salesforce-certs:org` object, in the order messages list them. */
 export const orgConfigFields = ["loginUrl", "username", "consumerKey", "audience", "apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds"] as const;

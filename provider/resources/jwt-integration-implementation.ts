@@ -17,10 +17,12 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
-import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { configuredOrg, needsOrgConnection, orgConfigurationFailure } from "../org/configured-org";
+import { isOwnConnection, orgClientFor } from "../org/own-connection";
 import { withOrgDrift } from "../org/org-drift";
 import { deleteJwtApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
+import type { OrgMetadataClient } from "../org/metadata-client";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
 
 /** Outputs that may be absent, stored as null so that preview reads them as known (see absent-outputs). */
@@ -40,7 +42,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
     const result = checkJwtIntegrationArgs(raw, decided);
     const org = configuredOrg();
-    if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+    const creating = Object.keys(olds ?? {}).length === 0;
+    if (result.ok && creating && result.inputs.orgConnection === true && !org) {
+      return { failures: [{ property: "orgConnection", reason: `the stack's org connection is created through the bootstrap connection, and this stack ${needsOrgConnection}: make an app by hand once and configure it; later runs log in as this integration` }] };
+    }
+    if (result.ok && org && creating) {
       const slots = result.inputs.rotationStrategy === "inPlace" ? [result.inputs.apiName] : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
       const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
       console.log(`JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)`);
@@ -84,8 +90,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   async create(inputs) {
     const state = createJwtIntegration(fromStoredInputs(inputs));
     if (configuredOrg()) {
-      await refuseTakingOverApps(await orgClient(), state);
-      await deployToOrg(state, fromStoredInputs(inputs));
+      // The stack's own connection too: it is created through the bootstrap connection (check insists).
+      const client = await orgClientFor(undefined);
+      await refuseTakingOverApps(client, state);
+      await deployToOrg(client, state, fromStoredInputs(inputs));
     }
     return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
   },
@@ -98,8 +106,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
     const inputs = fromStoredInputs(news);
     let state = applyJwtUpdate(olds, inputs, plan, now);
-    if (configuredOrg()) {
-      await deployToOrg(state, inputs);
+    if (inOrgMode(olds)) {
+      // Logged in as before this update (the stack's own connection: its slot active until now).
+      const client = await orgClientFor(olds);
+      await deployToOrg(client, state, inputs);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential).
       if (plan.step.kind === "publish") {
@@ -108,7 +118,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         if (next.step.kind === "switch") {
           const switched = applyJwtUpdate(state, inputs, next, now);
           const before = jwtAppFiles(state, inputs);
-          if (JSON.stringify(jwtAppFiles(switched, inputs)) !== JSON.stringify(before)) await deployToOrg(switched, inputs);
+          if (JSON.stringify(jwtAppFiles(switched, inputs)) !== JSON.stringify(before)) await deployToOrg(client, switched, inputs);
           state = switched;
         }
       }
@@ -122,35 +132,39 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
    * redeploys the apps.
    */
   async read(id, props) {
-    if (!configuredOrg() || !props) return { id, props };
+    if (!props || !inOrgMode(props)) return { id, props };
     const state = readJwtState(props);
-    const drift = jwtAppDrift(state, await observeJwtApps(await orgClient(), state));
+    const drift = jwtAppDrift(state, await observeJwtApps(await orgClientFor(state), state));
     return { id, props: withOrgDrift(props, drift, `JwtIntegration ${state.apiName}`, "deploys the apps again") };
   },
 
   /** Nothing outside the state to remove in artefact mode; in org mode the slot apps leave the org. */
   async delete(_id, props) {
-    if (!configuredOrg()) return;
+    if (!inOrgMode(props)) return;
     const state = readJwtState(props);
-    const client = await orgClient();
+    const client = await orgClientFor(state);
     const deleted = await deleteJwtApps(client, state);
     if (state.appType === "ConnectedApp") console.log(`JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`);
     else console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`);
   },
 };
 
-/** Deploys the apps of `state` to the configured org; throws when the deploy fails (the state is then not written). */
-async function deployToOrg(state: JwtIntegrationState, inputs: JwtIntegrationInputs): Promise<void> {
+/** True when this integration works in an org: a connection is configured, or it is the stack's own. */
+function inOrgMode(state: Partial<JwtIntegrationState>): boolean {
+  return configuredOrg() !== undefined || isOwnConnection(state);
+}
+
+/** Deploys the apps of `state` through `client`; throws when the deploy fails (the state is then not written). */
+async function deployToOrg(client: OrgMetadataClient, state: JwtIntegrationState, inputs: JwtIntegrationInputs): Promise<void> {
   const files = jwtAppFiles(state, inputs);
-  const client = await orgClient();
   const outcome = await deployJwtApps(client, state, files);
   console.log(`JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`);
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
 function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
-  const org = configuredOrg();
-  if (!org) return "";
+  if (!inOrgMode(olds)) return "";
+  const org = isOwnConnection(olds) ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` } : configuredOrg()!;
   const drift = olds.orgDrift ?? [];
   const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
   const proves = publishes ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run` : "";

@@ -135,7 +135,8 @@ export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds:
   };
   handOver(news.certificatePem, news.privateKeyPem, news.certificateSha256Fingerprint);
   if (news.previousCertificatePem) handOver(news.previousCertificatePem, news.previousPrivateKeyPem, describeCertificate(news.previousCertificatePem).sha256Fingerprint);
-  const keepsNothing = news.certificatePem !== undefined && news.previousCertificatePem === undefined;
+  // (The stack's org connection is handed the certificate's key on every run, so this says nothing there.)
+  const keepsNothing = news.orgConnection !== true && news.certificatePem !== undefined && news.previousCertificatePem === undefined;
   const slots: Partial<Record<SlotName, PublicSlot>> = {};
   const slotKeys: Partial<Record<SlotName, string>> = {};
   for (const name of ["A", "B"] as const) {
@@ -151,7 +152,9 @@ export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds:
       stored.sha256Fingerprint = fingerprint;
       if (slot.notAfter) stored.notAfter = slot.notAfter;
       const key = keys.get(fingerprint);
-      const needed = (active && (foreign || keepsNothing)) || (after.phase === "publishing" && name === idleSlot(after.active));
+      // The stack's org connection keeps its active key: the provider logs in as it on refresh and
+      // destroy too, when the program does not run to hand the certificate's key over.
+      const needed = (active && (foreign || keepsNothing || news.orgConnection === true)) || (after.phase === "publishing" && name === idleSlot(after.active));
       if (key && needed) slotKeys[name] = key;
     }
     slots[name] = stored;

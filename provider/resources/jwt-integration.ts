@@ -12,6 +12,7 @@ import type { PreAuthorized } from "../validate/pre-authorized";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./jwt-integration-lifecycle";
 import type { JwtStoredInputs } from "./jwt-stored-inputs";
+import { isSalesforceOrgProvider } from "./salesforce-org-provider";
 
 /** Arguments of a {@link JwtIntegration}. */
 export interface JwtIntegrationArgs {
@@ -39,6 +40,14 @@ export interface JwtIntegrationArgs {
   rotationStrategy?: pulumi.Input<RotationStrategy>;
   /** Days the old slot keeps its certificate after clients switch (default 7). */
   overlapDays?: pulumi.Input<number>;
+  /**
+   * This integration is the stack's own connection to the org (README: The stack's own connection): its
+   * first `up` deploys it through the bootstrap connection of the stack configuration; afterwards the
+   * provider logs in as its active slot for its own changes, and a `SalesforceOrgProvider` built on it
+   * logs in as it for the other resources. Needs `rotationStrategy: twoSlots`. Its active key is stored
+   * in its state too (the provider logs in as it on refresh and destroy).
+   */
+  orgConnection?: boolean;
 }
 
 /** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
@@ -82,6 +91,10 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
   declare readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
   declare readonly retireAt: pulumi.Output<string | undefined>;
   declare readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+  /** The name this integration was declared with (program side only, for messages). */
+  readonly declaredName: string;
+  /** `orgConnection` as declared (program side only). */
+  readonly orgConnectionArgument: boolean;
 
   constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
@@ -95,9 +108,11 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     // The certificate hands its PEM and key (and its previous ones) to the integration only while it is in
     // an overlap after a rotation, or on every run when it keeps no previous certificate: the integration
     // stores what it needs of them (storedSlots), and in the steady state stores none.
+    // The stack's org connection is handed the key on every run: it keeps its active key itself.
+    const ownConnection = args.orgConnection === true;
     const handsOver = pulumi
       .all([certificate.previousCertificate, certificate.overlapDays])
-      .apply(([previous, overlapDays]) => (previous !== undefined && previous !== null) || overlapDays === 0);
+      .apply(([previous, overlapDays]) => ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0);
     const handedOver = <T>(value: pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value : undefined));
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
@@ -116,7 +131,7 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       certificateRevision: certificate.revision,
       // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
       // (public; artefact mode leaves it out: the program fills the views in from the certificate).
-      boundCertificatePem: orgModeConfigured() ? certificate.certificatePem : undefined,
+      boundCertificatePem: orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider) ? certificate.certificatePem : undefined,
     };
     super(
       jwtIntegrationProvider,
@@ -126,6 +141,8 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       "salesforce",
       "JwtIntegration",
     );
+    this.declaredName = name;
+    this.orgConnectionArgument = ownConnection;
     const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
     // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
     const bound = pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {

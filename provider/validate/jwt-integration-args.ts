@@ -52,6 +52,11 @@ export interface JwtIntegrationInputs {
   previousPrivateKeyPem?: string;
   /** The bound certificate's PEM on every run, given in org mode only: the provider deploys it in the app's OAuth settings. */
   boundCertificatePem?: string;
+  /**
+   * This integration is the stack's own connection to the org (org-connection.ts): created with the
+   * bootstrap connection of the stack configuration, then the provider logs in as its active slot.
+   */
+  orgConnection?: boolean;
 }
 
 /** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
@@ -96,7 +101,11 @@ const rules: Record<string, Rule> = {
   appType: oneOf(["ExternalClientApp", "ConnectedApp"]),
   rotationStrategy: oneOf(["twoSlots", "inPlace"]),
   overlapDays: integerBetween(0, 365),
+  orgConnection: (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`),
 };
+
+/** Arguments that may be absent (no "is required"). */
+const optionalArgs = ["orgConnection"];
 
 /** Outcome of checking raw arguments. */
 export type JwtIntegrationArgsCheck = { ok: true; inputs: JwtIntegrationInputs } | { ok: false; issues: ValidationIssue[] };
@@ -126,6 +135,7 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
     const value = values[field];
     // loginUrl defaults to the audience: a bad audience is reported once, as the audience.
     if (value === unknownValue || (field === "loginUrl" && raw["loginUrl"] === undefined)) continue;
+    if (value === undefined && optionalArgs.includes(field)) continue;
     const message = value === undefined ? "is required" : rule(value);
     if (message) issues.push({ path: field, message });
   }
@@ -134,6 +144,9 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   checkCertificate(values, issues);
   if (values["appType"] === "ConnectedApp" && values["rotationStrategy"] === "twoSlots") {
     issues.push({ path: "rotationStrategy", message: "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp" });
+  }
+  if (values["orgConnection"] === true && values["rotationStrategy"] !== "twoSlots" && values["rotationStrategy"] !== unknownValue) {
+    issues.push({ path: "rotationStrategy", message: "must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org" });
   }
   if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
     issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });

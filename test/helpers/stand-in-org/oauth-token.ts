@@ -11,7 +11,7 @@
 import crypto from "node:crypto";
 import * as jose from "jose";
 import { assertionExpiry } from "../salesforce-stand-in";
-import type { OrgState, OrgUser } from "./org-state";
+import type { OrgApp, OrgState, OrgUser } from "./org-state";
 
 const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -26,10 +26,10 @@ export function newAccessToken(orgId: string): string {
   return `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(30).toString("base64url").replace(/[-_]/g, "x")}`;
 }
 
-/** Answers a token request (the form body) at time `now`; `issue` records the session of a user it grants. */
+/** Answers a token request (the form body) at time `now`; `issue` records the session of a user it grants, through an app. */
 export async function tokenRequest(
   form: URLSearchParams,
-  context: { state: OrgState; url: string; orgId: string; now: Date; issue: (user: OrgUser) => string },
+  context: { state: OrgState; url: string; orgId: string; now: Date; issue: (user: OrgUser, app: OrgApp) => string },
 ): Promise<JsonAnswer> {
   const fail = (error: string, description: string): JsonAnswer => ({ status: 400, body: { error, error_description: description } });
   if (form.get("grant_type") !== jwtBearer) return fail("unsupported_grant_type", "grant type not supported");
@@ -58,7 +58,7 @@ export async function tokenRequest(
   return {
     status: 200,
     body: {
-      access_token: context.issue(user),
+      access_token: context.issue(user, app),
       scope: "api",
       instance_url: context.url,
       id: `${context.url}/id/${context.orgId}/${user.id}`,

@@ -31,7 +31,7 @@ import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
 import { signWithKey } from "./org-certificates";
 import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
-import { OrgState, type OrgUser } from "./org-state";
+import { OrgState, type OrgApp, type OrgUser } from "./org-state";
 import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
 
@@ -89,6 +89,8 @@ export interface StandInCall {
   path: string;
   /** The SOAP operation (`deploy`, `readMetadata`, …) of a Metadata API call. */
   operation?: string;
+  /** The app a token request logged in through, or whose session a Metadata API call used. */
+  app?: string;
   status: number;
 }
 
@@ -143,9 +145,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     validityDays,
     connectedAppCreationBlockedMessage: options.connectedAppCreationBlockedMessage ?? defaultBlockedMessage,
   });
-  const issue = (user: OrgUser) => {
+  const sessionApps = new Map<string, string>();
+  const issue = (user: OrgUser, app?: OrgApp) => {
     const token = newAccessToken(orgId);
     sessions.set(token, user);
+    if (app) sessionApps.set(token, app.name);
     return token;
   };
 
@@ -188,7 +192,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     if (method === "POST" && pathname === "/services/oauth2/token") {
       if (faults.tokenEndpoint === "closed") return "drop";
       if (faults.tokenEndpoint === "503") return { status: 503, text: "<html><body>Service Unavailable</body></html>" };
-      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue });
+      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue: (user, app) => ((call.app = app.name), issue(user, app)) });
     }
     const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
     if (method === "POST" && soap) {
@@ -214,6 +218,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     const soap = parseSoapRequest(body);
     call.operation = soap.operation;
     const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
+    call.app = soap.sessionId ? sessionApps.get(soap.sessionId) : undefined;
     if (!user) throw new SoapFault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session");
     const who = { id: user.id, name: user.username };
     const b = soap.body;
