@@ -1,0 +1,128 @@
+/**
+ * Org mode, the stack's own connection (issue 11: "the connection can be a JwtIntegration of this same
+ * stack: bootstrap once by hand, then the provider logs in with credentials it rotates itself"), through
+ * the engine against the stand-in org. The stand-in logs which app each login and each Metadata API call
+ * went through, so the test sees who did what:
+ * - the first `up` deploys the connection's apps through the hand-made bootstrap app, and the other
+ *   resources (through `SalesforceOrgProvider`) log in as the connection's slot A;
+ * - the bootstrap app is then deleted in Setup: refresh, rotation and destroy go on without it;
+ * - a rotation of the connection's certificate is deployed while logged in as slot A, proved with a
+ *   login as slot B, and from then on every call goes through slot B; slot A is retired after the overlap
+ *   logged in as B;
+ * - `destroy` removes what the stack made, the connection's own apps last;
+ * - the state holds the connection's key only encrypted.
+ * In the run that rotates the connection, the engine cannot diff the resources of the provider (its
+ * configuration is unknown in preview) and shows them as updates with its own warning: asserted here.
+ */
+import test from "ava";
+import * as jsforce from "jsforce";
+import { CertificateAndKeyPair, JwtIntegration, SalesforceOrgProvider } from "../../provider";
+import { keyMaterial, openTempStack, type TempStack } from "../helpers/engine";
+import { startOrgForProvider } from "../helpers/org-mode";
+import type { StandInCall } from "../helpers/stand-in-org";
+
+const day = 86_400_000;
+const start = "2026-12-01T09:00:00.000Z";
+const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
+
+test.serial("the stack's own connection: bootstrapped once by hand, then the provider logs in as a JwtIntegration it rotates itself", async (t) => {
+  const { org, setClock, configure, deployer } = await startOrgForProvider(start);
+  t.teardown(() => org.close());
+  let rotationTrigger = "initial";
+  const env: TempStack = await openTempStack("org-own-connection", async () => {
+    const certificate = new CertificateAndKeyPair("connection-cert", { uniqueName: "Pulumi_Stack_JWT", label: "Pulumi stack connection", rotationTrigger, overlapDays: 7 });
+    const connection = new JwtIntegration("connection", {
+      apiName: "Pulumi_Stack",
+      label: "Pulumi stack connection",
+      contactEmail: "platform@acme.example",
+      certificate,
+      username: deployer.username,
+      audience: "https://login.salesforce.com",
+      loginUrl: org.url,
+      preAuthorized: { profiles: ["System Administrator"] },
+      overlapDays: 7,
+      orgConnection: true,
+    });
+    const provider = new SalesforceOrgProvider("acme", { loginWith: connection });
+    const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" }, { provider });
+    return { activeSlot: connection.activeSlot, phase: connection.phase, consumerKey: connection.consumerKey, privateKeyPem: connection.privateKeyPem, idpCertificatePem: idp.certificatePem };
+  });
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  const tick = (iso: string) => {
+    setClock(iso);
+    env.setClock(iso);
+  };
+  /** The apps the calls since `mark` logged in through, and those their Metadata API calls used. */
+  const appsSince = (mark: number) => {
+    const calls: StandInCall[] = org.calls.slice(mark);
+    return {
+      logins: [...new Set(calls.filter((c) => c.path === "/services/oauth2/token" && c.status === 200).map((c) => c.app))].sort(),
+      metadata: [...new Set(calls.filter((c) => c.operation !== undefined).map((c) => c.app))].sort(),
+    };
+  };
+
+  // First up: the connection is deployed through the bootstrap app; the IdP certificate through slot A.
+  let mark = org.calls.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  let outputs = await env.values();
+  t.is(outputs["activeSlot"], "A");
+  t.deepEqual(appsSince(mark).logins, ["Pulumi_Deployer", "Pulumi_Stack_A"]);
+  const deploys = org.calls.slice(mark).filter((c) => c.operation === "deploy");
+  t.deepEqual(deploys.map((c) => c.app), ["Pulumi_Deployer", "Pulumi_Stack_A"], "the connection's apps first (bootstrap), then the certificate as the connection");
+  t.truthy(org.state.certificate("Acme_IdP"));
+  t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.consumerKey, outputs["consumerKey"]);
+
+  // The bootstrap app is deleted in Setup: nothing of the stack needs it any more.
+  const admin = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  await admin.metadata.delete("ConnectedApp", ["Pulumi_Deployer"]);
+  t.falsy(org.state.apps.find((a) => a.name === "Pulumi_Deployer"));
+  mark = org.calls.length;
+  await env.stack.refresh({ onOutput: env.onOutput });
+  t.deepEqual(appsSince(mark), { logins: ["Pulumi_Stack_A"], metadata: ["Pulumi_Stack_A"] }, "refresh reads the org as the connection (the explicit provider is configured from its state)");
+  await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
+
+  // Rotation of the connection's certificate: preview cannot know the new credential and says so; up
+  // deploys slot B logged in as slot A, proves B with a login and switches; the provider follows.
+  tick(at(30));
+  rotationTrigger = "rotated";
+  mark = env.log.length;
+  const preview = await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /in the org: deploys ExternalClientApplication Pulumi_Stack_A, Pulumi_Stack_B to http:\/\/127\.0\.0\.1:\d+ \(logged in as its slot A\)/);
+  // The engine cannot diff the resources of a provider whose configuration changes in the same run: it
+  // shows them as updates with its own warning (README: The stack's own connection); up diffs them again.
+  t.is(preview.changeSummary["update"] ?? 0, 4, "certificate, connection, the provider's configuration, and the IdP certificate unknown");
+  t.regex(env.logSince(mark), /The provider for this resource has inputs that are not known during preview/);
+  mark = org.calls.length;
+  const logMark = env.log.length;
+  const rotation = await env.stack.up({ onOutput: env.onOutput });
+  t.deepEqual(rotation.summary.resourceChanges, { update: 3, same: 2 }, "the IdP certificate is unchanged: its diff with the new credential says so");
+  outputs = await env.values();
+  t.regex(env.logSince(logMark), /slot B logs in: switches clients to slot B/);
+  t.is(outputs["activeSlot"], "B");
+  const rotationDeploys = org.calls.slice(mark).filter((c) => c.operation === "deploy").map((c) => c.app);
+  t.true(rotationDeploys.length >= 1 && rotationDeploys.every((app) => app === "Pulumi_Stack_A"), `the rotation is deployed logged in as slot A (${rotationDeploys.join(", ")})`);
+  mark = org.calls.length;
+  await env.stack.refresh({ onOutput: env.onOutput });
+  t.deepEqual(appsSince(mark), { logins: ["Pulumi_Stack_B"], metadata: ["Pulumi_Stack_B"] }, "after the switch every call goes through slot B");
+
+  // After the overlap slot A is retired, logged in as slot B.
+  tick(at(38));
+  mark = org.calls.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  outputs = await env.values();
+  t.is(outputs["phase"], "stable");
+  t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.certificatePem, undefined, "slot A no longer holds a certificate");
+  t.deepEqual(appsSince(mark).metadata, ["Pulumi_Stack_B"]);
+
+  // The state holds the connection's key (and the provider's copy) only encrypted.
+  const state = env.readState();
+  for (const material of keyMaterial(outputs["privateKeyPem"] as string)) t.false(state.includes(material), "no key material in plain text in the state");
+
+  // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B.
+  mark = org.calls.length;
+  await env.stack.destroy({ onOutput: env.onOutput });
+  t.deepEqual(appsSince(mark).logins, ["Pulumi_Stack_B"]);
+  t.true(org.state.certificate("Acme_IdP")?.deleted ?? true, "the IdP certificate left the org");
+  t.deepEqual(org.state.apps.map((a) => a.name), [], "no app of the stack is left");
+});
