@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CertificateAndKeyPair } from "../resources/certificate-and-key-pair";
 import { JwtIntegration } from "../resources/jwt-integration";
+import { SalesforceOrgProvider } from "../resources/salesforce-org-provider";
 import { SamlSpBinding } from "../resources/saml-sp-binding";
 import type { Inventory } from "./inventory-types";
 
@@ -22,31 +23,47 @@ export interface Consumer {
  */
 const keep: pulumi.CustomResourceOptions = { protect: true };
 
-/** Declares the inventory's resources; returns the stack outputs. */
+/**
+ * Declares the inventory's resources; returns the stack outputs. With an `orgConnection` integration,
+ * it and its certificate are declared first, with the stack's default provider, and the resources that
+ * work in the org (certificates with custody org, the other integrations, the SAML bindings) use a
+ * `SalesforceOrgProvider` that logs in as it.
+ */
 export function declareInventory(inventory: Inventory): Record<string, pulumi.Input<unknown>> {
   const certificates: Record<string, CertificateAndKeyPair> = {};
   const wiring: Record<string, Consumer[]> = {};
-  for (const [name, entry] of Object.entries(inventory.certificates)) {
+  const connectionName = Object.keys(inventory.jwtIntegrations).find((name) => inventory.jwtIntegrations[name]!.orgConnection === true);
+  const connectionCertificate = connectionName ? inventory.jwtIntegrations[connectionName]!.certificate : undefined;
+  const jwtIntegrations: Record<string, JwtIntegration> = {};
+  let orgProvider: SalesforceOrgProvider | undefined;
+  const inOrg = (yes: boolean): pulumi.CustomResourceOptions => (yes && orgProvider ? { ...keep, provider: orgProvider } : keep);
+  const certificateNames = Object.keys(inventory.certificates).sort((a, b) => Number(b === connectionCertificate) - Number(a === connectionCertificate));
+  for (const name of certificateNames) {
+    const entry = inventory.certificates[name]!;
     const { owner: _owner, keystorePasswordEnv, signedChainFile: _file, ...args } = entry;
     const password = keystorePasswordEnv ? process.env[keystorePasswordEnv] : undefined;
     if (keystorePasswordEnv && !password) {
       pulumi.log.warn(`certificates.${name}.keystorePasswordEnv: ${keystorePasswordEnv} is not set, so no keystore is produced`);
     }
-    certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) }, keep);
+    certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) }, inOrg(entry.custody === "org"));
     wiring[name] = [];
+    if (name === connectionCertificate) {
+      declareJwt(connectionName!);
+      orgProvider = new SalesforceOrgProvider("org-connection", { loginWith: jwtIntegrations[connectionName!]! });
+    }
   }
 
-  const jwtIntegrations: Record<string, JwtIntegration> = {};
-  for (const [name, entry] of Object.entries(inventory.jwtIntegrations)) {
-    const { owner: _owner, certificate, contactEmail, ...args } = entry;
+  function declareJwt(name: string): void {
+    const { owner: _owner, certificate, contactEmail, ...args } = inventory.jwtIntegrations[name]!;
     jwtIntegrations[name] = new JwtIntegration(name, {
       ...args,
       apiName: name,
       contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
       certificate: certificates[certificate]!,
-    }, keep);
-    wiring[certificate]!.push({ kind: "jwt", name });
+    }, inOrg(name !== connectionName));
   }
+  for (const name of Object.keys(inventory.jwtIntegrations)) if (name !== connectionName) declareJwt(name);
+  for (const [name, entry] of Object.entries(inventory.jwtIntegrations)) wiring[entry.certificate]!.push({ kind: "jwt", name });
 
   const samlBindings: Record<string, SamlSpBinding> = {};
   for (const [name, entry] of Object.entries(inventory.samlBindings)) {
@@ -57,12 +74,13 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
       myDomainUrl: myDomainUrl ?? inventory.org.myDomainUrl ?? "",
       idpCertificate: certificates[certificate]!,
-    }, keep);
+    }, inOrg(true));
     wiring[certificate]!.push({ kind: "saml", name });
   }
 
-  const each = <T, R>(record: Record<string, T>, pick: (value: T, name: string) => R) =>
-    Object.fromEntries(Object.entries(record).map(([name, value]) => [name, pick(value, name)]));
+  // In the inventory's order (the org connection and its certificate were declared first).
+  const each = <T, R>(record: Record<string, T>, pick: (value: T, name: string) => R, order: Record<string, unknown> = record) =>
+    Object.fromEntries(Object.keys(order).map((name) => [name, pick(record[name]!, name)]));
 
   return {
     inventory: inventory.file,
@@ -80,7 +98,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       previousCertificate: c.previousCertificate,
       lastRotation: c.lastRotation,
       salesforceFiles: c.salesforceFiles,
-    })),
+    }), inventory.certificates),
     jwtIntegrations: each(jwtIntegrations, (j, name) => ({
       certificate: inventory.jwtIntegrations[name]!.certificate,
       owner: inventory.jwtIntegrations[name]!.owner ?? null,
@@ -93,7 +111,7 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       certificateSha256Fingerprint: j.certificateSha256Fingerprint,
       certificateNotAfter: j.certificateNotAfter,
       salesforceFiles: j.salesforceFiles,
-    })),
+    }), inventory.jwtIntegrations),
     samlBindings: each(samlBindings, (b, name) => ({
       certificate: inventory.samlBindings[name]!.certificate,
       owner: inventory.samlBindings[name]!.owner ?? null,
@@ -109,8 +127,8 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
       handoffText: b.handoffText,
       salesforceFiles: b.salesforceFiles,
     })),
-    jwtLoginKeys: pulumi.secret(each(jwtIntegrations, (j) => j.privateKeyPem)),
-    keystores: pulumi.secret(each(certificates, (c) => ({ jksBase64: c.jksBase64, pkcs12Base64: c.pkcs12Base64 }))),
+    jwtLoginKeys: pulumi.secret(each(jwtIntegrations, (j) => j.privateKeyPem, inventory.jwtIntegrations)),
+    keystores: pulumi.secret(each(certificates, (c) => ({ jksBase64: c.jksBase64, pkcs12Base64: c.pkcs12Base64 }), inventory.certificates)),
     wiring,
   };
 }

@@ -34,6 +34,8 @@ export interface JwtIntegrationEntry {
   appType?: "ExternalClientApp" | "ConnectedApp";
   rotationStrategy?: "twoSlots" | "inPlace";
   overlapDays?: number;
+  /** The stack's own connection to the org (at most one integration). */
+  orgConnection?: boolean;
 }
 
 export interface SamlBindingEntry {

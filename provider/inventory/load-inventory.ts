@@ -339,6 +339,11 @@ function checkEntries(
     if (!result.ok) report("jwtIntegrations", name, result.issues.filter((i) => i.path !== "apiName"), {}, entry);
   }
 
+  const connections = Object.entries((data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>).filter(([, entry]) => entry?.["orgConnection"] === true);
+  for (const [name] of connections.slice(1)) {
+    located(["jwtIntegrations", name, "orgConnection"], `must be true for one integration only: ${connections[0]![0]} is already the stack's org connection`);
+  }
+
   const idpCertificates = new Map<string, string>();
   for (const [name, entry] of Object.entries((data["samlBindings"] ?? {}) as Record<string, Record<string, unknown>>)) {
     if (bad.has(`samlBindings.${name}`)) continue;

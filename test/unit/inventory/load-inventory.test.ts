@@ -39,6 +39,13 @@ const cases: [string, string[]][] = [
   ["jwt-not-exportable", ["test/fixtures/inventories/jwt-not-exportable.yaml:10:18 jwtIntegrations.Greenmoor_CI.certificate: is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable"]],
   ["jwt-org-custody", ['test/fixtures/inventories/jwt-org-custody.yaml:10:18 jwtIntegrations.Greenmoor_CI.certificate: names certificate "CI_JWT", whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider']],
   ["org-custody-subject", ["test/fixtures/inventories/org-custody-subject.yaml:8:7 certificates.Greenmoor_IdP.subject: cannot be set with custody: org: Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …); remove subject, or use custody: provider"]],
+  [
+    "org-connection-twice",
+    [
+      "test/fixtures/inventories/org-connection-twice.yaml:24:23 jwtIntegrations.Greenmoor_CI.rotationStrategy: must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org",
+      "test/fixtures/inventories/org-connection-twice.yaml:25:20 jwtIntegrations.Greenmoor_CI.orgConnection: must be true for one integration only: Greenmoor_Deployer is already the stack's org connection",
+    ],
+  ],
   ["renewal-window", ["test/fixtures/inventories/renewal-window.yaml:6:25 certificates.Short_Lived.renewal.daysBeforeExpiry: must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 45)"]],
   ["bad-name", ['test/fixtures/inventories/bad-name.yaml:2:3 certificates.Partner__IdP_: must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore (got "Partner__IdP_")']],
   ["yaml-syntax", ['test/fixtures/inventories/yaml-syntax.yaml:5:1 (yaml): Missing closing "quote']],
