@@ -86,8 +86,9 @@ export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrat
     return result.ok ? undefined : `${result.error}: ${result.description}`;
   };
   const step = await planSlots(slotsState, bound(news), now, probe);
-  const settingsChanged = (["label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "overlapDays"] as const).filter(
-    (field) => JSON.stringify(olds[field]) !== JSON.stringify(news[field]),
+  const settingsChanged = (["label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "overlapDays", "orgConnection"] as const).filter(
+    // orgConnection absent and false mean the same.
+    (field) => JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !== JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
   );
   return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step) };
 }

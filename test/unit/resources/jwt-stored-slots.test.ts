@@ -59,3 +59,29 @@ test("a certificate that keeps no previous certificate hands over on every run, 
   t.deepEqual(created.slotKeys, { A: first.privateKeyPem });
   t.is(created.slots.A!.certificatePem, first.certificatePem);
 });
+
+test("the stack's org connection keeps its active key (and no PEM) at every step; turning it on is an update", async (t) => {
+  const own = (bound: typeof first, handover: Partial<JwtIntegrationInputs>) => ({ ...inputs(bound, handover), orgConnection: true });
+  const created = createJwtIntegration(own(first, { certificatePem: first.certificatePem!, privateKeyPem: first.privateKeyPem! }));
+  t.deepEqual(created.slotKeys, { A: first.privateKeyPem }, "its active key: the provider logs in as it on refresh and destroy");
+  t.is(created.slots.A!.certificatePem, undefined, "the PEM stays the certificate's");
+
+  const handover = own(second, {
+    certificatePem: second.certificatePem!, privateKeyPem: second.privateKeyPem!,
+    previousCertificatePem: first.certificatePem!, previousPrivateKeyPem: first.privateKeyPem!,
+  });
+  const publishing = applyJwtUpdate(created, handover, await planJwtUpdate(created, handover, now), now);
+  t.deepEqual(publishing.slotKeys, { A: first.privateKeyPem, B: second.privateKeyPem });
+  const switched = storedSlots(
+    { strategy: "twoSlots", active: "B", phase: "switched", slots: { A: { ...publishing.slots.A! }, B: { ...publishing.slots.B! } } },
+    own(second, { certificatePem: second.certificatePem!, privateKeyPem: second.privateKeyPem! }),
+    publishing,
+  );
+  t.deepEqual(switched.slotKeys, { B: second.privateKeyPem }, "after the switch: slot B's key, the one it logs in with");
+
+  // An integration made without orgConnection: declaring it the connection changes it (its key is stored).
+  const plain = createJwtIntegration(inputs(first, {}));
+  const plan = await planJwtUpdate(plain, own(first, { certificatePem: first.certificatePem!, privateKeyPem: first.privateKeyPem! }), now);
+  t.deepEqual(plan.settingsChanged, ["orgConnection"]);
+  t.deepEqual((await planJwtUpdate(plain, { ...inputs(first, {}), orgConnection: false }, now)).settingsChanged, [], "false is the default");
+});
