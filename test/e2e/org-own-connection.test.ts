@@ -117,7 +117,13 @@ test.serial("the stack's own connection: bootstrapped once by hand, then the pro
 
   // The state holds the connection's key (and the provider's copy) only encrypted.
   const state = env.readState();
-  for (const material of keyMaterial(outputs["privateKeyPem"] as string)) t.false(state.includes(material), "no key material in plain text in the state");
+  const log = env.log.join("");
+  for (const key of [outputs["privateKeyPem"] as string, deployer.privateKeyPem]) {
+    for (const material of keyMaterial(key)) {
+      t.false(state.includes(material), "no key material in plain text in the state");
+      t.false(log.includes(material), "nor in the engine's output");
+    }
+  }
 
   // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B.
   mark = org.calls.length;
