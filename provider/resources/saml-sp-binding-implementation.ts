@@ -22,6 +22,7 @@ import {
 } from "./saml-sp-binding-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { withOrgDrift } from "../org/org-drift";
+import { notValidated, validateDeploy } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "../org/idp-saml-apps";
 
@@ -79,12 +80,15 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       delete asInForce.certificatePem;
       delete asInForce.previousCertificatePem;
       const steps = org ? orgSteps(olds, applySamlUpdate(olds, asInForce, planSamlUpdate(olds, asInForce, now, org.view), now, org.view), org) : undefined;
-      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}`);
+      const unvalidated = steps?.deploys ? notValidated("the IdP certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
+      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}${unvalidated}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = planSamlUpdate(olds, news, now, org?.view);
     const steps = org ? orgSteps(olds, applySamlUpdate(olds, news, plan, now, org.view), org) : undefined;
-    console.log(plan.message + (steps?.text ?? ""));
+    // The update's deploy, validated when asked (preview-validation): orgSteps gives update the same files.
+    const validated = steps?.deploys ? await validateDeploy(`SamlSpBinding ${news.apiName}`, { files: steps.deploy.files }) : "";
+    console.log(plan.message + (steps?.text ?? "") + validated);
     return { changes: plan.step.kind !== "none" || plan.settingsChanged || certificateUpdated(olds, news) || steps?.deploys === true, replaces: [], deleteBeforeReplace: false };
   },
 
