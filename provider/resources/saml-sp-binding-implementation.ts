@@ -22,7 +22,7 @@ import {
 } from "./saml-sp-binding-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { withOrgDrift } from "../org/org-drift";
-import { notValidated, validateDeploy } from "../org/preview-validation";
+import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "../org/idp-saml-apps";
 
@@ -54,8 +54,9 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const result = checkSamlSpBindingArgs(raw);
     const org = configuredOrg();
     if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+      const validated = await validateCreate(result.inputs);
       console.log(
-        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)`,
+        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)${validated}`,
       );
     }
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
@@ -94,15 +95,15 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
 
   async create(inputs) {
     if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
-    const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
     const org = await orgView();
+    const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
     if (org) {
       // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
       const client = await orgClient();
       if (state.appType !== "ConnectedApp" && !adoptionAllowed(state.apiName) && (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)) {
         throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
       }
-      state.orgDeployed = await deployToOrg(state, samlOrgDeploy(state, org.view.listedCertificates));
+      state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
     }
     return { id: inputs.apiName, outs: toStored(state) };
   },
@@ -148,6 +149,22 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     console.log(`SamlSpBinding ${state.apiName}: ${removal.app}; ${removal.idp} (${client.session.instanceUrl})`);
   },
 };
+
+/** What a create deploys: one function for check, which validates it when asked, and create, which deploys it. */
+function createDeploy(state: SamlSpBindingState, view: SamlOrgView): SamlOrgDeploy {
+  return samlOrgDeploy(state, view.listedCertificates);
+}
+
+/**
+ * Validates a create's deploy when asked: its files are known in check when the bound certificate is
+ * (not when the certificate is created or updated in the same run: then only up knows them).
+ */
+async function validateCreate(inputs: SamlSpBindingInputs): Promise<string> {
+  if (!validatesDeploys()) return "";
+  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  const org = (await orgView())!;
+  return validateDeploy(`SamlSpBinding ${inputs.apiName}`, { files: createDeploy(createSamlSpBinding(inputs, currentTime()), org.view).files });
+}
 
 /** The org view of this run (org mode only): the certificates the org lists. */
 async function orgView(): Promise<{ view: SamlOrgView; url: string } | undefined> {
