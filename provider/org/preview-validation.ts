@@ -24,6 +24,9 @@ export class OrgValidationError extends SalesforceCertsError {
     super("ERR_ORG_VALIDATION", message);
     this.deployId = deployId;
     this.failures = failures;
+    // Thrown from check or diff, whose host prints `${error}: ${error.stack}` before the engine shows the
+    // message: an expected refusal of the org, so no stack frames (and no second copy of the message).
+    this.stack = "";
   }
 }
 
