@@ -3,18 +3,19 @@
  *
  * Opt-in validation (`salesforce-certs:org.validateDeploys`, issue 11 "preview … opt-in, validates it
  * with a check-only deploy"), through the engine against the stand-in org, with a custody-org
- * CertificateAndKeyPair (`Acme_IdP`) and a JwtIntegration (`Acme_CI`) bound to a provider-held
- * certificate. With the option off, preview makes no deploy call at all. With it on: a preview of a
+ * CertificateAndKeyPair (`Acme_IdP`), a SamlSpBinding (`Acme_Partner_SSO`) whose IdP signs with it, and
+ * a JwtIntegration (`Acme_CI`) bound to a provider-held certificate. With the option off, preview makes no deploy call at all. With it on: a preview of a
  * change the org refuses (a per-component fault of the stand-in) fails naming the resource, the org, the
  * file and the problem, and the org is exactly as before (nothing applied, nothing kept by the
  * validation); a good change previews with `validated by a check-only deploy (deploy 0Af…)`, and the next
- * `up` validates again and applies it. Checked for a create (validated in check), an app update and a
- * certificate rotation (validated in diff).
+ * `up` validates again and applies it. Checked for creates (validated in check; in preview only where the
+ * files are known then), app updates of both kinds and a certificate rotation (validated in diff).
  */
 import test, { type ExecutionContext } from "ava";
-import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
+import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
 import { openTempStack, type TempStack } from "../helpers/engine";
 import { acmeCiArguments, ciUser, startOrgForProvider } from "../helpers/org-mode";
+import { myDomainUrl, partner } from "../helpers/saml-fixtures";
 import type { StandInOrg } from "../helpers/stand-in-org";
 
 const start = "2026-12-01T09:00:00.000Z";
@@ -51,12 +52,25 @@ async function preview(env: TempStack): Promise<string> {
 test.serial("validateDeploys: off, preview deploys nothing; on, a refused change fails preview naming each component with the org unchanged, a good one previews validated and up applies it", async (t) => {
   const { org, configure, setClock } = await startOrgForProvider(start, { users: [ciUser] });
   t.teardown(() => org.close());
-  const knobs = { idp: "initial", label: "Acme CI" };
+  const knobs = { idp: "initial", label: "Acme CI", samlLabel: "Partner portal" };
   const env = await openTempStack("org-preview-validation", async () => {
     const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org", rotationTrigger: knobs.idp, overlapDays: 7 });
     const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", overlapDays: 7 });
     const ci = new JwtIntegration("ci", { ...acmeCiArguments(org.url), label: knobs.label, certificate }, { dependsOn: [idp] });
-    return { idpName: idp.salesforceName, activeSlot: ci.activeSlot };
+    const sso = new SamlSpBinding("partner", {
+      apiName: "Acme_Partner_SSO",
+      label: knobs.samlLabel,
+      contactEmail: "platform@acme.example",
+      spEntityId: partner.entityId,
+      acsUrl: partner.acsUrl,
+      nameIdFormat: "emailAddress",
+      myDomainUrl,
+      idpCertificate: idp,
+      preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
+      publishDays: 7,
+      overlapDays: 7,
+    });
+    return { idpName: idp.salesforceName, activeSlot: ci.activeSlot, phase: sso.phase };
   });
   t.teardown(() => env.dispose());
 
@@ -81,18 +95,21 @@ test.serial("validateDeploys: off, preview deploys nothing; on, a refused change
   t.deepEqual(deployCalls(org), { validations: 1, deploys: 0 });
   org.faults.failingComponents.clear();
 
-  // A good create previews validated; the integration, whose certificate is created in the same run, is not.
+  // A good create previews validated; the integration and the binding, whose certificates are created in
+  // the same run, are not.
   text = await preview(env);
   t.regex(text, new RegExp(`creating deploys Certificate Acme_IdP to ${url} \\(.*\\); validated by a check-only deploy \\(deploy 0Af\\w+\\)`));
   t.regex(text, /JwtIntegration Acme_CI: creating deploys ExternalClientApplication Acme_CI_A, Acme_CI_B to .*; not validated: its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys/);
+  t.regex(text, /SamlSpBinding Acme_Partner_SSO: creating deploys ExternalClientApplication Acme_Partner_SSO \(SAML policy\) to .*; not validated: its certificate is created or updated in this run/);
   t.is(orgSnapshot(org), empty);
   t.deepEqual(deployCalls(org), { validations: 2, deploys: 0 });
 
-  // up validates each deploy first (the integration's too, its certificate known by then), then applies it.
+  // up validates each deploy first (the integration's and the binding's too, their certificates known by then), then applies it.
   await env.stack.up({ onOutput: env.onOutput });
-  t.deepEqual(deployCalls(org), { validations: 4, deploys: 2 });
+  t.deepEqual(deployCalls(org), { validations: 5, deploys: 3 });
+  t.is(org.state.identityProvider?.certificateName, "Acme_IdP");
   t.truthy(org.state.certificate("Acme_IdP"));
-  t.deepEqual(org.state.components("ExternalClientApplication").map((c) => c.fullName).sort(), ["Acme_CI_A", "Acme_CI_B"]);
+  t.deepEqual(org.state.components("ExternalClientApplication").map((c) => c.fullName).sort(), ["Acme_CI_A", "Acme_CI_B", "Acme_Partner_SSO"]);
 
   // An app update the org refuses (validated in diff): preview fails naming the file; the org is unchanged.
   knobs.label = "Acme CI deploys";
@@ -102,17 +119,35 @@ test.serial("validateDeploys: off, preview deploys nothing; on, a refused change
   t.regex(text, new RegExp(`JwtIntegration Acme_CI: the org at ${url} refused what pulumi up would deploy: check-only deploy 0Af\\w+ ended Failed with 1 component failure; nothing was applied:`));
   t.regex(text, /extlClntAppGlobalOauthSets\/Acme_CI_A_glbloauth\.ecaGlblOauth(-meta\.xml)? \(ExtlClntAppGlobalOauthSettings:Acme_CI_A_glbloauth\): Certificate could not be verified \(stand-in fault\)\./);
   t.is(orgSnapshot(org), deployed, "nothing applied");
-  t.is(deployCalls(org).deploys, 2);
+  t.is(deployCalls(org).deploys, 3);
   org.faults.failingComponents.clear();
 
   // Fixed: preview says validated; up applies the new label.
   text = await preview(env);
   t.regex(text, new RegExp(`in the org: deploys .*Acme_CI_A.* to ${url}.*; validated by a check-only deploy \\(deploy 0Af\\w+\\)`));
   t.is(orgSnapshot(org), deployed);
-  t.is(deployCalls(org).deploys, 2);
-  await env.stack.up({ onOutput: env.onOutput });
   t.is(deployCalls(org).deploys, 3);
+  let validations = deployCalls(org).validations;
+  await env.stack.up({ onOutput: env.onOutput });
+  t.deepEqual(deployCalls(org), { validations: validations + 1, deploys: 4 }, "up validated the update in diff, then deployed it");
   t.is(String(org.state.component("ExternalClientApplication", "Acme_CI_A")?.record["label"]), "Acme CI deploys (slot A)");
+
+  // The same for the SAML app (validated in diff).
+  knobs.samlLabel = "Partner portal (EU)";
+  const withLabel = orgSnapshot(org);
+  org.faults.failingComponents.set("ExternalClientApplication:Acme_Partner_SSO", "Label is already used by another app (stand-in fault).");
+  text = await failedPreview(t, env);
+  t.regex(text, new RegExp(`SamlSpBinding Acme_Partner_SSO: the org at ${url} refused what pulumi up would deploy: check-only deploy 0Af\\w+ ended Failed with 1 component failure; nothing was applied:`));
+  t.regex(text, /externalClientApps\/Acme_Partner_SSO\.eca(-meta\.xml)? \(ExternalClientApplication:Acme_Partner_SSO\): Label is already used by another app \(stand-in fault\)\./);
+  t.is(orgSnapshot(org), withLabel, "nothing applied");
+  org.faults.failingComponents.clear();
+  text = await preview(env);
+  t.regex(text, new RegExp(`SamlSpBinding Acme_Partner_SSO: .*in the org: deploys ExternalClientApplication Acme_Partner_SSO \\(SAML policy\\) and IdentityProviderSettings .* to ${url}; validated by a check-only deploy \\(deploy 0Af\\w+\\)`));
+  t.is(orgSnapshot(org), withLabel);
+  validations = deployCalls(org).validations;
+  await env.stack.up({ onOutput: env.onOutput });
+  t.deepEqual(deployCalls(org), { validations: validations + 1, deploys: 5 });
+  t.is(String(org.state.component("ExternalClientApplication", "Acme_Partner_SSO")?.record["label"]), "Partner portal (EU)");
 
   // A certificate rotation (validated in diff) previews validated and up deploys Acme_IdP_G2.
   setClock("2026-12-02T09:00:00.000Z");
@@ -130,9 +165,10 @@ test.serial("validateDeploys: off, preview deploys nothing; on, a refused change
   await env.stack.up({ onOutput: env.onOutput });
   t.is((await env.values())["idpName"], "Acme_IdP_G2");
 
-  // Off again: a change previews with no deploy call.
+  // Off again: changes preview with no deploy call.
   await configure(env.stack, { validateDeploys: false });
   knobs.label = "Acme CI";
+  knobs.samlLabel = "Partner portal";
   const calls = org.calls.filter((c) => c.operation === "deploy").length;
   text = await preview(env);
   t.regex(text, /in the org: deploys/);
