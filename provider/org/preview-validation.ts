@@ -92,6 +92,6 @@ export function orgCertificateDeployFiles(name: string, settings: Pick<Certifica
 export async function validateOrgCertificate(resource: string, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<string> {
   if (!validatesDeploys()) return "";
   const client = await orgClient();
-  if ((await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name`;
+  if ((await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
   return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
 }
