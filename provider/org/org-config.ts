@@ -59,19 +59,25 @@ export interface OrgConnection {
   pollTimeoutSeconds: number;
   /** The RSA private key whose certificate the connected app (or External Client App) holds. */
   privateKeyPem: string;
+  /**
+   * True when every deploy is first validated by a check-only deploy, where the decision is made (check for
+   * creates, diff for updates): `preview` then reports what the org would refuse. Default false.
+   */
+  validateDeploys: boolean;
   /** Set while a preview cannot know the credential (why, in words); logging in waits for `up`. */
   knownAtUp?: string;
 }
 
-/** The settings of a connection that are not its identity: API version and polling, defaulted. */
-export const orgConnectionDefaults: Pick<OrgConnection, "apiVersion" | "pollIntervalSeconds" | "pollTimeoutSeconds"> = {
+/** The settings of a connection that are not its identity: API version, polling, validation; defaulted. */
+export const orgConnectionDefaults: Pick<OrgConnection, "apiVersion" | "pollIntervalSeconds" | "pollTimeoutSeconds" | "validateDeploys"> = {
   apiVersion: defaultApiVersion,
   pollIntervalSeconds: defaultPollIntervalSeconds,
   pollTimeoutSeconds: defaultPollTimeoutSeconds,
+  validateDeploys: false,
 };
 
 /** The fields of the `salesforce-certs:org` object, in the order messages list them. */
-export const orgConfigFields = ["loginUrl", "username", "consumerKey", "audience", "apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds"] as const;
+export const orgConfigFields = ["loginUrl", "username", "consumerKey", "audience", "apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds", "validateDeploys"] as const;
 
 /** Where each part of a connection came from, for messages: config keys, or an argument's path. */
 export interface ConnectionPaths {
@@ -142,6 +148,7 @@ export function parseOrgConnection(object: unknown, privateKeyPem: unknown, path
   check("apiVersion", apiVersionRule);
   check("pollIntervalSeconds", wholeSeconds(1, 60));
   check("pollTimeoutSeconds", wholeSeconds(1, 7200));
+  check("validateDeploys", (v) => (flag(v) === undefined ? `must be true or false: true validates every deploy with a check-only deploy in preview and before up applies it (got ${shown(v)})` : undefined));
   const interval = seconds(fields["pollIntervalSeconds"]) ?? defaultPollIntervalSeconds;
   const timeout = seconds(fields["pollTimeoutSeconds"]) ?? defaultPollTimeoutSeconds;
   if (!issues.some((i) => i.path.startsWith(at("poll"))) && timeout < interval) {
@@ -160,6 +167,7 @@ export function parseOrgConnection(object: unknown, privateKeyPem: unknown, path
     pollIntervalSeconds: interval,
     pollTimeoutSeconds: timeout,
     privateKeyPem: privateKeyPem as string,
+    validateDeploys: flag(fields["validateDeploys"]) ?? false,
   };
 }
 
@@ -210,6 +218,12 @@ function apiVersionRule(value: unknown): string | undefined {
   if (version === undefined) return `must be an API version such as "${defaultApiVersion}" (got ${shown(value)})`;
   if (Number(version) < minimumApiVersion) return `must be at least ${minimumApiVersion}.0: External Client App certificates need it (got ${shown(value)})`;
   return undefined;
+}
+
+/** A boolean, also as the text `pulumi config set --path` may store (`"true"`, `"false"`); undefined otherwise. */
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  return value === "true" ? true : value === "false" ? false : undefined;
 }
 
 function seconds(value: unknown): number | undefined {

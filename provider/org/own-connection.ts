@@ -41,6 +41,7 @@ export function ownConnectionSettings(state: ConnectionState): OrgConnection | u
     apiVersion: settings.apiVersion,
     pollIntervalSeconds: settings.pollIntervalSeconds,
     pollTimeoutSeconds: settings.pollTimeoutSeconds,
+    validateDeploys: settings.validateDeploys,
     loginUrl: new URL(state.loginUrl).origin,
     audience: new URL(state.audience).origin,
     username: state.username,

@@ -24,6 +24,8 @@ import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } from "../org/org-certificates";
 import { identityProviderSigningWith } from "../org/idp-settings";
+import { notValidated, validateOrgCertificate } from "../org/preview-validation";
+import { unknownValue } from "../validate/jwt-integration-args";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
@@ -72,7 +74,8 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     }
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
     if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
-      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)`);
+      const validated = await validateCertificateCreate(result.inputs);
+      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)${validated}`);
     }
     return toCheckResult(result);
   },
@@ -91,7 +94,9 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     }
     const { plan, kept, left } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left));
+    // The rotation's deploy (custody org), validated when asked (preview-validation): the files update deploys.
+    const validated = state.custody === "org" && plan.rotation.rotate ? await validateOrgCertificate(`CertificateAndKeyPair ${news.uniqueName}`, generationName(news.uniqueName, state.generation + 1), news) : "";
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left) + validated);
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
@@ -155,6 +160,13 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     await deleteOrgCertificates(await orgClient(), names);
   },
 };
+
+/** Validates a create's Certificate deploy (custody org) when asked; its inputs may be unknown in preview. */
+async function validateCertificateCreate(inputs: CertificateInputs): Promise<string> {
+  const fields = [inputs.uniqueName, inputs.label, inputs.keySize, inputs.privateKeyExportable] as unknown[];
+  if (fields.includes(unknownValue)) return notValidated("its settings are known only in up, which validates the deploy before it makes it");
+  return validateOrgCertificate(`CertificateAndKeyPair ${inputs.uniqueName}`, inputs.uniqueName, inputs);
+}
 
 /** What an update does in the org, for the preview's line (custody org only). */
 function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined, left: string | undefined): string {

@@ -20,6 +20,7 @@ import {
 import { configuredOrg, needsOrgConnection, orgConfigurationFailure } from "../org/configured-org";
 import { isOwnConnection, orgClientFor } from "../org/own-connection";
 import { withOrgDrift } from "../org/org-drift";
+import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { deleteJwtApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import type { OrgMetadataClient } from "../org/metadata-client";
@@ -49,7 +50,8 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (result.ok && org && creating) {
       const slots = result.inputs.rotationStrategy === "inPlace" ? [result.inputs.apiName] : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
       const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
-      console.log(`JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)`);
+      const validated = await validateCreate(toStoredInputs(result.inputs, certificateRevision));
+      console.log(`JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)${validated}`);
     }
     return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
   },
@@ -78,12 +80,15 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const plan = await planJwtUpdate(olds, unchanged, currentTime());
       const idle = idleSlot(olds.activeSlot);
       const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
-      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}`);
+      const unvalidated = configuredOrg() ? notValidated("the bound certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
+      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}${unvalidated}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime());
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
-    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") : ""));
+    // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
+    const validated = changes && inOrgMode(olds) ? await validateDeploy(`JwtIntegration ${news.apiName}`, { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files }, () => orgClientFor(olds)) : "";
+    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") + validated : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
@@ -93,7 +98,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       // The stack's own connection too: it is created through the bootstrap connection (check insists).
       const client = await orgClientFor(undefined);
       await refuseTakingOverApps(client, state);
-      await deployToOrg(client, state, fromStoredInputs(inputs));
+      await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)));
     }
     return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
   },
@@ -105,11 +110,12 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
     const inputs = fromStoredInputs(news);
-    let state = applyJwtUpdate(olds, inputs, plan, now);
+    const first = firstDeploy(olds, inputs, plan, now);
+    let state = first.state;
     if (inOrgMode(olds)) {
       // Logged in as before this update (the stack's own connection: its slot active until now).
       const client = await orgClientFor(olds);
-      await deployToOrg(client, state, inputs);
+      await deployToOrg(client, state, first.files);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential).
       if (plan.step.kind === "publish") {
@@ -117,8 +123,8 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         console.log(next.message);
         if (next.step.kind === "switch") {
           const switched = applyJwtUpdate(state, inputs, next, now);
-          const before = jwtAppFiles(state, inputs);
-          if (JSON.stringify(jwtAppFiles(switched, inputs)) !== JSON.stringify(before)) await deployToOrg(client, switched, inputs);
+          const files = jwtAppFiles(switched, inputs);
+          if (JSON.stringify(files) !== JSON.stringify(first.files)) await deployToOrg(client, switched, files);
           state = switched;
         }
       }
@@ -154,9 +160,29 @@ function inOrgMode(state: Partial<JwtIntegrationState>): boolean {
   return configuredOrg() !== undefined || isOwnConnection(state);
 }
 
-/** Deploys the apps of `state` through `client`; throws when the deploy fails (the state is then not written). */
-async function deployToOrg(client: OrgMetadataClient, state: JwtIntegrationState, inputs: JwtIntegrationInputs): Promise<void> {
-  const files = jwtAppFiles(state, inputs);
+/**
+ * The state an update moves to and the files it deploys first (org mode): one function for `diff`, which
+ * validates them when asked, and `update`, which deploys them, so that what is validated is what is deployed.
+ */
+function firstDeploy(olds: JwtIntegrationState, inputs: JwtIntegrationInputs, plan: Awaited<ReturnType<typeof planJwtUpdate>>, now: Date): { state: JwtIntegrationState; files: Record<string, string> } {
+  const state = applyJwtUpdate(olds, inputs, plan, now);
+  return { state, files: jwtAppFiles(state, inputs) };
+}
+
+/**
+ * Validates a create's deploy when asked: its files are known in check when the bound certificate is
+ * (not when the certificate is created or updated in the same run: then only up knows them).
+ */
+async function validateCreate(stored: JwtStoredInputs): Promise<string> {
+  if (!validatesDeploys()) return "";
+  const inputs = fromStoredInputs(stored);
+  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  const state = createJwtIntegration(inputs);
+  return validateDeploy(`JwtIntegration ${inputs.apiName}`, { files: jwtAppFiles(state, inputs) });
+}
+
+/** Deploys `files` (the apps of `state`) through `client`; throws when the deploy fails (the state is then not written). */
+async function deployToOrg(client: OrgMetadataClient, state: JwtIntegrationState, files: Record<string, string>): Promise<void> {
   const outcome = await deployJwtApps(client, state, files);
   console.log(`JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`);
 }

@@ -21,7 +21,7 @@ export interface SalesforceOrgProviderArgs {
 }
 
 /** The settings of `salesforce-certs:org` that tune a connection rather than name it; kept from the stack configuration. */
-const tuningFields = ["apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds"] as const;
+const tuningFields = ["apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds", "validateDeploys"] as const;
 
 /**
  * A provider that works in the org as the stack's own connection. Pass it to org-mode resources

@@ -22,6 +22,7 @@ import {
 } from "./saml-sp-binding-lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { withOrgDrift } from "../org/org-drift";
+import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "../org/idp-saml-apps";
 
@@ -53,8 +54,9 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const result = checkSamlSpBindingArgs(raw);
     const org = configuredOrg();
     if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+      const validated = await validateCreate(result.inputs);
       console.log(
-        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)`,
+        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)${validated}`,
       );
     }
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
@@ -79,26 +81,29 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       delete asInForce.certificatePem;
       delete asInForce.previousCertificatePem;
       const steps = org ? orgSteps(olds, applySamlUpdate(olds, asInForce, planSamlUpdate(olds, asInForce, now, org.view), now, org.view), org) : undefined;
-      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}`);
+      const unvalidated = steps?.deploys ? notValidated("the IdP certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
+      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}${unvalidated}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = planSamlUpdate(olds, news, now, org?.view);
     const steps = org ? orgSteps(olds, applySamlUpdate(olds, news, plan, now, org.view), org) : undefined;
-    console.log(plan.message + (steps?.text ?? ""));
+    // The update's deploy, validated when asked (preview-validation): orgSteps gives update the same files.
+    const validated = steps?.deploys ? await validateDeploy(`SamlSpBinding ${news.apiName}`, { files: steps.deploy.files }) : "";
+    console.log(plan.message + (steps?.text ?? "") + validated);
     return { changes: plan.step.kind !== "none" || plan.settingsChanged || certificateUpdated(olds, news) || steps?.deploys === true, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
     if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
-    const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
     const org = await orgView();
+    const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
     if (org) {
       // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
       const client = await orgClient();
       if (state.appType !== "ConnectedApp" && !adoptionAllowed(state.apiName) && (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)) {
         throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
       }
-      state.orgDeployed = await deployToOrg(state, samlOrgDeploy(state, org.view.listedCertificates));
+      state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
     }
     return { id: inputs.apiName, outs: toStored(state) };
   },
@@ -144,6 +149,22 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     console.log(`SamlSpBinding ${state.apiName}: ${removal.app}; ${removal.idp} (${client.session.instanceUrl})`);
   },
 };
+
+/** What a create deploys: one function for check, which validates it when asked, and create, which deploys it. */
+function createDeploy(state: SamlSpBindingState, view: SamlOrgView): SamlOrgDeploy {
+  return samlOrgDeploy(state, view.listedCertificates);
+}
+
+/**
+ * Validates a create's deploy when asked: its files are known in check when the bound certificate is
+ * (not when the certificate is created or updated in the same run: then only up knows them).
+ */
+async function validateCreate(inputs: SamlSpBindingInputs): Promise<string> {
+  if (!validatesDeploys()) return "";
+  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  const org = (await orgView())!;
+  return validateDeploy(`SamlSpBinding ${inputs.apiName}`, { files: createDeploy(createSamlSpBinding(inputs, currentTime()), org.view).files });
+}
 
 /** The org view of this run (org mode only): the certificates the org lists. */
 async function orgView(): Promise<{ view: SamlOrgView; url: string } | undefined> {

@@ -183,6 +183,30 @@ test("rollbackOnError=false: what can deploy deploys (SucceededPartial); checkOn
   });
 });
 
+test("checkOnly=true on an org that holds components: a passing validation and a failing one both report checkOnly and change nothing", async (t) => {
+  await withOrg({ certificates: [{ fullName: "Held" }], identityProvider: { certificateName: "Held", enableIdentityProvider: true } }, async (org, conn) => {
+    const snapshot = () =>
+      JSON.stringify({
+        certificates: org.state.certificates.map((c) => [c.id, c.fullName, c.contentPem, c.keyGeneration, c.keyId, c.deleted, c.lastModifiedDate]),
+        components: [...org.state.componentRecords.values()].map((c) => [c.type, c.fullName, c.id, c.record, c.lastModifiedDate]),
+      });
+    const before = snapshot();
+    // A redeploy of a held certificate makes a new key pair, and the IdP off: both would change the org.
+    const passed = await deploy(conn, await sourceFormatZip({ ...certificateSource("Held"), ...identityProviderSource("Held", false) }), { checkOnly: true });
+    t.is(passed.status, "Succeeded");
+    t.true(passed.checkOnly);
+    t.true(passed.success);
+    t.deepEqual(asArray(passed.details?.componentSuccesses).filter((s) => s.componentType !== "").map((s) => [s.componentType, s.fullName]), [["Certificate", "Held"], ["Settings", "IdentityProvider"]]);
+    t.is(snapshot(), before, "a passed validation persists nothing");
+    const failed = await deploy(conn, await sourceFormatZip({ ...certificateSource("New"), ...badEca }), { checkOnly: true });
+    t.is(failed.status, "Failed");
+    t.true(failed.checkOnly);
+    t.deepEqual(asArray(failed.details?.componentFailures).map((f) => [f.componentType, f.fullName]), [["ExtlClntAppGlobalOauthSettings", "Bad_glbloauth"]]);
+    t.is(snapshot(), before, "a failed validation persists nothing");
+    t.deepEqual(await conn.metadata.list({ type: "Certificate" }).then((l) => asArray(l).map((c) => c.fullName)), ["Held"]);
+  });
+});
+
 test("ConnectedApp: creating a new one is refused with the configured message; a seeded one can be updated", async (t) => {
   const message = "Connected app creation is blocked in this org";
   await withOrg({ connectedAppCreationBlockedMessage: message, connectedApps: [{ fullName: "Legacy_CI", consumerKey: "LegacyKey1" }] }, async (_org, conn) => {

@@ -24,6 +24,7 @@ test("the connection from config gets Salesforce's defaults", (t) => {
     pollIntervalSeconds: 2,
     pollTimeoutSeconds: 600,
     privateKeyPem: key,
+    validateDeploys: false,
   });
   const sandbox = parseOrgConnection({ ...good, loginUrl: "https://greenmoor--uat.sandbox.my.salesforce.com/", apiVersion: 68, pollIntervalSeconds: "5", pollTimeoutSeconds: 30 }, key);
   t.is(sandbox.loginUrl, "https://greenmoor--uat.sandbox.my.salesforce.com");
@@ -32,6 +33,9 @@ test("the connection from config gets Salesforce's defaults", (t) => {
   t.is(sandbox.pollIntervalSeconds, 5);
   t.is(defaultAudience("https://test.salesforce.com"), "https://test.salesforce.com");
   t.is(parseOrgConnection({ ...good, loginUrl: "http://127.0.0.1:4321" }, key).loginUrl, "http://127.0.0.1:4321");
+  t.true(parseOrgConnection({ ...good, validateDeploys: true }, key).validateDeploys);
+  t.true(parseOrgConnection({ ...good, validateDeploys: "true" }, key).validateDeploys, "as pulumi config set --path may store it");
+  t.false(parseOrgConnection({ ...good, validateDeploys: false }, key).validateDeploys);
 });
 
 const dsaKey = (() => {
@@ -58,7 +62,8 @@ const cases: [string, Record<string, unknown>, string][] = [
   ["API version v66", { "salesforce-certs:org": { ...good, apiVersion: "v66" } }, ' - salesforce-certs:org.apiVersion: must be an API version such as "66.0" (got "v66")'],
   ["poll interval 0", { "salesforce-certs:org": { ...good, pollIntervalSeconds: 0 } }, " - salesforce-certs:org.pollIntervalSeconds: must be a whole number of seconds from 1 to 60 (got 0)"],
   ["poll timeout below the interval", { "salesforce-certs:org": { ...good, pollIntervalSeconds: 30, pollTimeoutSeconds: 10 } }, " - salesforce-certs:org.pollTimeoutSeconds: must be at least pollIntervalSeconds (30) (got 10)"],
-  ["unknown field", { "salesforce-certs:org": { ...good, instanceUrl: "https://x" } }, " - salesforce-certs:org.instanceUrl: is not a connection field (known: loginUrl, username, consumerKey, audience, apiVersion, pollIntervalSeconds, pollTimeoutSeconds)"],
+  ["unknown field", { "salesforce-certs:org": { ...good, instanceUrl: "https://x" } }, " - salesforce-certs:org.instanceUrl: is not a connection field (known: loginUrl, username, consumerKey, audience, apiVersion, pollIntervalSeconds, pollTimeoutSeconds, validateDeploys)"],
+  ["validateDeploys not a boolean", { "salesforce-certs:org": { ...good, validateDeploys: "yes" } }, ' - salesforce-certs:org.validateDeploys: must be true or false: true validates every deploy with a check-only deploy in preview and before up applies it (got "yes")'],
   ["private key inside the org object", { "salesforce-certs:org": { ...good, privateKey: key } }, " - salesforce-certs:org.privateKey: must not be here: the private key goes in salesforce-certs:orgPrivateKey, as a secret (its value is not shown)"],
   ["key not PEM", { "salesforce-certs:orgPrivateKey": "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" }, " - salesforce-certs:orgPrivateKey: must be a PEM private key (PKCS #8 \"BEGIN PRIVATE KEY\" or PKCS #1 \"BEGIN RSA PRIVATE KEY\"); the value given is not one and is not shown"],
   ["key PEM but garbled", { "salesforce-certs:orgPrivateKey": key.replace(/\n[A-Za-z0-9+/]{20}/, "\n!!!!") }, " - salesforce-certs:orgPrivateKey: must be a readable PEM private key; it could not be parsed (the value is not shown)"],

@@ -45,6 +45,7 @@ test.serial("the stack's connection logs in as its active slot, tuned by the sta
     apiVersion: "66.0",
     pollIntervalSeconds: 2,
     pollTimeoutSeconds: 600,
+    validateDeploys: false,
     loginUrl: "https://greenmoor.my.salesforce.com",
     audience: "https://login.salesforce.com",
     username: "deployer@greenmoor.example",

@@ -1,0 +1,98 @@
+/**
+ * @module Opt-in validation of what a resource will deploy (`salesforce-certs:org.validateDeploys`), by
+ * a check-only deploy of the very files the deploy sends (Salesforce runs it and keeps nothing).
+ *
+ * A dynamic provider cannot tell `preview` from `up`: the engine calls `check` and `diff` in both, and
+ * `create`/`update` only in `up`. So the validation runs where the decision is made: in `check` for a
+ * create whose files are known then, in `diff` for an update that deploys. In `up` it therefore runs
+ * first too, and a deploy the org would refuse stops the run before anything is applied. What cannot be
+ * validated (files that depend on a value known only in `up`) is said in the preview line instead.
+ */
+import { SalesforceCertsError } from "../errors";
+import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
+import type { CertificateInputs } from "../validate/certificate-args";
+import { configuredOrg, orgClient } from "./configured-org";
+import type { DeployRequest, OrgMetadataClient } from "./metadata-client";
+import { OrgDeployError, OrgDeployTimeoutError, type ComponentFailure } from "./org-errors";
+
+/** A check-only validation the org refused (or did not finish); nothing was applied. */
+export class OrgValidationError extends SalesforceCertsError {
+  readonly deployId: string;
+  readonly failures: readonly ComponentFailure[];
+
+  constructor(deployId: string, failures: readonly ComponentFailure[], message: string) {
+    super("ERR_ORG_VALIDATION", message);
+    this.deployId = deployId;
+    this.failures = failures;
+    // Thrown from check or diff, whose host prints `${error}: ${error.stack}` before the engine shows the
+    // message: an expected refusal of the org, so no stack frames (and no second copy of the message).
+    this.stack = "";
+  }
+}
+
+/** True when the stack's org connection asks for check-only validation of every deploy. */
+export function validatesDeploys(): boolean {
+  return configuredOrg()?.validateDeploys === true;
+}
+
+/**
+ * Validates `request` against the configured org with a check-only deploy when `validateDeploys` is on.
+ * `resource` names the resource for messages (`JwtIntegration Acme_CI`). Returns the words the preview
+ * line ends with (`; validated by a check-only deploy (deploy 0Af…)`), or "" when validation is off.
+ * @throws OrgValidationError `ERR_ORG_VALIDATION` naming the resource, the org and each component failure
+ * (file, component, problem), and saying that nothing was applied. `logIn` logs in (the configured
+ * connection by default; the stack's own connection logs in as itself).
+ */
+export async function validateDeploy(resource: string, request: Omit<DeployRequest, "checkOnly">, logIn: () => Promise<OrgMetadataClient> = orgClient): Promise<string> {
+  if (!validatesDeploys()) return "";
+  const client = await logIn();
+  const org = client.session.instanceUrl;
+  const why = "validateDeploys (salesforce-certs:org) validates every deploy first, so pulumi up stops here too, before it applies anything";
+  try {
+    const outcome = await client.validate(request);
+    return `; validated by a check-only deploy (deploy ${outcome.id})`;
+  } catch (error) {
+    if (error instanceof OrgDeployError) {
+      const lines = error.message.split("\n").filter((line) => line.startsWith(" - "));
+      const count = error.failures.length === 1 ? "1 component failure" : `${error.failures.length} component failures`;
+      throw new OrgValidationError(
+        error.deployId,
+        error.failures,
+        `${resource}: the org at ${org} refused what pulumi up would deploy: check-only deploy ${error.deployId} ended ${error.status}${error.failures.length > 0 ? ` with ${count}` : ""}; nothing was applied:\n${lines.join("\n")}\nFix what is listed (in the resource's inputs, or in the org) and run pulumi preview again; ${why}.`,
+      );
+    }
+    if (error instanceof OrgDeployTimeoutError) {
+      throw new OrgValidationError(
+        error.deployId,
+        [],
+        `${resource}: the check-only deploy ${error.deployId} to ${org} was not done within pollTimeoutSeconds (salesforce-certs:org); nothing was applied (a validation never applies anything). Raise pollTimeoutSeconds for slow orgs, or turn validateDeploys off; ${why}.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The words for a deploy that cannot be validated before `up` (validation on), else "". */
+export function notValidated(reason: string): string {
+  return validatesDeploys() ? `; not validated: ${reason}` : "";
+}
+
+/**
+ * The files of an org-generated (custody org) certificate deploy named `name`: the same call with the same
+ * settings as `obtainOrgCertificate` (org-certificates.ts) makes.
+ */
+export function orgCertificateDeployFiles(name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Record<string, string> {
+  return orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: false, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
+}
+
+/**
+ * Validates the deploy of org-generated certificate `name` (custody org), when validation is on and the
+ * org does not list that name yet (otherwise `up` deploys nothing under it: it refuses the name, or takes
+ * it over when named in SALESFORCE_CERTS_ADOPT). Returns the words for the preview line.
+ */
+export async function validateOrgCertificate(resource: string, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<string> {
+  if (!validatesDeploys()) return "";
+  const client = await orgClient();
+  if ((await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
+  return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
+}
