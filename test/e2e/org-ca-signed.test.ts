@@ -11,11 +11,13 @@
  */
 import crypto from "node:crypto";
 import test from "ava";
+import * as jsforce from "jsforce";
 import { CertificateAndKeyPair } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { openssl, x509 } from "../helpers/openssl";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import { startOrgForProvider } from "../helpers/org-mode";
+import { certificateSource, sourceFormatZip } from "../helpers/stand-in-org";
 
 const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
@@ -149,4 +151,50 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
   t.false(env.readState().includes("PRIVATE KEY"));
   await env.stack.destroy({ onOutput: env.onOutput });
   t.is(org.state.certificate("Acme_Mtls_G2"), undefined);
+});
+
+test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy", async (t) => {
+  const { org, configure, deployer } = await startOrgForProvider(start);
+  t.teardown(() => org.close());
+  const ca = createOpensslCa();
+  t.teardown(() => ca.dispose());
+  let signedChainPem: string | undefined;
+  const env = await openTempStack("org-ca-drift", async () => {
+    const mtls = new CertificateAndKeyPair("mtls", { uniqueName: "Acme_Mtls", label: "Acme mTLS", custody: "org", caSigned: true, ...(signedChainPem ? { signedChainPem } : {}) });
+    return { csrPem: mtls.csrPem, certificatePem: mtls.certificatePem };
+  });
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
+  await env.stack.up({ onOutput: env.onOutput });
+  const firstCsr: string = (await env.values())["csrPem"];
+
+  // Behind the provider's back, the certificate is deployed again: the org now holds a new key and CSR.
+  const admin = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  await admin.metadata.deploy(await sourceFormatZip(certificateSource("Acme_Mtls", { caSigned: true, masterLabel: "Acme mTLS" })), { singlePackage: true, rollbackOnError: true }).complete(true);
+  const secondCsr = org.state.certificate("Acme_Mtls")!.contentPem;
+  t.not(secondCsr, firstCsr);
+
+  // The chain for the CSR in the stack's output: refused against the org's CSR, before any deploy.
+  signedChainPem = ca.signBetween(firstCsr, at(0), at(120)) + ca.intermediatePem;
+  const before = deploys();
+  const refused = await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
+  t.regex(refused!.message, /Acme_Mtls: signedChainPem: the leaf certificate must certify the key of the CSR the org holds for Certificate Acme_Mtls \(output csrPem\), and it certifies another key; nothing was deployed/);
+  t.is(deploys(), before, "nothing deployed");
+  t.true(org.state.certificate("Acme_Mtls")!.awaitingChain);
+
+  // Refresh reads the org's CSR; the chain for it is then uploaded.
+  signedChainPem = undefined;
+  const mark = env.log.length;
+  await env.stack.refresh({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /Acme_Mtls: the org holds another CSR for Certificate Acme_Mtls \(made again in Setup\?\): output csrPem is now that one/);
+  t.is((await env.values())["csrPem"], firstCsr, "stack outputs change at the next up");
+  await env.stack.up({ onOutput: env.onOutput });
+  t.is((await env.values())["csrPem"], secondCsr);
+  const leaf = ca.signBetween(secondCsr, at(0), at(120));
+  signedChainPem = leaf + ca.intermediatePem;
+  await env.stack.up({ onOutput: env.onOutput });
+  t.is((await env.values())["certificatePem"].trim(), leaf.trim());
+  t.false(org.state.certificate("Acme_Mtls")!.awaitingChain);
+  await env.stack.destroy({ onOutput: env.onOutput });
 });
