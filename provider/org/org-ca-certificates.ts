@@ -6,6 +6,7 @@
  * chain. A chain is checked against the key of the org's CSR before it is deployed (a wrong one deploys
  * nothing), and read back after.
  */
+import crypto = require("node:crypto");
 import { SalesforceCertsError } from "../errors";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { certificationRequestPublicKey } from "../crypto/certification-request";
@@ -31,10 +32,18 @@ export function sameLeaf(a: string, b: string): boolean {
   return leaf !== undefined && leaf === leafDer(b);
 }
 
+/** The key (SPKI PEM) the org holds under a certificate: its CSR's, or its chain's leaf's. */
+function heldKey(held: string): string | undefined {
+  if (isCertificationRequest(held)) return certificationRequestPublicKey(held);
+  const [leaf] = splitChain(held);
+  return leaf ? new crypto.X509Certificate(leaf).publicKey.export({ type: "spki", format: "pem" }).toString() : undefined;
+}
+
 /**
  * Deploys `chainPem` (leaf first) as the content of the org's CA-signed certificate `name`, after checking
- * that its leaf certifies the key of the CSR the org holds under that name; returns the chain read back.
- * A chain the org already holds (a run killed after its upload) is not deployed again.
+ * that its leaf certifies the key the org holds under that name (its CSR's, or for a chain re-issued by
+ * the CA, the current chain's); returns the chain read back. A chain the org already holds (a run killed
+ * after its upload) is not deployed again.
  * @throws SalesforceCertsError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
  * deployed); OrgApiError `ERR_ORG_API` (`NOT_FOUND`) when the org has no certificate `name`; the deploy's
  * errors (OrgDeployError …).
@@ -54,9 +63,9 @@ export async function uploadOrgChain(
     );
   }
   if (!isCertificationRequest(held) && sameLeaf(held, chainPem)) return held;
-  const key = isCertificationRequest(held) ? certificationRequestPublicKey(held) : undefined;
+  const key = heldKey(held);
   if (!key || !leafMatchesKey(chainPem, key)) {
-    const what = key ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)` : `the key of Certificate ${name}, which holds a chain for another key`;
+    const what = isCertificationRequest(held) ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)` : `the key of Certificate ${name} in the org`;
     throw new SalesforceCertsError(
       "ERR_SIGNED_CHAIN_MISMATCH",
       `CertificateAndKeyPair ${uniqueName}: signedChainPem: the leaf certificate must certify ${what}, and it certifies another key; nothing was deployed. Have the CA sign the CSR in output csrPem and give that chain, leaf first.`,

@@ -95,7 +95,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     }
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
     if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
-      const csr = result.inputs.caSigned ? " and a certificate signing request, output as csrPem: the certificate waits for its chain, which you give as signedChainPem once your CA has signed it" : "";
+      const csr = result.inputs.caSigned ? ", and makes a certificate signing request, output as csrPem: the certificate waits for its chain, given as signedChainPem once your CA has signed it" : "";
       console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it${csr}; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)`);
     }
     return toCheckResult(result);

@@ -58,7 +58,7 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
   // Preview: names the deploy and says the certificate will wait for its chain; deploys nothing.
   let mark = env.log.length;
   t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { create: 2 });
-  t.regex(env.logSince(mark), new RegExp(`creating deploys Certificate Acme_Mtls to ${url} \\(Salesforce generates the key pair and keeps it and a certificate signing request, output as csrPem: the certificate waits for its chain`));
+  t.regex(env.logSince(mark), new RegExp(`creating deploys Certificate Acme_Mtls to ${url} \\(Salesforce generates the key pair and keeps it, and makes a certificate signing request, output as csrPem: the certificate waits for its chain, given as signedChainPem once your CA has signed it`));
   t.is(deploys(), 0);
 
   // First up: the org makes the key and the CSR; the stack outputs the org's CSR, no certificate, no key.
@@ -153,7 +153,7 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
   t.is(org.state.certificate("Acme_Mtls_G2"), undefined);
 });
 
-test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy", async (t) => {
+test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy; a chain re-issued for the key in force is uploaded", async (t) => {
   const { org, configure, deployer } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   const ca = createOpensslCa();
@@ -196,5 +196,15 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
   await env.stack.up({ onOutput: env.onOutput });
   t.is((await env.values())["certificatePem"].trim(), leaf.trim());
   t.false(org.state.certificate("Acme_Mtls")!.awaitingChain);
+
+  // The CA issues the same key a new certificate: preview names the upload to the certificate in force; up uploads it.
+  const reissued = ca.signBetween(secondCsr, at(0), at(150));
+  signedChainPem = reissued + ca.intermediatePem;
+  const again = env.log.length;
+  await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(again), /adopts the CA-signed chain given in signedChainPem \(for the key in force\); in the org: uploads the CA-signed chain \(signedChainPem\) to Certificate Acme_Mtls in/);
+  await env.stack.up({ onOutput: env.onOutput });
+  t.is(org.state.certificate("Acme_Mtls")!.contentPem, `${reissued.trim()}\n${ca.intermediatePem.trim()}\n`);
+  t.is((await env.values())["certificatePem"].trim(), reissued.trim());
   await env.stack.destroy({ onOutput: env.onOutput });
 });
