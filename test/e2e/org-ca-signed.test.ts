@@ -72,7 +72,9 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
   t.is(outputs["privateKeyPem"], null);
   t.regex(openssl(["req", "-in", "r.pem", "-noout", "-verify", "-subject"], { "r.pem": outputs["csrPem"] }, true), /subject=CN = Acme mTLS, .*O = Salesforce\.com[\s\S]*verify OK/);
   t.is(deploys(), 1);
+  mark = env.log.length;
   t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 2 });
+  t.regex(env.logSince(mark), /CertificateAndKeyPair Acme_Mtls: .*awaits a CA signature of the CSR made 2026-12-01T09:00:00\.000Z \(give signedChainPem\)/);
 
   // A chain for another key: preview and up stop, naming signedChainPem and the rule; nothing is deployed.
   const stranger = ca.signBetween(openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-subj", "/CN=stranger"]), at(0), at(120));
@@ -153,7 +155,7 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
   t.is(org.state.certificate("Acme_Mtls_G2"), undefined);
 });
 
-test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy; a chain re-issued for the key in force is uploaded", async (t) => {
+test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy; a chain the org holds already is not deployed again; a chain re-issued for the key in force is uploaded", async (t) => {
   const { org, configure, deployer } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   const ca = createOpensslCa();
@@ -193,7 +195,11 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
   t.is((await env.values())["csrPem"], secondCsr);
   const leaf = ca.signBetween(secondCsr, at(0), at(120));
   signedChainPem = leaf + ca.intermediatePem;
+  // As if a run had been killed after uploading it: the org already holds the chain; up does not deploy it again.
+  await admin.metadata.deploy(await sourceFormatZip(certificateSource("Acme_Mtls", { caSigned: true, masterLabel: "Acme mTLS", content: signedChainPem })), { singlePackage: true, rollbackOnError: true }).complete(true);
+  const uploaded = deploys();
   await env.stack.up({ onOutput: env.onOutput });
+  t.is(deploys(), uploaded, "the chain the org holds is not deployed again");
   t.is((await env.values())["certificatePem"].trim(), leaf.trim());
   t.false(org.state.certificate("Acme_Mtls")!.awaitingChain);
 
