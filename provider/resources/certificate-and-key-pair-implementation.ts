@@ -69,7 +69,7 @@ async function newKeyPair(inputs: CertificateInputs, salesforceName: string, ren
   return csr ? { orgCsrPem: obtained.certificatePem } : { orgCertificatePem: obtained.certificatePem };
 }
 
-/** Custody org: uploads the chain `plan` adopts to the org's certificate it belongs to (checked against the org's CSR first). */
+/** Custody org: uploads the chain `plan` adopts to the org's certificate it belongs to (checked against the key the org holds first). */
 async function uploadAdoptedChain(state: CertificateState, news: CertificateInputs, plan: UpdatePlan): Promise<void> {
   if (state.custody !== "org" || !plan.adopt) return;
   const name = plan.adopt === "pending" ? nextSalesforceName(state) : state.salesforceName;
@@ -230,7 +230,8 @@ function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | unde
   }
   if (plan.adopt) {
     const name = plan.adopt === "pending" ? nextSalesforceName(state) : state.salesforceName;
-    steps.push(`uploads the CA-signed chain (signedChainPem) to Certificate ${name} in ${org}, once its leaf is checked against the key of the org's CSR`);
+    const key = plan.adopt === "pending" ? "the key of the org's CSR" : "the key the org holds for it";
+    steps.push(`uploads the CA-signed chain (signedChainPem) to Certificate ${name} in ${org}, once its leaf is checked against ${key}`);
   }
   if (plan.rotation.rotate) {
     const made = state.caSigned ? "Salesforce generates the key pair and a CSR, output as csrPem; the certificate in force stays until the CA-signed chain is given as signedChainPem" : "Salesforce generates the key pair";
