@@ -15,3 +15,8 @@ export function buildCertificationRequest(keyPair: RsaKeyPair, subject: Distingu
   signCertificationRequest(csr, keyPair.privateKeyPem);
   return forge.pki.certificationRequestToPem(csr).replace(/\r\n/g, "\n");
 }
+
+/** The public key (SPKI PEM) that the CSR `csrPem` asks to certify. */
+export function certificationRequestPublicKey(csrPem: string): string {
+  return forge.pki.publicKeyToPem(forge.pki.certificationRequestFromPem(csrPem).publicKey!).replace(/\r\n/g, "\n");
+}

@@ -14,25 +14,43 @@ import { adoptionAllowed, alreadyInOrg } from "./adoption";
 
 /** A certificate as the org holds it. */
 export interface OrgCertificate {
-  /** Its PEM, read from the org. */
+  /** Its PEM, read from the org: the certificate (chain), or the CSR of a CA-signed one awaiting its chain. */
   certificatePem: string;
   /** True when it was found under its name (and the user named it to take over) rather than deployed by this call. */
   adopted: boolean;
 }
 
-/** The org's certificate `name`: deployed with `settings` when the org has none of that name, then read back. */
-export async function obtainOrgCertificate(client: OrgMetadataClient, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<OrgCertificate> {
+/**
+ * The org's certificate `name`: deployed with `settings` when the org has none of that name, then read back
+ * (with `caSigned`, the org makes a key pair and a CSR: see org-ca-certificates.ts). `renew` says the state
+ * records `name` as this resource's CA-signed certificate still awaiting its chain: it is deployed again,
+ * which makes the org generate a new key pair and CSR for it (Metadata API `Certificate` docs).
+ */
+export async function obtainOrgCertificate(
+  client: OrgMetadataClient,
+  name: string,
+  settings: OrgCertificateSettings,
+  renew = false,
+): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
-  if (existing && !adoptionAllowed(name)) throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
-  if (!existing) {
-    const files = orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: false, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
-    await client.deploy({ files });
-  }
+  if (existing && !renew && !adoptionAllowed(name)) throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
+  if (!existing || renew) await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
   const certificatePem = await client.readCertificatePem(name);
   if (!certificatePem) {
     throw new OrgApiError("NOT_FOUND", `Certificate ${name}: the org holds no certificate of that name after the deploy; run pulumi up again (the deploy is checked before it is repeated)`);
   }
-  return { certificatePem, adopted: existing !== undefined };
+  return { certificatePem, adopted: existing !== undefined && !renew };
+}
+
+/** The settings an org-generated certificate is deployed with. */
+export type OrgCertificateSettings = Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable"> & { caSigned?: boolean };
+
+/**
+ * The files that deploy org-generated certificate `name` (custody org): what {@link obtainOrgCertificate}
+ * deploys and what a check-only validation checks (preview-validation.ts), from one function.
+ */
+export function orgCertificateDeployFiles(name: string, settings: OrgCertificateSettings): Record<string, string> {
+  return orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: settings.caSigned === true, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
 }
 
 /** The org's certificate `name` as it is now: its PEM, or undefined when the org has none of that name. */

@@ -9,9 +9,8 @@
  * validated (files that depend on a value known only in `up`) is said in the preview line instead.
  */
 import { SalesforceCertsError } from "../errors";
-import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
-import type { CertificateInputs } from "../validate/certificate-args";
 import { configuredOrg, orgClient } from "./configured-org";
+import { orgCertificateDeployFiles, type OrgCertificateSettings } from "./org-certificates";
 import type { DeployRequest, OrgMetadataClient } from "./metadata-client";
 import { OrgDeployError, OrgDeployTimeoutError, type ComponentFailure } from "./org-errors";
 
@@ -78,19 +77,11 @@ export function notValidated(reason: string): string {
 }
 
 /**
- * The files of an org-generated (custody org) certificate deploy named `name`: the same call with the same
- * settings as `obtainOrgCertificate` (org-certificates.ts) makes.
- */
-export function orgCertificateDeployFiles(name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Record<string, string> {
-  return orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: false, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
-}
-
-/**
  * Validates the deploy of org-generated certificate `name` (custody org), when validation is on and the
  * org does not list that name yet (otherwise `up` deploys nothing under it: it refuses the name, or takes
  * it over when named in SALESFORCE_CERTS_ADOPT). Returns the words for the preview line.
  */
-export async function validateOrgCertificate(resource: string, name: string, settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">): Promise<string> {
+export async function validateOrgCertificate(resource: string, name: string, settings: OrgCertificateSettings): Promise<string> {
   if (!validatesDeploys()) return "";
   const client = await orgClient();
   if ((await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;

@@ -9,7 +9,11 @@ import { describePlan } from "../rotation/rotation-plan";
 import { checkCertificateArgs, type CertificateInputs } from "../validate/certificate-args";
 import {
   applyUpdate,
+  assertNoChainAtCreate,
+  clearPending,
   issueCertificate,
+  nextSalesforceName,
+  withOrgPending,
   planChanges,
   planUpdate,
   rotationState,
@@ -26,6 +30,7 @@ import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } fr
 import { identityProviderSigningWith } from "../org/idp-settings";
 import { notValidated, validateOrgCertificate } from "../org/preview-validation";
 import { unknownValue } from "../validate/jwt-integration-args";
+import { isCertificationRequest, sameLeaf, uploadOrgChain } from "../org/org-ca-certificates";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
@@ -47,14 +52,32 @@ function readState(olds: CertificateState, keys = true): CertificateState {
   return { ...state, custody: state.custody ?? "provider" };
 }
 
-/** The key pair of a new certificate (create or rotation): generated here, or by the org for custody org. */
-async function newKeyPair(inputs: CertificateInputs, salesforceName: string): Promise<NewKeyPair> {
+/**
+ * The key pair of a new certificate (create or rotation): generated here, or by the org for custody org
+ * (with caSigned, the org's CSR). `renew`: the org's certificate `salesforceName` is this resource's own,
+ * still awaiting its chain, and is deployed again for a new key pair and CSR.
+ */
+async function newKeyPair(inputs: CertificateInputs, salesforceName: string, renew = false): Promise<NewKeyPair> {
   if (inputs.custody !== "org") return generateRsaKeyPairInBackground(inputs.keySize);
   const client = await orgClient();
-  const obtained = await obtainOrgCertificate(client, salesforceName, inputs);
-  const how = obtained.adopted ? "took over the certificate the org already had under that name (named in SALESFORCE_CERTS_ADOPT)" : "deployed; Salesforce generated the key pair";
+  const obtained = await obtainOrgCertificate(client, salesforceName, inputs, renew);
+  const csr = isCertificationRequest(obtained.certificatePem);
+  const how = obtained.adopted
+    ? "took over the certificate the org already had under that name (named in SALESFORCE_CERTS_ADOPT)"
+    : csr
+      ? "deployed; Salesforce generated the key pair and a certificate signing request: have your CA sign output csrPem and give the chain as signedChainPem"
+      : "deployed; Salesforce generated the key pair";
   console.log(`CertificateAndKeyPair ${inputs.uniqueName}: Certificate ${salesforceName} in ${client.session.instanceUrl}: ${how}`);
-  return { orgCertificatePem: obtained.certificatePem };
+  return csr ? { orgCsrPem: obtained.certificatePem } : { orgCertificatePem: obtained.certificatePem };
+}
+
+/** Custody org: uploads the chain `plan` adopts to the org's certificate it belongs to (checked against the key the org holds first). */
+async function uploadAdoptedChain(state: CertificateState, news: CertificateInputs, plan: UpdatePlan): Promise<void> {
+  if (state.custody !== "org" || !plan.adopt) return;
+  const name = plan.adopt === "pending" ? nextSalesforceName(state) : state.salesforceName;
+  const client = await orgClient();
+  await uploadOrgChain(client, news.uniqueName, name, news, news.signedChainPem!);
+  console.log(`CertificateAndKeyPair ${news.uniqueName}: Certificate ${name} in ${client.session.instanceUrl}: uploaded the CA-signed chain (signedChainPem); the org now signs with it`);
 }
 
 /** The name in the org of generation `generation` of certificate `uniqueName`. */
@@ -75,7 +98,8 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     if (result.ok) for (const w of result.warnings) console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
     if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
       const validated = await validateCertificateCreate(result.inputs);
-      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)${validated}`);
+      const csr = result.inputs.caSigned ? ", and makes a certificate signing request, output as csrPem: the certificate waits for its chain, given as signedChainPem once your CA has signed it" : "";
+      console.log(`CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it${csr}; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)${validated}`);
     }
     return toCheckResult(result);
   },
@@ -102,6 +126,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
   },
 
   async create(inputs) {
+    assertNoChainAtCreate(inputs);
     const outs = issueCertificate(inputs, currentTime(), await newKeyPair(inputs, inputs.uniqueName));
     return { id: inputs.uniqueName, outs: stored({ ...outs, revision: 1 }) };
   },
@@ -111,7 +136,12 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const state = readState(olds);
     const { plan } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, now));
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
-    const keyPair = plan.rotation.rotate ? await newKeyPair(news, generationName(news.uniqueName, state.generation + 1)) : undefined;
+    await uploadAdoptedChain(state, news, plan);
+    const org = state.custody === "org";
+    // Custody org: a CA-signed key pair awaiting its chain is renewed under its own name (the org's CSR is ours).
+    const keyPair = plan.rotation.rotate
+      ? await newKeyPair(news, org ? nextSalesforceName(state) : generationName(news.uniqueName, state.generation + 1), org && state.csrPem !== undefined)
+      : undefined;
     const outs = { ...applyUpdate(state, news, plan, now, keyPair), revision: (state.revision ?? 1) + 1 };
     // The previous certificate leaves the org with the state: after the overlap, or when replaced.
     const previous = state.previousCertificate?.salesforceName;
@@ -139,12 +169,25 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     const state = readState(props as CertificateState, false);
     if (state.custody !== "org") return { id, props };
     const client = await orgClient();
-    const certificatePem = await currentOrgCertificate(client, state.salesforceName);
-    if (!certificatePem) {
-      console.log(`CertificateAndKeyPair ${state.uniqueName}: the org has no certificate ${state.salesforceName} any more (deleted in Setup?): the next pulumi up creates it again`);
-      return { id: "" };
+    const gone = (name: string) => console.log(`CertificateAndKeyPair ${state.uniqueName}: the org has no certificate ${name} any more (deleted in Setup?): the next pulumi up creates it again`);
+    let next: CertificateState = state;
+    if (state.certificatePem) {
+      const certificatePem = await currentOrgCertificate(client, state.salesforceName);
+      if (!certificatePem) {
+        gone(state.salesforceName);
+        return { id: "" };
+      }
+      // A CA-signed chain with the same leaf is the same certificate, however the org formats the chain.
+      if (!(state.caSigned && sameLeaf(certificatePem, state.certificateChainPem ?? ""))) next = { ...state, certificatePem, certificateChainPem: certificatePem };
     }
-    let next: CertificateState = { ...state, certificatePem, certificateChainPem: certificatePem };
+    if (state.csrPem) {
+      const refreshed = await refreshOrgCsr(client, next);
+      if (!refreshed) {
+        gone(state.salesforceName);
+        return { id: "" };
+      }
+      next = refreshed;
+    }
     if (state.previousCertificate && !(await currentOrgCertificate(client, state.previousCertificate.salesforceName))) {
       next = { ...next, previousCertificate: undefined };
       delete next.previousCertificate;
@@ -156,7 +199,8 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
   async delete(_id, props) {
     const state = readState(props as CertificateState, false);
     if (state.custody !== "org") return;
-    const names = [state.salesforceName, ...(state.previousCertificate ? [state.previousCertificate.salesforceName] : [])];
+    const awaiting = state.csrPem ? [nextSalesforceName(state)] : [];
+    const names = [...new Set([state.salesforceName, ...awaiting, ...(state.previousCertificate ? [state.previousCertificate.salesforceName] : [])])];
     await deleteOrgCertificates(await orgClient(), names);
   },
 };
@@ -166,6 +210,24 @@ async function validateCertificateCreate(inputs: CertificateInputs): Promise<str
   const fields = [inputs.uniqueName, inputs.label, inputs.keySize, inputs.privateKeyExportable] as unknown[];
   if (fields.includes(unknownValue)) return notValidated("its settings are known only in up, which validates the deploy before it makes it");
   return validateOrgCertificate(`CertificateAndKeyPair ${inputs.uniqueName}`, inputs.uniqueName, inputs);
+}
+
+/**
+ * Refresh of a CA-signed key pair awaiting its chain (custody org): the org's CSR replaces the stored one
+ * when the org holds another (renewed in Setup); gone from the org, the issue is dropped (and with no
+ * certificate in force, the resource is: undefined). A chain the org holds already is left to `up`.
+ */
+async function refreshOrgCsr(client: Awaited<ReturnType<typeof orgClient>>, state: CertificateState): Promise<CertificateState | undefined> {
+  const name = nextSalesforceName(state);
+  const held = await currentOrgCertificate(client, name);
+  if (held === undefined) {
+    if (!state.certificatePem) return undefined;
+    console.log(`CertificateAndKeyPair ${state.uniqueName}: the org has no certificate ${name} any more (deleted in Setup?): its CSR is dropped; the next rotation makes a new one`);
+    return clearPending(state);
+  }
+  if (!isCertificationRequest(held) || held === state.csrPem) return state;
+  console.log(`CertificateAndKeyPair ${state.uniqueName}: the org holds another CSR for Certificate ${name} (made again in Setup?): output csrPem is now that one; sign it instead`);
+  return withOrgPending(state, held, state.pendingSince ?? currentTime().toISOString());
 }
 
 /** What an update does in the org, for the preview's line (custody org only). */
@@ -178,7 +240,15 @@ function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | unde
       `keeps Certificate ${kept} in ${org} although its overlap ended: the org's IdP still signs with it (IdentityProviderSettings), and Salesforce refuses to delete it; the first pulumi up after the IdP has switched (a SamlSpBinding switches it on its switch day) deletes it`,
     );
   }
-  if (plan.rotation.rotate) steps.push(`deploys Certificate ${generationName(state.uniqueName, state.generation + 1)} to ${org} (Salesforce generates the key pair)`);
+  if (plan.adopt) {
+    const name = plan.adopt === "pending" ? nextSalesforceName(state) : state.salesforceName;
+    const key = plan.adopt === "pending" ? "the key of the org's CSR" : "the key the org holds for it";
+    steps.push(`uploads the CA-signed chain (signedChainPem) to Certificate ${name} in ${org}, once its leaf is checked against ${key}`);
+  }
+  if (plan.rotation.rotate) {
+    const made = state.caSigned ? "Salesforce generates the key pair and a CSR, output as csrPem; the certificate in force stays until the CA-signed chain is given as signedChainPem" : "Salesforce generates the key pair";
+    steps.push(`deploys Certificate ${nextSalesforceName(state)} to ${org} (${made})`);
+  }
   if (plan.rotation.dropPrevious && state.previousCertificate) {
     const name = state.previousCertificate.salesforceName;
     steps.push(name === left ? `leaves Certificate ${name} in ${org} (the org's IdP still signs with it, so Salesforce refuses to delete it): delete it in Setup once the IdP signs with another certificate` : `deletes Certificate ${name} from ${org}`);

@@ -24,7 +24,8 @@ export interface CertificateAndKeyPairArgs {
   /**
    * Who generates and keeps the key pair: `"provider"` (default: this provider, which outputs the key as a
    * secret) or `"org"` (org mode: the Salesforce org generates it on deploy and keeps it; no output carries
-   * it, and `subject`, `validityDays`, `keystorePassword` and CA signing do not apply). Changing it replaces.
+   * it, and `subject`, `validityDays` and `keystorePassword` do not apply; with `caSigned` the org makes the CSR
+   * and `signedChainPem` is uploaded to it). Changing it replaces.
    */
   custody?: pulumi.Input<"provider" | "org">;
   /** RSA key size: 2048 (default) or 4096. */
@@ -33,7 +34,7 @@ export interface CertificateAndKeyPairArgs {
   validityDays?: pulumi.Input<number>;
   /** Subject fields; `commonName` defaults to the unique name. Changing them rotates. */
   subject?: pulumi.Input<Partial<DistinguishedName>>;
-  /** CA-signed instead of self-signed: the resource outputs a CSR (`csrPem`) and adopts `signedChainPem`. */
+  /** CA-signed instead of self-signed: the resource outputs a CSR (`csrPem`; the org's, with custody org) and adopts `signedChainPem`. */
   caSigned?: pulumi.Input<boolean>;
   /** The CA's answer to `csrPem`: leaf first, then each issuer. */
   signedChainPem?: pulumi.Input<string>;

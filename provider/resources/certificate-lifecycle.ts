@@ -4,7 +4,7 @@
  * provider is a thin adapter over these functions; the clock is always a parameter.
  */
 import crypto = require("node:crypto");
-import { buildCertificationRequest } from "../crypto/certification-request";
+import { buildCertificationRequest, certificationRequestPublicKey } from "../crypto/certification-request";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate, type CertificateFacts } from "../crypto/certificate-facts";
 import { buildJavaKeystore } from "../crypto/java-keystore";
@@ -89,19 +89,35 @@ const dayMs = 86_400_000;
 
 /**
  * The key pair of a new certificate: one this provider holds (generated here when not given), or the
- * certificate the org generated (custody org: its key never leaves the org).
+ * certificate the org generated (custody org: its key never leaves the org), or the CSR the org made for
+ * a CA-signed one (custody org, caSigned).
  */
-export type NewKeyPair = RsaKeyPair | { orgCertificatePem: string };
+export type NewKeyPair = RsaKeyPair | { orgCertificatePem: string } | { orgCsrPem: string };
 
-/** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate. */
-export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPair?: NewKeyPair): CertificateState {
+/** Refuses a chain given at creation: a new CA-signed certificate has no key yet. Called before any key is made. */
+export function assertNoChainAtCreate(inputs: CertificateInputs): void {
   if (inputs.caSigned && inputs.signedChainPem !== undefined) {
     throw new Error(
       `signedChainPem: a new CA-signed certificate has no key yet, so no chain can match it. Create it without signedChainPem, sign the CSR from output csrPem, then give the chain.`,
     );
   }
+}
+
+/**
+ * The name in the org of the next key pair: the one a CA-signed certificate awaits its chain for, or the
+ * next rotation's (`<uniqueName>_G<n>`); the first key pair's own name while none is in force yet.
+ */
+export function nextSalesforceName(state: Pick<CertificateState, "uniqueName" | "generation" | "certificatePem">): string {
+  const generation = state.certificatePem ? state.generation + 1 : state.generation;
+  return generation > 1 ? `${state.uniqueName}_G${generation}` : state.uniqueName;
+}
+
+/** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate or CSR. */
+export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPair?: NewKeyPair): CertificateState {
+  assertNoChainAtCreate(inputs);
   const base = { ...inputs, stateVersion: 2 as const, generation: 1, salesforceName: inputs.uniqueName, awaitingSignature: false, salesforceFiles: {} };
   if (newKeyPair && "orgCertificatePem" in newKeyPair) return derive(withOrgCertificate(base, newKeyPair.orgCertificatePem));
+  if (newKeyPair && "orgCsrPem" in newKeyPair) return derive(withOrgPending(base, newKeyPair.orgCsrPem, now.toISOString()));
   const keyPair = newKeyPair ?? generateRsaKeyPair(inputs.keySize);
   const state: CertificateState = inputs.caSigned
     ? withPending(base, keyPair, now)
@@ -173,6 +189,11 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
     if (newKeyPair && "orgCertificatePem" in newKeyPair) {
       state = { ...clearPending(retire(state, news, now)), generation: state.generation + 1 };
       state = withOrgCertificate(state, newKeyPair.orgCertificatePem);
+      state.lastRotation = { at: now.toISOString(), reason };
+      return derive(state);
+    }
+    if (newKeyPair && "orgCsrPem" in newKeyPair) {
+      state = withOrgPending(state, newKeyPair.orgCsrPem, now.toISOString());
       state.lastRotation = { at: now.toISOString(), reason };
       return derive(state);
     }
@@ -278,7 +299,18 @@ function withPending(state: CertificateState, keyPair: RsaKeyPair, now: Date): C
   return next;
 }
 
-function clearPending(state: CertificateState): CertificateState {
+/**
+ * Starts (or, read back from the org, refreshes) a CA-signed issue whose key the org made and keeps: its
+ * CSR awaits a chain since `since`; no private key anywhere. The current certificate stays.
+ */
+export function withOrgPending(state: CertificateState, csrPem: string, since: string): CertificateState {
+  const next: CertificateState = { ...state, csrPem, pendingPublicKeyPem: certificationRequestPublicKey(csrPem), pendingSince: since };
+  delete next.pendingPrivateKeyPem;
+  return derive(next);
+}
+
+/** The state without a CA-signed issue in progress (CSR, its key, since when). */
+export function clearPending(state: CertificateState): CertificateState {
   const next = { ...state };
   for (const field of ["csrPem", "pendingPublicKeyPem", "pendingPrivateKeyPem", "pendingSince"] as const) delete next[field];
   return next;

@@ -42,6 +42,17 @@ export function orgGeneratedCertificateFiles(metadata: Omit<CertificateMetadata,
   };
 }
 
+/**
+ * The deployable files that upload a CA-signed chain (leaf first) to the org's certificate of that name,
+ * which awaits it with the CSR the org made (custody org): `caSigned` true, the chain as `.crt` content.
+ */
+export function orgChainUploadFiles(metadata: Omit<CertificateMetadata, "caSigned">): Record<string, string> {
+  return {
+    [`certs/${metadata.uniqueName}.crt`]: metadata.content,
+    [`certs/${metadata.uniqueName}.crt-meta.xml`]: certificateMetaXml({ ...metadata, caSigned: true }),
+  };
+}
+
 function certificateMetaXml(metadata: CertificateMetadata): string {
   return metadataXml("Certificate", [
     ["caSigned", metadata.caSigned],

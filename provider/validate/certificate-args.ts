@@ -253,17 +253,19 @@ function checkCombinations(values: Record<string, unknown>, renewal: RenewalPoli
   }
 }
 
-/** What an org-generated certificate cannot have: Salesforce decides its subject and validity, and keeps its key. */
+/**
+ * What an org-generated certificate cannot have: Salesforce decides its subject and validity, and keeps its
+ * key. CA signing is allowed: the org makes the key and the CSR, and the signed chain is uploaded to it
+ * (the CA's certificate decides subject and validity).
+ */
 function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]): void {
   const refused: Record<string, string> = {
     subject: "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
     validityDays: "Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096)",
     keystorePassword: "the org keeps the private key: no keystore can hold it",
-    caSigned: "CA-signed certificates with custody org are not supported yet (the CSR would come from the org)",
-    signedChainPem: "CA-signed certificates with custody org are not supported yet",
   };
   for (const [field, reason] of Object.entries(refused)) {
-    if (raw[field] === undefined || (field === "caSigned" && raw[field] === false)) continue;
+    if (raw[field] === undefined) continue;
     issues.push({ path: field, message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider` });
   }
 }

@@ -14,7 +14,9 @@
  * Chain upload for CA-signed certificates (the documented CA flow: download the CSR, get it signed, put
  * the chain into `.crt`, then deploy again): a redeploy whose `.crt` holds PEM certificates whose first
  * (leaf) carries the org's current key for that name stores the chain (`expirationDate` = leaf notAfter);
- * a `.crt` with certificates for another key is refused; an empty `.crt` or a CSR renews (new key, new CSR).
+ * a `.crt` with certificates for another key is refused as a componentFailure (placeholder text: Salesforce
+ * publishes none); an empty `.crt` or a CSR renews (new key, new CSR). Until its chain arrives the
+ * certificate is unusable (Tooling `OptionsIsUnusable`, salesforce.md §7) and the IdP refuses it.
  */
 import crypto from "node:crypto";
 import { newId } from "./ids";
@@ -161,7 +163,7 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
   const orgId15 = context.orgId.slice(0, 15);
   const { keyId, publicKeyPem } = generateOrgKey(keySize);
   const made = caSigned
-    ? { contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, fullName), awaitingChain: true, expirationDate: undefined }
+    ? { contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, masterLabel), awaitingChain: true, expirationDate: undefined }
     : (() => {
         const pem = orgSelfSignedCertificate(keyId, publicKeyPem, orgId15, context.now, context.validityDays(keySize));
         return { contentPem: pem, awaitingChain: false, expirationDate: new Date(new crypto.X509Certificate(pem).validTo) };

@@ -8,9 +8,10 @@
  *    3-letter country as PrintableString, as Salesforce writes it), sha256WithRSA, serial = creation time
  *    in ms (6 bytes) + 4 zero bytes + 4 more, extensions SKI, basicConstraints critical CA:TRUE, AKI
  *    (keyid + issuer + serial), notBefore = creation, notAfter = 00:00:00Z of the day `validityDays` later;
- *  - CA-signed: a PKCS #10 request for the same key until a chain is uploaded. The CSR subject is not
- *    documented for the Metadata API (the UI asks for DN fields): the stand-in uses
- *    `CN=<fullName>, OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA`.
+ *  - CA-signed: a PKCS #10 request (SHA-256 with RSA, the key of `keySize`) until a chain is uploaded.
+ *    ASSUMPTION: the subject of a CSR made through the Metadata API is not documented (the UI asks for DN
+ *    fields); the stand-in uses the org's own style with the label as CN:
+ *    `CN=<masterLabel>, OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA`.
  */
 import crypto from "node:crypto";
 import forge from "node-forge";
@@ -93,10 +94,10 @@ export function orgSelfSignedCertificate(keyId: string, publicKeyPem: string, or
 }
 
 /** The certification request of a CA-signed certificate awaiting its chain. */
-export function orgCertificationRequest(keyId: string, publicKeyPem: string, orgId15: string, fullName: string): string {
+export function orgCertificationRequest(keyId: string, publicKeyPem: string, orgId15: string, masterLabel: string): string {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
-  csr.setSubject(orgSubject(fullName, orgId15));
+  csr.setSubject(orgSubject(masterLabel, orgId15));
   csr.sign(forgeKey(keyId), forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr).replace(/\r\n/g, "\n");
 }

@@ -7,6 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { formatProblem, inventorySchemaPath, loadInventory } from "../../../provider/inventory/load-inventory";
+import { generateRsaKeyPair } from "../../../provider/crypto/rsa-key-pair";
+import { buildSelfSignedCertificate } from "../../../provider/crypto/self-signed-certificate";
 import { repoRoot, runCli } from "../../helpers/cli";
 
 const fixture = (name: string) => path.join("test", "fixtures", "inventories", `${name}.yaml`);
@@ -135,4 +137,16 @@ test("a forbidden character in one field does not hide the other problems of the
     'inventory.yaml:6:16 certificates.A_Cert.subject.country: must be a two-letter ISO 3166 country code such as US or DE (got "gb")',
     'inventory.yaml:7:14 certificates.A_Cert.subject.email: must be ASCII: X.509 writes emailAddress as an IA5String, which cannot hold other characters (got "ü@x.example")',
   ]);
+});
+
+test("custody org takes caSigned and a signedChainFile (the org makes the CSR; the chain is uploaded to it)", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-inventory-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const chain = buildSelfSignedCertificate({ keyPair: generateRsaKeyPair(2048), subject: { commonName: "Acme mTLS" }, notBefore: new Date("2026-12-01T00:00:00Z"), notAfter: new Date("2027-04-01T00:00:00Z") });
+  fs.writeFileSync(path.join(dir, "acme-mtls-chain.pem"), chain);
+  const file = path.join(dir, "inventory.yaml");
+  fs.writeFileSync(file, "certificates:\n  Acme_Mtls:\n    label: Acme mTLS\n    custody: org\n    caSigned: true\n    signedChainFile: acme-mtls-chain.pem\n");
+  const loaded = loadInventory(file, "inventory.yaml");
+  t.deepEqual(loaded.ok ? [] : loaded.problems.map(formatProblem), []);
+  if (loaded.ok) t.like(loaded.inventory.certificates["Acme_Mtls"], { custody: "org", caSigned: true, signedChainPem: chain });
 });

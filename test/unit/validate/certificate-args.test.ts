@@ -50,7 +50,6 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["a subject for a certificate the org generates", { custody: "org", subject: { company: "Acme" } }, { property: "subject", reason: "cannot be set with custody: org: Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …); remove subject, or use custody: provider" }],
   ["a validity for a certificate the org generates", { custody: "org", validityDays: 200 }, { property: "validityDays", reason: "cannot be set with custody: org: Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096); remove validityDays, or use custody: provider" }],
   ["a keystore for a key the org keeps", { custody: "org", keystorePassword: "changeit" }, { property: "keystorePassword", reason: "cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove keystorePassword, or use custody: provider" }],
-  ["a CA-signed certificate the org generates", { custody: "org", caSigned: true }, { property: "caSigned", reason: "cannot be set with custody: org: CA-signed certificates with custody org are not supported yet (the CSR would come from the org); remove caSigned, or use custody: provider" }],
   ["custody org without an org connection", { custody: "org" }, { property: "custody", reason: "custody: org needs an org connection: set salesforce-certs:org (loginUrl, username, consumerKey) and the secret salesforce-certs:orgPrivateKey (README: Connect an org)" }],
   ["a renewal window as long as the validity", { validityDays: 30, renewal: { daysBeforeExpiry: 30 } }, { property: "renewal.daysBeforeExpiry", reason: "must be less than validityDays (30): a renewal window as long as the validity would rotate on every run (got 30)" }],
   ["a renewal percentage of 100", { renewal: { percentOfLifetime: 100 } }, { property: "renewal.percentOfLifetime", reason: "must be a number from 1 to 99 (got 100)" }],
@@ -62,6 +61,15 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
   ["a chain that holds no certificate", { caSigned: true, signedChainPem: "hello" }, { property: "signedChainPem", reason: "holds no PEM certificate (-----BEGIN CERTIFICATE-----)" }],
   ["an empty rotation trigger", { rotationTrigger: "" }, { property: "rotationTrigger", reason: "must not be empty" }],
 ];
+
+test("custody org takes caSigned and signedChainPem (the org makes the CSR, the chain is uploaded to it), still not a subject", (t) => {
+  const signed = checkCertificateArgs({ uniqueName: "Org_Mtls", label: "Org mTLS", custody: "org", caSigned: true, signedChainPem: leafPem });
+  t.like(signed, { ok: true, inputs: { custody: "org", caSigned: true, signedChainPem: leafPem }, warnings: [] });
+  t.like(checkCertificateArgs({ uniqueName: "Org_Mtls", label: "Org mTLS", custody: "org", caSigned: true, subject: { company: "Acme" } }), {
+    ok: false,
+    issues: [{ path: "subject", message: "cannot be set with custody: org: Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …); remove subject, or use custody: provider" }],
+  });
+});
 
 test("check keeps the keystore password out of its messages", async (t) => {
   const result = await check({ uniqueName: "Good_Name", label: "Good", keystorePassword: "abc" });
