@@ -163,6 +163,16 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
     t.is(await partnerAccepts(org, now.metadata, to), accepted, "publishing: the partner trusts the next key already");
     t.is(now.activeSlot, "A");
 
+    // Between the renewal and the switch day, with no up: preview plans nothing, and both judges pass.
+    clock = at(renewal + 5);
+    setClock(clock);
+    const between = await repo.cli(["preview", "--inventory", repo.inventory], clock);
+    t.is(between.status, 0, between.text);
+    t.deepEqual(changeCounts(between.text, "planned"), {}, "between the switch-day steps: nothing to change");
+    t.regex(providerLines(between.text), new RegExp(`SamlSpBinding Partner_Portal_SSO: publishing since .*its IdP switches to it on ${quoted(at(switchDay))}; in the org: nothing to deploy`));
+    t.is(await ciLogsIn(now.ci, clock), "ok", "between the switch-day steps: CI logs in");
+    t.is(await partnerAccepts(org, now.metadata), accepted, "between the switch-day steps: the partner accepts the org's assertion");
+
     now = await step(`IdP switch day ${switchDay}`, switchDay, {
       preview: [
         new RegExp(`SamlSpBinding Partner_Portal_SSO: switches the org to the new certificate \\(the publish period ended\\).*; in the org: deploys ExternalClientApplication Partner_Portal_SSO \\(SAML policy\\) and IdentityProviderSettings \\(the org's IdP signs with ${to}\\) to ${url}`),
