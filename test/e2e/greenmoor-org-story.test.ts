@@ -19,7 +19,8 @@
  * Then drift made by a person in Setup (through jsforce): an ECA's certificate replaced, the IdP switched
  * to another certificate, the SAML app deleted; `pulumi refresh` shows each, `up` repairs them. `destroy`
  * removes what the stack made and turns the IdP off (no SAML app is left), leaving what it did not make.
- * No private key is in the state or in anything the commands printed.
+ * No private key is in the state or in anything the commands printed. A second, short test: with a SAML
+ * app the stack did not make, destroy leaves the IdP on, and with it the certificate it signs with.
  */
 import test from "ava";
 import * as jsforce from "jsforce";
@@ -294,4 +295,48 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
   t.deepEqual(org.state.certificates.filter((c) => !c.deleted).map((c) => c.fullName), [theirs], "only the certificate the stack did not make is left");
   t.regex(await ciLogsIn(now.ci, clock), /invalid_client_id/, "CI's last credential is gone with its app");
   t.notRegex(repo.log.join(""), /PRIVATE KEY/);
+});
+
+test.serial("Greenmoor in org mode: destroy leaves the org's IdP on, and the certificate it signs with, while a SAML app the stack did not make uses it", async (t) => {
+  const { org, deployer } = await startOrgForProvider(start, { certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
+  t.teardown(() => org.close());
+  const repo = await openGreenmoorRepo(org, deployer, start, { ci: false });
+  t.teardown(() => repo.dispose());
+  const byHand = { singlePackage: true, rollbackOnError: true };
+  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  const up = await repo.cli(["up", "--inventory", repo.inventory], start);
+  t.is(up.status, 0, up.text);
+  t.is(orgIdpCertificate(org), idp);
+
+  // A person sets up SSO to Greenmoor's wiki by hand, on the org's one IdP: an External Client App with a
+  // SAML policy, made from the partner app's files.
+  const files = (await repo.outputs())["samlBindings"]["Partner_Portal_SSO"]["salesforceFiles"] as Record<string, string>;
+  const wiki = (text: string) => text.replaceAll("Partner_Portal_SSO", "Greenmoor_Wiki_SSO").replaceAll("portal.partner.example", "wiki.greenmoor.example");
+  const wikiFiles = Object.fromEntries(Object.entries(files).filter(([file]) => !file.startsWith("settings/")).map(([file, text]) => [wiki(file), wiki(text)]));
+  t.is(Object.keys(wikiFiles).length, 3);
+  await admin().metadata.deploy(await sourceFormatZip(wikiFiles), byHand).complete(true);
+  const wikiPolicy = () => org.state.component("ExtlClntAppSamlConfigurablePolicies", "Greenmoor_Wiki_SSO_samlPlcy");
+  t.truthy(wikiPolicy());
+
+  // destroy deletes the partner's app but leaves the IdP on for the wiki; Salesforce then refuses to delete
+  // the certificate the IdP signs with, so destroy fails naming it, and the certificate stays in the state.
+  const refused = await repo.cli(["destroy"], start);
+  t.not(refused.status, 0);
+  t.regex(providerLines(refused.text), /SamlSpBinding Partner_Portal_SSO: deleted ExternalClientApplication Partner_Portal_SSO; left the org's IdP on \(signing with Greenmoor_IdP_Signing\): other SAML apps use it \(ExtlClntAppSamlConfigurablePolicies Greenmoor_Wiki_SSO_samlPlcy\)/);
+  t.regex(refused.text, new RegExp(`${idp}.*IdentityProviderSettings`));
+  t.notRegex(refused.text, /^\s+at .*\.js:\d+/m, "no stack trace");
+  t.deepEqual(org.state.identityProvider, { certificateName: idp, enableIdentityProvider: true }, "the IdP still signs for the wiki");
+  t.truthy(wikiPolicy(), "the wiki's app is untouched");
+  t.is(org.state.component("ExternalClientApplication", "Partner_Portal_SSO"), undefined, "the partner's app is gone");
+  t.truthy(org.state.certificate(idp), "the certificate the IdP signs with stays");
+  t.regex(repo.readState(), /CertificateAndKeyPair::Greenmoor_IdP_Signing/, "and stays in the state");
+
+  // The person moves the wiki's SSO to their own certificate; destroy then finishes, touching neither.
+  await admin().metadata.deploy(await sourceFormatZip(identityProviderSource(theirs)), byHand).complete(true);
+  const destroyed = await repo.cli(["destroy"], start);
+  t.is(destroyed.status, 0, destroyed.text);
+  t.is(org.state.certificate(idp), undefined);
+  t.deepEqual(org.state.identityProvider, { certificateName: theirs, enableIdentityProvider: true });
+  t.truthy(wikiPolicy());
+  t.truthy(org.state.certificate(theirs));
 });

@@ -31,12 +31,12 @@ export const partnerUser = "ada@partner.example";
 
 /**
  * Greenmoor's inventory in org mode: the IdP certificate made and kept by the org (one year, renewed 60
- * days before expiry), CI's JWT certificate held by the provider with a short validity (180 days, renewed
- * 30 days before expiry), the two-slot External Client App for CI logging in at `loginUrl`, and the
- * partner's SAML binding (two weeks of publishing, one of overlap).
+ * days before expiry) and the partner's SAML binding (two weeks of publishing, one of overlap); with `ci`,
+ * also CI's JWT certificate held by the provider with a short validity (180 days, renewed 30 days before
+ * expiry) and its two-slot External Client App, logging in at `loginUrl`.
  */
-export function greenmoorOrgInventory(loginUrl: string): string {
-  return `# Greenmoor in org mode: the stack's org connection deploys everything below.
+export function greenmoorOrgInventory(loginUrl: string, { ci = true } = {}): string {
+  const idp = `# Greenmoor in org mode: the stack's org connection deploys everything below.
 org:
   myDomainUrl: ${myDomainUrl}
   contactEmail: platform@greenmoor.example
@@ -48,7 +48,8 @@ certificates:
     custody: org                # Salesforce makes and keeps the key pair
     renewal: { daysBeforeExpiry: 60 }
     overlapDays: 21             # at least the binding's publishDays: switch, then delete
-  Greenmoor_CI_JWT:
+`;
+  const ciCertificate = `  Greenmoor_CI_JWT:
     label: Greenmoor CI (JWT Bearer Flow)
     owner: Release engineering
     validityDays: 180
@@ -64,7 +65,8 @@ jwtIntegrations:
     loginUrl: ${loginUrl}
     preAuthorized: { permissionSets: [Greenmoor_CI_Deployer] }
     overlapDays: 7
-
+`;
+  const saml = `
 samlBindings:
   Partner_Portal_SSO:
     label: Partner portal
@@ -77,6 +79,7 @@ samlBindings:
     publishDays: 14
     overlapDays: 7
 `;
+  return idp + (ci ? ciCertificate : "") + saml;
 }
 
 /** What a command printed (stdout and stderr together, as a person reads them) and its exit status. */
@@ -136,10 +139,10 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
  * connection set exactly as README "Connect an org" says (`pulumi config set --path`, the key `--secret`
  * from stdin).
  */
-export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: string; consumerKey: string; privateKeyPem: string }, now: string): Promise<GreenmoorRepo> {
+export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: string; consumerKey: string; privateKeyPem: string }, now: string, parts = { ci: true }): Promise<GreenmoorRepo> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-greenmoor-"));
   const inventory = path.join(dir, "inventory.yaml");
-  fs.writeFileSync(inventory, greenmoorOrgInventory(org.url));
+  fs.writeFileSync(inventory, greenmoorOrgInventory(org.url, parts));
   const main = path.relative(dir, path.join(repoRoot, "build", "provider", "inventory", "inventory-main.js"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`);
   const stateDir = path.join(dir, ".pulumi-state");
