@@ -1,9 +1,11 @@
 /**
  * The Greenmoor story in org mode, end to end through the engine over two simulated years (issue 11).
  *
- * Greenmoor declares its Salesforce certificates in a reviewed inventory and runs it the way README "The
- * inventory" documents (`salesforce-certs preview|up|destroy --inventory FILE`), with the stand-in org as
- * the stack's org (README "Connect an org": `pulumi config set --path …`, the key `--secret`). The IdP
+ * Greenmoor declares its Salesforce certificates in the org-mode example inventory
+ * (examples/greenmoor-org/inventory.yaml, CI's login URL pointed at the stand-in) and runs it the way
+ * README "The inventory" documents (`salesforce-certs preview|up|destroy --inventory FILE`), with the
+ * stand-in org as the stack's org (README "Connect an org": `pulumi config set --path …`, the key
+ * `--secret`). The IdP
  * certificate is made and kept by the org (`custody: org`) and signs for the partner's SAML SP; CI logs in
  * with the JWT Bearer Flow through a two-slot External Client App bound to a provider-held certificate
  * with a short validity. The clock (SALESFORCE_CERTS_NOW, and the org's) walks through two rotations of
@@ -300,7 +302,7 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
 test.serial("Greenmoor in org mode: destroy leaves the org's IdP on, and the certificate it signs with, while a SAML app the stack did not make uses it", async (t) => {
   const { org, deployer } = await startOrgForProvider(start, { certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
   t.teardown(() => org.close());
-  const repo = await openGreenmoorRepo(org, deployer, start, { ci: false });
+  const repo = await openGreenmoorRepo(org, deployer, start);
   t.teardown(() => repo.dispose());
   const byHand = { singlePackage: true, rollbackOnError: true };
   const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });

@@ -1,5 +1,6 @@
 /**
- * The Greenmoor story's props: an inventory repository in a temp folder, driven as its users drive it
+ * The Greenmoor story's props: an inventory repository in a temp folder holding the org-mode example
+ * inventory (examples/greenmoor-org), driven as its users drive it
  * (`salesforce-certs up|preview|destroy --inventory FILE`, plain `pulumi config`/`refresh`/`stack output`
  * with the environment the command line gives the engine), against a stand-in org; and the two judges
  * of every step: CI's JWT Bearer token request (signed by jose, sent by jsforce) and a node-saml SP
@@ -29,57 +30,18 @@ export const greenmoorCiUser = { username: "ci@greenmoor.example", profile: "Sta
 /** The partner's user whom the org asserts. */
 export const partnerUser = "ada@partner.example";
 
+/** Greenmoor's org-mode inventory, the example users copy. */
+export const greenmoorOrgExample = path.join(repoRoot, "examples", "greenmoor-org", "inventory.yaml");
+
 /**
- * Greenmoor's inventory in org mode: the IdP certificate made and kept by the org (one year, renewed 60
- * days before expiry) and the partner's SAML binding (two weeks of publishing, one of overlap); with `ci`,
- * also CI's JWT certificate held by the provider with a short validity (180 days, renewed 30 days before
- * expiry) and its two-slot External Client App, logging in at `loginUrl`.
+ * The example inventory for an org at `loginUrl`: CI's integration logs in there instead of
+ * https://login.salesforce.com (the one line a user adapts for a My Domain login).
  */
-export function greenmoorOrgInventory(loginUrl: string, { ci = true } = {}): string {
-  const idp = `# Greenmoor in org mode: the stack's org connection deploys everything below.
-org:
-  myDomainUrl: ${myDomainUrl}
-  contactEmail: platform@greenmoor.example
-
-certificates:
-  Greenmoor_IdP_Signing:
-    label: Greenmoor IdP signing (partner SSO)
-    owner: Platform team
-    custody: org                # Salesforce makes and keeps the key pair
-    renewal: { daysBeforeExpiry: 60 }
-    overlapDays: 21             # at least the binding's publishDays: switch, then delete
-`;
-  const ciCertificate = `  Greenmoor_CI_JWT:
-    label: Greenmoor CI (JWT Bearer Flow)
-    owner: Release engineering
-    validityDays: 180
-    renewal: { daysBeforeExpiry: 30 }
-
-jwtIntegrations:
-  Greenmoor_CI:
-    label: Greenmoor CI
-    owner: Release engineering
-    certificate: Greenmoor_CI_JWT
-    username: ${greenmoorCiUser.username}
-    audience: https://login.salesforce.com
-    loginUrl: ${loginUrl}
-    preAuthorized: { permissionSets: [Greenmoor_CI_Deployer] }
-    overlapDays: 7
-`;
-  const saml = `
-samlBindings:
-  Partner_Portal_SSO:
-    label: Partner portal
-    owner: Platform team
-    certificate: Greenmoor_IdP_Signing
-    spEntityId: ${partner.entityId}
-    acsUrl: ${partner.acsUrl}
-    nameIdFormat: emailAddress
-    preAuthorized: { permissionSets: [Partner_Portal_Users] }
-    publishDays: 14
-    overlapDays: 7
-`;
-  return idp + (ci ? ciCertificate : "") + saml;
+export function greenmoorOrgInventory(loginUrl: string): string {
+  const example = fs.readFileSync(greenmoorOrgExample, "utf8");
+  const line = "    loginUrl: https://login.salesforce.com\n";
+  if (example.split(line).length !== 2) throw new Error(`${greenmoorOrgExample}: expected one line "${line.trim()}"`);
+  return example.replace(line, `    loginUrl: ${loginUrl}\n`);
 }
 
 /** What a command printed (stdout and stderr together, as a person reads them) and its exit status. */
@@ -139,10 +101,10 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
  * connection set exactly as README "Connect an org" says (`pulumi config set --path`, the key `--secret`
  * from stdin).
  */
-export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: string; consumerKey: string; privateKeyPem: string }, now: string, parts = { ci: true }): Promise<GreenmoorRepo> {
+export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: string; consumerKey: string; privateKeyPem: string }, now: string): Promise<GreenmoorRepo> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-greenmoor-"));
   const inventory = path.join(dir, "inventory.yaml");
-  fs.writeFileSync(inventory, greenmoorOrgInventory(org.url, parts));
+  fs.writeFileSync(inventory, greenmoorOrgInventory(org.url));
   const main = path.relative(dir, path.join(repoRoot, "build", "provider", "inventory", "inventory-main.js"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`);
   const stateDir = path.join(dir, ".pulumi-state");
