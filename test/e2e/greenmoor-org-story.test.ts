@@ -80,7 +80,8 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
   const repo = await openGreenmoorRepo(org, deployer, start);
   t.teardown(() => repo.dispose());
   const url = quoted(org.url);
-  const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
+  const calls = (operation: string) => org.calls.filter((c) => c.operation === operation).length;
+  const deploys = () => calls("deploy");
   const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   const ciKeys = new Set<string>();
   let clock = start;
@@ -103,10 +104,14 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
     t.is(deploys(), deploysBefore, `${label}: preview deployed nothing`);
     t.deepEqual(org.state.identityProvider, idpBefore, `${label}: preview changed nothing in the org`);
 
+    const deletesBefore = calls("deleteMetadata");
     const up = await repo.cli(["up", "--inventory", repo.inventory], clock);
     t.is(up.status, 0, `${label}: up\n${up.text}`);
     const did = providerLines(up.text);
     for (const pattern of expect.up) t.regex(did, pattern, `${label}: up`);
+    // Whatever preview did not announce, up did not do in the org (and what it announced, it did).
+    t.is(deploys() > deploysBefore, /(creating deploys|in the org: deploys) /.test(said), `${label}: up deployed to the org exactly when preview said it would`);
+    t.is(calls("deleteMetadata") > deletesBefore, /in the org: deletes /.test(said), `${label}: up deleted in the org exactly when preview said it would`);
     t.deepEqual(changeCounts(up.text, "done"), changeCounts(preview.text, "planned"), `${label}: up changed the resources preview said it would`);
 
     const now = published(await repo.outputs());
