@@ -109,6 +109,7 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
     t.is(up.status, 0, `${label}: up\n${up.text}`);
     const did = providerLines(up.text);
     for (const pattern of expect.up) t.regex(did, pattern, `${label}: up`);
+    t.notRegex(`${said}\n${did}`, /deploy salesforceFiles/, `${label}: in org mode nobody is sent to deploy files by hand`);
     // Whatever preview did not announce, up did not do in the org (and what it announced, it did).
     t.is(deploys() > deploysBefore, /(creating deploys|in the org: deploys) /.test(said), `${label}: up deployed to the org exactly when preview said it would`);
     t.is(calls("deleteMetadata") > deletesBefore, /in the org: deletes /.test(said), `${label}: up deleted in the org exactly when preview said it would`);
@@ -137,6 +138,7 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
       ],
       up: [
         /CertificateAndKeyPair Greenmoor_CI_JWT: rotated \(inside its renewal window since \S+\)/,
+        new RegExp(`JwtIntegration Greenmoor_CI: publishes the new certificate to slot ${slots.to} \\(Greenmoor_CI_${slots.to}\\); clients stay on slot ${slots.from} until a login with slot ${slots.to} succeeds: this up deploys the slot's app and requests a token with it`),
         new RegExp(`JwtIntegration Greenmoor_CI: deployed ExternalClientApplication Greenmoor_CI_A, Greenmoor_CI_B to ${url}`),
         new RegExp(`JwtIntegration Greenmoor_CI: slot ${slots.to} logs in: switches clients to slot ${slots.to}; slot ${slots.from} keeps the previous certificate for the overlap`),
       ],
