@@ -68,6 +68,21 @@ function providerLines(text: string): string {
   return [...new Set(lines)].join("\n");
 }
 
+/**
+ * What preview announced, each as the line the up after it must print when it has done it: a certificate
+ * rotation with the same reason, a certificate the org is to make or delete, apps and IdP settings to
+ * deploy to the same org.
+ */
+function announcements(said: string): string[] {
+  const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/CertificateAndKeyPair (\w+): rotates now \(([^)]*)\)/g, (m) => `CertificateAndKeyPair ${m[1]}: rotated (${m[2]})`],
+    [/CertificateAndKeyPair (\w+): .*deploys Certificate (\w+) to (\S+) \(Salesforce generates/g, (m) => `CertificateAndKeyPair ${m[1]}: Certificate ${m[2]} in ${m[3]}: deployed`],
+    [/CertificateAndKeyPair (\w+): .*in the org: deletes Certificate (\w+) from /g, (m) => `CertificateAndKeyPair ${m[1]}: deleted the previous certificate ${m[2]} from the org`],
+    [/(JwtIntegration|SamlSpBinding) (\w+): .*in the org: deploys (.+?) to (http\S+?)(?=[;,]? |;|$)/gm, (m) => `${m[1]} ${m[2]}: deployed ${m[3]} to ${m[4]}`],
+  ];
+  return rules.flatMap(([pattern, line]) => [...said.matchAll(pattern)].map((m) => line(m as RegExpExecArray)));
+}
+
 /** What preview must say before an up, and what that up must then say it did (over the provider's lines). */
 interface StepExpectation {
   preview: RegExp[];
@@ -109,6 +124,9 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
     t.is(up.status, 0, `${label}: up\n${up.text}`);
     const did = providerLines(up.text);
     for (const pattern of expect.up) t.regex(did, pattern, `${label}: up`);
+    const announced = announcements(said);
+    t.is(announced.length > 0, /rotates now|deploys Certificate|in the org: (deploys|deletes) /.test(said), `${label}: every announcement is understood`);
+    t.deepEqual(announced.filter((line) => !did.includes(line)), [], `${label}: up did what preview announced`);
     t.notRegex(`${said}\n${did}`, /deploy salesforceFiles/, `${label}: in org mode nobody is sent to deploy files by hand`);
     // Whatever preview did not announce, up did not do in the org (and what it announced, it did).
     t.is(deploys() > deploysBefore, /(creating deploys|in the org: deploys) /.test(said), `${label}: up deployed to the org exactly when preview said it would`);
