@@ -77,14 +77,14 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         certificateNotAfter: active.notAfter ?? "",
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
-      const plan = await planJwtUpdate(olds, unchanged, currentTime());
+      const plan = await planJwtUpdate(olds, unchanged, currentTime(), slotWords(olds));
       const idle = idleSlot(olds.activeSlot);
       const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
       const unvalidated = configuredOrg() ? notValidated("the bound certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
       console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}${unvalidated}`);
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
-    const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime());
+    const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime(), slotWords(olds));
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
     // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
     const validated = changes && inOrgMode(olds) ? await validateDeploy(`JwtIntegration ${news.apiName}`, { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files }, () => orgClientFor(olds)) : "";
@@ -106,7 +106,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   async update(_id, stored, news) {
     const olds = readJwtState(stored);
     const now = currentTime();
-    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now);
+    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds));
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
     const inputs = fromStoredInputs(news);
@@ -119,7 +119,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential).
       if (plan.step.kind === "publish") {
-        const next = await planJwtUpdate(state, inputs, now);
+        const next = await planJwtUpdate(state, inputs, now, "org");
         console.log(next.message);
         if (next.step.kind === "switch") {
           const switched = applyJwtUpdate(state, inputs, next, now);
@@ -154,6 +154,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     else console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`);
   },
 };
+
+/** Whose next step the slot words describe: the org's (org mode deploys itself) or a person's. */
+function slotWords(state: Partial<JwtIntegrationState>): "artefact" | "org" {
+  return inOrgMode(state) ? "org" : "artefact";
+}
 
 /** True when this integration works in an org: a connection is configured, or it is the stack's own. */
 function inOrgMode(state: Partial<JwtIntegrationState>): boolean {

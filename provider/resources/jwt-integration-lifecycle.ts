@@ -73,8 +73,11 @@ export interface JwtUpdatePlan {
   message: string;
 }
 
-/** Plans the move from `olds` to `news` at `now`, probing a login with the idle slot where that decides. */
-export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, now: Date): Promise<JwtUpdatePlan> {
+/**
+ * Plans the move from `olds` to `news` at `now`, probing a login with the idle slot where that decides;
+ * `mode` picks the words of the next step (see {@link describeSlotStep}).
+ */
+export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, now: Date, mode: "artefact" | "org" = "artefact"): Promise<JwtUpdatePlan> {
   const slotsState = toSlotsState(olds);
   const probe = async (slot: SlotName): Promise<string | undefined> => {
     const result = await requestJwtBearerToken(news.loginUrl, {
@@ -90,7 +93,7 @@ export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrat
     // orgConnection absent and false mean the same.
     (field) => JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !== JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
   );
-  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step) };
+  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step, mode) };
 }
 
 /** True when the plan changes the state. */

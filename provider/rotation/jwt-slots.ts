@@ -125,21 +125,26 @@ export function applySlotStep(state: SlotsState, step: SlotStep, bound: BoundCre
   }
 }
 
-/** The step in words, for `pulumi preview`. */
-export function describeSlotStep(apiName: string, state: SlotsState, step: SlotStep): string {
+/**
+ * The step in words, for `pulumi preview`. What to do next depends on `mode`: in artefact mode a person
+ * deploys `salesforceFiles` and runs `up` again; in org mode `up` deploys the app itself and requests a
+ * token with it in the same run, so only the org's delay in applying an app is left to wait for.
+ */
+export function describeSlotStep(apiName: string, state: SlotsState, step: SlotStep, mode: "artefact" | "org" = "artefact"): string {
   const name = `JwtIntegration ${apiName}`;
   const active = state.slots[state.active]!;
+  const org = mode === "org";
   switch (step.kind) {
     case "none":
       return state.phase === "switched"
         ? `${name}: clients on slot ${state.active} (${active.appName}); slot ${idleSlot(state.active)} keeps the previous certificate until ${state.retireAt}`
         : `${name}: clients on slot ${state.active} (${active.appName}, certificate ${active.sha256Fingerprint?.slice(0, 23)}…, notAfter ${active.notAfter})`;
     case "replaceInPlace":
-      return `${name}: replaces the certificate of ${active.appName} in place; clients holding the new key cannot log in until salesforceFiles is deployed and Salesforce has propagated it (minutes)`;
+      return `${name}: replaces the certificate of ${active.appName} in place; clients holding the new key cannot log in until ${org ? "the org has applied the deployed app" : "salesforceFiles is deployed and Salesforce has propagated it"} (minutes)`;
     case "publish":
-      return `${name}: publishes the new certificate to slot ${step.to} (${state.slots[step.to]!.appName}); clients stay on slot ${state.active} until a login with slot ${step.to} succeeds: deploy salesforceFiles, then run up again`;
+      return `${name}: publishes the new certificate to slot ${step.to} (${state.slots[step.to]!.appName}); clients stay on slot ${state.active} until a login with slot ${step.to} succeeds: ${org ? "this up deploys the slot's app and requests a token with it" : "deploy salesforceFiles, then run up again"}`;
     case "awaitLogin":
-      return `${name}: slot ${step.slot} does not log in yet (${step.failure}); clients stay on slot ${state.active}: deploy salesforceFiles, then run up again`;
+      return `${name}: slot ${step.slot} does not log in yet (${step.failure}); clients stay on slot ${state.active}: ${org ? "the org may take a few minutes to apply the app; run up again later" : "deploy salesforceFiles, then run up again"}`;
     case "awaitOverlap":
       return `${name}: the certificate rotated again; the new one goes to slot ${step.slot} when that slot's overlap ends (${step.until}), since clients may still log in with it; clients stay on slot ${state.active}`;
     case "switch":
