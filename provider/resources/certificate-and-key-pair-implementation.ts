@@ -201,7 +201,10 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     if (state.custody !== "org") return;
     const awaiting = state.csrPem ? [nextSalesforceName(state)] : [];
     const names = [...new Set([state.salesforceName, ...awaiting, ...(state.previousCertificate ? [state.previousCertificate.salesforceName] : [])])];
-    await deleteOrgCertificates(await orgClient(), names);
+    const client = await orgClient();
+    await deleteOrgCertificates(client, names);
+    // The key pair leaves the org with it: say so, as the apps' deletes do.
+    console.log(`CertificateAndKeyPair ${state.uniqueName}: deleted Certificate ${names.join(", ")} and the key pair Salesforce kept for it from ${client.session.instanceUrl}`);
   },
 };
 

@@ -132,8 +132,10 @@ test.serial("custody org: deploy, publish, rotate with overlap, take over what a
   await t.throwsAsync(env.stack.destroy({ onOutput: env.onOutput }), { message: /Acme_IdP/ });
   t.truthy(org.state.certificate("Acme_IdP"), "still in the org");
   await admin().metadata.deploy(await sourceFormatZip(identityProviderSource("Acme_IdP", false)), { singlePackage: true, rollbackOnError: true }).complete(true);
+  const destroyMark = env.log.length;
   await env.stack.destroy({ onOutput: env.onOutput });
   t.is(org.state.certificate("Acme_IdP"), undefined, "destroy deleted it from the org");
+  t.regex(env.logSince(destroyMark), /CertificateAndKeyPair Acme_IdP: deleted Certificate Acme_IdP and the key pair Salesforce kept for it from http:\/\/127\.0\.0\.1:\d+/, "and said so");
 });
 
 test.serial("a JwtIntegration bound to a certificate whose key the org keeps is refused before anything is created", async (t) => {
