@@ -15,7 +15,7 @@ import test, { type ExecutionContext } from "ava";
 import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
 import { openTempStack, type TempStack } from "../helpers/engine";
 import { acmeCiArguments, ciUser, startOrgForProvider } from "../helpers/org-mode";
-import { myDomainUrl, partner } from "../helpers/saml-fixtures";
+import { acmePartnerSsoArguments } from "../helpers/org-saml";
 import type { StandInOrg } from "../helpers/stand-in-org";
 
 const start = "2026-12-01T09:00:00.000Z";
@@ -60,15 +60,8 @@ test.serial("validateDeploys: off, preview deploys nothing; on, a refused change
     const sso = new SamlSpBinding("partner", {
       apiName: "Acme_Partner_SSO",
       label: knobs.samlLabel,
-      contactEmail: "platform@acme.example",
-      spEntityId: partner.entityId,
-      acsUrl: partner.acsUrl,
-      nameIdFormat: "emailAddress",
-      myDomainUrl,
+      ...acmePartnerSsoArguments(),
       idpCertificate: idp,
-      preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
-      publishDays: 7,
-      overlapDays: 7,
     });
     return { idpName: idp.salesforceName, activeSlot: ci.activeSlot, phase: sso.phase };
   });

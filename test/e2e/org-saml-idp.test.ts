@@ -13,7 +13,7 @@ import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { startOrgForProvider } from "../helpers/org-mode";
-import { orgIdpCertificate, orgSignedSamlResponse } from "../helpers/org-saml";
+import { acmePartnerSsoArguments, orgIdpCertificate, orgSignedSamlResponse } from "../helpers/org-saml";
 import { serviceProviderFromMetadata, spAccepts } from "../helpers/saml";
 import { myDomainUrl, partner } from "../helpers/saml-fixtures";
 import { certificateSource, identityProviderSource, sourceFormatZip } from "../helpers/stand-in-org";
@@ -31,15 +31,8 @@ function bindingProgram(custody: "org" | "provider", names: { certificate: strin
       apiName: names.app(),
       ...(names.appType ? { appType: names.appType } : {}),
       label: "Partner portal",
-      contactEmail: "platform@acme.example",
-      spEntityId: partner.entityId,
-      acsUrl: partner.acsUrl,
-      nameIdFormat: "emailAddress",
-      myDomainUrl,
+      ...acmePartnerSsoArguments(),
       idpCertificate: idp,
-      preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
-      publishDays: 7,
-      overlapDays: 7,
     });
     return { metadata: sso.idpMetadataXml, phase: sso.phase, nextStep: sso.nextStep, published: sso.publishedCertificates, salesforceName: idp.salesforceName, previous: idp.previousCertificate };
   };

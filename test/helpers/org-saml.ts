@@ -6,6 +6,7 @@
  */
 import { SignedXml } from "xml-crypto";
 import { unsignedSamlResponse, withSignedAssertion, type ResponseSpec } from "./saml";
+import { myDomainUrl, partner } from "./saml-fixtures";
 import type { StandInOrg } from "./stand-in-org";
 
 const rsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
@@ -44,4 +45,18 @@ export function orgSignedSamlResponse(org: StandInOrg, certificateName: string, 
   });
   signature.SignatureAlgorithms = { ...signature.SignatureAlgorithms, [rsaSha256]: SignedByTheOrg as never };
   return withSignedAssertion(unsignedSamlResponse(spec), signature);
+}
+
+/** The arguments of the Acme partner portal SamlSpBinding of the org-mode tests, but its name, label and IdP certificate. */
+export function acmePartnerSsoArguments() {
+  return {
+    contactEmail: "platform@acme.example",
+    spEntityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+    nameIdFormat: "emailAddress" as const,
+    myDomainUrl,
+    preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
+    publishDays: 7,
+    overlapDays: 7,
+  };
 }
