@@ -9,6 +9,7 @@
 import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "../validate/certificate-args";
 import type { OrgMetadataClient } from "./metadata-client";
+import { SalesforceCertsError } from "../errors";
 import { OrgApiError } from "./org-errors";
 import { adoptionAllowed, alreadyInOrg } from "./adoption";
 
@@ -34,6 +35,17 @@ export async function obtainOrgCertificate(
 ): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
   if (existing && !renew && !adoptionAllowed(name)) throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
+  if (existing && renew) {
+    // Deployed again, a name makes a new key pair: only over the CSR this resource awaits a chain for, never
+    // over a certificate in force (a chain uploaded in Setup), whose key would be lost.
+    const held = await client.readCertificatePem(name);
+    if (held && !/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(held)) {
+      throw new SalesforceCertsError(
+        "ERR_ORG_CERTIFICATE_SIGNED",
+        `Certificate ${name} in ${client.session.instanceUrl} holds a signed certificate now, not the CSR this resource awaits a chain for (uploaded in Setup?); nothing was deployed, so its key pair stays. Give that chain as signedChainPem (pulumi stack output csrPem shows the CSR it answers) so that pulumi up adopts it, then rotate.`,
+      );
+    }
+  }
   if (!existing || renew) await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
   const certificatePem = await client.readCertificatePem(name);
   if (!certificatePem) {

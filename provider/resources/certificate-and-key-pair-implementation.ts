@@ -71,6 +71,17 @@ async function newKeyPair(inputs: CertificateInputs, salesforceName: string, ren
   return csr ? { orgCsrPem: obtained.certificatePem } : { orgCertificatePem: obtained.certificatePem };
 }
 
+/**
+ * Where a rotation deploys (custody org): the name of the next key pair, counted after a chain this same
+ * update adopts (the adopted certificate is then in force, and its name is not deployed over); `renew` when
+ * that name is this resource's CA-signed certificate still awaiting its chain (deployed again, the org makes
+ * a new key pair and CSR for it).
+ */
+function rotationTarget(state: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date): { name: string; renew: boolean } {
+  const settled = plan.adopt === "pending" ? applyUpdate(state, news, { ...plan, rotation: { ...plan.rotation, rotate: undefined } }, now) : state;
+  return { name: nextSalesforceName(settled), renew: settled.csrPem !== undefined };
+}
+
 /** Custody org: uploads the chain `plan` adopts to the org's certificate it belongs to (checked against the key the org holds first). */
 async function uploadAdoptedChain(state: CertificateState, news: CertificateInputs, plan: UpdatePlan): Promise<void> {
   if (state.custody !== "org" || !plan.adopt) return;
@@ -118,9 +129,10 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     }
     const { plan, kept, left } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
-    // The rotation's deploy (custody org), validated when asked (preview-validation): the files update deploys.
-    const validated = state.custody === "org" && plan.rotation.rotate ? await validateOrgCertificate(`CertificateAndKeyPair ${news.uniqueName}`, generationName(news.uniqueName, state.generation + 1), news) : "";
-    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left) + validated);
+    // The rotation's deploy (custody org), validated when asked (preview-validation): the name update deploys.
+    const target = state.custody === "org" && plan.rotation.rotate ? rotationTarget(state, news, plan, currentTime()) : undefined;
+    const validated = target ? await validateOrgCertificate(`CertificateAndKeyPair ${news.uniqueName}`, target.name, news, target.renew) : "";
+    console.log(describePlan(news.uniqueName, plan.rotation, news.renewal, rotationState(state), news.caSigned, news.overlapDays) + adoption + orgSteps(state, plan, kept, left, target) + validated);
     // A state stored by an earlier release (another shape, the same facts) is no change: the next update rewrites it.
     return { changes: planChanges(plan), replaces: [], deleteBeforeReplace: false };
   },
@@ -138,9 +150,9 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     // Every update is a new revision: dependents compare it to learn that this certificate was updated.
     await uploadAdoptedChain(state, news, plan);
     const org = state.custody === "org";
-    // Custody org: a CA-signed key pair awaiting its chain is renewed under its own name (the org's CSR is ours).
+    const target = org && plan.rotation.rotate ? rotationTarget(state, news, plan, now) : undefined;
     const keyPair = plan.rotation.rotate
-      ? await newKeyPair(news, org ? nextSalesforceName(state) : generationName(news.uniqueName, state.generation + 1), org && state.csrPem !== undefined)
+      ? await newKeyPair(news, target ? target.name : generationName(news.uniqueName, state.generation + 1), target?.renew === true)
       : undefined;
     const outs = { ...applyUpdate(state, news, plan, now, keyPair), revision: (state.revision ?? 1) + 1 };
     // The previous certificate leaves the org with the state: after the overlap, or when replaced.
@@ -234,7 +246,7 @@ async function refreshOrgCsr(client: Awaited<ReturnType<typeof orgClient>>, stat
 }
 
 /** What an update does in the org, for the preview's line (custody org only). */
-function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined, left: string | undefined): string {
+function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | undefined, left: string | undefined, target: { name: string; renew: boolean } | undefined): string {
   if (state.custody !== "org") return "";
   const org = configuredOrg()?.loginUrl ?? "the org";
   const steps: string[] = [];
@@ -248,9 +260,10 @@ function orgSteps(state: CertificateState, plan: UpdatePlan, kept: string | unde
     const key = plan.adopt === "pending" ? "the key of the org's CSR" : "the key the org holds for it";
     steps.push(`uploads the CA-signed chain (signedChainPem) to Certificate ${name} in ${org}, once its leaf is checked against ${key}`);
   }
-  if (plan.rotation.rotate) {
+  if (plan.rotation.rotate && target) {
     const made = state.caSigned ? "Salesforce generates the key pair and a CSR, output as csrPem; the certificate in force stays until the CA-signed chain is given as signedChainPem" : "Salesforce generates the key pair";
-    steps.push(`deploys Certificate ${nextSalesforceName(state)} to ${org} (${made})`);
+    const again = target.renew ? " again (the CSR awaiting its chain is replaced by a new key pair and CSR)" : "";
+    steps.push(`deploys Certificate ${target.name}${again} to ${org} (${made})`);
   }
   if (plan.rotation.dropPrevious && state.previousCertificate) {
     const name = state.previousCertificate.salesforceName;

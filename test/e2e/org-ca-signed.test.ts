@@ -214,3 +214,37 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
   t.is((await env.values())["certificatePem"].trim(), reissued.trim());
   await env.stack.destroy({ onOutput: env.onOutput });
 });
+
+test.serial("custody org, CA-signed: a chain and a rotation in one up: the chain comes into force and the new CSR goes under the next name (found by the outside review)", async (t) => {
+  const { org, configure } = await startOrgForProvider(start);
+  t.teardown(() => org.close());
+  const ca = createOpensslCa();
+  t.teardown(() => ca.dispose());
+  let signedChainPem: string | undefined;
+  let rotationTrigger = "first";
+  const env = await openTempStack("org-ca-chain-and-rotation", async () => {
+    const mtls = new CertificateAndKeyPair("mtls", { uniqueName: "Acme_Mtls", label: "Acme mTLS", custody: "org", caSigned: true, rotationTrigger, ...(signedChainPem ? { signedChainPem } : {}) });
+    return { csrPem: mtls.csrPem, salesforceName: mtls.salesforceName, certificatePem: mtls.certificatePem };
+  });
+  t.teardown(() => env.dispose());
+  await configure(env.stack);
+  await env.stack.up({ onOutput: env.onOutput });
+  const firstCsr = (await env.values())["csrPem"] as string;
+  const leaf = ca.signBetween(firstCsr, at(0), at(120));
+  signedChainPem = leaf + ca.intermediatePem;
+  rotationTrigger = "second";
+  const mark = env.log.length;
+  await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /deploys Certificate Acme_Mtls_G2 to/, "preview names the next name");
+  await env.stack.up({ onOutput: env.onOutput });
+  const outputs = await env.values();
+  const first = org.state.certificate("Acme_Mtls")!;
+  t.false(first.awaitingChain, "the adopted certificate was not deployed over");
+  t.is(first.contentPem, `${leaf.trim()}\n${ca.intermediatePem.trim()}\n`);
+  t.true(crypto.verify("sha256", Buffer.from("proof"), new crypto.X509Certificate(leaf).publicKey, org.sign("Acme_Mtls", "proof")), "the org still holds the key the chain certifies");
+  t.is(outputs["salesforceName"], "Acme_Mtls");
+  t.is(outputs["certificatePem"].trim(), leaf.trim());
+  t.true(org.state.certificate("Acme_Mtls_G2")!.awaitingChain);
+  t.is(outputs["csrPem"], org.state.certificate("Acme_Mtls_G2")!.contentPem, "the new CSR is the next name's");
+  await env.stack.destroy({ onOutput: env.onOutput });
+});
