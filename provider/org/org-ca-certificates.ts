@@ -40,9 +40,20 @@ function heldKey(held: string): string | undefined {
 }
 
 /**
+ * A chain for a certificate the org has signed already (a CA re-issuing the key in force): Salesforce
+ * documents a chain upload only for a certificate awaiting its chain; deploying over a saved certificate
+ * makes a new key pair (salesforce.md §1), which would lose the key the IdP or a partner trusts.
+ */
+export function chainOverSigned(uniqueName: string, name: string): SalesforceCertsError {
+  return new SalesforceCertsError(
+    "ERR_ORG_CHAIN_OVER_SIGNED",
+    `CertificateAndKeyPair ${uniqueName}: signedChainPem certifies the key of Certificate ${name}, which is signed already; with custody org a chain is uploaded only to a certificate awaiting its chain (Salesforce makes a new key pair when a saved certificate is deployed again), so nothing was deployed. For a certificate the CA re-issued, change rotationTrigger instead: the org makes a new CSR for your CA to sign.`,
+  );
+}
+
+/**
  * Deploys `chainPem` (leaf first) as the content of the org's CA-signed certificate `name`, after checking
- * that its leaf certifies the key the org holds under that name (its CSR's, or for a chain re-issued by
- * the CA, the current chain's); returns the chain read back. A chain the org already holds (a run killed
+ * that its leaf certifies the key of the CSR the org holds under that name; returns the chain read back. A chain the org already holds (a run killed
  * after its upload) is not deployed again.
  * @throws SalesforceCertsError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
  * deployed); OrgApiError `ERR_ORG_API` (`NOT_FOUND`) when the org has no certificate `name`; the deploy's
@@ -63,6 +74,7 @@ export async function uploadOrgChain(
     );
   }
   if (!isCertificationRequest(held) && sameLeaf(held, chainPem)) return held;
+  if (!isCertificationRequest(held)) throw chainOverSigned(uniqueName, name);
   const key = heldKey(held);
   if (!key || !leafMatchesKey(chainPem, key)) {
     const what = isCertificationRequest(held) ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)` : `the key of Certificate ${name} in the org`;

@@ -30,7 +30,7 @@ import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } fr
 import { identityProviderSigningWith } from "../org/idp-settings";
 import { notValidated, validateOrgCertificate } from "../org/preview-validation";
 import { unknownValue } from "../validate/jwt-integration-args";
-import { isCertificationRequest, sameLeaf, uploadOrgChain } from "../org/org-ca-certificates";
+import { chainOverSigned, isCertificationRequest, sameLeaf, uploadOrgChain } from "../org/org-ca-certificates";
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see
@@ -128,6 +128,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       return { changes: true, replaces: ["custody"], deleteBeforeReplace: false };
     }
     const { plan, kept, left } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, currentTime()));
+    if (state.custody === "org" && plan.adopt === "current") throw chainOverSigned(news.uniqueName, state.salesforceName);
     const adoption = plan.adopt ? `; adopts the CA-signed chain given in signedChainPem (${plan.adopt === "pending" ? "for the key of the CSR" : "for the key in force"})` : "";
     // The rotation's deploy (custody org), validated when asked (preview-validation): the name update deploys.
     const target = state.custody === "org" && plan.rotation.rotate ? rotationTarget(state, news, plan, currentTime()) : undefined;

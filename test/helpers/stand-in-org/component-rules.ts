@@ -155,7 +155,9 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
     encryptedWithPlatformEncryption: text(record["encryptedWithPlatformEncryption"]) === "true",
     lastModifiedDate: context.now,
   };
-  if (existing && caSigned && hasCertificates) {
+  // Only a certificate awaiting its chain takes one (salesforce.md §1: the CA flow); any other deploy of a
+  // saved name makes a new key pair ("uploading an existing certificate … with a new key pair").
+  if (existing && caSigned && hasCertificates && existing.awaitingChain) {
     if (!leafMatchesKey(content, existing.keyId)) return fail(`${placeholder}The uploaded certificate chain does not match the key of the certificate ${fullName}`);
     Object.assign(existing, settings, { contentPem: content, awaitingChain: false, expirationDate: leafExpiry(content) });
     return { ok: true, created: false, id: existing.id };
