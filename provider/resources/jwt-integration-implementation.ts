@@ -87,7 +87,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime(), slotWords(olds));
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
     // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
-    const validated = changes && inOrgMode(olds) ? await validateDeploy(`JwtIntegration ${news.apiName}`, { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files }, () => orgClientFor(olds)) : "";
+    const validated = changes && inOrgMode(olds) ? await validateDeploy(`JwtIntegration ${news.apiName}`, { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files() }, () => orgClientFor(olds)) : "";
     console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") + validated : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
@@ -115,7 +115,8 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (inOrgMode(olds)) {
       // Logged in as before this update (the stack's own connection: its slot active until now).
       const client = await orgClientFor(olds);
-      await deployToOrg(client, state, first.files);
+      const firstFiles = first.files();
+      await deployToOrg(client, state, firstFiles);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential).
       if (plan.step.kind === "publish") {
@@ -124,7 +125,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         if (next.step.kind === "switch") {
           const switched = applyJwtUpdate(state, inputs, next, now);
           const files = jwtAppFiles(switched, inputs);
-          if (JSON.stringify(files) !== JSON.stringify(first.files)) await deployToOrg(client, switched, files);
+          if (JSON.stringify(files) !== JSON.stringify(firstFiles)) await deployToOrg(client, switched, files);
           state = switched;
         }
       }
@@ -169,9 +170,10 @@ function inOrgMode(state: Partial<JwtIntegrationState>): boolean {
  * The state an update moves to and the files it deploys first (org mode): one function for `diff`, which
  * validates them when asked, and `update`, which deploys them, so that what is validated is what is deployed.
  */
-function firstDeploy(olds: JwtIntegrationState, inputs: JwtIntegrationInputs, plan: Awaited<ReturnType<typeof planJwtUpdate>>, now: Date): { state: JwtIntegrationState; files: Record<string, string> } {
+function firstDeploy(olds: JwtIntegrationState, inputs: JwtIntegrationInputs, plan: Awaited<ReturnType<typeof planJwtUpdate>>, now: Date): { state: JwtIntegrationState; files: () => Record<string, string> } {
   const state = applyJwtUpdate(olds, inputs, plan, now);
-  return { state, files: jwtAppFiles(state, inputs) };
+  // Only org mode deploys (and has the certificates' PEMs to fill the files in with): computed on demand.
+  return { state, files: () => jwtAppFiles(state, inputs) };
 }
 
 /**

@@ -209,12 +209,12 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
   const reissued = ca.signBetween(secondCsr, at(0), at(150));
   const inForce = org.state.certificate("Acme_Mtls")!.contentPem;
   signedChainPem = reissued + ca.intermediatePem;
-  const before = deploys();
+  const deploysBefore = deploys();
   for (const run of [() => env.stack.preview({ onOutput: env.onOutput }), () => env.stack.up({ onOutput: env.onOutput })]) {
     const refused = await t.throwsAsync(run());
     t.regex(refused!.message, /Acme_Mtls: signedChainPem certifies the key of Certificate Acme_Mtls, which is signed already; .*nothing was deployed\. For a certificate the CA re-issued, change rotationTrigger instead/);
   }
-  t.is(deploys(), before, "nothing deployed");
+  t.is(deploys(), deploysBefore, "nothing deployed");
   t.is(org.state.certificate("Acme_Mtls")!.contentPem, inForce, "the org keeps the certificate in force and its key");
   t.true(crypto.verify("sha256", Buffer.from("proof"), new crypto.X509Certificate(leaf).publicKey, org.sign("Acme_Mtls", "proof")));
   await env.stack.destroy({ onOutput: env.onOutput });
