@@ -12,9 +12,13 @@ import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import type { DeployOutcome, OrgMetadataClient } from "./metadata-client";
+import { OrgLoginError } from "./org-errors";
 
-/** The children of an External Client App, in the order they are deleted (before their parent). */
-const ecaChildTypes = ["ExtlClntAppGlobalOauthSettings", "ExtlClntAppOauthSettings", "ExtlClntAppOauthConfigurablePolicies", "ExtlClntAppConfigurablePolicies"] as const;
+/**
+ * The children of an External Client App, in the order they are deleted (before their parent). The global
+ * OAuth settings (consumer key, certificate) go last: a session granted through the app may end with them.
+ */
+const ecaChildTypes = ["ExtlClntAppOauthSettings", "ExtlClntAppOauthConfigurablePolicies", "ExtlClntAppConfigurablePolicies", "ExtlClntAppGlobalOauthSettings"] as const;
 
 /** The slot apps of a state, by slot. */
 function slotApps(state: Pick<JwtIntegrationState, "slots">): [SlotName, PublicSlot][] {
@@ -145,6 +149,39 @@ export async function deleteJwtApps(client: OrgMetadataClient, state: JwtIntegra
   for (const type of ecaChildTypes) await client.delete(type, apps.map((app) => `${app}${suffixes[type]}`));
   const outcomes = await client.delete("ExternalClientApplication", apps);
   return outcomes.filter((o) => o.outcome === "deleted").map((o) => o.fullName);
+}
+
+/**
+ * Deletes the apps of the stack's own org connection while logged in through its active slot (`client`):
+ * the other slot first, then the active slot, whose session the org may end once its OAuth settings are
+ * gone. What is left then (the app's header, which holds no certificate and allows no login) is deleted
+ * through `fallback` (the configured connection) when there is one, else returned in `left` for the user
+ * to delete in Setup.
+ */
+export async function deleteOwnConnectionApps(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+  fallback: (() => Promise<OrgMetadataClient>) | undefined,
+): Promise<{ deleted: string[]; left: string[] }> {
+  const only = (keep: (name: SlotName) => boolean): JwtIntegrationState => ({ ...state, slots: Object.fromEntries(slotApps(state).filter(([name]) => keep(name))) });
+  const deleted = await deleteJwtApps(client, only((name) => name !== state.activeSlot));
+  const active = only((name) => name === state.activeSlot);
+  try {
+    return { deleted: [...deleted, ...(await deleteJwtApps(client, active))], left: [] };
+  } catch (error) {
+    if (!/Unable to refresh session/i.test((error as Error).message ?? "")) throw error;
+    const left = { deleted, left: slotApps(active).map(([, slot]) => slot.appName) };
+    if (!fallback) return left;
+    let other: OrgMetadataClient;
+    try {
+      other = await fallback();
+    } catch (refused) {
+      // The configured connection's app may be gone too (the README lets the bootstrap app be deleted).
+      if (refused instanceof OrgLoginError) return left;
+      throw refused;
+    }
+    return { deleted: [...deleted, ...(await deleteJwtApps(other, active))], left: [] };
+  }
 }
 
 /** The components a deploy of `files` names, for messages (`ExternalClientApplication Acme_CI_A, …`). */

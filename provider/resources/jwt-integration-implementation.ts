@@ -17,11 +17,11 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
-import { configuredOrg, needsOrgConnection, orgConfigurationFailure } from "../org/configured-org";
+import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { isOwnConnection, orgClientFor } from "../org/own-connection";
 import { withOrgDrift } from "../org/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
-import { deleteJwtApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
+import { deleteJwtApps, deleteOwnConnectionApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
 import type { JwtIntegrationInputs } from "../validate/jwt-integration-args";
 import type { OrgMetadataClient } from "../org/metadata-client";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./jwt-stored-inputs";
@@ -150,6 +150,13 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (!inOrgMode(props)) return;
     const state = readJwtState(props);
     const client = await orgClientFor(state);
+    if (isOwnConnection(state) && state.appType !== "ConnectedApp") {
+      const configured = configuredOrg();
+      const { deleted, left } = await deleteOwnConnectionApps(client, state, configured && !configured.knownAtUp ? orgClient : undefined);
+      const leftover = left.length > 0 ? `; the External Client App ${left.join(", ")} stays: this stack logged in through it, and the org ended that session with its OAuth settings (it now holds no certificate and allows no login): delete it in Setup, or configure ${"salesforce-certs:org"} and run pulumi destroy again` : "";
+      console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}${leftover}`);
+      return;
+    }
     const deleted = await deleteJwtApps(client, state);
     if (state.appType === "ConnectedApp") console.log(`JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`);
     else console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`);

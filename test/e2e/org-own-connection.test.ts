@@ -125,10 +125,17 @@ test.serial("the stack's own connection: bootstrapped once by hand, then the pro
     }
   }
 
-  // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B.
+  // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B: slot
+  // A's app first, then B's, whose OAuth settings go last among its parts. The stand-in ends the sessions of
+  // a deleted app, as the review pointed out a real org may: B's header is then left (no certificate, no
+  // login), and destroy says so, since the bootstrap app is gone too.
   mark = org.calls.length;
+  const destroyMark = env.log.length;
   await env.stack.destroy({ onOutput: env.onOutput });
   t.deepEqual(appsSince(mark).logins, ["Pulumi_Stack_B"]);
   t.true(org.state.certificate("Acme_IdP")?.deleted ?? true, "the IdP certificate left the org");
-  t.deepEqual(org.state.apps.map((a) => a.name), [], "no app of the stack is left");
+  t.deepEqual(org.state.apps.map((a) => a.name), [], "no app of the stack allows a login");
+  t.falsy(org.state.component("ExternalClientApplication", "Pulumi_Stack_A"), "slot A's app is gone");
+  t.deepEqual(org.state.components("ExtlClntAppGlobalOauthSettings").map((c) => c.fullName), [], "no OAuth settings (certificate, consumer key) left");
+  t.regex(env.logSince(destroyMark), /JwtIntegration Pulumi_Stack: deleted Pulumi_Stack_A from http:\/\/127\.0\.0\.1:\d+; the External Client App Pulumi_Stack_B stays: this stack logged in through it, and the org ended that session with its OAuth settings/);
 });

@@ -186,7 +186,22 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
 
   type Answer = JsonAnswer | { status: number; xml: string } | { status: number; text: string } | "drop";
 
+  /**
+   * Sessions die with the app they were granted through: an app deleted (its OAuth settings gone) revokes
+   * its tokens, as OAuth apps do (an assumption: Salesforce documents revoking tokens when an app's access
+   * is revoked, not the exact moment for a deleted External Client App).
+   */
+  function revokeSessionsOfDeletedApps(): void {
+    const live = new Set(state.apps.map((app) => app.name));
+    for (const [token, app] of sessionApps) {
+      if (live.has(app)) continue;
+      sessions.delete(token);
+      sessionApps.delete(token);
+    }
+  }
+
   async function route(request: http.IncomingMessage, body: string, call: StandInCall): Promise<Answer> {
+    revokeSessionsOfDeletedApps();
     const { pathname, searchParams } = new URL(request.url ?? "/", url);
     const method = request.method ?? "";
     if (method === "POST" && pathname === "/services/oauth2/token") {
