@@ -8,7 +8,7 @@ import type { OrgConnection } from "./org-config";
 import { orgConfigKey, orgConnectionDefaults, orgConnectionFromConfig, orgPrivateKeyConfigKey } from "./org-config";
 import type { OrgMetadataClient } from "./metadata-client";
 
-let configured: { connection?: OrgConnection; problem?: string } = {};
+let configured: { connection?: OrgConnection; problem?: string; source?: string } = {};
 let client: Promise<OrgMetadataClient> | undefined;
 
 /**
@@ -27,7 +27,7 @@ export function configureOrg(config: { get(key: string): string | undefined }): 
   try {
     const pending = [orgConfigKey, orgPrivateKeyConfigKey].some((key) => config.get(key)?.includes(unknownValue));
     const connection = pending ? pendingConnection(config, source) : orgConnectionFromConfig(config);
-    next = connection ? { connection } : {};
+    next = connection ? { connection, ...(source ? { source } : {}) } : {};
   } catch (error) {
     next = { problem: source ? `the connection from ${source}: ${(error as Error).message}` : (error as Error).message };
   }
@@ -79,7 +79,10 @@ export function orgClient(): Promise<OrgMetadataClient> {
     // Loaded on first use: artefact mode never loads jsforce.
     const { loginToOrg }: typeof import("./org-login") = require("./org-login");
     const { OrgMetadataClient }: typeof import("./metadata-client") = require("./metadata-client");
-    return new OrgMetadataClient(await loginToOrg(connection));
+    // A SalesforceOrgProvider's connection is an integration's credential: messages name it, not the config keys.
+    const source = configured.source;
+    const paths = source ? { object: `${source} (the credential of a SalesforceOrgProvider)`, privateKey: `${source}'s key` } : undefined;
+    return new OrgMetadataClient(await loginToOrg(connection, paths ? { paths } : {}));
   })();
   // A failed login is not cached: the next operation tries again.
   client.catch(() => (client = undefined));

@@ -85,6 +85,41 @@ export async function orgClientFor(state: ConnectionState | undefined): Promise<
       );
     }
     console.log(`JwtIntegration ${state!.apiName}: logging in as its app ${slotApp} failed (${error.message}); using the connection of ${orgConfigKey} (${configured.consumerKey}) instead`);
-    return orgClient();
+    try {
+      return await orgClient();
+    } catch (fallback) {
+      if (!(fallback instanceof OrgLoginError)) throw fallback;
+      throw new OrgLoginError(
+        fallback.reason,
+        `JwtIntegration ${state!.apiName} is the stack's org connection, and no login works: as its app ${slotApp}: ${error.message} Through ${orgConfigKey}: ${fallback.message} Bootstrap again: make an app by hand, set ${orgConfigKey} and the secret ${orgPrivateKeyConfigKey} to it, and run pulumi up: the provider logs in with it and repairs ${slotApp}.`,
+      );
+    }
   }
 }
+
+/**
+ * After the first deploy of the stack's own connection: waits until its slot A logs in (a real token
+ * request), since the resources on a `SalesforceOrgProvider` log in as it next, and a new app takes 2 to 10
+ * minutes to reach Salesforce's login servers. Bounded by `pollTimeoutSeconds`; past it, says what to do
+ * and returns (the apps exist: the state must record them).
+ */
+export async function awaitFirstLogin(state: Pick<JwtIntegrationState, "apiName" | "loginUrl" | "username" | "audience" | "slots">, privateKeyPem: string): Promise<void> {
+  const { requestJwtBearerToken }: typeof import("../salesforce/jwt-bearer") = require("../salesforce/jwt-bearer");
+  const { currentTime }: typeof import("../rotation/clock") = require("../rotation/clock");
+  const slot = state.slots.A!;
+  const settings = configuredOrg() ?? orgConnectionDefaults;
+  const deadline = Date.now() + settings.pollTimeoutSeconds * 1000;
+  let last = "";
+  for (;;) {
+    const result = await requestJwtBearerToken(state.loginUrl, { consumerKey: slot.consumerKey, username: state.username, audience: state.audience, privateKeyPem }, { now: currentTime() });
+    if (result.ok) {
+      console.log(`JwtIntegration ${state.apiName}: ${slot.appName} logs in: from now on the provider logs in as it`);
+      return;
+    }
+    last = `${result.error}: ${result.description}`;
+    if (Date.now() + settings.pollIntervalSeconds * 1000 > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalSeconds * 1000));
+  }
+  console.log(`JwtIntegration ${state.apiName}: ${slot.appName} does not log in yet after ${settings.pollTimeoutSeconds} s (${last}); a new app can take 2 to 10 minutes to reach the login servers. Resources on its SalesforceOrgProvider fail until it does: run pulumi up again in a few minutes.`);
+}
+

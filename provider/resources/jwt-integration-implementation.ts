@@ -18,7 +18,7 @@ import {
   type JwtIntegrationState,
 } from "./jwt-integration-lifecycle";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
-import { isOwnConnection, orgClientFor } from "../org/own-connection";
+import { awaitFirstLogin, isOwnConnection, orgClientFor } from "../org/own-connection";
 import { withOrgDrift } from "../org/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { deleteJwtApps, deleteOwnConnectionApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "../org/jwt-apps";
@@ -99,6 +99,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const client = await orgClientFor(undefined);
       await refuseTakingOverApps(client, state);
       await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)));
+      if (isOwnConnection(state) && inputs.privateKeyPem) await awaitFirstLogin(state, inputs.privateKeyPem);
     }
     return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
   },

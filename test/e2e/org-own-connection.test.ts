@@ -67,6 +67,7 @@ test.serial("the stack's own connection: bootstrapped once by hand, then the pro
   await env.stack.up({ onOutput: env.onOutput });
   let outputs = await env.values();
   t.is(outputs["activeSlot"], "A");
+  t.regex(env.log.join(""), /JwtIntegration Pulumi_Stack: Pulumi_Stack_A logs in: from now on the provider logs in as it/, "the first up proves slot A before the provider's resources use it");
   t.deepEqual(appsSince(mark).logins, ["Pulumi_Deployer", "Pulumi_Stack_A"]);
   const deploys = org.calls.slice(mark).filter((c) => c.operation === "deploy");
   t.deepEqual(deploys.map((c) => c.app), ["Pulumi_Deployer", "Pulumi_Stack_A"], "the connection's apps first (bootstrap), then the certificate as the connection");
@@ -106,8 +107,12 @@ test.serial("the stack's own connection: bootstrapped once by hand, then the pro
   await env.stack.refresh({ onOutput: env.onOutput });
   t.deepEqual(appsSince(mark), { logins: ["Pulumi_Stack_B"], metadata: ["Pulumi_Stack_B"] }, "after the switch every call goes through slot B");
 
-  // After the overlap slot A is retired, logged in as slot B.
+  // After the overlap slot A is retired, logged in as slot B. This run changes the connection too: its
+  // preview shows the provider's resources with the engine's warning (README says so).
   tick(at(38));
+  const retirePreview = env.log.length;
+  await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(retirePreview), /The provider for this resource has inputs that are not known during preview/);
   mark = org.calls.length;
   await env.stack.up({ onOutput: env.onOutput });
   outputs = await env.values();
