@@ -15,7 +15,10 @@
  * the chain into `.crt`, then deploy again): a redeploy whose `.crt` holds PEM certificates whose first
  * (leaf) carries the org's current key for that name stores the chain (`expirationDate` = leaf notAfter);
  * a `.crt` with certificates for another key is refused as a componentFailure (placeholder text: Salesforce
- * publishes none); an empty `.crt` or a CSR renews (new key, new CSR). Until its chain arrives the
+ * publishes none); an empty `.crt` or a CSR renews (new key, new CSR: an ASSUMPTION, the docs describe a
+ * redeploy making a new key pair for a saved certificate, not for one awaiting its chain); a chain for a
+ * certificate signed already is not taken as an upload (the redeploy makes a new key pair, as for any saved
+ * certificate). Until its chain arrives the
  * certificate is unusable (Tooling `OptionsIsUnusable`, salesforce.md §7) and the IdP refuses it.
  */
 import crypto from "node:crypto";

@@ -77,7 +77,7 @@ const unknownOption = (command: string, option: string) =>
     : `error: ${command}: Unknown option '${option}' (see salesforce-certs ${command} --help)`;
 const notKnown = {
   certificate: "label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv",
-  jwt: "label, owner, certificate, contactEmail, username, audience, loginUrl, scopes, preAuthorized, consumerKey, appType, rotationStrategy, overlapDays",
+  jwt: "label, owner, certificate, contactEmail, username, audience, loginUrl, scopes, preAuthorized, consumerKey, appType, rotationStrategy, overlapDays, orgConnection",
   saml: "label, owner, partnerContact, certificate, contactEmail, myDomainUrl, spEntityId, acsUrl, singleLogoutUrl, singleLogoutBinding, nameIdFormat, subjectType, subjectCustomAttribute, signingAlgorithm, acknowledgeSha1, spSigningCertificateFile, encryption, preAuthorized, appType, publishDays, overlapDays, holdPhase, advanceTrigger",
 };
 const uniqueNameRule = "must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore";
