@@ -14,12 +14,11 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as jose from "jose";
 import type { SourceComponent } from "@salesforce/source-deploy-retrieve";
+import { judgeJwtBearerRequest } from "./jwt-bearer-judge";
 import { withSourceComponents } from "./source-components";
 
 const orgId = "00D5g000004GrEEAAC";
-const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /** An app as the org knows it after a deploy. */
 export interface DeployedApp {
@@ -87,33 +86,11 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
   }
 
   async function token(form: URLSearchParams): Promise<{ status: number; body: unknown }> {
-    const fail = (error: string, description: string) => ({ status: 400, body: { error, error_description: description } });
-    if (form.get("grant_type") !== jwtBearer) return fail("unsupported_grant_type", "grant type not supported");
-    const assertion = form.get("assertion") ?? "";
-    let claims: jose.JWTPayload;
-    try {
-      claims = jose.decodeJwt(assertion);
-    } catch {
-      return fail("invalid_grant", "invalid assertion");
-    }
-    const app = apps.get(String(claims.iss));
-    if (!app) return fail("invalid_client_id", "client identifier invalid");
-    if (!app.certificatePem) return fail("invalid_grant", "invalid assertion");
-    try {
-      // exp is checked below (Salesforce accepts core's millisecond exp); jose checks the signature.
-      await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), { algorithms: ["RS256"], currentDate: new Date(0) });
-    } catch {
-      return fail("invalid_grant", "invalid assertion");
-    }
-    if (!accepted.has(String(claims.aud))) return fail("invalid_grant", "audience is invalid");
-    const expiry = assertionExpiry(claims.exp, Date.now());
-    if (expiry) return fail("invalid_grant", "expired authorization code");
-    const user = users.find((u) => u.username === claims.sub);
-    const allowed = user && (app.profiles.includes(user.profile) || user.permissionSets.some((p) => app.permissionSets.includes(p)));
-    if (!allowed) return fail("invalid_grant", "user hasn't approved this consumer");
+    const judged = await judgeJwtBearerRequest(form, { appOf: (key) => apps.get(key), audiences: [...accepted], users, now: Date.now() });
+    if (!judged.granted) return judged.answer;
     const accessToken = `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(24).toString("base64url")}`;
     tokens.add(accessToken);
-    const userId = `005${crypto.createHash("sha1").update(user!.username).digest("hex").slice(0, 15)}`;
+    const userId = `005${crypto.createHash("sha1").update(judged.user.username).digest("hex").slice(0, 15)}`;
     return { status: 200, body: { access_token: accessToken, scope: "api", instance_url: url, id: `${url}/id/${orgId}/${userId}`, token_type: "Bearer", issued_at: String(Date.now()) } };
   }
 
@@ -150,25 +127,7 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
   };
 }
 
-/** How far ahead Salesforce accepts `exp`: "within 3 minutes" (shared/research/salesforce.md §5). */
-export const maxAssertionLifetimeMs = 180_000;
-/** Clock skew tolerated for an `exp` just past (RFC 7519 §4.1.4 allows "some small leeway"). */
-export const expiryLeewayMs = 5_000;
-
-/**
- * Why `exp` is refused at `now`, or undefined when it is accepted. Salesforce documents `exp` in epoch
- * seconds, within 3 minutes; `@salesforce/core` (behind `sf org login jwt`) sends `Date.now() + 300`,
- * milliseconds, and logs in, so a value above 1e11 (no date before the year 5138 in seconds) is read as
- * milliseconds, which puts core's 300 ms ahead. Salesforce documents one body for a refused `exp`:
- * `invalid_grant` / `expired authorization code` ("exp in the past or clock skew").
- */
-export function assertionExpiry(exp: unknown, now: number): "missing" | "expired" | "too far ahead" | undefined {
-  if (typeof exp !== "number" || !Number.isFinite(exp)) return "missing";
-  const expMs = exp > 1e11 ? exp : exp * 1000;
-  if (expMs < now - expiryLeewayMs) return "expired";
-  if (expMs > now + maxAssertionLifetimeMs + expiryLeewayMs) return "too far ahead";
-  return undefined;
-}
+export { assertionExpiry, expiryLeewayMs, maxAssertionLifetimeMs } from "./jwt-bearer-judge";
 
 /** Reads apps from source-format files the way `sf project deploy` does: through source-deploy-retrieve. */
 function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
