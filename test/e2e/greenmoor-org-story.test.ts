@@ -25,7 +25,6 @@
  * app the stack did not make, destroy leaves the IdP on, and with it the certificate it signs with.
  */
 import test from "ava";
-import * as jsforce from "jsforce";
 import { keyMaterial } from "../helpers/engine";
 import { changeCounts, ciCredential, ciLogsIn, greenmoorCiUser, openGreenmoorRepo, partnerAccepts, partnerUser, type CiCredential } from "../helpers/greenmoor-story";
 import { orgIdpCertificate } from "../helpers/org-saml";
@@ -90,14 +89,13 @@ interface StepExpectation {
 }
 
 test.serial("Greenmoor in org mode over two simulated years: rotations with a valid credential at every step, drift repaired, destroy", async (t) => {
-  const { org, setClock, deployer } = await startOrgForProvider(start, { users: [greenmoorCiUser], certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
+  const { org, setClock, deployer, admin } = await startOrgForProvider(start, { users: [greenmoorCiUser], certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
   t.teardown(() => org.close());
   const repo = await openGreenmoorRepo(org, deployer, start);
   t.teardown(() => repo.dispose());
   const url = quoted(org.url);
   const calls = (operation: string) => org.calls.filter((c) => c.operation === operation).length;
   const deploys = () => calls("deploy");
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   const ciKeys = new Set<string>();
   let clock = start;
   let before: Published | undefined;
@@ -325,12 +323,11 @@ test.serial("Greenmoor in org mode over two simulated years: rotations with a va
 });
 
 test.serial("Greenmoor in org mode: destroy leaves the org's IdP on, and the certificate it signs with, while a SAML app the stack did not make uses it", async (t) => {
-  const { org, deployer } = await startOrgForProvider(start, { certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
+  const { org, deployer, admin } = await startOrgForProvider(start, { certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }] });
   t.teardown(() => org.close());
   const repo = await openGreenmoorRepo(org, deployer, start);
   t.teardown(() => repo.dispose());
   const byHand = { singlePackage: true, rollbackOnError: true };
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   const up = await repo.cli(["up", "--inventory", repo.inventory], start);
   t.is(up.status, 0, up.text);
   t.is(orgIdpCertificate(org), idp);

@@ -11,7 +11,6 @@
  */
 import crypto from "node:crypto";
 import test from "ava";
-import * as jsforce from "jsforce";
 import { CertificateAndKeyPair } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { openssl, x509 } from "../helpers/openssl";
@@ -156,7 +155,7 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
 });
 
 test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy; a chain the org holds already is not deployed again; a chain re-issued for the key in force is refused", async (t) => {
-  const { org, configure, deployer } = await startOrgForProvider(start);
+  const { org, configure, admin: setupSession } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   const ca = createOpensslCa();
   t.teardown(() => ca.dispose());
@@ -172,7 +171,7 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
   const firstCsr: string = (await env.values())["csrPem"];
 
   // Behind the provider's back, the certificate is deployed again: the org now holds a new key and CSR.
-  const admin = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  const admin = setupSession();
   await admin.metadata.deploy(await sourceFormatZip(certificateSource("Acme_Mtls", { caSigned: true, masterLabel: "Acme mTLS" })), { singlePackage: true, rollbackOnError: true }).complete(true);
   const secondCsr = org.state.certificate("Acme_Mtls")!.contentPem;
   t.not(secondCsr, firstCsr);

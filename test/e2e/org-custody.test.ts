@@ -15,7 +15,6 @@ import fs from "node:fs";
 import path from "node:path";
 import test from "ava";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
-import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { keyMaterial, openTempStack } from "../helpers/engine";
 import { repoRoot } from "../helpers/cli";
@@ -29,7 +28,7 @@ const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
 
 test.serial("custody org: deploy, publish, rotate with overlap, take over what a killed run left once named, repair a deletion, refuse to delete what the IdP uses", async (t) => {
-  const { org, setClock, configure, deployer } = await startOrgForProvider(start);
+  const { org, setClock, configure, deployer, admin } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   const env = await openTempStack("org-custody", async () => {
     const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org", overlapDays: 7 });
@@ -44,7 +43,6 @@ test.serial("custody org: deploy, publish, rotate with overlap, take over what a
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
 
   // Preview says what up will deploy, and where; it deploys nothing.
   const preview = await env.stack.preview({ onOutput: env.onOutput });

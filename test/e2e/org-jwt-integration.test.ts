@@ -20,7 +20,7 @@ const at = (days: number) => new Date(Date.parse(start) + days * day).toISOStrin
 const legacyKey = "LegacyConsumerKey0123456789";
 
 test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid credential at every step, retire, repair drift, refuse a new Connected App, destroy", async (t) => {
-  const { org, setClock, configure, deployer } = await startOrgForProvider(start, { users: [ciUser] });
+  const { org, setClock, configure, deployer, admin } = await startOrgForProvider(start, { users: [ciUser] });
   t.teardown(() => org.close());
   let clock = start;
   const tick = (iso: string) => {
@@ -36,7 +36,6 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   // A client's token request, signed at the org's clock (the stand-in judges `exp` by it).
   const logsIn = async (credential: { consumerKey: string; privateKeyPem: string }, username = ciUser.username) => {
     try {

@@ -15,7 +15,6 @@
  * configuration is unknown in preview) and shows them as updates with its own warning: asserted here.
  */
 import test from "ava";
-import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, JwtIntegration, SalesforceOrgProvider } from "../../provider";
 import { keyMaterial, openTempStack, type TempStack } from "../helpers/engine";
 import { startOrgForProvider } from "../helpers/org-mode";
@@ -26,7 +25,7 @@ const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
 
 test.serial("the stack's own connection: bootstrapped once by hand, then the provider logs in as a JwtIntegration it rotates itself", async (t) => {
-  const { org, setClock, configure, deployer } = await startOrgForProvider(start);
+  const { org, setClock, configure, deployer, admin: setupSession } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   let rotationTrigger = "initial";
   const env: TempStack = await openTempStack("org-own-connection", async () => {
@@ -75,7 +74,7 @@ test.serial("the stack's own connection: bootstrapped once by hand, then the pro
   t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.consumerKey, outputs["consumerKey"]);
 
   // The bootstrap app is deleted in Setup: nothing of the stack needs it any more.
-  const admin = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
+  const admin = setupSession();
   await admin.metadata.delete("ConnectedApp", ["Pulumi_Deployer"]);
   t.falsy(org.state.apps.find((a) => a.name === "Pulumi_Deployer"));
   mark = org.calls.length;

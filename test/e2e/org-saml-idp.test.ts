@@ -9,7 +9,6 @@
  * keeps the keystore-import hand step: the IdP is never pointed at a certificate the org does not list.
  */
 import test from "ava";
-import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { startOrgForProvider } from "../helpers/org-mode";
@@ -39,14 +38,13 @@ function bindingProgram(custody: "org" | "provider", names: { certificate: strin
 }
 
 test("org mode SamlSpBinding, custody org: the IdP rotation runs end to end with no hand step, the SP accepting the org's assertions at every step", async (t) => {
-  const { org, setClock, configure, deployer } = await startOrgForProvider(start);
+  const { org, setClock, configure, admin } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   const env = await openTempStack("org-saml-idp", bindingProgram("org", { certificate: "Acme_IdP", app: () => "Acme_Partner_SSO" }, () => "initial"));
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const { stack, onOutput } = env;
   const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   const url = quoted(org.url);
   // The SP a partner configures from `metadata`, judging an assertion the org signs now (with the
   // certificate its IdP settings name) or with `certificateName`.
@@ -164,14 +162,13 @@ test("org mode SamlSpBinding, custody org: the IdP rotation runs end to end with
 });
 
 test("org mode SamlSpBinding, custody provider: the IdP is pointed only at a certificate the org lists, and the switch waits for the keystore import", async (t) => {
-  const { org, setClock, configure, deployer } = await startOrgForProvider(start);
+  const { org, setClock, configure, admin } = await startOrgForProvider(start);
   t.teardown(() => org.close());
   let rotationTrigger = "initial";
   const env = await openTempStack("org-saml-provider", bindingProgram("provider", { certificate: "Acme_Held_IdP", app: () => "Acme_Held_SSO" }, () => rotationTrigger));
   t.teardown(() => env.dispose());
   await configure(env.stack);
   const { stack, onOutput } = env;
-  const admin = () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(deployer.username), version: "66.0" });
   // The keystore import is a hand step in Setup; the stand-in cannot import a key, so a certificate of
   // that name is made in the org: what the provider sees is the same (the org lists the name).
   const imported = async (name: string) => admin().metadata.deploy(await sourceFormatZip(certificateSource(name)), { singlePackage: true, rollbackOnError: true }).complete(true);

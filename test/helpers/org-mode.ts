@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import * as jsforce from "jsforce";
 import { startStandInOrg, type StandInOrg, type StandInOrgOptions } from "./stand-in-org";
 
 /** The stand-in, the deployer's credential, and the clock both sides read. */
@@ -19,6 +20,8 @@ export interface OrgForProvider {
   setClock(iso: string): void;
   /** Points `stack` at the org: `salesforce-certs:org` and the secret `salesforce-certs:orgPrivateKey`. */
   configure(stack: Stack, extra?: Record<string, unknown>): Promise<void>;
+  /** A person in Setup, as the deployer user: a jsforce connection with a fresh session (no login, no app). */
+  admin(): jsforce.Connection;
 }
 
 /** A key pair and a self-signed certificate from openssl, for the deployer's Connected App. */
@@ -56,6 +59,7 @@ export async function startOrgForProvider(startAt: string, options: StandInOrgOp
       now = new Date(iso);
       for (const stack of stacks) (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = iso;
     },
+    admin: () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(username), version: "66.0" }),
     configure: async (stack, extra = {}) => {
       stacks = [...stacks, stack];
       (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = now.toISOString();
