@@ -14,6 +14,7 @@ import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
 import { certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./certificate-views";
+import { defineLazyOutput, memoized } from "./lazy-output";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -146,51 +147,54 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
     this.custodyArgument = typeof args.custody === "string" ? args.custody : undefined;
     const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
+    // Every view is made on first read (lazy-output): a program that reads none pays for none.
     // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
     // only the keys it needs (csrPem only for a CA-signed certificate).
-    const views = pulumi
-      .all({
-        salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
-        privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
-      } as Record<string, pulumi.Output<unknown>>)
-      .apply((facts) => {
-        const source = facts as unknown as CertificateViewSource;
-        return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
-      });
+    const views = memoized(() =>
+      pulumi
+        .all({
+          salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
+          privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+        } as Record<string, pulumi.Output<unknown>>)
+        .apply((facts) => {
+          const source = facts as unknown as CertificateViewSource;
+          return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+        }),
+    );
     // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
     // as stored outputs are: an absent stack output is dropped with a warning.
-    const view = <K extends keyof CertificateViews>(key: K) => views.apply((v) => (v[key] ?? null) as CertificateViews[K]);
-    this.certificatePem = view("certificatePem");
-    this.certificateDerBase64 = view("certificateDerBase64");
-    this.publicKeyPem = view("publicKeyPem");
-    this.publicKeyJwk = view("publicKeyJwk");
-    this.sha1Fingerprint = view("sha1Fingerprint");
-    this.sha256Fingerprint = view("sha256Fingerprint");
-    this.serialNumber = view("serialNumber");
-    this.notBefore = view("notBefore");
-    this.notAfter = view("notAfter");
-    this.nextRotation = view("nextRotation");
-    this.awaitingSignature = views.apply((v) => v.awaitingSignature);
-    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
+    const nullableViews = [
+      "certificatePem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter", "nextRotation",
+    ] as const;
+    for (const key of nullableViews) defineLazyOutput(this, key, () => views().apply((v) => (v[key] ?? null) as CertificateViews[typeof key]));
+    defineLazyOutput(this, "awaitingSignature", () => views().apply((v) => v.awaitingSignature));
+    defineLazyOutput(this, "salesforceFiles", () => views().apply((v) => v.salesforceFiles));
     // Keys are stored compactly from shape 4 on (certificate-views); earlier shapes stored the PEM, and lack
     // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
     // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret
     // is re-encrypted at each checkpoint write), so the facts that decide its presence decide the read: an
     // exportable key held by this provider, with a certificate in force; the previous key with the previous
-    // certificate.
-    type KeyOutputs = Record<
-      "stateVersion" | "privateKey" | "previousPrivateKey" | "privateKeyPem" | "previousPrivateKeyPem" | "previousCertificate" | "custody" | "privateKeyExportable" | "certificateChainPem",
-      pulumi.Output<any>
-    >;
-    const keys = this as unknown as KeyOutputs;
+    // certificate. A key is rebuilt from its primes only when its PEM is read.
+    const keyOutputNames = [
+      "stateVersion", "privateKey", "previousPrivateKey", "privateKeyPem", "previousPrivateKeyPem", "previousCertificate", "custody", "privateKeyExportable", "certificateChainPem",
+    ] as const;
+    type KeyOutputs = Record<(typeof keyOutputNames)[number], pulumi.Output<any>>;
+    const stateKeys = this as unknown as KeyOutputs;
+    // The stored outputs the key views read, taken before `privateKeyPem` and `previousPrivateKeyPem` (the
+    // stored PEM of earlier shapes) become views themselves.
+    const keys = Object.fromEntries(keyOutputNames.map((name) => [name, stateKeys[name]])) as KeyOutputs;
     const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
-    const shape4 = keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4);
-    const holdsKey = pulumi
-      .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
-      .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
-    this.privateKeyPem = shape4.apply((compact) => (compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem));
-    this.previousPrivateKeyPem = shape4.apply((compact) =>
-      compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
+    const shape4 = memoized(() => keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4));
+    defineLazyOutput(this, "privateKeyPem", () => {
+      const holdsKey = pulumi
+        .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
+        .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
+      return shape4().apply((compact) => (compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem));
+    });
+    defineLazyOutput(this, "previousPrivateKeyPem", () =>
+      shape4().apply((compact) =>
+        compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
+      ),
     );
   }
 }

@@ -12,6 +12,7 @@ import type { PreAuthorized } from "../validate/pre-authorized";
 import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./jwt-integration-lifecycle";
 import type { JwtStoredInputs } from "./jwt-stored-inputs";
+import { defineLazyOutput, memoized } from "./lazy-output";
 import { isSalesforceOrgProvider } from "./salesforce-org-provider";
 
 /** Arguments of a {@link JwtIntegration}. */
@@ -113,17 +114,18 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     const handsOver = pulumi
       .all([certificate.previousCertificate, certificate.overlapDays])
       .apply(([previous, overlapDays]) => ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0);
-    const handedOver = <T>(value: pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value : undefined));
+    // The certificate's views (its key rebuilt from its primes) are read only when handed over.
+    const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
     const props: Record<string, unknown> = {
       ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
       ...rest,
       certificateSha256Fingerprint: certificate.sha256Fingerprint,
       certificateNotAfter: certificate.notAfter,
       privateKeyExportable: certificate.privateKeyExportable,
-      certificatePem: handedOver(certificate.certificatePem),
-      privateKeyPem: handedOver(certificate.privateKeyPem),
-      previousCertificatePem: handedOver(certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
-      previousPrivateKeyPem: handedOver(certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
+      certificatePem: handedOver(() => certificate.certificatePem),
+      privateKeyPem: handedOver(() => certificate.privateKeyPem),
+      previousCertificatePem: handedOver(() => certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
+      previousPrivateKeyPem: handedOver(() => certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
       // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
       ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
@@ -144,40 +146,47 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     this.declaredName = name;
     this.orgConnectionArgument = ownConnection;
     const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
-    // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
-    const bound = pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
-      const pems: Record<string, string> = {};
-      if (sha256 && pem) pems[sha256] = pem;
-      if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
-      return pems;
-    });
+    // Every view is made on first read (lazy-output): a program that reads none pays for none.
     const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
-    this.slots = pulumi.all([storedSlots, bound]).apply(([slots, pems]) => withCertificates(slots, pems));
-    const source = (slotKeys: pulumi.Output<JwtViewSource["slotKeys"]>) =>
+    // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
+    const slots = memoized(() => {
+      const bound = pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+        const pems: Record<string, string> = {};
+        if (sha256 && pem) pems[sha256] = pem;
+        if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
+        return pems;
+      });
+      return pulumi.all([storedSlots, bound]).apply(([stored, pems]) => withCertificates(stored, pems));
+    });
+    defineLazyOutput(this, "slots", slots);
+    // The public views are computed without the secret keys, so that they stay plain.
+    const views = memoized(() =>
       pulumi
         .all({
           label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
           scopes: stored.scopes, preAuthorized: stored.preAuthorized, appType: stored.appType, strategy: stored.strategy,
-          activeSlot: stored.activeSlot, slots: this.slots as pulumi.Output<never>, slotKeys,
+          activeSlot: stored.activeSlot, slots: slots() as pulumi.Output<never>,
         })
-        .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: facts.slotKeys ?? {} } as unknown as JwtViewSource));
-    // The public views are computed without the secret keys, so that they stay plain.
-    const views = source(pulumi.output({}));
-    this.tokenEndpoint = views.apply((v) => v.tokenEndpoint);
-    this.sfLoginJwtCommand = views.apply((v) => v.sfLoginJwtCommand);
-    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
+        .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: {} } as unknown as JwtViewSource)),
+    );
+    defineLazyOutput(this, "tokenEndpoint", () => views().apply((v) => v.tokenEndpoint));
+    defineLazyOutput(this, "sfLoginJwtCommand", () => views().apply((v) => v.sfLoginJwtCommand));
+    defineLazyOutput(this, "salesforceFiles", () => views().apply((v) => v.salesforceFiles));
     // The active slot's key: the integration's own copy while it differs from the certificate's (during a
     // rotation), else the certificate's. A secret, computed from secrets.
-    const activeKey = pulumi
-      .all([stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
-      .apply(([activeSlot, slots, sha256]) =>
-        // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
-        // which a preview would read as unknown).
-        slots[activeSlot]?.sha256Fingerprint === sha256
-          ? certificate.privateKeyPem.apply((key) => key ?? "")
-          : (stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>).apply((slotKeys) => slotKeys?.[activeSlot] ?? ""),
-      );
-    this.privateKeyPem = pulumi.secret(activeKey);
+    const slotKeys = stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>;
+    defineLazyOutput(this, "privateKeyPem", () => {
+      const activeKey = pulumi
+        .all([stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
+        .apply(([activeSlot, slots, sha256]) =>
+          // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
+          // which a preview would read as unknown).
+          slots[activeSlot]?.sha256Fingerprint === sha256
+            ? certificate.privateKeyPem.apply((key) => key ?? "")
+            : slotKeys.apply((keys) => keys?.[activeSlot] ?? ""),
+        );
+      return pulumi.secret(activeKey);
+    });
   }
 }
 

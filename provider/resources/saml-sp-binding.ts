@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
+import { defineLazyOutput, memoized } from "./lazy-output";
 import { providerShell } from "./provider-shell";
 import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
@@ -108,7 +109,8 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     const handsOver = pulumi
       .all([idpCertificate.previousCertificate, idpCertificate.overlapDays])
       .apply(([previous, overlapDays]) => (previous !== undefined && previous !== null) || overlapDays === 0);
-    const handedOver = <T>(value: pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value : undefined));
+    // The certificate's views are read only when handed over.
+    const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
     // The outputs the provider stores (every setting, the stages); the others are views of them, computed below.
     const outputNames = [...samlInputKeys, "stages", "phase", "nextStep", "phaseEndsAt"];
     const props: Record<string, unknown> = {
@@ -118,8 +120,8 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
       // The certificate hands its PEM (and its previous one) over only during its overlap after a rotation,
       // or on every run when it keeps no previous certificate: the binding stores a PEM only while its
       // stages publish one that is no longer the bound certificate (storedStages).
-      certificatePem: handedOver(idpCertificate.certificatePem),
-      previousCertificatePem: handedOver(idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem)),
+      certificatePem: handedOver(() => idpCertificate.certificatePem),
+      previousCertificatePem: handedOver(() => idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem)),
       certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
       certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,
       certificateNotAfter: idpCertificate.notAfter,
@@ -133,32 +135,26 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
     const given = (key: string) => (args as unknown as Record<string, unknown>)[key] !== undefined || (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
     const facts = [...samlInputKeys.filter((key) => !optionalSamlSettings.includes(key) || given(key)), "stages", "phase", "nextStep"];
-    // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
-    const pems = pulumi.all([idpCertificate.sha256Fingerprint, idpCertificate.certificatePem, idpCertificate.previousCertificate]).apply(([sha256, pem, previous]) => {
-      const byFingerprint: Record<string, string> = {};
-      if (sha256 && pem) byFingerprint[sha256] = pem;
-      if (previous) byFingerprint[previous.sha256Fingerprint] = previous.certificatePem;
-      return byFingerprint;
+    // Every view is made on first read (lazy-output): a program that reads none pays for none.
+    const views = memoized(() => {
+      // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
+      const pems = pulumi.all([idpCertificate.sha256Fingerprint, idpCertificate.certificatePem, idpCertificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+        const byFingerprint: Record<string, string> = {};
+        if (sha256 && pem) byFingerprint[sha256] = pem;
+        if (previous) byFingerprint[previous.sha256Fingerprint] = previous.certificatePem;
+        return byFingerprint;
+      });
+      return pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
+        const source = withCertificates(withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState, byFingerprint);
+        return source.phase === "stable"
+          ? pulumi.output(samlSpBindingViews(source))
+          : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
+      });
     });
-    const views = pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
-      const source = withCertificates(withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState, byFingerprint);
-      return source.phase === "stable"
-        ? pulumi.output(samlSpBindingViews(source))
-        : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
-    });
-    this.idpMetadataXml = views.apply((v) => v.idpMetadataXml);
-    this.metadataDiscoveryUrl = views.apply((v) => v.metadataDiscoveryUrl);
-    this.idpEntityId = views.apply((v) => v.idpEntityId);
-    this.ssoPostUrl = views.apply((v) => v.ssoPostUrl);
-    this.ssoRedirectUrl = views.apply((v) => v.ssoRedirectUrl);
-    this.sloUrl = views.apply((v) => v.sloUrl);
-    this.signingCertificatePem = views.apply((v) => v.signingCertificatePem);
-    this.signingSha256Fingerprint = views.apply((v) => v.signingSha256Fingerprint);
-    this.signingSha1Fingerprint = views.apply((v) => v.signingSha1Fingerprint);
-    this.signingNotAfter = views.apply((v) => v.signingNotAfter);
-    this.publishedCertificates = views.apply((v) => v.publishedCertificates);
-    this.salesforceFiles = views.apply((v) => v.salesforceFiles);
-    this.handoffText = views.apply((v) => v.handoffText);
+    const viewNames = [
+      "idpMetadataXml", "metadataDiscoveryUrl", "idpEntityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "signingCertificatePem", "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "salesforceFiles", "handoffText",
+    ] as const;
+    for (const key of viewNames) defineLazyOutput(this, key, () => views().apply((v) => v[key]));
   }
 }
 

@@ -1,0 +1,23 @@
+/**
+ * @module Outputs computed in the program only when read. Every `Output` a resource class makes costs the
+ * Pulumi SDK promises and callbacks whether or not anything reads it, and at scale that work is what an
+ * unchanged preview spends its time on (issue 12: the program, not the engine, is its critical path).
+ * A view of stored facts (a certificate's DER, fingerprints, metadata files…) is therefore made on first
+ * read, then kept: a program that exports or passes it on pays for it; one that does not, does not.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Defines `key` on `target` as an enumerable property whose `Output` is made by `make` on first read and
+ * kept. Replaces an output property the SDK set for the same key (a stored field read through a view).
+ */
+export function defineLazyOutput<T>(target: object, key: string, make: () => pulumi.Output<T>): void {
+  let made: pulumi.Output<T> | undefined;
+  Object.defineProperty(target, key, { enumerable: true, configurable: true, get: () => (made ??= make()) });
+}
+
+/** A function whose result is computed on its first call and then kept. */
+export function memoized<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
