@@ -132,8 +132,9 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
       certificateRevision: certificate.revision,
       // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
-      // (public; artefact mode leaves it out: the program fills the views in from the certificate).
-      boundCertificatePem: orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider) ? certificate.certificatePem : undefined,
+      // (public; artefact mode leaves it out, not even as an empty property, which the SDK would make an Output
+      // of: the program fills the views in from the certificate).
+      ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider) ? { boundCertificatePem: certificate.certificatePem } : {}),
     };
     super(
       jwtIntegrationProvider,
