@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   }
   console.log(
     "\nCPU: program = this process (the inline program, the Pulumi SDK and the Automation API's own work), less the /proc monitor's own sampling; " +
+      "engine: every `pulumi` process, so for create and `up` also the Automation API's three short CLI calls after the update (stack history, stack outputs); " +
       "engine and plugin: each process's utime + stime at its last 100 ms sample",
   );
   console.log(describeSamplingCoverage(results));
