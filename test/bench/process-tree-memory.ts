@@ -28,6 +28,11 @@ export interface TreeMemory {
   peakTotalBytes: number;
   /** How many samples were taken. */
   samples: number;
+  /**
+   * CPU seconds this process spent taking the samples (listing /proc, reading each process's files): part
+   * of this process's CPU time that is the monitor's, not the measured program's.
+   */
+  monitorCpuSeconds: number;
 }
 
 /** True where /proc exposes what the monitor reads (Linux). */
@@ -45,7 +50,9 @@ export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 1
   const peaks = new Map<number, ProcessPeak>();
   let peakTotalBytes = 0;
   let samples = 0;
+  let monitorMicros = 0;
   const sample = () => {
+    const before = process.cpuUsage();
     samples++;
     let total = 0;
     for (const pid of descendantsOf(rootPid)) {
@@ -61,6 +68,8 @@ export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 1
       }
     }
     if (total > peakTotalBytes) peakTotalBytes = total;
+    const spent = process.cpuUsage(before);
+    monitorMicros += spent.user + spent.system;
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -68,7 +77,7 @@ export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 1
     stop() {
       clearInterval(timer);
       sample();
-      return { processes: [...peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes), peakTotalBytes, samples };
+      return { processes: [...peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes), peakTotalBytes, samples, monitorCpuSeconds: monitorMicros / 1e6 };
     },
   };
 }

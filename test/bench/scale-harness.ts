@@ -1,7 +1,8 @@
 /**
- * @module The scale benchmark's core: one stack of N certificates + N JWT integrations ("ours"), or of
- * N + N no-op dynamic resources ("floor"), run through the real engine the same way: create, unchanged
- * preview, unchanged `up`, each timed, with the engine's peak memory and the checkpoint's size.
+ * @module The scale benchmark's core: one stack of N certificates + N JWT integrations ("ours"), of
+ * N + N no-op dynamic resources ("floor"), or of the same no-ops each registering as many properties as
+ * ours do ("floor-props"), run through the real engine the same way: create, unchanged preview, unchanged
+ * `up`, each timed, with CPU seconds by process, the engine's peak memory and the checkpoint's size.
  *
  * Both run through the Automation API with an inline program on the local file backend
  * (`openLocalStack`, the path the product's report, gate and tests use; the issue's figures were measured
@@ -16,16 +17,22 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OpMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
+import { startCpuWindow, type PhaseCpu } from "./process-cpu";
 import { monitorProcessTree, type TreeMemory } from "./process-tree-memory";
+import { countRegisteredProperties, type RegisteredProperties } from "./registered-properties";
 
-/** What a stack holds: our resources, or the no-op floor. */
-export type ScaleSubject = "ours" | "floor";
+/**
+ * What a stack holds: our resources; the no-op floor; or "floor-props", the floor whose resources each
+ * register as many properties as ours do on average (the SDK's per-property work alone, as context).
+ */
+export type ScaleSubject = "ours" | "floor" | "floor-props";
 
-/** One engine command: its wall time, what it said it did, and the engine's memory meanwhile. */
+/** One engine command: its wall time, what it said it did, CPU by process and the engine's memory meanwhile. */
 export interface PhaseResult {
   ms: number;
   /** Operation → count, as the engine reported (`resourceChanges` of `up`, `changeSummary` of preview). */
   changes: OpMap;
+  cpu: PhaseCpu;
   memory: TreeMemory;
 }
 
@@ -51,6 +58,8 @@ export interface CaseResult {
   preview: PhaseResult;
   up: PhaseResult;
   state: StateSize;
+  /** What the measured resources registered with the SDK, counted in the last run of the program (the `up`). */
+  registered: RegisteredProperties;
 }
 
 /** The passphrase of the benchmark's throwaway stacks: a fixed value, given explicitly to both subjects. */
@@ -65,26 +74,47 @@ const floorProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/** The property the SDK adds to every dynamic resource's props: the serialised provider. */
+const dynamicProviderProperties = 1;
+
 /** A no-op resource of the floor. */
 class NoOp extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;
 
-  constructor(name: string, props: Record<string, pulumi.Input<string>>) {
-    super(floorProvider, name, { value: undefined, name, ...props }, {}, "bench", "NoOp");
+  /**
+   * With `registeredProperties`, the props are padded with outputs declared as undefined (`pad0`, `pad1`…)
+   * up to that many registered properties, `__provider` included; the provider still returns only `value`.
+   */
+  constructor(name: string, props: Record<string, pulumi.Input<string>>, registeredProperties?: number) {
+    const all: Record<string, pulumi.Input<string> | undefined> = { value: undefined, name, ...props };
+    const padding = (registeredProperties ?? 0) - Object.keys(all).length - dynamicProviderProperties;
+    for (let i = 0; i < padding; i++) all[`pad${i}`] = undefined;
+    super(floorProvider, name, all, {}, "bench", "NoOp");
   }
+}
+
+/** Options of {@link scaleProgram}. */
+export interface ScaleProgramOptions {
+  /** For "floor-props" (required there): the registered properties per resource to pad each no-op up to. */
+  propertiesPerResource?: number;
 }
 
 /**
  * The program of `subject` at size `n`. Ours: N certificates and N integrations, each bound to one
  * certificate. The floor mirrors that graph: N no-ops, and N more, each taking an output of one of the
- * first, so both run the same number of steps with the same dependencies.
+ * first, so both run the same number of steps with the same dependencies; "floor-props" is that graph
+ * with each no-op padded to `propertiesPerResource` registered properties.
+ *
+ * @throws Error for "floor-props" without `propertiesPerResource`.
  */
-export function scaleProgram(subject: ScaleSubject, n: number): PulumiFn {
-  if (subject === "floor") {
+export function scaleProgram(subject: ScaleSubject, n: number, options: ScaleProgramOptions = {}): PulumiFn {
+  if (subject === "floor" || subject === "floor-props") {
+    const padTo = subject === "floor-props" ? options.propertiesPerResource : undefined;
+    if (subject === "floor-props" && padTo === undefined) throw new Error("floor-props needs propertiesPerResource (ours' average)");
     return async () => {
       for (let i = 0; i < n; i++) {
-        const first = new NoOp(`floor-a-${i}`, {});
-        new NoOp(`floor-b-${i}`, { ref: first.value });
+        const first = new NoOp(`floor-a-${i}`, {}, padTo);
+        new NoOp(`floor-b-${i}`, { ref: first.value }, padTo);
       }
     };
   }
@@ -133,11 +163,13 @@ export function measureState(checkpointFile: string): StateSize {
 
 async function timed(run: () => Promise<OpMap>): Promise<PhaseResult> {
   const monitor = monitorProcessTree();
+  const cpu = startCpuWindow();
   const start = process.hrtime.bigint();
   try {
     const changes = await run();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    return { ms, changes, memory: monitor.stop() };
+    const memory = monitor.stop();
+    return { ms, changes, cpu: cpu.stop(memory), memory };
   } catch (error) {
     monitor.stop(); // no timer left behind
     throw error;
@@ -150,6 +182,8 @@ export interface ScaleCaseOptions {
   onOutput?: (text: string) => void;
   /** Folder for the throwaway stack; default: a new temp folder, deleted afterwards. */
   root?: string;
+  /** For "floor-props" (required there): registered properties per resource, e.g. ours' average rounded. */
+  propertiesPerResource?: number;
 }
 
 /**
@@ -157,6 +191,15 @@ export interface ScaleCaseOptions {
  * checkpoint and deletes the stack's folder (everything lives in that state: nothing to destroy).
  */
 export async function runScaleCase(subject: ScaleSubject, n: number, options: ScaleCaseOptions = {}): Promise<CaseResult> {
+  const program = scaleProgram(subject, n, options.propertiesPerResource === undefined ? {} : { propertiesPerResource: options.propertiesPerResource });
+  let registered: RegisteredProperties | undefined;
+  // Every subject is counted the same way, so that the count's own (tiny) cost is in all of them.
+  const countedProgram: PulumiFn = async () => {
+    const counter = countRegisteredProperties(isMeasured);
+    const outputs = await program();
+    registered = counter.result();
+    return outputs;
+  };
   const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `sfc-bench-${subject}-${n}-`));
   const stateDir = path.join(root, "state");
   const projectName = "sfc-bench";
@@ -164,7 +207,7 @@ export async function runScaleCase(subject: ScaleSubject, n: number, options: Sc
   try {
     const stack: Stack = await openLocalStack({
       stackName,
-      program: scaleProgram(subject, n),
+      program: countedProgram,
       stateDir,
       workDir: path.join(root, "work"),
       projectName,
@@ -175,7 +218,8 @@ export async function runScaleCase(subject: ScaleSubject, n: number, options: Sc
     const preview = await timed(async () => (await stack.preview({ onOutput })).changeSummary);
     const up = await timed(async () => (await stack.up({ onOutput })).summary.resourceChanges ?? {});
     const state = measureState(stateFilePath(stateDir, projectName, stackName));
-    return { subject, n, create, preview, up, state };
+    if (!registered) throw new Error(`${subject} N=${n}: the program never ran`);
+    return { subject, n, create, preview, up, state, registered };
   } finally {
     if (!options.root) fs.rmSync(root, { recursive: true, force: true });
   }

@@ -1,10 +1,13 @@
 /**
  * @module The scale benchmark's comparison: each measure of ours divided by the floor's at the same size,
  * the growth from the smallest to the largest size, and the issue's targets beside them with PASS or MISS.
- * Informational: a miss is printed, never thrown (speed targets are never timed assertions).
+ * Beside each, as context, ours divided by "floor-props" (the floor with as many registered properties
+ * per resource as ours): the targets stay against the plain floor. Informational: a miss is printed,
+ * never thrown (speed targets are never timed assertions).
  */
+import { formatPhaseExcess, phaseExcesses, type PhaseExcess } from "./phase-excess";
 import { peakOfProcessesNamed } from "./process-tree-memory";
-import type { CaseResult } from "./scale-harness";
+import type { CaseResult, PhaseResult } from "./scale-harness";
 
 /** The size at which the issue sets the create-time and peak-memory targets. */
 export const targetSize = 200;
@@ -17,14 +20,20 @@ export interface Target {
   text: string;
 }
 
+/** How a measure is printed: seconds, bytes, or a plain count. */
+export type MeasureUnit = "s" | "B" | "count";
+
 /** One compared measure at one size. */
 export interface ComparedRow {
   measure: string;
-  unit: "s" | "B";
+  unit: MeasureUnit;
   ours: number;
   floor: number;
   /** ours / floor. */
   ratio: number;
+  floorProps: number;
+  /** ours / floor-props: context, no target. */
+  ratioToFloorProps: number;
   target?: Target;
   /** Whether the ratio meets the target (absent without a target). */
   met?: boolean;
@@ -34,6 +43,8 @@ export interface ComparedRow {
 export interface SizeComparison {
   n: number;
   rows: ComparedRow[];
+  /** Ours minus the floor in each engine command, by process. */
+  excess: PhaseExcess[];
   /** Engine commands that should have changed nothing but did (a fault the timings would hide). */
   warnings: string[];
 }
@@ -45,6 +56,9 @@ export interface GrowthRow {
   floor: number;
   /** ours' growth / floor's growth: ≤ 1 is "no worse than the floor's own". */
   ratio: number;
+  floorProps: number;
+  /** ours' growth / floor-props' growth. */
+  ratioToFloorProps: number;
   target?: Target;
   met?: boolean;
 }
@@ -61,11 +75,24 @@ const unchangedTarget: Target = { max: 1.3, text: "≤ 1.3× floor" };
 const memoryTarget: Target = { max: 2, text: `≤ 2× floor at N=${targetSize}` };
 const growthTarget: Target = { max: 1, text: "≤ floor's growth" };
 
+type Measure = { measure: string; unit: MeasureUnit; read: (c: CaseResult) => number; target?: (n: number, largest: number) => Target | undefined };
+
+/** An engine command's wall time, then the CPU seconds of each process in it (indented under it). */
+function phaseMeasures(measure: string, phase: (c: CaseResult) => PhaseResult, target?: Measure["target"]): Measure[] {
+  return [
+    { measure, unit: "s", read: (c) => phase(c).ms / 1000, ...(target ? { target } : {}) },
+    { measure: "  CPU: program (bench process)", unit: "s", read: (c) => phase(c).cpu.programSeconds },
+    { measure: "  CPU: engine (pulumi)", unit: "s", read: (c) => phase(c).cpu.engineSeconds },
+    { measure: "  CPU: provider plugin (node)", unit: "s", read: (c) => phase(c).cpu.pluginSeconds },
+  ];
+}
+
 /** The measures compared, with how each is read from a case. */
-const measures: { measure: string; unit: "s" | "B"; read: (c: CaseResult) => number; target?: (n: number, largest: number) => Target | undefined }[] = [
-  { measure: "create (up on an empty stack)", unit: "s", read: (c) => c.create.ms / 1000, target: (n, largest) => (atTargetSize(n, largest) ? createTarget : undefined) },
-  { measure: "unchanged preview", unit: "s", read: (c) => c.preview.ms / 1000, target: () => unchangedTarget },
-  { measure: "unchanged up", unit: "s", read: (c) => c.up.ms / 1000, target: () => unchangedTarget },
+const measures: Measure[] = [
+  ...phaseMeasures("create (up on an empty stack)", (c) => c.create, (n, largest) => (atTargetSize(n, largest) ? createTarget : undefined)),
+  ...phaseMeasures("unchanged preview", (c) => c.preview, () => unchangedTarget),
+  ...phaseMeasures("unchanged up", (c) => c.up, () => unchangedTarget),
+  { measure: "registered properties/resource (SDK)", unit: "count", read: (c) => c.registered.propertiesPerResource },
   { measure: "state bytes/resource (inputs+outputs)", unit: "B", read: (c) => c.state.bytesPerResource, target: () => bytesTarget },
   { measure: "checkpoint entry bytes/resource", unit: "B", read: (c) => c.state.entryBytesPerResource },
   { measure: "checkpoint file", unit: "B", read: (c) => c.state.checkpointFileBytes },
@@ -103,16 +130,17 @@ export function compareScale(results: CaseResult[]): ScaleComparison {
     sizes: sizes.map((n) => {
       const ours = pick("ours", n);
       const floor = pick("floor", n);
-      const rows = measures.map(({ measure, unit, read, target }) => row(measure, unit, read(ours), read(floor), target?.(n, largest)));
+      const floorProps = pick("floor-props", n);
+      const rows = measures.map(({ measure, unit, read, target }) => row(measure, unit, read(ours), read(floor), read(floorProps), target?.(n, largest)));
       const warnings: string[] = [];
-      for (const c of [ours, floor]) {
+      for (const c of [ours, floor, floorProps]) {
         for (const [phase, result] of [["unchanged preview", c.preview], ["unchanged up", c.up]] as const) {
           const changes = unexpectedChanges(result.changes);
           if (changes) warnings.push(`${c.subject} N=${n}: the ${phase} was not unchanged (${changes})`);
         }
         if (c.state.resources !== 2 * n) warnings.push(`${c.subject} N=${n}: ${c.state.resources} resources in state, expected ${2 * n}`);
       }
-      return { n, rows, warnings };
+      return { n, rows, excess: phaseExcesses(ours, floor, floorProps), warnings };
     }),
   };
   if (sizes.length >= 2) {
@@ -121,8 +149,9 @@ export function compareScale(results: CaseResult[]): ScaleComparison {
     const growth = (measure: string, read: (c: CaseResult) => number, target?: Target): GrowthRow => {
       const ours = growthOf("ours", read);
       const floor = growthOf("floor", read);
+      const floorProps = growthOf("floor-props", read);
       const ratio = ours / floor;
-      return { measure, ours, floor, ratio, ...(target ? { target, met: ratio <= target.max } : {}) };
+      return { measure, ours, floor, ratio, floorProps, ratioToFloorProps: ours / floorProps, ...(target ? { target, met: ratio <= target.max } : {}) };
     };
     comparison.growth = {
       from,
@@ -138,13 +167,14 @@ export function compareScale(results: CaseResult[]): ScaleComparison {
   return comparison;
 }
 
-function row(measure: string, unit: "s" | "B", ours: number, floor: number, target: Target | undefined): ComparedRow {
+function row(measure: string, unit: MeasureUnit, ours: number, floor: number, floorProps: number, target: Target | undefined): ComparedRow {
   const ratio = ours / floor;
-  return { measure, unit, ours, floor, ratio, ...(target ? { target, met: ratio <= target.max } : {}) };
+  return { measure, unit, ours, floor, ratio, floorProps, ratioToFloorProps: ours / floorProps, ...(target ? { target, met: ratio <= target.max } : {}) };
 }
 
-function formatValue(value: number, unit: "s" | "B"): string {
+function formatValue(value: number, unit: MeasureUnit): string {
   if (unit === "s") return `${value.toFixed(value < 10 ? 2 : 1)} s`;
+  if (unit === "count") return value.toFixed(1);
   if (value >= 1024 ** 3) return `${(value / 1024 ** 3).toFixed(2)} GiB`;
   if (value >= 1024 ** 2) return `${(value / 1024 ** 2).toFixed(1)} MiB`;
   if (value >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
@@ -155,25 +185,41 @@ function verdict(met: boolean | undefined): string {
   return met === undefined ? "" : met ? "PASS" : "MISS";
 }
 
-/** The comparison as a text table: absolute values, ratios, targets, PASS/MISS. */
+/** A table line: the measure, ours, the floor, ours/floor, the target and verdict, then floor-props and ours/floor-props. */
+function tableLine(cells: { measure: string; ours: string; floor: string; ratio: string; target: string; floorProps: string; ratioToFloorProps: string }): string {
+  return (
+    `${cells.measure.padEnd(40)} ${cells.ours.padStart(11)} ${cells.floor.padStart(11)} ${cells.ratio.padStart(10)}   ${cells.target.padEnd(27)}` +
+    ` ${cells.floorProps.padStart(11)} ${cells.ratioToFloorProps.padStart(13)}`
+  ).trimEnd();
+}
+
+const header = tableLine({ measure: "measure", ours: "ours", floor: "floor", ratio: "ours/floor", target: "target", floorProps: "floor-props", ratioToFloorProps: "ours/fl-props" });
+const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+const targetCell = (r: { target?: Target; met?: boolean }) => (r.target ? `${r.target.text.padEnd(22)} ${verdict(r.met)}` : "");
+
+/** The comparison as a text table: absolute values, ratios, targets, PASS/MISS; floor-props as context; where ours' extra time goes. */
 export function formatScaleComparison(comparison: ScaleComparison): string {
   const lines: string[] = [];
-  const header = `${"measure".padEnd(40)} ${"ours".padStart(11)} ${"floor".padStart(11)} ${"ours/floor".padStart(10)}   target`;
   for (const size of comparison.sizes) {
-    lines.push("", `N = ${size.n} (${size.n} certificates + ${size.n} JWT integrations; floor: ${size.n} + ${size.n} no-op resources)`, header);
+    lines.push(
+      "",
+      `N = ${size.n} (${size.n} certificates + ${size.n} JWT integrations; floor: ${size.n} + ${size.n} no-op resources; ` +
+        `floor-props: the same no-ops, each registering as many properties as ours do on average)`,
+      header,
+    );
     for (const r of size.rows) {
-      const target = r.target ? `${r.target.text.padEnd(22)} ${verdict(r.met)}` : "";
-      lines.push(`${r.measure.padEnd(40)} ${formatValue(r.ours, r.unit).padStart(11)} ${formatValue(r.floor, r.unit).padStart(11)} ${`${r.ratio.toFixed(2)}×`.padStart(10)}   ${target}`.trimEnd());
+      const value = (v: number) => formatValue(v, r.unit);
+      lines.push(tableLine({ measure: r.measure, ours: value(r.ours), floor: value(r.floor), ratio: times(r.ratio), target: targetCell(r), floorProps: value(r.floorProps), ratioToFloorProps: times(r.ratioToFloorProps) }));
     }
+    lines.push(`Where ours' extra time goes at N = ${size.n} (ours − floor; the program's excess split into the SDK's per-property work, floor-props − floor, and ours beyond it):`);
+    for (const excess of size.excess) lines.push(`  ${formatPhaseExcess(excess)}`);
     for (const warning of size.warnings) lines.push(`WARNING: ${warning}`);
   }
   if (comparison.growth) {
     const { from, to, rows } = comparison.growth;
-    lines.push("", `Growth from N = ${from} to N = ${to} (${(to / from).toFixed(1)}× the resources): value at N=${to} / value at N=${from}`);
-    lines.push(`${"measure".padEnd(40)} ${"ours".padStart(11)} ${"floor".padStart(11)} ${"ours/floor".padStart(10)}   target`);
+    lines.push("", `Growth from N = ${from} to N = ${to} (${(to / from).toFixed(1)}× the resources): value at N=${to} / value at N=${from}`, header);
     for (const r of rows) {
-      const target = r.target ? `${r.target.text.padEnd(22)} ${verdict(r.met)}` : "";
-      lines.push(`${r.measure.padEnd(40)} ${`${r.ours.toFixed(2)}×`.padStart(11)} ${`${r.floor.toFixed(2)}×`.padStart(11)} ${`${r.ratio.toFixed(2)}×`.padStart(10)}   ${target}`.trimEnd());
+      lines.push(tableLine({ measure: r.measure, ours: times(r.ours), floor: times(r.floor), ratio: times(r.ratio), target: targetCell(r), floorProps: times(r.floorProps), ratioToFloorProps: times(r.ratioToFloorProps) }));
     }
   }
   return lines.join("\n");

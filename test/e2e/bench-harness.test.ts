@@ -1,8 +1,9 @@
 /**
  * The scale benchmark's harness through the real engine at tiny sizes, so that it cannot rot between
  * benchmark runs: every case creates its resources, the unchanged preview and `up` change nothing, the
- * checkpoint is sized, the engine's memory is seen, and the comparison computes every ratio. No timing
- * is asserted.
+ * checkpoint is sized, the engine's memory and each process's CPU are seen, floor-props registers exactly
+ * the properties it claims (ours' average, counted from our real classes), and the comparison computes
+ * every ratio. No timing is asserted.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -12,15 +13,18 @@ import { peakOfProcessesNamed } from "../bench/process-tree-memory";
 import { runScaleCase, type CaseResult } from "../bench/scale-harness";
 import { compareScale, formatScaleComparison } from "../bench/scale-report";
 
-test("the scale harness runs ours and the floor through the engine at N=1 and N=2 and compares them", async (t) => {
+test("the scale harness runs ours, the floor and floor-props through the engine at N=1 and N=2 and compares them", async (t) => {
   const results: CaseResult[] = [];
   for (const n of [1, 2]) {
-    for (const subject of ["floor", "ours"] as const) {
+    let propertiesPerResource: number | undefined;
+    for (const subject of ["floor", "ours", "floor-props"] as const) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), `sfc-bench-harness-${subject}-${n}-`));
       t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
-      const result = await runScaleCase(subject, n, { root });
+      const result = await runScaleCase(subject, n, { root, ...(propertiesPerResource === undefined ? {} : { propertiesPerResource }) });
       results.push(result);
       const label = `${subject} N=${n}`;
+      if (subject === "ours") propertiesPerResource = Math.round(result.registered.propertiesPerResource);
+      t.is(result.registered.resources, 2 * n, label);
       // N + N resources, the stack; the default provider is not counted by the engine's summaries.
       t.deepEqual(result.create.changes, { create: 2 * n + 1 }, label);
       t.deepEqual(result.preview.changes, { same: 2 * n + 1 }, label);
@@ -31,6 +35,13 @@ test("the scale harness runs ours and the floor through the engine at N=1 and N=
       t.true(result.state.checkpointFileBytes > 2 * n * result.state.bytesPerResource, label);
       for (const phase of [result.create, result.preview, result.up]) {
         t.true(phase.ms > 0, label);
+        // Each process did work: the program registered resources, the engine planned, the plugin (a fresh
+        // Node.js loading the SDK) diffed; the samples never hold more than the exact total of reaped children.
+        t.true(phase.cpu.programSeconds > 0, `${label}: program CPU ${phase.cpu.programSeconds}`);
+        t.true(phase.cpu.engineSeconds > 0, `${label}: engine CPU ${phase.cpu.engineSeconds}`);
+        t.true(phase.cpu.pluginSeconds > 0, `${label}: plugin CPU ${phase.cpu.pluginSeconds}`);
+        t.true(phase.cpu.engineSeconds + phase.cpu.pluginSeconds <= phase.cpu.childrenSeconds + 0.01, `${label}: sampled ${JSON.stringify(phase.cpu)}`);
+        t.true(phase.memory.monitorCpuSeconds > 0, label);
         // A real engine process was seen (its binary alone is tens of MiB resident).
         t.true(peakOfProcessesNamed(phase.memory, "pulumi") > 20 * 1024 ** 2, `${label}: engine peak ${peakOfProcessesNamed(phase.memory, "pulumi")}`);
         t.true(phase.memory.peakTotalBytes >= peakOfProcessesNamed(phase.memory, "pulumi") * 0.5, label);
@@ -42,9 +53,25 @@ test("the scale harness runs ours and the floor through the engine at N=1 and N=
           ? [`pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair ${n}`, `pulumi-nodejs:dynamic/salesforce:JwtIntegration ${n}`]
           : [`pulumi-nodejs:dynamic/bench:NoOp ${2 * n}`],
       );
+      // The same resources were counted as registered as the state holds.
+      t.deepEqual(Object.entries(result.registered.byType).map(([type, { count }]) => `${type} ${count}`).sort(), types, label);
       // The harness deletes its stacks only when it made the folder; given one, the checkpoint stays for a look.
       t.true(fs.existsSync(path.join(root, "state", ".pulumi", "stacks", "sfc-bench", "bench.json")), label);
     }
+  }
+
+  const registered = (subject: CaseResult["subject"], n: number) => results.find((r) => r.subject === subject && r.n === n)!.registered;
+  for (const n of [1, 2]) {
+    // The floor's no-ops register value, name and __provider, and the second of each pair its ref too:
+    // this grounds the count in props the harness's own code declares.
+    t.is(registered("floor", n).propertiesPerResource, 3.5, `floor N=${n}`);
+    // Ours register many more (stored outputs declared as undefined, inputs, __provider), counted from the real classes.
+    const ours = registered("ours", n);
+    t.true(ours.propertiesPerResource > 10, `ours N=${n}: ${ours.propertiesPerResource}`);
+    // floor-props registers exactly what it claims: ours' average, rounded, on every one of its no-ops.
+    const floorProps = registered("floor-props", n);
+    t.is(floorProps.propertiesPerResource, Math.round(ours.propertiesPerResource), `floor-props N=${n}`);
+    t.is(floorProps.byType["pulumi-nodejs:dynamic/bench:NoOp"]!.propertiesPerResource, Math.round(ours.propertiesPerResource));
   }
 
   const comparison = compareScale(results);
@@ -54,12 +81,17 @@ test("the scale harness runs ours and the floor through the engine at N=1 and N=
     for (const row of size.rows) t.true(Number.isFinite(row.ratio) && row.ratio > 0, `N=${size.n} ${row.measure}: ${row.ratio}`);
     // Ours stores certificates and keys; the floor a fixed word.
     t.true(size.rows.find((r) => r.measure.startsWith("state bytes/resource"))!.ratio > 1);
+    t.true(size.rows.every((r) => Number.isFinite(r.ratioToFloorProps) && r.ratioToFloorProps > 0), `N=${size.n}`);
+    t.like(size.rows.find((r) => r.measure.startsWith("registered properties"))!, { ratioToFloorProps: registered("ours", size.n).propertiesPerResource / Math.round(registered("ours", size.n).propertiesPerResource) });
+    t.deepEqual(size.excess.map((e) => e.phase), ["create", "unchanged preview", "unchanged up"]);
   }
   t.like(comparison.growth, { from: 1, to: 2 });
   for (const row of comparison.growth!.rows) t.true(Number.isFinite(row.ratio) && row.ratio > 0, row.measure);
   const text = formatScaleComparison(comparison);
   t.log(text);
   t.regex(text, /^N = 2 \(2 certificates \+ 2 JWT integrations/m);
-  t.regex(text, /^unchanged preview .* ≤ 1\.3× floor +(PASS|MISS)$/m);
+  t.regex(text, /^unchanged preview .* ≤ 1\.3× floor +(PASS|MISS) +\d+\.\d+ s +\d+\.\d+×$/m);
+  t.regex(text, /^ {2}CPU: program \(bench process\) /m);
+  t.regex(text, /^ {2}unchanged preview: wall [+−]\d+\.\d+ s; CPU: program [+−]\d+\.\d+ s \(SDK per-property work /m);
   t.regex(text, /^Growth from N = 1 to N = 2/m);
 });

@@ -1,6 +1,7 @@
 /**
- * The scale benchmark's comparison on made-up measurements: ratios, where the N=200 targets apply,
- * growth, PASS/MISS, and warnings when an "unchanged" run changed something.
+ * The scale benchmark's comparison on made-up measurements: ratios (to the floor, and to floor-props as
+ * context), where the N=200 targets apply, growth, PASS/MISS, where ours' extra time goes by process, and
+ * warnings when an "unchanged" run changed something.
  */
 import test from "ava";
 import type { TreeMemory } from "../../bench/process-tree-memory";
@@ -8,24 +9,51 @@ import type { CaseResult, ScaleSubject } from "../../bench/scale-harness";
 import { compareScale, formatScaleComparison } from "../../bench/scale-report";
 
 const mib = 1024 ** 2;
-const memory = (engine: number): TreeMemory => ({ processes: [{ pid: 1, name: "pulumi", peakBytes: engine }, { pid: 2, name: "node", peakBytes: 50 * mib }], peakTotalBytes: engine + 50 * mib, samples: 3 });
+const memory = (engine: number): TreeMemory => ({
+  processes: [{ pid: 1, name: "pulumi", peakBytes: engine }, { pid: 2, name: "node", peakBytes: 50 * mib }],
+  peakTotalBytes: engine + 50 * mib,
+  samples: 3,
+  monitorCpuSeconds: 0.01,
+});
 
-function result(subject: ScaleSubject, n: number, scale: { create: number; preview: number; up: number; bytes: number; engine: number }, previewChanges = { same: 2 * n + 1 }): CaseResult {
+/** CPU seconds of a command of `ms` milliseconds: made up as program 60 %, engine 30 %, plugin 10 % of its wall time. */
+const cpu = (ms: number) => ({ programSeconds: (ms / 1000) * 0.6, engineSeconds: (ms / 1000) * 0.3, pluginSeconds: (ms / 1000) * 0.1, childrenSeconds: (ms / 1000) * 0.4 });
+
+function result(
+  subject: ScaleSubject,
+  n: number,
+  scale: { create: number; preview: number; up: number; bytes: number; engine: number; properties?: number },
+  previewChanges = { same: 2 * n + 1 },
+): CaseResult {
   return {
     subject,
     n,
-    create: { ms: scale.create, changes: { create: 2 * n + 1 }, memory: memory(scale.engine) },
-    preview: { ms: scale.preview, changes: previewChanges, memory: memory(scale.engine) },
-    up: { ms: scale.up, changes: { same: 2 * n + 1 }, memory: memory(scale.engine) },
+    create: { ms: scale.create, changes: { create: 2 * n + 1 }, cpu: cpu(scale.create), memory: memory(scale.engine) },
+    preview: { ms: scale.preview, changes: previewChanges, cpu: cpu(scale.preview), memory: memory(scale.engine) },
+    up: { ms: scale.up, changes: { same: 2 * n + 1 }, cpu: cpu(scale.up), memory: memory(scale.engine) },
     state: { resources: 2 * n, bytesPerResource: scale.bytes, entryBytesPerResource: scale.bytes + 1000, byType: {}, checkpointFileBytes: 2 * n * scale.bytes },
+    registered: { resources: 2 * n, propertiesPerResource: scale.properties ?? 3.5, byType: {} },
   };
 }
 
+/** floor-props at the size and engine memory of `floor`, with ours' 26 properties per resource and half ours' excess time. */
+const floorProps = (n: number, floor: { create: number; preview: number; up: number; engine: number }, ours: { create: number; preview: number; up: number }) =>
+  result("floor-props", n, {
+    create: (floor.create + ours.create) / 2,
+    preview: (floor.preview + ours.preview) / 2,
+    up: (floor.up + ours.up) / 2,
+    bytes: 1000,
+    engine: floor.engine,
+    properties: 26,
+  });
+
 const results = [
   result("floor", 50, { create: 5000, preview: 1000, up: 2000, bytes: 1000, engine: 100 * mib }),
-  result("ours", 50, { create: 9000, preview: 1200, up: 3000, bytes: 3000, engine: 150 * mib }),
+  result("ours", 50, { create: 9000, preview: 1200, up: 3000, bytes: 3000, engine: 150 * mib, properties: 26 }),
+  floorProps(50, { create: 5000, preview: 1000, up: 2000, engine: 100 * mib }, { create: 9000, preview: 1200, up: 3000 }),
   result("floor", 200, { create: 20_000, preview: 4000, up: 8000, bytes: 1000, engine: 200 * mib }),
-  result("ours", 200, { create: 90_000, preview: 5000, up: 9000, bytes: 3000, engine: 500 * mib }),
+  result("ours", 200, { create: 90_000, preview: 5000, up: 9000, bytes: 3000, engine: 500 * mib, properties: 26 }),
+  floorProps(200, { create: 20_000, preview: 4000, up: 8000, engine: 200 * mib }, { create: 90_000, preview: 5000, up: 9000 }),
 ];
 
 test("compareScale divides ours by the floor and applies the N=200 targets only at N=200", (t) => {
@@ -43,14 +71,23 @@ test("compareScale divides ours by the floor and applies the N=200 targets only 
 });
 
 test("compareScale puts the N=200 targets on the largest size when the run stops below 200", (t) => {
-  const small = [result("floor", 20, { create: 1000, preview: 500, up: 600, bytes: 1000, engine: 100 * mib }), result("ours", 20, { create: 1500, preview: 600, up: 700, bytes: 1500, engine: 120 * mib })];
+  const small = [
+    result("floor", 20, { create: 1000, preview: 500, up: 600, bytes: 1000, engine: 100 * mib }),
+    result("ours", 20, { create: 1500, preview: 600, up: 700, bytes: 1500, engine: 120 * mib }),
+    floorProps(20, { create: 1000, preview: 500, up: 600, engine: 100 * mib }, { create: 1500, preview: 600, up: 700 }),
+  ];
   const comparison = compareScale(small);
   t.like(comparison.sizes[0]!.rows[0], { ratio: 1.5, met: true });
   t.is(comparison.growth, undefined);
 });
 
 test("compareScale keeps the N=200 targets at N=200 when the run goes beyond it", (t) => {
-  const beyond = [...results, result("floor", 400, { create: 50_000, preview: 8000, up: 16_000, bytes: 1000, engine: 300 * mib }), result("ours", 400, { create: 300_000, preview: 9000, up: 17_000, bytes: 3000, engine: 900 * mib })];
+  const beyond = [
+    ...results,
+    result("floor", 400, { create: 50_000, preview: 8000, up: 16_000, bytes: 1000, engine: 300 * mib }),
+    result("ours", 400, { create: 300_000, preview: 9000, up: 17_000, bytes: 3000, engine: 900 * mib }),
+    floorProps(400, { create: 50_000, preview: 8000, up: 16_000, engine: 300 * mib }, { create: 300_000, preview: 9000, up: 17_000 }),
+  ];
   const comparison = compareScale(beyond);
   const targeted = (n: number) => comparison.sizes.find((s) => s.n === n)!.rows.filter((r) => r.target).map((r) => r.measure);
   t.deepEqual(targeted(400), ["unchanged preview", "unchanged up", "state bytes/resource (inputs+outputs)"]);
@@ -62,20 +99,52 @@ test("compareScale compares growth from the smallest to the largest size with th
   const growth = compareScale(results).growth!;
   t.like(growth, { from: 50, to: 200 });
   t.like(growth.rows[0], { measure: "create", ours: 10, floor: 4, ratio: 2.5, met: false });
+  // floor-props' create: (5000 + 9000) / 2 = 7000 at N=50, (20000 + 90000) / 2 = 55000 at N=200.
+  t.is(growth.rows[0]!.floorProps, 55_000 / 7000);
+  t.is(growth.rows[0]!.ratioToFloorProps, 10 / (55_000 / 7000));
   t.like(growth.rows[1], { measure: "unchanged preview", met: undefined });
 });
 
-test("compareScale warns when an unchanged preview changed something, and fails without the floor", (t) => {
-  const changed = [results[0]!, result("ours", 50, { create: 9000, preview: 1200, up: 3000, bytes: 3000, engine: 150 * mib }, { same: 99, update: 2 } as never)];
+test("compareScale warns when an unchanged preview changed something, and fails without the floor or floor-props", (t) => {
+  const changed = [results[0]!, result("ours", 50, { create: 9000, preview: 1200, up: 3000, bytes: 3000, engine: 150 * mib }, { same: 99, update: 2 } as never), results[2]!];
   t.deepEqual(compareScale(changed).sizes[0]!.warnings, ["ours N=50: the unchanged preview was not unchanged (update 2)"]);
   t.throws(() => compareScale([results[1]!]), { message: "no floor result at N=50" });
+  t.throws(() => compareScale([results[0]!, results[1]!]), { message: "no floor-props result at N=50" });
+});
+
+test("compareScale divides ours by floor-props beside the floor, targets staying against the floor", (t) => {
+  const comparison = compareScale(results);
+  const at = (n: number, measure: string) => comparison.sizes.find((s) => s.n === n)!.rows.find((r) => r.measure === measure)!;
+  // preview at N=200: ours 5000 ms, floor 4000, floor-props 4500.
+  t.like(at(200, "unchanged preview"), { ours: 5, floor: 4, ratio: 1.25, floorProps: 4.5, ratioToFloorProps: 5 / 4.5, met: true });
+  t.like(at(200, "registered properties/resource (SDK)"), { ours: 26, floor: 3.5, floorProps: 26, ratioToFloorProps: 1 });
+});
+
+test("compareScale splits each engine command's CPU by process and says where ours' extra time goes", (t) => {
+  const comparison = compareScale(results);
+  const size = comparison.sizes.find((s) => s.n === 200)!;
+  const at = (measure: string) => size.rows.filter((r) => r.measure === measure).map((r) => r.ours);
+  // Rows for create, preview and up, in that order: 60 / 30 / 10 % of ours' wall time (90 s, 5 s, 9 s).
+  t.deepEqual(at("  CPU: program (bench process)").map((s) => +s.toFixed(6)), [54, 3, 5.4]);
+  t.deepEqual(at("  CPU: engine (pulumi)").map((s) => +s.toFixed(6)), [27, 1.5, 2.7]);
+  t.deepEqual(at("  CPU: provider plugin (node)").map((s) => +s.toFixed(6)), [9, 0.5, 0.9]);
+  const preview = size.excess.find((e) => e.phase === "unchanged preview")!;
+  // ours − floor: wall 1 s; program 0.6 s, of which floor-props − floor (4.5 − 4 s wall × 60 %) = 0.3 s.
+  t.is(+preview.wallSeconds.toFixed(6), 1);
+  t.is(+preview.programSeconds.toFixed(6), 0.6);
+  t.is(+preview.sdkPropertiesSeconds.toFixed(6), 0.3);
+  t.is(+preview.engineSeconds.toFixed(6), 0.3);
+  t.is(+preview.pluginSeconds.toFixed(6), 0.1);
 });
 
 test("formatScaleComparison prints absolute values, ratios, targets and verdicts", (t) => {
   const text = formatScaleComparison(compareScale(results));
-  t.regex(text, /^create \(up on an empty stack\) +90\.0 s +20\.0 s +4\.50× +≤ 2\.0× floor at N=200 +MISS$/m);
-  t.regex(text, /^unchanged preview +1\.20 s +1\.00 s +1\.20× +≤ 1\.3× floor +PASS$/m);
-  t.regex(text, /^state bytes\/resource \(inputs\+outputs\) +2\.9 KiB +1000 B +3\.00× +≤ 2× floor +MISS$/m);
-  t.regex(text, /^engine peak RSS at create \(pulumi\) +500\.0 MiB +200\.0 MiB +2\.50× +≤ 2× floor at N=200 +MISS$/m);
-  t.regex(text, /^create +10\.00× +4\.00× +2\.50× +≤ floor's growth +MISS$/m);
+  t.regex(text, /^create \(up on an empty stack\) +90\.0 s +20\.0 s +4\.50× +≤ 2\.0× floor at N=200 +MISS +55\.0 s +1\.64×$/m);
+  t.regex(text, /^unchanged preview +1\.20 s +1\.00 s +1\.20× +≤ 1\.3× floor +PASS +1\.10 s +1\.09×$/m);
+  t.regex(text, /^ {2}CPU: program \(bench process\) +0\.72 s +0\.60 s +1\.20× +0\.66 s +1\.09×$/m);
+  t.regex(text, /^registered properties\/resource \(SDK\) +26\.0 +3\.5 +7\.43× +26\.0 +1\.00×$/m);
+  t.regex(text, /^state bytes\/resource \(inputs\+outputs\) +2\.9 KiB +1000 B +3\.00× +≤ 2× floor +MISS +1000 B +3\.00×$/m);
+  t.regex(text, /^engine peak RSS at create \(pulumi\) +500\.0 MiB +200\.0 MiB +2\.50× +≤ 2× floor at N=200 +MISS +200\.0 MiB +2\.50×$/m);
+  t.regex(text, /^ {2}unchanged preview: wall \+1\.00 s; CPU: program \+0\.60 s \(SDK per-property work \+0\.30 s, ours beyond it \+0\.30 s\), engine \+0\.30 s, plugin \+0\.10 s$/m);
+  t.regex(text, /^create +10\.00× +4\.00× +2\.50× +≤ floor's growth +MISS +7\.86× +1\.27×$/m);
 });
