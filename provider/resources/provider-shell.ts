@@ -9,9 +9,10 @@
  * one-line functions whose text is all that is stored of them: the runtime routes each call by the
  * arguments the engine passes (`call`: configure, check, create, read, update; `byId`: diff and delete,
  * which take the same arguments as update and read). Each function names its runtime entry point in its
- * own text (`runtime.cert`, …): a captured variable would be serialised beside it. `require("module")` is
- * the built-in `node:module`, and `createRequire` takes a folder when the path ends with a slash. Comments
- * stay outside the function bodies: a function's text is serialised with its comments.
+ * own text (`runtime.cert`, …): a captured variable would be serialised beside it. `require('module')` is
+ * the built-in `node:module`, `createRequire` takes a folder when the path ends with a slash, and the
+ * strings are in single quotes, which the state's JSON does not escape. Comments stay outside the function
+ * bodies: a function's text is serialised with its comments.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ImplementationName } from "../runtime";
@@ -25,16 +26,16 @@ interface ShellFunctions {
 // Six one-liners that differ only in the runtime entry point they name (the shells' entry points at the end of provider/runtime.ts).
 const shells: Record<ImplementationName, ShellFunctions> = {
   certificateAndKeyPair: {
-    call: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").cert(a),
-    byId: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").certId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').cert(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').certId(a),
   },
   jwtIntegration: {
-    call: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").jwt(a),
-    byId: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").jwtId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwt(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwtId(a),
   },
   samlSpBinding: {
-    call: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").saml(a),
-    byId: (...a) => require("module").createRequire(process.cwd() + "/")("pulumi-salesforce-certs/runtime").samlId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').saml(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').samlId(a),
   },
 };
 
