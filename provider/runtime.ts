@@ -13,14 +13,14 @@ import { configureOrg } from "./org/configured-org";
 // (as are `implementations`, `dispatchProviderCall` and `dispatchIdCall`).
 export { certificateAndKeyPairImplementation, jwtIntegrationImplementation, samlSpBindingImplementation };
 
-/** The implementations behind the serialised shells, by the name a shell captures. */
+/** The implementations behind the serialised shells, by resource type (the name earlier releases' shells captured). */
 export const implementations = {
   certificateAndKeyPair: certificateAndKeyPairImplementation,
   jwtIntegration: jwtIntegrationImplementation,
   samlSpBinding: samlSpBindingImplementation,
 } as const;
 
-/** The name a provider shell captures. */
+/** A resource type's implementation, by name: what `providerShell` takes. */
 export type ImplementationName = keyof typeof implementations;
 
 /** A `configure` request: the stack configuration, which the host wraps with `get`/`require`. */
