@@ -9,17 +9,18 @@ import { jwtIntegrationImplementation } from "./resources/jwt-integration-implem
 import { samlSpBindingImplementation } from "./resources/saml-sp-binding-implementation";
 import { configureOrg } from "./org/configured-org";
 
-// Loaded by name by the shells of earlier releases, which live on in stored state until the next update.
+// Loaded by name by the shells of earlier releases, which live on in stored state until the next update
+// (as are `implementations`, `dispatchProviderCall` and `dispatchIdCall`).
 export { certificateAndKeyPairImplementation, jwtIntegrationImplementation, samlSpBindingImplementation };
 
-/** The implementations behind the serialised shells, by the name a shell captures. */
+/** The implementations behind the serialised shells, by resource type (the name earlier releases' shells captured). */
 export const implementations = {
   certificateAndKeyPair: certificateAndKeyPairImplementation,
   jwtIntegration: jwtIntegrationImplementation,
   samlSpBinding: samlSpBindingImplementation,
 } as const;
 
-/** The name a provider shell captures. */
+/** A resource type's implementation, by name: what `providerShell` takes. */
 export type ImplementationName = keyof typeof implementations;
 
 /** A `configure` request: the stack configuration, which the host wraps with `get`/`require`. */
@@ -50,3 +51,20 @@ export async function dispatchIdCall(name: ImplementationName, args: unknown[]):
   if (args.length === 2) return implementation.delete!(...(args as [string, any]));
   throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
 }
+
+// The entry points of this release's shells (provider/resources/provider-shell.ts). Their names are short
+// because each shell names its own in its text, which every resource's state stores twice: `<type>(args)`
+// serves configure, check, create, read and update, `<type>Id(args)` diff and delete.
+
+/** A CertificateAndKeyPair shell's configure, check, create, read or update. */
+export const cert = (args: unknown[]): Promise<unknown> => dispatchProviderCall("certificateAndKeyPair", args);
+/** A CertificateAndKeyPair shell's diff or delete. */
+export const certId = (args: unknown[]): Promise<unknown> => dispatchIdCall("certificateAndKeyPair", args);
+/** A JwtIntegration shell's configure, check, create, read or update. */
+export const jwt = (args: unknown[]): Promise<unknown> => dispatchProviderCall("jwtIntegration", args);
+/** A JwtIntegration shell's diff or delete. */
+export const jwtId = (args: unknown[]): Promise<unknown> => dispatchIdCall("jwtIntegration", args);
+/** A SamlSpBinding shell's configure, check, create, read or update. */
+export const saml = (args: unknown[]): Promise<unknown> => dispatchProviderCall("samlSpBinding", args);
+/** A SamlSpBinding shell's diff or delete. */
+export const samlId = (args: unknown[]): Promise<unknown> => dispatchIdCall("samlSpBinding", args);

@@ -1,6 +1,6 @@
 /**
  * State written by earlier releases stays readable: a stack each made (the checkpoints in
- * test/fixtures/previous-release, release-bf25fe5 and release-2cbda53, see their READMEs) is imported into a user's project that installs this
+ * test/fixtures/previous-release, release-bf25fe5, release-2cbda53 and release-8edce00, see their READMEs) is imported into a user's project that installs this
  * release from its tarball; plain `pulumi refresh` and `pulumi preview` find nothing to change (no diff, no
  * rotation), and the certificates and keys read from that state are still accepted by openssl.
  */
@@ -24,6 +24,8 @@ const fixtures = [
   { stack: "release-bf25fe5", what: "the release before the state diet (bf25fe5)" },
   // Keys stored once as encrypted PEM, and the provider shell of that release.
   { stack: "release-2cbda53", what: "the release before keys were stored as primes (2cbda53)" },
+  // Keys stored as primes, and the shell that captured the implementation's name and called dispatchProviderCall.
+  { stack: "release-8edce00", what: "the release before the smaller provider shell (8edce00)" },
 ];
 /** The fixture was made at 2026-12-01T00:00:00Z (its README): a day later, nothing is due. */
 const aDayLater = "2026-12-02T00:00:00Z";
