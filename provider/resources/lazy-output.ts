@@ -8,12 +8,22 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * Defines `key` on `target` as an enumerable property whose `Output` is made by `make` on first read and
- * kept. Replaces an output property the SDK set for the same key (a stored field read through a view).
+ * Defines `key` on `target` as an enumerable property whose `Output` is made by `make` on first read.
+ * Replaces an output property the SDK set for the same key (a stored field read through a view). The
+ * first read turns the property into a plain one holding the `Output`, as the SDK's own outputs are:
+ * Pulumi's closure serialiser (a user's dynamic provider or serialised function capturing the resource)
+ * would otherwise serialise the getter's code and everything it reaches instead of the value.
  */
 export function defineLazyOutput<T>(target: object, key: string, make: () => pulumi.Output<T>): void {
-  let made: pulumi.Output<T> | undefined;
-  Object.defineProperty(target, key, { enumerable: true, configurable: true, get: () => (made ??= make()) });
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const made = make();
+      Object.defineProperty(target, key, { enumerable: true, configurable: true, writable: false, value: made });
+      return made;
+    },
+  });
 }
 
 /** A function whose result is computed on its first call and then kept. */

@@ -114,3 +114,15 @@ test.serial("a SAML binding computes its metadata only when read", async (t) => 
   t.is(signing, pem!, "the binding signs with its certificate");
   t.true(metadata.includes(pem!.replace(/-----[A-Z ]+-----|\s/g, "")), "the metadata publishes it");
 });
+
+test.serial("a serialised function that captures a view captures its value, not the code that makes it", async (t) => {
+  const certificate = new CertificateAndKeyPair("captured", { ...certificateArgs, uniqueName: "Lazy_Captured" });
+  await settled(certificate);
+  const read = await pulumi.runtime.serializeFunction(() => certificate.sha256Fingerprint.get());
+  const unread = await pulumi.runtime.serializeFunction(() => certificate.certificatePem.get());
+  for (const serialized of [read, unread]) {
+    t.false(serialized.text.includes("certificateViews"), "the view's code is not serialised");
+    t.true(serialized.text.length < 6_000, `${serialized.text.length} characters`);
+  }
+  t.true(unread.text.includes(String(await valueOf(certificate.certificatePem)).split("\n")[1]!), "the certificate itself is");
+});
