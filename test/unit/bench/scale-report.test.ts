@@ -7,6 +7,7 @@ import test from "ava";
 import type { TreeMemory } from "../../bench/process-tree-memory";
 import type { CaseResult, ScaleSubject } from "../../bench/scale-harness";
 import { compareScale, formatScaleComparison } from "../../bench/scale-report";
+import { emptyStateBytes } from "../../bench/state-bytes";
 
 const mib = 1024 ** 2;
 const memory = (engine: number): TreeMemory => ({
@@ -31,7 +32,7 @@ function result(
     create: { ms: scale.create, changes: { create: 2 * n + 1 }, cpu: cpu(scale.create), memory: memory(scale.engine) },
     preview: { ms: scale.preview, changes: previewChanges, cpu: cpu(scale.preview), memory: memory(scale.engine) },
     up: { ms: scale.up, changes: { same: 2 * n + 1 }, cpu: cpu(scale.up), memory: memory(scale.engine) },
-    state: { resources: 2 * n, bytesPerResource: scale.bytes, entryBytesPerResource: scale.bytes + 1000, byType: {}, checkpointFileBytes: 2 * n * scale.bytes },
+    state: { resources: 2 * n, bytesPerResource: scale.bytes, entryBytesPerResource: scale.bytes + 1000, composition: { ...emptyStateBytes(), outputsRest: 2 * n * scale.bytes }, byType: {}, checkpointFileBytes: 2 * n * scale.bytes },
     registered: { resources: 2 * n, propertiesPerResource: scale.properties ?? 3.5, byType: {} },
   };
 }
