@@ -34,6 +34,11 @@ export interface CertificateFloorBytes {
   key: number;
   /** shellTwice + chain + key. */
   total: number;
+  /**
+   * The same bytes averaged over all of ours' resources, as the target measures: the shell on every
+   * resource, a chain and a key only on those that store a chain.
+   */
+  mixTotal: number;
   /** The floor's bytes per resource (inputs + outputs). */
   floorBytesPerResource: number;
   /** total / floorBytesPerResource. */
@@ -66,11 +71,13 @@ export function certificateFloorBytes(ours: StateSize, floor: StateSize): Certif
   const chain = over("chain");
   const key = over("secrets");
   const total = shellTwice + chain + key;
+  const mixTotal = ours.resources === 0 ? 0 : shellTwice + ((chain + key) * count) / ours.resources;
   return {
     shellTwice,
     chain,
     key,
     total,
+    mixTotal,
     floorBytesPerResource: floor.bytesPerResource,
     ratioToFloor: total / floor.bytesPerResource,
     targetBytesPerResource: bytesTargetRatio * floor.bytesPerResource,
@@ -113,8 +120,10 @@ export function formatStateComposition(n: number, ours: StateSize, floor: StateS
     `irreducible for a dynamic resource holding a certificate: shell x2 + chain + key = ${Math.round(bound.shellTwice)} + ${Math.round(bound.chain)} + ` +
       `${Math.round(bound.key)} = ${Math.round(bound.total)} B/resource (${bound.ratioToFloor.toFixed(2)}× the floor's ${Math.round(bound.floorBytesPerResource)} B)`,
     `  a lower bound only for what it counts: the shell as serialised today (averaged over all of ours' resources), a chain and a key as ` +
-      `stored today (averaged over the resources that store a chain); settings, names and every other byte are not in it. ` +
-      `The ≤ ${bytesTargetRatio}× target allows ${Math.round(bound.targetBytesPerResource)} B/resource.`,
+      `stored today (averaged over the resources that store a chain); settings, names and every other byte are not in it.`,
+    `  the same bytes over ours' mix of resources (the shell on all, chain and key on those that store a chain): ` +
+      `${Math.round(bound.mixTotal)} B/resource (${(bound.mixTotal / bound.floorBytesPerResource).toFixed(2)}× the floor); ` +
+      `the ≤ ${bytesTargetRatio}× target allows ${Math.round(bound.targetBytesPerResource)} B/resource.`,
   );
   return lines.join("\n");
 }

@@ -147,4 +147,5 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
   t.log(composition);
   t.regex(composition, /^ {2}total +(\d+) B +100 % +\d+ B +\d+ B +\d+ B$/m);
   t.regex(composition, /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = \d+ \+ \d+ \+ \d+ = \d+ B\/resource \(\d+\.\d\d× the floor's \d+ B\)$/m);
+  t.regex(composition, /^ {2}the same bytes over ours' mix of resources .*: \d+ B\/resource \(\d+\.\d\d× the floor\); the ≤ 2× target allows \d+ B\/resource\.$/m);
 });

@@ -208,12 +208,13 @@ test("certificateFloorBytes adds the shell over all resources to the chain and k
     chain: 1100,
     key: 600,
     total: 1900 + 1100 + 600,
+    mixTotal: (7600 + 2200 + 1200) / 4,
     floorBytesPerResource: 1100,
     ratioToFloor: 3600 / 1100,
     targetBytesPerResource: 2200,
   });
   // Without a chain in state there is no certificate: chain and key are 0, the shell stays.
-  t.like(certificateFloorBytes(floorState, floorState), { shellTwice: 1000, chain: 0, key: 0, total: 1000 });
+  t.like(certificateFloorBytes(floorState, floorState), { shellTwice: 1000, chain: 0, key: 0, total: 1000, mixTotal: 1000 });
 });
 
 test("formatStateComposition prints ours, ours by type and the floor per category, and the certificate's lower bound", (t) => {
@@ -226,5 +227,6 @@ test("formatStateComposition prints ours, ours by type and the floor per categor
   t.regex(text, /^ {2}rest: inputs, not echoed +50 B +1 % +0 B +100 B +20 B$/m);
   t.regex(text, /^ {2}total +4100 B +100 % +4200 B +4000 B +1100 B$/m);
   t.regex(text, /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = 1900 \+ 1100 \+ 600 = 3600 B\/resource \(3\.27× the floor's 1100 B\)$/m);
-  t.regex(text, /a lower bound only for what it counts: .* The ≤ 2× target allows 2200 B\/resource\.$/m);
+  t.regex(text, /^ {2}a lower bound only for what it counts: .*every other byte are not in it\.$/m);
+  t.regex(text, /^ {2}the same bytes over ours' mix of resources .*: 2750 B\/resource \(2\.50× the floor\); the ≤ 2× target allows 2200 B\/resource\.$/m);
 });
