@@ -20,6 +20,7 @@ import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack
 import { startCpuWindow, type PhaseCpu } from "./process-cpu";
 import { monitorProcessTree, type TreeMemory } from "./process-tree-memory";
 import { countRegisteredProperties, type RegisteredProperties } from "./registered-properties";
+import { addStateBytes, emptyStateBytes, stateBytesOf, type StateBytes } from "./state-bytes";
 
 /**
  * What a stack holds: our resources; the no-op floor; or "floor-props", the floor whose resources each
@@ -44,8 +45,10 @@ export interface StateSize {
   bytesPerResource: number;
   /** Compact JSON of each resource's whole checkpoint entry (URN, dependencies, stack trace…), averaged. */
   entryBytesPerResource: number;
-  /** Inputs + outputs, by resource type. */
-  byType: Record<string, { count: number; bytesPerResource: number }>;
+  /** What those bytes are (see `state-bytes.ts`): totals over the measured resources, not averages. */
+  composition: StateBytes;
+  /** Inputs + outputs, by resource type; `composition` as above, totals over that type's `count` resources. */
+  byType: Record<string, { count: number; bytesPerResource: number; composition: StateBytes }>;
   /** The checkpoint file's size (the engine writes all of it after every step). */
   checkpointFileBytes: number;
 }
@@ -66,9 +69,11 @@ export interface CaseResult {
 export const benchPassphrase = "scale-bench-passphrase-not-a-secret";
 
 // ---------------------------------------------------------------------------------------------------
-// The floor: a dynamic provider whose create returns a small fixed output; no check, diff or update, so
-// the engine's own input comparison decides "same". It captures nothing, so its serialised text is small.
-const floorProvider: pulumi.dynamic.ResourceProvider = {
+/**
+ * The floor's dynamic provider: create returns a small fixed output; no check, diff or update, so the
+ * engine's own input comparison decides "same". It captures nothing, so its serialised text is small.
+ */
+export const floorProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: { name: string }) {
     return { id: inputs.name, outs: { value: "fixed-output" } };
   },
@@ -139,26 +144,38 @@ function isMeasured(type: string): boolean {
   return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 }
 
-/** Sizes the checkpoint file of a stack. */
+/** Sizes the checkpoint file of a stack, and splits each measured resource's bytes by what they are. */
 export function measureState(checkpointFile: string): StateSize {
   const text = fs.readFileSync(checkpointFile, "utf8");
-  const checkpoint = JSON.parse(text) as { checkpoint?: { latest?: { resources?: { type: string; inputs?: unknown; outputs?: unknown }[] } } };
+  type Entry = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  const checkpoint = JSON.parse(text) as { checkpoint?: { latest?: { resources?: Entry[] } } };
   const all = checkpoint.checkpoint?.latest?.resources ?? [];
   const byType: StateSize["byType"] = {};
+  let composition = emptyStateBytes();
   let bytes = 0;
   let entryBytes = 0;
   let resources = 0;
   for (const resource of all.filter((r) => isMeasured(r.type))) {
     const size = Buffer.byteLength(JSON.stringify(resource.inputs ?? {})) + Buffer.byteLength(JSON.stringify(resource.outputs ?? {}));
+    const parts = stateBytesOf(resource.inputs, resource.outputs);
     bytes += size;
+    composition = addStateBytes(composition, parts);
     entryBytes += Buffer.byteLength(JSON.stringify(resource));
     resources++;
-    const entry = (byType[resource.type] ??= { count: 0, bytesPerResource: 0 });
+    const entry = (byType[resource.type] ??= { count: 0, bytesPerResource: 0, composition: emptyStateBytes() });
     entry.bytesPerResource = (entry.bytesPerResource * entry.count + size) / (entry.count + 1);
+    entry.composition = addStateBytes(entry.composition, parts);
     entry.count++;
   }
   const average = (total: number) => (resources === 0 ? 0 : total / resources);
-  return { resources, bytesPerResource: average(bytes), entryBytesPerResource: average(entryBytes), byType, checkpointFileBytes: Buffer.byteLength(text) };
+  return {
+    resources,
+    bytesPerResource: average(bytes),
+    entryBytesPerResource: average(entryBytes),
+    composition,
+    byType,
+    checkpointFileBytes: Buffer.byteLength(text),
+  };
 }
 
 async function timed(run: () => Promise<OpMap>): Promise<PhaseResult> {

@@ -6,7 +6,9 @@
  * create, unchanged preview, unchanged `up`, each with CPU seconds of the program (this process), the
  * engine and the provider plugin. It prints absolute numbers, ours / floor ratios (ours / floor-props
  * beside them as context), where ours' extra time goes, and the growth from the smallest to the largest
- * N, with the issue's targets and PASS/MISS beside them. A miss never fails the process.
+ * N, with the issue's targets and PASS/MISS beside them. At the largest N it also splits the state's bytes
+ * per resource by what they are (provider shell, secrets, chain, echoed inputs, the rest), ours beside the
+ * floor. A miss never fails the process.
  *
  *   BENCH_SIZES=50,200 (default)  the sizes N, comma-separated, any count. Growth is from the smallest to
  *                                 the largest; the N=200 targets apply at N=200 (else at the largest N).
@@ -25,6 +27,7 @@ import { locateEngine } from "../../provider/engine/engine-environment";
 import { canMonitorProcessTree, peakOfProcessesNamed } from "./process-tree-memory";
 import { runScaleCase, type CaseResult } from "./scale-harness";
 import { compareScale, formatScaleComparison } from "./scale-report";
+import { certificateFloorBytes, formatStateComposition } from "./state-bytes-report";
 
 function parseSizes(text: string): number[] {
   const sizes = text.split(",").map((s) => Number(s.trim()));
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
       const properties = largest.registered.byType[type]?.propertiesPerResource ?? 0;
       console.log(`  ${type.padEnd(56)} ${String(Math.round(bytesPerResource)).padStart(7)} B  (${count}), ${properties.toFixed(0)} registered properties each`);
     }
+    const floor = results.find((r) => r.subject === "floor" && r.n === largest.n);
+    if (floor) console.log(formatStateComposition(largest.n, largest.state, floor.state));
   }
   console.log(
     "\nCPU: program = this process (the inline program, the Pulumi SDK and the Automation API's own work), less the /proc monitor's own sampling; " +
@@ -98,7 +103,14 @@ async function main(): Promise<void> {
   console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s. Targets are informational: a MISS does not fail the run.`);
   const jsonFile = process.env["BENCH_JSON"];
   if (jsonFile) {
-    fs.writeFileSync(jsonFile, JSON.stringify({ machine: describeMachine(), results, comparison }, null, 2));
+    // Each result's state carries its byte composition (totals by category, overall and by type); beside
+    // them, shell ×2 + chain + key per resource at every size.
+    const stateComposition = sizes.flatMap((n) => {
+      const ours = results.find((r) => r.subject === "ours" && r.n === n);
+      const floor = results.find((r) => r.subject === "floor" && r.n === n);
+      return ours && floor ? [{ n, certificateFloorBytes: certificateFloorBytes(ours.state, floor.state) }] : [];
+    });
+    fs.writeFileSync(jsonFile, JSON.stringify({ machine: describeMachine(), results, comparison, stateComposition }, null, 2));
     console.log(`measurements written to ${jsonFile}`);
   }
 }

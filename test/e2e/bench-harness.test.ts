@@ -2,16 +2,61 @@
  * The scale benchmark's harness through the real engine at tiny sizes, so that it cannot rot between
  * benchmark runs: every case creates its resources, the unchanged preview and `up` change nothing, the
  * checkpoint is sized, the engine's memory and each process's CPU are seen, floor-props registers exactly
- * the properties it claims (ours' average, counted from our real classes), and the comparison computes
- * every ratio. No timing is asserted.
+ * the properties it claims (ours' average, counted from our real classes), the state's bytes split by what
+ * they are add up to the checkpoint's, and the comparison computes every ratio. No timing is asserted.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
+import * as pulumi from "@pulumi/pulumi";
+import { certificateAndKeyPairProvider, jwtIntegrationProvider } from "../../provider";
 import { peakOfProcessesNamed } from "../bench/process-tree-memory";
-import { runScaleCase, type CaseResult } from "../bench/scale-harness";
+import { floorProvider, runScaleCase, type CaseResult } from "../bench/scale-harness";
 import { compareScale, formatScaleComparison } from "../bench/scale-report";
+import { stateBytesTotal } from "../bench/state-bytes";
+import { formatStateComposition } from "../bench/state-bytes-report";
+
+/** Each measured type's provider object, as the program hands it to the SDK. */
+const providerOfType: Record<string, pulumi.dynamic.ResourceProvider> = {
+  "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair": certificateAndKeyPairProvider,
+  "pulumi-nodejs:dynamic/salesforce:JwtIntegration": jwtIntegrationProvider,
+  "pulumi-nodejs:dynamic/bench:NoOp": floorProvider,
+};
+
+/** One serialised provider's bytes as the checkpoint's compact JSON stores it: the SDK's text, JSON-escaped. */
+async function storedShellBytes(provider: pulumi.dynamic.ResourceProvider): Promise<number> {
+  const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  return Buffer.byteLength(JSON.stringify(text));
+}
+
+/**
+ * The state's byte composition against the checkpoint file read here: by type and overall the categories
+ * add up exactly to compact JSON inputs + outputs; each resource stores its type's provider twice; the floor
+ * stores no chain and no secret, ours' certificates both.
+ */
+async function checkComposition(t: ExecutionContext, result: CaseResult, checkpointFile: string): Promise<void> {
+  const label = `${result.subject} N=${result.n}`;
+  type Entry = { type: string; inputs?: unknown; outputs?: unknown };
+  const entries = (JSON.parse(fs.readFileSync(checkpointFile, "utf8")).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  const bytesOf = (r: Entry) => Buffer.byteLength(JSON.stringify(r.inputs ?? {})) + Buffer.byteLength(JSON.stringify(r.outputs ?? {}));
+  const total = entries.reduce((sum, r) => sum + bytesOf(r), 0);
+  t.is(stateBytesTotal(result.state.composition), total, label);
+  for (const [type, entry] of Object.entries(result.state.byType)) {
+    const ofType = entries.filter((r) => r.type === type);
+    t.is(stateBytesTotal(entry.composition), ofType.reduce((sum, r) => sum + bytesOf(r), 0), `${label} ${type}`);
+    t.is(entry.composition.shell, entry.count * 2 * (await storedShellBytes(providerOfType[type]!)), `${label} ${type}: shell`);
+  }
+  if (result.subject === "ours") {
+    const certificate = result.state.byType["pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair"]!;
+    t.true(certificate.composition.chain > 500 * result.n, `${label}: chain ${certificate.composition.chain}`);
+    t.true(certificate.composition.secrets > 100 * result.n, `${label}: secrets ${certificate.composition.secrets}`);
+    // Settings a provider compares are echoed in its outputs.
+    t.true(result.state.composition.echoed > 0, label);
+  } else {
+    t.like(result.state.composition, { chain: 0, secrets: 0 }, label);
+  }
+}
 
 test("the scale harness runs ours, the floor and floor-props through the engine at N=1 and N=2 and compares them", async (t) => {
   const results: CaseResult[] = [];
@@ -56,7 +101,9 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
       // The same resources were counted as registered as the state holds.
       t.deepEqual(Object.entries(result.registered.byType).map(([type, { count }]) => `${type} ${count}`).sort(), types, label);
       // The harness deletes its stacks only when it made the folder; given one, the checkpoint stays for a look.
-      t.true(fs.existsSync(path.join(root, "state", ".pulumi", "stacks", "sfc-bench", "bench.json")), label);
+      const checkpointFile = path.join(root, "state", ".pulumi", "stacks", "sfc-bench", "bench.json");
+      t.true(fs.existsSync(checkpointFile), label);
+      await checkComposition(t, result, checkpointFile);
     }
   }
 
@@ -94,4 +141,11 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
   t.regex(text, /^ {2}CPU: program \(bench process\) /m);
   t.regex(text, /^ {2}unchanged preview: wall [+−]\d+\.\d+ s; CPU: program [+−]\d+\.\d+ s \(SDK per-property work /m);
   t.regex(text, /^Growth from N = 1 to N = 2/m);
+
+  const at2 = (subject: CaseResult["subject"]) => results.find((r) => r.subject === subject && r.n === 2)!.state;
+  const composition = formatStateComposition(2, at2("ours"), at2("floor"));
+  t.log(composition);
+  t.regex(composition, /^ {2}total +(\d+) B +100 % +\d+ B +\d+ B +\d+ B$/m);
+  t.regex(composition, /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = \d+ \+ \d+ \+ \d+ = \d+ B\/resource \(\d+\.\d\d× the floor's \d+ B\)$/m);
+  t.regex(composition, /^ {2}the same bytes over ours' mix of resources .*: \d+ B\/resource \(\d+\.\d\d× the floor\); the ≤ 2× target allows \d+ B\/resource\.$/m);
 });

@@ -1,12 +1,14 @@
 /**
  * The scale benchmark's comparison on made-up measurements: ratios (to the floor, and to floor-props as
  * context), where the N=200 targets apply, growth, PASS/MISS, where ours' extra time goes by process, and
- * warnings when an "unchanged" run changed something.
+ * warnings when an "unchanged" run changed something; and what a resource's state bytes are made of.
  */
 import test from "ava";
 import type { TreeMemory } from "../../bench/process-tree-memory";
-import type { CaseResult, ScaleSubject } from "../../bench/scale-harness";
+import type { CaseResult, ScaleSubject, StateSize } from "../../bench/scale-harness";
 import { compareScale, formatScaleComparison } from "../../bench/scale-report";
+import { emptyStateBytes, stateBytesOf, stateBytesTotal, type StateBytes } from "../../bench/state-bytes";
+import { certificateFloorBytes, formatStateComposition } from "../../bench/state-bytes-report";
 
 const mib = 1024 ** 2;
 const memory = (engine: number): TreeMemory => ({
@@ -31,7 +33,7 @@ function result(
     create: { ms: scale.create, changes: { create: 2 * n + 1 }, cpu: cpu(scale.create), memory: memory(scale.engine) },
     preview: { ms: scale.preview, changes: previewChanges, cpu: cpu(scale.preview), memory: memory(scale.engine) },
     up: { ms: scale.up, changes: { same: 2 * n + 1 }, cpu: cpu(scale.up), memory: memory(scale.engine) },
-    state: { resources: 2 * n, bytesPerResource: scale.bytes, entryBytesPerResource: scale.bytes + 1000, byType: {}, checkpointFileBytes: 2 * n * scale.bytes },
+    state: { resources: 2 * n, bytesPerResource: scale.bytes, entryBytesPerResource: scale.bytes + 1000, composition: { ...emptyStateBytes(), outputsRest: 2 * n * scale.bytes }, byType: {}, checkpointFileBytes: 2 * n * scale.bytes },
     registered: { resources: 2 * n, propertiesPerResource: scale.properties ?? 3.5, byType: {} },
   };
 }
@@ -147,4 +149,84 @@ test("formatScaleComparison prints absolute values, ratios, targets and verdicts
   t.regex(text, /^engine peak RSS at create \(pulumi\) +500\.0 MiB +200\.0 MiB +2\.50× +≤ 2× floor at N=200 +MISS +200\.0 MiB +2\.50×$/m);
   t.regex(text, /^ {2}unchanged preview: wall \+1\.00 s; CPU: program \+0\.60 s \(SDK per-property work \+0\.30 s, ours beyond it \+0\.30 s\), engine \+0\.30 s, plugin \+0\.10 s$/m);
   t.regex(text, /^create +10\.00× +4\.00× +2\.50× +≤ floor's growth +MISS +7\.86× +1\.27×$/m);
+});
+
+const secretSignature = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+test("stateBytesOf splits inputs + outputs into categories that add up to their compact JSON bytes", (t) => {
+  const shell = 'f("x")\n'; // stored escaped: "f(\"x\")\n", 12 bytes
+  const inputs = { __provider: shell, label: "café", subject: { a: 1, b: 2 }, keySize: 2048, nested: { a: { ...secretSignature, ciphertext: "v1:defg" } }, onlyIn: "q" };
+  const outputs = {
+    __provider: shell, label: "café", subject: { b: 2, a: 1 }, keySize: 4096, certificateChainPem: "CHAIN",
+    privateKey: { ...secretSignature, ciphertext: "v1:abc" }, onlyOut: null, dropped: undefined,
+  };
+  const bytes = stateBytesOf(inputs, outputs);
+  t.deepEqual(bytes, {
+    shell: 2 * 12,
+    secrets: 94 + 93, // the nested ciphertext object in inputs, privateKey's in outputs
+    chain: 7, // "CHAIN"
+    echoed: 2 * 7 + 2 * 13, // "café" (é is 2 bytes) and the subject, equal whatever its keys' order
+    inputsRest: 4 + 6 + 3, // keySize 2048 (differs from the output's), {"a":} around the secret, "q"
+    outputsRest: 4 + 4, // keySize 4096, null
+    names: 66 + 94, // braces, commas, quoted names and colons; `dropped` is not in the JSON
+  });
+  t.is(stateBytesTotal(bytes), Buffer.byteLength(JSON.stringify(inputs)) + Buffer.byteLength(JSON.stringify(outputs)));
+  t.is(stateBytesTotal(bytes), 439);
+});
+
+test("stateBytesOf counts empty or missing inputs and outputs as their braces", (t) => {
+  t.deepEqual(stateBytesOf(undefined, {}), { ...emptyStateBytes(), names: 4 });
+  // A secret stored identically on both sides is a secret; an array is searched for secrets too.
+  const secret = { ...secretSignature, ciphertext: "v1:x" };
+  const bytes = stateBytesOf({ key: secret }, { key: secret, list: [secret, 1] });
+  t.like(bytes, { secrets: 3 * Buffer.byteLength(JSON.stringify(secret)), echoed: 0, outputsRest: Buffer.byteLength("[,1]") });
+  t.is(stateBytesTotal(bytes), Buffer.byteLength(JSON.stringify({ key: secret })) + Buffer.byteLength(JSON.stringify({ key: secret, list: [secret, 1] })));
+});
+
+/** A made-up state of `resources` resources whose composition is the sum of `byType`'s. */
+function stateOf(byType: Record<string, { count: number; composition: Partial<StateBytes> }>): StateSize {
+  const full = Object.fromEntries(Object.entries(byType).map(([type, { count, composition }]) => {
+    const bytes = { ...emptyStateBytes(), ...composition };
+    return [type, { count, bytesPerResource: stateBytesTotal(bytes) / count, composition: bytes }];
+  }));
+  const entries = Object.values(full);
+  const resources = entries.reduce((sum, e) => sum + e.count, 0);
+  const composition = emptyStateBytes();
+  for (const e of entries) for (const [category, value] of Object.entries(e.composition)) composition[category as keyof StateBytes] += value;
+  return { resources, bytesPerResource: stateBytesTotal(composition) / resources, entryBytesPerResource: 0, composition, byType: full, checkpointFileBytes: 0 };
+}
+
+const oursState = stateOf({
+  "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair": { count: 2, composition: { shell: 3600, secrets: 1200, chain: 2200, echoed: 400, outputsRest: 100, names: 900 } },
+  "pulumi-nodejs:dynamic/salesforce:JwtIntegration": { count: 2, composition: { shell: 4000, echoed: 1200, inputsRest: 200, outputsRest: 1200, names: 1400 } },
+});
+const floorState = stateOf({ "pulumi-nodejs:dynamic/bench:NoOp": { count: 4, composition: { shell: 4000, inputsRest: 80, outputsRest: 60, names: 260 } } });
+
+test("certificateFloorBytes adds the shell over all resources to the chain and key of those storing a chain", (t) => {
+  t.deepEqual(certificateFloorBytes(oursState, floorState), {
+    shellTwice: 7600 / 4,
+    chain: 1100,
+    key: 600,
+    total: 1900 + 1100 + 600,
+    mixTotal: (7600 + 2200 + 1200) / 4,
+    floorBytesPerResource: 1100,
+    ratioToFloor: 3600 / 1100,
+    targetBytesPerResource: 2200,
+  });
+  // Without a chain in state there is no certificate: chain and key are 0, the shell stays.
+  t.like(certificateFloorBytes(floorState, floorState), { shellTwice: 1000, chain: 0, key: 0, total: 1000, mixTotal: 1000 });
+});
+
+test("formatStateComposition prints ours, ours by type and the floor per category, and the certificate's lower bound", (t) => {
+  const text = formatStateComposition(200, oursState, floorState);
+  t.regex(text, /^State bytes\/resource at N = 200 by what they are/m);
+  t.regex(text, /^ {2}category +ours +share +CertificateAndKeyPair +JwtIntegration +floor$/m);
+  t.regex(text, /^ {2}provider shell \(__provider, both copies\) +1900 B +46 % +1800 B +2000 B +1000 B$/m);
+  t.regex(text, /^ {2}secret ciphertexts +300 B +7 % +600 B +0 B +0 B$/m);
+  t.regex(text, /^ {2}certificate chain \(certificateChainPem\) +550 B +13 % +1100 B +0 B +0 B$/m);
+  t.regex(text, /^ {2}rest: inputs, not echoed +50 B +1 % +0 B +100 B +20 B$/m);
+  t.regex(text, /^ {2}total +4100 B +100 % +4200 B +4000 B +1100 B$/m);
+  t.regex(text, /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = 1900 \+ 1100 \+ 600 = 3600 B\/resource \(3\.27× the floor's 1100 B\)$/m);
+  t.regex(text, /^ {2}a lower bound only for what it counts: .*every other byte are not in it\.$/m);
+  t.regex(text, /^ {2}the same bytes over ours' mix of resources .*: 2750 B\/resource \(2\.50× the floor\); the ≤ 2× target allows 2200 B\/resource\.$/m);
 });
