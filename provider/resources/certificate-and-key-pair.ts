@@ -198,3 +198,17 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
   }
 }
+
+/**
+ * The PEM of `certificate`'s certificate in force and of its previous one (while kept), by SHA-256
+ * fingerprint: what an integration's slots and a binding's stages, which store no PEM of their bound
+ * certificate, are filled in from in the program.
+ */
+export function certificatePemsByFingerprint(certificate: CertificateAndKeyPair): pulumi.Output<Record<string, string>> {
+  return pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+    const pems: Record<string, string> = {};
+    if (sha256 && pem) pems[sha256] = pem;
+    if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
+    return pems;
+  });
+}

@@ -9,7 +9,7 @@ import { providerShell } from "./provider-shell";
 import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "../validate/jwt-integration-args";
 import type { PreAuthorized } from "../validate/pre-authorized";
-import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
+import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./jwt-integration-lifecycle";
 import type { JwtStoredInputs } from "./jwt-stored-inputs";
 import { defineLazyOutput, memoized } from "./lazy-output";
@@ -150,15 +150,7 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     // Every view is made on first read (lazy-output): a program that reads none pays for none.
     const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
     // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
-    const slots = memoized(() => {
-      const bound = pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
-        const pems: Record<string, string> = {};
-        if (sha256 && pem) pems[sha256] = pem;
-        if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
-        return pems;
-      });
-      return pulumi.all([storedSlots, bound]).apply(([stored, pems]) => withCertificates(stored, pems));
-    });
+    const slots = memoized(() => pulumi.all([storedSlots, certificatePemsByFingerprint(certificate)]).apply(([stored, pems]) => withCertificates(stored, pems)));
     defineLazyOutput(this, "slots", slots);
     // The public views are computed without the secret keys, so that they stay plain.
     const views = memoized(() =>

@@ -10,7 +10,7 @@ import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "../validate/saml-binding-args";
-import type { CertificateAndKeyPair } from "./certificate-and-key-pair";
+import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "./certificate-and-key-pair";
 import { withoutAbsentOutputs } from "./absent-outputs";
 import { optionalSamlSettings, samlInputKeys, samlSpBindingViews, type SamlSpBindingState, type StoredSamlSpBindingState } from "./saml-sp-binding-lifecycle";
 
@@ -138,12 +138,7 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     // Every view is made on first read (lazy-output): a program that reads none pays for none.
     const views = memoized(() => {
       // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
-      const pems = pulumi.all([idpCertificate.sha256Fingerprint, idpCertificate.certificatePem, idpCertificate.previousCertificate]).apply(([sha256, pem, previous]) => {
-        const byFingerprint: Record<string, string> = {};
-        if (sha256 && pem) byFingerprint[sha256] = pem;
-        if (previous) byFingerprint[previous.sha256Fingerprint] = previous.certificatePem;
-        return byFingerprint;
-      });
+      const pems = certificatePemsByFingerprint(idpCertificate);
       return pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
         const source = withCertificates(withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState, byFingerprint);
         return source.phase === "stable"
