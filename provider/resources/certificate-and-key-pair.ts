@@ -13,7 +13,7 @@ import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "../validate/certificate-args";
 import { secretStateFields, type CertificateState, type PreviousCertificate } from "./certificate-lifecycle";
-import { certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./certificate-views";
+import { certificateViewFields, certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./certificate-views";
 import { defineLazyOutput, memoized } from "./lazy-output";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
@@ -163,12 +163,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
     // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
     // as stored outputs are: an absent stack output is dropped with a warning.
-    const nullableViews = [
-      "certificatePem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "sha1Fingerprint", "sha256Fingerprint", "serialNumber", "notBefore", "notAfter", "nextRotation",
-    ] as const;
-    for (const key of nullableViews) defineLazyOutput(this, key, () => views().apply((v) => (v[key] ?? null) as CertificateViews[typeof key]));
-    defineLazyOutput(this, "awaitingSignature", () => views().apply((v) => v.awaitingSignature));
-    defineLazyOutput(this, "salesforceFiles", () => views().apply((v) => v.salesforceFiles));
+    for (const key of certificateViewFields) defineLazyOutput(this, key, () => views().apply((v) => (v[key] ?? null) as CertificateViews[typeof key]));
     // Keys are stored compactly from shape 4 on (certificate-views); earlier shapes stored the PEM, and lack
     // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
     // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret

@@ -1,9 +1,10 @@
 /**
  * @module The dynamic provider Pulumi serialises into every resource's state (twice). It is a shell that
  * captures nothing: no configuration, client, secret, nor even a variable. Inside the provider process it
- * loads `pulumi-salesforce-certs/runtime`, resolved as the project's own code would resolve it (from the
- * project folder, the provider process's working directory): from the project's node_modules when the
- * package is installed, or by self-reference inside this package's repository (`npm start`, `examples/`).
+ * loads `pulumi-salesforce-certs/runtime`, resolved as the program's own code would resolve it (from the
+ * provider process's working directory, the folder of the program's `main`, and upwards): from the
+ * project's node_modules when the package is installed, or by self-reference inside this package's
+ * repository (`npm start`, `examples/`).
  *
  * Every byte is stored twice per resource and rewritten at every engine step, so each resource type has two
  * one-line functions whose text is all that is stored of them: the runtime routes each call by the
