@@ -4,7 +4,7 @@
  * UTF-32 file is recognised by its byte order mark or its NUL bytes and named as such, instead of being
  * parsed as noise. A UTF-8 byte order mark is allowed (YAML allows it).
  */
-import fs = require("node:fs");
+import { fileProblemWords, readRegularFile, tooLargeWords } from "./read-regular-file";
 
 /** Largest inventory file read: an inventory is a few kilobytes; a larger file is some other file. */
 export const maxInventoryBytes = 1024 * 1024;
@@ -12,19 +12,13 @@ export const maxInventoryBytes = 1024 * 1024;
 /** Text, or the problem with the bytes: with a position (1-based) when it has one. */
 export type InventoryText = { ok: true; text: string } | { ok: false; message: string; line?: number; col?: number };
 
-/** Reads `file` and decodes it as UTF-8, strictly. */
+/** Reads `file` (a regular file only, at most {@link maxInventoryBytes}) and decodes it as UTF-8, strictly. */
 export function readInventoryText(file: string): InventoryText {
-  let bytes: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > maxInventoryBytes) return { ok: false, message: `is ${size} bytes, more than an inventory can be (${maxInventoryBytes}): is it the right file?` };
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    return { ok: false, message: `cannot be read: ${reason}` };
-  }
-  return decodeInventoryBytes(bytes);
+  const read = readRegularFile(file, maxInventoryBytes);
+  if (read.ok) return decodeInventoryBytes(read.bytes);
+  const { problem } = read;
+  if (problem.kind === "too-large") return { ok: false, message: tooLargeWords(problem, "an inventory") };
+  return { ok: false, message: `cannot be read: ${fileProblemWords(problem, "an inventory")}` };
 }
 
 const utf16 = "save it as UTF-8 (YAML files are read as UTF-8)";

@@ -4,7 +4,7 @@
  * exact message. Rows are data: add one by appending to `rows`. A row's `yaml` is written to
  * `inventory.yaml` in a fresh folder, which is the working directory; `args` may name it (and `files`).
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,8 @@ export interface CatalogueRow {
   yaml?: string | Buffer;
   /** More files to write next to it: name → content. */
   files?: Record<string, string | Buffer>;
+  /** Named pipes (FIFOs) to make next to it, with no writer: a reader that waits for one hangs. */
+  fifos?: string[];
   /** Environment variables for this run (SALESFORCE_CERTS_NOW is unset unless given here). */
   env?: Record<string, string>;
   /** The exact exit code. */
@@ -268,6 +270,19 @@ export const rows: CatalogueRow[] = [
   { title: "export-sfdx --bogus", args: ["export-sfdx", "--bogus"], exit: 2, stderr: [unknownOption("export-sfdx", "--bogus")] },
   { title: "export-sfdx without --out", args: ["export-sfdx", "--outputs", "outputs.json"], exit: 2, stderr: ["error: export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)"] },
   { title: "up --stack without a name", args: ["up", "--stack"], exit: 2, stderr: ["error: up: Option '--stack <value>' argument missing (see salesforce-certs up --help)"] },
+  // ---- issue 21: files and report
+  { title: "validate /dev/zero (a device of endless bytes)", args: ["validate", "/dev/zero"], exit: 1, stderr: ["/dev/zero: cannot be read: it is a character device, not a regular file"] },
+  { title: "validate of a named pipe with no writer", args: ["validate", "pipe.yaml"], fifos: ["pipe.yaml"], exit: 1, stderr: ["pipe.yaml: cannot be read: it is a named pipe (FIFO), not a regular file"] },
+  { title: "report --inventory /dev/zero", args: ["report", "--inventory", "/dev/zero"], exit: 1, stderr: ["error: /dev/zero: cannot be read: it is a character device, not a regular file"] },
+  { title: "signedChainFile: /dev/zero", args: validate, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: /dev/zero"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "/dev/zero": it is a character device, not a regular file'] },
+  { title: "signedChainFile naming a named pipe", args: validate, fifos: ["chain.pem"], yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chain.pem"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chain.pem": it is a named pipe (FIFO), not a regular file'] },
+  { title: "signedChainFile naming a folder", args: validate, files: { "chains/x": "" }, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chains"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chains": it is a folder'] },
+  { title: "signedChainFile larger than 1 MiB", args: validate, files: { "chain.pem": "x".repeat(1024 * 1024 + 1) }, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chain.pem"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chain.pem": it is 1048577 bytes, more than a PEM file of certificates can be (1048576): is it the right file?'] },
+  { title: "spSigningCertificateFile: /dev/zero", args: validate, yaml: edit("    label: Portal\n", "    label: Portal\n    spSigningCertificateFile: /dev/zero\n"), exit: 1, stderr: ['inventory.yaml:23:31 samlBindings.Portal.spSigningCertificateFile: cannot read "/dev/zero": it is a character device, not a regular file'] },
+  { title: "check --outputs /dev/zero", args: ["check", "--within", "30", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "report --outputs /dev/zero", args: ["report", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "export-sfdx --outputs /dev/zero", args: ["export-sfdx", "--out", "sfdx", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "check --outputs of a named pipe", args: ["check", "--within", "30", "--outputs", "outputs.json"], fifos: ["outputs.json"], exit: 2, stderr: ["error: --outputs outputs.json: cannot be read (is a named pipe (FIFO), not a regular file)"] },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
@@ -311,6 +326,8 @@ for (const row of rows) {
         fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         fs.writeFileSync(path.join(dir, name), content);
       }
+      // Node has no mkfifo: the coreutils command makes it.
+      for (const name of row.fifos ?? []) execFileSync("mkfifo", [path.join(dir, name)]);
       const env: NodeJS.ProcessEnv = { ...process.env, ...row.env };
       if (!row.env?.["SALESFORCE_CERTS_NOW"]) delete env["SALESFORCE_CERTS_NOW"];
       const result = await runCli(row.args, dir, env);
