@@ -87,6 +87,11 @@ const xml = (code: string, kind: string, at: number, got: string) =>
   `must not contain ${code} (${kind}) at character ${at}: Salesforce metadata is XML 1.0, which forbids it (got ${got})`;
 /** A billion-laughs file: each line aliases the one before nine times. */
 const aliasBomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from("bcdefghi", (n, i) => `${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`)].join("\n") + "\n";
+/** Stack outputs whose owner, label and consumer name would add a table row, an <img> element and a Mermaid click line if written raw. */
+const forgingOutputs = JSON.stringify({
+  certificates: { Idp: { label: "<img src=x onerror=alert(1)>", owner: "Ops\n| Fake | forged | x |", notBefore: "2026-01-01T00:00:00.000Z", notAfter: "2027-01-01T00:00:00.000Z", nextRotation: "2026-11-01T00:00:00.000Z" } },
+  wiring: { Idp: [{ kind: "saml", name: 'P"]\nclick P "javascript:alert(1)"' }] },
+});
 const certificateRow = (label: string) => edit("    label: IdP signing\n", `    label: ${label}\n`);
 
 export const rows: CatalogueRow[] = [
@@ -283,6 +288,7 @@ export const rows: CatalogueRow[] = [
   { title: "report --outputs /dev/zero", args: ["report", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
   { title: "export-sfdx --outputs /dev/zero", args: ["export-sfdx", "--out", "sfdx", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
   { title: "check --outputs of a named pipe", args: ["check", "--within", "30", "--outputs", "outputs.json"], fifos: ["outputs.json"], exit: 2, stderr: ["error: --outputs outputs.json: cannot be read (is a named pipe (FIFO), not a regular file)"] },
+  { title: "report --outputs whose owner and label would forge a row and an element", args: ["report", "--outputs", "outputs.json", "--now", "2026-02-01T00:00:00Z"], files: { "outputs.json": forgingOutputs }, exit: 0, stderr: [], stdoutLine: "| Idp | &lt;img src=x onerror=alert(1)&gt; | Ops \\| Fake \\| forged \\| x \\| | 2027-01-01 | 334 | 2026-11-01 | SAML P\"\\] click P \"javascript:alert(1)\" |" },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
