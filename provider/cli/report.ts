@@ -3,6 +3,7 @@
  * when each expires, from the stack (default), its outputs as JSON, or the inventory alone.
  */
 import fs = require("node:fs");
+import { SalesforceCertsError } from "../errors";
 import { renderReport } from "../report/render-report";
 import { nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
 import { exitTwoOnInputError } from "./outputs-file";
@@ -31,10 +32,25 @@ async function runReport(argv: readonly string[]): Promise<number> {
     console.log(reportHelp);
     return 0;
   }
+  checkReportOptions(values);
   const markdown = renderReport(await reportModel(values), nowFrom(values.now));
   if (values.out) {
     fs.writeFileSync(values.out, markdown);
     console.log(`report written to ${values.out}`);
   } else process.stdout.write(markdown);
   return 0;
+}
+
+/**
+ * Options that would be ignored or mean nothing: two sources at once (one would be dropped silently),
+ * an empty --inventory (read as "no inventory": the stack), an empty --out (read as "print it").
+ * @throws ERR_USAGE naming the option and what to do instead.
+ */
+function checkReportOptions(values: { inventory?: string; outputs?: string; out?: string }): void {
+  const usage = (message: string) => new SalesforceCertsError("ERR_USAGE", `report: ${message} (see salesforce-certs report --help)`);
+  if (values.inventory !== undefined && values.outputs !== undefined) {
+    throw usage("give --inventory FILE or --outputs FILE, not both: the report is made from one source");
+  }
+  if (values.inventory === "") throw usage('--inventory FILE must name a file (got ""); omit --inventory to report on the stack');
+  if (values.out === "") throw usage('--out FILE must name a file (got ""); omit --out to print the report');
 }
