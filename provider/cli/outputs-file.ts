@@ -7,7 +7,7 @@ import { SalesforceCertsError } from "../errors";
 import { readRegularTextFile, tooLargeWords } from "../inventory/read-regular-file";
 
 /** Codes of errors that mean "the input could not be used": the commands exit 2 on them, not 1. */
-export const inputErrorCodes: ReadonlySet<string> = new Set(["ERR_OUTPUTS_FILE", "ERR_OUTPUTS", "ERR_NO_STACK", "ERR_NO_INVENTORY_OUTPUTS", "ERR_EXPORT_PATH"]);
+export const inputErrorCodes: ReadonlySet<string> = new Set(["ERR_OUTPUTS_FILE", "ERR_OUTPUTS", "ERR_NO_STACK", "ERR_NO_INVENTORY_OUTPUTS", "ERR_EXPORT_PATH", "ERR_REPORT_OUT"]);
 
 /**
  * Largest outputs file read. A certificate's outputs (PEM, keystore, Salesforce files) are tens of

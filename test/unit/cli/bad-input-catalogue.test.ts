@@ -296,6 +296,10 @@ export const rows: CatalogueRow[] = [
   { title: "lone CR line endings: a problem is at its line and column", args: validate, yaml: certificateRow("IdP\n    keySize: 1024").replace(/\n/g, "\r"), exit: 1, stderr: ["inventory.yaml:7:14 certificates.Idp.keySize: must be one of 2048, 4096 (got 1024)"] },
   { title: "lone CR line endings: a byte that is not UTF-8 is at its line", args: validate, yaml: Buffer.from(edit("    label: CI key\n", "    label: CI cl\xe9\n").replace(/\n/g, "\r"), "latin1"), exit: 1, stderr: ["inventory.yaml:8:17 (file): is not UTF-8: byte 0xE9 (at byte 151) is not UTF-8 here; save it as UTF-8 (YAML files are read as UTF-8)"] },
   { title: "report --inventory of an inventory with lone CR line endings", args: ["report", "--inventory", file, "--now", "2026-02-01T00:00:00Z"], yaml: validInventory.replace(/\n/g, "\r"), exit: 0, stderr: [], stdoutLine: "| Jwt | CI key | — | — | not issued yet | — | JWT CI |" },
+  { title: "report --out at a folder", args: ["report", "--inventory", file, "--out", "folder"], yaml: validInventory, files: { "folder/x": "" }, exit: 2, stderr: ["error: report: --out folder: is a folder: name a file, such as folder/report.md"] },
+  { title: "report --out /", args: ["report", "--inventory", file, "--out", "/"], yaml: validInventory, exit: 2, stderr: ["error: report: --out /: is a folder: name a file, such as /report.md"] },
+  { title: "report --out into a folder that does not exist", args: ["report", "--inventory", file, "--out", "missing/report.md"], yaml: validInventory, exit: 2, stderr: ["error: report: --out missing/report.md: the folder missing does not exist: create it first"] },
+  { title: "report --out below a file", args: ["report", "--inventory", file, "--out", "inventory.yaml/report.md"], yaml: validInventory, exit: 2, stderr: ["error: report: --out inventory.yaml/report.md: a part of inventory.yaml is a file, not a folder"] },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
