@@ -8,7 +8,12 @@ import { markdownText, mermaidText } from "./escape";
 import type { ReportCertificate, ReportModel } from "./report-model";
 
 const dayMs = 86_400_000;
-const date = (iso: string | undefined) => (iso ? iso.slice(0, 10) : "—");
+/** The UTC day of an instant (as the report's own date is), so that two days compare as their instants do. */
+const date = (iso: string | undefined) => {
+  if (!iso) return "—";
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
+};
 const consumerLabel = (c: { kind: string; name: string }) => `${c.kind === "jwt" ? "JWT" : "SAML"} ${c.name}`;
 
 /**
@@ -62,9 +67,15 @@ export function renderReport(model: ReportModel, now: Date): string {
   if (dated.length > 0) {
     lines.push(``, `## Validity and overlap`, ``, "```mermaid", `gantt`, `  title Certificate validity, renewal points and overlaps`, `  dateFormat YYYY-MM-DD`, `  axisFormat %Y-%m`);
     for (const c of dated) {
-      lines.push(`  section ${mermaidText(c.name)}`, `  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
+      lines.push(`  section ${mermaidText(c.name)}`);
+      // Mermaid draws a bar that ends before it starts backwards: outputs that say so get no validity bar.
+      if (Date.parse(c.notAfter!) >= Date.parse(c.notBefore!)) lines.push(`  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
       if (c.nextRotation) lines.push(`  next rotation : milestone, ${date(c.nextRotation)}, 0d`);
-      if (c.previous) lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
+      if (c.previous) {
+        // The previous certificate is kept from now until retainedUntil; once that has passed, the overlap is over: a mark, not a bar.
+        if (Date.parse(c.previous.retainedUntil) > now.getTime()) lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
+        else lines.push(`  overlap ended, previous released : milestone, ${date(c.previous.retainedUntil)}, 0d`);
+      }
     }
     lines.push("```");
   }
