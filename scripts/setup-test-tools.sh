@@ -6,6 +6,7 @@
 #   xmlsec1  XML signature verification                  (Debian: xmlsec1)
 #   go       builds the strict X.509 judge below         (Debian: golang-go)
 #   pyca/cryptography ≥ 42 for python3: a partner's Python stack loading our certificate and key (PyPI)
+#   markdown-it-py for python3: a CommonMark parser (with GFM tables) reading the report as a reviewer's renderer would (PyPI)
 # and the OASIS SAML 2.0 schemas (metadata, assertion, xmldsig, xenc), taken from the python3-saml wheel on
 # PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas.
 # It builds test/helpers/strict-x509.go (Go standard library only, no network) into the same cache as
@@ -64,6 +65,15 @@ if ! python3 -c 'import cryptography, sys; sys.exit(int(cryptography.__version__
     || fail "pip could not install cryptography==$cryptography_version (is PyPI reachable?)"
 fi
 say "pyca/cryptography $(python3 -c 'import cryptography; print(cryptography.__version__)') present"
+
+markdown_it_version=4.2.0
+if ! python3 -c 'import markdown_it' >/dev/null 2>&1; then
+  say "installing markdown-it-py $markdown_it_version for python3 from PyPI"
+  python3 -m pip install --quiet "markdown-it-py==$markdown_it_version" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "markdown-it-py==$markdown_it_version" \
+    || fail "pip could not install markdown-it-py==$markdown_it_version (is PyPI reachable?)"
+fi
+say "markdown-it-py $(python3 -c 'import markdown_it; print(markdown_it.__version__)') present"
 
 schema_version=1.16.0
 schema_dir="$cache_dir/saml-schemas-$schema_version"

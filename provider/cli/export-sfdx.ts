@@ -49,7 +49,7 @@ async function runExportSfdx(argv: readonly string[]): Promise<number> {
     const files = written.filter((f) => f.channel === channel);
     if (files.length === 0) continue;
     console.log(`\n${channelTitles[channel]}:`);
-    for (const file of files) console.log(`  ${file.target}${noteFor(file, sources, outputs["wiring"])}`);
+    for (const file of files) console.log(`  ${file.target}${noteFor(file, sources, outputs)}`);
   }
   return 0;
 }
@@ -77,11 +77,15 @@ function salesforceFileSources(outputs: Record<string, unknown>, source: string)
   return sources;
 }
 
-/** The note printed after a file: what this file needs, and for a keystore whether the wiring needs it. */
-function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][], wiring: unknown): string {
+/**
+ * The note printed after a file: what this file needs, and for a keystore whether the wiring needs it
+ * and where the keystore is, or, when the stack made none, how to have one made.
+ */
+function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][], outputs: Record<string, unknown>): string {
   if (file.channel !== "keystore-import" || file.key.endsWith("README.md")) return file.note ? ` (${file.note})` : "";
-  const owner = sources.find(([, files]) => file.key in files)?.[0] ?? "";
+  const [owner, files] = sources.find(([, files]) => file.key in files) ?? ["", {}];
   const certificate = owner.startsWith("certificates.") ? owner.slice("certificates.".length) : "<certificate>";
+  const wiring = outputs["wiring"];
   const consumers = typeof wiring === "object" && wiring !== null ? (wiring as Record<string, unknown>)[certificate] : undefined;
   const kinds = Array.isArray(consumers) ? consumers.map((c) => (c as { kind?: unknown }).kind) : [];
   const need = kinds.includes("saml")
@@ -89,5 +93,29 @@ function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][]
     : kinds.includes("jwt")
       ? "not needed for JWT: the certificate travels in the app's OAuth settings"
       : "needed only if the org itself uses this key";
-  return ` (${need}; ${file.note.replace("<certificate>", certificate)})`;
+  const note = file.note.replace("<certificate>", certificate);
+  if (!keystoreMissing(outputs["keystores"], certificate)) return ` (${need}; ${note})`;
+  // The channel's note ends by naming the keystore output; this stack has none to name, so say why and how to get one.
+  const what = note.split("; its key pair is")[0];
+  // The settings file is the one certificate-metadata.ts writes: one element per line, no attributes.
+  if (/<privateKeyExportable>false<\/privateKeyExportable>/.test(String(files[file.key]))) {
+    return ` (${need}; ${what}; no keystore can be made: the key is not exportable (privateKeyExportable: false), so it was discarded after signing and no keystore can carry it to the org)`;
+  }
+  return (
+    ` (${need}; ${what}; no keystore was made, so keystores.${certificate}.jksBase64 is empty: a keystore needs a password: ` +
+    `set certificates.${certificate}.keystorePasswordEnv in the inventory to the name of an environment variable, set that variable, ` +
+    `and run salesforce-certs up; the keystore is then the secret output keystores.${certificate}.jksBase64 (alias ${certificate.toLowerCase()}))`
+  );
+}
+
+/**
+ * True when the outputs show that `certificate` has no keystore: its entry in `keystores` holds no
+ * `jksBase64`. Outputs that do not show the secrets (`"[secret]"`, as pulumi stack output prints them
+ * without --show-secrets) or have no `keystores` say nothing either way.
+ */
+function keystoreMissing(keystores: unknown, certificate: string): boolean {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(keystores) || !Object.hasOwn(keystores, certificate) || !isObject(keystores[certificate])) return false;
+  const jks = keystores[certificate]["jksBase64"];
+  return typeof jks !== "string" || jks === "";
 }

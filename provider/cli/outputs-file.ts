@@ -3,29 +3,45 @@
  * `check`, `report` and `export-sfdx`, and turns bad input into one line that names the file and the
  * problem. The file holds secrets (keystores, JWT keys), so no message quotes its content.
  */
-import fs = require("node:fs");
 import { SalesforceCertsError } from "../errors";
+import { readRegularTextFile, tooLargeWords } from "../inventory/read-regular-file";
 
 /** Codes of errors that mean "the input could not be used": the commands exit 2 on them, not 1. */
-export const inputErrorCodes: ReadonlySet<string> = new Set(["ERR_OUTPUTS_FILE", "ERR_OUTPUTS", "ERR_NO_STACK", "ERR_NO_INVENTORY_OUTPUTS", "ERR_EXPORT_PATH"]);
+export const inputErrorCodes: ReadonlySet<string> = new Set(["ERR_OUTPUTS_FILE", "ERR_OUTPUTS", "ERR_NO_STACK", "ERR_NO_INVENTORY_OUTPUTS", "ERR_EXPORT_PATH", "ERR_REPORT_OUT"]);
+
+/**
+ * Largest outputs file read. A certificate's outputs (PEM, keystore, Salesforce files) are tens of
+ * kilobytes, so a stack of a thousand fits many times over; past this it is some other file.
+ */
+export const maxOutputsBytes = 64 * 1024 * 1024;
 
 const hint = "give the output of pulumi stack output --json (or omit --outputs to read the stack)";
 
 /**
  * The JSON object in `file`.
- * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` when the file cannot be read, is empty, is not JSON, or
- * is not a JSON object; the message names the file and the problem, never the content.
+ * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` when the file cannot be read (missing, a folder, a device
+ * or pipe, past {@link maxOutputsBytes}), is empty, is not JSON, or is not a JSON object; the message names
+ * the file and the problem, never the content.
  */
 export function readOutputsFile(file: string): Record<string, unknown> {
   const fail = (problem: string) => new SalesforceCertsError("ERR_OUTPUTS_FILE", `--outputs ${file}: ${problem}`);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "permission denied" : (code ?? "unknown error");
+  const read = readRegularTextFile(file, maxOutputsBytes);
+  if (!read.ok) {
+    const { problem } = read;
+    if (problem.kind === "too-large") throw fail(tooLargeWords(problem, "stack outputs"));
+    const why =
+      problem.kind === "missing"
+        ? "no such file"
+        : problem.kind === "folder"
+          ? "is a directory, not a file"
+          : problem.kind === "denied"
+            ? "permission denied"
+            : problem.kind === "special"
+              ? `is ${problem.what}, not a regular file`
+              : problem.code;
     throw fail(`cannot be read (${why})`);
   }
+  let text = read.text;
   // A UTF-8 byte order mark is not JSON, but editors add it; it carries nothing.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") throw fail(`is empty: ${hint}`);

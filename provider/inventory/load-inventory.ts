@@ -20,6 +20,7 @@ import { checkSamlSpBindingArgs } from "../validate/saml-binding-args";
 import { generatedNameCollisions } from "./generated-name-collisions";
 import type { Inventory } from "./inventory-types";
 import { readInventoryText } from "./inventory-text";
+import { fileProblemWords, readRegularTextFile } from "./read-regular-file";
 import { firstAliasOffset, maxAliasCount, maxNestingDepth, tooDeepOffset, yamlOptions } from "./yaml-limits";
 
 /** One problem, located in the file (`line` and `col` are absent when it concerns the whole file). */
@@ -42,6 +43,9 @@ export function formatProblem(problem: InventoryProblem): string {
 
 /** The published JSON Schema of inventory files. */
 export const inventorySchemaPath = path.resolve(__dirname, "..", "..", "..", "provider", "inventory", "inventory.schema.json");
+
+/** Largest chain or certificate file an entry may name: a PEM chain of a few certificates is a few kilobytes. */
+export const maxPemFileBytes = 1024 * 1024;
 
 type Key = string | number;
 const sections = ["certificates", "jwtIntegrations", "samlBindings"] as const;
@@ -94,6 +98,8 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
   const located = (keyPath: Key[], message: string, onKey = false) => at(offsetOf(doc, keyPath, onKey), keyPath, message);
 
   const bad = new Set<string>();
+  // The files entries name, as checked: the inventory carries what was checked, not a second read.
+  const filesRead = new Map<string, string>();
   duplicateNames(doc, at, bad);
   for (const error of schemaErrors(data)) {
     const { keyPath, message, onKey } = describeSchemaError(error, data);
@@ -109,10 +115,10 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
   }
   if (!bad.has("*")) {
     for (const collision of generatedNameCollisions(data)) located(collision.keyPath, collision.message, collision.onKey);
-    checkEntries(data, path.dirname(file), located, bad, textProblems);
+    checkEntries(data, path.dirname(file), filesRead, located, bad, textProblems);
   }
   if (problems.length > 0) return { ok: false, problems: sorted(problems) };
-  return { ok: true, inventory: toInventory(data, file) };
+  return { ok: true, inventory: toInventory(data, file, filesRead) };
 }
 
 function sorted(problems: InventoryProblem[]): InventoryProblem[] {
@@ -271,6 +277,7 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
 function checkEntries(
   data: Record<string, unknown>,
   baseDir: string,
+  filesRead: Map<string, string>,
   located: (keyPath: Key[], message: string, onKey?: boolean) => void,
   bad: Set<string>,
   textProblems: Set<string>,
@@ -295,12 +302,15 @@ function checkEntries(
     }
   };
   const readFile = (section: string, name: string, field: string, relative: string): string | undefined => {
-    try {
-      return fs.readFileSync(path.resolve(baseDir, relative), "utf8");
-    } catch {
-      located([section, name, field], `cannot read ${shown(relative)} (paths are relative to the inventory file)`);
-      return undefined;
+    const file = path.resolve(baseDir, relative);
+    const read = readRegularTextFile(file, maxPemFileBytes);
+    if (read.ok) {
+      filesRead.set(file, read.text);
+      return read.text;
     }
+    const why = read.problem.kind === "missing" ? " (paths are relative to the inventory file)" : `: ${fileProblemWords(read.problem, "a PEM file of certificates")}`;
+    located([section, name, field], `cannot read ${shown(relative)}${why}`);
+    return undefined;
   };
 
   for (const [name, entry] of Object.entries(certificates)) {
@@ -390,15 +400,15 @@ function checkEntries(
   }
 }
 
-function toInventory(data: Record<string, unknown>, file: string): Inventory {
+function toInventory(data: Record<string, unknown>, file: string, filesRead: ReadonlyMap<string, string>): Inventory {
   const baseDir = path.dirname(file);
   const certificates = structuredClone((data["certificates"] ?? {}) as Inventory["certificates"]);
   for (const entry of Object.values(certificates)) {
-    if (entry.signedChainFile) entry.signedChainPem = fs.readFileSync(path.resolve(baseDir, entry.signedChainFile), "utf8");
+    if (entry.signedChainFile) entry.signedChainPem = filesRead.get(path.resolve(baseDir, entry.signedChainFile))!;
   }
   const samlBindings = structuredClone((data["samlBindings"] ?? {}) as Inventory["samlBindings"]);
   for (const entry of Object.values(samlBindings)) {
-    if (entry.spSigningCertificateFile) entry.spSigningCertificatePem = fs.readFileSync(path.resolve(baseDir, entry.spSigningCertificateFile), "utf8");
+    if (entry.spSigningCertificateFile) entry.spSigningCertificatePem = filesRead.get(path.resolve(baseDir, entry.spSigningCertificateFile))!;
   }
   return {
     file,

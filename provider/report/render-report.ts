@@ -1,14 +1,41 @@
 /**
  * @module The Markdown report a reviewer reads in a pull request: a table of certificates (expiry, days
  * left, next rotation, consumers), a Mermaid graph of the wiring, and a Mermaid Gantt chart of validity
- * and overlap windows.
+ * and overlap windows. Every name, label, owner and step comes from the inventory or the stack's outputs,
+ * so each is escaped for where it lands (see escape.ts): a value can add no row, element, link or statement.
  */
+import { markdownText, mermaidText } from "./escape";
 import type { ReportCertificate, ReportModel } from "./report-model";
 
 const dayMs = 86_400_000;
-const date = (iso: string | undefined) => (iso ? iso.slice(0, 10) : "—");
+/** The UTC day of an instant (as the report's own date is), so that two days compare as their instants do. */
+const date = (iso: string | undefined) => {
+  if (!iso) return "—";
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
+};
 const consumerLabel = (c: { kind: string; name: string }) => `${c.kind === "jwt" ? "JWT" : "SAML"} ${c.name}`;
-const nodeId = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+
+/**
+ * Mermaid node ids: the name with every character but letters, digits and `_` as `_`, and a number
+ * added when two names would give one id (`a-b` and `a.b`), so that two certificates never merge.
+ */
+function nodeIds(): (prefix: string, name: string) => string {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  return (prefix, name) => {
+    const key = `${prefix}:${name}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      const base = `${prefix}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+      ids.set(key, id);
+      used.add(id);
+    }
+    return id;
+  };
+}
 
 /** Whole days from `now` to `iso` (negative when past). */
 export function daysLeft(iso: string, now: Date): number {
@@ -20,28 +47,35 @@ export function renderReport(model: ReportModel, now: Date): string {
   const lines = [
     `# Salesforce certificates and their consumers`,
     ``,
-    `From ${model.source}, on ${date(now.toISOString())}.`,
+    `From ${markdownText(model.source)}, on ${date(now.toISOString())}.`,
     ``,
     `| Certificate | Label | Owner | Expires | Days left | Next rotation | Used by |`,
     `|---|---|---|---|---|---|---|`,
     ...model.certificates.map((c) => tableRow(c, now)),
   ];
   if (model.samlPhases.length > 0) {
-    lines.push(``, `## IdP rotations in progress`, ``, ...model.samlPhases.map((p) => `- **${p.name}** (${p.phase}): ${p.nextStep}`));
+    lines.push(``, `## IdP rotations in progress`, ``, ...model.samlPhases.map((p) => `- **${markdownText(p.name)}** (${markdownText(p.phase)}): ${markdownText(p.nextStep)}`));
   }
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
+  const nodeId = nodeIds();
   for (const c of model.certificates) {
-    lines.push(`  ${nodeId("cert", c.name)}["${c.name}<br/>expires ${date(c.notAfter)}"]`);
-    for (const consumer of c.consumers) lines.push(`  ${nodeId("cert", c.name)} --> ${nodeId(consumer.kind, consumer.name)}["${consumerLabel(consumer)}"]`);
+    lines.push(`  ${nodeId("cert", c.name)}["${mermaidText(c.name)}<br/>expires ${date(c.notAfter)}"]`);
+    for (const consumer of c.consumers) lines.push(`  ${nodeId("cert", c.name)} --> ${nodeId(consumer.kind, consumer.name)}["${mermaidText(consumerLabel(consumer))}"]`);
   }
   lines.push("```");
   const dated = model.certificates.filter((c) => c.notBefore && c.notAfter);
   if (dated.length > 0) {
     lines.push(``, `## Validity and overlap`, ``, "```mermaid", `gantt`, `  title Certificate validity, renewal points and overlaps`, `  dateFormat YYYY-MM-DD`, `  axisFormat %Y-%m`);
     for (const c of dated) {
-      lines.push(`  section ${c.name}`, `  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
+      lines.push(`  section ${mermaidText(c.name)}`);
+      // Mermaid draws a bar that ends before it starts backwards: outputs that say so get no validity bar.
+      if (Date.parse(c.notAfter!) >= Date.parse(c.notBefore!)) lines.push(`  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
       if (c.nextRotation) lines.push(`  next rotation : milestone, ${date(c.nextRotation)}, 0d`);
-      if (c.previous) lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
+      if (c.previous) {
+        // The previous certificate is kept from now until retainedUntil; once that has passed, the overlap is over: a mark, not a bar.
+        if (Date.parse(c.previous.retainedUntil) > now.getTime()) lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
+        else lines.push(`  overlap ended, previous released : milestone, ${date(c.previous.retainedUntil)}, 0d`);
+      }
     }
     lines.push("```");
   }
@@ -50,6 +84,6 @@ export function renderReport(model: ReportModel, now: Date): string {
 
 function tableRow(c: ReportCertificate, now: Date): string {
   const left = c.notAfter ? String(daysLeft(c.notAfter, now)) : c.awaitingSignature ? "awaiting CA signature" : "not issued yet";
-  const used = c.consumers.length > 0 ? c.consumers.map(consumerLabel).join(", ") : "nothing";
-  return `| ${c.name} | ${c.label} | ${c.owner ?? "—"} | ${date(c.notAfter)} | ${left} | ${date(c.nextRotation)} | ${used} |`;
+  const used = c.consumers.length > 0 ? c.consumers.map((consumer) => markdownText(consumerLabel(consumer))).join(", ") : "nothing";
+  return `| ${markdownText(c.name)} | ${markdownText(c.label)} | ${c.owner === undefined ? "—" : markdownText(c.owner)} | ${date(c.notAfter)} | ${left} | ${date(c.nextRotation)} | ${used} |`;
 }

@@ -4,7 +4,7 @@
  * exact message. Rows are data: add one by appending to `rows`. A row's `yaml` is written to
  * `inventory.yaml` in a fresh folder, which is the working directory; `args` may name it (and `files`).
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,8 @@ export interface CatalogueRow {
   yaml?: string | Buffer;
   /** More files to write next to it: name → content. */
   files?: Record<string, string | Buffer>;
+  /** Named pipes (FIFOs) to make next to it, with no writer: a reader that waits for one hangs. */
+  fifos?: string[];
   /** Environment variables for this run (SALESFORCE_CERTS_NOW is unset unless given here). */
   env?: Record<string, string>;
   /** The exact exit code. */
@@ -85,6 +87,11 @@ const xml = (code: string, kind: string, at: number, got: string) =>
   `must not contain ${code} (${kind}) at character ${at}: Salesforce metadata is XML 1.0, which forbids it (got ${got})`;
 /** A billion-laughs file: each line aliases the one before nine times. */
 const aliasBomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from("bcdefghi", (n, i) => `${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`)].join("\n") + "\n";
+/** Stack outputs whose owner, label and consumer name would add a table row, an <img> element and a Mermaid click line if written raw. */
+const forgingOutputs = JSON.stringify({
+  certificates: { Idp: { label: "<img src=x onerror=alert(1)>", owner: "Ops\n| Fake | forged | x |", notBefore: "2026-01-01T00:00:00.000Z", notAfter: "2027-01-01T00:00:00.000Z", nextRotation: "2026-11-01T00:00:00.000Z" } },
+  wiring: { Idp: [{ kind: "saml", name: 'P"]\nclick P "javascript:alert(1)"' }] },
+});
 const certificateRow = (label: string) => edit("    label: IdP signing\n", `    label: ${label}\n`);
 
 export const rows: CatalogueRow[] = [
@@ -268,6 +275,33 @@ export const rows: CatalogueRow[] = [
   { title: "export-sfdx --bogus", args: ["export-sfdx", "--bogus"], exit: 2, stderr: [unknownOption("export-sfdx", "--bogus")] },
   { title: "export-sfdx without --out", args: ["export-sfdx", "--outputs", "outputs.json"], exit: 2, stderr: ["error: export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)"] },
   { title: "up --stack without a name", args: ["up", "--stack"], exit: 2, stderr: ["error: up: Option '--stack <value>' argument missing (see salesforce-certs up --help)"] },
+  // ---- issue 21: files and report
+  { title: "validate /dev/zero (a device of endless bytes)", args: ["validate", "/dev/zero"], exit: 1, stderr: ["/dev/zero: cannot be read: it is a character device, not a regular file"] },
+  { title: "validate of a named pipe with no writer", args: ["validate", "pipe.yaml"], fifos: ["pipe.yaml"], exit: 1, stderr: ["pipe.yaml: cannot be read: it is a named pipe (FIFO), not a regular file"] },
+  { title: "report --inventory /dev/zero", args: ["report", "--inventory", "/dev/zero"], exit: 1, stderr: ["error: /dev/zero: cannot be read: it is a character device, not a regular file"] },
+  { title: "signedChainFile: /dev/zero", args: validate, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: /dev/zero"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "/dev/zero": it is a character device, not a regular file'] },
+  { title: "signedChainFile naming a named pipe", args: validate, fifos: ["chain.pem"], yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chain.pem"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chain.pem": it is a named pipe (FIFO), not a regular file'] },
+  { title: "signedChainFile naming a folder", args: validate, files: { "chains/x": "" }, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chains"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chains": it is a folder'] },
+  { title: "signedChainFile larger than 1 MiB", args: validate, files: { "chain.pem": "x".repeat(1024 * 1024 + 1) }, yaml: certificateRow("IdP\n    caSigned: true\n    signedChainFile: chain.pem"), exit: 1, stderr: ['inventory.yaml:8:22 certificates.Idp.signedChainFile: cannot read "chain.pem": it is 1048577 bytes, more than a PEM file of certificates can be (1048576): is it the right file?'] },
+  { title: "spSigningCertificateFile: /dev/zero", args: validate, yaml: edit("    label: Portal\n", "    label: Portal\n    spSigningCertificateFile: /dev/zero\n"), exit: 1, stderr: ['inventory.yaml:23:31 samlBindings.Portal.spSigningCertificateFile: cannot read "/dev/zero": it is a character device, not a regular file'] },
+  { title: "check --outputs /dev/zero", args: ["check", "--within", "30", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "report --outputs /dev/zero", args: ["report", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "export-sfdx --outputs /dev/zero", args: ["export-sfdx", "--out", "sfdx", "--outputs", "/dev/zero"], exit: 2, stderr: ["error: --outputs /dev/zero: cannot be read (is a character device, not a regular file)"] },
+  { title: "check --outputs of a named pipe", args: ["check", "--within", "30", "--outputs", "outputs.json"], fifos: ["outputs.json"], exit: 2, stderr: ["error: --outputs outputs.json: cannot be read (is a named pipe (FIFO), not a regular file)"] },
+  { title: "report --outputs whose owner and label would forge a row and an element", args: ["report", "--outputs", "outputs.json", "--now", "2026-02-01T00:00:00Z"], files: { "outputs.json": forgingOutputs }, exit: 0, stderr: [], stdoutLine: "| Idp | &lt;img src=x onerror=alert(1)&gt; | Ops \\| Fake \\| forged \\| x \\| | 2027-01-01 | 334 | 2026-11-01 | SAML P\"\\] click P \"javascript:alert(1)\" |" },
+  { title: "report with both --inventory and --outputs", args: ["report", "--inventory", file, "--outputs", "outputs.json"], yaml: validInventory, exit: 2, stderr: ["error: report: give --inventory FILE or --outputs FILE, not both: the report is made from one source (see salesforce-certs report --help)"] },
+  { title: 'report --out ""', args: ["report", "--inventory", file, "--out", ""], yaml: validInventory, exit: 2, stderr: ['error: report: --out FILE must name a file (got ""); omit --out to print the report (see salesforce-certs report --help)'] },
+  { title: 'report --inventory ""', args: ["report", "--inventory", ""], exit: 2, stderr: ['error: report: --inventory FILE must name a file (got ""); omit --inventory to report on the stack (see salesforce-certs report --help)'] },
+  { title: "lone CR line endings (classic Mac) are line endings", args: validate, yaml: validInventory.replace(/\n/g, "\r"), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
+  { title: "lone CR line endings: a problem is at its line and column", args: validate, yaml: certificateRow("IdP\n    keySize: 1024").replace(/\n/g, "\r"), exit: 1, stderr: ["inventory.yaml:7:14 certificates.Idp.keySize: must be one of 2048, 4096 (got 1024)"] },
+  { title: "lone CR line endings: a byte that is not UTF-8 is at its line", args: validate, yaml: Buffer.from(edit("    label: CI key\n", "    label: CI cl\xe9\n").replace(/\n/g, "\r"), "latin1"), exit: 1, stderr: ["inventory.yaml:8:17 (file): is not UTF-8: byte 0xE9 (at byte 151) is not UTF-8 here; save it as UTF-8 (YAML files are read as UTF-8)"] },
+  { title: "report --inventory of an inventory with lone CR line endings", args: ["report", "--inventory", file, "--now", "2026-02-01T00:00:00Z"], yaml: validInventory.replace(/\n/g, "\r"), exit: 0, stderr: [], stdoutLine: "| Jwt | CI key | — | — | not issued yet | — | JWT CI |" },
+  { title: "report --out at a folder", args: ["report", "--inventory", file, "--out", "folder"], yaml: validInventory, files: { "folder/x": "" }, exit: 2, stderr: ["error: report: --out folder: is a folder: name a file, such as folder/report.md"] },
+  { title: "report --out /", args: ["report", "--inventory", file, "--out", "/"], yaml: validInventory, exit: 2, stderr: ["error: report: --out /: is a folder: name a file, such as /report.md"] },
+  { title: "report --out into a folder that does not exist", args: ["report", "--inventory", file, "--out", "missing/report.md"], yaml: validInventory, exit: 2, stderr: ["error: report: --out missing/report.md: the folder missing does not exist: create it first"] },
+  { title: "report --out below a file", args: ["report", "--inventory", file, "--out", "inventory.yaml/report.md"], yaml: validInventory, exit: 2, stderr: ["error: report: --out inventory.yaml/report.md: a part of inventory.yaml is a file, not a folder"] },
+  { title: "export-sfdx of a stack made without a keystore password", args: ["export-sfdx", "--out", "sfdx", "--outputs", "outputs.json"], files: { "outputs.json": JSON.stringify({ certificates: { Idp: { label: "IdP", salesforceFiles: { "setup-keystore-import/Idp.crt-meta.xml": "<Certificate/>" } } }, wiring: { Idp: [{ kind: "saml", name: "Portal" }] }, keystores: { Idp: {} } }) }, exit: 0, stderr: [], stdoutLine: "  setup-keystore-import/Idp.crt-meta.xml (needed: the org signs SAML assertions with it; the label, key size and exportability of certificate Idp; no keystore was made, so keystores.Idp.jksBase64 is empty: a keystore needs a password: set certificates.Idp.keystorePasswordEnv in the inventory to the name of an environment variable, set that variable, and run salesforce-certs up; the keystore is then the secret output keystores.Idp.jksBase64 (alias idp))" },
+  { title: "report made after an overlap ended", args: ["report", "--outputs", "outputs.json", "--now", "2026-03-01T00:00:00Z"], files: { "outputs.json": JSON.stringify({ certificates: { Idp: { label: "IdP", notBefore: "2026-01-01T00:00:00Z", notAfter: "2027-01-01T00:00:00Z", previousCertificate: { sha256Fingerprint: "AA", notAfter: "2026-06-01T00:00:00Z", retainedUntil: "2026-02-15T00:00:00Z" } } } }) }, exit: 0, stderr: [], stdoutLine: "  overlap ended, previous released : milestone, 2026-02-15, 0d" },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
@@ -311,6 +345,8 @@ for (const row of rows) {
         fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         fs.writeFileSync(path.join(dir, name), content);
       }
+      // Node has no mkfifo: the coreutils command makes it.
+      for (const name of row.fifos ?? []) execFileSync("mkfifo", [path.join(dir, name)]);
       const env: NodeJS.ProcessEnv = { ...process.env, ...row.env };
       if (!row.env?.["SALESFORCE_CERTS_NOW"]) delete env["SALESFORCE_CERTS_NOW"];
       const result = await runCli(row.args, dir, env);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
+import { certificateSourceFiles } from "../../../provider/salesforce/certificate-metadata";
 import { channelOf } from "../../../provider/salesforce/file-channels";
 import { runCli } from "../../helpers/cli";
 import { jwtIntegrationFixture } from "../../helpers/jwt-fixtures";
@@ -150,4 +151,29 @@ test("export-sfdx writes nothing through a symbolic link inside --out that point
   );
   t.deepEqual(filesUnder(outside), []);
   t.false(fs.existsSync(path.join(dir, "out", "sfdx-project.json")));
+});
+
+test("export-sfdx says where the keystore is, or why the stack has none and how to have one made", (t) => {
+  const dir = tempDir(t);
+  const files = (privateKeyExportable: boolean) =>
+    certificateSourceFiles({ uniqueName: "Idp", label: "IdP", caSigned: false, keySize: 2048, privateKeyExportable, content: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" });
+  const line = (keystores: unknown, privateKeyExportable = true) => {
+    const outputs = { certificates: { Idp: { label: "IdP", salesforceFiles: files(privateKeyExportable) } }, wiring: { Idp: [{ kind: "saml", name: "Portal" }] }, ...(keystores === undefined ? {} : { keystores }) };
+    fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
+    fs.rmSync(path.join(dir, "sfdx"), { recursive: true, force: true });
+    const run = runCli(["export-sfdx", "--outputs", "outputs.json", "--out", "sfdx"], dir);
+    t.is(run.status, 0, run.stderr);
+    return run.stdout.split("\n").find((l) => l.startsWith("  setup-keystore-import/Idp.crt-meta.xml"));
+  };
+  const needed = "  setup-keystore-import/Idp.crt-meta.xml (needed: the org signs SAML assertions with it; the label, key size and exportability of certificate Idp; ";
+  const there = `${needed}its key pair is the secret output keystores.Idp.jksBase64 (alias idp))`;
+  t.is(line({ Idp: { jksBase64: "/u3+7QAAAAI=", pkcs12Base64: "MIIK" } }), there);
+  // pulumi stack output --json without --show-secrets, and outputs of a stack older than keystores: nothing to tell.
+  t.is(line("[secret]"), there);
+  t.is(line(undefined), there);
+  const made = `${needed}no keystore was made, so keystores.Idp.jksBase64 is empty: a keystore needs a password: set certificates.Idp.keystorePasswordEnv in the inventory to the name of an environment variable, set that variable, and run salesforce-certs up; the keystore is then the secret output keystores.Idp.jksBase64 (alias idp))`;
+  // As the Automation API reads a stack without a keystore password (undefined outputs are dropped), and as JSON null.
+  t.is(line({ Idp: {} }), made);
+  t.is(line({ Idp: { jksBase64: null, pkcs12Base64: null } }), made);
+  t.is(line({ Idp: {} }, false), `${needed}no keystore can be made: the key is not exportable (privateKeyExportable: false), so it was discarded after signing and no keystore can carry it to the org)`);
 });
