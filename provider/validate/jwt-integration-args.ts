@@ -76,11 +76,35 @@ const httpsUrl: Rule = (value) => {
   return undefined;
 };
 
-/** A Salesforce username: e-mail shaped (it need not be a mailbox), at most 80 characters. */
-const username: Rule = (value) =>
-  typeof value === "string" && value.length <= 80 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
-    ? undefined
-    : `must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters (got ${shown(value)})`;
+/**
+ * A character a username may hold: RFC 5322's dot-atom `atext` (and, as RFC 6532 allows, letters, marks and
+ * digits beyond ASCII) except `$`, backquote, `&` and `|`, which e-mail allows but shells act on (the
+ * username goes into `sfLoginJwtCommand`, quoted; refusing them keeps a mistyped or hostile value out of CI
+ * scripts that do not quote), and the `.` and `@` that separate its parts.
+ */
+const usernameCharacter = /[\p{L}\p{M}\p{N}!#%'*+\-/=?^_{}~.@]/u;
+const localAtom = "[\\p{L}\\p{M}\\p{N}!#%'*+\\-/=?^_{}~]+";
+const domainLabel = "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}])?";
+/** `local@domain`: a dot-atom before the @, two or more host-name labels after it. */
+const usernameShape = new RegExp(`^${localAtom}(?:\\.${localAtom})*@${domainLabel}(?:\\.${domainLabel})+$`, "u");
+
+/**
+ * A Salesforce username: in the form of an e-mail address (it need not be a mailbox), at most 80
+ * characters; a character no username may hold is named with its position.
+ */
+const username: Rule = (value) => {
+  const rule = "must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters";
+  if (typeof value !== "string" || value.length > 80) return `${rule} (got ${shown(value)})`;
+  if (usernameShape.test(value)) return undefined;
+  const characters = [...value];
+  const index = characters.findIndex((c) => !usernameCharacter.test(c));
+  if (index < 0) return `${rule} (got ${shown(value)})`;
+  const c = characters[index]!;
+  const named = /[\s\p{C}]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}${characterNames[c] ? ` (${characterNames[c]})` : ""}` : JSON.stringify(c);
+  return `${rule}: ${named} at character ${index + 1} is not allowed in one (got ${shown(value)})`;
+};
+
+const characterNames: Record<string, string> = { " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" };
 
 const consumerKey: Rule = (value) =>
   typeof value === "string" && /^[A-Za-z0-9]{8,256}$/.test(value)

@@ -268,6 +268,11 @@ export const rows: CatalogueRow[] = [
   { title: "export-sfdx --bogus", args: ["export-sfdx", "--bogus"], exit: 2, stderr: [unknownOption("export-sfdx", "--bogus")] },
   { title: "export-sfdx without --out", args: ["export-sfdx", "--outputs", "outputs.json"], exit: 2, stderr: ["error: export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)"] },
   { title: "up --stack without a name", args: ["up", "--stack"], exit: 2, stderr: ["error: up: Option '--stack <value>' argument missing (see salesforce-certs up --help)"] },
+
+  // ---- issue 21: inputs
+  // The username goes into sfLoginJwtCommand: a character shells act on is refused with its position.
+  { title: "a username that tries command substitution", args: validate, yaml: edit("    username: ci@acme.example\n", "    username: ci$(touch${IFS}/tmp/pwned)@acme.example\n"), exit: 1, stderr: ['inventory.yaml:16:15 jwtIntegrations.CI.username: must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters: "$" at character 3 is not allowed in one (got "ci$(touch${IFS}/tmp/pwned)@acme.exam…)'] },
+  { title: "a username with a quote is valid (RFC 5322 dot-atom)", args: validate, yaml: edit("    username: ci@acme.example\n", "    username: o'brien@acme.example\n"), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
