@@ -6,7 +6,7 @@ import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
 import { notGeneratedAppName } from "./generated-names";
-import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
+import { canonicalUrl, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
 export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
@@ -62,19 +62,13 @@ export interface JwtIntegrationInputs {
 /** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const httpsUrl: Rule = (value) => {
-  if (typeof value !== "string") return `must be an https URL (got ${shown(value)})`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an absolute https URL such as https://login.salesforce.com (got ${shown(value)})`;
-  }
-  const loopback = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !loopback) return `must be an https URL (got ${shown(value)})`;
-  if (url.search || url.hash) return `must not have a query or fragment (got ${shown(value)})`;
-  return undefined;
-};
+/** An https URL (plain http only for a loopback stand-in), with no query or fragment, in canonical form. */
+const httpsUrl: Rule = canonicalUrl({
+  schemes: "httpsOrLoopbackHttp",
+  notUrl: "must be an absolute https URL such as https://login.salesforce.com",
+  scheme: "must be an https URL",
+  shape: { only: "noQueryOrFragment", message: "must not have a query or fragment" },
+});
 
 /**
  * A character a username may hold: RFC 5322's dot-atom `atext` (and, as RFC 6532 allows, letters, marks and
