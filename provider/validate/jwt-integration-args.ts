@@ -5,7 +5,7 @@ import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
-import { notGeneratedAppName } from "./generated-names";
+import { notGeneratedAppName, slotAppNamesFit } from "./generated-names";
 import { canonicalUrl, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
@@ -166,6 +166,8 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   if (values["orgConnection"] === true && values["rotationStrategy"] !== "twoSlots" && values["rotationStrategy"] !== unknownValue) {
     issues.push({ path: "rotationStrategy", message: "must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org" });
   }
+  const slotNames = issues.some((i) => i.path === "apiName") ? undefined : slotAppNamesFit(values["apiName"], values["rotationStrategy"]);
+  if (slotNames) issues.push({ path: "apiName", message: slotNames });
   if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
     issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });
   }

@@ -292,6 +292,9 @@ export const rows: CatalogueRow[] = [
   { title: "a My Domain URL with a trailing line feed", args: validate, yaml: edit("  myDomainUrl: https://acme.my.salesforce.com\n", '  myDomainUrl: "https://acme.my.salesforce.com\\n"\n'), exit: 1, stderr: [`inventory.yaml:2:16 org.myDomainUrl: ${urlBlank("U+000A (a line feed)", 31, '"https://acme.my.salesforce.com\\n"')}`] },
   { title: "a My Domain URL with credentials", args: validate, yaml: edit("  myDomainUrl: https://acme.my.salesforce.com\n", "  myDomainUrl: https://admin:s3cret@acme.my.salesforce.com\n"), exit: 1, stderr: [`inventory.yaml:2:16 org.myDomainUrl: ${urlCredentials}`] },
   { title: "a My Domain URL with its trailing slash is valid", args: validate, yaml: edit("  myDomainUrl: https://acme.my.salesforce.com\n", "  myDomainUrl: https://acme.my.salesforce.com/\n"), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
+  // Two slots name their apps <name>_A and <name>_B: the name leaves room for the suffix.
+  { title: "a two-slot integration name of 80 characters", args: validate, yaml: edit("  CI:\n", `  ${"C".repeat(80)}:\n`), exit: 1, stderr: [`inventory.yaml:13:3 jwtIntegrations.${"C".repeat(80)}: must be at most 78 characters with two slots (rotationStrategy twoSlots, the default for External Client Apps): the slot apps <name>_A and <name>_B must fit Salesforce's 80 (got 80); shorten the name, or use rotationStrategy: inPlace`] },
+  { title: "an in-place integration name of 80 characters is valid", args: validate, yaml: edit("  CI:\n    label: CI\n", `  ${"C".repeat(80)}:\n    label: CI\n    rotationStrategy: inPlace\n`), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
