@@ -11,6 +11,7 @@ import { defaultOverlapDays, defaultRenewalPolicy, type RenewalPolicy } from "..
 import {
   countryCode,
   emailAddress,
+  environmentVariableName,
   integerBetween,
   oneOf,
   salesforceUniqueName,
@@ -229,9 +230,29 @@ function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: Val
   return policy;
 }
 
+/** Why a keystore cannot be made for the key `field` asks one for (`keystorePassword`, an inventory's `keystorePasswordEnv`). */
+const noKeystore = {
+  notExportable: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)",
+  orgCustody: (field: string) => `cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove ${field}, or use custody: provider`,
+};
+
+/**
+ * The rules of an inventory certificate's `keystorePasswordEnv`, the name of the variable that holds its
+ * keystore password: a variable's name (the value is never shown, in case it is the password), for a key a
+ * keystore can hold. Static, so `validate` says what `check()` would refuse once the variable is set.
+ */
+export function keystorePasswordEnvIssues(value: unknown, entry: Record<string, unknown>): string[] {
+  if (value === undefined) return [];
+  const name = environmentVariableName(value);
+  if (name) return [name];
+  if (entry["custody"] === "org") return [noKeystore.orgCustody("keystorePasswordEnv")];
+  if (entry["privateKeyExportable"] === false) return [noKeystore.notExportable];
+  return [];
+}
+
 function checkCombinations(values: Record<string, unknown>, renewal: RenewalPolicy, issues: ValidationIssue[]): void {
   if (values["keystorePassword"] !== undefined && values["privateKeyExportable"] === false) {
-    issues.push({ path: "keystorePassword", message: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)" });
+    issues.push({ path: "keystorePassword", message: noKeystore.notExportable });
   }
   const chain = values["signedChainPem"];
   if (chain === undefined || typeof chain !== "string") return;
@@ -262,12 +283,12 @@ function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]
   const refused: Record<string, string> = {
     subject: "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
     validityDays: "Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096)",
-    keystorePassword: "the org keeps the private key: no keystore can hold it",
   };
   for (const [field, reason] of Object.entries(refused)) {
     if (raw[field] === undefined) continue;
     issues.push({ path: field, message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider` });
   }
+  if (raw["keystorePassword"] !== undefined) issues.push({ path: "keystorePassword", message: noKeystore.orgCustody("keystorePassword") });
 }
 
 /** An expired leaf in a new chain is refused; a leaf not valid yet is adopted, with a warning. */

@@ -123,6 +123,16 @@ function withoutCredentials(text: string): string {
   return text.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, "$1…@");
 }
 
+/**
+ * The name of an environment variable as POSIX shells and CI systems write it: letters, digits and
+ * underscores, not starting with a digit. The value is never shown: a field that names a variable holding a
+ * secret gets the secret itself by mistake.
+ */
+export const environmentVariableName: Rule = (value) =>
+  typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)
+    ? undefined
+    : "must be the name of an environment variable (letters, digits and underscores, not starting with a digit, such as ACME_KEYSTORE_PASSWORD), never the password itself; the value is not shown";
+
 /** An ISO 3166-1 alpha-2 country code, as X.509 requires for `C` (two upper-case letters). */
 export const countryCode: Rule = (value) =>
   typeof value === "string" && /^[A-Z]{2}$/.test(value)
