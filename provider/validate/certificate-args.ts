@@ -92,8 +92,9 @@ const subjectEmail: Rule = (value) =>
 
 // Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …). The
 // string types (country PrintableString, email IA5String, the rest UTF8String) are in distinguished-name.ts.
+const subjectLimits = { commonName: 64 } as const;
 const subjectRules: Record<keyof DistinguishedName, Rule> = {
-  commonName: directoryString(1, 64),
+  commonName: directoryString(1, subjectLimits.commonName),
   email: subjectEmail,
   company: directoryString(1, 64),
   department: directoryString(1, 64),
@@ -122,8 +123,8 @@ export interface CertificateCheckContext {
 
 /**
  * Checks raw `CertificateAndKeyPair` arguments against Salesforce's rules and fills in defaults
- * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName`, self-signed,
- * exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
+ * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName` (its first 64
+ * characters when longer), self-signed, exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
  * Keys starting with `__` (Pulumi's own, such as `__provider`) are ignored.
  *
  * With `context` (as `check()` passes it), a newly given `signedChainPem` whose leaf has expired is
@@ -182,7 +183,7 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     return { commonName: String(uniqueName) };
   }
   const given = dropUndefined((raw ?? {}) as Record<string, unknown>);
-  const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? uniqueName };
+  const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? defaultCommonName(uniqueName) };
   for (const key of Object.keys(given)) {
     if (!(key in subjectRules)) {
       issues.push({ path: `subject.${key}`, message: `is not a subject field (known: ${Object.keys(subjectRules).join(", ")})` });
@@ -194,6 +195,14 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     if (message) issues.push({ path: `subject.${field}`, message });
   }
   return subject as unknown as DistinguishedName;
+}
+
+/**
+ * The commonName of a certificate whose subject names none: its unique name, cut to X.520's 64 characters
+ * (ub-common-name) when longer, since a unique name may have 75 and is valid either way.
+ */
+function defaultCommonName(uniqueName: unknown): unknown {
+  return typeof uniqueName === "string" ? uniqueName.slice(0, subjectLimits.commonName) : uniqueName;
 }
 
 function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: ValidationIssue[]): RenewalPolicy {

@@ -300,6 +300,8 @@ export const rows: CatalogueRow[] = [
   { title: "keystorePasswordEnv for a key the org keeps", args: validate, yaml: certificateRow("IdP\n    custody: org\n    keystorePasswordEnv: IDP_KEYSTORE_PASSWORD"), exit: 1, stderr: ["inventory.yaml:8:26 certificates.Idp.keystorePasswordEnv: cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove keystorePasswordEnv, or use custody: provider"] },
   { title: "a password in keystorePasswordEnv is not shown", args: validate, yaml: certificateRow("IdP\n    keystorePasswordEnv: Tr0ub4dor&3 horse"), exit: 1, stderr: ["inventory.yaml:7:26 certificates.Idp.keystorePasswordEnv: must be the name of an environment variable (letters, digits and underscores, not starting with a digit, such as ACME_KEYSTORE_PASSWORD), never the password itself; the value is not shown"] },
   { title: "a numeric password in keystorePasswordEnv is not shown", args: validate, yaml: certificateRow("IdP\n    keystorePasswordEnv: 73519046"), exit: 1, stderr: ["inventory.yaml:7:26 certificates.Idp.keystorePasswordEnv: must be a string (the value is not shown)"] },
+  // A unique name may have 75 characters; the commonName it gives by default is cut to X.520's 64.
+  { title: "a certificate name of 75 characters without a subject is valid", args: validate, yaml: edit("  Idp:\n", `  ${"I".repeat(75)}:\n`).replace("certificate: Idp\n", `certificate: ${"I".repeat(75)}\n`), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */

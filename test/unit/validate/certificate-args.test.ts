@@ -176,3 +176,15 @@ test("an inventory's keystorePasswordEnv is a variable's name, for a key a keyst
   t.deepEqual(keystorePasswordEnvIssues("IDP_KEYSTORE_PASSWORD", { privateKeyExportable: false }), ["needs privateKeyExportable: true (a key that is not exportable goes into no keystore)"]);
   t.deepEqual(keystorePasswordEnvIssues("IDP_KEYSTORE_PASSWORD", { custody: "org" }), ["cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove keystorePasswordEnv, or use custody: provider"]);
 });
+
+test("a unique name longer than a commonName may be gives the subject its first 64 characters", async (t) => {
+  const uniqueName = `Long_${"N".repeat(70)}`;
+  const result = checkCertificateArgs({ uniqueName, label: "Long" });
+  if (!result.ok) return t.fail(JSON.stringify(result.issues));
+  t.is(uniqueName.length, 75);
+  t.is(result.inputs.subject.commonName, uniqueName.slice(0, 64));
+  // A commonName given is held to the limit.
+  t.deepEqual((await check({ uniqueName, label: "Long", subject: { commonName: uniqueName } })).failures, [{ property: "subject.commonName", reason: "must be at most 64 characters (got 75)" }]);
+  const short = checkCertificateArgs({ uniqueName: "Short_Name", label: "Short" });
+  t.is(short.ok ? short.inputs.subject.commonName : undefined, "Short_Name");
+});
