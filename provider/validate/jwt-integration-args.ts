@@ -6,7 +6,7 @@ import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
 import { notGeneratedAppName, slotAppNamesFit } from "./generated-names";
-import { canonicalUrl, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
+import { canonicalUrl, characterShown, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
 export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
@@ -93,12 +93,8 @@ const username: Rule = (value) => {
   const characters = [...value];
   const index = characters.findIndex((c) => !usernameCharacter.test(c));
   if (index < 0) return `${rule} (got ${shown(value)})`;
-  const c = characters[index]!;
-  const named = /[\s\p{C}]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}${characterNames[c] ? ` (${characterNames[c]})` : ""}` : JSON.stringify(c);
-  return `${rule}: ${named} at character ${index + 1} is not allowed in one (got ${shown(value)})`;
+  return `${rule}: ${characterShown(characters[index]!)} at character ${index + 1} is not allowed in one (got ${shown(value)})`;
 };
-
-const characterNames: Record<string, string> = { " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" };
 
 const consumerKey: Rule = (value) =>
   typeof value === "string" && /^[A-Za-z0-9]{8,256}$/.test(value)

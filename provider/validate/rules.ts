@@ -90,11 +90,10 @@ export function canonicalUrl(options: UrlRuleOptions): Rule {
   const show = (value: unknown) => (options.show ?? shown)(typeof value === "string" ? withoutCredentials(value) : value);
   return (value) => {
     if (typeof value !== "string") return `${options.notUrl} (got ${show(value)})`;
-    const blank = [...value].findIndex((c) => /[\s\p{C}]/u.test(c));
+    const characters = [...value];
+    const blank = characters.findIndex((c) => /[\s\p{C}]/u.test(c));
     if (blank >= 0) {
-      const c = [...value][blank]!;
-      const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-      return `must not hold spaces, tabs, line breaks or other control characters, not even at either end: ${code}${blankNames[c] ? ` (${blankNames[c]})` : ""} at character ${blank + 1} (got ${show(value)})`;
+      return `must not hold spaces, tabs, line breaks or other control characters, not even at either end: ${characterShown(characters[blank]!)} at character ${blank + 1} (got ${show(value)})`;
     }
     let url: URL;
     try {
@@ -116,7 +115,15 @@ export function canonicalUrl(options: UrlRuleOptions): Rule {
   };
 }
 
-const blankNames: Record<string, string> = { " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" };
+/**
+ * One character (code point) for a message: a space, a control or another invisible one as its code point
+ * (`U+0009 (a tab)`), any other quoted (`"$"`).
+ */
+export function characterShown(c: string): string {
+  if (!/[\s\p{C}]/u.test(c)) return JSON.stringify(c);
+  const name = ({ " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" } as Record<string, string>)[c];
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}${name ? ` (${name})` : ""}`;
+}
 
 /** `text` with the user name and password of a URL's authority replaced by `…`, so that no message shows them. */
 function withoutCredentials(text: string): string {
