@@ -8,6 +8,7 @@ import { CertificateAndKeyPair } from "../resources/certificate-and-key-pair";
 import { JwtIntegration } from "../resources/jwt-integration";
 import { SalesforceOrgProvider } from "../resources/salesforce-org-provider";
 import { SamlSpBinding } from "../resources/saml-sp-binding";
+import { environmentVariableName } from "../validate/rules";
 import type { Inventory } from "./inventory-types";
 
 /** Which integrations use a certificate. */
@@ -43,7 +44,9 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
     const { owner: _owner, keystorePasswordEnv, signedChainFile: _file, ...args } = entry;
     const password = keystorePasswordEnv ? process.env[keystorePasswordEnv] : undefined;
     if (keystorePasswordEnv && !password) {
-      pulumi.log.warn(`certificates.${name}.keystorePasswordEnv: ${keystorePasswordEnv} is not set, so no keystore is produced`);
+      // An inventory that did not go through loadInventory may hold the password here: never print it.
+      const notAName = environmentVariableName(keystorePasswordEnv);
+      pulumi.log.warn(`certificates.${name}.keystorePasswordEnv: ${notAName ?? `${keystorePasswordEnv} is not set`}, so no keystore is produced`);
     }
     certificates[name] = new CertificateAndKeyPair(name, { ...args, uniqueName: name, ...(password ? { keystorePassword: pulumi.secret(password) } : {}) }, inOrg(entry.custody === "org"));
     wiring[name] = [];

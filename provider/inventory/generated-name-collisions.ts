@@ -6,7 +6,7 @@
  * two-slot integration's keys are its `consumerKey` plus `A` and `B`). The reserved shapes themselves
  * come from validate/generated-names, which the resources' own `check()` also applies.
  */
-import { generatedAppBase, generatedCertificateBase, jwtSlotAppName, jwtSlots, notGeneratedAppName, notGeneratedCertificateName } from "../validate/generated-names";
+import { generatedAppBase, generatedCertificateBase, jwtSlotAppName, jwtSlots, notGeneratedAppName, notGeneratedCertificateName, slotAppNamesFit } from "../validate/generated-names";
 import { salesforceUniqueName } from "../validate/rules";
 
 /** One collision: at the key of the entry (`onKey`) or at one of its fields. */
@@ -54,7 +54,12 @@ function appCollisions(data: Record<string, unknown>): NameCollision[] {
   const found: NameCollision[] = [];
   const jwt = entriesOf(data, "jwtIntegrations");
   const twoSlots = new Map<string, string>();
-  for (const [name, entry] of jwt) if (strategyOf(entry) === "twoSlots") twoSlots.set(name.toLowerCase(), name);
+  for (const [name, entry] of jwt) {
+    if (strategyOf(entry) !== "twoSlots") continue;
+    twoSlots.set(name.toLowerCase(), name);
+    const tooLong = slotAppNamesFit(name, "twoSlots");
+    if (tooLong) found.push({ keyPath: ["jwtIntegrations", name], onKey: true, message: tooLong });
+  }
   const owners = new Map<string, { section: string; name: string }>();
   for (const section of ["jwtIntegrations", "samlBindings"]) {
     for (const [name] of entriesOf(data, section)) {

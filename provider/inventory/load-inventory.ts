@@ -13,7 +13,7 @@ import Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { ValidationIssue } from "../errors";
-import { checkCertificateArgs } from "../validate/certificate-args";
+import { checkCertificateArgs, keystorePasswordEnvIssues } from "../validate/certificate-args";
 import { checkJwtIntegrationArgs } from "../validate/jwt-integration-args";
 import { shown, xmlText } from "../validate/rules";
 import { checkSamlSpBindingArgs } from "../validate/saml-binding-args";
@@ -264,7 +264,9 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
       const type = String(params["type"]);
       const word = type === "object" ? "mapping" : type === "array" ? "list" : type;
       const article = /^[aeiou]/.test(word) ? "an" : "a";
-      return { keyPath, message: `must be ${article} ${word} (got ${shown(value)})`, onKey: false };
+      // A field that names where a secret is may hold the secret itself by mistake.
+      const got = keyPath[keyPath.length - 1] === "keystorePasswordEnv" ? "the value is not shown" : `got ${shown(value)}`;
+      return { keyPath, message: `must be ${article} ${word} (${got})`, onKey: false };
     }
     case "enum":
       return { keyPath, message: `must be one of ${(params["allowedValues"] as unknown[]).join(", ")} (got ${shown(value)})`, onKey: false };
@@ -315,7 +317,8 @@ function checkEntries(
 
   for (const [name, entry] of Object.entries(certificates)) {
     if (bad.has(`certificates.${name}`)) continue;
-    const { owner: _o, keystorePasswordEnv: _k, signedChainFile, ...args } = entry;
+    const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
+    for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args)) located(["certificates", name, "keystorePasswordEnv"], message);
     const chain = typeof signedChainFile === "string" ? readFile("certificates", name, "signedChainFile", signedChainFile) : undefined;
     const result = checkCertificateArgs({ ...args, uniqueName: name, ...(chain !== undefined ? { signedChainPem: chain } : {}) });
     if (!result.ok) report("certificates", name, result.issues.filter((i) => i.path !== "uniqueName"), { signedChainPem: "signedChainFile" });

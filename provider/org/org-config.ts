@@ -24,7 +24,7 @@
  */
 import crypto = require("node:crypto");
 import { ValidationError, type ValidationIssue } from "../errors";
-import { emailAddress, shown as shownValue } from "../validate/rules";
+import { canonicalUrl, emailAddress, shown as shownValue } from "../validate/rules";
 
 /** A value for a message; never text that looks like a key (a PEM pasted into the wrong field). */
 function shown(value: unknown): string {
@@ -183,28 +183,15 @@ export function defaultAudience(loginUrl: string): string {
   return host === "test.salesforce.com" || host.endsWith(".sandbox.my.salesforce.com") ? "https://test.salesforce.com" : "https://login.salesforce.com";
 }
 
-/** True for a loopback host (a local stand-in): the only place plain `http:` is allowed. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
+/** A login URL or audience: an https origin (plain http only for a loopback stand-in) in canonical form. */
 function originUrl(what: string): (value: unknown) => string | undefined {
-  return (value) => {
-    let url: URL;
-    try {
-      if (typeof value !== "string") throw new Error();
-      url = new URL(value);
-    } catch {
-      return `must be ${what} (got ${shown(value)})`;
-    }
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-      return `must use https (plain http only for a loopback stand-in) (got ${shown(value)})`;
-    }
-    if (url.username || url.password || (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
-      return `must be an origin only, with no path, query or credentials, such as https://login.salesforce.com (got ${shown(value)})`;
-    }
-    return undefined;
-  };
+  return canonicalUrl({
+    schemes: "httpsOrLoopbackHttp",
+    notUrl: `must be ${what}`,
+    scheme: "must use https (plain http only for a loopback stand-in)",
+    shape: { only: "origin", message: "must be an origin only, with no path, query or credentials, such as https://login.salesforce.com" },
+    show: shown,
+  });
 }
 
 function normalApiVersion(value: unknown): string | undefined {

@@ -33,7 +33,7 @@ export interface CertificateAndKeyPairArgs {
   keySize?: pulumi.Input<RsaKeySize>;
   /** Days from issue to `notAfter` of a self-signed certificate; default as Salesforce: 365 at 2048 bits, 730 at 4096. Applies from the next rotation. */
   validityDays?: pulumi.Input<number>;
-  /** Subject fields; `commonName` defaults to the unique name. Changing them rotates. */
+  /** Subject fields; `commonName` defaults to the unique name (its first 64 characters, X.520's limit). Changing them rotates. */
   subject?: pulumi.Input<Partial<DistinguishedName>>;
   /** CA-signed instead of self-signed: the resource outputs a CSR (`csrPem`; the org's, with custody org) and adopts `signedChainPem`. */
   caSigned?: pulumi.Input<boolean>;

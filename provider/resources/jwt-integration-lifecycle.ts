@@ -42,7 +42,10 @@ export interface JwtIntegrationState
   certificateSha256Fingerprint: string;
   certificateNotAfter: string;
   tokenEndpoint: string;
-  /** How CI logs in with these outputs (the key written to server.key first). */
+  /**
+   * How CI logs in with these outputs (the key written to server.key first): one command line for a POSIX
+   * shell (sh, bash, zsh; not PowerShell or cmd), every value in it single-quoted (see {@link shellWord}).
+   */
   sfLoginJwtCommand: string;
   /** Salesforce source-format files: path → content. */
   salesforceFiles: Record<string, string>;
@@ -227,7 +230,7 @@ export const jwtViewFields = ["privateKeyPem", "tokenEndpoint", "sfLoginJwtComma
  */
 export function jwtIntegrationViews(source: JwtViewSource): Pick<JwtIntegrationState, (typeof jwtViewFields)[number]> {
   const active = source.slots[source.activeSlot]!;
-  const audienceVariable = source.audience === source.loginUrl ? "" : `SF_AUDIENCE_URL=${source.audience} `;
+  const audienceVariable = source.audience === source.loginUrl ? "" : `SF_AUDIENCE_URL=${shellWord(source.audience)} `;
   const files: Record<string, string> = {};
   for (const name of ["A", "B"] as const) {
     const slot = source.slots[name];
@@ -248,7 +251,16 @@ export function jwtIntegrationViews(source: JwtViewSource): Pick<JwtIntegrationS
   return {
     privateKeyPem: source.slotKeys[source.activeSlot] ?? "",
     tokenEndpoint: tokenEndpoint(source.loginUrl),
-    sfLoginJwtCommand: `${audienceVariable}sf org login jwt --client-id ${active.consumerKey} --username ${source.username} --jwt-key-file server.key --instance-url ${source.loginUrl}`,
+    sfLoginJwtCommand: `${audienceVariable}sf org login jwt --client-id ${shellWord(active.consumerKey)} --username ${shellWord(source.username)} --jwt-key-file server.key --instance-url ${shellWord(source.loginUrl)}`,
     salesforceFiles: files,
   };
+}
+
+/**
+ * `value` as one word of a POSIX shell command line (sh, bash, zsh): in single quotes, each `'` written as
+ * `'\''`. Between single quotes these shells expand nothing (no `$`, backquote, glob, `~` or `!`), so this
+ * is all the quoting there is; hand-written, since no runtime dependency of the package quotes for the shell.
+ */
+export function shellWord(value: string): string {
+  return `'${value.replace(/'/g, "'\\''")}'`;
 }

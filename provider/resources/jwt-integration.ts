@@ -86,6 +86,10 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
   declare readonly tokenEndpoint: pulumi.Output<string>;
   declare readonly certificateSha256Fingerprint: pulumi.Output<string>;
   declare readonly certificateNotAfter: pulumi.Output<string>;
+  /**
+   * The `sf org login jwt` command line CI runs once the key is in `server.key`: for a POSIX shell (sh, bash,
+   * zsh; not PowerShell or cmd), every value single-quoted.
+   */
   declare readonly sfLoginJwtCommand: pulumi.Output<string>;
   declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
   declare readonly activeSlot: pulumi.Output<SlotName>;

@@ -11,6 +11,7 @@ import { defaultOverlapDays, defaultRenewalPolicy, type RenewalPolicy } from "..
 import {
   countryCode,
   emailAddress,
+  environmentVariableName,
   integerBetween,
   oneOf,
   salesforceUniqueName,
@@ -91,8 +92,9 @@ const subjectEmail: Rule = (value) =>
 
 // Upper bounds from RFC 5280's ub-* constants (ub-common-name 64, ub-organization-name 64, …). The
 // string types (country PrintableString, email IA5String, the rest UTF8String) are in distinguished-name.ts.
+const subjectLimits = { commonName: 64 } as const;
 const subjectRules: Record<keyof DistinguishedName, Rule> = {
-  commonName: directoryString(1, 64),
+  commonName: directoryString(1, subjectLimits.commonName),
   email: subjectEmail,
   company: directoryString(1, 64),
   department: directoryString(1, 64),
@@ -121,8 +123,8 @@ export interface CertificateCheckContext {
 
 /**
  * Checks raw `CertificateAndKeyPair` arguments against Salesforce's rules and fills in defaults
- * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName`, self-signed,
- * exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
+ * (`keySize` 2048, `validityDays` per key size, `subject.commonName` = `uniqueName` (its first 64
+ * characters when longer), self-signed, exportable key, renewal at 80 % of the lifetime, 7 days of overlap).
  * Keys starting with `__` (Pulumi's own, such as `__provider`) are ignored.
  *
  * With `context` (as `check()` passes it), a newly given `signedChainPem` whose leaf has expired is
@@ -181,7 +183,7 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     return { commonName: String(uniqueName) };
   }
   const given = dropUndefined((raw ?? {}) as Record<string, unknown>);
-  const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? uniqueName };
+  const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? defaultCommonName(uniqueName) };
   for (const key of Object.keys(given)) {
     if (!(key in subjectRules)) {
       issues.push({ path: `subject.${key}`, message: `is not a subject field (known: ${Object.keys(subjectRules).join(", ")})` });
@@ -193,6 +195,14 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     if (message) issues.push({ path: `subject.${field}`, message });
   }
   return subject as unknown as DistinguishedName;
+}
+
+/**
+ * The commonName of a certificate whose subject names none: its unique name, cut to X.520's 64 characters
+ * (ub-common-name) when longer, since a unique name may have 75 and is valid either way.
+ */
+function defaultCommonName(uniqueName: unknown): unknown {
+  return typeof uniqueName === "string" ? uniqueName.slice(0, subjectLimits.commonName) : uniqueName;
 }
 
 function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: ValidationIssue[]): RenewalPolicy {
@@ -229,9 +239,29 @@ function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: Val
   return policy;
 }
 
+/** Why a keystore cannot be made for the key `field` asks one for (`keystorePassword`, an inventory's `keystorePasswordEnv`). */
+const noKeystore = {
+  notExportable: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)",
+  orgCustody: (field: string) => `cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove ${field}, or use custody: provider`,
+};
+
+/**
+ * The rules of an inventory certificate's `keystorePasswordEnv`, the name of the variable that holds its
+ * keystore password: a variable's name (the value is never shown, in case it is the password), for a key a
+ * keystore can hold. Static, so `validate` says what `check()` would refuse once the variable is set.
+ */
+export function keystorePasswordEnvIssues(value: unknown, entry: Record<string, unknown>): string[] {
+  if (value === undefined) return [];
+  const name = environmentVariableName(value);
+  if (name) return [name];
+  if (entry["custody"] === "org") return [noKeystore.orgCustody("keystorePasswordEnv")];
+  if (entry["privateKeyExportable"] === false) return [noKeystore.notExportable];
+  return [];
+}
+
 function checkCombinations(values: Record<string, unknown>, renewal: RenewalPolicy, issues: ValidationIssue[]): void {
   if (values["keystorePassword"] !== undefined && values["privateKeyExportable"] === false) {
-    issues.push({ path: "keystorePassword", message: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)" });
+    issues.push({ path: "keystorePassword", message: noKeystore.notExportable });
   }
   const chain = values["signedChainPem"];
   if (chain === undefined || typeof chain !== "string") return;
@@ -262,12 +292,12 @@ function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]
   const refused: Record<string, string> = {
     subject: "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
     validityDays: "Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096)",
-    keystorePassword: "the org keeps the private key: no keystore can hold it",
   };
   for (const [field, reason] of Object.entries(refused)) {
     if (raw[field] === undefined) continue;
     issues.push({ path: field, message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider` });
   }
+  if (raw["keystorePassword"] !== undefined) issues.push({ path: "keystorePassword", message: noKeystore.orgCustody("keystorePassword") });
 }
 
 /** An expired leaf in a new chain is refused; a leaf not valid yet is adopted, with a warning. */

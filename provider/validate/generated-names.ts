@@ -21,6 +21,21 @@ export function jwtSlotAppName(apiName: string, slot: (typeof jwtSlots)[number])
   return `${apiName}_${slot}`;
 }
 
+/** The most characters Salesforce allows in a unique name (`DeveloperName`, `fullName`). */
+export const maxUniqueNameLength = 80;
+
+/**
+ * The rule for the API name of a JWT integration with `rotationStrategy`: with two slots its apps are named
+ * `<apiName>_A` and `<apiName>_B`, so the name leaves room for the suffix.
+ */
+export function slotAppNamesFit(apiName: unknown, rotationStrategy: unknown): string | undefined {
+  if (rotationStrategy !== "twoSlots" || typeof apiName !== "string") return undefined;
+  const most = maxUniqueNameLength - jwtSlotAppName("", "A").length;
+  return apiName.length > most
+    ? `must be at most ${most} characters with two slots (rotationStrategy twoSlots, the default for External Client Apps): the slot apps <name>_A and <name>_B must fit Salesforce's ${maxUniqueNameLength} (got ${apiName.length}); shorten the name, or use rotationStrategy: inPlace`
+    : undefined;
+}
+
 /** The suffix of generated certificate names: `_G` and digits. */
 const generationSuffix = /_G(\d+)$/i;
 /** The suffix of generated app names: `_A` or `_B`. */

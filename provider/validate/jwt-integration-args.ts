@@ -5,8 +5,8 @@ import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
-import { notGeneratedAppName } from "./generated-names";
-import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
+import { notGeneratedAppName, slotAppNamesFit } from "./generated-names";
+import { canonicalUrl, characterShown, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The app type whose metadata is emitted. */
 export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
@@ -62,25 +62,39 @@ export interface JwtIntegrationInputs {
 /** Pulumi's placeholder for a value not known until the update runs (preview of new resources). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const httpsUrl: Rule = (value) => {
-  if (typeof value !== "string") return `must be an https URL (got ${shown(value)})`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an absolute https URL such as https://login.salesforce.com (got ${shown(value)})`;
-  }
-  const loopback = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !loopback) return `must be an https URL (got ${shown(value)})`;
-  if (url.search || url.hash) return `must not have a query or fragment (got ${shown(value)})`;
-  return undefined;
-};
+/** An https URL (plain http only for a loopback stand-in), with no query or fragment, in canonical form. */
+const httpsUrl: Rule = canonicalUrl({
+  schemes: "httpsOrLoopbackHttp",
+  notUrl: "must be an absolute https URL such as https://login.salesforce.com",
+  scheme: "must be an https URL",
+  shape: { only: "noQueryOrFragment", message: "must not have a query or fragment" },
+});
 
-/** A Salesforce username: e-mail shaped (it need not be a mailbox), at most 80 characters. */
-const username: Rule = (value) =>
-  typeof value === "string" && value.length <= 80 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
-    ? undefined
-    : `must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters (got ${shown(value)})`;
+/**
+ * A character a username may hold: RFC 5322's dot-atom `atext` (and, as RFC 6532 allows, letters, marks and
+ * digits beyond ASCII) except `$`, backquote, `&` and `|`, which e-mail allows but shells act on (the
+ * username goes into `sfLoginJwtCommand`, quoted; refusing them keeps a mistyped or hostile value out of CI
+ * scripts that do not quote), and the `.` and `@` that separate its parts.
+ */
+const usernameCharacter = /[\p{L}\p{M}\p{N}!#%'*+\-/=?^_{}~.@]/u;
+const localAtom = "[\\p{L}\\p{M}\\p{N}!#%'*+\\-/=?^_{}~]+";
+const domainLabel = "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}])?";
+/** `local@domain`: a dot-atom before the @, two or more host-name labels after it. */
+const usernameShape = new RegExp(`^${localAtom}(?:\\.${localAtom})*@${domainLabel}(?:\\.${domainLabel})+$`, "u");
+
+/**
+ * A Salesforce username: in the form of an e-mail address (it need not be a mailbox), at most 80
+ * characters; a character no username may hold is named with its position.
+ */
+const username: Rule = (value) => {
+  const rule = "must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters";
+  if (typeof value !== "string" || value.length > 80) return `${rule} (got ${shown(value)})`;
+  if (usernameShape.test(value)) return undefined;
+  const characters = [...value];
+  const index = characters.findIndex((c) => !usernameCharacter.test(c));
+  if (index < 0) return `${rule} (got ${shown(value)})`;
+  return `${rule}: ${characterShown(characters[index]!)} at character ${index + 1} is not allowed in one (got ${shown(value)})`;
+};
 
 const consumerKey: Rule = (value) =>
   typeof value === "string" && /^[A-Za-z0-9]{8,256}$/.test(value)
@@ -148,6 +162,8 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   if (values["orgConnection"] === true && values["rotationStrategy"] !== "twoSlots" && values["rotationStrategy"] !== unknownValue) {
     issues.push({ path: "rotationStrategy", message: "must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org" });
   }
+  const slotNames = issues.some((i) => i.path === "apiName") ? undefined : slotAppNamesFit(values["apiName"], values["rotationStrategy"]);
+  if (slotNames) issues.push({ path: "apiName", message: slotNames });
   if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
     issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });
   }

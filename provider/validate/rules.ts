@@ -58,6 +58,88 @@ export const emailAddress: Rule = (value) =>
     ? undefined
     : `must be an e-mail address like name@example.com (got ${shown(value)})`;
 
+/** True for a loopback host (a local stand-in): the only place plain `http:` is allowed. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** What a URL field accepts, and what its messages say (each message is completed with ` (got …)`). */
+export interface UrlRuleOptions {
+  /** Schemes allowed: `https` only, `https` or plain `http` on a loopback host, or either (an identifier, never fetched). */
+  schemes: "https" | "httpsOrLoopbackHttp" | "httpOrHttps";
+  /** What the value must be, when it is not a string or not an absolute URL. */
+  notUrl: string;
+  /** Said when the scheme is not allowed. */
+  scheme: string;
+  /** `origin`: nothing but the origin (a `/` path at most); `noQueryOrFragment`: a path but no `?` or `#`. */
+  shape?: { only: "origin" | "noQueryOrFragment"; message: string };
+  /** How the field shows a value (default {@link shown}); credentials are taken out first. */
+  show?: (value: unknown) => string;
+}
+
+/**
+ * The one rule of every URL field: `value` must be an absolute URL, with an allowed scheme and shape, and
+ * written exactly in its canonical form: `new URL(value).href`, or for a bare origin that without its
+ * trailing `/` (`https://login.salesforce.com`). The URL parser quietly drops leading and trailing spaces,
+ * tabs and line breaks, lower-cases the host and drops a default port, so a value checked on its parsed
+ * copy and then used as written would carry them into JWT audiences, SAML metadata, shell commands and
+ * state; a value that is its canonical form is used the same everywhere. Credentials (`user:pass@`) are
+ * refused in every URL, and never shown.
+ */
+export function canonicalUrl(options: UrlRuleOptions): Rule {
+  const show = (value: unknown) => (options.show ?? shown)(typeof value === "string" ? withoutCredentials(value) : value);
+  return (value) => {
+    if (typeof value !== "string") return `${options.notUrl} (got ${show(value)})`;
+    const characters = [...value];
+    const blank = characters.findIndex((c) => /[\s\p{C}]/u.test(c));
+    if (blank >= 0) {
+      return `must not hold spaces, tabs, line breaks or other control characters, not even at either end: ${characterShown(characters[blank]!)} at character ${blank + 1} (got ${show(value)})`;
+    }
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `${options.notUrl} (got ${show(value)})`;
+    }
+    if (url.username || url.password) return "must not hold a user name or password (user:pass@): a URL here ends up in metadata, outputs and logs (the value is not shown)";
+    const httpAllowed = options.schemes === "httpOrHttps" || (options.schemes === "httpsOrLoopbackHttp" && isLoopbackHost(url.hostname));
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed)) return `${options.scheme} (got ${show(value)})`;
+    const bareOrigin = url.pathname === "/" && !url.search && !url.hash;
+    if (options.shape?.only === "origin" && !bareOrigin) return `${options.shape.message} (got ${show(value)})`;
+    if (options.shape?.only === "noQueryOrFragment" && (url.search || url.hash)) return `${options.shape.message} (got ${show(value)})`;
+    const canonical = bareOrigin && !value.endsWith("/") ? url.origin : url.href;
+    if (value !== canonical) {
+      return `must be written in its canonical form ${show(canonical)}: host in lower case, no default port, no . or .. segments, characters a URL cannot hold percent-encoded (got ${show(value)})`;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * One character (code point) for a message: a space, a control or another invisible one as its code point
+ * (`U+0009 (a tab)`), any other quoted (`"$"`).
+ */
+export function characterShown(c: string): string {
+  if (!/[\s\p{C}]/u.test(c)) return JSON.stringify(c);
+  const name = ({ " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" } as Record<string, string>)[c];
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}${name ? ` (${name})` : ""}`;
+}
+
+/** `text` with the user name and password of a URL's authority replaced by `…`, so that no message shows them. */
+function withoutCredentials(text: string): string {
+  return text.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, "$1…@");
+}
+
+/**
+ * The name of an environment variable as POSIX shells and CI systems write it: letters, digits and
+ * underscores, not starting with a digit. The value is never shown: a field that names a variable holding a
+ * secret gets the secret itself by mistake.
+ */
+export const environmentVariableName: Rule = (value) =>
+  typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)
+    ? undefined
+    : "must be the name of an environment variable (letters, digits and underscores, not starting with a digit, such as ACME_KEYSTORE_PASSWORD), never the password itself; the value is not shown";
+
 /** An ISO 3166-1 alpha-2 country code, as X.509 requires for `C` (two upper-case letters). */
 export const countryCode: Rule = (value) =>
   typeof value === "string" && /^[A-Z]{2}$/.test(value)

@@ -7,7 +7,7 @@ import type { SamlSubjectType } from "../salesforce/saml-apps";
 import { nameIdFormats, type NameIdFormat } from "../salesforce/saml-idp-metadata";
 import { checkPreAuthorized, type PreAuthorized } from "./pre-authorized";
 import { appApiName, unknownValue } from "./jwt-integration-args";
-import { emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
+import { canonicalUrl, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "./rules";
 
 /** The arguments of a `SamlSpBinding` once checked, defaults filled in. */
 export interface SamlSpBindingInputs {
@@ -45,30 +45,34 @@ export interface SamlSpBindingInputs {
   certificateNotAfter: string;
 }
 
-const httpsUrl: Rule = (value) => {
-  if (typeof value !== "string") return `must be an absolute https URL (got ${shown(value)})`;
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" ? undefined : `must be an absolute https URL (got ${shown(value)})`;
-  } catch {
-    return `must be an absolute https URL (got ${shown(value)})`;
-  }
-};
+/** An https URL in canonical form (an ACS or logout URL: a query is the SP's business). */
+const httpsUrl: Rule = canonicalUrl({ schemes: "https", notUrl: "must be an absolute https URL", scheme: "must be an absolute https URL" });
 
-const originUrl: Rule = (value) => {
-  const problem = httpsUrl(value);
-  if (problem) return problem;
-  const url = new URL(value as string);
-  return url.pathname === "/" && !url.search && !url.hash
-    ? undefined
-    : `must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com (got ${shown(value)})`;
-};
+/** The org's My Domain URL: an https origin in canonical form. */
+const originUrl: Rule = canonicalUrl({
+  schemes: "https",
+  notUrl: "must be an absolute https URL",
+  scheme: "must be an absolute https URL",
+  shape: { only: "origin", message: "must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com" },
+});
 
-/** A SAML entityID: an absolute URI (a URL or a URN), at most 1024 characters (SAML core §8.3.6). */
-const absoluteUri: Rule = (value) =>
-  typeof value === "string" && value.length <= 1024 && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value)
-    ? undefined
-    : `must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got ${shown(value)})`;
+/** An entityID that is an http(s) URL: in canonical form, as the IdP metadata and the SAML policy carry it. */
+const entityIdUrl: Rule = canonicalUrl({
+  schemes: "httpOrHttps",
+  notUrl: "must be an absolute URI (a URL such as https://sp.example.com/saml or a URN)",
+  scheme: "must be an absolute URI (a URL such as https://sp.example.com/saml or a URN)",
+});
+
+/**
+ * A SAML entityID: an absolute URI (a URL or a URN), at most 1024 characters (SAML core §8.3.6); an http or
+ * https one is also a URL, held to {@link entityIdUrl}.
+ */
+const absoluteUri: Rule = (value) => {
+  const rule = `must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got ${shown(value)})`;
+  if (typeof value !== "string" || value.length > 1024) return rule;
+  if (/^\s*https?:/i.test(value)) return entityIdUrl(value);
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value) ? undefined : rule;
+};
 
 const certificatePem: Rule = (value) => {
   if (typeof value !== "string") return `must be a PEM certificate (got ${shown(value)})`;

@@ -91,6 +91,19 @@ const rows: EngineRow[] = [
   { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
   { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
   { title: "unknown option", args: ["--invntory", "bad.yaml"], status: 2, line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)" },
+  // ---- issue 21: inputs
+  {
+    title: "a username that tries command substitution",
+    inventory: base.replace("    username: ci@acme.example\n", "    username: ci$(touch${IFS}/tmp/pwned)@acme.example\n"),
+    status: 1,
+    line: '    bad.yaml:28:15 jwtIntegrations.Acme_CI.username: must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters: "$" at character 3 is not allowed in one (got "ci$(touch${IFS}/tmp/pwned)@acme.exam…)',
+  },
+  {
+    title: "an audience with a trailing space",
+    inventory: base.replace("    audience: https://login.salesforce.com\n", '    audience: "https://login.salesforce.com "\n'),
+    status: 1,
+    line: '    bad.yaml:29:15 jwtIntegrations.Acme_CI.audience: must not hold spaces, tabs, line breaks or other control characters, not even at either end: U+0020 (a space) at character 29 (got "https://login.salesforce.com ")',
+  },
 ];
 
 test.serial("bad inputs through the engine leave an existing stack's decrypted state exactly as it was", async (t) => {

@@ -59,7 +59,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
   await stack.up({ onOutput });
   const first = await env.values();
   t.is(first["activeSlot"], "A");
-  t.regex(first["sfLoginJwtCommand"], /^SF_AUDIENCE_URL=https:\/\/login\.salesforce\.com sf org login jwt --client-id [A-Za-z0-9]+A --username ci@greenmoor\.example --jwt-key-file server\.key --instance-url http:\/\/127\.0\.0\.1:\d+$/);
+  t.regex(first["sfLoginJwtCommand"], /^SF_AUDIENCE_URL='https:\/\/login\.salesforce\.com' sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example' --jwt-key-file server\.key --instance-url 'http:\/\/127\.0\.0\.1:\d+'$/);
   await standIn.deploy(first["salesforceFiles"]);
   t.is(await logsIn(first as never), "ok");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });

@@ -29,7 +29,7 @@ test("examples/greenmoor: pulumi up, outputs, an idempotent second up, destroy",
 
   const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"], scratch, env).stdout) as Record<string, any>;
   t.regex(x509(outputs["idpSigningCertificatePem"], "-subject"), /CN\s*=\s*greenmoor\.my\.salesforce\.com/);
-  t.regex(outputs["ciLoginCommand"], /^sf org login jwt --client-id [A-Za-z0-9]+A --username ci@greenmoor\.example/);
+  t.regex(outputs["ciLoginCommand"], /^sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example'/);
   t.regex(outputs["partnerSsoPhase"], /^stable: the org signs with/);
   const state = fs.readFileSync(path.join(scratch, ".state", ".pulumi", "stacks", "greenmoor", "main.json"), "utf8");
   for (const needle of keyMaterial(outputs["ciJwtPrivateKeyPem"])) t.false(state.includes(needle), "the state holds the key encrypted only");

@@ -6,7 +6,7 @@ import test from "ava";
 import { certificateAndKeyPairProvider } from "../../../provider";
 import { generateRsaKeyPair } from "../../../provider/crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../../../provider/crypto/self-signed-certificate";
-import { checkCertificateArgs } from "../../../provider/validate/certificate-args";
+import { checkCertificateArgs, keystorePasswordEnvIssues } from "../../../provider/validate/certificate-args";
 
 const check = (news: Record<string, unknown>) => certificateAndKeyPairProvider.check!({} as never, news as never);
 
@@ -162,4 +162,29 @@ test.serial("check judges a new chain by the provider clock (SALESFORCE_CERTS_NO
   t.deepEqual(printed, [
     "warning: CertificateAndKeyPair Chained: signedChainPem holds a leaf certificate that is not valid before 2026-01-01T00:00:00.000Z (now is 2025-06-01T00:00:00.000Z); it is adopted, but Salesforce and partners refuse it until then",
   ]);
+});
+
+test("an inventory's keystorePasswordEnv is a variable's name, for a key a keystore can hold, and is never shown", (t) => {
+  const notAName = "must be the name of an environment variable (letters, digits and underscores, not starting with a digit, such as ACME_KEYSTORE_PASSWORD), never the password itself; the value is not shown";
+  t.deepEqual(keystorePasswordEnvIssues(undefined, {}), []);
+  for (const name of ["IDP_KEYSTORE_PASSWORD", "_x", "a1"]) t.deepEqual(keystorePasswordEnvIssues(name, {}), [], name);
+  for (const value of ["Tr0ub4dor&3", "1PASSWORD", "MY-PASSWORD", "PASS WORD", "", "ÄRGER", 123456, null]) {
+    const issues = keystorePasswordEnvIssues(value, {});
+    t.deepEqual(issues, [notAName], String(value));
+    if (typeof value === "string" && value !== "") t.false(issues.join().includes(value));
+  }
+  t.deepEqual(keystorePasswordEnvIssues("IDP_KEYSTORE_PASSWORD", { privateKeyExportable: false }), ["needs privateKeyExportable: true (a key that is not exportable goes into no keystore)"]);
+  t.deepEqual(keystorePasswordEnvIssues("IDP_KEYSTORE_PASSWORD", { custody: "org" }), ["cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove keystorePasswordEnv, or use custody: provider"]);
+});
+
+test("a unique name longer than a commonName may be gives the subject its first 64 characters", async (t) => {
+  const uniqueName = `Long_${"N".repeat(70)}`;
+  const result = checkCertificateArgs({ uniqueName, label: "Long" });
+  if (!result.ok) return t.fail(JSON.stringify(result.issues));
+  t.is(uniqueName.length, 75);
+  t.is(result.inputs.subject.commonName, uniqueName.slice(0, 64));
+  // A commonName given is held to the limit.
+  t.deepEqual((await check({ uniqueName, label: "Long", subject: { commonName: uniqueName } })).failures, [{ property: "subject.commonName", reason: "must be at most 64 characters (got 75)" }]);
+  const short = checkCertificateArgs({ uniqueName: "Short_Name", label: "Short" });
+  t.is(short.ok ? short.inputs.subject.commonName : undefined, "Short_Name");
 });

@@ -40,3 +40,17 @@ test("JwtIntegration and SamlSpBinding check() refuse an API name ending in _A o
   t.is((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName: "CI_AB" } as never)).failures, undefined);
   t.is((await samlSpBindingProvider.check!({} as never, { ...saml, apiName: "Portal_C" } as never)).failures, undefined);
 });
+
+test("JwtIntegration check() leaves room in a two-slot API name for the _A and _B of its slot apps", async (t) => {
+  const reason = (length: number) =>
+    `must be at most 78 characters with two slots (rotationStrategy twoSlots, the default for External Client Apps): the slot apps <name>_A and <name>_B must fit Salesforce's 80 (got ${length}); shorten the name, or use rotationStrategy: inPlace`;
+  for (const length of [79, 80]) {
+    const apiName = "C".repeat(length);
+    t.deepEqual((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName } as never)).failures, [{ property: "apiName", reason: reason(length) }]);
+    t.deepEqual((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName, rotationStrategy: "twoSlots" } as never)).failures, [{ property: "apiName", reason: reason(length) }]);
+    t.is((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName, rotationStrategy: "inPlace" } as never)).failures, undefined);
+  }
+  t.is((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName: "C".repeat(78) } as never)).failures, undefined);
+  // Past 80 the name itself is too long: that one rule is said.
+  t.deepEqual((await jwtIntegrationProvider.check!({} as never, { ...jwt, apiName: "C".repeat(81) } as never)).failures, [{ property: "apiName", reason: "must be at most 80 characters (got 81)" }]);
+});

@@ -54,3 +54,24 @@ test("a private key in the arguments never appears in a failure", async (t) => {
   const result = await check({ ...good, username: "bad" });
   t.false(JSON.stringify(result).includes("(the private key"));
 });
+
+test("a username may be any RFC 5322 dot-atom address but for what shells act on", async (t) => {
+  for (const username of ["o'brien@acme.example", "first.last+ci@acme.example.prod", "a!#%*/=?^_{}~-b@acme-corp.example", "jürgen@acme.example"]) {
+    t.is((await check({ ...good, username })).failures, undefined, username);
+  }
+  const rule = "must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters";
+  const refused: [string, string][] = [
+    ["ci$x@acme.example", '"$" at character 3'], ["ci`id`@acme.example", '"`" at character 3'], ["ci(x)@acme.example", '"(" at character 3'],
+    ["ci;x@acme.example", '";" at character 3'], ["ci|x@acme.example", '"|" at character 3'], ["ci&x@acme.example", '"&" at character 3'],
+    ["ci<x@acme.example", '"<" at character 3'], ["ci>x@acme.example", '">" at character 3'], ["ci\\x@acme.example", '"\\\\" at character 3'],
+    ['ci"x@acme.example', '"\\"" at character 3'], ["ci x@acme.example", "U+0020 (a space) at character 3"], ["ci\tx@acme.example", "U+0009 (a tab) at character 3"],
+    ["ci@acme.example\n", "U+000A (a line feed) at character 16"], ["ci@acme,example", '"," at character 8'],
+  ];
+  for (const [username, what] of refused) {
+    t.deepEqual((await check({ ...good, username })).failures, [{ property: "username", reason: `${rule}: ${what} is not allowed in one (got ${JSON.stringify(username)})` }], username);
+  }
+  // Characters it may hold, in a shape it may not have: the rule alone.
+  for (const username of [".ci@acme.example", "ci..x@acme.example", "ci@acme", "ci@-acme.example", "ci@@acme.example"]) {
+    t.deepEqual((await check({ ...good, username })).failures, [{ property: "username", reason: `${rule} (got ${JSON.stringify(username)})` }], username);
+  }
+});
