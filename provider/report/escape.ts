@@ -37,7 +37,9 @@ export function markdownText(value: string): string {
  * `value` for a Mermaid label in double quotes or a Gantt section name: every character but ASCII
  * letters, digits, space and `_-.,()/@` becomes a Mermaid entity code (`#60;` shows `<`), so that no
  * quote ends the label, no `%%{…}%%` directive, `;` or line break starts a statement (`click …
- * "javascript:…"`), and no `<…>` reaches the label's HTML. Empty text shows as `—`.
+ * "javascript:…"`), and no `<…>` reaches the label's HTML. Empty text shows as `—`. The label around it
+ * must hold no raw HTML (not even `<br/>`): Mermaid then keeps the codes until its last step, so a `\n` or
+ * `fa:fa-…` in a value stays text instead of becoming a line break or an icon.
  */
 export function mermaidText(value: string): string {
   const flat = value.replace(unseen, " ");

@@ -59,7 +59,9 @@ export function renderReport(model: ReportModel, now: Date): string {
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
   const nodeId = nodeIds();
   for (const c of model.certificates) {
-    lines.push(`  ${nodeId("cert", c.name)}["${mermaidText(c.name)}<br/>expires ${date(c.notAfter)}"]`);
+    // The label's second line comes from a line break inside the quotes, not from `<br/>`: with any HTML in a
+    // label, Mermaid decodes the entity codes before it turns `\n` into a line break and `fa:fa-…` into an icon.
+    lines.push(`  ${nodeId("cert", c.name)}["${mermaidText(c.name)}\nexpires ${date(c.notAfter)}"]`);
     for (const consumer of c.consumers) lines.push(`  ${nodeId("cert", c.name)} --> ${nodeId(consumer.kind, consumer.name)}["${mermaidText(consumerLabel(consumer))}"]`);
   }
   lines.push("```");

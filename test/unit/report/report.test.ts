@@ -208,23 +208,23 @@ test("the gate fails when a JWT integration's clients still log in with a previo
   t.throws(() => modelFromOutputs(bad, "stack demo"), { message: /jwtIntegrations\.Greenmoor_CI\.certificateNotAfter/ });
 });
 
-test("the validity chart draws no bar backwards: an overlap that has ended is a mark on its last day", (t) => {
-  const chart = (at: Date, certificate: Record<string, unknown>) => {
+test("the validity chart draws no bar backwards: an overlap that has ended is a mark on its last day", async (t) => {
+  const chart = async (at: Date, certificate: Record<string, unknown>) => {
     const [, gantt] = judgeMarkdown(renderReport(modelFromOutputs({ certificates: { Idp: certificate } }, "stack demo"), at)).fences;
-    return judgeMermaidGantt(gantt!.content).sections[0]!.tasks;
+    return (await judgeMermaidGantt(gantt!.content)).sections.flatMap((section) => section.tasks);
   };
   const idp = outputs.certificates.Greenmoor_IdP_Signing;
   // During the overlap: the previous certificate is kept from now until retainedUntil.
-  t.deepEqual(chart(now, idp).at(-1), { name: "previous kept (overlap)", tags: ["done"], start: "2026-02-01", end: "2026-02-15" });
+  t.deepEqual((await chart(now, idp)).at(-1), { name: "previous kept (overlap)", tags: ["done"], start: "2026-02-01", end: "2026-02-15" });
   // After it (a report made weeks later): no bar from now back to retainedUntil.
   const later = new Date("2026-03-01T00:00:00Z");
-  t.deepEqual(chart(later, idp).at(-1), { name: "overlap ended, previous released", tags: ["milestone"], start: "2026-02-15" });
+  t.deepEqual((await chart(later, idp)).at(-1), { name: "overlap ended, previous released", tags: ["milestone"], start: "2026-02-15" });
   // The day of an instant with an offset is its UTC day, as the report's own date: 23:00 at -05:00 is the next day.
   const lateInTheDay = { ...idp, previousCertificate: { ...idp.previousCertificate, retainedUntil: "2026-02-28T23:00:00-05:00" } };
-  t.deepEqual(chart(new Date("2026-03-01T03:00:00Z"), lateInTheDay).at(-1), { name: "previous kept (overlap)", tags: ["done"], start: "2026-03-01", end: "2026-03-01" });
+  t.deepEqual((await chart(new Date("2026-03-01T03:00:00Z"), lateInTheDay)).at(-1), { name: "previous kept (overlap)", tags: ["done"], start: "2026-03-01", end: "2026-03-01" });
   // Outputs whose certificate ends before it starts get no validity bar at all.
-  t.deepEqual(chart(now, { label: "x", notBefore: "2027-01-01T00:00:00Z", notAfter: "2026-01-01T00:00:00Z" }), []);
+  t.deepEqual(await chart(now, { label: "x", notBefore: "2027-01-01T00:00:00Z", notAfter: "2026-01-01T00:00:00Z" }), []);
   // The judge refuses the bar the report drew before: from now back to a day already past.
   const backwards = "gantt\n  title Certificate validity, renewal points and overlaps\n  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m\n  section Idp\n  previous kept (overlap) : done, 2026-03-01, 2026-02-15\n";
-  t.throws(() => judgeMermaidGantt(backwards), { message: 'line 6: the bar "previous kept (overlap)" ends (2026-02-15) before it starts (2026-03-01): Mermaid draws it backwards' });
+  await t.throwsAsync(judgeMermaidGantt(backwards), { message: 'the bar "previous kept (overlap)" ends (2026-02-15) before it starts (2026-03-01): Mermaid draws it backwards' });
 });
