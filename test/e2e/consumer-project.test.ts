@@ -13,6 +13,7 @@ import { keyMaterial, pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
 import { judgeWithPython } from "../helpers/python-cryptography";
+import { epochSeconds, testNow } from "../helpers/test-clock";
 
 test("a user's own project: pulumi up, stack output judged by openssl, no-change preview, rotation preview, refresh, destroy", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-consumer-"));
@@ -38,7 +39,7 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   // openssl judges the certificate the user hands out, and the key the client signs with matches it.
   t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
   t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
-  t.regex(openssl(["verify", "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
+  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
   // A partner's Python stack (pyca/cryptography, strict DER) loads the same certificate and key.
   const python = judgeWithPython(outputs["jwtCertificatePem"], outputs["jwtPrivateKeyPem"]);
   t.is(python.subject, "CN=ci.acme.example,O=Acme,C=DE");
