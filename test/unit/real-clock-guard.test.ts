@@ -59,10 +59,13 @@ export function realClockUses(file: string, source: string): Finding[] {
       if (words.some((w) => w === "-genkeypair" || w === "-gencert" || w === "-selfcert") && !words.includes("-startdate")) add(node, "keytool without -startdate starts at the machine's now");
       if (words[0] === "--verify" && !words.some((w) => w.startsWith("--verification-"))) add(node, "xmlsec1 --verify without --verification-gmt-time judges at the machine's time");
     }
+    if (ts.isDeleteExpression(node) && /SALESFORCE_CERTS_NOW/.test(node.expression.getText(sf)) && !node.expression.getText(sf).startsWith("process.env")) {
+      add(node, "unsets SALESFORCE_CERTS_NOW for a run: the provider then reads the machine's clock");
+    }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  if (providerClockModules.test(source) && !/pinProviderClock\(|SALESFORCE_CERTS_NOW/.test(source)) {
+  if (providerClockModules.test(source) && !/pinProviderClock\(|SALESFORCE_CERTS_NOW"\]\s*=[^=]/.test(source)) {
     found.push({ file, line: 1, rule: "calls the provider in-process without setting its clock (pinProviderClock)", text: (providerClockModules.exec(source) ?? [""])[0] });
   }
   return found;
@@ -112,6 +115,7 @@ test("the scanner finds each kind of real-clock use (a positive control for ever
     "keytool(['-genkeypair', '-alias', 'a'], {});",
     "spawnSync('xmlsec1', ['--verify', 'r.xml']);",
     'import { x } from "../../provider/resources/jwt-integration-implementation";',
+    'delete env["SALESFORCE_CERTS_NOW"];',
   ].join("\n");
   t.deepEqual(
     realClockUses("bad.ts", bad).map((f) => f.rule).sort(),
@@ -130,6 +134,7 @@ test("the scanner finds each kind of real-clock use (a positive control for ever
       "openssl ca without -startdate starts at the machine's now",
       "keytool without -startdate starts at the machine's now",
       "xmlsec1 --verify without --verification-gmt-time judges at the machine's time",
+      "unsets SALESFORCE_CERTS_NOW for a run: the provider then reads the machine's clock",
     ].sort(),
   );
   const good = [
@@ -140,6 +145,7 @@ test("the scanner finds each kind of real-clock use (a positive control for ever
     "openssl(['verify', '-attime', '1796202000', '-CAfile', 'c.pem', 'c.pem']);",
     "run(['ca', '-batch', '-startdate', s, '-enddate', e]);",
     'import { x } from "../../provider/resources/jwt-integration-implementation";\npinProviderClock();',
+    'if (saved === undefined) delete process.env["SALESFORCE_CERTS_NOW"];',
   ].join("\n");
   t.deepEqual(realClockUses("good.ts", good), []);
 });
