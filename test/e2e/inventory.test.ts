@@ -30,7 +30,8 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
   t.regex(up.stdout, /jwtLoginKeys: \[secret\]/);
   t.regex(up.stdout, /keystores: \[secret\]/);
   t.false(up.stdout.includes("PRIVATE KEY"));
-  t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| \d{4}-\d{2}-\d{2} \| 72\d \| \d{4}-\d{2}-\d{2} \| SAML Partner_Portal_SSO \|/);
+  // Made and reported on the tests' clock (2026-12-01T09:00Z): 730 days left, renewal 60 days before.
+  t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| 2028-11-30 \| 730 \| 2028-10-01 \| SAML Partner_Portal_SSO \|/);
   t.regex(up.stdout, /cert_Greenmoor_CI_JWT --> jwt_Greenmoor_CI\["JWT Greenmoor_CI"\]/);
 
   // `salesforce-certs preview` is the engine's own preview: rotation lines with their reasons, and warnings.
