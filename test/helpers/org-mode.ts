@@ -22,7 +22,6 @@ export interface OrgForProvider {
   admin(): jsforce.Connection;
 }
 
-
 /** Starts a stand-in org at `startAt` with a deployer app; `options` go to the stand-in. */
 export async function startOrgForProvider(startAt: string, options: StandInOrgOptions = {}): Promise<OrgForProvider> {
   let now = new Date(startAt);
