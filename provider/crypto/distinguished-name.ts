@@ -59,18 +59,30 @@ export function fitsStringType(value: string, type: DirectoryStringType): boolea
 }
 
 /**
+ * One subject attribute as forge's `setSubject` takes it: its name (or short name), its value and the
+ * universal ASN.1 tag of its string type. Written out here rather than as forge's `CertificateField`:
+ * exported signatures go into the published declarations, and forge's type package is a dev dependency.
+ */
+export interface ForgeSubjectAttribute {
+  name?: string;
+  shortName?: string;
+  value: string;
+  valueTagClass: number;
+}
+
+/**
  * The subject as forge attributes, in X.509 order, each with its string type; empty fields left out.
  * forge writes a value without `valueTagClass` as a PrintableString whatever it holds, so every
  * attribute names its type. Throws when a value does not fit its type (validation rules it out first).
  */
-export function toForgeAttributes(subject: DistinguishedName): forge.pki.CertificateField[] {
-  const attributes: forge.pki.CertificateField[] = [];
+export function toForgeAttributes(subject: DistinguishedName): ForgeSubjectAttribute[] {
+  const attributes: ForgeSubjectAttribute[] = [];
   for (const { field, shortName, stringType } of distinguishedNameAttributes) {
     const value = subject[field];
     if (value === undefined || value === "") continue;
     if (!fitsStringType(value, stringType)) throw new Error(`subject.${field} cannot be written as ${stringType}, the ASN.1 type X.509 requires for it; check the subject with checkCertificateArgs first`);
     const name = shortName === "E" ? { name: "emailAddress" } : { shortName };
-    attributes.push({ ...name, value, valueTagClass: forgeTag[stringType] as never });
+    attributes.push({ ...name, value, valueTagClass: forgeTag[stringType] });
   }
   return attributes;
 }

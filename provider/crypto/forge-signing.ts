@@ -18,18 +18,37 @@ function rsaSha256(data: forge.asn1.Asn1, privateKeyPem: string): string {
   return crypto.sign("sha256", Buffer.from(der, "binary"), privateKeyPem).toString("binary");
 }
 
-/** Signs a certificate with SHA-256 with RSA. */
-export function signCertificate(certificate: forge.pki.Certificate, privateKeyPem: string): void {
-  const mutable = certificate as forge.pki.Certificate & { signatureOid: string; siginfo: { algorithmOid: string } };
-  mutable.signatureOid = sha256WithRsa();
-  mutable.siginfo.algorithmOid = sha256WithRsa();
-  certificate.signature = rsaSha256((forge.pki as ForgePki).getTBSCertificate(certificate), privateKeyPem);
+/**
+ * What signing reads and writes of a forge certificate or CSR. Written out here rather than as forge's
+ * types: exported signatures go into the published declarations, and forge's type package is a dev
+ * dependency, so a user's `tsc` could not resolve them (TS7016).
+ */
+export interface ForgeSignable {
+  signatureOid: string | null;
+  signature: unknown;
+  siginfo: { algorithmOid: string | null };
 }
 
-/** Signs a certification request with SHA-256 with RSA. */
-export function signCertificationRequest(csr: forge.pki.CertificateSigningRequest, privateKeyPem: string): void {
-  const mutable = csr as forge.pki.CertificateSigningRequest & { signatureOid: string; siginfo: { algorithmOid: string } };
-  mutable.signatureOid = sha256WithRsa();
-  mutable.siginfo.algorithmOid = sha256WithRsa();
-  csr.signature = rsaSha256((forge.pki as ForgePki).getCertificationRequestInfo(csr), privateKeyPem);
+/** A forge certificate (`forge.pki.createCertificate()`), as signing sees it. */
+export interface ForgeCertificateLike extends ForgeSignable {
+  validity: { notBefore: Date; notAfter: Date };
+}
+
+/** A forge certification request (`forge.pki.createCertificationRequest()`), as signing sees it. */
+export interface ForgeCertificationRequestLike extends ForgeSignable {
+  getAttribute(options: { name: string }): unknown;
+}
+
+/** Signs a forge certificate with SHA-256 with RSA. */
+export function signCertificate(certificate: ForgeCertificateLike, privateKeyPem: string): void {
+  certificate.signatureOid = sha256WithRsa();
+  certificate.siginfo.algorithmOid = sha256WithRsa();
+  certificate.signature = rsaSha256((forge.pki as ForgePki).getTBSCertificate(certificate as unknown as forge.pki.Certificate), privateKeyPem);
+}
+
+/** Signs a forge certification request with SHA-256 with RSA. */
+export function signCertificationRequest(csr: ForgeCertificationRequestLike, privateKeyPem: string): void {
+  csr.signatureOid = sha256WithRsa();
+  csr.siginfo.algorithmOid = sha256WithRsa();
+  csr.signature = rsaSha256((forge.pki as ForgePki).getCertificationRequestInfo(csr as unknown as forge.pki.CertificateSigningRequest), privateKeyPem);
 }

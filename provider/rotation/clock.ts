@@ -12,10 +12,34 @@ export const clockVariable = "SALESFORCE_CERTS_NOW";
 export const instantExample = "2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";
 
 /**
- * Parses a full ISO 8601 instant: date, time to the second (fractions allowed) and a zone (`Z` or
- * `±hh:mm`), e.g. `2027-01-31T10:00:00+01:00`. Returns the time, or why `text` is not one.
+ * The clock's range. X.509 writes validity dates as UTCTime from 1950 to 2049 and as GeneralizedTime
+ * (four-digit years) from 2050 to 9999 (RFC 5280 §4.1.2.5); dates are derived from the clock up to
+ * 36500 days later (the longest `check --within`, longer than any certificate's validity), so the
+ * latest clock leaves a century below 9999.
+ */
+export const earliestClock = "1950-01-01T00:00:00Z";
+/** The latest instant the clock may be set to: see {@link earliestClock}. */
+export const latestClock = "9899-12-31T23:59:59Z";
+
+const clockRangeRule = `must be from ${earliestClock} to ${latestClock}: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later`;
+
+/**
+ * Parses a full ISO 8601 instant for the clock (SALESFORCE_CERTS_NOW, `--now`): as
+ * {@link parseTimestamp}, and from {@link earliestClock} to {@link latestClock}. Returns the time, or
+ * why `text` is not one.
  */
 export function parseInstant(text: string): Date | string {
+  const parsed = parseTimestamp(text);
+  if (typeof parsed === "string") return parsed;
+  return parsed.getTime() < Date.parse(earliestClock) || parsed.getTime() >= Date.parse(latestClock) + 1000 ? clockRangeRule : parsed;
+}
+
+/**
+ * Parses a full ISO 8601 instant: date, time to the second (fractions allowed) and a zone (`Z` or
+ * `±hh:mm`), e.g. `2027-01-31T10:00:00+01:00`, of any year 0000 to 9999. Returns the time, or why
+ * `text` is not one.
+ */
+export function parseTimestamp(text: string): Date | string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return `must be an ISO 8601 instant with a time zone, such as ${instantExample}`;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import forge from "node-forge";
 import { generateRsaKeyPair } from "../../provider/crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../../provider/crypto/self-signed-certificate";
+import { daysAfter, testNow } from "../helpers/test-clock";
 
 function medianMs(runs: number, work: () => void): number {
   const times: number[] = [];
@@ -41,7 +42,7 @@ report(
 
 const keyPair = generateRsaKeyPair(2048);
 const forgeKey = forge.pki.privateKeyFromPem(keyPair.privateKeyPem);
-const request = { keyPair, subject: { commonName: "bench.example" }, notBefore: new Date(), notAfter: new Date(Date.now() + 86_400_000) };
+const request = { keyPair, subject: { commonName: "bench.example" }, notBefore: testNow(), notAfter: daysAfter(1) };
 report(
   "self-signed certificate, RSA-SHA256 (median)",
   medianMs(50, () => buildSelfSignedCertificate(request)),

@@ -12,6 +12,7 @@ import test from "ava";
 import { openLocalStack } from "../../provider/engine/local-stack";
 import { repoRoot, runCli } from "../helpers/cli";
 import { storedPrimesPattern } from "../helpers/engine";
+import { testInstant } from "../helpers/test-clock";
 
 const passphrase = "bad-input-engine-passphrase";
 const base = fs.readFileSync(path.join(repoRoot, "test", "fixtures", "e2e-inventories", "acme.yaml"), "utf8");
@@ -109,8 +110,7 @@ const rows: EngineRow[] = [
 test.serial("bad inputs through the engine leave an existing stack's decrypted state exactly as it was", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-bad-engine-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase };
-  delete env["SALESFORCE_CERTS_NOW"];
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase, SALESFORCE_CERTS_NOW: testInstant };
   const first = runCli(["up", "--stack", "acme", "--inventory", path.join(repoRoot, "test", "fixtures", "e2e-inventories", "acme.yaml")], dir, env);
   t.is(first.status, 0, first.stdout + first.stderr);
 

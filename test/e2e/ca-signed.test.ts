@@ -8,9 +8,10 @@ import { CertificateAndKeyPair } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { openssl, x509 } from "../helpers/openssl";
 import { createOpensslCa } from "../helpers/openssl-ca";
+import { testNow } from "../helpers/test-clock";
 
 test("a CA-signed certificate: CSR out, signed chain in, adopted through the engine", async (t) => {
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(testNow());
   t.teardown(() => ca.dispose());
   let signedChainPem: string | undefined;
   const program = async () => {

@@ -8,6 +8,7 @@ import test from "ava";
 import { CertificateAndKeyPair, type CertificateAndKeyPairArgs } from "../../provider";
 import { keyMaterial, openTempStack } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
+import { epochSeconds, testNow } from "../helpers/test-clock";
 
 const baseArgs: CertificateAndKeyPairArgs = {
   uniqueName: "E2E_Partner_IdP",
@@ -68,7 +69,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
     "subject=emailAddress=ops@example.com,CN=e2e.example.com,OU=Platform,O=Greenmoor Software,L=Leeds,ST=West Yorkshire,C=GB",
   );
   t.is(x509(certificatePem, "-issuer", "-nameopt", "RFC2253").replace("issuer=", ""), x509(certificatePem, "-subject", "-nameopt", "RFC2253").replace("subject=", ""));
-  t.regex(openssl(["verify", "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": certificatePem }), /cert\.pem: OK/);
+  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": certificatePem }), /cert\.pem: OK/);
   const text = x509(certificatePem, "-text");
   t.regex(text, /Version: 3 \(0x2\)/);
   t.regex(text, /Signature Algorithm: sha256WithRSAEncryption/);
@@ -85,7 +86,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   const notBefore = new Date(dates["notBefore"]!);
   const notAfter = new Date(dates["notAfter"]!);
   t.is(notAfter.getTime() - notBefore.getTime(), 30 * 86_400_000, "valid for validityDays");
-  t.true(Math.abs(notBefore.getTime() - Date.now()) < 10 * 60_000, "valid from now");
+  t.true(Math.abs(notBefore.getTime() - testNow().getTime()) < 10 * 60_000, "valid from the provider's now");
   t.is(outputs["notBefore"]!.value, notBefore.toISOString());
   t.is(outputs["notAfter"]!.value, notAfter.toISOString());
 
@@ -139,7 +140,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.not(renamedKey, replaced["privateKeyPem"]!.value, "a new key pair");
   t.not(renamed["serialNumber"]!.value, replaced["serialNumber"]!.value);
   t.is(renamed["previousSerialNumber"]?.value, undefined, "a new certificate has no previous one");
-  t.regex(openssl(["verify", "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": renamedPem }), /cert\.pem: OK/);
+  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": renamedPem }), /cert\.pem: OK/);
   t.is(publicKeyOf({ privateKey: renamedKey }), publicKeyOf({ certificate: renamedPem }), "the new key matches the new certificate");
   t.regex(x509(renamedPem, "-subject", "-nameopt", "RFC2253"), /L=York/, "the subject carries over");
   t.is(`sha256 Fingerprint=${renamed["sha256Fingerprint"]!.value}\n`, x509(renamedPem, "-fingerprint", "-sha256"));

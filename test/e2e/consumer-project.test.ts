@@ -8,11 +8,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
-import { makeProject, packLibrary } from "../helpers/consumer-project";
+import { declarationsReferring, makeProject, packLibrary, typeCheck } from "../helpers/consumer-project";
 import { keyMaterial, pemBody } from "../helpers/engine";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
 import { judgeWithPython } from "../helpers/python-cryptography";
+import { epochSeconds, testNow } from "../helpers/test-clock";
 
 test("a user's own project: pulumi up, stack output judged by openssl, no-change preview, rotation preview, refresh, destroy", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-consumer-"));
@@ -23,6 +24,30 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   t.true(fs.existsSync(path.join(path.dirname(tarball), path.basename(tarball))));
   makeProject(project, tarball);
   t.false(fs.existsSync(path.join(project, "node_modules", "pulumi-salesforce-certs", "test")), "no tests in the package");
+
+  // The user's own type-check, as `pulumi new typescript` sets it up: strict, no skipLibCheck. The
+  // package's declarations name no package the user does not get with it (node-forge's types are our
+  // dev dependency, so an import of it would be TS7016 for every user).
+  const installed = path.join(project, "node_modules", "pulumi-salesforce-certs");
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(project, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+  t.is(tsconfig.compilerOptions["strict"], true);
+  t.is(tsconfig.compilerOptions["skipLibCheck"], undefined, "library declarations are checked");
+  t.false(fs.existsSync(path.join(project, "node_modules", "@types", "node-forge")), "forge's types are not installed with the package");
+  t.deepEqual(declarationsReferring(installed, "node-forge"), []);
+  const checked = typeCheck(project);
+  t.is(checked.status, 0, checked.output);
+  // The same check fails on a library whose declarations import node-forge, with the error users saw.
+  const leaky = path.join(project, "node_modules", "leaky-library");
+  fs.mkdirSync(leaky);
+  fs.writeFileSync(path.join(leaky, "package.json"), JSON.stringify({ name: "leaky-library", version: "1.0.0", types: "index.d.ts" }));
+  fs.writeFileSync(path.join(leaky, "index.d.ts"), 'import forge = require("node-forge");\nexport declare function sign(certificate: forge.pki.Certificate): void;\n');
+  t.deepEqual(declarationsReferring(leaky, "node-forge"), ["index.d.ts"]);
+  fs.writeFileSync(path.join(project, "leak.ts"), 'import { sign } from "leaky-library";\nexport const signer = sign;\n');
+  fs.writeFileSync(path.join(project, "tsconfig.leak.json"), JSON.stringify({ extends: "./tsconfig.json", files: ["leak.ts"] }));
+  const leak = typeCheck(project, "tsconfig.leak.json");
+  t.not(leak.status, 0);
+  t.regex(leak.output, /node_modules\/leaky-library\/index\.d\.ts\(1,\d+\): error TS7016: Could not find a declaration file for module 'node-forge'/);
+  for (const scratch of [leaky, path.join(project, "leak.ts"), path.join(project, "tsconfig.leak.json")]) fs.rmSync(scratch, { recursive: true });
   const stateDir = path.join(root, "state");
   const env = userEnvironment(stateDir, path.join(root, "pulumi-home"));
 
@@ -38,7 +63,7 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   // openssl judges the certificate the user hands out, and the key the client signs with matches it.
   t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
   t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
-  t.regex(openssl(["verify", "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
+  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
   // A partner's Python stack (pyca/cryptography, strict DER) loads the same certificate and key.
   const python = judgeWithPython(outputs["jwtCertificatePem"], outputs["jwtPrivateKeyPem"]);
   t.is(python.subject, "CN=ci.acme.example,O=Acme,C=DE");

@@ -13,6 +13,7 @@ import test from "ava";
 import { stateFilePath } from "../../provider/engine/local-stack";
 import { repoRoot, runCli } from "../helpers/cli";
 import { componentNames, componentsIn } from "../helpers/source-components";
+import { daysAfter, testNow } from "../helpers/test-clock";
 
 /** A user's shell with a passphrase for the stacks of these tests. */
 const withPassphrase = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "inventory-e2e-passphrase" };
@@ -29,11 +30,12 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
   t.regex(up.stdout, /jwtLoginKeys: \[secret\]/);
   t.regex(up.stdout, /keystores: \[secret\]/);
   t.false(up.stdout.includes("PRIVATE KEY"));
-  t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| \d{4}-\d{2}-\d{2} \| 72\d \| \d{4}-\d{2}-\d{2} \| SAML Partner_Portal_SSO \|/);
+  // Made and reported on the tests' clock (2026-12-01T09:00Z): 730 days left, renewal 60 days before.
+  t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| 2028-11-30 \| 730 \| 2028-10-01 \| SAML Partner_Portal_SSO \|/);
   t.regex(up.stdout, /cert_Greenmoor_CI_JWT --> jwt_Greenmoor_CI\["JWT Greenmoor_CI"\]/);
 
   // `salesforce-certs preview` is the engine's own preview: rotation lines with their reasons, and warnings.
-  const rehearsal = runCli(["preview", "--stack", "inv"], dir, { ...withPassphrase, SALESFORCE_CERTS_NOW: new Date(Date.now() + 700 * 86_400_000).toISOString() });
+  const rehearsal = runCli(["preview", "--stack", "inv"], dir, { ...withPassphrase, SALESFORCE_CERTS_NOW: daysAfter(700).toISOString() });
   t.is(rehearsal.status, 0, rehearsal.stdout + rehearsal.stderr);
   const rehearsed = rehearsal.stdout + rehearsal.stderr;
   t.regex(rehearsed, /CertificateAndKeyPair Greenmoor_IdP_Signing: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/);
@@ -162,7 +164,7 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
   // A lock held by a live process: the engine's one message, no JavaScript stack trace.
   const lockDir = path.join(dir, ".pulumi-state", ".pulumi", "locks", "organization", "salesforce-certs", "acme");
   fs.mkdirSync(lockDir, { recursive: true });
-  fs.writeFileSync(path.join(lockDir, "held.json"), JSON.stringify({ pid: process.pid, username: "test", hostname: os.hostname(), timestamp: new Date().toISOString() }));
+  fs.writeFileSync(path.join(lockDir, "held.json"), JSON.stringify({ pid: process.pid, username: "test", hostname: os.hostname(), timestamp: testNow().toISOString() }));
   const locked = up();
   t.is(locked.status, 1);
   t.is((locked.stdout + locked.stderr).split("currently locked").length - 1, 1, locked.stdout + locked.stderr);

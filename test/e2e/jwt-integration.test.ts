@@ -10,6 +10,7 @@ import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/
 import { keyMaterial, openTempStack } from "../helpers/engine";
 import { ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
+import { daysAfter, testNow } from "../helpers/test-clock";
 
 test("a JWT integration rotates its certificate with no step at which the published credential fails", async (t) => {
   const standIn = await startSalesforceStandIn([ciUser]);
@@ -47,7 +48,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
     try {
       await oauth2.requestToken({
         grant_type: jwtBearerGrantType,
-        assertion: signJwtAssertion({ ...credential, username: ciUser.username, audience: "https://login.salesforce.com" }),
+        assertion: signJwtAssertion({ ...credential, username: ciUser.username, audience: "https://login.salesforce.com" }, testNow()),
       });
       return "ok";
     } catch (error) {
@@ -99,7 +100,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
 
   // 4. After the overlap, slot A is retired: its certificate is removed (and the certificate resource
   //    drops its previous certificate, whose overlap ended too).
-  env.setClock(new Date(Date.now() + 8 * 86_400_000).toISOString());
+  env.setClock(daysAfter(8).toISOString());
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 2 });
   t.regex(env.logSince(mark), /JwtIntegration E2E_CI: retires slot A: its certificate is removed/);

@@ -25,7 +25,7 @@ const at = (days: number) => new Date(Date.parse(start) + days * day);
 test.serial("custody org, CA-signed: CSR from the org out, chain checked and uploaded, outputs from the chain, rotation to _G2 through a new CSR", async (t) => {
   const { org, setClock, configure } = await startOrgForProvider(start);
   t.teardown(() => org.close());
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(at(0));
   t.teardown(() => ca.dispose());
   let signedChainPem: string | undefined;
   const env = await openTempStack("org-ca-signed", async () => {
@@ -157,7 +157,7 @@ test.serial("custody org, CA-signed: CSR from the org out, chain checked and upl
 test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refresh; a chain for the CSR the org no longer holds is refused before any deploy; a chain the org holds already is not deployed again; a chain re-issued for the key in force is refused", async (t) => {
   const { org, configure, admin: setupSession } = await startOrgForProvider(start);
   t.teardown(() => org.close());
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(at(0));
   t.teardown(() => ca.dispose());
   let signedChainPem: string | undefined;
   const env = await openTempStack("org-ca-drift", async () => {
@@ -222,7 +222,7 @@ test.serial("custody org, CA-signed: a CSR made again in Setup is seen by refres
 test.serial("custody org, CA-signed: a chain and a rotation in one up: the chain comes into force and the new CSR goes under the next name (found by the outside review)", async (t) => {
   const { org, configure } = await startOrgForProvider(start);
   t.teardown(() => org.close());
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(at(0));
   t.teardown(() => ca.dispose());
   let signedChainPem: string | undefined;
   let rotationTrigger = "first";

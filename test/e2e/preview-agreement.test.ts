@@ -11,6 +11,7 @@ import { canonical, openTempStack, previewDisagreements, recordPreview, storedOu
 import { ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
 import { myDomainUrl, partner } from "../helpers/saml-fixtures";
+import { daysAfter } from "../helpers/test-clock";
 
 /**
  * Previews, then runs `up`, and adds to `problems` every way the two disagreed (change counts, values).
@@ -94,7 +95,7 @@ test("preview shows what up then does, at every step of a JWT certificate's life
 
   // Two days on, the short-lived certificate has expired: it rotates and keeps the expired one (and its
   // key) only through that update, so that bound integrations can take the key over.
-  env.setClock(new Date(Date.now() + 2 * 86_400_000).toISOString());
+  env.setClock(daysAfter(2).toISOString());
   const expired = await previewThenUp(env, "expired certificate rotated", problems);
   t.regex(expired["shortLastRotation"].reason, /^expired on /);
   t.not(expired["shortFingerprint"], relabelled["shortFingerprint"]);

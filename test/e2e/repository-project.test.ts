@@ -11,6 +11,7 @@ import path from "node:path";
 import test from "ava";
 import { repoRoot, runCli } from "../helpers/cli";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
+import { testInstant } from "../helpers/test-clock";
 
 test.serial("plain pulumi up, preview, refresh and destroy of the repository's Pulumi.yaml", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-repo-"));
@@ -50,8 +51,7 @@ test.serial("the main job: salesforce-certs up of the repository's project, twic
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), { force: true });
   });
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "main-job-e2e-passphrase" };
-  delete env["SALESFORCE_CERTS_NOW"];
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "main-job-e2e-passphrase", SALESFORCE_CERTS_NOW: testInstant };
   const args = ["--stack", stack, "--state", path.join(root, "state")];
 
   const first = runCli(["up", ...args], repoRoot, env);

@@ -3,6 +3,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { testInstant, withTestClock } from "./test-clock";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -12,11 +13,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `salesforce-certs ...args` in `cwd` and waits for it. */
+/**
+ * Runs `salesforce-certs ...args` in `cwd` and waits for it; on the tests' clock ({@link testInstant})
+ * unless `env` names SALESFORCE_CERTS_NOW itself.
+ */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): CliRun {
   const result = spawnSync(process.execPath, [path.join(repoRoot, "build", "provider", "cli", "main.js"), ...args], {
     cwd,
-    env,
+    env: "SALESFORCE_CERTS_NOW" in env ? env : withTestClock(env),
     encoding: "utf8",
     timeout: 5 * 60_000,
   });

@@ -45,3 +45,39 @@ export function makeProject(dir: string, tarball: string): void {
   const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
   if (install.status !== 0) throw new Error(`npm install in the consumer project failed: ${install.stderr}`);
 }
+
+/** What `tsc --noEmit` said in a consumer project: exit status and output. */
+export interface TypeCheck {
+  status: number | null;
+  output: string;
+}
+
+/**
+ * `tsc --noEmit` in the consumer project `dir`, with its own TypeScript and `tsconfig` (default: the
+ * project's tsconfig.json, strict and without skipLibCheck, as `pulumi new typescript` writes it), as a
+ * user runs it before `pulumi up`; messages plain (`--pretty false`), one a line.
+ */
+export function typeCheck(dir: string, tsconfig = "tsconfig.json"): TypeCheck {
+  const run = spawnSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--pretty", "false", "-p", tsconfig], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** A reference to `module` in declaration text: an import, a require, an import type or a types reference. */
+function referencesModule(text: string, module: string): boolean {
+  const name = module.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return new RegExp(`(?:\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*|<reference\\s+types=)["']${name}(?:/[^"']*)?["']`).test(text);
+}
+
+/** The declaration files (.d.ts) under `root` that refer to `module`, relative to `root`. */
+export function declarationsReferring(root: string, module: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".d.ts") && referencesModule(fs.readFileSync(full, "utf8"), module)) found.push(path.relative(root, full));
+    }
+  };
+  walk(root);
+  return found.sort();
+}

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { EngineEvent, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { demoPassphrase, openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
+import { testInstant } from "./test-clock";
 
 // values(): outputs are whatever the test program returns, so they are typed loosely.
 export interface TempStack {
@@ -28,7 +29,7 @@ export interface TempStack {
   dispose(): void;
 }
 
-/** Opens a new stack named `name` running `program`, in fresh temp folders. */
+/** Opens a new stack named `name` running `program`, in fresh temp folders; its provider clock starts at {@link testInstant}. */
 export async function openTempStack(name: string, program: PulumiFn): Promise<TempStack> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `sfc-e2e-${name}-`));
   const stateDir = path.join(root, "state");
@@ -41,6 +42,7 @@ export async function openTempStack(name: string, program: PulumiFn): Promise<Te
     projectName,
     passphrase: demoPassphrase,
   });
+  (stack.workspace as LocalWorkspace).envVars["SALESFORCE_CERTS_NOW"] = testInstant;
   const log: string[] = [];
   return {
     stack,

@@ -5,15 +5,16 @@ import { issueCertificate, type CertificateState } from "../../provider/resource
 import { createJwtIntegration, type JwtIntegrationState } from "../../provider/resources/jwt-integration-lifecycle";
 import { checkCertificateArgs } from "../../provider/validate/certificate-args";
 import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../provider/validate/jwt-integration-args";
+import { testNow } from "./test-clock";
 
 /** The integration user the stand-in org knows, with the permission set the integration pre-authorizes. */
 export const ciUser = { username: "ci@greenmoor.example", profile: "Minimum Access - API Only Integrations", permissionSets: ["CI_Deployer"] };
 
-/** A certificate and a JWT integration bound to it; `overrides` change the integration's arguments. */
-export function jwtIntegrationFixture(overrides: Record<string, unknown> = {}): { certificate: CertificateState; inputs: JwtIntegrationInputs; state: JwtIntegrationState } {
+/** A certificate issued at `now` (default: the tests' clock) and a JWT integration bound to it; `overrides` change the integration's arguments. */
+export function jwtIntegrationFixture(overrides: Record<string, unknown> = {}, now: Date = testNow()): { certificate: CertificateState; inputs: JwtIntegrationInputs; state: JwtIntegrationState } {
   const checkedCert = checkCertificateArgs({ uniqueName: "Greenmoor_CI_JWT", label: "CI JWT" });
   if (!checkedCert.ok) throw new Error("bad certificate fixture");
-  const certificate = issueCertificate(checkedCert.inputs, new Date());
+  const certificate = issueCertificate(checkedCert.inputs, now);
   const checked = checkJwtIntegrationArgs({
     apiName: "Greenmoor_CI",
     label: "Greenmoor CI",

@@ -4,13 +4,11 @@
  * bootstrap a person does once by hand), and the stack configuration that points a stack at it.
  * The deployer's key pair and certificate are made by openssl, not by our code.
  */
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as jsforce from "jsforce";
+import { opensslSelfSigned } from "./openssl-ca";
 import { startStandInOrg, type StandInOrg, type StandInOrgOptions } from "./stand-in-org";
+import { daysAfter } from "./test-clock";
 
 /** The stand-in, the deployer's credential, and the clock both sides read. */
 export interface OrgForProvider {
@@ -24,22 +22,11 @@ export interface OrgForProvider {
   admin(): jsforce.Connection;
 }
 
-/** A key pair and a self-signed certificate from openssl, for the deployer's Connected App. */
-function opensslCredential(): { privateKeyPem: string; certificatePem: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-deployer-"));
-  try {
-    const run = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "3650", "-subj", "/CN=pulumi-deployer"], { cwd: dir, encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`openssl req failed: ${run.stderr}`);
-    return { privateKeyPem: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), certificatePem: fs.readFileSync(path.join(dir, "cert.pem"), "utf8") };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Starts a stand-in org at `startAt` with a deployer app; `options` go to the stand-in. */
 export async function startOrgForProvider(startAt: string, options: StandInOrgOptions = {}): Promise<OrgForProvider> {
   let now = new Date(startAt);
-  const credential = opensslCredential();
+  // The deployer's key pair and self-signed certificate, made by openssl on the org's clock (ten years).
+  const credential = opensslSelfSigned("pulumi-deployer", now, daysAfter(3650, now));
   const username = "deployer@acme.example";
   const consumerKey = "3MVG9Deployer.Pulumi.Acme.Stand.In.Consumer.Key";
   const org = await startStandInOrg({

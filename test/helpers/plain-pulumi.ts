@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./cli";
+import { testInstant } from "./test-clock";
 
 export interface PulumiRun {
   status: number | null;
@@ -15,7 +16,10 @@ export interface PulumiRun {
   text: string;
 }
 
-/** The environment of a user's shell: the engine and Node.js 22 on PATH, a file backend, a passphrase. */
+/**
+ * The environment of a user's shell: the engine and Node.js 22 on PATH, a file backend, a passphrase, and
+ * the provider's clock at {@link testInstant} (`extra` may move it).
+ */
 export function userEnvironment(stateDir: string, home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   fs.mkdirSync(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -26,10 +30,10 @@ export function userEnvironment(stateDir: string, home: string, extra: Record<st
     PULUMI_HOME: home,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    SALESFORCE_CERTS_NOW: testInstant,
     ...extra,
   };
   delete env["NODE_PATH"];
-  delete env["SALESFORCE_CERTS_NOW"];
   return env;
 }
 

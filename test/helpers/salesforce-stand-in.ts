@@ -16,6 +16,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SourceComponent } from "@salesforce/source-deploy-retrieve";
 import { judgeJwtBearerRequest } from "./jwt-bearer-judge";
+import { testNow } from "./test-clock";
 import { withSourceComponents } from "./source-components";
 
 const orgId = "00D5g000004GrEEAAC";
@@ -48,8 +49,11 @@ export interface SalesforceStandIn {
   close(): Promise<void>;
 }
 
-/** Starts a stand-in on 127.0.0.1 with the given users; `audiences` are accepted besides its own URL. */
-export async function startSalesforceStandIn(users: StandInUser[], audiences: string[] = ["https://login.salesforce.com"]): Promise<SalesforceStandIn> {
+/**
+ * Starts a stand-in on 127.0.0.1 with the given users; `audiences` are accepted besides its own URL;
+ * `clock` is the org's time, against which `exp` is judged (default: the tests' clock, test-clock.ts).
+ */
+export async function startSalesforceStandIn(users: StandInUser[], audiences: string[] = ["https://login.salesforce.com"], clock: () => Date = testNow): Promise<SalesforceStandIn> {
   const apps = new Map<string, DeployedApp>();
   const tokens = new Set<string>();
   const requests: string[] = [];
@@ -86,12 +90,12 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
   }
 
   async function token(form: URLSearchParams): Promise<{ status: number; body: unknown }> {
-    const judged = await judgeJwtBearerRequest(form, { appOf: (key) => apps.get(key), audiences: [...accepted], users, now: Date.now() });
+    const judged = await judgeJwtBearerRequest(form, { appOf: (key) => apps.get(key), audiences: [...accepted], users, now: clock().getTime() });
     if (!judged.granted) return judged.answer;
     const accessToken = `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(24).toString("base64url")}`;
     tokens.add(accessToken);
     const userId = `005${crypto.createHash("sha1").update(judged.user.username).digest("hex").slice(0, 15)}`;
-    return { status: 200, body: { access_token: accessToken, scope: "api", instance_url: url, id: `${url}/id/${orgId}/${userId}`, token_type: "Bearer", issued_at: String(Date.now()) } };
+    return { status: 200, body: { access_token: accessToken, scope: "api", instance_url: url, id: `${url}/id/${orgId}/${userId}`, token_type: "Bearer", issued_at: String(clock().getTime()) } };
   }
 
   async function query(soql: string): Promise<{ status: number; body: unknown }> {

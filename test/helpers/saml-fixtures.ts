@@ -5,6 +5,7 @@ import { applyUpdate, issueCertificate, planUpdate, type CertificateState } from
 import { createSamlSpBinding, type SamlSpBindingState } from "../../provider/resources/saml-sp-binding-lifecycle";
 import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../../provider/validate/saml-binding-args";
+import { testNow } from "./test-clock";
 
 export const partner = { entityId: "https://portal.partner.example/saml/metadata", acsUrl: "https://portal.partner.example/saml/acs" };
 export const myDomainUrl = "https://greenmoor.my.salesforce.com";
@@ -37,8 +38,8 @@ export function samlInputs(certificate: CertificateState, raw: Record<string, un
   return checked.inputs;
 }
 
-/** A fresh IdP certificate and a binding to it, created at `now`. */
-export function samlFixture(now = new Date()): { certificate: CertificateState; binding: SamlSpBindingState } {
+/** A fresh IdP certificate and a binding to it, created at `now` (default: the tests' clock). */
+export function samlFixture(now = testNow()): { certificate: CertificateState; binding: SamlSpBindingState } {
   const certificate = issueCertificate(idpCertificateInputs(), now);
   return { certificate, binding: createSamlSpBinding(samlInputs(certificate), now) };
 }

@@ -11,23 +11,26 @@ import path from "node:path";
 import { SAML } from "@node-saml/node-saml";
 import { MetadataReader, toPassportConfig } from "passport-saml-metadata";
 import { SignedXml } from "xml-crypto";
+import { testNow } from "./test-clock";
 
 export interface AssertionSpec extends ResponseSpec {
   privateKeyPem: string;
   certificatePem: string;
 }
 
-/** Who a SAML Response is from and for. */
+/** Who a SAML Response is from and for, and when it is issued. */
 export interface ResponseSpec {
   issuer: string;
   spEntityId: string;
   acsUrl: string;
   nameId: string;
+  /** The issue instant (default: the tests' clock, test-clock.ts). */
+  issuedAt?: Date;
 }
 
-/** A SAML Response with one Assertion, not signed yet: valid from a minute ago for five minutes. */
+/** A SAML Response with one Assertion, not signed yet: valid from a minute before its issue instant for five minutes. */
 export function unsignedSamlResponse(spec: ResponseSpec): string {
-  const now = new Date();
+  const now = spec.issuedAt ?? testNow();
   const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
   const id = () => `_${crypto.randomBytes(16).toString("hex")}`;
   return (
@@ -66,10 +69,30 @@ export function signedSamlResponse(spec: AssertionSpec): string {
   return withSignedAssertion(unsignedSamlResponse(spec), signature);
 }
 
-/** A node-saml Service Provider configured once from IdP metadata (all its signing certificates trusted). */
-export function serviceProviderFromMetadata(metadataXml: string, sp: { entityId: string; acsUrl: string }): SAML {
+/**
+ * node-saml judging NotBefore/NotOnOrAfter at `clock()` instead of the machine's time: its timestamp rule
+ * is kept as it is (the protected method node-saml calls for every condition), only "now" is the test's.
+ */
+class ServiceProviderOnClock extends SAML {
+  constructor(
+    options: ConstructorParameters<typeof SAML>[0],
+    private readonly clock: () => Date,
+  ) {
+    super(options);
+  }
+
+  protected override checkTimestampsValidityError(_machineNowMs: number, notBefore: string, notOnOrAfter: string, maxTimeLimitMs?: number): Error | null {
+    return super.checkTimestampsValidityError(this.clock().getTime(), notBefore, notOnOrAfter, maxTimeLimitMs);
+  }
+}
+
+/**
+ * A node-saml Service Provider configured once from IdP metadata (all its signing certificates trusted),
+ * judging assertions' validity windows at `clock()` (default: the tests' clock).
+ */
+export function serviceProviderFromMetadata(metadataXml: string, sp: { entityId: string; acsUrl: string }, clock: () => Date = testNow): SAML {
   const config = toPassportConfig(new MetadataReader(metadataXml), { multipleCerts: true }) as { idpCert: string | string[]; entryPoint: string; identifierFormat: string };
-  return new SAML({
+  return new ServiceProviderOnClock({
     idpCert: config.idpCert,
     entryPoint: config.entryPoint,
     identifierFormat: config.identifierFormat,
@@ -79,7 +102,7 @@ export function serviceProviderFromMetadata(metadataXml: string, sp: { entityId:
     wantAssertionsSigned: true,
     wantAuthnResponseSigned: false,
     validateInResponseTo: "never" as never,
-  });
+  }, clock);
 }
 
 /** The NameID node-saml accepts from a Response, or the error it rejects it with. */
@@ -102,10 +125,12 @@ function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T
   }
 }
 
-/** `xmlsec1 --verify` of the signed Assertion with `certificatePem`: exit status and output. */
-export function xmlsecVerify(responseXml: string, certificatePem: string): { status: number | null; output: string } {
+/** `xmlsec1 --verify` of the signed Assertion with `certificatePem`, at `at` (default: the tests' clock): exit status and output. */
+export function xmlsecVerify(responseXml: string, certificatePem: string, at: Date = testNow()): { status: number | null; output: string } {
   return inTempDir({ "response.xml": responseXml, "cert.pem": certificatePem }, (dir) => {
-    const run = spawnSync("xmlsec1", ["--verify", "--pubkey-cert-pem", "cert.pem", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "response.xml"], { cwd: dir, encoding: "utf8" });
+    const gmt = at.toISOString().slice(0, 19).replace("T", " ");
+    const args = ["--verify", "--verification-gmt-time", gmt, "--pubkey-cert-pem", "cert.pem", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "response.xml"];
+    const run = spawnSync("xmlsec1", args, { cwd: dir, encoding: "utf8" });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   });
 }

@@ -11,6 +11,7 @@ import { checkCertificateArgs, type CertificateInputs } from "../../provider/val
 import { keytool } from "../helpers/keytool";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";
+import { epochSeconds, testNow } from "../helpers/test-clock";
 
 const subject = { commonName: "sso.greenmoor.example", company: "Greenmoor Software", department: "Platform", city: "Leeds", country: "GB", email: "pki@greenmoor.example" };
 
@@ -21,9 +22,9 @@ function inputs(raw: Record<string, unknown> = {}): CertificateInputs {
 }
 
 test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while the old chain stays", (t) => {
-  const ca = createOpensslCa();
+  const now = testNow();
+  const ca = createOpensslCa(now);
   t.teardown(() => ca.dispose());
-  const now = new Date();
 
   // 1. Issue: a CSR, no certificate yet; salesforceFiles holds it for the CA, not for the org.
   const first = issueCertificate(inputs(), now);
@@ -59,7 +60,7 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
   t.is(second.certificatePem!.trim(), leaf.trim());
   t.is(second.notAfter, new Date(x509(leaf, "-enddate").trim().replace("notAfter=", "")).toISOString());
   t.is(publicKeyOf({ privateKey: second.privateKeyPem! }), publicKeyOf({ certificate: leaf }));
-  t.regex(openssl(["verify", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], { "root.pem": ca.rootPem, "int.pem": ca.intermediatePem, "leaf.pem": second.certificatePem! }), /leaf\.pem: OK/);
+  t.regex(openssl(["verify", "-attime", String(epochSeconds(now)), "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], { "root.pem": ca.rootPem, "int.pem": ca.intermediatePem, "leaf.pem": second.certificatePem! }), /leaf\.pem: OK/);
   const listed = keytool(["-list", "-v", "-keystore", "k.jks", "-storetype", "JKS", "-storepass", "changeit"], { "k.jks": Buffer.from(second.jksBase64!, "base64") });
   t.regex(listed.output, /Certificate chain length: 2/);
   t.regex(listed.output, /Issuer: CN=Test Intermediate CA/);
@@ -84,10 +85,10 @@ test("a CA-signed certificate: CSR, chain adopted, rotation with a new CSR while
 });
 
 test.serial("openssl as the CA: an expired leaf is refused by check(); a leaf not valid yet is adopted with a warning naming its date", async (t) => {
-  const ca = createOpensslCa();
-  t.teardown(() => ca.dispose());
   // The provider clock, pinned (whole seconds, as certificates count time) so the messages are exact.
-  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const now = testNow();
+  const ca = createOpensslCa(now);
+  t.teardown(() => ca.dispose());
   const original = { log: console.log, now: process.env["SALESFORCE_CERTS_NOW"] };
   const printed: string[] = [];
   t.teardown(() => {

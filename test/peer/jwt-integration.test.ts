@@ -15,6 +15,7 @@ import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/
 import { ciUser, jwtIntegrationFixture } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
 import { componentNames, withSourceComponents } from "../helpers/source-components";
+import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
 
 const sourceComponents = (files: Record<string, string>) => withSourceComponents(files, componentNames);
 
@@ -49,7 +50,7 @@ test("source-deploy-retrieve reads the legacy Connected App", async (t) => {
 
 test("jose verifies an assertion made from the outputs against the certificate in the metadata, with Salesforce's claims", async (t) => {
   const { state } = jwtIntegrationFixture();
-  const assertion = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: state.audience, privateKeyPem: state.privateKeyPem });
+  const assertion = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: state.audience, privateKeyPem: state.privateKeyPem }, testNow());
   const glbl = state.salesforceFiles["extlClntAppGlobalOauthSets/Greenmoor_CI_A_glbloauth.ecaGlblOauth-meta.xml"]!;
   const certificate = /<certificate>([\s\S]+?)<\/certificate>/.exec(glbl)![1]!;
   const { payload, protectedHeader } = await jose.jwtVerify(assertion, await jose.importX509(certificate, "RS256"), {
@@ -57,9 +58,10 @@ test("jose verifies an assertion made from the outputs against the certificate i
     issuer: state.consumerKey,
     subject: "ci@greenmoor.example",
     audience: "https://login.salesforce.com",
+    currentDate: testNow(),
   });
   t.is(protectedHeader.alg, "RS256");
-  t.true(payload.exp! - Date.now() / 1000 <= 180, "exp within 3 minutes");
+  t.true(payload.exp! - epochSeconds(testNow()) <= 180, "exp within 3 minutes");
   t.regex(glbl, new RegExp(`<consumerKey>${state.consumerKey}</consumerKey>`));
 });
 
@@ -67,7 +69,8 @@ test("@salesforce/core logs in with the outputs, as `sf org login jwt` does, aga
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-home-"));
   t.teardown(() => fs.rmSync(home, { recursive: true, force: true }));
   Object.assign(process.env, { HOME: home, SF_USE_GENERIC_UNIX_KEYCHAIN: "true", SF_DISABLE_LOG_FILE: "true", SFDX_DISABLE_LOG_FILE: "true" });
-  const standIn = await startSalesforceStandIn([ciUser]);
+  // @salesforce/core signs its assertion at the machine's time and takes no clock: its endpoint judges at the same time.
+  const standIn = await startSalesforceStandIn([ciUser], undefined, () => new Date());
   t.teardown(() => standIn.close());
   const { state } = jwtIntegrationFixture({ loginUrl: undefined });
   await standIn.deploy(state.salesforceFiles);
@@ -93,7 +96,7 @@ test("jsforce gets Salesforce's errors for a wrong key, a wrong audience and an 
   const request = (overrides: Partial<Parameters<typeof signJwtAssertion>[0]>) =>
     oauth2.requestToken({
       grant_type: jwtBearerGrantType,
-      assertion: signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem, ...overrides }),
+      assertion: signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem, ...overrides }, testNow()),
     });
 
   const ok = await request({});
@@ -119,10 +122,10 @@ test("the token endpoint refuses an expired exp with Salesforce's expired author
   const { state } = jwtIntegrationFixture();
   await standIn.deploy(state.salesforceFiles);
   const oauth2 = new OAuth2({ loginUrl: standIn.url });
-  const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+  const tenMinutesAgo = daysAfter(-10 / 1440);
   const expired = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem }, tenMinutesAgo);
   await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expired }), { name: "invalid_grant", message: "expired authorization code" });
-  const expiredMs = await assertionWithExp(state, standIn.url, Date.now() - 60_000);
+  const expiredMs = await assertionWithExp(state, standIn.url, testNow().getTime() - 60_000);
   await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expiredMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
 });
 
@@ -133,14 +136,14 @@ test("the token endpoint refuses an exp more than 3 minutes ahead, and accepts 3
   await standIn.deploy(state.salesforceFiles);
   const oauth2 = new OAuth2({ loginUrl: standIn.url });
   const credential = { consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem };
-  const tooFar = signJwtAssertion(credential, new Date(), 10 * 60);
+  const tooFar = signJwtAssertion(credential, testNow(), 10 * 60);
   await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFar }), { name: "invalid_grant", message: "expired authorization code" });
-  const aDayAhead = await assertionWithExp(state, standIn.url, Math.floor(Date.now() / 1000) + 86_400);
+  const aDayAhead = await assertionWithExp(state, standIn.url, epochSeconds(testNow()) + 86_400);
   await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: aDayAhead }), { name: "invalid_grant", message: "expired authorization code" });
-  const tooFarMs = await assertionWithExp(state, standIn.url, Date.now() + 10 * 60_000);
+  const tooFarMs = await assertionWithExp(state, standIn.url, testNow().getTime() + 10 * 60_000);
   await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFarMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
 
-  // What the clients send: ours (exp 180 s ahead, in seconds) and @salesforce/core's (Date.now() + 300, milliseconds).
-  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential) })).access_token);
-  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: await assertionWithExp(state, standIn.url, Date.now() + 300) })).access_token);
+  // What the clients send: ours (exp 180 s ahead, in seconds) and @salesforce/core's (now + 300, in milliseconds).
+  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential, testNow()) })).access_token);
+  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: await assertionWithExp(state, standIn.url, testNow().getTime() + 300) })).access_token);
 });

@@ -10,13 +10,14 @@ import { issueCertificate } from "../../provider/resources/certificate-lifecycle
 import { checkCertificateArgs } from "../../provider/validate/certificate-args";
 import { keytool } from "../helpers/keytool";
 import { openssl, publicKeyOf } from "../helpers/openssl";
+import { testNow } from "../helpers/test-clock";
 
 const password = "correct horse battery";
 
 function issued() {
   const checked = checkCertificateArgs({ uniqueName: "Greenmoor_IdP_Signing", label: "IdP", keystorePassword: password, keySize: 4096 });
   if (!checked.ok) throw new Error("bad fixture");
-  return issueCertificate(checked.inputs, new Date());
+  return issueCertificate(checked.inputs, testNow());
 }
 
 test("keytool lists the JKS: one private-key entry under the lower-case unique name", (t) => {

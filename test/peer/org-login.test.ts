@@ -14,6 +14,10 @@ import { OrgLoginError } from "../../provider/org/org-errors";
 import { loginToOrg } from "../../provider/org/org-login";
 import { jwtIntegrationFixture, ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn, type SalesforceStandIn } from "../helpers/salesforce-stand-in";
+import { pinProviderClock } from "../helpers/test-clock";
+
+// The provider reads its clock in this process: the tests' clock, not the machine's.
+pinProviderClock();
 
 async function orgWithApp(t: { teardown(fn: () => unknown): void }): Promise<{ standIn: SalesforceStandIn; settings: OrgConnection }> {
   const standIn = await startSalesforceStandIn([ciUser]);

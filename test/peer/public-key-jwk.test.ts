@@ -7,20 +7,21 @@ import * as jose from "jose";
 import { issueCertificate } from "../../provider/resources/certificate-lifecycle";
 import { checkCertificateArgs } from "../../provider/validate/certificate-args";
 import { x509 } from "../helpers/openssl";
+import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
 
 test("jose verifies a JWT signed with our key against our JWK and our x5c certificate", async (t) => {
   const checked = checkCertificateArgs({ uniqueName: "Jwk_Cert", label: "JWK" });
   if (!checked.ok) throw new Error("bad fixture");
-  const state = issueCertificate(checked.inputs, new Date());
+  const state = issueCertificate(checked.inputs, testNow());
   const jwk = state.publicKeyJwk!;
 
   const privateKey = await jose.importPKCS8(state.privateKeyPem!, "RS256");
-  const token = await new jose.SignJWT({ scope: "api" }).setProtectedHeader({ alg: "RS256", kid: jwk.kid }).setIssuer("client").setExpirationTime("3m").sign(privateKey);
+  const token = await new jose.SignJWT({ scope: "api" }).setProtectedHeader({ alg: "RS256", kid: jwk.kid }).setIssuer("client").setExpirationTime(epochSeconds(daysAfter(3 / 1440))).sign(privateKey);
 
-  const fromJwk = await jose.jwtVerify(token, await jose.importJWK(jwk, "RS256"));
+  const fromJwk = await jose.jwtVerify(token, await jose.importJWK(jwk, "RS256"), { currentDate: testNow() });
   t.is(fromJwk.payload.iss, "client");
   const pem = `-----BEGIN CERTIFICATE-----\n${jwk.x5c[0]!.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
-  await t.notThrowsAsync(jose.jwtVerify(token, await jose.importX509(pem, "RS256")));
+  await t.notThrowsAsync(jose.jwtVerify(token, await jose.importX509(pem, "RS256"), { currentDate: testNow() }));
   t.is(x509(pem, "-fingerprint", "-sha256"), x509(state.certificatePem!, "-fingerprint", "-sha256"));
 
   const opensslHex = x509(state.certificatePem!, "-fingerprint", "-sha256").trim().replace("sha256 Fingerprint=", "").replace(/:/g, "");
@@ -29,5 +30,5 @@ test("jose verifies a JWT signed with our key against our JWK and our x5c certif
 
   const otherKey = await jose.generateKeyPair("RS256");
   const forged = await new jose.SignJWT({}).setProtectedHeader({ alg: "RS256" }).sign(otherKey.privateKey);
-  await t.throwsAsync(jose.jwtVerify(forged, await jose.importJWK(jwk, "RS256")));
+  await t.throwsAsync(jose.jwtVerify(forged, await jose.importJWK(jwk, "RS256"), { currentDate: testNow() }));
 });

@@ -14,6 +14,10 @@ import { idpCertificateInputs, myDomainUrl, partner, rotated, samlFixture, samlI
 import { readableName, strictlyParsed } from "../helpers/strict-x509";
 import { componentNames, withSourceComponents } from "../helpers/source-components";
 import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
+import { pinProviderClock, testNow } from "../helpers/test-clock";
+
+// The provider reads its clock in this process: the tests' clock, not the machine's.
+pinProviderClock();
 
 const day = 86_400_000;
 const response = (privateKeyPem: string, certificatePem: string) =>
@@ -70,7 +74,7 @@ test("source-deploy-retrieve reads the SAML External Client App and the IdP sett
 });
 
 test("staged IdP rotation: an SP configured once from the publishing metadata accepts the old key before the switch and the new key after", async (t) => {
-  const t0 = new Date();
+  const t0 = testNow();
   const { certificate: oldCert, binding: stable } = samlFixture(t0);
   const newCert = rotated(oldCert, new Date(t0.getTime() + day));
 
@@ -111,7 +115,7 @@ test("staged IdP rotation: an SP configured once from the publishing metadata ac
 });
 
 test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) => {
-  const t0 = new Date();
+  const t0 = testNow();
   const { certificate: oldCert, binding: stable } = samlFixture(t0);
   const newCert = rotated(oldCert, t0);
   const publishing = applySamlUpdate(stable, samlInputs(newCert), planSamlUpdate(stable, samlInputs(newCert), t0), t0);
@@ -123,13 +127,13 @@ test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) =>
 
 test("an SP request-signing certificate makes the metadata require signed requests and goes into the SAML policy", (t) => {
   const { certificate } = samlFixture();
-  const spCertificate = rotated(certificate, new Date()).certificatePem!;
-  const binding = createSamlSpBinding(samlInputs(certificate, { spSigningCertificatePem: spCertificate }), new Date());
+  const spCertificate = rotated(certificate, testNow()).certificatePem!;
+  const binding = createSamlSpBinding(samlInputs(certificate, { spSigningCertificatePem: spCertificate }), testNow());
   t.regex(binding.idpMetadataXml, /<md:IDPSSODescriptor WantAuthnRequestsSigned="true"/);
   t.is(validateMetadataSchema(binding.idpMetadataXml).status, 0);
   const policy = binding.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!;
   t.true(policy.includes(`<certificate>${spCertificate.trim()}</certificate>`));
-  t.regex(createSamlSpBinding(samlInputs(certificate), new Date()).idpMetadataXml, /WantAuthnRequestsSigned="false"/);
+  t.regex(createSamlSpBinding(samlInputs(certificate), testNow()).idpMetadataXml, /WantAuthnRequestsSigned="false"/);
 });
 
 test("SHA-1 signing, acknowledged, is emitted and warned about on every create and preview", async (t) => {
@@ -152,16 +156,16 @@ test("SHA-1 signing, acknowledged, is emitted and warned about on every create a
 
 test("removing an optional setting is a change: the single-logout endpoint leaves the metadata files", (t) => {
   const { certificate } = samlFixture();
-  const withSlo = createSamlSpBinding(samlInputs(certificate, { singleLogoutUrl: "https://portal.partner.example/saml/slo" }), new Date());
-  const plan = planSamlUpdate(withSlo, samlInputs(certificate), new Date());
+  const withSlo = createSamlSpBinding(samlInputs(certificate, { singleLogoutUrl: "https://portal.partner.example/saml/slo" }), testNow());
+  const plan = planSamlUpdate(withSlo, samlInputs(certificate), testNow());
   t.true(plan.settingsChanged);
-  const without = applySamlUpdate(withSlo, samlInputs(certificate), plan, new Date());
+  const without = applySamlUpdate(withSlo, samlInputs(certificate), plan, testNow());
   t.false(JSON.stringify(without.salesforceFiles).includes("singleLogoutUrl"));
 });
 
 test("every certificate in the IdP metadata parses with a strict X.509 parser (Go crypto/x509), as Go and Python SPs parse it", (t) => {
   const subject = { commonName: "Greenmoor IdP", company: "Grünmoor & Söhne", country: "DE", email: "idp@greenmoor.example" };
-  const now = new Date();
+  const now = testNow();
   const certificate = issueCertificate(idpCertificateInputs({ subject }), now);
   const next = applyUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), planUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), now), now);
   const stable = createSamlSpBinding(samlInputs(certificate), now);

@@ -12,6 +12,7 @@ import * as jsforce from "jsforce";
 import { openssl, x509 } from "../helpers/openssl";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import { certificateSource, placeholder, sourceFormatZip, startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
+import { epochSeconds } from "../helpers/test-clock";
 
 const version = "66.0";
 const frozen = new Date("2026-11-29T11:00:52.123Z");
@@ -54,7 +55,7 @@ test("caSigned deploy: the org makes a key of keySize and a SHA-256 CSR (CN = la
 });
 
 test("a chain whose leaf certifies another key is a componentFailure on the .crt (placeholder text), and the org keeps its CSR", async (t) => {
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(frozen);
   t.teardown(() => ca.dispose());
   await withOrg(async (org, conn) => {
     await deploy(conn, await sourceFormatZip(certificateSource("Partner_Mtls", { caSigned: true })));
@@ -74,7 +75,7 @@ test("a chain whose leaf certifies another key is a componentFailure on the .crt
 });
 
 test("the chain for the CSR's key is taken: content is the chain (no CSR any more), Tooling usable with the leaf's expiry, the org's key is the leaf's", async (t) => {
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(frozen);
   t.teardown(() => ca.dispose());
   await withOrg(async (org, conn) => {
     await deploy(conn, await sourceFormatZip(certificateSource("Partner_Mtls", { caSigned: true })));
@@ -90,7 +91,7 @@ test("the chain for the CSR's key is taken: content is the chain (no CSR any mor
     t.is(record["expirationDate"], notAfter);
     t.like(await toolingRow(conn, "Partner_Mtls"), { OptionsIsCaSigned: true, OptionsIsUnusable: false, ExpirationDate: notAfter.replace("Z", "+0000") });
     // openssl: the leaf chains to the CA, and has the CSR's modulus; the org's key signs for it.
-    t.regex(openssl(["verify", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], { "root.pem": ca.rootPem, "int.pem": ca.intermediatePem, "leaf.pem": leaf }), /leaf\.pem: OK/);
+    t.regex(openssl(["verify", "-attime", String(epochSeconds(frozen)), "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], { "root.pem": ca.rootPem, "int.pem": ca.intermediatePem, "leaf.pem": leaf }), /leaf\.pem: OK/);
     t.is(x509(leaf, "-modulus").trim(), openssl(["req", "-in", "r.pem", "-noout", "-modulus"], { "r.pem": csr }).trim().replace(/^Public-Key=|^Modulus=/, "Modulus="));
     t.true(crypto.verify("sha256", Buffer.from("proof"), new crypto.X509Certificate(leaf).publicKey, org.sign("Partner_Mtls", "proof")));
   });

@@ -9,8 +9,9 @@ import test from "ava";
 import * as jose from "jose";
 import * as jsforce from "jsforce";
 import { externalClientAppFiles } from "../../provider/salesforce/oauth-apps";
-import { openssl } from "../helpers/openssl";
+import { opensslSelfSigned } from "../helpers/openssl-ca";
 import { certificateSource, sourceFormatZip, startStandInOrg, type StandInOrg, type StandInOrgOptions } from "../helpers/stand-in-org";
+import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
 
 const version = "66.0";
 const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -22,15 +23,14 @@ interface ClientKey {
   certificatePem: string;
 }
 
+/** A client's key and its self-signed certificate (openssl), valid for 30 days from the org's clock. */
 function clientKey(): ClientKey {
-  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const certificatePem = openssl(["req", "-x509", "-key", "k.pem", "-days", "30", "-subj", "/CN=Greenmoor CI"], { "k.pem": keyPem });
-  return { privateKey, certificatePem };
+  const { privateKeyPem, certificatePem } = opensslSelfSigned("Greenmoor CI", testNow(), daysAfter(30));
+  return { privateKey: crypto.createPrivateKey(privateKeyPem), certificatePem };
 }
 
 async function assertion(key: ClientKey, claims: { iss: string; sub?: string; aud?: string; exp?: number }): Promise<string> {
-  return new jose.SignJWT({ sub: ciUser.username, aud: "https://login.salesforce.com", exp: Math.floor(Date.now() / 1000) + 120, ...claims })
+  return new jose.SignJWT({ sub: ciUser.username, aud: "https://login.salesforce.com", exp: epochSeconds(testNow()) + 120, ...claims })
     .setProtectedHeader({ alg: "RS256" })
     .sign(key.privateKey);
 }
@@ -92,7 +92,7 @@ test("token errors are Salesforce's {error, error_description} bodies, thrown by
     await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
     const oauth2 = new jsforce.OAuth2({ loginUrl: org.url });
     const request = async (signer: ClientKey, claims: Parameters<typeof assertion>[1], grant = jwtBearer) => oauth2.requestToken({ grant_type: grant, assertion: await assertion(signer, claims) });
-    const now = Math.floor(Date.now() / 1000);
+    const now = epochSeconds(testNow());
     await t.throwsAsync(request(key, { iss: "NoSuchKey" }), { name: "invalid_client_id", message: "client identifier invalid" });
     await t.throwsAsync(request(stranger, { iss: "GreenmoorCiKeyA" }), { name: "invalid_grant", message: "invalid assertion" });
     await t.throwsAsync(request(key, { iss: "GreenmoorCiKeyA", aud: "https://example.com" }), { name: "invalid_grant", message: "audience is invalid" });

@@ -246,7 +246,7 @@ test("hand-built zips: package.xml at the root with singlePackage, a top folder 
 });
 
 test("CA-signed certificate: the content is a CSR until a signed chain for its key is uploaded by a redeploy", async (t) => {
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(frozen);
   try {
     await withOrg({}, async (org, conn) => {
       await deploy(conn, await sourceFormatZip(certificateSource("Partner_Mtls", { caSigned: true })));

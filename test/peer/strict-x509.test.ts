@@ -77,7 +77,7 @@ test("a CSR with &, non-ASCII and an e-mail in its subject parses strictly, roun
   t.true(verdict.signatureValid);
   t.deepEqual(readableName(verdict.subject), expected);
   // openssl as the customer's CA keeps the subject as the CSR gives it; the strict judge reads the leaf.
-  const ca = createOpensslCa();
+  const ca = createOpensslCa(new Date("2026-03-01T00:00:00Z"));
   t.teardown(() => ca.dispose());
   const leaf = ca.sign(issued.csrPem!, 30);
   const [leafVerdict, intermediateVerdict] = strictX509(leaf + ca.intermediatePem);

@@ -34,6 +34,7 @@ import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
 import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
+import { testNow } from "../test-clock";
 
 /** A user to create in the org. */
 export interface StandInUserOption {
@@ -73,7 +74,7 @@ export interface StandInOrgOptions {
   connectedAppCreationBlockedMessage?: string;
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
-  /** The org's clock (default: the machine's). Used for certificates, `exp` checks and dates. */
+  /** The org's clock (default: the tests' fixed instant, test-clock.ts). Used for certificates, `exp` checks and dates. */
   now?: () => Date;
   connectedApps?: StandInConnectedAppSeed[];
   certificates?: StandInCertificateSeed[];
@@ -124,7 +125,7 @@ function randomOrgId(): string {
 /** Starts a stand-in Salesforce org on 127.0.0.1 (see the module comment for what it answers). */
 export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<StandInOrg> {
   bypassProxies();
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? testNow;
   const orgId = options.orgId ?? randomOrgId();
   const users: OrgUser[] = (options.users ?? [{ username: "admin@stand-in.example", profile: "System Administrator" }]).map((u) => ({
     username: u.username,

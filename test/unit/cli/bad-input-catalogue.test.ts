@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { repoRoot } from "../../helpers/cli";
+import { testInstant } from "../../helpers/test-clock";
 
 export interface CatalogueRow {
   /** What is wrong, as the test title. */
@@ -22,7 +23,7 @@ export interface CatalogueRow {
   files?: Record<string, string | Buffer>;
   /** Named pipes (FIFOs) to make next to it, with no writer: a reader that waits for one hangs. */
   fifos?: string[];
-  /** Environment variables for this run (SALESFORCE_CERTS_NOW is unset unless given here). */
+  /** Environment variables for this run (SALESFORCE_CERTS_NOW is the tests' fixed instant unless given here). */
   env?: Record<string, string>;
   /** The exact exit code. */
   exit: number;
@@ -336,6 +337,15 @@ export const rows: CatalogueRow[] = [
   { title: "a numeric password in keystorePasswordEnv is not shown", args: validate, yaml: certificateRow("IdP\n    keystorePasswordEnv: 73519046"), exit: 1, stderr: ["inventory.yaml:7:26 certificates.Idp.keystorePasswordEnv: must be a string (the value is not shown)"] },
   // A unique name may have 75 characters; the commonName it gives by default is cut to X.520's 64.
   { title: "a certificate name of 75 characters without a subject is valid", args: validate, yaml: edit("  Idp:\n", `  ${"I".repeat(75)}:\n`).replace("certificate: Idp\n", `certificate: ${"I".repeat(75)}\n`), exit: 0, stderr: [], stdoutLine: "inventory.yaml: valid (2 certificates, 1 JWT integrations, 1 SAML bindings)" },
+  // ---- issue 21: clock
+  { title: "check --now in the year 0000", args: ["check", "--within", "30", "--now", "0000-01-01T00:00:00Z", "--outputs", "outputs.json"], exit: 2, stderr: [`error: --now must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "0000-01-01T00:00:00Z")`] },
+  { title: "check --now in the year 9999", args: ["check", "--within", "30", "--now", "9999-06-01T00:00:00Z", "--outputs", "outputs.json"], exit: 2, stderr: [`error: --now must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "9999-06-01T00:00:00Z")`] },
+  { title: "check --now a second before 1950", args: ["check", "--within", "30", "--now", "1949-12-31T23:59:59Z", "--outputs", "outputs.json"], exit: 2, stderr: [`error: --now must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "1949-12-31T23:59:59Z")`] },
+  { title: "check --now at 9900 (a day of 36500 would pass 9999)", args: ["check", "--within", "30", "--now", "9900-01-01T00:00:00Z", "--outputs", "outputs.json"], exit: 2, stderr: [`error: --now must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "9900-01-01T00:00:00Z")`] },
+  { title: "report --now in the year 9999", args: ["report", "--inventory", file, "--now", "9999-12-31T23:59:59Z"], yaml: validInventory, exit: 2, stderr: [`error: --now must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "9999-12-31T23:59:59Z")`] },
+  { title: "SALESFORCE_CERTS_NOW in the year 0000", args: ["check", "--within", "30", "--outputs", "outputs.json"], env: { SALESFORCE_CERTS_NOW: "0000-01-01T00:00:00Z" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "0000-01-01T00:00:00Z")`] },
+  { title: "SALESFORCE_CERTS_NOW in the year 9999, for up: refused before the engine runs", args: ["up", "--inventory", file, "--stack", "clock"], yaml: validInventory, env: { SALESFORCE_CERTS_NOW: "9999-06-01T00:00:00Z" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "9999-06-01T00:00:00Z")`] },
+  { title: "SALESFORCE_CERTS_NOW before 1950 by its zone offset", args: ["preview", "--inventory", file, "--stack", "clock"], yaml: validInventory, env: { SALESFORCE_CERTS_NOW: "1950-01-01T00:30:00+01:00" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "1950-01-01T00:30:00+01:00")`] },
 ];
 
 /** Spawned CLIs at once: the machine is shared. */
@@ -382,7 +392,7 @@ for (const row of rows) {
       // Node has no mkfifo: the coreutils command makes it.
       for (const name of row.fifos ?? []) execFileSync("mkfifo", [path.join(dir, name)]);
       const env: NodeJS.ProcessEnv = { ...process.env, ...row.env };
-      if (!row.env?.["SALESFORCE_CERTS_NOW"]) delete env["SALESFORCE_CERTS_NOW"];
+      if (!row.env?.["SALESFORCE_CERTS_NOW"]) env["SALESFORCE_CERTS_NOW"] = testInstant;
       const result = await runCli(row.args, dir, env);
       const stderrLines = result.stderr.split("\n").filter((line, i, all) => line !== "" || i < all.length - 1);
       if (Array.isArray(row.stderr)) t.deepEqual(stderrLines, row.stderr, `stdout: ${result.stdout}`);

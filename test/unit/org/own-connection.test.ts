@@ -7,6 +7,10 @@ import test from "ava";
 import { generateRsaKeyPair } from "../../../provider/crypto/rsa-key-pair";
 import { configureOrg, configuredOrg, orgClient, orgConfigurationProblem } from "../../../provider/org/configured-org";
 import { ownConnectionSettings, type ConnectionState } from "../../../provider/org/own-connection";
+import { pinProviderClock } from "../../helpers/test-clock";
+
+// The provider reads its clock in this process: the tests' clock, not the machine's.
+pinProviderClock();
 
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const key = generateRsaKeyPair(2048).privateKeyPem;

@@ -8,6 +8,10 @@ import test from "ava";
 import { jwtIntegrationImplementation } from "../../../provider/resources/jwt-integration-implementation";
 import { samlSpBindingImplementation } from "../../../provider/resources/saml-sp-binding-implementation";
 import { goodJwtArguments, goodSamlArguments } from "../../helpers/check-arguments";
+import { pinProviderClock } from "../../helpers/test-clock";
+
+// The provider reads its clock in this process: the tests' clock, not the machine's.
+pinProviderClock();
 
 const jwt = { ...goodJwtArguments, certificateRevision: 2 };
 

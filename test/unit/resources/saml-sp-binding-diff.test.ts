@@ -8,6 +8,10 @@ import { samlSpBindingImplementation } from "../../../provider/resources/saml-sp
 import { planSamlUpdate, type SamlSpBindingState } from "../../../provider/resources/saml-sp-binding-lifecycle";
 import type { SamlSpBindingInputs } from "../../../provider/validate/saml-binding-args";
 import { samlFixture, samlInputs } from "../../helpers/saml-fixtures";
+import { pinProviderClock } from "../../helpers/test-clock";
+
+// The provider reads its clock in this process: the tests' clock, not the machine's.
+pinProviderClock();
 
 const t0 = new Date("2026-12-01T00:00:00Z");
 const later = new Date("2026-12-02T00:00:00Z");

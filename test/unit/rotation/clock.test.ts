@@ -3,8 +3,11 @@
  * that exist, only whole numbers of days; errors name the option or the variable actually given.
  */
 import test from "ava";
-import { daysFrom, nowFrom } from "../../../provider/cli/options";
-import { clockVariable, currentTime, parseInstant } from "../../../provider/rotation/clock";
+import { daysFrom, maxDays, nowFrom } from "../../../provider/cli/options";
+import { issueCertificate } from "../../../provider/resources/certificate-lifecycle";
+import { clockFailure, clockVariable, currentTime, earliestClock, latestClock, parseInstant, parseTimestamp } from "../../../provider/rotation/clock";
+import { checkCertificateArgs, maxValidityDays } from "../../../provider/validate/certificate-args";
+import { x509 } from "../../helpers/openssl";
 
 const notInstant = "must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";
 
@@ -16,7 +19,30 @@ test("parseInstant takes full instants with a zone, in UTC or with an offset", (
   t.is(at("2027-01-31T10:00:00.123Z"), "2027-01-31T10:00:00.123Z");
   t.is(at("2028-02-29T23:59:59Z"), "2028-02-29T23:59:59.000Z");
   t.is(at("2000-02-29T00:00:00Z"), "2000-02-29T00:00:00.000Z");
-  t.is(at("0012-06-01T00:00:00Z"), "0012-06-01T00:00:00.000Z");
+  t.is((parseTimestamp("0012-06-01T00:00:00Z") as Date).toISOString(), "0012-06-01T00:00:00.000Z", "years 0–99 kept as given");
+});
+
+const clockRange = "must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later";
+
+test("parseInstant takes the clock only from 1950 to 9899, where every date derived from it can be written in a certificate", (t) => {
+  for (const text of ["0000-01-01T00:00:00Z", "0012-06-01T00:00:00Z", "1949-12-31T23:59:59Z", "1950-01-01T00:30:00+01:00", "9899-12-31T23:00:00-01:00", "9900-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]) {
+    t.is(parseInstant(text), clockRange, text);
+  }
+  const earliest = parseInstant(earliestClock) as Date;
+  const latest = parseInstant(latestClock) as Date;
+  t.is(earliest.toISOString(), "1950-01-01T00:00:00.000Z");
+  t.is(latest.toISOString(), "9899-12-31T23:59:59.000Z");
+  t.is((parseInstant("9899-12-31T23:59:59.999Z") as Date).toISOString(), "9899-12-31T23:59:59.999Z");
+  // At both ends a certificate of the longest validity is made, and the farthest horizon (36500 days) is a date.
+  const inputs = checkCertificateArgs({ uniqueName: "Edge", label: "Edge", validityDays: maxValidityDays });
+  if (!inputs.ok) throw new Error(JSON.stringify(inputs.issues));
+  for (const now of [earliest, latest]) {
+    const issued = issueCertificate(inputs.inputs, now);
+    t.is(issued.notBefore, now.toISOString());
+    t.is(x509(issued.certificatePem!, "-enddate").trim(), `notAfter=${opensslDate(new Date(now.getTime() + maxValidityDays * 86_400_000))}`);
+    t.regex(new Date(now.getTime() + maxDays * 86_400_000).toISOString(), /^\d{4}-/);
+  }
+  t.true(latest.getTime() + maxDays * 86_400_000 <= Date.parse("9999-12-31T23:59:59Z"), "the farthest date stays in a four-digit year");
 });
 
 test("parseInstant refuses what new Date() would have guessed at", (t) => {
@@ -52,6 +78,8 @@ test.serial("the provider clock names SALESFORCE_CERTS_NOW and refuses 12 (not t
   t.is(withClock("2027-01-31T10:00:00+01:00", currentTime).toISOString(), "2027-01-31T09:00:00.000Z");
   t.throws(() => withClock("12", currentTime), { message: `SALESFORCE_CERTS_NOW ${notInstant} (got "12")` });
   t.throws(() => withClock("2027-02-30T00:00:00Z", currentTime), { message: 'SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' });
+  t.throws(() => withClock("9999-06-01T00:00:00Z", currentTime), { message: `SALESFORCE_CERTS_NOW ${clockRange} (got "9999-06-01T00:00:00Z")` });
+  t.deepEqual(withClock("0000-01-01T00:00:00Z", clockFailure), { property: "SALESFORCE_CERTS_NOW", reason: `${clockRange} (got "0000-01-01T00:00:00Z"); it sets the provider's clock` });
   const before = Date.now();
   t.true(withClock("", currentTime).getTime() >= before);
 });
@@ -74,3 +102,9 @@ test("daysFrom takes whole numbers of days only", (t) => {
   }
   t.throws(() => daysFrom("check", "--within", undefined), { code: "ERR_USAGE", message: "check: --within DAYS is required (see salesforce-certs check --help)" } as never);
 });
+
+/** A date as `openssl x509 -dates` prints it (`Jan  2 03:04:05 2027 GMT`). */
+function opensslDate(date: Date): string {
+  const month = date.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  return `${month} ${String(date.getUTCDate()).padStart(2, " ")} ${date.toISOString().slice(11, 19)} ${date.getUTCFullYear()} GMT`;
+}
