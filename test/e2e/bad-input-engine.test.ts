@@ -3,7 +3,8 @@
  * each bad inventory, variable or option is given to `salesforce-certs up` against a stack that already
  * holds certificates and an integration. Each fails with its exact exit code and message, and the stack's
  * decrypted state (`pulumi stack export --show-secrets`) is exactly what it was.
- * Exit 2: the command could not run as asked (option, variable); exit 1: it ran and failed.
+ * Exit 2: the command could not run as asked (option, variable) or could not read the stack (passphrase);
+ * exit 1: it ran and failed.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -85,8 +86,22 @@ const rows: EngineRow[] = [
     title: "no passphrase",
     args: [],
     env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined },
-    status: 1,
+    status: 2,
     line: "error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the 'demo' stack uses the published demo passphrase)",
+  },
+  {
+    title: "empty passphrase (a variable that expanded to nothing)",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "" },
+    status: 2,
+    line: "error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)",
+  },
+  {
+    title: "empty passphrase file",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "empty-passphrase.txt" },
+    status: 2,
+    line: "error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE names empty-passphrase.txt, which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)",
   },
   { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
   { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
@@ -105,6 +120,7 @@ test.serial("bad inputs through the engine leave an existing stack's decrypted s
     const stack = await openLocalStack({ stackName: "acme", program: async () => ({}), stateDir: path.join(dir, ".pulumi-state"), workDir: dir, passphrase, mustExist: true });
     return JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
   };
+  fs.writeFileSync(path.join(dir, "empty-passphrase.txt"), "\n");
   const before = await decrypted();
   t.regex(before, storedPrimesPattern, "the export is decrypted: the keys are there to compare");
 

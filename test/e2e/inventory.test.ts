@@ -107,7 +107,7 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
 
   // Only the demo stack may use the published demo passphrase; nothing is written before that is settled.
   const refused = runCli(["up", "--stack", "acme", "--inventory", fixture("acme.yaml")], dir, noPassphrase);
-  t.is(refused.status, 1);
+  t.is(refused.status, 2);
   t.regex(refused.stderr, /^error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/m);
   t.false(fs.existsSync(path.join(dir, ".pulumi-state")), "nothing was written");
 

@@ -20,8 +20,8 @@ export interface CatalogueRow {
   yaml?: string | Buffer;
   /** More files to write next to it: name → content. */
   files?: Record<string, string | Buffer>;
-  /** Environment variables for this run (SALESFORCE_CERTS_NOW is unset unless given here). */
-  env?: Record<string, string>;
+  /** Environment variables for this run (undefined: unset; SALESFORCE_CERTS_NOW is unset unless given here). */
+  env?: Record<string, string | undefined>;
   /** The exact exit code. */
   exit: number;
   /** The exact standard error, whole (each string a line), or `{ line }` for one line of it. */
@@ -268,7 +268,32 @@ export const rows: CatalogueRow[] = [
   { title: "export-sfdx --bogus", args: ["export-sfdx", "--bogus"], exit: 2, stderr: [unknownOption("export-sfdx", "--bogus")] },
   { title: "export-sfdx without --out", args: ["export-sfdx", "--outputs", "outputs.json"], exit: 2, stderr: ["error: export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)"] },
   { title: "up --stack without a name", args: ["up", "--stack"], exit: 2, stderr: ["error: up: Option '--stack <value>' argument missing (see salesforce-certs up --help)"] },
+  // ---- issue 21: engine and state
+  // An empty passphrase (a CI variable that expanded to nothing) is refused like a missing one, before the engine runs.
+  { title: "up with PULUMI_CONFIG_PASSPHRASE empty", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "up with PULUMI_CONFIG_PASSPHRASE of spaces only", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "   " }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "the demo stack with PULUMI_CONFIG_PASSPHRASE empty", args: ["up"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("demo")] },
+  { title: "an empty PULUMI_CONFIG_PASSPHRASE shadows a good passphrase file", args: ["preview", "--stack", "acme"], files: { "passphrase.txt": "good passphrase\n" }, env: { PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "an empty passphrase file", args: ["up", "--stack", "acme"], files: { "passphrase.txt": "" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "a passphrase file holding a line break only", args: ["destroy", "--stack", "acme"], files: { "passphrase.txt": "\r\n" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "PULUMI_CONFIG_PASSPHRASE_FILE empty", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "" }, exit: 2, stderr: ["error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE is empty or blank: set it to the file that holds the stack's passphrase (or set PULUMI_CONFIG_PASSPHRASE)"] },
+  { title: "a passphrase file that does not exist", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "nowhere.txt" }, exit: 2, stderr: [passphraseFile("acme", "nowhere.txt", "which cannot be read (no such file)")] },
+  { title: "a passphrase file that is a device", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "/dev/zero" }, exit: 2, stderr: [passphraseFile("acme", "/dev/zero", "which cannot be read (it is not a regular file)")] },
+  { title: "no passphrase at all for a stack other than demo", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined }, exit: 2, stderr: ["error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the 'demo' stack uses the published demo passphrase)"] },
+  { title: "check of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["check", "--within", "30", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "report of a stack with an empty passphrase file: could not look", args: ["report", "--stack", "acme"], files: { "passphrase.txt": "" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "export-sfdx of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["export-sfdx", "--out", "out", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
 ];
+
+/** The refusal of an empty or blank PULUMI_CONFIG_PASSPHRASE (engine and state rows). */
+function emptyPassphrase(stack: string): string {
+  return `error: stack '${stack}' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)`;
+}
+
+/** The refusal of a PULUMI_CONFIG_PASSPHRASE_FILE that gives no passphrase (engine and state rows). */
+function passphraseFile(stack: string, file: string, problem: string): string {
+  return `error: stack '${stack}' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, ${problem}`;
+}
 
 /** Spawned CLIs at once: the machine is shared. */
 const parallel = 4;
