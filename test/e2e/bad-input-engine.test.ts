@@ -71,7 +71,7 @@ const rows: EngineRow[] = [
     title: "removal without acknowledgement",
     inventory: base.slice(0, base.indexOf("jwtIntegrations:")) + "jwtIntegrations: {}\n",
     status: 1,
-    line: "[salesforce-certs] JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses while Acme_CI is protected; to delete it, run salesforce-certs up --allow-delete Acme_CI (or put it back in the inventory)",
+    line: "error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it (with its keys or credentials) only when named: salesforce-certs up --allow-delete Acme_CI (nothing was changed)",
   },
   {
     title: "clock variable",
@@ -81,7 +81,13 @@ const rows: EngineRow[] = [
     line: 'error: SALESFORCE_CERTS_NOW must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00 (got "12")',
   },
   { title: "impossible clock date", args: [], env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" }, status: 2, line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' },
-  { title: "wrong passphrase", args: [], env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" }, status: 1, line: "error: getting stack configuration: get stack secrets manager: incorrect passphrase" },
+  {
+    title: "wrong passphrase",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },
+    status: 2,
+    line: "error: stack 'acme': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with",
+  },
   {
     title: "no passphrase",
     args: [],
