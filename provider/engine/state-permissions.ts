@@ -22,6 +22,12 @@ function why(error: unknown): string {
   return (code && words[code]) ?? code ?? (error as Error).message;
 }
 
+/** `file` as the user likely typed it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
 /**
  * Makes sure `stateDir` is a folder the command can use, creating it (0700) when it is missing.
  * `writes`: the command writes the stack's state there (up, preview, destroy), so the folder must be
@@ -31,12 +37,12 @@ function why(error: unknown): string {
  * cannot be created; it is read-only.
  */
 export function prepareStateFolder(stateDir: string, writes: boolean): void {
-  const fail = (problem: string) => new StackAccessError("ERR_STATE_DIR", `state folder ${stateDir}: ${problem}`);
+  const fail = (problem: string) => new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: ${problem}`);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(stateDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw fail(`cannot be read (${why(error)})`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw fail(`cannot be reached (${why(error)})`);
   }
   if (stat && !stat.isDirectory()) throw fail("is a file, not a folder: --state names the folder that holds the stack's state (the .pulumi folder inside it)");
   if (!stat) {
@@ -65,7 +71,7 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${stateDir}: cannot make ${file} private to its owner (${why(error)})`);
+      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
     }
   };
   const walk = (dir: string) => {
@@ -74,7 +80,7 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${stateDir}: cannot read ${dir} (${why(error)})`);
+      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot read ${shown(dir)} (${why(error)})`);
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);

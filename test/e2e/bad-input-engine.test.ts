@@ -1,8 +1,9 @@
 /**
  * The engine rows of the bad-input catalogue (the other rows: test/unit/cli/bad-input-catalogue.test.ts):
- * each bad inventory, variable or option is given to `salesforce-certs up` against a stack that already
- * holds certificates and an integration. Each fails with its exact exit code and message, and the stack's
- * decrypted state (`pulumi stack export --show-secrets`) is exactly what it was.
+ * each bad inventory, variable or option is given to `salesforce-certs up` (or to a command that reads
+ * the stack: check, report, export-sfdx) against a stack that already holds certificates and an
+ * integration. Each fails with its exact exit code and message, and the stack's decrypted state
+ * (`pulumi stack export --show-secrets`) is exactly what it was.
  * Exit 2: the command could not run as asked (option, variable) or could not read the stack (passphrase);
  * exit 1: it ran and failed.
  */
@@ -22,7 +23,9 @@ interface EngineRow {
   title: string;
   /** The inventory file to write as `bad.yaml` in the project folder (text, or bytes). */
   inventory?: string | Buffer;
-  /** Arguments after `up --stack acme`; default `--inventory bad.yaml`. */
+  /** The command and its own options, before `--stack acme`; default `up`. */
+  command?: string[];
+  /** Arguments after `--stack acme`; default `--inventory bad.yaml`. */
   args?: string[];
   /** Variables added to (or, when undefined, removed from) the environment. */
   env?: Record<string, string | undefined>;
@@ -88,6 +91,14 @@ const rows: EngineRow[] = [
     status: 2,
     line: "error: stack 'acme': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with",
   },
+  ...(["check --within 30", "report", "export-sfdx --out exported"] as const).map((command) => ({
+    title: `${command.split(" ")[0]} with a wrong passphrase: could not look`,
+    command: command.split(" "),
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },
+    status: 2,
+    line: "error: stack 'acme': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with",
+  })),
   {
     title: "no passphrase",
     args: [],
@@ -137,11 +148,12 @@ test.serial("bad inputs through the engine leave an existing stack's decrypted s
       if (value === undefined) delete rowEnv[name];
       else rowEnv[name] = value;
     }
-    const run = runCli(["up", "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])], dir, rowEnv);
+    const run = runCli([...(row.command ?? ["up"]), "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])], dir, rowEnv);
     const lines = (run.stdout + run.stderr).split("\n");
     t.is(run.status, row.status, `${row.title}: exit code\n${run.stdout}${run.stderr}`);
     t.true(lines.includes(row.line), `${row.title}: no line\n${row.line}\nin\n${run.stdout}${run.stderr}`);
     t.false(lines.some((l) => /^\s+at .*:\d+:\d+\)?$/.test(l)), `${row.title}: no JavaScript stack trace`);
+    t.false(lines.some((l) => l.includes("Command failed with exit code")), `${row.title}: no Automation API dump`);
     t.is(await decrypted(), before, `${row.title}: the decrypted state is unchanged`);
   }
   t.true(rows.length >= 10);

@@ -283,7 +283,20 @@ export const rows: CatalogueRow[] = [
   { title: "check of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["check", "--within", "30", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
   { title: "report of a stack with an empty passphrase file: could not look", args: ["report", "--stack", "acme"], files: { "passphrase.txt": "" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
   { title: "export-sfdx of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["export-sfdx", "--out", "out", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  // The state folder is checked before the engine runs (and before anything is written): one line, exit 2.
+  { title: "up --state at a file", args: ["up", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "destroy --state at a file", args: ["destroy", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "outputs --state at a file", args: ["outputs", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "check --state at a file: could not look", args: ["check", "--within", "30", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "report --state at a file: could not look", args: ["report", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "export-sfdx --state at a file: could not look", args: ["export-sfdx", "--out", "out", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "up --state inside a file", args: ["up", "--state", "state/inner"], files: { state: "not a folder\n" }, exit: 2, stderr: ["error: state folder state/inner: cannot be reached (a folder on its path is a file)"] },
 ];
+
+/** The refusal of `--state state` where `state` is a file (engine and state rows). */
+function stateIsAFile(): string {
+  return "error: state folder state: is a file, not a folder: --state names the folder that holds the stack's state (the .pulumi folder inside it)";
+}
 
 /** The refusal of an empty or blank PULUMI_CONFIG_PASSPHRASE (engine and state rows). */
 function emptyPassphrase(stack: string): string {
