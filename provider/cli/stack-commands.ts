@@ -87,7 +87,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
     switch (command) {
       case "preview": {
         if (runsInventoryProgram(projectFile)) sayRemovals(droppedResources(cli, stackResources(stack), inventory), []);
-        return await engineExit(stack, await cli.stream(["preview", "--diff", "--suppress-outputs"]));
+        return engineExit(stack, await cli.stream(["preview", "--diff", "--suppress-outputs"]));
       }
       case "up": {
         // One export of the stack serves both: what the inventory drops, and what --allow-delete names.
@@ -111,7 +111,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         const code = await cli.stream(["up", "--yes", "--suppress-outputs"]);
         if (code !== 0) {
           putBackProtection(stack, "the failed");
-          return await engineExit(stack, code);
+          return engineExit(stack, code);
         }
         clearJournal(stack.journal);
         if (inventory) cli.capture(["config", "set", "salesforce-certs:inventory", inventory]);
@@ -127,7 +127,7 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         const code = await cli.stream(["destroy", "--yes", "--suppress-outputs"]);
         if (code !== 0) {
           putBackProtection(stack, "the failed");
-          return await engineExit(stack, code);
+          return engineExit(stack, code);
         }
         clearJournal(stack.journal);
         return 0;
@@ -160,7 +160,7 @@ interface StackRun {
  * The exit code of a failed engine run (1, as for every failure; Pulumi says 255), unless the engine
  * failed on the stack's secrets: then the error that names the problem (exit 2).
  */
-async function engineExit(stack: StackRun, code: number): Promise<number> {
+function engineExit(stack: StackRun, code: number): number {
   if (code === 0) return 0;
   const secrets = secretsFailure(stack);
   if (secrets) throw secrets;
