@@ -180,9 +180,15 @@ function copiesOf(files: StackFiles): Judged[] {
   return candidates.map((file) => judgeCheckpoint(file, files)).sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
 
-/** POSIX shell single quoting, for the restore steps a user pastes (no library of ours quotes for sh). */
+/**
+ * A path quoted for bash, for the restore steps a user pastes (no dependency of ours quotes for a shell):
+ * single quotes, or ANSI-C quotes (`$'...'`) when it holds a control character such as a line break,
+ * which must not split a step across lines.
+ */
 function sh(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(text)) return text;
+  if (!/[\x00-\x1f\x7f]/.test(text)) return `'${text.replace(/'/g, "'\\''")}'`;
+  return `$'${text.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)}'`;
 }
 
 const resourcesIn = (n: number) => `${n} resource${n === 1 ? "" : "s"}`;
@@ -224,7 +230,7 @@ export function prepareStackFiles(files: StackFiles): string[] {
       [
         `${stack} has no checkpoint (${checkpoint} is missing), but the state folder shows that it existed: ${evidence.map((e) => e.says).join("; ")}. Going on would create every resource again, with new private keys, so nothing was changed.`,
         ...(good
-          ? [`Restore it from the newest consistent copy (${resourcesIn(good.resources)}), then run the command again:`, `  cp ${sh(good.file)} ${sh(checkpoint)}`]
+          ? [`Restore it from the newest consistent copy (${resourcesIn(good.resources)}), then run the command again (commands for bash):`, `  cp ${sh(good.file)} ${sh(checkpoint)}`]
           : [`No copy in the state folder is a consistent state: restore ${sh(files.stateDir)} from your own backup, then run the command again.`]),
         `To start a new stack of that name instead (new keys; the old ones stay only in those copies), move these away first: ${evidence.map((e) => sh(e.file)).join(" ")}`,
       ].join("\n"),
@@ -248,7 +254,7 @@ export function prepareStackFiles(files: StackFiles): string[] {
   throw new StackAccessError(
     "ERR_CHECKPOINT_DAMAGED",
     [
-      `the checkpoint of ${stack} (${checkpoint}) ${judged.problem}, and ${newest ? `the newest copy of its state, ${newest.file}, ${newest.problem}` : "the state folder holds no copy of it"}: nothing was restored and nothing was changed. Restore it by hand:`,
+      `the checkpoint of ${stack} (${checkpoint}) ${judged.problem}, and ${newest ? `the newest copy of its state, ${newest.file}, ${newest.problem}` : "the state folder holds no copy of it"}: nothing was restored and nothing was changed. Restore it by hand (commands for bash):`,
       `  mv ${sh(checkpoint)} ${sh(`${checkpoint}.damaged`)}`,
       ...(older
         ? [

@@ -38,8 +38,8 @@ function ourOutputs(resources: { urn: string; type: string; outputs?: unknown }[
 test.serial("destroy killed between lifting protection and deleting: the next up puts it back and refuses a dropped entry; so it does for one unprotected by hand", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-interrupted-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase };
-  delete env["SALESFORCE_CERTS_NOW"];
+  // The provider's clock is the test's: nothing here depends on the day it runs.
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase, SALESFORCE_CERTS_NOW: "2026-12-01T09:00:00Z" };
   delete env["PULUMI_CONFIG_PASSPHRASE_FILE"];
   const stateDir = path.join(dir, ".pulumi-state");
   const checkpoint = () => fs.readFileSync(stateFilePath(stateDir, "salesforce-certs", "acme"), "utf8");

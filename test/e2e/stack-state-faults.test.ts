@@ -48,8 +48,8 @@ function runSteps(message: string): void {
 test.serial("a cut, garbled or deleted checkpoint, a changed secret and a read-only state folder: repaired with the same keys, or stopped with the steps to restore", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-state-faults-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase };
-  delete env["SALESFORCE_CERTS_NOW"];
+  // The provider's clock is the test's: nothing here depends on the day it runs.
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase, SALESFORCE_CERTS_NOW: "2026-12-01T09:00:00Z" };
   delete env["PULUMI_CONFIG_PASSPHRASE_FILE"];
   const stateDir = path.join(dir, ".pulumi-state");
   const checkpoint = stateFilePath(stateDir, "salesforce-certs", "acme");
@@ -134,7 +134,7 @@ test.serial("a cut, garbled or deleted checkpoint, a changed secret and a read-o
     const lines = errLines(stopped);
     const head = `error: the checkpoint of stack 'acme' (${checkpoint}) ${problem}`;
     t.true(lines[0]!.startsWith(head), `${what}: ${lines[0]}`);
-    t.true(lines[0]!.endsWith(`, and the newest copy of its state, ${checkpoint}.bak, is cut short: its JSON ends early, at byte 4096: nothing was restored and nothing was changed. Restore it by hand:`), `${what}: ${lines[0]}`);
+    t.true(lines[0]!.endsWith(`, and the newest copy of its state, ${checkpoint}.bak, is cut short: its JSON ends early, at byte 4096: nothing was restored and nothing was changed. Restore it by hand (commands for bash):`), `${what}: ${lines[0]}`);
     t.is(lines[1], `  mv ${checkpoint} ${checkpoint}.damaged`);
     t.regex(lines[2]!, new RegExp(`^ {2}cp ${quote(stateDir)}/\\.pulumi/(backups/salesforce-certs/acme/acme\\.\\d+\\.json|history/salesforce-certs/acme/acme-\\d+\\.checkpoint\\.json) ${quote(checkpoint)} {4}# the newest consistent copy \\(3 resources, written \\S+\\): it may lack the last changes$`));
     t.is(lines[3], `  rm -f ${checkpoint}.attrs`);
@@ -155,7 +155,7 @@ test.serial("a cut, garbled or deleted checkpoint, a changed secret and a read-o
   const backups = path.join(stateDir, ".pulumi", "backups", "salesforce-certs", "acme");
   const missing = [
     `error: stack 'acme' has no checkpoint (${checkpoint} is missing), but the state folder shows that it existed: its backup ${checkpoint}.bak holds 3 resources; its history folder ${history} holds 1 checkpoint, the newest with 3 resources; its backups folder ${backups} holds 1 checkpoint, the newest with 3 resources; its stack config ${path.join(dir, "Pulumi.acme.yaml")} holds the salt its secrets were encrypted with. Going on would create every resource again, with new private keys, so nothing was changed.`,
-    "Restore it from the newest consistent copy (3 resources), then run the command again:",
+    "Restore it from the newest consistent copy (3 resources), then run the command again (commands for bash):",
   ];
   for (const command of [["up"], ["preview"], ["destroy"], ["outputs"], ["check", "--within", "30"]]) {
     const refused = runCli([...command, "--stack", "acme"], dir, env);

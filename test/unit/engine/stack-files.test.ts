@@ -89,7 +89,7 @@ test("a damaged checkpoint whose newest copy is damaged too is refused with the 
   t.is(
     error?.message,
     [
-      `the checkpoint of stack 'dev' (${file}) is cut short: its JSON ends early, at byte 1, and the newest copy of its state, ${file}.bak, is garbled: its JSON breaks at byte 0 of 7: nothing was restored and nothing was changed. Restore it by hand:`,
+      `the checkpoint of stack 'dev' (${file}) is cut short: its JSON ends early, at byte 1, and the newest copy of its state, ${file}.bak, is garbled: its JSON breaks at byte 0 of 7: nothing was restored and nothing was changed. Restore it by hand (commands for bash):`,
       `  mv ${file} ${file}.damaged`,
       `  cp ${history} ${file}    # the newest consistent copy (1 resource, written 1970-01-01T00:25:00.000Z): it may lack the last changes`,
       `  rm -f ${file}.attrs`,
@@ -122,7 +122,7 @@ test("a deleted checkpoint of a stack that had resources is refused with the cop
     error?.message,
     [
       `stack 'dev' has no checkpoint (${file} is missing), but the state folder shows that it existed: its backup ${file}.bak holds 1 resource; its stack config ${configFile} holds the salt its secrets were encrypted with. Going on would create every resource again, with new private keys, so nothing was changed.`,
-      "Restore it from the newest consistent copy (1 resource), then run the command again:",
+      "Restore it from the newest consistent copy (1 resource), then run the command again (commands for bash):",
       `  cp ${file}.bak ${file}`,
       `To start a new stack of that name instead (new keys; the old ones stay only in those copies), move these away first: ${file}.bak ${configFile}`,
     ].join("\n"),
@@ -144,4 +144,29 @@ test("nothing is touched while the lock's process runs", (t) => {
   t.deepEqual(prepareStackFiles({ stateDir, ...stack }), []);
   t.true(fs.existsSync(`${file}.attrs`));
   t.is(fs.readFileSync(file, "utf8"), "{");
+});
+
+test("restore steps quote every path for the shell: run by bash, they restore a state folder with a hostile name and run nothing else", (t) => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-stack-files-"));
+  t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
+  const marker = path.join(parent, "pwned");
+  // A quote, a command substitution, a variable, a glob and a line break in the folder's name.
+  const stateDir = path.join(parent, `it's $(touch ${marker}) \`touch ${marker}\` $HOME *\nnext`);
+  const file = stateFilePath(stateDir, "proj", "dev");
+  const history = path.join(stateDir, ".pulumi", "history", "proj", "dev", "dev-1.checkpoint.json");
+  writeAt(history, checkpoint(["Kept"]), 1_000);
+  writeAt(file, "{", 2_000);
+  writeAt(`${file}.bak`, "garbage", 3_000);
+  const steps = (t.throws(() => prepareStackFiles({ stateDir, ...stack }))?.message ?? "").split("\n").filter((l) => l.startsWith("  ")).join("\n");
+  t.is(steps.split("\n").length, 3, steps);
+
+  const run = spawnSync("bash", ["-e", "-c", steps], { encoding: "utf8" });
+  t.is(run.status, 0, run.stderr);
+  t.is(fs.readFileSync(file, "utf8"), checkpoint(["Kept"]), "the steps restored the copy they name");
+  t.is(fs.readFileSync(`${file}.damaged`, "utf8"), "{", "and kept the damaged file");
+  t.false(fs.existsSync(marker), "and ran nothing else");
+
+  // The judge can fail: the same steps with the quoting removed run the command hidden in the name.
+  spawnSync("bash", ["-c", steps.replace(/'\\''/g, "'").replace(/'/g, "")], { encoding: "utf8" });
+  t.true(fs.existsSync(marker), "bash runs what an unquoted path holds");
 });
