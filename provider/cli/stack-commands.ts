@@ -274,9 +274,7 @@ function runsInventoryProgram(projectFile: string): boolean {
 
 /** Our resources in the stack that the inventory of this run (`inventory`, else the configured one) no longer declares. */
 function droppedResources(cli: PulumiCli, resources: readonly StackResource[], inventory: string | undefined): StackResource[] {
-  const file = inventory ?? configuredInventory(cli);
-  if (!file) return [];
-  const loaded = loadInventory(file);
+  const loaded = loadInventory(inventory ?? configuredInventory(cli));
   if (!loaded.ok) return []; // the program reports every problem, and deletes nothing
   const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
   return resources.filter((r) => !declared.has(r.name));
@@ -295,11 +293,16 @@ function sayRemovals(dropped: readonly StackResource[], allowDelete: readonly st
   }
 }
 
-/** The inventory the stack config names (or the default the program would take). */
-function configuredInventory(cli: PulumiCli): string | undefined {
+/**
+ * The inventory the program takes when --inventory is not given, in its order (inventory-program.ts):
+ * SALESFORCE_CERTS_INVENTORY, else the stack config, else the example; relative to the project folder,
+ * where the program runs.
+ */
+function configuredInventory(cli: PulumiCli): string {
+  const fromEnvironment = process.env["SALESFORCE_CERTS_INVENTORY"];
+  if (fromEnvironment) return path.resolve(cli.project.workDir, fromEnvironment);
   const got = cli.capture(["config", "get", "salesforce-certs:inventory"]);
-  if (got.status === 0 && got.stdout.trim()) return got.stdout.trim();
-  if (process.env["SALESFORCE_CERTS_INVENTORY"]) return process.env["SALESFORCE_CERTS_INVENTORY"];
+  if (got.status === 0 && got.stdout.trim()) return path.resolve(cli.project.workDir, got.stdout.trim());
   return defaultInventoryPath;
 }
 

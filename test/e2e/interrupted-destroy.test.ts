@@ -91,7 +91,10 @@ test.serial("destroy killed between lifting protection and deleting: the next up
   const lifted = pulumi(["state", "unprotect", "--all", "--yes", "--stack", "acme"], dir, plain);
   t.is(lifted.status, 0, lifted.text);
   t.deepEqual(protectFlags(checkpoint()), names.map((n) => [n, false]));
-  const refusedAgain = runCli(["up", "--stack", "acme", "--inventory", fixture("acme-without-ci.yaml")], dir, env);
+  // This time the dropped entry comes through SALESFORCE_CERTS_INVENTORY (relative to the project folder),
+  // which the program takes before the inventory kept in the stack config.
+  fs.copyFileSync(fixture("acme-without-ci.yaml"), path.join(dir, "dropped.yaml"));
+  const refusedAgain = runCli(["up", "--stack", "acme"], dir, { ...env, SALESFORCE_CERTS_INVENTORY: "dropped.yaml" });
   t.is(refusedAgain.status, 1, refusedAgain.stdout + refusedAgain.stderr);
   t.deepEqual(refusedAgain.stderr.split("\n").filter(Boolean), [
     "error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it (with its keys or credentials) only when named: salesforce-certs up --allow-delete Acme_CI (nothing was changed)",
