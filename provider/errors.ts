@@ -40,3 +40,9 @@ export class EngineNotFoundError extends SalesforceCertsError {
 export function isSalesforceCertsError(value: unknown): value is SalesforceCertsError {
   return value instanceof SalesforceCertsError;
 }
+
+/**
+ * The stack could not be read or written as asked (its passphrase, state folder or checkpoint) and nothing
+ * was changed: the command line exits 2 ("could not look"), as for a usage error, not 1 ("found a problem").
+ */
+export class StackAccessError extends SalesforceCertsError {}

@@ -2,7 +2,7 @@
 /**
  * @module The `salesforce-certs` command line. `npm start` runs `up` of the example inventory.
  */
-import { isSalesforceCertsError } from "../errors";
+import { isSalesforceCertsError, StackAccessError } from "../errors";
 import { checkCommand } from "./check";
 import { exportSfdxCommand } from "./export-sfdx";
 import { reportCommand } from "./report";
@@ -55,8 +55,9 @@ main(process.argv.slice(2)).then(
     // Engine failures (CommandError) already carry the engine's own message: print it without a JS stack.
     if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError")) console.error(`error: ${error.message}`);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    // 2: the command could not run as asked (a bad option, variable or date); 1: it ran and failed.
-    // CI jobs tell "the gate could not look" from "the gate found a problem".
-    process.exitCode = isSalesforceCertsError(error) && error.code === "ERR_USAGE" ? 2 : 1;
+    // 2: the command could not run as asked (a bad option, variable or date) or could not read the stack
+    // (passphrase, state folder, checkpoint); 1: it ran and failed. CI jobs tell "the gate could not
+    // look" from "the gate found a problem".
+    process.exitCode = (isSalesforceCertsError(error) && error.code === "ERR_USAGE") || error instanceof StackAccessError ? 2 : 1;
   },
 );

@@ -5,7 +5,7 @@ import path = require("node:path");
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SalesforceCertsError } from "../errors";
 import { clockVariable, parseInstant } from "../rotation/clock";
-import { openLocalStack } from "../engine/local-stack";
+import { openLocalStack, stackSecretsError } from "../engine/local-stack";
 import { formatProblem, loadInventory } from "../inventory/load-inventory";
 import { modelFromInventory, modelFromOutputs, type ReportModel } from "../report/report-model";
 import { readOutputsFile } from "./outputs-file";
@@ -50,13 +50,15 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
   const where = location.backendUrl ?? location.stateDir;
   let outputs: Record<string, unknown>;
   try {
-    const stack = await openLocalStack({ ...location, program: async () => ({}), mustExist: true });
+    const onNotice = (notice: string) => console.error(`[salesforce-certs] ${notice}`);
+    const stack = await openLocalStack({ ...location, program: async () => ({}), mustExist: true, onNotice });
     outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
   } catch (error) {
     if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
       throw new SalesforceCertsError("ERR_NO_STACK", `stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`);
     }
-    throw error;
+    // A wrong passphrase or a changed secret is one line that names it (exit 2: the stack could not be read).
+    throw stackSecretsError(error, location) ?? error;
   }
   // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
   const certificates = outputs["certificates"];

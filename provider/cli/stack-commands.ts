@@ -6,10 +6,14 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
+import { parse as parseYaml } from "yaml";
 import { packageRoot } from "../engine/engine-environment";
-import { findStaleLocks, projectNameIn, repairKilledUpdate } from "../engine/local-stack";
+import { projectNameIn } from "../engine/local-stack";
+import { clearJournal, journalPath, readJournal, writeJournal } from "../engine/protection-journal";
 import { PulumiCli } from "../engine/pulumi-cli";
-import { restrictStatePermissions } from "../engine/state-permissions";
+import { findStaleLocks, prepareStackFiles, stateFilePath, type StackFiles } from "../engine/stack-files";
+import { secretsError } from "../engine/stack-secrets";
+import { prepareStateFolder, restrictStatePermissions } from "../engine/state-permissions";
 import { SalesforceCertsError } from "../errors";
 import { defaultInventoryPath } from "../inventory/inventory-program";
 import { loadInventory } from "../inventory/load-inventory";
@@ -22,7 +26,8 @@ export const stackCommandsHelp = `usage: salesforce-certs up|preview|destroy|out
 
   up        preview, then deploy (pulumi up); prints the outputs (secrets hidden) and the report
   preview   show what up would change, and why (rotations, phases)
-  destroy   delete every resource of the stack and its private keys (asked for: protection is lifted)
+  destroy   delete every resource of the stack and its private keys (asked for: protection is lifted
+            for the deletion only; a destroy that fails or is interrupted gets it back)
   outputs   print every stack output in full (secrets hidden)
 
   --inventory FILE      the inventory to deploy; after a successful up it is kept in the stack config
@@ -30,7 +35,7 @@ export const stackCommandsHelp = `usage: salesforce-certs up|preview|destroy|out
                         examples/greenmoor/inventory.yaml)
   --allow-delete NAMES  up only: comma-separated certificates/integrations removed from the inventory
                         whose deletion (with their private keys) you acknowledge; without it, up
-                        refuses to delete them
+                        refuses to delete them, whether or not they are protected
 ${stackOptionsHelp}`;
 
 /** Resource types whose removal deletes key material or an integration's credentials. */
@@ -59,31 +64,56 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   // The inventory of this run only: the stack config changes after a successful up, never before.
   // Made first: a missing engine or passphrase stops here, before any file is written.
   const cli = new PulumiCli(location, { SALESFORCE_CERTS_CWD: process.cwd(), ...(inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {}) });
+  const writes = command !== "outputs";
+  if (!location.backendUrl) prepareStateFolder(location.stateDir, writes);
   const projectFile = ensureProjectFile(location.workDir);
   const projectName = projectNameIn(projectFile);
   console.log(`[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`);
 
-  if (!location.backendUrl) fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
   const stackConfig = path.join(location.workDir, `Pulumi.${location.stackName}.yaml`);
+  const files: StackFiles | undefined = location.backendUrl ? undefined : { stateDir: location.stateDir, projectName, stackName: location.stackName, configFile: stackConfig };
+  const stack: StackRun = { cli, files, journal: journalPath(location.backendUrl ? location.workDir : location.stateDir, projectName, location.stackName) };
+  // The permission step before the engine writes anything: a folder that cannot be made private stops here.
+  if (files && writes) restrictStatePermissions(location.stateDir, [stackConfig]);
   try {
+    if (files) for (const notice of prepareStackFiles(files)) console.error(`[salesforce-certs] ${notice}`);
     if (command === "outputs" || command === "destroy") requireStack(cli);
     else selectOrCreateStack(cli);
-    if (command !== "outputs") releaseKilledUpdate(cli, projectName);
+    if (writes) {
+      releaseKilledUpdate(cli, projectName);
+      putBackProtection(stack, "an interrupted");
+    }
 
     switch (command) {
-      case "preview":
-        warnAboutRemovals(cli, stackResources(cli), inventory, []);
-        return exitCode(await cli.stream(["preview", "--diff", "--suppress-outputs"]));
+      case "preview": {
+        if (runsInventoryProgram(projectFile)) sayRemovals(droppedResources(cli, stackResources(stack), inventory), []);
+        return engineExit(stack, await cli.stream(["preview", "--diff", "--suppress-outputs"]));
+      }
       case "up": {
         // One export of the stack serves both: what the inventory drops, and what --allow-delete names.
-        const resources = stackResources(cli);
-        warnAboutRemovals(cli, resources, inventory, allowDelete);
-        const unprotected = unprotectAcknowledged(cli, resources, allowDelete);
+        const resources = stackResources(stack);
+        const dropped = runsInventoryProgram(projectFile) ? droppedResources(cli, resources, inventory) : [];
+        sayRemovals(dropped, allowDelete);
+        const unknown = allowDelete.filter((n) => !resources.some((r) => r.name === n));
+        if (unknown.length > 0) {
+          throw new SalesforceCertsError("ERR_USAGE", `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
+        }
+        // Decided here, from the state and the inventory, whatever the resources' protect flags say.
+        const refused = dropped.filter((d) => !allowDelete.includes(d.name));
+        if (refused.length > 0) {
+          const names = refused.map((d) => d.name).join(",");
+          throw new SalesforceCertsError(
+            "ERR_REMOVAL_REFUSED",
+            `up: refused: the inventory no longer declares ${refused.map((d) => `${d.type} ${d.name}`).join(", ")}; up deletes ${refused.length === 1 ? "it" : "them"} (with ${refused.length === 1 ? "its" : "their"} keys or credentials) only when named: salesforce-certs up --allow-delete ${names} (nothing was changed)`,
+          );
+        }
+        liftProtection(stack, "up --allow-delete", resources.filter((r) => allowDelete.includes(r.name)));
         const code = await cli.stream(["up", "--yes", "--suppress-outputs"]);
         if (code !== 0) {
-          for (const urn of unprotected) cli.capture(["state", "protect", urn, "--yes"]);
-          return exitCode(code);
+          putBackProtection(stack, "the failed");
+          return engineExit(stack, code);
         }
+        clearJournal(stack.journal);
         if (inventory) cli.capture(["config", "set", "salesforce-certs:inventory", inventory]);
         const outputs = maskedOutputs(cli);
         printOutputs(outputs, console.log, true);
@@ -91,10 +121,16 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         return 0;
       }
       case "destroy": {
-        // The user asked for every key to go: lift the inventory's protection, then destroy.
-        const lifted = cli.capture(["state", "unprotect", "--all", "--yes"]);
-        if (lifted.status !== 0 && !/no resources|nothing to unprotect/i.test(lifted.stderr)) process.stderr.write(lifted.stderr);
-        return exitCode(await cli.stream(["destroy", "--yes", "--suppress-outputs"]));
+        // The user asked for every key to go: lift protection from what destroy deletes (the journal
+        // puts it back if destroy fails or is interrupted), then destroy.
+        liftProtection(stack, "destroy", stackResources(stack, true));
+        const code = await cli.stream(["destroy", "--yes", "--suppress-outputs"]);
+        if (code !== 0) {
+          putBackProtection(stack, "the failed");
+          return engineExit(stack, code);
+        }
+        clearJournal(stack.journal);
+        return 0;
       }
       case "outputs":
         printOutputs(maskedOutputs(cli));
@@ -102,13 +138,45 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
     }
     return 2;
   } finally {
-    if (!location.backendUrl) restrictStatePermissions(location.stateDir, [stackConfig]);
+    if (files) {
+      try {
+        restrictStatePermissions(location.stateDir, [stackConfig]);
+      } catch (error) {
+        // The command's own outcome (or error) is what the user needs; this is said beside it.
+        console.error(`[salesforce-certs] warning: ${(error as Error).message}`);
+      }
+    }
   }
 }
 
-/** Pulumi exits 255 on a failed update; the command line says 1, as for every other failure. */
-function exitCode(code: number): number {
-  return code === 0 ? 0 : 1;
+/** The stack a command works on: its `pulumi` command, its files on a file backend, its protection journal. */
+interface StackRun {
+  cli: PulumiCli;
+  files: StackFiles | undefined;
+  journal: string;
+}
+
+/**
+ * The exit code of a failed engine run (1, as for every failure; Pulumi says 255), unless the engine
+ * failed on the stack's secrets: then the error that names the problem (exit 2).
+ */
+function engineExit(stack: StackRun, code: number): number {
+  if (code === 0) return 0;
+  const secrets = secretsFailure(stack);
+  if (secrets) throw secrets;
+  return 1;
+}
+
+/** Why the engine could not decrypt the stack's secrets (wrong passphrase, a changed secret), if that is why. */
+function secretsFailure(stack: StackRun): SalesforceCertsError | undefined {
+  const files = stack.files;
+  if (!files) return undefined;
+  return secretsError(files.stackName, stateFilePath(files.stateDir, files.projectName, files.stackName), stack.cli.env, files.configFile);
+}
+
+/** An engine command that failed: the secrets problem behind it when there is one, else its own words. */
+function engineError(stack: StackRun, what: string, stderr: string): SalesforceCertsError {
+  return secretsFailure(stack) ?? new SalesforceCertsError("ERR_ENGINE", `${what}: ${stderr.trim()}`);
 }
 
 /**
@@ -143,10 +211,9 @@ function requireStack(cli: PulumiCli): void {
   }
 }
 
-/** A killed `pulumi up` leaves its lock (and maybe cut files): repair, release, and say so. */
+/** A killed `pulumi up` leaves its lock (its cut files are repaired before: see prepareStackFiles): release it, and say so. */
 function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
   if (cli.project.backendUrl) return;
-  for (const notice of repairKilledUpdate(cli.project.stateDir, projectName, cli.project.stackName)) console.log(`[salesforce-certs] ${notice}`);
   const stale = findStaleLocks(cli.project.stateDir, projectName, cli.project.stackName);
   if (stale.length === 0) return;
   const cancelled = cli.capture(["cancel", "--yes"]);
@@ -156,64 +223,126 @@ function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
   }
 }
 
-/** Our resources in the stack: name → URN and whether it is protected. */
-type StackResources = Map<string, { urn: string; type: string; protect: boolean }>;
+/** A resource of the stack, as its checkpoint holds it. */
+interface StackResource {
+  urn: string;
+  /** The last part of the URN: the inventory's name for our resources. */
+  name: string;
+  /** Our type without its prefix (`CertificateAndKeyPair`), or the whole type for others. */
+  type: string;
+  ours: boolean;
+  protect: boolean;
+}
 
-function stackResources(cli: PulumiCli): StackResources {
-  const exported = cli.capture(["stack", "export"]);
-  if (exported.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack export: ${exported.stderr.trim()}`);
-  const deployment = (JSON.parse(exported.stdout) as { deployment?: { resources?: { urn: string; type: string; protect?: boolean }[] } }).deployment;
-  const found: StackResources = new Map();
-  for (const resource of deployment?.resources ?? []) {
-    if (!resource.type.startsWith(ourTypePrefix)) continue;
-    found.set(resource.urn.slice(resource.urn.lastIndexOf("::") + 2), { urn: resource.urn, type: resource.type.slice(ourTypePrefix.length), protect: resource.protect === true });
+/** The resources of the stack: ours only, or (`all`) every one but the stack itself. */
+function stackResources(stack: StackRun, all = false): StackResource[] {
+  const exported = stack.cli.capture(["stack", "export"]);
+  if (exported.status !== 0) throw engineError(stack, "pulumi stack export", exported.stderr);
+  const deployment = (JSON.parse(exported.stdout) as { deployment?: { resources?: { urn: string; type: string; protect?: boolean; delete?: boolean }[] } }).deployment;
+  return (deployment?.resources ?? [])
+    .filter((r) => r.type !== "pulumi:pulumi:Stack" && r.delete !== true)
+    .map((r) => {
+      const ours = r.type.startsWith(ourTypePrefix);
+      return { urn: r.urn, name: r.urn.slice(r.urn.lastIndexOf("::") + 2), type: ours ? r.type.slice(ourTypePrefix.length) : r.type, ours, protect: r.protect === true };
+    })
+    .filter((r) => all || r.ours);
+}
+
+/**
+ * True when the project runs this package's inventory program (its Pulumi.yaml's `main`): then each of
+ * our resources is an inventory entry of the same name, and what the inventory drops is known before
+ * the engine runs. A program of one's own says itself what it keeps (Pulumi's `protect`).
+ */
+function runsInventoryProgram(projectFile: string): boolean {
+  let main: unknown;
+  try {
+    main = (parseYaml(fs.readFileSync(projectFile, "utf8")) as { main?: unknown } | null)?.main;
+  } catch {
+    return false;
   }
-  return found;
+  if (typeof main !== "string") return false;
+  const real = (file: string) => {
+    try {
+      return fs.realpathSync(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const ours = real(path.join(__dirname, "..", "inventory", "inventory-main.js"));
+  return ours !== undefined && real(path.resolve(path.dirname(projectFile), main)) === ours;
+}
+
+/** Our resources in the stack that the inventory of this run (`inventory`, else the configured one) no longer declares. */
+function droppedResources(cli: PulumiCli, resources: readonly StackResource[], inventory: string | undefined): StackResource[] {
+  const loaded = loadInventory(inventory ?? configuredInventory(cli));
+  if (!loaded.ok) return []; // the program reports every problem, and deletes nothing
+  const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
+  return resources.filter((r) => !declared.has(r.name));
 }
 
 /** Says, before the engine runs, which resources the inventory no longer declares and what deleting them means. */
-function warnAboutRemovals(cli: PulumiCli, resources: StackResources, inventory: string | undefined, allowDelete: readonly string[]): void {
-  const file = inventory ?? configuredInventory(cli);
-  if (!file) return;
-  const loaded = loadInventory(file);
-  if (!loaded.ok) return; // the program reports every problem
-  const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
-  for (const [name, resource] of resources) {
-    if (declared.has(name)) continue;
+function sayRemovals(dropped: readonly StackResource[], allowDelete: readonly string[]): void {
+  for (const resource of dropped) {
     const what = resource.type === "CertificateAndKeyPair" ? "its private key and certificate" : "its metadata and credentials";
-    if (allowDelete.includes(name)) console.log(`[salesforce-certs] ${resource.type} ${name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`);
+    if (allowDelete.includes(resource.name)) console.log(`[salesforce-certs] ${resource.type} ${resource.name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`);
     else {
       console.log(
-        `[salesforce-certs] ${resource.type} ${name} is no longer in the inventory: up would delete ${what}, so it refuses while ${name} is protected; to delete it, run salesforce-certs up --allow-delete ${name} (or put it back in the inventory)`,
+        `[salesforce-certs] ${resource.type} ${resource.name} is no longer in the inventory: up would delete ${what}, so it refuses; to delete it, run salesforce-certs up --allow-delete ${resource.name} (or put it back in the inventory)`,
       );
     }
   }
 }
 
-/** The inventory the stack config names (or the default the program would take). */
-function configuredInventory(cli: PulumiCli): string | undefined {
+/**
+ * The inventory the program takes when --inventory is not given, in its order (inventory-program.ts):
+ * SALESFORCE_CERTS_INVENTORY, else the stack config, else the example; relative to the project folder,
+ * where the program runs.
+ */
+function configuredInventory(cli: PulumiCli): string {
+  const fromEnvironment = process.env["SALESFORCE_CERTS_INVENTORY"];
+  if (fromEnvironment) return path.resolve(cli.project.workDir, fromEnvironment);
   const got = cli.capture(["config", "get", "salesforce-certs:inventory"]);
-  if (got.status === 0 && got.stdout.trim()) return got.stdout.trim();
-  if (process.env["SALESFORCE_CERTS_INVENTORY"]) return process.env["SALESFORCE_CERTS_INVENTORY"];
+  if (got.status === 0 && got.stdout.trim()) return path.resolve(cli.project.workDir, got.stdout.trim());
   return defaultInventoryPath;
 }
 
-/** Lifts protection from the resources `names` acknowledges; returns their URNs. */
-function unprotectAcknowledged(cli: PulumiCli, resources: StackResources, names: readonly string[]): string[] {
-  if (names.length === 0) return [];
-  const unknown = names.filter((n) => !resources.has(n));
-  if (unknown.length > 0) {
-    throw new SalesforceCertsError("ERR_USAGE", `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
+/**
+ * Lifts the protection of `resources` (those that have it) for `command`'s deletion: the journal is
+ * written first, so that a command interrupted at any point leaves a record of what to put back.
+ */
+function liftProtection(stack: StackRun, command: string, resources: readonly StackResource[]): void {
+  const urns = resources.filter((r) => r.protect).map((r) => r.urn);
+  if (urns.length === 0) return;
+  writeJournal(stack.journal, { command, urns });
+  const result = stack.cli.capture(["state", "unprotect", ...urns, "--yes"]);
+  if (result.status !== 0) {
+    const error = engineError(stack, "pulumi state unprotect", result.stderr);
+    putBackProtection(stack, "the failed");
+    throw error;
   }
-  const urns: string[] = [];
-  for (const name of names) {
-    const { urn, protect } = resources.get(name)!;
-    if (!protect) continue;
-    const result = cli.capture(["state", "unprotect", urn, "--yes"]);
-    if (result.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi state unprotect ${urn}: ${result.stderr.trim()}`);
-    urns.push(urn);
+  console.log(`[salesforce-certs] ${command}: lifted the protection of ${urns.length} resource(s) to delete them; if ${command.split(" ")[0]} fails or is interrupted, it is put back`);
+}
+
+/**
+ * Puts back the protection a journal records (see protection-journal.ts) on what is still in the stack,
+ * then removes the journal. `how`: "an interrupted" at the start of a command (a journal left behind),
+ * "the failed" after an engine run that failed. Says what it protected, on stderr.
+ */
+function putBackProtection(stack: StackRun, how: "an interrupted" | "the failed"): void {
+  const journal = readJournal(stack.journal);
+  if (!journal) return;
+  const listed = new Set(journal.urns);
+  const again = stackResources(stack, !journal.all).filter((r) => !r.protect && (journal.all ? r.ours : listed.has(r.urn)));
+  if (again.length > 0) {
+    const result = stack.cli.capture(["state", "protect", ...again.map((r) => r.urn), "--yes"]);
+    if (result.status !== 0) {
+      // The journal stays: the next command tries again.
+      console.error(`[salesforce-certs] warning: could not put back the protection that ${journal.command} lifted (${again.map((r) => r.name).join(", ")}): ${result.stderr.trim()}; the next command tries again`);
+      return;
+    }
+    console.error(`[salesforce-certs] put back the protection of ${again.map((r) => `${r.type} ${r.name}`).join(", ")}: ${how} ${journal.command} had lifted it and not deleted ${again.length === 1 ? "it" : "them"}`);
   }
-  return urns;
+  clearJournal(stack.journal);
 }
 
 /** The stack outputs as `pulumi stack output --json` prints them: every secret, at any depth, as "[secret]". */

@@ -6,7 +6,7 @@
 import fs = require("node:fs");
 import path = require("node:path");
 import { EngineNotFoundError } from "../errors";
-import { passphraseEnvironment } from "./passphrase";
+import { givenPassphrase, passphraseEnvironment } from "./passphrase";
 
 /** This package's root: build/provider/engine/ → three levels up. */
 export const packageRoot = path.resolve(__dirname, "..", "..", "..");
@@ -58,7 +58,7 @@ export interface StackLocation {
 /**
  * The environment of every engine run for `location`.
  *
- * @throws SalesforceCertsError `ERR_PASSPHRASE` when the stack has no passphrase (see passphrase.ts).
+ * @throws StackAccessError `ERR_PASSPHRASE` when the stack has no passphrase, or an empty one (see passphrase.ts).
  */
 export function engineEnvironment(location: StackLocation, engine: Engine): Record<string, string> {
   const env: Record<string, string> = {
@@ -69,7 +69,7 @@ export function engineEnvironment(location: StackLocation, engine: Engine): Reco
     // The language host and the dynamic-provider plugin run `node` from PATH: give them this Node.js.
     PATH: [path.dirname(process.execPath), process.env["PATH"] ?? ""].join(path.delimiter),
     NODE_PATH: [...providerNodePath(), process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
-    ...(location.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: location.passphrase } : passphraseEnvironment(location.stackName)),
+    ...(location.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: givenPassphrase(location.stackName, location.passphrase) } : passphraseEnvironment(location.stackName)),
   };
   if (engine.pulumiHome) env["PULUMI_HOME"] = engine.pulumiHome;
   return env;

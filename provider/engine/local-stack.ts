@@ -5,12 +5,17 @@
  * export) and the end-to-end tests of inline programs.
  */
 import fs = require("node:fs");
-import os = require("node:os");
 import path = require("node:path");
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import type { SalesforceCertsError } from "../errors";
 import { engineEnvironment, locateEngine, packageRoot, type StackLocation } from "./engine-environment";
+import { passphraseEnvironment } from "./passphrase";
+import { prepareStackFiles, stateFilePath } from "./stack-files";
+import { secretsErrorFromMessage } from "./stack-secrets";
+import { prepareStateFolder } from "./state-permissions";
 
 export { demoPassphrase } from "./passphrase";
+export { findStaleLocks, stateFilePath, type StaleLock } from "./stack-files";
 
 /** Where and how to run one stack. */
 export interface LocalStackOptions extends StackLocation {
@@ -22,7 +27,7 @@ export interface LocalStackOptions extends StackLocation {
   projectName?: string;
   /** Folder holding `.pulumi-engine/`; default: this package's root. */
   projectDir?: string;
-  /** Told about repairs after a killed update (see {@link repairKilledUpdate}). */
+  /** Told about repairs of the stack's files (see {@link prepareStackFiles}). */
   onNotice?: (message: string) => void;
   /** Only select an existing stack, never create one (for commands that read a stack). */
   mustExist?: boolean;
@@ -32,18 +37,21 @@ export interface LocalStackOptions extends StackLocation {
  * Creates (or selects) a stack on a local file backend, ready for `preview`, `up` and `destroy`.
  *
  * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when the engine has not been set up.
- * @throws SalesforceCertsError (`ERR_PASSPHRASE`) when the stack has no passphrase.
+ * @throws StackAccessError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one;
+ * (`ERR_STATE_DIR`) when the state folder is a file, cannot be made or (to write) is read-only;
+ * (`ERR_CHECKPOINT_MISSING`, `ERR_CHECKPOINT_DAMAGED`) as {@link prepareStackFiles} says.
  */
 export async function openLocalStack(options: LocalStackOptions): Promise<Stack> {
   const engine = locateEngine(options.projectDir ?? packageRoot);
   const envVars = engineEnvironment(options, engine);
-  if (!options.backendUrl) fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  if (!options.backendUrl) prepareStateFolder(options.stateDir, !options.mustExist);
   fs.mkdirSync(options.workDir, { recursive: true });
   const hasProjectFile = fs.existsSync(path.join(options.workDir, "Pulumi.yaml"));
   const projectName = options.projectName ?? "salesforce-certs";
   if (!options.backendUrl) {
     const stackProject = hasProjectFile ? projectNameIn(path.join(options.workDir, "Pulumi.yaml")) : projectName;
-    for (const notice of repairKilledUpdate(options.stateDir, stackProject, options.stackName)) options.onNotice?.(notice);
+    const configFile = path.join(options.workDir, `Pulumi.${options.stackName}.yaml`);
+    for (const notice of prepareStackFiles({ stateDir: options.stateDir, projectName: stackProject, stackName: options.stackName, configFile })) options.onNotice?.(notice);
   }
 
   const pulumiCommand = await PulumiCommand.get({ root: engine.root });
@@ -60,50 +68,6 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
   );
 }
 
-/** A lock an update left on a file backend, whose process no longer runs (it was killed). */
-export interface StaleLock {
-  file: string;
-  pid: number;
-  timestamp: string;
-}
-
-/**
- * Locks on the file backend held by processes of this host that no longer run: what a killed
- * `pulumi up` leaves behind, which would stop every later update of the stack.
- */
-export function findStaleLocks(stateDir: string, projectName: string, stackName: string): StaleLock[] {
-  const dir = path.join(stateDir, ".pulumi", "locks", "organization", projectName, stackName);
-  if (!fs.existsSync(dir)) return [];
-  const stale: StaleLock[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
-    try {
-      const lock = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as { pid?: number; hostname?: string; timestamp?: string };
-      if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !processRuns(lock.pid)) {
-        stale.push({ file: path.join(dir, name), pid: lock.pid, timestamp: lock.timestamp ?? "?" });
-      }
-    } catch {
-      // A lock being written right now, or not ours to judge: leave it.
-    }
-  }
-  return stale;
-}
-
-/** True when `pid` is a live process; a zombie (killed, not yet reaped) is not. */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    // Linux: the state after the command name in /proc/<pid>/stat; Z is a zombie.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
-  }
-}
-
 /** The `name:` of a Pulumi.yaml. */
 export function projectNameIn(projectFile: string): string {
   const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(projectFile, "utf8"));
@@ -111,38 +75,16 @@ export function projectNameIn(projectFile: string): string {
 }
 
 /**
- * Repairs what a killed update can leave half-written on the file backend, before the CLI reads the
- * stack: an empty or cut attributes file beside the checkpoint (the CLI then fails with "failed to load
- * checkpoint: EOF"), or a cut checkpoint, which is restored from the backup the CLI keeps beside it.
- * Only runs when a stale lock shows that an update was killed. Returns what it repaired.
+ * The error to show instead of an Automation API failure on a stack at `location` (opened with
+ * {@link openLocalStack}, `workDir` its folder) when the failure is about the stack's secrets: one line
+ * that names the problem (a wrong passphrase; a changed secret, by resource) rather than the engine's
+ * dump. Undefined for any other failure.
  */
-export function repairKilledUpdate(stateDir: string, projectName: string, stackName: string): string[] {
-  if (findStaleLocks(stateDir, projectName, stackName).length === 0) return [];
-  const checkpoint = stateFilePath(stateDir, projectName, stackName);
-  const parses = (file: string) => {
-    try {
-      JSON.parse(fs.readFileSync(file, "utf8"));
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const notices: string[] = [];
-  if (fs.existsSync(checkpoint) && !parses(checkpoint) && fs.existsSync(`${checkpoint}.bak`) && parses(`${checkpoint}.bak`)) {
-    fs.copyFileSync(`${checkpoint}.bak`, checkpoint);
-    fs.rmSync(`${checkpoint}.attrs`, { force: true });
-    notices.push(`restored ${checkpoint} from its backup: the killed update left it cut short`);
-  }
-  for (const file of [`${checkpoint}.attrs`, `${checkpoint}.bak.attrs`]) {
-    if (fs.existsSync(file) && !parses(file)) {
-      fs.rmSync(file);
-      notices.push(`removed ${file}: the killed update left it cut short`);
-    }
-  }
-  return notices;
-}
-
-/** The checkpoint file of a stack on a file backend: what `pulumi` writes as the stack's state. */
-export function stateFilePath(stateDir: string, projectName: string, stackName: string): string {
-  return path.join(stateDir, ".pulumi", "stacks", projectName, `${stackName}.json`);
+export function stackSecretsError(error: unknown, location: StackLocation & { workDir: string }): SalesforceCertsError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const projectFile = path.join(location.workDir, "Pulumi.yaml");
+  const projectName = fs.existsSync(projectFile) ? projectNameIn(projectFile) : "salesforce-certs";
+  const env = { ...process.env, ...(location.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: location.passphrase } : passphraseEnvironment(location.stackName)) };
+  const checkpoint = location.backendUrl ? undefined : stateFilePath(location.stateDir, projectName, location.stackName);
+  return secretsErrorFromMessage(error.message, location.stackName, env, checkpoint, path.join(location.workDir, `Pulumi.${location.stackName}.yaml`));
 }

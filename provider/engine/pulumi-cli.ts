@@ -19,7 +19,7 @@ export class PulumiCli {
 
   /**
    * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when there is no engine.
-   * @throws SalesforceCertsError (`ERR_PASSPHRASE`) when the stack has no passphrase.
+   * @throws StackAccessError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one.
    */
   constructor(
     readonly project: PulumiProject,
@@ -29,7 +29,11 @@ export class PulumiCli {
     this.env = { ...process.env, ...engineEnvironment(project, this.engine), ...extraEnv };
   }
 
-  /** Runs `pulumi ...args` with its output on this process's terminal; resolves to its exit code. */
+  /**
+   * Runs `pulumi ...args` with its output on this process's terminal; resolves to its exit code. A Ctrl-C
+   * reaches the engine from the terminal (same process group) and the engine cancels; this process waits
+   * for it instead of dying, so that the caller can put back what it changed (see protection-journal.ts).
+   */
   stream(args: readonly string[]): Promise<number> {
     return new Promise((resolve, reject) => {
       // umask 077: the checkpoint, its backups and the stack config file are created private to the user.
@@ -40,8 +44,17 @@ export class PulumiCli {
         stdio: ["ignore", "inherit", "inherit"],
       });
       process.umask(previous);
-      child.on("error", reject);
-      child.on("close", (code) => resolve(code ?? 1));
+      const waitForTheEngine = () => {};
+      process.on("SIGINT", waitForTheEngine);
+      const done = () => process.off("SIGINT", waitForTheEngine);
+      child.on("error", (error) => {
+        done();
+        reject(error);
+      });
+      child.on("close", (code) => {
+        done();
+        resolve(code ?? 1);
+      });
     });
   }
 

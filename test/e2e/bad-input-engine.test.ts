@@ -1,9 +1,11 @@
 /**
  * The engine rows of the bad-input catalogue (the other rows: test/unit/cli/bad-input-catalogue.test.ts):
- * each bad inventory, variable or option is given to `salesforce-certs up` against a stack that already
- * holds certificates and an integration. Each fails with its exact exit code and message, and the stack's
- * decrypted state (`pulumi stack export --show-secrets`) is exactly what it was.
- * Exit 2: the command could not run as asked (option, variable); exit 1: it ran and failed.
+ * each bad inventory, variable or option is given to `salesforce-certs up` (or to a command that reads
+ * the stack: check, report, export-sfdx) against a stack that already holds certificates and an
+ * integration. Each fails with its exact exit code and message, and the stack's decrypted state
+ * (`pulumi stack export --show-secrets`) is exactly what it was.
+ * Exit 2: the command could not run as asked (option, variable) or could not read the stack (passphrase);
+ * exit 1: it ran and failed.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -22,7 +24,9 @@ interface EngineRow {
   title: string;
   /** The inventory file to write as `bad.yaml` in the project folder (text, or bytes). */
   inventory?: string | Buffer;
-  /** Arguments after `up --stack acme`; default `--inventory bad.yaml`. */
+  /** The command and its own options, before `--stack acme`; default `up`. */
+  command?: string[];
+  /** Arguments after `--stack acme`; default `--inventory bad.yaml`. */
   args?: string[];
   /** Variables added to (or, when undefined, removed from) the environment. */
   env?: Record<string, string | undefined>;
@@ -71,7 +75,7 @@ const rows: EngineRow[] = [
     title: "removal without acknowledgement",
     inventory: base.slice(0, base.indexOf("jwtIntegrations:")) + "jwtIntegrations: {}\n",
     status: 1,
-    line: "[salesforce-certs] JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses while Acme_CI is protected; to delete it, run salesforce-certs up --allow-delete Acme_CI (or put it back in the inventory)",
+    line: "error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it (with its keys or credentials) only when named: salesforce-certs up --allow-delete Acme_CI (nothing was changed)",
   },
   {
     title: "clock variable",
@@ -81,13 +85,41 @@ const rows: EngineRow[] = [
     line: 'error: SALESFORCE_CERTS_NOW must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00 (got "12")',
   },
   { title: "impossible clock date", args: [], env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" }, status: 2, line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' },
-  { title: "wrong passphrase", args: [], env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" }, status: 1, line: "error: getting stack configuration: get stack secrets manager: incorrect passphrase" },
+  {
+    title: "wrong passphrase",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },
+    status: 2,
+    line: "error: stack 'acme': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with",
+  },
+  ...(["check --within 30", "report", "export-sfdx --out exported"] as const).map((command) => ({
+    title: `${command.split(" ")[0]} with a wrong passphrase: could not look`,
+    command: command.split(" "),
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },
+    status: 2,
+    line: "error: stack 'acme': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with",
+  })),
   {
     title: "no passphrase",
     args: [],
     env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined },
-    status: 1,
+    status: 2,
     line: "error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the 'demo' stack uses the published demo passphrase)",
+  },
+  {
+    title: "empty passphrase (a variable that expanded to nothing)",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: "" },
+    status: 2,
+    line: "error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)",
+  },
+  {
+    title: "empty passphrase file",
+    args: [],
+    env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "empty-passphrase.txt" },
+    status: 2,
+    line: "error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE names empty-passphrase.txt, which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)",
   },
   { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
   { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
@@ -118,6 +150,7 @@ test.serial("bad inputs through the engine leave an existing stack's decrypted s
     const stack = await openLocalStack({ stackName: "acme", program: async () => ({}), stateDir: path.join(dir, ".pulumi-state"), workDir: dir, passphrase, mustExist: true });
     return JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
   };
+  fs.writeFileSync(path.join(dir, "empty-passphrase.txt"), "\n");
   const before = await decrypted();
   t.regex(before, storedPrimesPattern, "the export is decrypted: the keys are there to compare");
 
@@ -128,11 +161,12 @@ test.serial("bad inputs through the engine leave an existing stack's decrypted s
       if (value === undefined) delete rowEnv[name];
       else rowEnv[name] = value;
     }
-    const run = runCli(["up", "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])], dir, rowEnv);
+    const run = runCli([...(row.command ?? ["up"]), "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])], dir, rowEnv);
     const lines = (run.stdout + run.stderr).split("\n");
     t.is(run.status, row.status, `${row.title}: exit code\n${run.stdout}${run.stderr}`);
     t.true(lines.includes(row.line), `${row.title}: no line\n${row.line}\nin\n${run.stdout}${run.stderr}`);
     t.false(lines.some((l) => /^\s+at .*:\d+:\d+\)?$/.test(l)), `${row.title}: no JavaScript stack trace`);
+    t.false(lines.some((l) => l.includes("Command failed with exit code")), `${row.title}: no Automation API dump`);
     t.is(await decrypted(), before, `${row.title}: the decrypted state is unchanged`);
   }
   t.true(rows.length >= 10);

@@ -109,7 +109,7 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
 
   // Only the demo stack may use the published demo passphrase; nothing is written before that is settled.
   const refused = runCli(["up", "--stack", "acme", "--inventory", fixture("acme.yaml")], dir, noPassphrase);
-  t.is(refused.status, 1);
+  t.is(refused.status, 2);
   t.regex(refused.stderr, /^error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/m);
   t.false(fs.existsSync(path.join(dir, ".pulumi-state")), "nothing was written");
 
@@ -137,10 +137,10 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
   const before = fs.readFileSync(stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "acme"), "utf8");
   const removalPreview = runCli(["preview", "--stack", "acme", "--inventory", fixture("acme-without-ci.yaml")], dir, withPassphrase);
   t.not(removalPreview.status, 0);
-  t.regex(removalPreview.stdout, /JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses while Acme_CI is protected; to delete it, run salesforce-certs up --allow-delete Acme_CI/);
+  t.regex(removalPreview.stdout, /JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses; to delete it, run salesforce-certs up --allow-delete Acme_CI/);
   const removal = up("--inventory", fixture("acme-without-ci.yaml"));
   t.is(removal.status, 1);
-  t.regex(removal.stdout + removal.stderr, /JwtIntegration::Acme_CI" cannot be deleted\s+because it is protected/);
+  t.regex(removal.stderr, /^error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it \(with its keys or credentials\) only when named: salesforce-certs up --allow-delete Acme_CI \(nothing was changed\)$/m);
   t.is(fs.readFileSync(stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "acme"), "utf8"), before, "the refused removal changed nothing");
   t.regex(up().stdout, /4 unchanged/, "the refused inventory was not kept");
 

@@ -23,8 +23,8 @@ export interface CatalogueRow {
   files?: Record<string, string | Buffer>;
   /** Named pipes (FIFOs) to make next to it, with no writer: a reader that waits for one hangs. */
   fifos?: string[];
-  /** Environment variables for this run (SALESFORCE_CERTS_NOW is the tests' fixed instant unless given here). */
-  env?: Record<string, string>;
+  /** Environment variables for this run (undefined: unset; SALESFORCE_CERTS_NOW is the tests' fixed instant unless given here). */
+  env?: Record<string, string | undefined>;
   /** The exact exit code. */
   exit: number;
   /** The exact standard error, whole (each string a line), or `{ line }` for one line of it. */
@@ -346,7 +346,45 @@ export const rows: CatalogueRow[] = [
   { title: "SALESFORCE_CERTS_NOW in the year 0000", args: ["check", "--within", "30", "--outputs", "outputs.json"], env: { SALESFORCE_CERTS_NOW: "0000-01-01T00:00:00Z" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "0000-01-01T00:00:00Z")`] },
   { title: "SALESFORCE_CERTS_NOW in the year 9999, for up: refused before the engine runs", args: ["up", "--inventory", file, "--stack", "clock"], yaml: validInventory, env: { SALESFORCE_CERTS_NOW: "9999-06-01T00:00:00Z" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "9999-06-01T00:00:00Z")`] },
   { title: "SALESFORCE_CERTS_NOW before 1950 by its zone offset", args: ["preview", "--inventory", file, "--stack", "clock"], yaml: validInventory, env: { SALESFORCE_CERTS_NOW: "1950-01-01T00:30:00+01:00" }, exit: 2, stderr: [`error: SALESFORCE_CERTS_NOW must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later (got "1950-01-01T00:30:00+01:00")`] },
+  // ---- issue 21: engine and state
+  // An empty passphrase (a CI variable that expanded to nothing) is refused like a missing one, before the engine runs.
+  { title: "up with PULUMI_CONFIG_PASSPHRASE empty", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "up with PULUMI_CONFIG_PASSPHRASE of spaces only", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "   " }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "the demo stack with PULUMI_CONFIG_PASSPHRASE empty", args: ["up"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("demo")] },
+  { title: "an empty PULUMI_CONFIG_PASSPHRASE shadows a good passphrase file", args: ["preview", "--stack", "acme"], files: { "passphrase.txt": "good passphrase\n" }, env: { PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "an empty passphrase file", args: ["up", "--stack", "acme"], files: { "passphrase.txt": "" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "a passphrase file holding a line break only", args: ["destroy", "--stack", "acme"], files: { "passphrase.txt": "\r\n" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "PULUMI_CONFIG_PASSPHRASE_FILE empty", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "" }, exit: 2, stderr: ["error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE is empty or blank: set it to the file that holds the stack's passphrase (or set PULUMI_CONFIG_PASSPHRASE)"] },
+  { title: "a passphrase file that does not exist", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "nowhere.txt" }, exit: 2, stderr: [passphraseFile("acme", "nowhere.txt", "which cannot be read (no such file)")] },
+  { title: "a passphrase file that is a device", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "/dev/zero" }, exit: 2, stderr: [passphraseFile("acme", "/dev/zero", "which cannot be read (it is not a regular file)")] },
+  { title: "no passphrase at all for a stack other than demo", args: ["up", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined }, exit: 2, stderr: ["error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the 'demo' stack uses the published demo passphrase)"] },
+  { title: "check of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["check", "--within", "30", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  { title: "report of a stack with an empty passphrase file: could not look", args: ["report", "--stack", "acme"], files: { "passphrase.txt": "" }, env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: "passphrase.txt" }, exit: 2, stderr: [passphraseFile("acme", "passphrase.txt", "which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)")] },
+  { title: "export-sfdx of a stack with PULUMI_CONFIG_PASSPHRASE empty: could not look", args: ["export-sfdx", "--out", "out", "--stack", "acme"], env: { PULUMI_CONFIG_PASSPHRASE: "" }, exit: 2, stderr: [emptyPassphrase("acme")] },
+  // The state folder is checked before the engine runs (and before anything is written): one line, exit 2.
+  { title: "up --state at a file", args: ["up", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "destroy --state at a file", args: ["destroy", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "outputs --state at a file", args: ["outputs", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "check --state at a file: could not look", args: ["check", "--within", "30", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "report --state at a file: could not look", args: ["report", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "export-sfdx --state at a file: could not look", args: ["export-sfdx", "--out", "out", "--state", "state"], files: { state: "not a folder\n" }, exit: 2, stderr: [stateIsAFile()] },
+  { title: "up --state inside a file", args: ["up", "--state", "state/inner"], files: { state: "not a folder\n" }, exit: 2, stderr: ["error: state folder state/inner: cannot be reached (a folder on its path is a file)"] },
 ];
+
+/** The refusal of `--state state` where `state` is a file (engine and state rows). */
+function stateIsAFile(): string {
+  return "error: state folder state: is a file, not a folder: --state names the folder that holds the stack's state (the .pulumi folder inside it)";
+}
+
+/** The refusal of an empty or blank PULUMI_CONFIG_PASSPHRASE (engine and state rows). */
+function emptyPassphrase(stack: string): string {
+  return `error: stack '${stack}' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)`;
+}
+
+/** The refusal of a PULUMI_CONFIG_PASSPHRASE_FILE that gives no passphrase (engine and state rows). */
+function passphraseFile(stack: string, file: string, problem: string): string {
+  return `error: stack '${stack}' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, ${problem}`;
+}
 
 /** Spawned CLIs at once: the machine is shared. */
 const parallel = 4;
@@ -393,6 +431,7 @@ for (const row of rows) {
       for (const name of row.fifos ?? []) execFileSync("mkfifo", [path.join(dir, name)]);
       const env: NodeJS.ProcessEnv = { ...process.env, ...row.env };
       if (!row.env?.["SALESFORCE_CERTS_NOW"]) env["SALESFORCE_CERTS_NOW"] = testInstant;
+      for (const [name, value] of Object.entries(row.env ?? {})) if (value === undefined) delete env[name];
       const result = await runCli(row.args, dir, env);
       const stderrLines = result.stderr.split("\n").filter((line, i, all) => line !== "" || i < all.length - 1);
       if (Array.isArray(row.stderr)) t.deepEqual(stderrLines, row.stderr, `stdout: ${result.stdout}`);
