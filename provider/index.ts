@@ -7,21 +7,21 @@ export {
   certificateAndKeyPairProvider,
   type CertificateAndKeyPairArgs,
   type CertificateAndKeyPairOutputs,
-} from "./resources/certificate-and-key-pair";
+} from "./certificate/resource";
 export {
   JwtIntegration,
   jwtIntegrationProvider,
   type JwtIntegrationArgs,
-} from "./resources/jwt-integration";
-export { SalesforceOrgProvider, type SalesforceOrgProviderArgs } from "./resources/salesforce-org-provider";
+} from "./jwt-integration/resource";
+export { SalesforceOrgProvider, type SalesforceOrgProviderArgs } from "./jwt-integration/org-provider";
 export {
   SamlSpBinding,
   samlSpBindingProvider,
   type SamlSpBindingArgs,
-} from "./resources/saml-sp-binding";
+} from "./saml-binding/resource";
 export type { DistinguishedName } from "./crypto/distinguished-name";
 export type { RsaKeySize } from "./crypto/rsa-key-pair";
-export type { CertificateInputs } from "./validate/certificate-args";
+export type { CertificateInputs } from "./certificate/args";
 export { EngineNotFoundError, SalesforceCertsError, ValidationError, isSalesforceCertsError, type ValidationIssue } from "./errors";
 export { loadInventory, formatProblem, type InventoryLoad, type InventoryProblem } from "./inventory/load-inventory";
 export { declareInventory, type Consumer } from "./inventory/declare-inventory";

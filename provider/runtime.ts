@@ -4,10 +4,11 @@
  * Not for programs: use the resources from the package root.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { certificateAndKeyPairImplementation } from "./resources/certificate-and-key-pair-implementation";
-import { jwtIntegrationImplementation } from "./resources/jwt-integration-implementation";
-import { samlSpBindingImplementation } from "./resources/saml-sp-binding-implementation";
+import { certificateAndKeyPairImplementation } from "./certificate/provider";
+import { jwtIntegrationImplementation } from "./jwt-integration/provider";
+import { samlSpBindingImplementation } from "./saml-binding/provider";
 import { configureOrg } from "./org/configured-org";
+import type { ImplementationName } from "./dynamic/provider-shell";
 
 // Loaded by name by the shells of earlier releases, which live on in stored state until the next update
 // (as are `implementations`, `dispatchProviderCall` and `dispatchIdCall`).
@@ -18,10 +19,9 @@ export const implementations = {
   certificateAndKeyPair: certificateAndKeyPairImplementation,
   jwtIntegration: jwtIntegrationImplementation,
   samlSpBinding: samlSpBindingImplementation,
-} as const;
+} as const satisfies Record<ImplementationName, unknown>;
 
-/** A resource type's implementation, by name: what `providerShell` takes. */
-export type ImplementationName = keyof typeof implementations;
+export type { ImplementationName };
 
 /** A `configure` request: the stack configuration, which the host wraps with `get`/`require`. */
 function isConfigureRequest(value: unknown): value is pulumi.dynamic.ConfigureRequest {
@@ -52,7 +52,7 @@ export async function dispatchIdCall(name: ImplementationName, args: unknown[]):
   throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
 }
 
-// The entry points of this release's shells (provider/resources/provider-shell.ts). Their names are short
+// The entry points of this release's shells (provider/dynamic/provider-shell.ts). Their names are short
 // because each shell names its own in its text, which every resource's state stores twice: `<type>(args)`
 // serves configure, check, create, read and update, `<type>Id(args)` diff and delete.
 

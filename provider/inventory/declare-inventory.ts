@@ -4,10 +4,10 @@
  * own outputs, so the public ones stay readable.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAndKeyPair } from "../resources/certificate-and-key-pair";
-import { JwtIntegration } from "../resources/jwt-integration";
-import { SalesforceOrgProvider } from "../resources/salesforce-org-provider";
-import { SamlSpBinding } from "../resources/saml-sp-binding";
+import { CertificateAndKeyPair } from "../certificate/resource";
+import { JwtIntegration } from "../jwt-integration/resource";
+import { SalesforceOrgProvider } from "../jwt-integration/org-provider";
+import { SamlSpBinding } from "../saml-binding/resource";
 import { environmentVariableName } from "../validate/rules";
 import type { Inventory } from "./inventory-types";
 

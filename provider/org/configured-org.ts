@@ -17,6 +17,17 @@ let client: Promise<OrgMetadataClient> | undefined;
  */
 export const orgSourceConfigKey = "salesforce-certs:orgSource";
 
+/**
+ * Marks a `SalesforceOrgProvider`: resources tell it from other providers by this mark rather than by its
+ * class, so that they need not import the class (which itself takes a `JwtIntegration`).
+ */
+export const orgProviderMark = Symbol.for("pulumi-salesforce-certs:SalesforceOrgProvider");
+
+/** True when `provider` is a `SalesforceOrgProvider`: the resource works in the org through it. */
+export function isSalesforceOrgProvider(provider: unknown): boolean {
+  return typeof provider === "object" && provider !== null && (provider as Record<symbol, unknown>)[orgProviderMark] === true;
+}
+
 /** Pulumi's placeholder for a value known only during `up` (a preview of a run that changes it). */
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -10,7 +10,6 @@
  */
 import { SalesforceCertsError } from "../errors";
 import { configuredOrg, orgClient } from "./configured-org";
-import { orgCertificateDeployFiles, type OrgCertificateSettings } from "./org-certificates";
 import type { DeployRequest, OrgMetadataClient } from "./metadata-client";
 import { OrgDeployError, OrgDeployTimeoutError, type ComponentFailure } from "./org-errors";
 
@@ -74,17 +73,4 @@ export async function validateDeploy(resource: string, request: Omit<DeployReque
 /** The words for a deploy that cannot be validated before `up` (validation on), else "". */
 export function notValidated(reason: string): string {
   return validatesDeploys() ? `; not validated: ${reason}` : "";
-}
-
-/**
- * Validates the deploy of org-generated certificate `name` (custody org), when validation is on and the
- * org does not list that name yet (otherwise `up` deploys nothing under it: it refuses the name, or takes
- * it over when named in SALESFORCE_CERTS_ADOPT), or `renew` says `up` deploys it again (a CA-signed
- * certificate of this resource still awaiting its chain). Returns the words for the preview line.
- */
-export async function validateOrgCertificate(resource: string, name: string, settings: OrgCertificateSettings, renew = false): Promise<string> {
-  if (!validatesDeploys()) return "";
-  const client = await orgClient();
-  if (!renew && (await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
-  return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
 }

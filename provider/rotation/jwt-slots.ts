@@ -37,7 +37,7 @@ export interface SlotsState {
 
 /**
  * The certificate bound now, by its facts: a slot that takes it is known by its fingerprint (its PEM and
- * key stay with the certificate, see `storedSlots` in jwt-integration-lifecycle).
+ * key stay with the certificate, see `storedSlots` in jwt-integration/lifecycle.ts).
  */
 export interface BoundCredential {
   sha256Fingerprint: string;

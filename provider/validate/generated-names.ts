@@ -6,7 +6,7 @@
  * certificate `Idp` beside `Idp_G2`), so such names are refused outright. Salesforce names ignore case,
  * so every comparison here does too.
  */
-import { shown, type Rule } from "./rules";
+import { salesforceUniqueName, shown, type Rule } from "./rules";
 
 /** The org name of a certificate's key pair of `generation` (1 is the unique name itself). */
 export function certificateGenerationName(uniqueName: string, generation: number): string {
@@ -70,3 +70,6 @@ export const notGeneratedAppName: Rule = (value) => {
     ? `must not end in _A or _B (got ${shown(value)}): such names are reserved for the two slot apps of a JWT integration ${generated.base} (${generated.base}_A, ${generated.base}_B); choose another name`
     : undefined;
 };
+
+/** An app's API name; `_A` and `_B` are reserved for the two slot apps. */
+export const appApiName: Rule = (value) => salesforceUniqueName(value) ?? notGeneratedAppName(value);

@@ -1,10 +1,11 @@
 /**
  * A JwtIntegration state built from a real certificate, without the engine, for peer tests.
  */
-import { issueCertificate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
-import { createJwtIntegration, type JwtIntegrationState } from "../../provider/resources/jwt-integration-lifecycle";
-import { checkCertificateArgs } from "../../provider/validate/certificate-args";
-import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../provider/validate/jwt-integration-args";
+import { issueCertificate } from "../../provider/certificate/lifecycle";
+import type { CertificateState } from "../../provider/certificate/state";
+import { createJwtIntegration, type JwtIntegrationState } from "../../provider/jwt-integration/lifecycle";
+import { checkCertificateArgs } from "../../provider/certificate/args";
+import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../provider/jwt-integration/args";
 import { testNow } from "./test-clock";
 
 /** The integration user the stand-in org knows, with the permission set the integration pre-authorizes. */

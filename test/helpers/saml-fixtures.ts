@@ -1,10 +1,11 @@
 /**
  * A SAML SP binding built from a real IdP certificate, without the engine, for peer tests.
  */
-import { applyUpdate, issueCertificate, planUpdate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
-import { createSamlSpBinding, type SamlSpBindingState } from "../../provider/resources/saml-sp-binding-lifecycle";
-import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
-import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../../provider/validate/saml-binding-args";
+import { applyUpdate, issueCertificate, planUpdate } from "../../provider/certificate/lifecycle";
+import type { CertificateState } from "../../provider/certificate/state";
+import { createSamlSpBinding, type SamlSpBindingState } from "../../provider/saml-binding/lifecycle";
+import { checkCertificateArgs, type CertificateInputs } from "../../provider/certificate/args";
+import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../../provider/saml-binding/args";
 import { testNow } from "./test-clock";
 
 export const partner = { entityId: "https://portal.partner.example/saml/metadata", acsUrl: "https://portal.partner.example/saml/acs" };

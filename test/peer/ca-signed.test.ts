@@ -4,10 +4,11 @@
  * leaf that has expired is refused, one not valid yet adopted with a warning.
  */
 import test from "ava";
-import { certificateAndKeyPairImplementation } from "../../provider/resources/certificate-and-key-pair-implementation";
-import { applyUpdate, issueCertificate, planUpdate, type CertificateState } from "../../provider/resources/certificate-lifecycle";
-import { fullCertificateState } from "../../provider/resources/certificate-views";
-import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
+import { certificateAndKeyPairImplementation } from "../../provider/certificate/provider";
+import { applyUpdate, issueCertificate, planUpdate } from "../../provider/certificate/lifecycle";
+import type { CertificateState } from "../../provider/certificate/state";
+import { fullCertificateState } from "../../provider/certificate/state";
+import { checkCertificateArgs, type CertificateInputs } from "../../provider/certificate/args";
 import { keytool } from "../helpers/keytool";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import { openssl, publicKeyOf, x509 } from "../helpers/openssl";

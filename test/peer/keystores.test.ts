@@ -6,8 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import test from "ava";
-import { issueCertificate } from "../../provider/resources/certificate-lifecycle";
-import { checkCertificateArgs } from "../../provider/validate/certificate-args";
+import { issueCertificate } from "../../provider/certificate/lifecycle";
+import { checkCertificateArgs } from "../../provider/certificate/args";
 import { keytool } from "../helpers/keytool";
 import { openssl, publicKeyOf } from "../helpers/openssl";
 import { testNow } from "../helpers/test-clock";

@@ -4,8 +4,8 @@
  */
 import test from "ava";
 import * as jose from "jose";
-import { issueCertificate } from "../../provider/resources/certificate-lifecycle";
-import { checkCertificateArgs } from "../../provider/validate/certificate-args";
+import { issueCertificate } from "../../provider/certificate/lifecycle";
+import { checkCertificateArgs } from "../../provider/certificate/args";
 import { x509 } from "../helpers/openssl";
 import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
 

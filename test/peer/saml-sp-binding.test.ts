@@ -7,9 +7,9 @@
  * old key before the switch and the new key after it.
  */
 import test from "ava";
-import { samlSpBindingImplementation } from "../../provider/resources/saml-sp-binding-implementation";
-import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlSpBindingViews } from "../../provider/resources/saml-sp-binding-lifecycle";
-import { applyUpdate, issueCertificate, planUpdate } from "../../provider/resources/certificate-lifecycle";
+import { samlSpBindingImplementation } from "../../provider/saml-binding/provider";
+import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlSpBindingViews } from "../../provider/saml-binding/lifecycle";
+import { applyUpdate, issueCertificate, planUpdate } from "../../provider/certificate/lifecycle";
 import { idpCertificateInputs, myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
 import { readableName, strictlyParsed } from "../helpers/strict-x509";
 import { componentNames, withSourceComponents } from "../helpers/source-components";

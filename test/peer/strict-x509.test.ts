@@ -5,8 +5,8 @@
  */
 import test from "ava";
 import forge = require("node-forge");
-import { issueCertificate } from "../../provider/resources/certificate-lifecycle";
-import { checkCertificateArgs, type CertificateInputs } from "../../provider/validate/certificate-args";
+import { issueCertificate } from "../../provider/certificate/lifecycle";
+import { checkCertificateArgs, type CertificateInputs } from "../../provider/certificate/args";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import { openssl } from "../helpers/openssl";
 import { readableName, strictlyParsed, strictX509 } from "../helpers/strict-x509";

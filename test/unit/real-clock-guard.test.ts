@@ -23,7 +23,7 @@ interface Finding {
 const clockParameterPosition: Record<string, number> = { signJwtAssertion: 1, requestJwtBearerToken: 2 };
 
 /** Modules that read the provider clock (SALESFORCE_CERTS_NOW, else the machine's) when called in-process. */
-const providerClockModules = /provider\/(resources\/[a-z-]+-implementation|org\/org-login|org\/own-connection)["']/;
+const providerClockModules = /provider\/((certificate|jwt-integration|saml-binding)\/provider|org\/org-login|jwt-integration\/own-connection)["']/;
 
 function stringElements(node: ts.ArrayLiteralExpression): string[] {
   return node.elements.filter(ts.isStringLiteralLike).map((e) => e.text);
@@ -114,7 +114,7 @@ test("the scanner finds each kind of real-clock use (a positive control for ever
     "run(['ca', '-batch', '-in', 'a.csr']);",
     "keytool(['-genkeypair', '-alias', 'a'], {});",
     "spawnSync('xmlsec1', ['--verify', 'r.xml']);",
-    'import { x } from "../../provider/resources/jwt-integration-implementation";',
+    'import { x } from "../../provider/jwt-integration/provider";',
     'delete env["SALESFORCE_CERTS_NOW"];',
   ].join("\n");
   t.deepEqual(
@@ -144,7 +144,7 @@ test("the scanner finds each kind of real-clock use (a positive control for ever
     "await jose.jwtVerify(token, key, { currentDate: testNow() });",
     "openssl(['verify', '-attime', '1796202000', '-CAfile', 'c.pem', 'c.pem']);",
     "run(['ca', '-batch', '-startdate', s, '-enddate', e]);",
-    'import { x } from "../../provider/resources/jwt-integration-implementation";\npinProviderClock();',
+    'import { x } from "../../provider/jwt-integration/provider";\npinProviderClock();',
     'if (saved === undefined) delete process.env["SALESFORCE_CERTS_NOW"];',
   ].join("\n");
   t.deepEqual(realClockUses("good.ts", good), []);

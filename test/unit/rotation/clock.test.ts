@@ -4,9 +4,9 @@
  */
 import test from "ava";
 import { daysFrom, maxDays, nowFrom } from "../../../provider/cli/options";
-import { issueCertificate } from "../../../provider/resources/certificate-lifecycle";
+import { issueCertificate } from "../../../provider/certificate/lifecycle";
 import { clockFailure, clockVariable, currentTime, earliestClock, latestClock, parseInstant, parseTimestamp } from "../../../provider/rotation/clock";
-import { checkCertificateArgs, maxValidityDays } from "../../../provider/validate/certificate-args";
+import { checkCertificateArgs, maxValidityDays } from "../../../provider/certificate/args";
 import { x509 } from "../../helpers/openssl";
 
 const notInstant = "must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";

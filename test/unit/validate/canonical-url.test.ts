@@ -6,8 +6,8 @@
 import test from "ava";
 import { ValidationError } from "../../../provider/errors";
 import { parseOrgConnection } from "../../../provider/org/org-config";
-import { checkJwtIntegrationArgs } from "../../../provider/validate/jwt-integration-args";
-import { checkSamlSpBindingArgs } from "../../../provider/validate/saml-binding-args";
+import { checkJwtIntegrationArgs } from "../../../provider/jwt-integration/args";
+import { checkSamlSpBindingArgs } from "../../../provider/saml-binding/args";
 import { canonicalUrl, shown } from "../../../provider/validate/rules";
 import { goodJwtArguments, goodSamlArguments } from "../../helpers/check-arguments";
 

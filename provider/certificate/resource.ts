@@ -1,0 +1,210 @@
+/**
+ * @module `CertificateAndKeyPair`: a Salesforce certificate-and-key pair (Setup › Certificate and Key
+ * Management) generated in the provider, rotated on diff with an overlap, exported in every format a
+ * consumer needs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
+import { providerShell } from "../dynamic/provider-shell";
+import type { CertificateFacts } from "../crypto/certificate-facts";
+import type { DistinguishedName } from "../crypto/distinguished-name";
+import type { PublicKeyJwk } from "../crypto/public-key-jwk";
+import type { RsaKeySize } from "../crypto/rsa-key-pair";
+import type { RenewalPolicy } from "../rotation/renewal-policy";
+import type { CertificateInputs } from "./args";
+import { secretStateFields } from "./lifecycle";
+import type { CertificateState, PreviousCertificate } from "./state";
+import { certificateViewFields, certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./state";
+import { defineLazyOutput, memoized } from "../dynamic/lazy-output";
+
+/** Arguments of a {@link CertificateAndKeyPair}. */
+export interface CertificateAndKeyPairArgs {
+  /** Salesforce unique name (`fullName`): letters, digits, underscores; starts with a letter; no `__`, no trailing `_`. */
+  uniqueName: pulumi.Input<string>;
+  /** Salesforce label (`masterLabel`), at most 64 characters. */
+  label: pulumi.Input<string>;
+  /**
+   * Who generates and keeps the key pair: `"provider"` (default: this provider, which outputs the key as a
+   * secret) or `"org"` (org mode: the Salesforce org generates it on deploy and keeps it; no output carries
+   * it, and `subject`, `validityDays` and `keystorePassword` do not apply; with `caSigned` the org makes the CSR
+   * and `signedChainPem` is uploaded to it). Changing it replaces.
+   */
+  custody?: pulumi.Input<"provider" | "org">;
+  /** RSA key size: 2048 (default) or 4096. */
+  keySize?: pulumi.Input<RsaKeySize>;
+  /** Days from issue to `notAfter` of a self-signed certificate; default as Salesforce: 365 at 2048 bits, 730 at 4096. Applies from the next rotation. */
+  validityDays?: pulumi.Input<number>;
+  /** Subject fields; `commonName` defaults to the unique name (its first 64 characters, X.520's limit). Changing them rotates. */
+  subject?: pulumi.Input<Partial<DistinguishedName>>;
+  /** CA-signed instead of self-signed: the resource outputs a CSR (`csrPem`; the org's, with custody org) and adopts `signedChainPem`. */
+  caSigned?: pulumi.Input<boolean>;
+  /** The CA's answer to `csrPem`: leaf first, then each issuer. */
+  signedChainPem?: pulumi.Input<string>;
+  /** Salesforce's "Exportable Private Key" (default true). When false, no output carries the key in any form. */
+  privateKeyExportable?: pulumi.Input<boolean>;
+  /** When to rotate; default: at 80 % of the lifetime. With both fields, the earlier point wins. */
+  renewal?: pulumi.Input<RenewalPolicy>;
+  /** Days the previous certificate stays published after a rotation (default 7; never past its own expiry). */
+  overlapDays?: pulumi.Input<number>;
+  /** Any string; changing it rotates now. */
+  rotationTrigger?: pulumi.Input<string>;
+  /** Password of the PKCS #12 and JKS outputs (and of the key inside, as Salesforce requires); 6–128 characters. Kept secret. */
+  keystorePassword?: pulumi.Input<string>;
+}
+
+/** Everything the provider stores and outputs for a certificate. */
+export type CertificateAndKeyPairOutputs = CertificateState;
+
+/** The serialised provider: a shell that loads `certificateAndKeyPairImplementation` in the provider process. */
+export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPair");
+
+/**
+ * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) with a self-signed or CA-signed
+ * certificate, rotated by `pulumi up` when its renewal point passes, with the previous certificate kept
+ * for an overlap.
+ *
+ * @example
+ * ```ts
+ * const idp = new CertificateAndKeyPair("idp", {
+ *   uniqueName: "Greenmoor_IdP",
+ *   label: "Greenmoor IdP signing",
+ *   keySize: 4096,
+ *   subject: { commonName: "greenmoor.my.salesforce.com", company: "Greenmoor Software", country: "GB" },
+ *   renewal: { daysBeforeExpiry: 60 },
+ *   overlapDays: 14,
+ * });
+ * export const idpCertificate = idp.certificatePem;
+ * ```
+ */
+export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
+  declare readonly uniqueName: pulumi.Output<string>;
+  /** Which key pair is in force: 1, then one more at each rotation. */
+  declare readonly generation: pulumi.Output<number>;
+  /** 1 at creation, one more at every update of this resource. */
+  declare readonly revision: pulumi.Output<number>;
+  /** The name of the key pair in force in the org: the unique name, then `<uniqueName>_G<n>`. */
+  declare readonly salesforceName: pulumi.Output<string>;
+  declare readonly label: pulumi.Output<string>;
+  declare readonly keySize: pulumi.Output<RsaKeySize>;
+  declare readonly validityDays: pulumi.Output<number>;
+  declare readonly subject: pulumi.Output<DistinguishedName>;
+  declare readonly caSigned: pulumi.Output<boolean>;
+  declare readonly privateKeyExportable: pulumi.Output<boolean>;
+  declare readonly renewal: pulumi.Output<RenewalPolicy>;
+  declare readonly overlapDays: pulumi.Output<number>;
+  /** PEM of the certificate in force (undefined while a CA-signed certificate awaits its first chain). */
+  declare readonly certificatePem: pulumi.Output<string | undefined>;
+  declare readonly certificateChainPem: pulumi.Output<string | undefined>;
+  declare readonly certificateDerBase64: pulumi.Output<string | undefined>;
+  declare readonly publicKeyPem: pulumi.Output<string | undefined>;
+  declare readonly publicKeyJwk: pulumi.Output<PublicKeyJwk | undefined>;
+  /** PKCS #8 PEM; a Pulumi secret; undefined when not exportable. */
+  declare readonly privateKeyPem: pulumi.Output<string | undefined>;
+  /** PKCS #12 (base64); a Pulumi secret; set when `keystorePassword` is. */
+  declare readonly pkcs12Base64: pulumi.Output<string | undefined>;
+  /** JKS (base64) for Salesforce's "Import from Keystore"; a Pulumi secret; set when `keystorePassword` is. */
+  declare readonly jksBase64: pulumi.Output<string | undefined>;
+  declare readonly sha1Fingerprint: pulumi.Output<CertificateFacts["sha1Fingerprint"] | undefined>;
+  declare readonly sha256Fingerprint: pulumi.Output<CertificateFacts["sha256Fingerprint"] | undefined>;
+  declare readonly serialNumber: pulumi.Output<string | undefined>;
+  declare readonly notBefore: pulumi.Output<string | undefined>;
+  declare readonly notAfter: pulumi.Output<string | undefined>;
+  declare readonly nextRotation: pulumi.Output<string | undefined>;
+  declare readonly csrPem: pulumi.Output<string | undefined>;
+  declare readonly awaitingSignature: pulumi.Output<boolean>;
+  declare readonly previousCertificate: pulumi.Output<PreviousCertificate | undefined>;
+  /** The previous certificate's key while it is kept (see `previousCertificate`); a Pulumi secret. */
+  declare readonly previousPrivateKeyPem: pulumi.Output<string | undefined>;
+  declare readonly lastRotation: pulumi.Output<{ at: string; reason: string } | undefined>;
+  /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
+  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+
+  /**
+   * `custody` as given to the constructor when it was a plain value (not an Output): lets a
+   * `JwtIntegration` refuse, in the program, a certificate whose key the org keeps.
+   */
+  readonly custodyArgument: "provider" | "org" | undefined;
+
+  constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
+    assertOrgKeyIsSecret();
+    // The outputs the provider stores; every other output is a view of them, computed here (see state.ts).
+    const storedNames = [
+      "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
+      "certificateChainPem", "privateKey", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKey",
+      "previousPrivateKeyPem", "lastRotation", "stateVersion", "custody",
+    ];
+    const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
+    // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
+    if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
+    // Keystores exist only with a password; without one they are stored as a plain null, not an encrypted one.
+    const secrets = secretStateFields.filter((field) => args.keystorePassword !== undefined || (field !== "pkcs12Base64" && field !== "jksBase64"));
+    super(
+      certificateAndKeyPairProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] },
+      "salesforce",
+      "CertificateAndKeyPair",
+    );
+    this.custodyArgument = typeof args.custody === "string" ? args.custody : undefined;
+    const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
+    // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
+    // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
+    // only the keys it needs (csrPem only for a CA-signed certificate).
+    const views = memoized(() =>
+      pulumi
+        .all({
+          salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
+          privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+        } as Record<string, pulumi.Output<unknown>>)
+        .apply((facts) => {
+          const source = facts as unknown as CertificateViewSource;
+          return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+        }),
+    );
+    // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
+    // as stored outputs are: an absent stack output is dropped with a warning.
+    for (const key of certificateViewFields) defineLazyOutput(this, key, () => views().apply((v) => (v[key] ?? null) as CertificateViews[typeof key]));
+    // Keys are stored compactly from shape 4 on (see state.ts); earlier shapes stored the PEM, and lack
+    // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
+    // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret
+    // is re-encrypted at each checkpoint write), so the facts that decide its presence decide the read: an
+    // exportable key held by this provider, with a certificate in force; the previous key with the previous
+    // certificate. A key is rebuilt from its primes only when its PEM is read.
+    const keyOutputNames = [
+      "stateVersion", "privateKey", "previousPrivateKey", "privateKeyPem", "previousPrivateKeyPem", "previousCertificate", "custody", "privateKeyExportable", "certificateChainPem",
+    ] as const;
+    type KeyOutputs = Record<(typeof keyOutputNames)[number], pulumi.Output<any>>;
+    const stateKeys = this as unknown as KeyOutputs;
+    // The stored outputs the key views read, taken before `privateKeyPem` and `previousPrivateKeyPem` (the
+    // stored PEM of earlier shapes) become views themselves.
+    const keys = Object.fromEntries(keyOutputNames.map((name) => [name, stateKeys[name]])) as KeyOutputs;
+    const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
+    const shape4 = memoized(() => keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4));
+    defineLazyOutput(this, "privateKeyPem", () => {
+      const holdsKey = pulumi
+        .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
+        .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
+      return shape4().apply((compact) => (compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem));
+    });
+    defineLazyOutput(this, "previousPrivateKeyPem", () =>
+      shape4().apply((compact) =>
+        compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
+      ),
+    );
+  }
+}
+
+/**
+ * The PEM of `certificate`'s certificate in force and of its previous one (while kept), by SHA-256
+ * fingerprint: what an integration's slots and a binding's stages, which store no PEM of their bound
+ * certificate, are filled in from in the program.
+ */
+export function certificatePemsByFingerprint(certificate: CertificateAndKeyPair): pulumi.Output<Record<string, string>> {
+  return pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
+    const pems: Record<string, string> = {};
+    if (sha256 && pem) pems[sha256] = pem;
+    if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
+    return pems;
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * @module The apps of a `JwtIntegration` in an org (org mode): deployed from the deploy channel of its
+ * `salesforceFiles` (file-channels.ts), read back to see drift (an app deleted, a certificate changed by
+ * hand), deleted with the resource. A legacy Connected App is only updated: since Spring '26 Salesforce
+ * creates no new Connected App, so one the org does not list is refused before anything is deployed.
+ */
+import { describeCertificate } from "../crypto/certificate-facts";
+import { SalesforceCertsError } from "../errors";
+import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
+import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "./lifecycle";
+import type { SlotName } from "../rotation/jwt-slots";
+import { channelOf } from "../salesforce/file-channels";
+import type { JwtIntegrationInputs } from "./args";
+import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
+import { OrgLoginError } from "../org/org-errors";
+
+/**
+ * The children of an External Client App, in the order they are deleted (before their parent). The global
+ * OAuth settings (consumer key, certificate) go last: a session granted through the app may end with them.
+ */
+const ecaChildTypes = ["ExtlClntAppOauthSettings", "ExtlClntAppOauthConfigurablePolicies", "ExtlClntAppConfigurablePolicies", "ExtlClntAppGlobalOauthSettings"] as const;
+
+/** The slot apps of a state, by slot. */
+function slotApps(state: Pick<JwtIntegrationState, "slots">): [SlotName, PublicSlot][] {
+  return (["A", "B"] as const).flatMap((name) => (state.slots[name] ? [[name, state.slots[name]!] as [SlotName, PublicSlot]] : []));
+}
+
+/** The metadata type of the integration's apps. */
+function appTypeName(state: Pick<JwtIntegrationState, "appType">): "ExternalClientApplication" | "ConnectedApp" {
+  return state.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
+}
+
+/**
+ * The files to deploy for `state`: the deploy channel of its `salesforceFiles`, with each slot's
+ * certificate filled in from the PEMs known (the state's own, the bound certificate's, its previous one).
+ * @throws SalesforceCertsError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
+ * fingerprint: deploying without it would turn the JWT Bearer Flow off for that app.
+ */
+export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrationInputs, "boundCertificatePem" | "certificatePem" | "previousCertificatePem">): Record<string, string> {
+  const pems = new Map<string, string>();
+  for (const pem of [inputs.boundCertificatePem, inputs.certificatePem, inputs.previousCertificatePem]) {
+    if (pem) pems.set(describeCertificate(pem).sha256Fingerprint, pem);
+  }
+  const slots: Partial<Record<SlotName, PublicSlot>> = {};
+  for (const [name, slot] of slotApps(state)) {
+    const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems.get(slot.sha256Fingerprint) : undefined);
+    if (slot.sha256Fingerprint && !pem) {
+      throw new SalesforceCertsError(
+        "ERR_ORG_JWT_CERTIFICATE",
+        `JwtIntegration ${state.apiName}: slot ${name} (${slot.appName}) holds certificate ${slot.sha256Fingerprint.slice(0, 23)}…, whose PEM this run was not given; nothing was deployed. Run pulumi up again with the stack's org configuration (salesforce-certs:org) set, so that the program hands the certificate over.`,
+      );
+    }
+    slots[name] = pem ? { ...slot, certificatePem: pem } : slot;
+  }
+  const { salesforceFiles } = jwtIntegrationViews({ ...state, slots, slotKeys: {} });
+  return Object.fromEntries(Object.entries(salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"));
+}
+
+/**
+ * Refuses to create a Connected App: every slot app of a `ConnectedApp` integration must be listed by
+ * the org already.
+ * @throws SalesforceCertsError `ERR_ORG_CONNECTED_APP_CREATE` naming the apps and what to do.
+ */
+export async function refuseNewConnectedApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
+  if (state.appType !== "ConnectedApp") return;
+  const listed = new Set((await client.list("ConnectedApp")).map((app) => app.fullName));
+  const missing = slotApps(state).map(([, slot]) => slot.appName).filter((name) => !listed.has(name));
+  if (missing.length === 0) return;
+  throw new SalesforceCertsError(
+    "ERR_ORG_CONNECTED_APP_CREATE",
+    `JwtIntegration ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${missing.join(", ")}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${missing.join(", ")} by hand once (with this integration's consumerKey) and run pulumi up again.`,
+  );
+}
+
+/**
+ * Refuses to create External Client Apps the org already holds under the slot names (another stack's,
+ * or left by an interrupted run), unless named in SALESFORCE_CERTS_ADOPT (adoption.ts). For creates only:
+ * an update deploys the apps this resource made.
+ */
+export async function refuseTakingOverApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
+  if (appTypeName(state) !== "ExternalClientApplication") return;
+  const listed = new Set((await client.list("ExternalClientApplication")).map((app) => app.fullName));
+  const taken = slotApps(state).map(([, slot]) => slot.appName).filter((name) => listed.has(name) && !adoptionAllowed(name));
+  if (taken.length > 0) throw alreadyInOrg("ExternalClientApplication", taken, client.session.instanceUrl);
+}
+
+/** Deploys the apps of `state` (Connected Apps only when they exist); one all-or-nothing deploy. */
+export async function deployJwtApps(client: OrgMetadataClient, state: JwtIntegrationState, files: Record<string, string>): Promise<DeployOutcome> {
+  await refuseNewConnectedApps(client, state);
+  return client.deploy({ files });
+}
+
+/** What the org holds for one slot app: absent, or the certificate of its OAuth settings (none: JWT off). */
+export type ObservedSlot = { app: "absent" } | { app: "present"; sha256Fingerprint: string | undefined };
+
+/** Reads each slot app's certificate from the org (ECA global OAuth settings, or the Connected App's oauthConfig). */
+export async function observeJwtApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<Partial<Record<SlotName, ObservedSlot>>> {
+  const apps = slotApps(state);
+  const connected = appTypeName(state) === "ConnectedApp";
+  const names = apps.map(([, slot]) => (connected ? slot.appName : `${slot.appName}_glbloauth`));
+  const records = await client.read(connected ? "ConnectedApp" : "ExtlClntAppGlobalOauthSettings", names);
+  const observed: Partial<Record<SlotName, ObservedSlot>> = {};
+  apps.forEach(([name], i) => {
+    const record = records.get(names[i]!);
+    if (!record) {
+      observed[name] = { app: "absent" };
+      return;
+    }
+    const holder = connected ? ((record["oauthConfig"] ?? {}) as Record<string, unknown>) : record;
+    const pem = typeof holder["certificate"] === "string" ? holder["certificate"].trim() : "";
+    let sha256Fingerprint: string | undefined;
+    try {
+      sha256Fingerprint = pem ? describeCertificate(pem).sha256Fingerprint : undefined;
+    } catch {
+      sha256Fingerprint = "unreadable";
+    }
+    observed[name] = { app: "present", sha256Fingerprint };
+  });
+  return observed;
+}
+
+/** Each difference between the slots of `state` and what the org holds, in words; empty when in step. */
+export function jwtAppDrift(state: JwtIntegrationState, observed: Partial<Record<SlotName, ObservedSlot>>): string[] {
+  const drift: string[] = [];
+  for (const [name, slot] of slotApps(state)) {
+    const seen = observed[name];
+    if (!seen || seen.app === "absent") drift.push(`${slot.appName} is not in the org`);
+    else if (seen.sha256Fingerprint !== slot.sha256Fingerprint) {
+      const short = (fingerprint: string | undefined) => (fingerprint ? `${fingerprint.slice(0, 23)}…` : "none");
+      drift.push(`${slot.appName} holds certificate ${short(seen.sha256Fingerprint)} instead of ${short(slot.sha256Fingerprint)}`);
+    }
+  }
+  return drift;
+}
+
+/**
+ * Deletes the slot apps of `state` from the org (an External Client App's children first); absent ones
+ * are fine. A Connected App is left in place: Salesforce would not let it be created again.
+ */
+export async function deleteJwtApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<string[]> {
+  const apps = slotApps(state).map(([, slot]) => slot.appName);
+  if (appTypeName(state) === "ConnectedApp") return [];
+  const suffixes: Record<(typeof ecaChildTypes)[number], string> = {
+    ExtlClntAppGlobalOauthSettings: "_glbloauth",
+    ExtlClntAppOauthSettings: "_oauth",
+    ExtlClntAppOauthConfigurablePolicies: "_oauthPlcy",
+    ExtlClntAppConfigurablePolicies: "_plcy",
+  };
+  for (const type of ecaChildTypes) await client.delete(type, apps.map((app) => `${app}${suffixes[type]}`));
+  const outcomes = await client.delete("ExternalClientApplication", apps);
+  return outcomes.filter((o) => o.outcome === "deleted").map((o) => o.fullName);
+}
+
+/**
+ * Deletes the apps of the stack's own org connection while logged in through its active slot (`client`):
+ * the other slot first, then the active slot, whose session the org may end once its OAuth settings are
+ * gone. What is left then (the app's header, which holds no certificate and allows no login) is deleted
+ * through `fallback` (the configured connection) when there is one, else returned in `left` for the user
+ * to delete in Setup.
+ */
+export async function deleteOwnConnectionApps(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+  fallback: (() => Promise<OrgMetadataClient>) | undefined,
+): Promise<{ deleted: string[]; left: string[] }> {
+  const only = (keep: (name: SlotName) => boolean): JwtIntegrationState => ({ ...state, slots: Object.fromEntries(slotApps(state).filter(([name]) => keep(name))) });
+  const deleted = await deleteJwtApps(client, only((name) => name !== state.activeSlot));
+  const active = only((name) => name === state.activeSlot);
+  try {
+    return { deleted: [...deleted, ...(await deleteJwtApps(client, active))], left: [] };
+  } catch (error) {
+    if (!/Unable to refresh session/i.test((error as Error).message ?? "")) throw error;
+    const left = { deleted, left: slotApps(active).map(([, slot]) => slot.appName) };
+    if (!fallback) return left;
+    let other: OrgMetadataClient;
+    try {
+      other = await fallback();
+    } catch (refused) {
+      // The configured connection's app may be gone too (the README lets the bootstrap app be deleted).
+      if (refused instanceof OrgLoginError) return left;
+      throw refused;
+    }
+    return { deleted: [...deleted, ...(await deleteJwtApps(other, active))], left: [] };
+  }
+}
+
+/** The components a deploy of `files` names, for messages (`ExternalClientApplication Acme_CI_A, …`). */
+export function describeJwtApps(state: Pick<JwtIntegrationState, "appType" | "slots">): string {
+  return `${appTypeName(state)} ${slotApps(state).map(([, slot]) => slot.appName).join(", ")}`;
+}

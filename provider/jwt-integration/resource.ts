@@ -1,0 +1,203 @@
+/**
+ * @module `JwtIntegration`: a server-to-server integration that logs in to Salesforce with the OAuth 2.0
+ * JWT Bearer Flow, bound to a `CertificateAndKeyPair`; emits the External Client App (or legacy
+ * Connected App) metadata and the credential CI needs, and rotates without an outage.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { isSalesforceOrgProvider } from "../org/configured-org";
+import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
+import { providerShell } from "../dynamic/provider-shell";
+import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
+import type { JwtAppType } from "./args";
+import type { PreAuthorized } from "../validate/pre-authorized";
+import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
+import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./lifecycle";
+import type { JwtStoredInputs } from "./state";
+import { defineLazyOutput, memoized } from "../dynamic/lazy-output";
+
+/** Arguments of a {@link JwtIntegration}. */
+export interface JwtIntegrationArgs {
+  /** API name of the app (with two slots, the apps are `<apiName>_A` and `<apiName>_B`). */
+  apiName: pulumi.Input<string>;
+  label: pulumi.Input<string>;
+  contactEmail: pulumi.Input<string>;
+  /** The certificate-and-key pair whose key signs the JWTs; its key must be exportable. */
+  certificate: CertificateAndKeyPair;
+  /** The integration user's Salesforce username. */
+  username: pulumi.Input<string>;
+  /** The `aud` claim: https://login.salesforce.com (production), https://test.salesforce.com (sandbox), a My Domain or an Experience site URL. */
+  audience: pulumi.Input<string>;
+  /** Where the token request goes; default: the audience. */
+  loginUrl?: pulumi.Input<string>;
+  /** OAuth scopes, default `["Api"]`. */
+  scopes?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Permission sets and/or profiles whose users are pre-authorized (admin-approved). */
+  preAuthorized: pulumi.Input<Partial<PreAuthorized>>;
+  /** 8–256 letters and digits; generated when absent, then stable. With two slots each slot appends A or B. */
+  consumerKey?: pulumi.Input<string>;
+  /** `ExternalClientApp` (default) or a legacy `ConnectedApp`. */
+  appType?: pulumi.Input<JwtAppType>;
+  /** `twoSlots` (default for External Client Apps: no outage) or `inPlace` (one app; an outage while the new certificate deploys). */
+  rotationStrategy?: pulumi.Input<RotationStrategy>;
+  /** Days the old slot keeps its certificate after clients switch (default 7). */
+  overlapDays?: pulumi.Input<number>;
+  /**
+   * This integration is the stack's own connection to the org (README: The stack's own connection): its
+   * first `up` deploys it through the bootstrap connection of the stack configuration; afterwards the
+   * provider logs in as its active slot for its own changes, and a `SalesforceOrgProvider` built on it
+   * logs in as it for the other resources. Needs `rotationStrategy: twoSlots`. Its active key is stored
+   * in its state too (the provider logs in as it on refresh and destroy).
+   */
+  orgConnection?: boolean;
+}
+
+/** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
+export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrationState>("jwtIntegration");
+
+/**
+ * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and
+ * the credential a CI system logs in with; when the certificate rotates, the new one is published to an
+ * idle app slot and clients switch only once a login with it succeeds.
+ *
+ * @example
+ * ```ts
+ * const ci = new JwtIntegration("ci", {
+ *   apiName: "Greenmoor_CI",
+ *   label: "Greenmoor CI",
+ *   contactEmail: "platform@greenmoor.example",
+ *   certificate: ciJwt,
+ *   username: "ci@greenmoor.example",
+ *   audience: "https://login.salesforce.com",
+ *   preAuthorized: { permissionSets: ["CI_Deployer"] },
+ * });
+ * export const ciConsumerKey = ci.consumerKey;
+ * export const ciKey = ci.privateKeyPem; // secret
+ * ```
+ */
+export class JwtIntegration extends pulumi.dynamic.Resource {
+  declare readonly apiName: pulumi.Output<string>;
+  declare readonly appName: pulumi.Output<string>;
+  declare readonly consumerKey: pulumi.Output<string>;
+  /** Secret. */
+  declare readonly privateKeyPem: pulumi.Output<string>;
+  declare readonly username: pulumi.Output<string>;
+  declare readonly audience: pulumi.Output<string>;
+  declare readonly loginUrl: pulumi.Output<string>;
+  declare readonly tokenEndpoint: pulumi.Output<string>;
+  declare readonly certificateSha256Fingerprint: pulumi.Output<string>;
+  declare readonly certificateNotAfter: pulumi.Output<string>;
+  /**
+   * The `sf org login jwt` command line CI runs once the key is in `server.key`: for a POSIX shell (sh, bash,
+   * zsh; not PowerShell or cmd), every value single-quoted.
+   */
+  declare readonly sfLoginJwtCommand: pulumi.Output<string>;
+  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+  declare readonly activeSlot: pulumi.Output<SlotName>;
+  declare readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
+  declare readonly retireAt: pulumi.Output<string | undefined>;
+  declare readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+  /** The name this integration was declared with (program side only, for messages). */
+  readonly declaredName: string;
+  /** `orgConnection` as declared (program side only). */
+  readonly orgConnectionArgument: boolean;
+
+  constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
+    assertOrgKeyIsSecret();
+    const { certificate, ...rest } = args;
+
+    // The outputs the provider stores; the others are views of them, computed below (jwtIntegrationViews).
+    const outputNames = [
+      "appName", "consumerKey", "label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "appType",
+      "certificateSha256Fingerprint", "certificateNotAfter", "strategy", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
+    ];
+    // The certificate hands its PEM and key (and its previous ones) to the integration only while it is in
+    // an overlap after a rotation, or on every run when it keeps no previous certificate: the integration
+    // stores what it needs of them (storedSlots), and in the steady state stores none.
+    // The stack's org connection is handed the key on every run: it keeps its active key itself.
+    const ownConnection = args.orgConnection === true;
+    const handsOver = pulumi
+      .all([certificate.previousCertificate, certificate.overlapDays])
+      .apply(([previous, overlapDays]) => ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0);
+    // The certificate's views (its key rebuilt from its primes) are read only when handed over.
+    const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
+    const props: Record<string, unknown> = {
+      ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
+      ...rest,
+      certificateSha256Fingerprint: certificate.sha256Fingerprint,
+      certificateNotAfter: certificate.notAfter,
+      privateKeyExportable: certificate.privateKeyExportable,
+      certificatePem: handedOver(() => certificate.certificatePem),
+      privateKeyPem: handedOver(() => certificate.privateKeyPem),
+      previousCertificatePem: handedOver(() => certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
+      previousPrivateKeyPem: handedOver(() => certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
+      // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
+      ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
+      // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
+      // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
+      certificateRevision: certificate.revision,
+      // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
+      // (public; artefact mode leaves it out, not even as an empty property, which the SDK would make an Output
+      // of: the program fills the views in from the certificate).
+      ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider) ? { boundCertificatePem: certificate.certificatePem } : {}),
+    };
+    super(
+      jwtIntegrationProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...jwtSecretFields] },
+      "salesforce",
+      "JwtIntegration",
+    );
+    this.declaredName = name;
+    this.orgConnectionArgument = ownConnection;
+    const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
+    // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
+    const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+    // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
+    const slots = memoized(() => pulumi.all([storedSlots, certificatePemsByFingerprint(certificate)]).apply(([stored, pems]) => withCertificates(stored, pems)));
+    defineLazyOutput(this, "slots", slots);
+    // The public views are computed without the secret keys, so that they stay plain.
+    const views = memoized(() =>
+      pulumi
+        .all({
+          label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
+          scopes: stored.scopes, preAuthorized: stored.preAuthorized, appType: stored.appType, strategy: stored.strategy,
+          activeSlot: stored.activeSlot, slots: slots() as pulumi.Output<never>,
+        })
+        .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: {} } as unknown as JwtViewSource)),
+    );
+    defineLazyOutput(this, "tokenEndpoint", () => views().apply((v) => v.tokenEndpoint));
+    defineLazyOutput(this, "sfLoginJwtCommand", () => views().apply((v) => v.sfLoginJwtCommand));
+    defineLazyOutput(this, "salesforceFiles", () => views().apply((v) => v.salesforceFiles));
+    // The active slot's key: the integration's own copy while it differs from the certificate's (during a
+    // rotation), else the certificate's. A secret, computed from secrets.
+    const slotKeys = stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>;
+    defineLazyOutput(this, "privateKeyPem", () => {
+      const activeKey = pulumi
+        .all([stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
+        .apply(([activeSlot, slots, sha256]) =>
+          // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
+          // which a preview would read as unknown).
+          slots[activeSlot]?.sha256Fingerprint === sha256
+            ? certificate.privateKeyPem.apply((key) => key ?? "")
+            : slotKeys.apply((keys) => keys?.[activeSlot] ?? ""),
+        );
+      return pulumi.secret(activeKey);
+    });
+  }
+}
+
+/** True when the stack has an org connection (`salesforce-certs:org`, read by the provider's configure too). */
+function orgModeConfigured(): boolean {
+  return new pulumi.Config("salesforce-certs").get("org") !== undefined;
+}
+
+/** The slots with each PEM the integration does not store filled in from the bound certificate. */
+function withCertificates(slots: Partial<Record<SlotName, PublicSlot>>, pems: Record<string, string>): Partial<Record<SlotName, PublicSlot>> {
+  const filled: Partial<Record<SlotName, PublicSlot>> = {};
+  for (const [name, slot] of Object.entries(slots) as [SlotName, PublicSlot][]) {
+    const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems[slot.sha256Fingerprint] : undefined);
+    filled[name] = pem ? { ...slot, certificatePem: pem } : slot;
+  }
+  return filled;
+}

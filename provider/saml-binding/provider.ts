@@ -1,0 +1,218 @@
+/**
+ * @module What `SamlSpBinding` does in the provider process. Loaded by name through
+ * `pulumi-salesforce-certs/runtime`.
+ */
+import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
+import type * as pulumi from "@pulumi/pulumi";
+import { clockFailure, currentTime } from "../rotation/clock";
+import { toCheckResult } from "../dynamic/check-result";
+import { unknownValue } from "../dynamic/unknown-value";
+import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "./args";
+import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
+import {
+  applySamlUpdate,
+  createSamlSpBinding,
+  describeClockStep,
+  planSamlUpdate,
+  samlReplacingInputs,
+  samlSpBindingViews,
+  samlViewFields,
+  type SamlOrgView,
+  type SamlSpBindingState,
+} from "./lifecycle";
+import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { withOrgDrift } from "../dynamic/org-drift";
+import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
+import { listedCertificates } from "../org/idp-settings";
+import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "./in-org";
+
+const sha1Warning = (apiName: string) =>
+  `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
+
+/** Outputs that may be absent, stored as null so that preview reads them as known (see dynamic/absent-outputs.ts). */
+const optionalOutputs = ["phaseEndsAt"] as const;
+
+/** The checked inputs: the argument rules, plus the bound certificate's revision (not an argument users give). */
+type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
+
+/**
+ * What org mode adds to the stored state: the digest of the files last deployed to the org (a change of
+ * them shows in preview), and the differences `refresh` saw between the org and the state.
+ */
+interface OrgFacts {
+  orgDeployed?: string;
+  orgDrift?: string[];
+}
+
+/** The implementation behind the serialised `samlSpBindingProvider` shell. */
+export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<StoredInputs, SamlSpBindingState> = {
+  async check(olds, news) {
+    const clock = clockFailure() ?? orgConfigurationFailure();
+    if (clock) return { failures: [clock] };
+    // A certificate's absent outputs arrive as null (see dynamic/absent-outputs.ts): the rules read them as absent.
+    const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
+    const result = checkSamlSpBindingArgs(raw);
+    const org = configuredOrg();
+    if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+      const validated = await validateCreate(result.inputs);
+      console.log(
+        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)${validated}`,
+      );
+    }
+    if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
+    return toCheckResult({ ok: true as const, inputs: { ...result.inputs, certificateRevision: certificateRevision as number } });
+  },
+
+  async diff(_id, stored, news) {
+    const olds = withoutAbsentOutputs(stored);
+    const replaces = samlReplacingInputs.filter((field) => news[field] !== unknownValue && olds[field] !== news[field]);
+    if (replaces.length > 0) {
+      console.log(`SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`);
+      return { changes: true, replaces, deleteBeforeReplace: false };
+    }
+    if (news.signingAlgorithm === "SHA1") console.log(sha1Warning(news.apiName));
+    const now = currentTime();
+    const org = await orgView();
+    if (news.certificateSha256Fingerprint === unknownValue) {
+      // Either way (the certificate keeps its key, or a new one is published) the org gets the files of the
+      // clock's step: publishing a certificate changes nothing the org is given.
+      const inForce = olds.stages.next ?? olds.stages.signing;
+      const asInForce: SamlSpBindingInputs = { ...news, idpCertificateName: inForce.certificateName, certificateSha256Fingerprint: inForce.sha256Fingerprint, certificateSha1Fingerprint: inForce.sha1Fingerprint, certificateNotAfter: inForce.notAfter };
+      delete asInForce.certificatePem;
+      delete asInForce.previousCertificatePem;
+      const steps = org ? orgSteps(olds, applySamlUpdate(olds, asInForce, planSamlUpdate(olds, asInForce, now, org.view), now, org.view), org) : undefined;
+      const unvalidated = steps?.deploys ? notValidated("the IdP certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
+      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}${unvalidated}`);
+      return { changes: true, replaces: [], deleteBeforeReplace: false };
+    }
+    const plan = planSamlUpdate(olds, news, now, org?.view);
+    const steps = org ? orgSteps(olds, applySamlUpdate(olds, news, plan, now, org.view), org) : undefined;
+    // The update's deploy, validated when asked (preview-validation): orgSteps gives update the same files.
+    const validated = steps?.deploys ? await validateDeploy(`SamlSpBinding ${news.apiName}`, { files: steps.deploy.files }) : "";
+    console.log(plan.message + (steps?.text ?? "") + validated);
+    return { changes: plan.step.kind !== "none" || plan.settingsChanged || certificateUpdated(olds, news) || steps?.deploys === true, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
+    const org = await orgView();
+    const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
+    if (org) {
+      // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
+      const client = await orgClient();
+      if (state.appType !== "ConnectedApp" && !adoptionAllowed(state.apiName) && (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)) {
+        throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
+      }
+      state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
+    }
+    return { id: inputs.apiName, outs: toStored(state) };
+  },
+
+  async update(_id, stored, news) {
+    const olds = withoutAbsentOutputs(stored) as SamlSpBindingState & OrgFacts;
+    const now = currentTime();
+    const org = await orgView();
+    const plan = planSamlUpdate(olds, news, now, org?.view);
+    if (plan.step.kind !== "none" || plan.waitsFor) console.log(plan.message);
+    else if (certificateUpdated(olds, news)) console.log(`SamlSpBinding ${news.apiName}: the IdP certificate was updated without a new key: ${plan.message}`);
+    const next: SamlSpBindingState & OrgFacts = applySamlUpdate(olds, news, plan, now, org?.view);
+    if (org) {
+      const steps = orgSteps(olds, next, org);
+      next.orgDeployed = steps.deploys ? await deployToOrg(next, steps.deploy) : olds.orgDeployed!;
+    }
+    return { outs: toStored(next) };
+  },
+
+  /**
+   * Refresh: in artefact mode the state is the truth (nothing to read elsewhere). In org mode the app and
+   * the org's IdP settings are read; a difference is recorded (`orgDrift`), so that the next `up`
+   * deploys the files again.
+   */
+  async read(id, props) {
+    if (!configuredOrg() || !props) return { id, props };
+    const state = withViews(props);
+    const client = await orgClient();
+    const drift = await observeSamlOrg(client, state, await listedCertificates(client));
+    return { id, props: withOrgDrift(props, drift, `SamlSpBinding ${state.apiName}`, "deploys the files again") };
+  },
+
+  /**
+   * Nothing outside the state to remove in artefact mode. In org mode the External Client App leaves the
+   * org (a Connected App stays), and the org's IdP is turned off when it signs with this binding's
+   * certificate and no other SAML app is left (see in-org.ts).
+   */
+  async delete(_id, props) {
+    if (!configuredOrg()) return;
+    const state = withViews(props);
+    const client = await orgClient();
+    const removal = await deleteSamlOrg(client, state);
+    console.log(`SamlSpBinding ${state.apiName}: ${removal.app}; ${removal.idp} (${client.session.instanceUrl})`);
+  },
+};
+
+/** What a create deploys: one function for check, which validates it when asked, and create, which deploys it. */
+function createDeploy(state: SamlSpBindingState, view: SamlOrgView): SamlOrgDeploy {
+  return samlOrgDeploy(state, view.listedCertificates);
+}
+
+/**
+ * Validates a create's deploy when asked: its files are known in check when the bound certificate is
+ * (not when the certificate is created or updated in the same run: then only up knows them).
+ */
+async function validateCreate(inputs: SamlSpBindingInputs): Promise<string> {
+  if (!validatesDeploys()) return "";
+  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  const org = (await orgView())!;
+  return validateDeploy(`SamlSpBinding ${inputs.apiName}`, { files: createDeploy(createSamlSpBinding(inputs, currentTime()), org.view).files });
+}
+
+/** The org view of this run (org mode only): the certificates the org lists. */
+async function orgView(): Promise<{ view: SamlOrgView; url: string } | undefined> {
+  const org = configuredOrg();
+  if (!org) return undefined;
+  return { view: { listedCertificates: await listedCertificates(await orgClient()) }, url: org.loginUrl };
+}
+
+/** What an update deploys to the org: the files, when they differ from those last deployed or the org drifted. */
+function orgSteps(olds: OrgFacts & Pick<SamlSpBindingState, "apiName" | "appType">, next: SamlSpBindingState, org: { view: SamlOrgView; url: string }): { deploys: boolean; deploy: SamlOrgDeploy; text: string } {
+  const deploy = samlOrgDeploy(next, org.view.listedCertificates);
+  const drift = olds.orgDrift ?? [];
+  const deploys = deploy.digest !== olds.orgDeployed || drift.length > 0;
+  const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
+  const waiting = deploy.unlisted ? `; the org does not list ${deploy.unlisted}, so its IdP is not pointed at it: import its keystore under Setup › Certificate and Key Management › Import from Keystore, and the next pulumi up does` : "";
+  return { deploys, deploy, text: deploys ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}` : `; in the org: nothing to deploy${waiting}` };
+}
+
+/** Deploys the binding's files (a Connected App only when it exists); returns the digest to store. */
+async function deployToOrg(state: SamlSpBindingState, deploy: SamlOrgDeploy): Promise<string> {
+  const client = await orgClient();
+  await refuseNewSamlConnectedApp(client, state);
+  const outcome = await client.deploy({ files: deploy.files });
+  console.log(`SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`);
+  return deploy.digest;
+}
+
+/** A stored state with its views (the org side reads `salesforceFiles`). */
+function withViews(props: SamlSpBindingState): SamlSpBindingState {
+  const stored = withoutAbsentOutputs(props) as SamlSpBindingState;
+  return { ...stored, ...samlSpBindingViews(stored) };
+}
+
+/**
+ * The state to store (shape 2): without its views (samlViewFields), which the program computes, and
+ * without the bound certificate's PEM and facts, which the stages hold; absent outputs as null.
+ */
+function toStored(state: SamlSpBindingState): SamlSpBindingState {
+  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
+  for (const field of [...samlViewFields, "certificatePem", "previousCertificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
+  return withAbsentOutputs(next, optionalOutputs) as unknown as SamlSpBindingState;
+}
+
+/**
+ * True when the bound certificate was updated since this binding last was: preview could not see its
+ * outputs and said this binding changes, so `up` updates it too (recording the new revision).
+ */
+function certificateUpdated(olds: SamlSpBindingState, news: StoredInputs): boolean {
+  const revision = news.certificateRevision as unknown;
+  return revision !== undefined && revision !== unknownValue && (olds as StoredInputs).certificateRevision !== revision;
+}
