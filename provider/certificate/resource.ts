@@ -174,6 +174,7 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     const keyOutputNames = [
       "stateVersion", "privateKey", "previousPrivateKey", "privateKeyPem", "previousPrivateKeyPem", "previousCertificate", "custody", "privateKeyExportable", "certificateChainPem",
     ] as const;
+    // biome-ignore lint/suspicious/noExplicitAny: the key outputs hold values of several types, each read where its type is known.
     type KeyOutputs = Record<(typeof keyOutputNames)[number], pulumi.Output<any>>;
     const stateKeys = this as unknown as KeyOutputs;
     // The stored outputs the key views read, taken before `privateKeyPem` and `previousPrivateKeyPem` (the

@@ -26,7 +26,7 @@ function printValue(name: string, value: unknown, indent: string, write: (line: 
     for (const line of lines) write(`${indent}  ${line}`);
   } else if (Array.isArray(value)) {
     write(`${indent}${name}:`);
-    value.forEach((inner, index) => printValue(`[${index}]`, inner, `${indent}  `, write, brief));
+    for (const [index, inner] of value.entries()) printValue(`[${index}]`, inner, `${indent}  `, write, brief);
   } else if (value !== null && typeof value === "object") {
     write(`${indent}${name}:`);
     for (const [key, inner] of Object.entries(value)) printValue(key, inner, `${indent}  `, write, brief);

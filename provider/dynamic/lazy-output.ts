@@ -29,5 +29,8 @@ export function defineLazyOutput<T>(target: object, key: string, make: () => pul
 /** A function whose result is computed on its first call and then kept. */
 export function memoized<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }

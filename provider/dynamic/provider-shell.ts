@@ -22,7 +22,9 @@ export type ImplementationName = "certificateAndKeyPair" | "jwtIntegration" | "s
 
 /** A resource type's two shell functions: `call` serves configure, check, create, read and update; `byId` diff and delete. */
 interface ShellFunctions {
+  // biome-ignore lint/suspicious/noExplicitAny: each stands for every ResourceProvider method, whose result types differ.
   call: (...a: unknown[]) => any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above, for diff and delete.
   byId: (...a: unknown[]) => any;
 }
 

@@ -56,7 +56,7 @@ export function findUnreadableSecrets(checkpointText: string, passphrase: string
     const name = resource.urn.slice(resource.urn.lastIndexOf("::") + 2);
     const type = resource.type.slice(resource.type.lastIndexOf(":") + 1);
     const walk = (value: unknown, at: string) => {
-      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+      if (Array.isArray(value)) for (const [i, v] of value.entries()) walk(v, `${at}[${i}]`);
       else if (typeof value === "object" && value !== null) {
         const object = value as Record<string, unknown>;
         if (object[secretSignature[0]] === secretSignature[1]) {

@@ -170,7 +170,7 @@ function nodeProblems(doc: Document, at: (offset: number, keyPath: Key[] | strin
       ancestors.delete(node);
     } else if (isSeq(node)) {
       ancestors.add(node);
-      node.items.forEach((item, i) => walk(item, [...keyPath, i]));
+      for (const [i, item] of node.items.entries()) walk(item, [...keyPath, i]);
       ancestors.delete(node);
     }
   };
@@ -220,7 +220,7 @@ function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], mess
         walk(pair.value, [...keyPath, key]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item, [...keyPath, i]));
+      for (const [i, item] of node.items.entries()) walk(item, [...keyPath, i]);
     }
   };
   walk(doc.contents, []);

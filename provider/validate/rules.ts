@@ -190,7 +190,7 @@ export function withXmlTextIssues(raw: Record<string, unknown>, skip: readonly s
     if (typeof value === "string") {
       const message = xmlText(value);
       if (message) found.push({ path, message });
-    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
+    } else if (Array.isArray(value)) for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`);
     else if (typeof value === "object" && value !== null) {
       for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`);
     }

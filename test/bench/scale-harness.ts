@@ -162,7 +162,8 @@ export function measureState(checkpointFile: string): StateSize {
     composition = addStateBytes(composition, parts);
     entryBytes += Buffer.byteLength(JSON.stringify(resource));
     resources++;
-    const entry = (byType[resource.type] ??= { count: 0, bytesPerResource: 0, composition: emptyStateBytes() });
+    byType[resource.type] ??= { count: 0, bytesPerResource: 0, composition: emptyStateBytes() };
+    const entry = byType[resource.type]!;
     entry.bytesPerResource = (entry.bytesPerResource * entry.count + size) / (entry.count + 1);
     entry.composition = addStateBytes(entry.composition, parts);
     entry.count++;

@@ -124,7 +124,8 @@ function withMermaid<T>(work: (mermaid: Mermaid, window: DomWindow) => Promise<T
     const global = globalThis as Record<string, unknown>;
     const saved = browserGlobals.map((name) => Object.getOwnPropertyDescriptor(global, name));
     try {
-      const window = (browser ??= newBrowser());
+      browser ??= newBrowser();
+      const window = browser;
       global.window = window;
       global.document = window.document;
       global.CSSStyleSheet = window.CSSStyleSheet;

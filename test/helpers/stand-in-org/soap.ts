@@ -55,7 +55,7 @@ export function asBoolean(value: unknown, fallback = false): boolean {
 /** A value to render: text, an element per array item, nested elements, `null` → `xsi:nil="true"`; a `"@xsi:type"` key becomes the attribute. */
 export type XmlValue = string | number | boolean | null | undefined | XmlValue[] | { [name: string]: XmlValue };
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
@@ -70,9 +70,9 @@ export function element(name: string, value: XmlValue): string {
       .filter(([key]) => !key.startsWith("@"))
       .map(([key, child]) => element(key, child))
       .join("");
-    return `<${name}${type ? ` xsi:type="${escape(String(type))}"` : ""}>${children}</${name}>`;
+    return `<${name}${type ? ` xsi:type="${escapeXml(String(type))}"` : ""}>${children}</${name}>`;
   }
-  return `<${name}>${escape(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
 const envelopeOpen =
@@ -88,6 +88,6 @@ export function soapResponse(operation: string, result: XmlValue): string {
 export function soapFaultResponse(fault: SoapFault): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault>' +
-    `<faultcode>sf:${escape(fault.code)}</faultcode><faultstring>${escape(fault.message)}</faultstring></soapenv:Fault>${envelopeClose}`
+    `<faultcode>sf:${escapeXml(fault.code)}</faultcode><faultstring>${escapeXml(fault.message)}</faultstring></soapenv:Fault>${envelopeClose}`
   );
 }

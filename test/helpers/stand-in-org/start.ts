@@ -208,7 +208,10 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     if (method === "POST" && pathname === "/services/oauth2/token") {
       if (faults.tokenEndpoint === "closed") return "drop";
       if (faults.tokenEndpoint === "503") return { status: 503, text: "<html><body>Service Unavailable</body></html>" };
-      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue: (user, app) => ((call.app = app.name), issue(user, app)) });
+      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue: (user, app) => {
+        call.app = app.name;
+        return issue(user, app);
+      } });
     }
     const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
     if (method === "POST" && soap) {

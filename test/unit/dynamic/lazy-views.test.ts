@@ -56,14 +56,14 @@ function asStoredBy(name: string, outs: Record<string, unknown>): Record<string,
   return { ...rest, stateVersion: 3, privateKeyPem: views.storedKeyPem(privateKey as string) };
 }
 
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 
 /** Waits until every registration the program started has answered. */
 async function settled(resource: pulumi.CustomResource): Promise<void> {
-  await valueOf(resource.urn);
-  await valueOf(resource.id);
+  await outputValue(resource.urn);
+  await outputValue(resource.id);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
@@ -73,7 +73,7 @@ test.serial("a certificate whose views nobody reads computes none, and rebuilds 
   resetCalls();
   const certificate = new CertificateAndKeyPair("unread", certificateArgs);
   await settled(certificate);
-  t.is(typeof (await valueOf(certificate.certificateChainPem)), "string", "the stored chain is there");
+  t.is(typeof (await outputValue(certificate.certificateChainPem)), "string", "the stored chain is there");
   t.deepEqual(calls, { certificateViews: 0, storedKeyPem: 0, samlSpBindingViews: 0 });
 });
 
@@ -83,12 +83,12 @@ test.serial("views are computed on first read, once, and agree with the stored c
   await settled(certificate);
   t.true(Object.keys(certificate).includes("sha256Fingerprint"), "views are enumerable properties, as the other outputs");
   t.is(certificate.certificatePem, certificate.certificatePem, "the same Output at every read");
-  const [chain, pem, sha256] = await Promise.all([valueOf(certificate.certificateChainPem), valueOf(certificate.certificatePem), valueOf(certificate.sha256Fingerprint)]);
+  const [chain, pem, sha256] = await Promise.all([outputValue(certificate.certificateChainPem), outputValue(certificate.certificatePem), outputValue(certificate.sha256Fingerprint)]);
   t.is(calls.certificateViews, 1, "one computation serves every view");
   t.true(chain!.startsWith(pem!));
   t.is(sha256, new crypto.X509Certificate(pem!).fingerprint256);
   t.is(calls.storedKeyPem, 0, "no key rebuilt before its PEM is read");
-  const key = await valueOf(certificate.privateKeyPem);
+  const key = await outputValue(certificate.privateKeyPem);
   t.is(calls.storedKeyPem, 1);
   t.true(new crypto.X509Certificate(pem!).checkPrivateKey(crypto.createPrivateKey(key!)), "the rebuilt key is the certificate's");
 });
@@ -102,10 +102,10 @@ test.serial("an integration reads its certificate's facts, not its key, until it
   });
   await settled(integration);
   t.is(calls.storedKeyPem, 0, "in the steady state no key is handed over, so none is rebuilt");
-  const [pem, tokenEndpoint, slots] = await Promise.all([valueOf(certificate.certificatePem), valueOf(integration.tokenEndpoint), valueOf(integration.slots)]);
+  const [pem, tokenEndpoint, slots] = await Promise.all([outputValue(certificate.certificatePem), outputValue(integration.tokenEndpoint), outputValue(integration.slots)]);
   t.is(tokenEndpoint, "https://login.salesforce.com/services/oauth2/token");
   t.is(Object.values(slots).find((slot) => slot?.sha256Fingerprint)?.certificatePem, pem, "the slots show the bound certificate");
-  const key = await valueOf(integration.privateKeyPem);
+  const key = await outputValue(integration.privateKeyPem);
   t.is(calls.storedKeyPem, 1, "the integration's key is its certificate's, rebuilt once when read");
   t.true(new crypto.X509Certificate(pem!).checkPrivateKey(crypto.createPrivateKey(key)));
 });
@@ -119,7 +119,7 @@ test.serial("a SAML binding computes its metadata only when read", async (t) => 
   });
   await settled(binding);
   t.is(calls.samlSpBindingViews, 0);
-  const [metadata, signing, pem] = await Promise.all([valueOf(binding.idpMetadataXml), valueOf(binding.signingCertificatePem), valueOf(idp.certificatePem)]);
+  const [metadata, signing, pem] = await Promise.all([outputValue(binding.idpMetadataXml), outputValue(binding.signingCertificatePem), outputValue(idp.certificatePem)]);
   t.is(calls.samlSpBindingViews, 1, "one computation serves every view");
   t.is(signing, pem!, "the binding signs with its certificate");
   t.true(metadata.includes(pem!.replace(/-----[A-Z ]+-----|\s/g, "")), "the metadata publishes it");
@@ -134,14 +134,14 @@ test.serial("a serialised function that captures a view captures its value, not 
     t.false(serialized.text.includes("certificateViews"), "the view's code is not serialised");
     t.true(serialized.text.length < 6_000, `${serialized.text.length} characters`);
   }
-  t.true(unread.text.includes(String(await valueOf(certificate.certificatePem)).split("\n")[1]!), "the certificate itself is");
+  t.true(unread.text.includes(String(await outputValue(certificate.certificatePem)).split("\n")[1]!), "the certificate itself is");
 });
 
 test.serial("a certificate stored by an earlier release (shape 3) outputs the key it stored as PEM", async (t) => {
   const certificate = new CertificateAndKeyPair("shape3-cert", { ...certificateArgs, uniqueName: "Lazy_Shape3" });
   await settled(certificate);
-  const pem = await Promise.race([valueOf(certificate.privateKeyPem), new Promise<string>((resolve) => setTimeout(() => resolve("(never resolved)"), 5_000))]);
+  const pem = await Promise.race([outputValue(certificate.privateKeyPem), new Promise<string>((resolve) => setTimeout(() => resolve("(never resolved)"), 5_000))]);
   t.not(pem, "(never resolved)", "8edce00 read its own view here and never resolved");
-  const certificatePem = await valueOf(certificate.certificatePem);
+  const certificatePem = await outputValue(certificate.certificatePem);
   t.true(new crypto.X509Certificate(certificatePem!).checkPrivateKey(crypto.createPrivateKey(pem!)));
 });
