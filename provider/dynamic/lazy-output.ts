@@ -1,7 +1,7 @@
 /**
  * @module Outputs computed in the program only when read. Every `Output` a resource class makes costs the
  * Pulumi SDK promises and callbacks whether or not anything reads it, and at scale that work is what an
- * unchanged preview spends its time on (issue 12: the program, not the engine, is its critical path).
+ * unchanged preview spends its time on (the program, not the engine, is its critical path).
  * A view of stored facts (a certificate's DER, fingerprints, metadata files…) is therefore made on first
  * read, then kept: a program that exports or passes it on pays for it; one that does not, does not.
  */

@@ -124,7 +124,7 @@ const rows: EngineRow[] = [
   { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
   { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
   { title: "unknown option", args: ["--invntory", "bad.yaml"], status: 2, line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)" },
-  // ---- issue 21: inputs
+  // ---- values that reach a shell, URLs
   {
     title: "a username that tries command substitution",
     inventory: base.replace("    username: ci@acme.example\n", "    username: ci$(touch${IFS}/tmp/pwned)@acme.example\n"),

@@ -89,7 +89,7 @@ test("a user's own project: pulumi up, stack output judged by openssl, no-change
   // The state holds private keys encrypted only.
   const state = fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", "acme-certs", "dev.json"), "utf8");
   for (const needle of keyMaterial(outputs["jwtPrivateKeyPem"])) t.false(state.includes(needle), "the state holds the key encrypted only");
-  // Bytes per resource (compact JSON of inputs + outputs), the figure issue 12's benchmark compares to a no-op
+  // Bytes per resource (compact JSON of inputs + outputs), the figure the scale benchmark compares to a no-op
   // dynamic resource's (measured in state-size.test.ts).
   const entries = (JSON.parse(state).checkpoint.latest.resources as { type: string; urn: string; inputs?: unknown; outputs?: unknown }[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
   const sizes = entries.map((r) => JSON.stringify(r.inputs ?? {}).length + JSON.stringify(r.outputs ?? {}).length);

@@ -1,5 +1,5 @@
 /**
- * The Greenmoor story in org mode, end to end through the engine over two simulated years (issue 11).
+ * The Greenmoor story in org mode, end to end through the engine over two simulated years.
  *
  * Greenmoor declares its Salesforce certificates in the org-mode example inventory
  * (examples/greenmoor-org/inventory.yaml, CI's login URL pointed at the stand-in) and runs it the way

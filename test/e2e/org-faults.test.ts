@@ -1,5 +1,5 @@
 /**
- * Org mode under faults (issue 11 "Faults"), through the engine against the stand-in org, with a
+ * Org mode under faults, through the engine against the stand-in org, with a
  * custody-org CertificateAndKeyPair (`Acme_IdP`) and a JwtIntegration (`Acme_CI`, slot apps A and B, its
  * certificate held by the provider) in one program: the token endpoint down (HTTP 503, connection
  * closed), a deploy failing per component, a deploy that never finishes (polling timeout), sessions expired

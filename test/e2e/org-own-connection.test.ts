@@ -1,6 +1,6 @@
 /**
- * Org mode, the stack's own connection (issue 11: "the connection can be a JwtIntegration of this same
- * stack: bootstrap once by hand, then the provider logs in with credentials it rotates itself"), through
+ * Org mode, the stack's own connection (a JwtIntegration of this same stack:
+ * bootstrapped once by hand, then the provider logs in with credentials it rotates itself), through
  * the engine against the stand-in org. The stand-in logs which app each login and each Metadata API call
  * went through, so the test sees who did what:
  * - the first `up` deploys the connection's apps through the hand-made bootstrap app, and the other

@@ -1,8 +1,8 @@
 /**
  * The test runs alone (serial): inline programs share the test process's Pulumi configuration.
  *
- * Opt-in validation (`salesforce-certs:org.validateDeploys`, issue 11 "preview … opt-in, validates it
- * with a check-only deploy"), through the engine against the stand-in org, with a custody-org
+ * Opt-in validation (`salesforce-certs:org.validateDeploys`, the preview validates a deploy
+ * with a check-only deploy when asked), through the engine against the stand-in org, with a custody-org
  * CertificateAndKeyPair (`Acme_IdP`), a SamlSpBinding (`Acme_Partner_SSO`) whose IdP signs with it, and
  * a JwtIntegration (`Acme_CI`) bound to a provider-held certificate. With the option off, preview makes no deploy call at all. With it on: a preview of a
  * change the org refuses (a per-component fault of the stand-in) fails naming the resource, the org, the

@@ -1,7 +1,7 @@
 /**
  * The state diet: each resource's checkpoint entry (inputs and outputs, compact JSON) stays under a bound,
  * and a private key is encrypted in as few places as the rotation needs. A checkpoint is rewritten after
- * every step, so its size per resource is what makes large stacks slow (issue 12).
+ * every step, so its size per resource is what makes large stacks slow.
  */
 import crypto from "node:crypto";
 import test from "ava";
@@ -60,7 +60,7 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
       apiName: "Acme_Portal", label: "Acme portal", contactEmail: "platform@acme.example", spEntityId: "https://portal.acme.example/saml",
       acsUrl: "https://portal.acme.example/saml/acs", myDomainUrl: "https://acme.my.salesforce.com", idpCertificate: idp, preAuthorized: { permissionSets: ["Acme_Portal"] },
     });
-    // The floor issue 12 compares with: a no-op dynamic resource, its entry measured the same way.
+    // The floor the scale benchmark compares with: a no-op dynamic resource, its entry measured the same way.
     new NoOp("noop");
     return { jwtKey: jwt.privateKeyPem, idpKey: idp.privateKeyPem, ciKey: ci.privateKeyPem, metadata: sso.idpMetadataXml, files: ci.salesforceFiles };
   });

@@ -1,5 +1,5 @@
 /**
- * @module Fault switches of the stand-in org (issue 11 "Faults"; org-mode.md §1.2, §1.4). One-shot where
+ * @module Fault switches of the stand-in org (org-mode.md §1.2, §1.4). One-shot where
  * jsforce would loop: jsforce resends after INVALID_SESSION_ID through its refresh delegate with no
  * attempt cap, so an expiry revokes the sessions issued so far (a fresh login then works) instead of
  * failing every call.

@@ -1,5 +1,5 @@
 /**
- * @module A local stand-in Salesforce org for org-mode tests (issue 11): the OAuth JWT Bearer token
+ * @module A local stand-in Salesforce org for org-mode tests: the OAuth JWT Bearer token
  * endpoint, the SOAP Metadata API (deploy, checkDeployStatus, readMetadata, listMetadata, deleteMetadata)
  * and the Tooling `Certificate` query, with state kept across calls and fault switches. It follows the
  * documented wire format in shared/research/org-mode.md and salesforce.md; each module says which

@@ -1,7 +1,7 @@
 /**
  * The resource classes make their views (a certificate's PEM, DER, fingerprints, files, its key rebuilt
  * from its primes; an integration's slots, files and active key) only when the program reads them: at
- * scale, the SDK's work for Outputs nobody reads was the largest part of an unchanged preview (issue 12).
+ * scale, the SDK's work for Outputs nobody reads was the largest part of an unchanged preview.
  * The program runs against Pulumi's mock monitor, whose resources answer with what the real providers
  * (check, then create) store, so the views are computed from real stored state.
  */
