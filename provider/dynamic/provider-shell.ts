@@ -29,6 +29,8 @@ interface ShellFunctions {
 }
 
 // Six one-liners that differ only in the runtime entry point they name (the shells' entry points at the end of provider/runtime.ts).
+// Their compiled text is stored in every resource's state, so no tool may rewrite it.
+// biome-ignore format: the text is stored state
 const shells: Record<ImplementationName, ShellFunctions> = {
   certificateAndKeyPair: {
     call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').cert(a),
