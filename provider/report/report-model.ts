@@ -3,7 +3,7 @@
  * overlap and consumers, from a stack's outputs or, before any `up`, from the inventory alone.
  */
 import { SalesforceCertsError } from "../errors";
-import { parseInstant } from "../rotation/clock";
+import { parseTimestamp } from "../rotation/clock";
 import type { Consumer } from "../inventory/declare-inventory";
 import type { Inventory } from "../inventory/inventory-types";
 
@@ -137,7 +137,7 @@ function objectAt(outputs: Outputs, key: string, problems: string[], required: b
 function isoAt(entry: Outputs, key: string, at: string, problems: string[]): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && typeof parseInstant(value) !== "string") return value;
+  if (typeof value === "string" && typeof parseTimestamp(value) !== "string") return value;
   problems.push(`${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describe(value)})`);
   return undefined;
 }

@@ -228,3 +228,11 @@ test("the validity chart draws no bar backwards: an overlap that has ended is a 
   const backwards = "gantt\n  title Certificate validity, renewal points and overlaps\n  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m\n  section Idp\n  previous kept (overlap) : done, 2026-03-01, 2026-02-15\n";
   await t.throwsAsync(judgeMermaidGantt(backwards), { message: 'the bar "previous kept (overlap)" ends (2026-02-15) before it starts (2026-03-01): Mermaid draws it backwards' });
 });
+
+test("the model reads a CA's 'no well-defined expiration' date 9999-12-31T23:59:59Z (RFC 5280 §4.1.2.5), which the clock itself may not be", (t) => {
+  const model = modelFromOutputs(
+    { certificates: { Forever: { label: "CA-signed", notBefore: "2026-01-01T00:00:00Z", notAfter: "9999-12-31T23:59:59Z" } } },
+    "stack outputs in o.json",
+  );
+  t.is(model.certificates[0]?.notAfter, "9999-12-31T23:59:59Z");
+});
