@@ -3,7 +3,7 @@
  * `check`, `report` and `export-sfdx`, and turns bad input into one line that names the file and the
  * problem. The file holds secrets (keystores, JWT keys), so no message quotes its content.
  */
-import { SalesforceCertsError } from "../errors";
+import { OutputsFileError, SalesforceCertsError } from "../errors";
 import { readRegularTextFile, tooLargeWords } from "../inventory/read-regular-file";
 
 /** Codes of errors that mean "the input could not be used": the commands exit 2 on them, not 1. */
@@ -24,7 +24,7 @@ const hint = "give the output of pulumi stack output --json (or omit --outputs t
  * the file and the problem, never the content.
  */
 export function readOutputsFile(file: string): Record<string, unknown> {
-  const fail = (problem: string) => new SalesforceCertsError("ERR_OUTPUTS_FILE", `--outputs ${file}: ${problem}`);
+  const fail = (problem: string) => new OutputsFileError(`--outputs ${file}: ${problem}`);
   const read = readRegularTextFile(file, maxOutputsBytes);
   if (!read.ok) {
     const { problem } = read;

@@ -5,7 +5,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { StackAccessError } from "../errors";
+import { StateDirError } from "../errors";
 
 /** Words for the file-system errors a state folder meets. */
 function why(error: unknown): string {
@@ -37,7 +37,7 @@ function shown(file: string): string {
  * cannot be created; it is read-only.
  */
 export function prepareStateFolder(stateDir: string, writes: boolean): void {
-  const fail = (problem: string) => new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: ${problem}`);
+  const fail = (problem: string) => new StateDirError(`state folder ${shown(stateDir)}: ${problem}`);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(stateDir);
@@ -71,7 +71,7 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
+      throw new StateDirError(`state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
     }
   };
   const walk = (dir: string) => {
@@ -80,7 +80,7 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot read ${shown(dir)} (${why(error)})`);
+      throw new StateDirError(`state folder ${shown(stateDir)}: cannot read ${shown(dir)} (${why(error)})`);
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);

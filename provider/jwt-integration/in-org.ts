@@ -5,14 +5,13 @@
  * creates no new Connected App, so one the org does not list is refused before anything is deployed.
  */
 import { describeCertificate } from "../crypto/certificate-facts";
-import { SalesforceCertsError } from "../errors";
+import { OrgConnectedAppCreateError, OrgJwtCertificateError, OrgLoginError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "./lifecycle";
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
 import type { JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
-import { OrgLoginError } from "../org/org-errors";
 
 /**
  * The children of an External Client App, in the order they are deleted (before their parent). The global
@@ -45,8 +44,7 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
   for (const [name, slot] of slotApps(state)) {
     const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems.get(slot.sha256Fingerprint) : undefined);
     if (slot.sha256Fingerprint && !pem) {
-      throw new SalesforceCertsError(
-        "ERR_ORG_JWT_CERTIFICATE",
+      throw new OrgJwtCertificateError(
         `JwtIntegration ${state.apiName}: slot ${name} (${slot.appName}) holds certificate ${slot.sha256Fingerprint.slice(0, 23)}…, whose PEM this run was not given; nothing was deployed. Run pulumi up again with the stack's org configuration (salesforce-certs:org) set, so that the program hands the certificate over.`,
       );
     }
@@ -66,8 +64,7 @@ export async function refuseNewConnectedApps(client: OrgMetadataClient, state: J
   const listed = new Set((await client.list("ConnectedApp")).map((app) => app.fullName));
   const missing = slotApps(state).map(([, slot]) => slot.appName).filter((name) => !listed.has(name));
   if (missing.length === 0) return;
-  throw new SalesforceCertsError(
-    "ERR_ORG_CONNECTED_APP_CREATE",
+  throw new OrgConnectedAppCreateError(
     `JwtIntegration ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${missing.join(", ")}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${missing.join(", ")} by hand once (with this integration's consumerKey) and run pulumi up again.`,
   );
 }

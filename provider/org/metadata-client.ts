@@ -15,7 +15,7 @@
 import { salesforceUniqueName } from "../validate/rules";
 import { assertDeploySucceeded, componentSuccesses, type ComponentSuccess, type DeployResultLike } from "./deploy-result";
 import { buildDeployZip, type ComponentName } from "./metadata-zip";
-import { OrgApiError, OrgDeployTimeoutError } from "./org-errors";
+import { OrgApiError, OrgDeployTimeoutError } from "../errors";
 import type { OrgSession } from "./org-login";
 
 /** What to deploy. */

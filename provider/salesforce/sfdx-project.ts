@@ -10,7 +10,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { SalesforceCertsError } from "../errors";
+import { ExportPathError, ExportWriteError, OutputsError } from "../errors";
 import { channelOf, channelReadme, type ChannelledFile } from "./file-channels";
 
 /** The API version written to sfdx-project.json (Spring '26). */
@@ -60,8 +60,8 @@ export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Recor
       }
     }
   }
-  if (unsafe.length > 0) throw new SalesforceCertsError("ERR_EXPORT_PATH", `${unsafe.join("\n")}\nnothing was written`);
-  if (wrong.length > 0) throw new SalesforceCertsError("ERR_OUTPUTS", wrong.join("\n"));
+  if (unsafe.length > 0) throw new ExportPathError(`${unsafe.join("\n")}\nnothing was written`);
+  if (wrong.length > 0) throw new OutputsError(wrong.join("\n"));
   return merged;
 }
 
@@ -107,14 +107,14 @@ export function writeSfdxProject(dir: string, files: Record<string, string>): Wr
     const link = symbolicLinkOnTheWay(dir, file.target);
     if (link) problems.push(`${file.key === file.target ? file.target : `salesforceFiles[${JSON.stringify(file.key)}]`}: would be written through the symbolic link ${link}, which may point outside the export folder`);
   }
-  if (problems.length > 0) throw new SalesforceCertsError("ERR_EXPORT_PATH", `${problems.join("\n")}\nnothing was written`);
+  if (problems.length > 0) throw new ExportPathError(`${problems.join("\n")}\nnothing was written`);
   for (const { file, content } of all) {
     const target = path.join(dir, ...file.target.split("/"));
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, content);
     } catch (error) {
-      throw new SalesforceCertsError("ERR_EXPORT_WRITE", `${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ExportWriteError(`${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
   return all.map(({ file }) => file);
