@@ -164,8 +164,9 @@ export class DeployFilesError extends SalesforceCertsError {
 }
 
 /**
- * Thrown by a resource in org mode, and by `SalesforceOrgProvider`, when it needs the org connection
- * (`salesforce-certs:org`) and there is none, or its credential is known only during `pulumi up`.
+ * Thrown by a resource in org mode when it needs the org connection (`salesforce-certs:org`) and there is
+ * none, or its credential is known only during `pulumi up`; and by `SalesforceOrgProvider` when `loginWith`
+ * is not a JwtIntegration that keeps the stack's own connection.
  */
 export class OrgConnectionError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CONNECTION";
@@ -303,6 +304,15 @@ export class OrgConnectedAppCreateError extends SalesforceCertsError {
 
   constructor(message: string) {
     super(OrgConnectedAppCreateError.code, message);
+  }
+}
+
+/** Thrown by the dynamic provider host's entry points when it calls them in a way this release does not know: an unsupported `@pulumi/pulumi`. */
+export class ProviderHostError extends SalesforceCertsError {
+  static readonly code = "ERR_PROVIDER_HOST";
+
+  constructor(message: string) {
+    super(ProviderHostError.code, message);
   }
 }
 
