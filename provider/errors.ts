@@ -127,7 +127,7 @@ export class ReportOutError extends SalesforceCertsError {
   }
 }
 
-/** Thrown by `export-sfdx` before it writes anything when a target path is unsafe or already taken; nothing was written. */
+/** Thrown by `export-sfdx` before it writes anything when a target path is unsafe; nothing was written. */
 export class ExportPathError extends SalesforceCertsError {
   static readonly code = "ERR_EXPORT_PATH";
 
@@ -145,7 +145,7 @@ export class ExportWriteError extends SalesforceCertsError {
   }
 }
 
-/** Thrown by `up` when `--allow-delete` does not cover a resource the run would remove; nothing was changed. */
+/** Thrown by `up` when the inventory no longer declares a resource of the stack and `--allow-delete` does not name it; nothing was changed. */
 export class RemovalRefusedError extends SalesforceCertsError {
   static readonly code = "ERR_REMOVAL_REFUSED";
 
@@ -154,7 +154,7 @@ export class RemovalRefusedError extends SalesforceCertsError {
   }
 }
 
-/** Thrown before a deploy is sent when the files to deploy are not a valid Metadata API package. */
+/** Thrown before a deploy is sent when the files to deploy cannot form one package (an unsafe path, two files on one zip entry…). */
 export class DeployFilesError extends SalesforceCertsError {
   static readonly code = "ERR_DEPLOY_FILES";
 
@@ -262,7 +262,7 @@ export class OrgAlreadyExistsError extends SalesforceCertsError {
   }
 }
 
-/** Thrown in org mode when a certificate the resource manages was CA-signed in the org, so the resource cannot replace it as asked. */
+/** Thrown in org mode when the certificate a CA-signed resource awaits a chain for is signed in the org already (by hand); nothing was deployed. */
 export class OrgCertificateSignedError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CERTIFICATE_SIGNED";
 
@@ -271,7 +271,7 @@ export class OrgCertificateSignedError extends SalesforceCertsError {
   }
 }
 
-/** Thrown in org mode when a signed chain would be uploaded over a certificate the org already holds signed. */
+/** Thrown in org mode when `signedChainPem` certifies the key of a certificate the org holds signed already; nothing was deployed. */
 export class OrgChainOverSignedError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CHAIN_OVER_SIGNED";
 
@@ -280,7 +280,7 @@ export class OrgChainOverSignedError extends SalesforceCertsError {
   }
 }
 
-/** Thrown in org mode when the signed chain given does not belong to the key pair the org holds. */
+/** Thrown when `signedChainPem` certifies no key the certificate has: neither its CSR's nor the one in force (or it has none yet, at creation). */
 export class SignedChainMismatchError extends SalesforceCertsError {
   static readonly code = "ERR_SIGNED_CHAIN_MISMATCH";
 
@@ -289,7 +289,7 @@ export class SignedChainMismatchError extends SalesforceCertsError {
   }
 }
 
-/** Thrown in org mode when the certificate a JWT integration signs with is not the one its connected app holds. */
+/** Thrown in org mode when a JWT integration's app slot holds a certificate whose PEM this run was not given; nothing was deployed. */
 export class OrgJwtCertificateError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_JWT_CERTIFICATE";
 
@@ -298,7 +298,7 @@ export class OrgJwtCertificateError extends SalesforceCertsError {
   }
 }
 
-/** Thrown in org mode when the org did not create the connected app a resource deployed. */
+/** Thrown in org mode for `appType ConnectedApp` when the org has no such Connected App: Salesforce no longer creates them, it only updates existing ones. */
 export class OrgConnectedAppCreateError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CONNECTED_APP_CREATE";
 
@@ -316,7 +316,7 @@ export class ProviderHostError extends SalesforceCertsError {
   }
 }
 
-/** Thrown on read when a stored value of a resource's state cannot be what this library wrote: the state was edited by hand. */
+/** Thrown when a stored value of a resource's state (an RSA key's numbers) cannot be what this library wrote: the state was edited by hand. */
 export class StateDamagedError extends SalesforceCertsError {
   static readonly code = "ERR_STATE_DAMAGED";
 
@@ -368,7 +368,7 @@ export class StateDirError extends StackAccessError {
   }
 }
 
-/** Thrown when the stack's checkpoint file is missing while its history says it existed. */
+/** Thrown when the stack's checkpoint is missing while the state folder shows that the stack existed; nothing was changed. */
 export class CheckpointMissingError extends StackAccessError {
   static readonly code = "ERR_CHECKPOINT_MISSING";
 
