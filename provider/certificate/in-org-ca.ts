@@ -53,7 +53,7 @@ export function chainOverSigned(uniqueName: string, name: string): SalesforceCer
  * Deploys `chainPem` (leaf first) as the content of the org's CA-signed certificate `name`, after checking
  * that its leaf certifies the key of the CSR the org holds under that name; returns the chain read back. A chain the org already holds (a run killed
  * after its upload) is not deployed again.
- * @throws SalesforceCertsError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
+ * @throws SignedChainMismatchError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
  * deployed); OrgApiError `ERR_ORG_API` (`NOT_FOUND`) when the org has no certificate `name`; the deploy's
  * errors (OrgDeployError …).
  */

@@ -70,7 +70,7 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
 
 /**
  * The report model from `--outputs FILE`, `--inventory FILE`, or the local stack.
- * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
+ * @throws OutputsFileError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
  * `ERR_OUTPUTS` (outputs the model refuses), `ERR_NO_STACK`, `ERR_NO_INVENTORY_OUTPUTS`, `ERR_INVENTORY`.
  */
 export async function reportModel(values: { outputs?: string; inventory?: string; stack?: string; state?: string; "work-dir"?: string }): Promise<ReportModel> {
@@ -86,7 +86,7 @@ export async function reportModel(values: { outputs?: string; inventory?: string
 /**
  * `--now ISO`, else SALESFORCE_CERTS_NOW, else the wall clock. Only a full ISO 8601 instant with a zone
  * is taken; an error names what was given (the option or the variable).
- * @throws ERR_USAGE when the option or the variable is not such an instant.
+ * @throws UsageError `ERR_USAGE` when the option or the variable is not such an instant.
  */
 export function nowFrom(value: string | undefined): Date {
   const fromEnv = value === undefined;
@@ -104,7 +104,7 @@ export const maxDays = 36_500;
 /**
  * A whole number of days from an option (`--within 30`): digits only, so `""`, `1e3`, `0x10`, `2.5` and
  * ` 7` are refused rather than read as 0, 1000, 16 or 2.
- * @throws ERR_USAGE naming `command` and `option` when `value` is missing or not such a number.
+ * @throws UsageError `ERR_USAGE` naming `command` and `option` when `value` is missing or not such a number.
  */
 export function daysFrom(command: string, option: string, value: string | undefined): number {
   if (value === undefined) throw new UsageError(`${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);

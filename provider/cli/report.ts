@@ -45,7 +45,7 @@ async function runReport(argv: readonly string[]): Promise<number> {
 /**
  * Options that would be ignored or mean nothing: two sources at once (one would be dropped silently),
  * an empty --inventory (read as "no inventory": the stack), an empty --out (read as "print it").
- * @throws ERR_USAGE naming the option and what to do instead.
+ * @throws UsageError `ERR_USAGE` naming the option and what to do instead.
  */
 function checkReportOptions(values: { inventory?: string; outputs?: string; out?: string }): void {
   const usage = (message: string) => new UsageError(`report: ${message} (see salesforce-certs report --help)`);
@@ -58,7 +58,7 @@ function checkReportOptions(values: { inventory?: string; outputs?: string; out?
 
 /**
  * Writes the report to `file`.
- * @throws SalesforceCertsError `ERR_REPORT_OUT` (exit 2) naming the path and what is wrong with it: a
+ * @throws ReportOutError `ERR_REPORT_OUT` (exit 2) naming the path and what is wrong with it: a
  * folder, a folder that does not exist, a file where a folder should be, no permission, a read-only or
  * full file system.
  */

@@ -24,7 +24,7 @@ const passphraseFileCap = 64 * 1024;
  * caller names one (the engine runs in the project folder), nothing more when the caller's
  * PULUMI_CONFIG_PASSPHRASE is set, the demo passphrase for the demo stack.
  *
- * @throws StackAccessError `ERR_PASSPHRASE` for any other stack without a passphrase, and for every stack
+ * @throws PassphraseError `ERR_PASSPHRASE` for any other stack without a passphrase, and for every stack
  * whose passphrase is empty or blank (the variable, the file's name, or the file's content). The message
  * never quotes a passphrase.
  */
@@ -52,7 +52,7 @@ export function passphraseEnvironment(stackName: string, env: NodeJS.ProcessEnv 
 /**
  * `passphrase`, given by a program rather than the environment, for `stackName`.
  *
- * @throws StackAccessError `ERR_PASSPHRASE` when it is empty or blank.
+ * @throws PassphraseError `ERR_PASSPHRASE` when it is empty or blank.
  */
 export function givenPassphrase(stackName: string, passphrase: string): string {
   if (passphrase.trim() === "") throw new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: the passphrase given is empty`);

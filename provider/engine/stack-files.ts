@@ -203,7 +203,7 @@ const resourcesIn = (n: number) => `${n} resource${n === 1 ? "" : "s"}`;
  *   engine keeps (see {@link copiesOf}) when that copy is a consistent state of this stack; the damaged
  *   file is kept beside it (`.damaged`);
  *
- * @throws StackAccessError `ERR_CHECKPOINT_DAMAGED` when the newest copy is damaged too or there is none,
+ * @throws CheckpointDamagedError `ERR_CHECKPOINT_DAMAGED` when the newest copy is damaged too or there is none,
  * and `ERR_CHECKPOINT_MISSING` when the checkpoint is gone while the backend shows that the stack existed
  * with resources (its backup, history, backups or stack config); each message gives the steps to restore
  * it. Nothing was changed then.

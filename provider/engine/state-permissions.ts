@@ -33,7 +33,7 @@ function shown(file: string): string {
  * `writes`: the command writes the stack's state there (up, preview, destroy), so the folder must be
  * writable.
  *
- * @throws StackAccessError `ERR_STATE_DIR` naming the folder and the problem: a file, not a folder; it
+ * @throws StateDirError `ERR_STATE_DIR` naming the folder and the problem: a file, not a folder; it
  * cannot be created; it is read-only.
  */
 export function prepareStateFolder(stateDir: string, writes: boolean): void {
@@ -64,7 +64,7 @@ export function prepareStateFolder(stateDir: string, writes: boolean): void {
  * Folders 0700, files 0600, under `stateDir`, and the given config files 0600. Missing paths are skipped,
  * and so are modes that are right already (a read-only copy of a private state can still be read).
  *
- * @throws StackAccessError `ERR_STATE_DIR` naming the path when a mode that must change cannot.
+ * @throws StateDirError `ERR_STATE_DIR` naming the path when a mode that must change cannot.
  */
 export function restrictStatePermissions(stateDir: string, configFiles: readonly string[] = []): void {
   const restrict = (file: string, mode: number) => {

@@ -32,7 +32,7 @@ function appTypeName(state: Pick<JwtIntegrationState, "appType">): "ExternalClie
 /**
  * The files to deploy for `state`: the deploy channel of its `salesforceFiles`, with each slot's
  * certificate filled in from the PEMs known (the state's own, the bound certificate's, its previous one).
- * @throws SalesforceCertsError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
+ * @throws OrgJwtCertificateError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
  * fingerprint: deploying without it would turn the JWT Bearer Flow off for that app.
  */
 export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrationInputs, "boundCertificatePem" | "certificatePem" | "previousCertificatePem">): Record<string, string> {
@@ -57,7 +57,7 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
 /**
  * Refuses to create a Connected App: every slot app of a `ConnectedApp` integration must be listed by
  * the org already.
- * @throws SalesforceCertsError `ERR_ORG_CONNECTED_APP_CREATE` naming the apps and what to do.
+ * @throws OrgConnectedAppCreateError `ERR_ORG_CONNECTED_APP_CREATE` naming the apps and what to do.
  */
 export async function refuseNewConnectedApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (state.appType !== "ConnectedApp") return;

@@ -37,7 +37,7 @@ const fixedTime = new Date("2026-01-01T00:00:00Z");
 /**
  * Builds the deploy zip of `files` (source format, relative to the package folder) for API `apiVersion`,
  * deleting `deletions` after the deploy (destructiveChangesPost.xml) when given.
- * @throws SalesforceCertsError `ERR_DEPLOY_FILES` naming every file that cannot be deployed and why.
+ * @throws DeployFilesError `ERR_DEPLOY_FILES` naming every file that cannot be deployed and why.
  */
 export function buildDeployZip(files: Record<string, string>, apiVersion: string, deletions: readonly ComponentName[] = []): DeployZip {
   const { zipSync, strToU8 } = require("fflate") as typeof import("fflate");

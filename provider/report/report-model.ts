@@ -40,7 +40,7 @@ type Outputs = Record<string, unknown>;
  * Outputs that would make the report or the gate say less than the truth are refused: no `certificates`
  * object, a date that is not an ISO 8601 time, a certificate in force without `notAfter`, or wiring and
  * bindings of the wrong shape. (An empty `certificates` is a true, empty report; the gate refuses it.)
- * @throws SalesforceCertsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
+ * @throws OutputsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
  */
 export function modelFromOutputs(outputs: Outputs, source: string): ReportModel {
   const problems: string[] = [];

@@ -38,7 +38,7 @@ export function unsafePathReason(key: string): string | undefined {
  * Merges several path → content maps; the same path twice must carry the same content (for example the
  * org's one IdentityProvider settings file, emitted by every SAML binding). Every key is checked with
  * {@link unsafePathReason} first; all problems are reported together.
- * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming each unsafe key as `<owner>.salesforceFiles[<key>]`;
+ * @throws ExportPathError `ERR_EXPORT_PATH` naming each unsafe key as `<owner>.salesforceFiles[<key>]`;
  * `ERR_OUTPUTS` when a content is not a string or two contents of one path differ.
  */
 export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Record<string, unknown>]>): Record<string, string> {
@@ -72,7 +72,7 @@ export type WrittenFile = ChannelledFile;
  * Writes `files` into `dir`: the deploy channel into an SFDX project, the others into their folders with
  * a README each. Checks every path first and writes nothing when one is unsafe, would pass through a
  * symbolic link, or two keys would land on one file.
- * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming the key; `ERR_EXPORT_WRITE` when the file system
+ * @throws ExportPathError `ERR_EXPORT_PATH` naming the key; `ERR_EXPORT_WRITE` when the file system
  * refuses a write (e.g. `dir` is a file).
  */
 export function writeSfdxProject(dir: string, files: Record<string, string>): WrittenFile[] {

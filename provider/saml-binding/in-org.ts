@@ -61,7 +61,7 @@ export function describeSamlOrgDeploy(state: Pick<SamlSpBindingState, "apiName" 
 
 /**
  * Refuses to create a Connected App: the binding's app must be listed by the org already.
- * @throws SalesforceCertsError `ERR_ORG_CONNECTED_APP_CREATE` naming the app and what to do.
+ * @throws OrgConnectedAppCreateError `ERR_ORG_CONNECTED_APP_CREATE` naming the app and what to do.
  */
 export async function refuseNewSamlConnectedApp(client: OrgMetadataClient, state: Pick<SamlSpBindingState, "apiName" | "appType">): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
