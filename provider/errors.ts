@@ -1,5 +1,7 @@
 /**
- * @module Errors this library throws: one base class with a stable `code`, one subclass per kind.
+ * @module Errors this library throws: one base class with a stable `code`, one subclass per kind, each
+ * naming its code as `static readonly code` so callers can test `error.code === UsageError.code`.
+ * Messages say what to fix and never carry a private key, an assertion or an access token.
  */
 
 /** Base of every error this library throws; `code` is stable across releases, the message is not. */
@@ -13,36 +15,373 @@ export class SalesforceCertsError extends Error {
   }
 }
 
+/** True when `value` is an error thrown by this library (any subclass). */
+export function isSalesforceCertsError(value: unknown): value is SalesforceCertsError {
+  return value instanceof SalesforceCertsError;
+}
+
 /** One problem with a value: where it is (`subject.country`) and the rule it breaks. */
 export interface ValidationIssue {
   readonly path: string;
   readonly message: string;
 }
 
-/** Input that breaks one or more rules; every problem is listed, not only the first. */
+/** Thrown by a resource's `check` and by the `check…Args` functions: input that breaks one or more rules; every problem is listed, not only the first. */
 export class ValidationError extends SalesforceCertsError {
+  static readonly code = "ERR_VALIDATION";
   readonly issues: readonly ValidationIssue[];
 
   constructor(subject: string, issues: readonly ValidationIssue[]) {
-    super("ERR_VALIDATION", `Invalid ${subject}:\n${issues.map((i) => ` - ${i.path}: ${i.message}`).join("\n")}`);
+    super(ValidationError.code, `Invalid ${subject}:\n${issues.map((i) => ` - ${i.path}: ${i.message}`).join("\n")}`);
     this.issues = issues;
   }
 }
 
-/** The Pulumi engine is not where the project expects it: setup has not run or failed. */
+/** Thrown before any engine command when the Pulumi engine is not where the project expects it: setup has not run or failed. */
 export class EngineNotFoundError extends SalesforceCertsError {
+  static readonly code = "ERR_ENGINE_NOT_FOUND";
+
   constructor(message: string) {
-    super("ERR_ENGINE_NOT_FOUND", message);
+    super(EngineNotFoundError.code, message);
   }
 }
 
-/** True when `value` is an error thrown by this library (any subclass). */
-export function isSalesforceCertsError(value: unknown): value is SalesforceCertsError {
-  return value instanceof SalesforceCertsError;
+/** Thrown by the command line when a Pulumi engine command (select, cancel, stack output, up…) failed; the message carries the engine's own words. */
+export class EngineError extends SalesforceCertsError {
+  static readonly code = "ERR_ENGINE";
+
+  constructor(message: string) {
+    super(EngineError.code, message);
+  }
+}
+
+/** Thrown by the command line for a bad option, variable or date: the command could not run as asked (exit 2). */
+export class UsageError extends SalesforceCertsError {
+  static readonly code = "ERR_USAGE";
+
+  constructor(message: string) {
+    super(UsageError.code, message);
+  }
+}
+
+/** Thrown by the command line when the inventory file it was given does not load; every problem is listed. */
+export class InventoryError extends SalesforceCertsError {
+  static readonly code = "ERR_INVENTORY";
+
+  constructor(message: string) {
+    super(InventoryError.code, message);
+  }
+}
+
+/** Thrown by the command line when the named stack does not exist in the state folder. */
+export class NoStackError extends SalesforceCertsError {
+  static readonly code = "ERR_NO_STACK";
+
+  constructor(message: string) {
+    super(NoStackError.code, message);
+  }
+}
+
+/** Thrown by the command line when the stack exists but has no inventory outputs (`certificates`) to read. */
+export class NoInventoryOutputsError extends SalesforceCertsError {
+  static readonly code = "ERR_NO_INVENTORY_OUTPUTS";
+
+  constructor(message: string) {
+    super(NoInventoryOutputsError.code, message);
+  }
+}
+
+/** Thrown by `export-sfdx` when the stack's outputs hold no Salesforce metadata to export. */
+export class NoMetadataError extends SalesforceCertsError {
+  static readonly code = "ERR_NO_METADATA";
+
+  constructor(message: string) {
+    super(NoMetadataError.code, message);
+  }
+}
+
+/** Thrown by `modelFromOutputs` and the commands that read stack outputs when those outputs are not of the shape this library writes. */
+export class OutputsError extends SalesforceCertsError {
+  static readonly code = "ERR_OUTPUTS";
+
+  constructor(message: string) {
+    super(OutputsError.code, message);
+  }
+}
+
+/** Thrown by the command line when the file given with `--outputs` cannot be read or is not JSON outputs. */
+export class OutputsFileError extends SalesforceCertsError {
+  static readonly code = "ERR_OUTPUTS_FILE";
+
+  constructor(message: string) {
+    super(OutputsFileError.code, message);
+  }
+}
+
+/** Thrown by `report` when the file given with `--out` cannot be written. */
+export class ReportOutError extends SalesforceCertsError {
+  static readonly code = "ERR_REPORT_OUT";
+
+  constructor(message: string) {
+    super(ReportOutError.code, message);
+  }
+}
+
+/** Thrown by `export-sfdx` before it writes anything when a target path is unsafe; nothing was written. */
+export class ExportPathError extends SalesforceCertsError {
+  static readonly code = "ERR_EXPORT_PATH";
+
+  constructor(message: string) {
+    super(ExportPathError.code, message);
+  }
+}
+
+/** Thrown by `export-sfdx` when a file of the export cannot be written. */
+export class ExportWriteError extends SalesforceCertsError {
+  static readonly code = "ERR_EXPORT_WRITE";
+
+  constructor(message: string) {
+    super(ExportWriteError.code, message);
+  }
+}
+
+/** Thrown by `up` when the inventory no longer declares a resource of the stack and `--allow-delete` does not name it; nothing was changed. */
+export class RemovalRefusedError extends SalesforceCertsError {
+  static readonly code = "ERR_REMOVAL_REFUSED";
+
+  constructor(message: string) {
+    super(RemovalRefusedError.code, message);
+  }
+}
+
+/** Thrown before a deploy is sent when the files to deploy cannot form one package (an unsafe path, two files on one zip entry…). */
+export class DeployFilesError extends SalesforceCertsError {
+  static readonly code = "ERR_DEPLOY_FILES";
+
+  constructor(message: string) {
+    super(DeployFilesError.code, message);
+  }
+}
+
+/**
+ * Thrown by a resource in org mode when it needs the org connection (`salesforce-certs:org`) and there is
+ * none, or its credential is known only during `pulumi up`; and by `SalesforceOrgProvider` when `loginWith`
+ * is not a JwtIntegration that keeps the stack's own connection.
+ */
+export class OrgConnectionError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_CONNECTION";
+
+  constructor(message: string) {
+    super(OrgConnectionError.code, message);
+  }
+}
+
+/** Thrown in org mode when the org refused the JWT Bearer login, or could not be reached; `reason` is Salesforce's `error` code. */
+export class OrgLoginError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_LOGIN";
+  /** Salesforce's `error` (`invalid_grant`, `invalid_client_id`, …), or `unreachable`. */
+  readonly reason: string;
+
+  constructor(reason: string, message: string) {
+    super(OrgLoginError.code, message);
+    this.reason = reason;
+  }
+}
+
+/** One component a deploy could not apply, as Salesforce reports it (`DeployMessage`). */
+export interface ComponentFailure {
+  /** The file in the deployed zip, e.g. `certs/Partner_SSO.crt-meta.xml` or `package.xml`. */
+  fileName: string;
+  /** `Type:fullName`, or empty when Salesforce names no component. */
+  component: string;
+  problem: string;
+  /** `Error` or `Warning`. */
+  problemType: string;
+}
+
+/** Thrown in org mode when a deploy (or a check-only validation) ended without success; nothing of it was applied (`rollbackOnError`). */
+export class OrgDeployError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_DEPLOY";
+  readonly deployId: string;
+  readonly status: string;
+  readonly failures: readonly ComponentFailure[];
+
+  constructor(deployId: string, status: string, failures: readonly ComponentFailure[], message: string) {
+    super(OrgDeployError.code, message);
+    this.deployId = deployId;
+    this.status = status;
+    this.failures = failures;
+  }
+}
+
+/** Thrown in org mode when a deploy is still not done when `pollTimeoutSeconds` ran out; it may still finish in the org. */
+export class OrgDeployTimeoutError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_DEPLOY_TIMEOUT";
+  readonly deployId: string;
+
+  constructor(deployId: string, message: string) {
+    super(OrgDeployTimeoutError.code, message);
+    this.deployId = deployId;
+  }
+}
+
+/** Thrown in org mode for any other API call the org refused (a SOAP fault, a REST error, a per-name delete error). */
+export class OrgApiError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_API";
+  /** Salesforce's code, without the `sf:` prefix (`INVALID_TYPE`, `INVALID_SESSION_ID`, …). */
+  readonly apiCode: string;
+
+  constructor(apiCode: string, message: string) {
+    super(OrgApiError.code, message);
+    this.apiCode = apiCode;
+  }
+}
+
+/** Thrown by `check` or `diff` when `validateDeploys` is on and the org refused (or did not finish) the check-only validation; nothing was applied. */
+export class OrgValidationError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_VALIDATION";
+  readonly deployId: string;
+  readonly failures: readonly ComponentFailure[];
+
+  constructor(deployId: string, failures: readonly ComponentFailure[], message: string) {
+    super(OrgValidationError.code, message);
+    this.deployId = deployId;
+    this.failures = failures;
+    // Thrown from check or diff, whose host prints `${error}: ${error.stack}` before the engine shows the
+    // message: an expected refusal of the org, so no stack frames (and no second copy of the message).
+    this.stack = "";
+  }
+}
+
+/** Thrown on create when a resource would take a name the org already holds and adoption was not asked for. */
+export class OrgAlreadyExistsError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_ALREADY_EXISTS";
+
+  constructor(message: string) {
+    super(OrgAlreadyExistsError.code, message);
+  }
+}
+
+/** Thrown in org mode when the certificate a CA-signed resource awaits a chain for is signed in the org already (by hand); nothing was deployed. */
+export class OrgCertificateSignedError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_CERTIFICATE_SIGNED";
+
+  constructor(message: string) {
+    super(OrgCertificateSignedError.code, message);
+  }
+}
+
+/** Thrown in org mode when `signedChainPem` certifies the key of a certificate the org holds signed already; nothing was deployed. */
+export class OrgChainOverSignedError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_CHAIN_OVER_SIGNED";
+
+  constructor(message: string) {
+    super(OrgChainOverSignedError.code, message);
+  }
+}
+
+/** Thrown when `signedChainPem` certifies no key the certificate has: neither its CSR's nor the one in force (or it has none yet, at creation). */
+export class SignedChainMismatchError extends SalesforceCertsError {
+  static readonly code = "ERR_SIGNED_CHAIN_MISMATCH";
+
+  constructor(message: string) {
+    super(SignedChainMismatchError.code, message);
+  }
+}
+
+/** Thrown in org mode when a JWT integration's app slot holds a certificate whose PEM this run was not given; nothing was deployed. */
+export class OrgJwtCertificateError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_JWT_CERTIFICATE";
+
+  constructor(message: string) {
+    super(OrgJwtCertificateError.code, message);
+  }
+}
+
+/** Thrown in org mode for `appType ConnectedApp` when the org has no such Connected App: Salesforce no longer creates them, it only updates existing ones. */
+export class OrgConnectedAppCreateError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_CONNECTED_APP_CREATE";
+
+  constructor(message: string) {
+    super(OrgConnectedAppCreateError.code, message);
+  }
+}
+
+/** Thrown by the dynamic provider host's entry points when it calls them in a way this release does not know: an unsupported `@pulumi/pulumi`. */
+export class ProviderHostError extends SalesforceCertsError {
+  static readonly code = "ERR_PROVIDER_HOST";
+
+  constructor(message: string) {
+    super(ProviderHostError.code, message);
+  }
+}
+
+/** Thrown when a stored value of a resource's state (an RSA key's numbers) cannot be what this library wrote: the state was edited by hand. */
+export class StateDamagedError extends SalesforceCertsError {
+  static readonly code = "ERR_STATE_DAMAGED";
+
+  constructor(message: string) {
+    super(StateDamagedError.code, message);
+  }
 }
 
 /**
  * The stack could not be read or written as asked (its passphrase, state folder or checkpoint) and nothing
  * was changed: the command line exits 2 ("could not look"), as for a usage error, not 1 ("found a problem").
+ * A base: each kind below has its own code.
  */
-export class StackAccessError extends SalesforceCertsError {}
+export abstract class StackAccessError extends SalesforceCertsError {}
+
+/** Thrown before any engine command when the stack has no passphrase for its secrets, or an empty one. */
+export class PassphraseError extends StackAccessError {
+  static readonly code = "ERR_PASSPHRASE";
+
+  constructor(message: string) {
+    super(PassphraseError.code, message);
+  }
+}
+
+/** Thrown when the passphrase given does not decrypt the stack's secrets. */
+export class WrongPassphraseError extends StackAccessError {
+  static readonly code = "ERR_WRONG_PASSPHRASE";
+
+  constructor(message: string) {
+    super(WrongPassphraseError.code, message);
+  }
+}
+
+/** Thrown when a secret of the stack does not decrypt although the passphrase is right: its state was changed outside Pulumi. */
+export class SecretUnreadableError extends StackAccessError {
+  static readonly code = "ERR_SECRET_UNREADABLE";
+
+  constructor(message: string) {
+    super(SecretUnreadableError.code, message);
+  }
+}
+
+/** Thrown when the state folder is not a folder, or a mode in it that must change cannot. */
+export class StateDirError extends StackAccessError {
+  static readonly code = "ERR_STATE_DIR";
+
+  constructor(message: string) {
+    super(StateDirError.code, message);
+  }
+}
+
+/** Thrown when the stack's checkpoint is missing while the state folder shows that the stack existed; nothing was changed. */
+export class CheckpointMissingError extends StackAccessError {
+  static readonly code = "ERR_CHECKPOINT_MISSING";
+
+  constructor(message: string) {
+    super(CheckpointMissingError.code, message);
+  }
+}
+
+/** Thrown when the stack's checkpoint is damaged and so is its newest backup copy, or there is none. */
+export class CheckpointDamagedError extends StackAccessError {
+  static readonly code = "ERR_CHECKPOINT_DAMAGED";
+
+  constructor(message: string) {
+    super(CheckpointDamagedError.code, message);
+  }
+}

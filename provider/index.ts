@@ -22,7 +22,48 @@ export {
 export type { DistinguishedName } from "./crypto/distinguished-name";
 export type { RsaKeySize } from "./crypto/rsa-key-pair";
 export type { CertificateInputs } from "./certificate/args";
-export { EngineNotFoundError, SalesforceCertsError, ValidationError, isSalesforceCertsError, type ValidationIssue } from "./errors";
+export {
+  SalesforceCertsError,
+  ValidationError,
+  EngineNotFoundError,
+  EngineError,
+  UsageError,
+  InventoryError,
+  NoStackError,
+  NoInventoryOutputsError,
+  NoMetadataError,
+  OutputsError,
+  OutputsFileError,
+  ReportOutError,
+  ExportPathError,
+  ExportWriteError,
+  RemovalRefusedError,
+  DeployFilesError,
+  OrgConnectionError,
+  OrgLoginError,
+  OrgDeployError,
+  OrgDeployTimeoutError,
+  OrgApiError,
+  OrgValidationError,
+  OrgAlreadyExistsError,
+  OrgCertificateSignedError,
+  OrgChainOverSignedError,
+  SignedChainMismatchError,
+  OrgJwtCertificateError,
+  OrgConnectedAppCreateError,
+  ProviderHostError,
+  StateDamagedError,
+  StackAccessError,
+  PassphraseError,
+  WrongPassphraseError,
+  SecretUnreadableError,
+  StateDirError,
+  CheckpointMissingError,
+  CheckpointDamagedError,
+  isSalesforceCertsError,
+  type ComponentFailure,
+  type ValidationIssue,
+} from "./errors";
 export { loadInventory, formatProblem, type InventoryLoad, type InventoryProblem } from "./inventory/load-inventory";
 export { declareInventory, type Consumer } from "./inventory/declare-inventory";
 export type { Inventory } from "./inventory/inventory-types";

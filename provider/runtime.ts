@@ -9,6 +9,7 @@ import { jwtIntegrationImplementation } from "./jwt-integration/provider";
 import { samlSpBindingImplementation } from "./saml-binding/provider";
 import { configureOrg } from "./org/configured-org";
 import type { ImplementationName } from "./dynamic/provider-shell";
+import { ProviderHostError } from "./errors";
 
 // Loaded by name by the shells of earlier releases, which live on in stored state until the next update
 // (as are `implementations`, `dispatchProviderCall` and `dispatchIdCall`).
@@ -41,7 +42,7 @@ export async function dispatchProviderCall(name: ImplementationName, args: unkno
   if (args.length === 2) return implementation.check!(...(args as [any, any]));
   if (args.length === 1 && isConfigureRequest(args[0])) return configureOrg(args[0].config);
   if (args.length === 1) return implementation.create(args[0]);
-  throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects configure(request), check(olds, news), create(inputs), read(id, props) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`);
+  throw new ProviderHostError(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects configure(request), check(olds, news), create(inputs), read(id, props) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`);
 }
 
 /** Runs `diff(id, olds, news)` or `delete(id, props)`, told apart by their number of arguments. */
@@ -49,7 +50,7 @@ export async function dispatchIdCall(name: ImplementationName, args: unknown[]):
   const implementation = implementations[name] as pulumi.dynamic.ResourceProvider;
   if (args.length === 3) return implementation.diff!(...(args as [string, any, any]));
   if (args.length === 2) return implementation.delete!(...(args as [string, any]));
-  throw new Error(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
+  throw new ProviderHostError(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
 }
 
 // The entry points of this release's shells (provider/dynamic/provider-shell.ts). Their names are short

@@ -7,13 +7,12 @@
  * nothing), and read back after.
  */
 import crypto = require("node:crypto");
-import { SalesforceCertsError } from "../errors";
+import { OrgApiError, OrgChainOverSignedError, SalesforceCertsError, SignedChainMismatchError } from "../errors";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { certificationRequestPublicKey } from "../crypto/certification-request";
 import { orgChainUploadFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
-import { OrgApiError } from "../org/org-errors";
 
 /** True when `pem` is a PKCS #10 request (what the org returns for a CA-signed certificate awaiting its chain). */
 export function isCertificationRequest(pem: string): boolean {
@@ -45,8 +44,7 @@ function heldKey(held: string): string | undefined {
  * makes a new key pair (salesforce.md §1), which would lose the key the IdP or a partner trusts.
  */
 export function chainOverSigned(uniqueName: string, name: string): SalesforceCertsError {
-  return new SalesforceCertsError(
-    "ERR_ORG_CHAIN_OVER_SIGNED",
+  return new OrgChainOverSignedError(
     `CertificateAndKeyPair ${uniqueName}: signedChainPem certifies the key of Certificate ${name}, which is signed already; with custody org a chain is uploaded only to a certificate awaiting its chain (Salesforce makes a new key pair when a saved certificate is deployed again), so nothing was deployed. For a certificate the CA re-issued, change rotationTrigger instead: the org makes a new CSR for your CA to sign.`,
   );
 }
@@ -55,7 +53,7 @@ export function chainOverSigned(uniqueName: string, name: string): SalesforceCer
  * Deploys `chainPem` (leaf first) as the content of the org's CA-signed certificate `name`, after checking
  * that its leaf certifies the key of the CSR the org holds under that name; returns the chain read back. A chain the org already holds (a run killed
  * after its upload) is not deployed again.
- * @throws SalesforceCertsError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
+ * @throws SignedChainMismatchError `ERR_SIGNED_CHAIN_MISMATCH` when the leaf certifies another key (nothing is
  * deployed); OrgApiError `ERR_ORG_API` (`NOT_FOUND`) when the org has no certificate `name`; the deploy's
  * errors (OrgDeployError …).
  */
@@ -78,8 +76,7 @@ export async function uploadOrgChain(
   const key = heldKey(held);
   if (!key || !leafMatchesKey(chainPem, key)) {
     const what = isCertificationRequest(held) ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)` : `the key of Certificate ${name} in the org`;
-    throw new SalesforceCertsError(
-      "ERR_SIGNED_CHAIN_MISMATCH",
+    throw new SignedChainMismatchError(
       `CertificateAndKeyPair ${uniqueName}: signedChainPem: the leaf certificate must certify ${what}, and it certifies another key; nothing was deployed. Have the CA sign the CSR in output csrPem and give that chain, leaf first.`,
     );
   }

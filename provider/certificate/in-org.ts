@@ -9,8 +9,7 @@
 import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
-import { SalesforceCertsError } from "../errors";
-import { OrgApiError } from "../org/org-errors";
+import { OrgApiError, OrgCertificateSignedError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { orgClient } from "../org/configured-org";
 import { validateDeploy, validatesDeploys } from "../org/preview-validation";
@@ -42,8 +41,7 @@ export async function obtainOrgCertificate(
     // over a certificate in force (a chain uploaded in Setup), whose key would be lost.
     const held = await client.readCertificatePem(name);
     if (held && !/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(held)) {
-      throw new SalesforceCertsError(
-        "ERR_ORG_CERTIFICATE_SIGNED",
+      throw new OrgCertificateSignedError(
         `Certificate ${name} in ${client.session.instanceUrl} holds a signed certificate now, not the CSR this resource awaits a chain for (uploaded in Setup?); nothing was deployed, so its key pair stays. Give that chain as signedChainPem (pulumi stack output csrPem shows the CSR it answers) so that pulumi up adopts it, then rotate.`,
       );
     }

@@ -15,6 +15,7 @@ import { describeReason, planRotation, type RotationPlan, type RotationSettings,
 import { certificateViewFields, certificateViews, type CertificateState } from "./state";
 import type { CertificateInputs } from "./args";
 import { defaultOverlapDays, defaultRenewalPolicy } from "../rotation/renewal-policy";
+import { SignedChainMismatchError } from "../errors";
 
 /**
  * Stored outputs that hold private keys or keystores (the key fields of shape 4, see state.ts;
@@ -34,7 +35,7 @@ export type NewKeyPair = RsaKeyPair | { orgCertificatePem: string } | { orgCsrPe
 /** Refuses a chain given at creation: a new CA-signed certificate has no key yet. Called before any key is made. */
 export function assertNoChainAtCreate(inputs: CertificateInputs): void {
   if (inputs.caSigned && inputs.signedChainPem !== undefined) {
-    throw new Error(
+    throw new SignedChainMismatchError(
       `signedChainPem: a new CA-signed certificate has no key yet, so no chain can match it. Create it without signedChainPem, sign the CSR from output csrPem, then give the chain.`,
     );
   }
@@ -83,7 +84,7 @@ export function planUpdate(olds: CertificateState, news: CertificateInputs, now:
     if (olds.pendingPublicKeyPem && leafMatchesKey(chain, olds.pendingPublicKeyPem)) plan.adopt = "pending";
     else if (olds.publicKeyPem && leafMatchesKey(chain, olds.publicKeyPem)) plan.adopt = "current";
     else {
-      throw new Error(
+      throw new SignedChainMismatchError(
         `${olds.uniqueName}: signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force. Sign that CSR and give the resulting chain, leaf first.`,
       );
     }

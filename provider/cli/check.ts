@@ -4,7 +4,7 @@
  * outputs cannot be read or hold nothing to check.
  */
 import { evaluateExpiryGate } from "../report/expiry-gate";
-import { SalesforceCertsError } from "../errors";
+import { OutputsError } from "../errors";
 import { daysFrom, nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
 import { exitTwoOnInputError } from "./outputs-file";
 
@@ -38,7 +38,7 @@ async function runCheck(argv: readonly string[]): Promise<number> {
   const model = await reportModel(values);
   // Nothing to judge is not "all clear": an empty or foreign outputs file must not pass the gate.
   if (model.certificates.length === 0) {
-    throw new SalesforceCertsError("ERR_OUTPUTS", `${model.source}: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)`);
+    throw new OutputsError(`${model.source}: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)`);
   }
   const findings = evaluateExpiryGate(model, now, within);
   for (const finding of findings) (finding.failed ? console.error : console.log)(`${statusLabel[finding.status]} ${finding.message}`);

@@ -5,7 +5,7 @@
  * reach the org only by a keystore import in Setup apart from it, and what is for the partner or the CA
  * apart again. The summary names each file's channel.
  */
-import { SalesforceCertsError } from "../errors";
+import { NoMetadataError, OutputsError, UsageError } from "../errors";
 import { channelFolders, channelTitles, type FileChannel } from "../salesforce/file-channels";
 import { mergeSalesforceFiles, writeSfdxProject, type WrittenFile } from "../salesforce/sfdx-project";
 import { parse, readStackOutputs, stackOptions, stackOptionsHelp } from "./options";
@@ -38,11 +38,11 @@ async function runExportSfdx(argv: readonly string[]): Promise<number> {
     console.log(exportSfdxHelp);
     return 0;
   }
-  if (!values.out) throw new SalesforceCertsError("ERR_USAGE", "export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)");
+  if (!values.out) throw new UsageError("export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)");
   const outputs = values.outputs !== undefined ? readOutputsFile(values.outputs) : await readStackOutputs(values);
   const source = values.outputs !== undefined ? `stack outputs in ${values.outputs}` : `stack ${values.stack ?? "demo"}`;
   const sources = salesforceFileSources(outputs, source);
-  if (sources.length === 0) throw new SalesforceCertsError("ERR_NO_METADATA", "export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)");
+  if (sources.length === 0) throw new NoMetadataError("export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)");
   const written = writeSfdxProject(values.out, mergeSalesforceFiles(sources));
   console.log(`wrote ${written.length} files to ${values.out}, by channel:`);
   for (const channel of ["deploy", "keystore-import", "not-for-the-org"] as const satisfies FileChannel[]) {
@@ -73,7 +73,7 @@ function salesforceFileSources(outputs: Record<string, unknown>, source: string)
       else sources.push([`${section}.${name}`, files]);
     }
   }
-  if (problems.length > 0) throw new SalesforceCertsError("ERR_OUTPUTS", problems.map((p) => `${source}: ${p}`).join("\n"));
+  if (problems.length > 0) throw new OutputsError(problems.map((p) => `${source}: ${p}`).join("\n"));
   return sources;
 }
 

@@ -2,7 +2,7 @@
 /**
  * @module The `salesforce-certs` command line. `npm start` runs `up` of the example inventory.
  */
-import { isSalesforceCertsError, StackAccessError } from "../errors";
+import { isSalesforceCertsError, StackAccessError, UsageError } from "../errors";
 import { checkCommand } from "./check";
 import { exportSfdxCommand } from "./export-sfdx";
 import { reportCommand } from "./report";
@@ -58,6 +58,6 @@ main(process.argv.slice(2)).then(
     // 2: the command could not run as asked (a bad option, variable or date) or could not read the stack
     // (passphrase, state folder, checkpoint); 1: it ran and failed. CI jobs tell "the gate could not
     // look" from "the gate found a problem".
-    process.exitCode = (isSalesforceCertsError(error) && error.code === "ERR_USAGE") || error instanceof StackAccessError ? 2 : 1;
+    process.exitCode = (isSalesforceCertsError(error) && error.code === UsageError.code) || error instanceof StackAccessError ? 2 : 1;
   },
 );

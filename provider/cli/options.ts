@@ -3,7 +3,7 @@
  */
 import path = require("node:path");
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { SalesforceCertsError } from "../errors";
+import { InventoryError, NoInventoryOutputsError, NoStackError, UsageError } from "../errors";
 import { clockVariable, parseInstant } from "../rotation/clock";
 import { openLocalStack, stackSecretsError } from "../engine/local-stack";
 import { formatProblem, loadInventory } from "../inventory/load-inventory";
@@ -28,7 +28,7 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(command
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (error) {
-    throw new SalesforceCertsError("ERR_USAGE", `${command}: ${(error as Error).message} (see salesforce-certs ${command} --help)`);
+    throw new UsageError(`${command}: ${(error as Error).message} (see salesforce-certs ${command} --help)`);
   }
 }
 
@@ -55,7 +55,7 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
     outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
   } catch (error) {
     if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
-      throw new SalesforceCertsError("ERR_NO_STACK", `stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`);
+      throw new NoStackError(`stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`);
     }
     // A wrong passphrase or a changed secret is one line that names it (exit 2: the stack could not be read).
     throw stackSecretsError(error, location) ?? error;
@@ -63,21 +63,21 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
   // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
   const certificates = outputs["certificates"];
   if (typeof certificates !== "object" || certificates === null || Array.isArray(certificates)) {
-    throw new SalesforceCertsError("ERR_NO_INVENTORY_OUTPUTS", `stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`);
+    throw new NoInventoryOutputsError(`stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`);
   }
   return outputs;
 }
 
 /**
  * The report model from `--outputs FILE`, `--inventory FILE`, or the local stack.
- * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
+ * @throws OutputsFileError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
  * `ERR_OUTPUTS` (outputs the model refuses), `ERR_NO_STACK`, `ERR_NO_INVENTORY_OUTPUTS`, `ERR_INVENTORY`.
  */
 export async function reportModel(values: { outputs?: string; inventory?: string; stack?: string; state?: string; "work-dir"?: string }): Promise<ReportModel> {
   if (values.outputs !== undefined) return modelFromOutputs(readOutputsFile(values.outputs), `stack outputs in ${values.outputs}`);
   if (values.inventory) {
     const loaded = loadInventory(values.inventory);
-    if (!loaded.ok) throw new SalesforceCertsError("ERR_INVENTORY", loaded.problems.map(formatProblem).join("\n"));
+    if (!loaded.ok) throw new InventoryError(loaded.problems.map(formatProblem).join("\n"));
     return modelFromInventory(loaded.inventory, `inventory ${values.inventory} (not deployed: no dates yet)`);
   }
   return modelFromOutputs(await readStackOutputs(values), `stack ${values.stack ?? "demo"}`);
@@ -86,7 +86,7 @@ export async function reportModel(values: { outputs?: string; inventory?: string
 /**
  * `--now ISO`, else SALESFORCE_CERTS_NOW, else the wall clock. Only a full ISO 8601 instant with a zone
  * is taken; an error names what was given (the option or the variable).
- * @throws ERR_USAGE when the option or the variable is not such an instant.
+ * @throws UsageError `ERR_USAGE` when the option or the variable is not such an instant.
  */
 export function nowFrom(value: string | undefined): Date {
   const fromEnv = value === undefined;
@@ -94,7 +94,7 @@ export function nowFrom(value: string | undefined): Date {
   // An empty variable is unset, as in most tools; an empty --now was given on purpose and is an error.
   if (text === undefined || (fromEnv && text === "")) return new Date();
   const parsed = parseInstant(text);
-  if (typeof parsed === "string") throw new SalesforceCertsError("ERR_USAGE", `${fromEnv ? clockVariable : "--now"} ${parsed} (got ${JSON.stringify(text)})`);
+  if (typeof parsed === "string") throw new UsageError(`${fromEnv ? clockVariable : "--now"} ${parsed} (got ${JSON.stringify(text)})`);
   return parsed;
 }
 
@@ -104,13 +104,13 @@ export const maxDays = 36_500;
 /**
  * A whole number of days from an option (`--within 30`): digits only, so `""`, `1e3`, `0x10`, `2.5` and
  * ` 7` are refused rather than read as 0, 1000, 16 or 2.
- * @throws ERR_USAGE naming `command` and `option` when `value` is missing or not such a number.
+ * @throws UsageError `ERR_USAGE` naming `command` and `option` when `value` is missing or not such a number.
  */
 export function daysFrom(command: string, option: string, value: string | undefined): number {
-  if (value === undefined) throw new SalesforceCertsError("ERR_USAGE", `${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);
+  if (value === undefined) throw new UsageError(`${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);
   const days = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!(days <= maxDays)) {
-    throw new SalesforceCertsError("ERR_USAGE", `${command}: ${option} must be a whole number of days from 0 to ${maxDays} (got ${JSON.stringify(value)})`);
+    throw new UsageError(`${command}: ${option} must be a whole number of days from 0 to ${maxDays} (got ${JSON.stringify(value)})`);
   }
   return days;
 }

@@ -3,11 +3,11 @@
  * `check`, `report` and `export-sfdx`, and turns bad input into one line that names the file and the
  * problem. The file holds secrets (keystores, JWT keys), so no message quotes its content.
  */
-import { SalesforceCertsError } from "../errors";
+import { ExportPathError, NoInventoryOutputsError, NoStackError, OutputsError, OutputsFileError, ReportOutError, SalesforceCertsError } from "../errors";
 import { readRegularTextFile, tooLargeWords } from "../inventory/read-regular-file";
 
 /** Codes of errors that mean "the input could not be used": the commands exit 2 on them, not 1. */
-export const inputErrorCodes: ReadonlySet<string> = new Set(["ERR_OUTPUTS_FILE", "ERR_OUTPUTS", "ERR_NO_STACK", "ERR_NO_INVENTORY_OUTPUTS", "ERR_EXPORT_PATH", "ERR_REPORT_OUT"]);
+export const inputErrorCodes: ReadonlySet<string> = new Set([OutputsFileError.code, OutputsError.code, NoStackError.code, NoInventoryOutputsError.code, ExportPathError.code, ReportOutError.code]);
 
 /**
  * Largest outputs file read. A certificate's outputs (PEM, keystore, Salesforce files) are tens of
@@ -19,12 +19,12 @@ const hint = "give the output of pulumi stack output --json (or omit --outputs t
 
 /**
  * The JSON object in `file`.
- * @throws SalesforceCertsError `ERR_OUTPUTS_FILE` when the file cannot be read (missing, a folder, a device
+ * @throws OutputsFileError `ERR_OUTPUTS_FILE` when the file cannot be read (missing, a folder, a device
  * or pipe, past {@link maxOutputsBytes}), is empty, is not JSON, or is not a JSON object; the message names
  * the file and the problem, never the content.
  */
 export function readOutputsFile(file: string): Record<string, unknown> {
-  const fail = (problem: string) => new SalesforceCertsError("ERR_OUTPUTS_FILE", `--outputs ${file}: ${problem}`);
+  const fail = (problem: string) => new OutputsFileError(`--outputs ${file}: ${problem}`);
   const read = readRegularTextFile(file, maxOutputsBytes);
   if (!read.ok) {
     const { problem } = read;

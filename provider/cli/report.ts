@@ -4,7 +4,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { SalesforceCertsError } from "../errors";
+import { ReportOutError, UsageError } from "../errors";
 import { renderReport } from "../report/render-report";
 import { nowFrom, parse, reportModel, stackOptions, stackOptionsHelp } from "./options";
 import { exitTwoOnInputError } from "./outputs-file";
@@ -45,10 +45,10 @@ async function runReport(argv: readonly string[]): Promise<number> {
 /**
  * Options that would be ignored or mean nothing: two sources at once (one would be dropped silently),
  * an empty --inventory (read as "no inventory": the stack), an empty --out (read as "print it").
- * @throws ERR_USAGE naming the option and what to do instead.
+ * @throws UsageError `ERR_USAGE` naming the option and what to do instead.
  */
 function checkReportOptions(values: { inventory?: string; outputs?: string; out?: string }): void {
-  const usage = (message: string) => new SalesforceCertsError("ERR_USAGE", `report: ${message} (see salesforce-certs report --help)`);
+  const usage = (message: string) => new UsageError(`report: ${message} (see salesforce-certs report --help)`);
   if (values.inventory !== undefined && values.outputs !== undefined) {
     throw usage("give --inventory FILE or --outputs FILE, not both: the report is made from one source");
   }
@@ -58,7 +58,7 @@ function checkReportOptions(values: { inventory?: string; outputs?: string; out?
 
 /**
  * Writes the report to `file`.
- * @throws SalesforceCertsError `ERR_REPORT_OUT` (exit 2) naming the path and what is wrong with it: a
+ * @throws ReportOutError `ERR_REPORT_OUT` (exit 2) naming the path and what is wrong with it: a
  * folder, a folder that does not exist, a file where a folder should be, no permission, a read-only or
  * full file system.
  */
@@ -82,6 +82,6 @@ function writeReport(file: string, markdown: string): void {
                 : code === "ENOSPC"
                   ? "no space left on the device"
                   : `cannot be written (${code ?? (error as Error).message})`;
-    throw new SalesforceCertsError("ERR_REPORT_OUT", `report: --out ${file}: ${problem}`);
+    throw new ReportOutError(`report: --out ${file}: ${problem}`);
   }
 }

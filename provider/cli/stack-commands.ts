@@ -14,7 +14,7 @@ import { PulumiCli } from "../engine/pulumi-cli";
 import { findStaleLocks, prepareStackFiles, stateFilePath, type StackFiles } from "../engine/stack-files";
 import { secretsError } from "../engine/stack-secrets";
 import { prepareStateFolder, restrictStatePermissions } from "../engine/state-permissions";
-import { SalesforceCertsError } from "../errors";
+import { EngineError, NoStackError, RemovalRefusedError, SalesforceCertsError, UsageError } from "../errors";
 import { defaultInventoryPath } from "../inventory/inventory-program";
 import { loadInventory } from "../inventory/load-inventory";
 import { modelFromOutputs } from "../report/report-model";
@@ -48,17 +48,17 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
     return 0;
   }
   if (values["allow-delete"] !== undefined && command !== "up") {
-    throw new SalesforceCertsError("ERR_USAGE", `${command}: --allow-delete is for up only (see salesforce-certs up --help)`);
+    throw new UsageError(`${command}: --allow-delete is for up only (see salesforce-certs up --help)`);
   }
   if (values.inventory !== undefined && (command === "destroy" || command === "outputs")) {
-    throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory is for up and preview only (see salesforce-certs ${command} --help)`);
+    throw new UsageError(`${command}: --inventory is for up and preview only (see salesforce-certs ${command} --help)`);
   }
   // The provider reads its clock from SALESFORCE_CERTS_NOW: a bad value is named here, before the engine runs.
   nowFrom(undefined);
   const location = stackLocation(values);
   const inventory = values.inventory === undefined ? undefined : path.resolve(values.inventory);
   if (inventory !== undefined && !fs.existsSync(inventory)) {
-    throw new SalesforceCertsError("ERR_USAGE", `${command}: --inventory ${values.inventory}: no such file`);
+    throw new UsageError(`${command}: --inventory ${values.inventory}: no such file`);
   }
   const allowDelete = (values["allow-delete"] ?? "").split(",").map((n) => n.trim()).filter(Boolean);
   // The inventory of this run only: the stack config changes after a successful up, never before.
@@ -96,14 +96,13 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         sayRemovals(dropped, allowDelete);
         const unknown = allowDelete.filter((n) => !resources.some((r) => r.name === n));
         if (unknown.length > 0) {
-          throw new SalesforceCertsError("ERR_USAGE", `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
+          throw new UsageError(`up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
         }
         // Decided here, from the state and the inventory, whatever the resources' protect flags say.
         const refused = dropped.filter((d) => !allowDelete.includes(d.name));
         if (refused.length > 0) {
           const names = refused.map((d) => d.name).join(",");
-          throw new SalesforceCertsError(
-            "ERR_REMOVAL_REFUSED",
+          throw new RemovalRefusedError(
             `up: refused: the inventory no longer declares ${refused.map((d) => `${d.type} ${d.name}`).join(", ")}; up deletes ${refused.length === 1 ? "it" : "them"} (with ${refused.length === 1 ? "its" : "their"} keys or credentials) only when named: salesforce-certs up --allow-delete ${names} (nothing was changed)`,
           );
         }
@@ -176,7 +175,7 @@ function secretsFailure(stack: StackRun): SalesforceCertsError | undefined {
 
 /** An engine command that failed: the secrets problem behind it when there is one, else its own words. */
 function engineError(stack: StackRun, what: string, stderr: string): SalesforceCertsError {
-  return secretsFailure(stack) ?? new SalesforceCertsError("ERR_ENGINE", `${what}: ${stderr.trim()}`);
+  return secretsFailure(stack) ?? new EngineError(`${what}: ${stderr.trim()}`);
 }
 
 /**
@@ -198,14 +197,13 @@ function ensureProjectFile(workDir: string): string {
 
 function selectOrCreateStack(cli: PulumiCli): void {
   const selected = cli.capture(["stack", "select", "--create", cli.project.stackName], false);
-  if (selected.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack select ${cli.project.stackName}: ${selected.stderr.trim()}`);
+  if (selected.status !== 0) throw new EngineError(`pulumi stack select ${cli.project.stackName}: ${selected.stderr.trim()}`);
 }
 
 function requireStack(cli: PulumiCli): void {
   const selected = cli.capture(["stack", "select", cli.project.stackName], false);
   if (selected.status !== 0) {
-    throw new SalesforceCertsError(
-      "ERR_NO_STACK",
+    throw new NoStackError(
       `stack '${cli.project.stackName}' does not exist in ${cli.project.backendUrl ?? cli.project.stateDir}: run salesforce-certs up first, or name the stack with --stack`,
     );
   }
@@ -217,7 +215,7 @@ function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
   const stale = findStaleLocks(cli.project.stateDir, projectName, cli.project.stackName);
   if (stale.length === 0) return;
   const cancelled = cli.capture(["cancel", "--yes"]);
-  if (cancelled.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi cancel: ${cancelled.stderr.trim()}`);
+  if (cancelled.status !== 0) throw new EngineError(`pulumi cancel: ${cancelled.stderr.trim()}`);
   for (const lock of stale) {
     console.log(`[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`);
   }
@@ -348,6 +346,6 @@ function putBackProtection(stack: StackRun, how: "an interrupted" | "the failed"
 /** The stack outputs as `pulumi stack output --json` prints them: every secret, at any depth, as "[secret]". */
 function maskedOutputs(cli: PulumiCli): Record<string, unknown> {
   const result = cli.capture(["stack", "output", "--json"]);
-  if (result.status !== 0) throw new SalesforceCertsError("ERR_ENGINE", `pulumi stack output: ${result.stderr.trim()}`);
+  if (result.status !== 0) throw new EngineError(`pulumi stack output: ${result.stderr.trim()}`);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }

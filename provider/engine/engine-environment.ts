@@ -58,7 +58,7 @@ export interface StackLocation {
 /**
  * The environment of every engine run for `location`.
  *
- * @throws StackAccessError `ERR_PASSPHRASE` when the stack has no passphrase, or an empty one (see passphrase.ts).
+ * @throws PassphraseError `ERR_PASSPHRASE` when the stack has no passphrase, or an empty one (see passphrase.ts).
  */
 export function engineEnvironment(location: StackLocation, engine: Engine): Record<string, string> {
   const env: Record<string, string> = {

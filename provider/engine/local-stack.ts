@@ -37,7 +37,7 @@ export interface LocalStackOptions extends StackLocation {
  * Creates (or selects) a stack on a local file backend, ready for `preview`, `up` and `destroy`.
  *
  * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when the engine has not been set up.
- * @throws StackAccessError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one;
+ * @throws PassphraseError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one;
  * (`ERR_STATE_DIR`) when the state folder is a file, cannot be made or (to write) is read-only;
  * (`ERR_CHECKPOINT_MISSING`, `ERR_CHECKPOINT_DAMAGED`) as {@link prepareStackFiles} says.
  */

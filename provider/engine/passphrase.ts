@@ -5,7 +5,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { StackAccessError } from "../errors";
+import { PassphraseError } from "../errors";
 
 /**
  * The passphrase of the demo stack (`npm start`). A published demo value, not a secret: any other stack
@@ -24,12 +24,12 @@ const passphraseFileCap = 64 * 1024;
  * caller names one (the engine runs in the project folder), nothing more when the caller's
  * PULUMI_CONFIG_PASSPHRASE is set, the demo passphrase for the demo stack.
  *
- * @throws StackAccessError `ERR_PASSPHRASE` for any other stack without a passphrase, and for every stack
+ * @throws PassphraseError `ERR_PASSPHRASE` for any other stack without a passphrase, and for every stack
  * whose passphrase is empty or blank (the variable, the file's name, or the file's content). The message
  * never quotes a passphrase.
  */
 export function passphraseEnvironment(stackName: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const refuse = (why: string) => new StackAccessError("ERR_PASSPHRASE", `stack '${stackName}' needs a passphrase for its secrets: ${why}`);
+  const refuse = (why: string) => new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: ${why}`);
   // The engine takes PULUMI_CONFIG_PASSPHRASE first, even empty, and the file only without it.
   const given = env["PULUMI_CONFIG_PASSPHRASE"];
   if (given !== undefined) {
@@ -52,10 +52,10 @@ export function passphraseEnvironment(stackName: string, env: NodeJS.ProcessEnv 
 /**
  * `passphrase`, given by a program rather than the environment, for `stackName`.
  *
- * @throws StackAccessError `ERR_PASSPHRASE` when it is empty or blank.
+ * @throws PassphraseError `ERR_PASSPHRASE` when it is empty or blank.
  */
 export function givenPassphrase(stackName: string, passphrase: string): string {
-  if (passphrase.trim() === "") throw new StackAccessError("ERR_PASSPHRASE", `stack '${stackName}' needs a passphrase for its secrets: the passphrase given is empty`);
+  if (passphrase.trim() === "") throw new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: the passphrase given is empty`);
   return passphrase;
 }
 

@@ -19,7 +19,7 @@ export class PulumiCli {
 
   /**
    * @throws EngineNotFoundError (`ERR_ENGINE_NOT_FOUND`) when there is no engine.
-   * @throws StackAccessError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one.
+   * @throws PassphraseError (`ERR_PASSPHRASE`) when the stack has no passphrase, or an empty one.
    */
   constructor(
     readonly project: PulumiProject,

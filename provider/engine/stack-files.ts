@@ -8,7 +8,7 @@
 import fs = require("node:fs");
 import os = require("node:os");
 import path = require("node:path");
-import { StackAccessError } from "../errors";
+import { CheckpointDamagedError, CheckpointMissingError } from "../errors";
 
 /** Where one stack's files are on a file backend. */
 export interface StackFiles {
@@ -203,7 +203,7 @@ const resourcesIn = (n: number) => `${n} resource${n === 1 ? "" : "s"}`;
  *   engine keeps (see {@link copiesOf}) when that copy is a consistent state of this stack; the damaged
  *   file is kept beside it (`.damaged`);
  *
- * @throws StackAccessError `ERR_CHECKPOINT_DAMAGED` when the newest copy is damaged too or there is none,
+ * @throws CheckpointDamagedError `ERR_CHECKPOINT_DAMAGED` when the newest copy is damaged too or there is none,
  * and `ERR_CHECKPOINT_MISSING` when the checkpoint is gone while the backend shows that the stack existed
  * with resources (its backup, history, backups or stack config); each message gives the steps to restore
  * it. Nothing was changed then.
@@ -225,8 +225,7 @@ export function prepareStackFiles(files: StackFiles): string[] {
     const evidence = existedEvidence(files);
     if (evidence.length === 0) return notices;
     const good = copiesOf(files).find((c) => !c.problem && c.resources > 0);
-    throw new StackAccessError(
-      "ERR_CHECKPOINT_MISSING",
+    throw new CheckpointMissingError(
       [
         `${stack} has no checkpoint (${checkpoint} is missing), but the state folder shows that it existed: ${evidence.map((e) => e.says).join("; ")}. Going on would create every resource again, with new private keys, so nothing was changed.`,
         ...(good
@@ -251,8 +250,7 @@ export function prepareStackFiles(files: StackFiles): string[] {
     return notices;
   }
   const older = copies.find((c) => !c.problem);
-  throw new StackAccessError(
-    "ERR_CHECKPOINT_DAMAGED",
+  throw new CheckpointDamagedError(
     [
       `the checkpoint of ${stack} (${checkpoint}) ${judged.problem}, and ${newest ? `the newest copy of its state, ${newest.file}, ${newest.problem}` : "the state folder holds no copy of it"}: nothing was restored and nothing was changed. Restore it by hand (commands for bash):`,
       `  mv ${sh(checkpoint)} ${sh(`${checkpoint}.damaged`)}`,

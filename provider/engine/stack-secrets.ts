@@ -10,7 +10,7 @@
  */
 import crypto = require("node:crypto");
 import fs = require("node:fs");
-import { StackAccessError } from "../errors";
+import { SecretUnreadableError, StackAccessError, WrongPassphraseError } from "../errors";
 
 /** The signature key and value of a secret in a checkpoint. */
 const secretSignature = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"] as const;
@@ -100,8 +100,7 @@ export function passphraseIn(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The error for a stack whose passphrase is not the one its secrets were encrypted with. */
 export function wrongPassphraseError(stackName: string): StackAccessError {
-  return new StackAccessError(
-    "ERR_WRONG_PASSPHRASE",
+  return new WrongPassphraseError(
     `stack '${stackName}': the passphrase does not decrypt its secrets (incorrect passphrase): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the passphrase the stack was made with`,
   );
 }
@@ -119,8 +118,7 @@ export function secretsError(stackName: string, checkpointFile: string, env: Nod
   if (finding.wrongPassphrase) return wrongPassphraseError(stackName);
   if (finding.unreadable.length === 0) return undefined;
   const named = finding.unreadable.map((s) => `${s.property} of ${s.resource} (${s.urn})`).join("; ");
-  return new StackAccessError(
-    "ERR_SECRET_UNREADABLE",
+  return new SecretUnreadableError(
     `stack '${stackName}': ${finding.unreadable.length === 1 ? "a secret does" : `${finding.unreadable.length} secrets do`} not decrypt although the passphrase is right (cipher: message authentication failed), so ${checkpointFile} was changed outside Pulumi: ${named}; restore the checkpoint from a backup (the .bak beside it, or .pulumi/backups/ or .pulumi/history/ in the state folder)`,
   );
 }
@@ -135,6 +133,6 @@ export function secretsErrorFromMessage(message: string, stackName: string, env:
   if (!/message authentication failed/.test(message)) return undefined;
   return (
     (checkpointFile ? secretsError(stackName, checkpointFile, env, configFile) : undefined) ??
-    new StackAccessError("ERR_SECRET_UNREADABLE", `stack '${stackName}': a secret does not decrypt although the passphrase is right (cipher: message authentication failed), so its state was changed outside Pulumi: restore it from a backup`)
+    new SecretUnreadableError(`stack '${stackName}': a secret does not decrypt although the passphrase is right (cipher: message authentication failed), so its state was changed outside Pulumi: restore it from a backup`)
   );
 }

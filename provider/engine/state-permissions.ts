@@ -5,7 +5,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { StackAccessError } from "../errors";
+import { StateDirError } from "../errors";
 
 /** Words for the file-system errors a state folder meets. */
 function why(error: unknown): string {
@@ -33,11 +33,11 @@ function shown(file: string): string {
  * `writes`: the command writes the stack's state there (up, preview, destroy), so the folder must be
  * writable.
  *
- * @throws StackAccessError `ERR_STATE_DIR` naming the folder and the problem: a file, not a folder; it
+ * @throws StateDirError `ERR_STATE_DIR` naming the folder and the problem: a file, not a folder; it
  * cannot be created; it is read-only.
  */
 export function prepareStateFolder(stateDir: string, writes: boolean): void {
-  const fail = (problem: string) => new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: ${problem}`);
+  const fail = (problem: string) => new StateDirError(`state folder ${shown(stateDir)}: ${problem}`);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(stateDir);
@@ -64,14 +64,14 @@ export function prepareStateFolder(stateDir: string, writes: boolean): void {
  * Folders 0700, files 0600, under `stateDir`, and the given config files 0600. Missing paths are skipped,
  * and so are modes that are right already (a read-only copy of a private state can still be read).
  *
- * @throws StackAccessError `ERR_STATE_DIR` naming the path when a mode that must change cannot.
+ * @throws StateDirError `ERR_STATE_DIR` naming the path when a mode that must change cannot.
  */
 export function restrictStatePermissions(stateDir: string, configFiles: readonly string[] = []): void {
   const restrict = (file: string, mode: number) => {
     try {
       if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
+      throw new StateDirError(`state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
     }
   };
   const walk = (dir: string) => {
@@ -80,7 +80,7 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw new StackAccessError("ERR_STATE_DIR", `state folder ${shown(stateDir)}: cannot read ${shown(dir)} (${why(error)})`);
+      throw new StateDirError(`state folder ${shown(stateDir)}: cannot read ${shown(dir)} (${why(error)})`);
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);

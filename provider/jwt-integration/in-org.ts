@@ -5,14 +5,13 @@
  * creates no new Connected App, so one the org does not list is refused before anything is deployed.
  */
 import { describeCertificate } from "../crypto/certificate-facts";
-import { SalesforceCertsError } from "../errors";
+import { OrgConnectedAppCreateError, OrgJwtCertificateError, OrgLoginError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "./lifecycle";
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
 import type { JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
-import { OrgLoginError } from "../org/org-errors";
 
 /**
  * The children of an External Client App, in the order they are deleted (before their parent). The global
@@ -33,7 +32,7 @@ function appTypeName(state: Pick<JwtIntegrationState, "appType">): "ExternalClie
 /**
  * The files to deploy for `state`: the deploy channel of its `salesforceFiles`, with each slot's
  * certificate filled in from the PEMs known (the state's own, the bound certificate's, its previous one).
- * @throws SalesforceCertsError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
+ * @throws OrgJwtCertificateError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
  * fingerprint: deploying without it would turn the JWT Bearer Flow off for that app.
  */
 export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrationInputs, "boundCertificatePem" | "certificatePem" | "previousCertificatePem">): Record<string, string> {
@@ -45,8 +44,7 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
   for (const [name, slot] of slotApps(state)) {
     const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems.get(slot.sha256Fingerprint) : undefined);
     if (slot.sha256Fingerprint && !pem) {
-      throw new SalesforceCertsError(
-        "ERR_ORG_JWT_CERTIFICATE",
+      throw new OrgJwtCertificateError(
         `JwtIntegration ${state.apiName}: slot ${name} (${slot.appName}) holds certificate ${slot.sha256Fingerprint.slice(0, 23)}…, whose PEM this run was not given; nothing was deployed. Run pulumi up again with the stack's org configuration (salesforce-certs:org) set, so that the program hands the certificate over.`,
       );
     }
@@ -59,15 +57,14 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
 /**
  * Refuses to create a Connected App: every slot app of a `ConnectedApp` integration must be listed by
  * the org already.
- * @throws SalesforceCertsError `ERR_ORG_CONNECTED_APP_CREATE` naming the apps and what to do.
+ * @throws OrgConnectedAppCreateError `ERR_ORG_CONNECTED_APP_CREATE` naming the apps and what to do.
  */
 export async function refuseNewConnectedApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
   const listed = new Set((await client.list("ConnectedApp")).map((app) => app.fullName));
   const missing = slotApps(state).map(([, slot]) => slot.appName).filter((name) => !listed.has(name));
   if (missing.length === 0) return;
-  throw new SalesforceCertsError(
-    "ERR_ORG_CONNECTED_APP_CREATE",
+  throw new OrgConnectedAppCreateError(
     `JwtIntegration ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${missing.join(", ")}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${missing.join(", ")} by hand once (with this integration's consumerKey) and run pulumi up again.`,
   );
 }

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { orgConfigKey, orgPrivateKeyConfigKey } from "../org/org-config";
 import { orgProviderMark, orgSourceConfigKey } from "../org/configured-org";
 import type { JwtIntegration } from "./resource";
+import { OrgConnectionError } from "../errors";
 
 /** Arguments of a {@link SalesforceOrgProvider}. */
 export interface SalesforceOrgProviderArgs {
@@ -38,7 +39,7 @@ export class SalesforceOrgProvider extends pulumi.ProviderResource {
   constructor(name: string, args: SalesforceOrgProviderArgs, opts?: pulumi.ResourceOptions) {
     const integration = args.loginWith;
     if (integration.orgConnectionArgument !== true) {
-      throw new Error(`SalesforceOrgProvider ${name}: loginWith must be a JwtIntegration declared with orgConnection: true (JwtIntegration ${integration.declaredName} is not): only the stack's own connection keeps the key the provider logs in with`);
+      throw new OrgConnectionError(`SalesforceOrgProvider ${name}: loginWith must be a JwtIntegration declared with orgConnection: true (JwtIntegration ${integration.declaredName} is not): only the stack's own connection keeps the key the provider logs in with`);
     }
     const configured = new pulumi.Config("salesforce-certs").getObject<Record<string, unknown>>("org") ?? {};
     const tuning = Object.fromEntries(tuningFields.filter((field) => configured[field] !== undefined).map((field) => [field, configured[field]]));

@@ -18,7 +18,7 @@ import type { JwtIntegrationState } from "./lifecycle";
 import { configuredOrg, orgClient } from "../org/configured-org";
 import type { OrgMetadataClient } from "../org/metadata-client";
 import { orgConfigKey, orgConnectionDefaults, orgPrivateKeyConfigKey, type OrgConnection } from "../org/org-config";
-import { OrgLoginError } from "../org/org-errors";
+import { OrgLoginError } from "../errors";
 
 /** The parts of an integration's state its own login needs. */
 export type ConnectionState = Pick<JwtIntegrationState, "apiName" | "orgConnection" | "loginUrl" | "username" | "audience" | "activeSlot" | "slots" | "slotKeys">;

@@ -6,7 +6,7 @@
  * refuses, naming the component, and the user names what to take over for one run, as Pulumi's `import`
  * or Terraform's "already exists" ask. What is taken over is then the resource's: rotated and deleted with it.
  */
-import { SalesforceCertsError } from "../errors";
+import { OrgAlreadyExistsError, SalesforceCertsError } from "../errors";
 
 /** The environment variable naming, for one run, the components a create may take over. */
 export const adoptVariable = "SALESFORCE_CERTS_ADOPT";
@@ -19,8 +19,7 @@ export function adoptionAllowed(name: string): boolean {
 /** The refusal to take over the `type` components `names`, which the org at `org` already holds. */
 export function alreadyInOrg(type: string, names: readonly string[], org: string): SalesforceCertsError {
   const [them, exist] = names.length === 1 ? ["it", "exists"] : ["them", "exist"];
-  return new SalesforceCertsError(
-    "ERR_ORG_ALREADY_EXISTS",
+  return new OrgAlreadyExistsError(
     `${type} ${names.join(", ")} already ${exist} in the org at ${org}, and this stack's state does not record creating ${them}. ` +
       `If an interrupted pulumi up of this stack made ${them}, run pulumi up again with ${adoptVariable}=${names.join(",")} to take ${them} over ` +
       `(${them === "it" ? "it is" : "they are"} then rotated and deleted with this resource); if ${them === "it" ? "it belongs" : "they belong"} to someone else, choose another name.`,

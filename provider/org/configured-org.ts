@@ -7,6 +7,7 @@
 import type { OrgConnection } from "./org-config";
 import { orgConfigKey, orgConnectionDefaults, orgConnectionFromConfig, orgPrivateKeyConfigKey } from "./org-config";
 import type { OrgMetadataClient } from "./metadata-client";
+import { OrgConnectionError } from "../errors";
 
 let configured: { connection?: OrgConnection; problem?: string; source?: string } = {};
 let client: Promise<OrgMetadataClient> | undefined;
@@ -84,8 +85,8 @@ function pendingConnection(config: { get(key: string): string | undefined }, sou
 /** A Metadata API client logged in to the configured org; one login per provider process. */
 export function orgClient(): Promise<OrgMetadataClient> {
   const connection = configured.connection;
-  if (!connection) throw new Error(`this operation ${needsOrgConnection}`);
-  if (connection.knownAtUp) throw new Error(`cannot log in to ${connection.loginUrl} yet: ${connection.knownAtUp}, so its credential is known only during pulumi up`);
+  if (!connection) throw new OrgConnectionError(`this operation ${needsOrgConnection}`);
+  if (connection.knownAtUp) throw new OrgConnectionError(`cannot log in to ${connection.loginUrl} yet: ${connection.knownAtUp}, so its credential is known only during pulumi up`);
   client ??= (async () => {
     // Loaded on first use: artefact mode never loads jsforce.
     const { loginToOrg }: typeof import("./org-login") = require("./org-login");

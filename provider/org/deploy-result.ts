@@ -5,7 +5,7 @@
  * arrive as an object instead of a one-element array; a failure without components (a bad zip) carries its
  * text in `errorMessage`.
  */
-import { OrgDeployError, type ComponentFailure } from "./org-errors";
+import { OrgDeployError, type ComponentFailure } from "../errors";
 
 /** The fields of a DeployResult this module reads (jsforce's `DeployResult`, loosely typed). */
 export interface DeployResultLike {

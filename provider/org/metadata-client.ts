@@ -15,7 +15,7 @@
 import { salesforceUniqueName } from "../validate/rules";
 import { assertDeploySucceeded, componentSuccesses, type ComponentSuccess, type DeployResultLike } from "./deploy-result";
 import { buildDeployZip, type ComponentName } from "./metadata-zip";
-import { OrgApiError, OrgDeployTimeoutError } from "./org-errors";
+import { OrgApiError, OrgDeployTimeoutError } from "../errors";
 import type { OrgSession } from "./org-login";
 
 /** What to deploy. */
@@ -87,7 +87,7 @@ export class OrgMetadataClient {
 
   /**
    * Deploys `request.files` (and deletions) as one zip with `rollbackOnError`, and waits for the result.
-   * @throws SalesforceCertsError `ERR_DEPLOY_FILES` for files that are not deployable (nothing is sent);
+   * @throws DeployFilesError `ERR_DEPLOY_FILES` for files that are not deployable (nothing is sent);
    * OrgDeployError `ERR_ORG_DEPLOY` listing each component failure; OrgDeployTimeoutError
    * `ERR_ORG_DEPLOY_TIMEOUT` when not done within `pollTimeoutSeconds`; OrgApiError `ERR_ORG_API` for a fault.
    */

@@ -9,7 +9,7 @@
  * have not been released since 2022 (jszip). Entries get a fixed timestamp, so the same files give the
  * same bytes on every run.
  */
-import { SalesforceCertsError } from "../errors";
+import { DeployFilesError } from "../errors";
 import { unsafePathReason } from "../salesforce/sfdx-project";
 import { escapeXml as xmlEscape } from "../salesforce/xml";
 import { toMetadataFormat, type MetadataFile } from "./metadata-types";
@@ -37,7 +37,7 @@ const fixedTime = new Date("2026-01-01T00:00:00Z");
 /**
  * Builds the deploy zip of `files` (source format, relative to the package folder) for API `apiVersion`,
  * deleting `deletions` after the deploy (destructiveChangesPost.xml) when given.
- * @throws SalesforceCertsError `ERR_DEPLOY_FILES` naming every file that cannot be deployed and why.
+ * @throws DeployFilesError `ERR_DEPLOY_FILES` naming every file that cannot be deployed and why.
  */
 export function buildDeployZip(files: Record<string, string>, apiVersion: string, deletions: readonly ComponentName[] = []): DeployZip {
   const { zipSync, strToU8 } = require("fflate") as typeof import("fflate");
@@ -58,7 +58,7 @@ export function buildDeployZip(files: Record<string, string>, apiVersion: string
     entries[target.zipPath] = strToU8(content);
     placed.push(target);
   }
-  if (problems.length > 0) throw new SalesforceCertsError("ERR_DEPLOY_FILES", `cannot deploy these files:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
+  if (problems.length > 0) throw new DeployFilesError(`cannot deploy these files:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
   const components = uniqueSorted(placed);
   entries["package.xml"] = strToU8(manifestXml(components, apiVersion));
   const deleted = uniqueSorted(deletions);

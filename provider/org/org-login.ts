@@ -13,7 +13,8 @@ import type { Connection, TokenResponse } from "@jsforce/jsforce-node";
 import { currentTime } from "../rotation/clock";
 import { signJwtAssertion, jwtBearerGrantType } from "../salesforce/jwt-bearer";
 import { orgConfigKey, orgPrivateKeyConfigKey, type ConnectionPaths, type OrgConnection } from "./org-config";
-import { OrgLoginError, redact } from "./org-errors";
+import { OrgLoginError } from "../errors";
+import { redact } from "./redact";
 import { guardedRefresh } from "./session-renewal";
 
 /** A logged-in session: the jsforce connection, and who and where it is. Holds the access token: never log it. */

@@ -8,25 +8,9 @@
  * first too, and a deploy the org would refuse stops the run before anything is applied. What cannot be
  * validated (files that depend on a value known only in `up`) is said in the preview line instead.
  */
-import { SalesforceCertsError } from "../errors";
+import { OrgDeployError, OrgDeployTimeoutError, OrgValidationError } from "../errors";
 import { configuredOrg, orgClient } from "./configured-org";
 import type { DeployRequest, OrgMetadataClient } from "./metadata-client";
-import { OrgDeployError, OrgDeployTimeoutError, type ComponentFailure } from "./org-errors";
-
-/** A check-only validation the org refused (or did not finish); nothing was applied. */
-export class OrgValidationError extends SalesforceCertsError {
-  readonly deployId: string;
-  readonly failures: readonly ComponentFailure[];
-
-  constructor(deployId: string, failures: readonly ComponentFailure[], message: string) {
-    super("ERR_ORG_VALIDATION", message);
-    this.deployId = deployId;
-    this.failures = failures;
-    // Thrown from check or diff, whose host prints `${error}: ${error.stack}` before the engine shows the
-    // message: an expected refusal of the org, so no stack frames (and no second copy of the message).
-    this.stack = "";
-  }
-}
 
 /** True when the stack's org connection asks for check-only validation of every deploy. */
 export function validatesDeploys(): boolean {

@@ -7,7 +7,7 @@
  * minutes) may still renew again later.
  */
 import type { SessionRefreshFunc } from "@jsforce/jsforce-node/lib/session-refresh-delegate";
-import { OrgLoginError } from "./org-errors";
+import { OrgLoginError } from "../errors";
 
 /** The default spacing: a session Salesforce just issued does not expire within a minute. */
 export const defaultRenewalSpacingMs = 60_000;

@@ -2,7 +2,7 @@
  * @module What the report and the expiry gate read: each certificate with its validity, renewal point,
  * overlap and consumers, from a stack's outputs or, before any `up`, from the inventory alone.
  */
-import { SalesforceCertsError } from "../errors";
+import { OutputsError } from "../errors";
 import { parseTimestamp } from "../rotation/clock";
 import type { Consumer } from "../inventory/declare-inventory";
 import type { Inventory } from "../inventory/inventory-types";
@@ -40,7 +40,7 @@ type Outputs = Record<string, unknown>;
  * Outputs that would make the report or the gate say less than the truth are refused: no `certificates`
  * object, a date that is not an ISO 8601 time, a certificate in force without `notAfter`, or wiring and
  * bindings of the wrong shape. (An empty `certificates` is a true, empty report; the gate refuses it.)
- * @throws SalesforceCertsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
+ * @throws OutputsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
  */
 export function modelFromOutputs(outputs: Outputs, source: string): ReportModel {
   const problems: string[] = [];
@@ -106,8 +106,8 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
       return [{ name, activeSlot: String(j["activeSlot"] ?? "?"), certificate: String(j["certificate"] ?? "?"), notAfter }];
     }),
   };
-  if (problems.length === 1) throw new SalesforceCertsError("ERR_OUTPUTS", `${source}: ${problems[0]}`);
-  if (problems.length > 1) throw new SalesforceCertsError("ERR_OUTPUTS", `${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
+  if (problems.length === 1) throw new OutputsError(`${source}: ${problems[0]}`);
+  if (problems.length > 1) throw new OutputsError(`${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
   return model;
 }
 

@@ -4,6 +4,7 @@
  * parsed strictly: `new Date()` would take `12` as the year 2001 and roll `2027-02-30` over to March, so a
  * typo would move the clock silently.
  */
+import { UsageError } from "../errors";
 
 /** The environment variable that overrides the wall clock. */
 export const clockVariable = "SALESFORCE_CERTS_NOW";
@@ -67,7 +68,7 @@ export function currentTime(): Date {
   const override = process.env[clockVariable];
   if (override === undefined || override === "") return new Date();
   const parsed = parseInstant(override);
-  if (typeof parsed === "string") throw new Error(`${clockVariable} ${parsed} (got ${JSON.stringify(override)})`);
+  if (typeof parsed === "string") throw new UsageError(`${clockVariable} ${parsed} (got ${JSON.stringify(override)})`);
   return parsed;
 }
 

@@ -10,7 +10,7 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import { SalesforceCertsError } from "../errors";
+import { ExportPathError, ExportWriteError, OutputsError } from "../errors";
 import { channelOf, channelReadme, type ChannelledFile } from "./file-channels";
 
 /** The API version written to sfdx-project.json (Spring '26). */
@@ -38,7 +38,7 @@ export function unsafePathReason(key: string): string | undefined {
  * Merges several path → content maps; the same path twice must carry the same content (for example the
  * org's one IdentityProvider settings file, emitted by every SAML binding). Every key is checked with
  * {@link unsafePathReason} first; all problems are reported together.
- * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming each unsafe key as `<owner>.salesforceFiles[<key>]`;
+ * @throws ExportPathError `ERR_EXPORT_PATH` naming each unsafe key as `<owner>.salesforceFiles[<key>]`;
  * `ERR_OUTPUTS` when a content is not a string or two contents of one path differ.
  */
 export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Record<string, unknown>]>): Record<string, string> {
@@ -60,8 +60,8 @@ export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Recor
       }
     }
   }
-  if (unsafe.length > 0) throw new SalesforceCertsError("ERR_EXPORT_PATH", `${unsafe.join("\n")}\nnothing was written`);
-  if (wrong.length > 0) throw new SalesforceCertsError("ERR_OUTPUTS", wrong.join("\n"));
+  if (unsafe.length > 0) throw new ExportPathError(`${unsafe.join("\n")}\nnothing was written`);
+  if (wrong.length > 0) throw new OutputsError(wrong.join("\n"));
   return merged;
 }
 
@@ -72,7 +72,7 @@ export type WrittenFile = ChannelledFile;
  * Writes `files` into `dir`: the deploy channel into an SFDX project, the others into their folders with
  * a README each. Checks every path first and writes nothing when one is unsafe, would pass through a
  * symbolic link, or two keys would land on one file.
- * @throws SalesforceCertsError `ERR_EXPORT_PATH` naming the key; `ERR_EXPORT_WRITE` when the file system
+ * @throws ExportPathError `ERR_EXPORT_PATH` naming the key; `ERR_EXPORT_WRITE` when the file system
  * refuses a write (e.g. `dir` is a file).
  */
 export function writeSfdxProject(dir: string, files: Record<string, string>): WrittenFile[] {
@@ -107,14 +107,14 @@ export function writeSfdxProject(dir: string, files: Record<string, string>): Wr
     const link = symbolicLinkOnTheWay(dir, file.target);
     if (link) problems.push(`${file.key === file.target ? file.target : `salesforceFiles[${JSON.stringify(file.key)}]`}: would be written through the symbolic link ${link}, which may point outside the export folder`);
   }
-  if (problems.length > 0) throw new SalesforceCertsError("ERR_EXPORT_PATH", `${problems.join("\n")}\nnothing was written`);
+  if (problems.length > 0) throw new ExportPathError(`${problems.join("\n")}\nnothing was written`);
   for (const { file, content } of all) {
     const target = path.join(dir, ...file.target.split("/"));
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, content);
     } catch (error) {
-      throw new SalesforceCertsError("ERR_EXPORT_WRITE", `${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ExportWriteError(`${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
   return all.map(({ file }) => file);

@@ -11,7 +11,7 @@
  *    SAML app is left in the org (one IdP serves every SP); otherwise it is left as it is.
  */
 import crypto from "node:crypto";
-import { SalesforceCertsError } from "../errors";
+import { OrgConnectedAppCreateError } from "../errors";
 import { publishedCertificates } from "../rotation/idp-stages";
 import { channelOf } from "../salesforce/file-channels";
 import type { SamlSpBindingState } from "./lifecycle";
@@ -61,13 +61,12 @@ export function describeSamlOrgDeploy(state: Pick<SamlSpBindingState, "apiName" 
 
 /**
  * Refuses to create a Connected App: the binding's app must be listed by the org already.
- * @throws SalesforceCertsError `ERR_ORG_CONNECTED_APP_CREATE` naming the app and what to do.
+ * @throws OrgConnectedAppCreateError `ERR_ORG_CONNECTED_APP_CREATE` naming the app and what to do.
  */
 export async function refuseNewSamlConnectedApp(client: OrgMetadataClient, state: Pick<SamlSpBindingState, "apiName" | "appType">): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
   if ((await client.list("ConnectedApp")).some((app) => app.fullName === state.apiName)) return;
-  throw new SalesforceCertsError(
-    "ERR_ORG_CONNECTED_APP_CREATE",
+  throw new OrgConnectedAppCreateError(
     `SamlSpBinding ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${state.apiName}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${state.apiName} by hand once and run pulumi up again.`,
   );
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import test from "ava";
 import { generateRsaKeyPair } from "../../provider/crypto/rsa-key-pair";
 import { parseOrgConnection, type OrgConnection } from "../../provider/org/org-config";
-import { OrgLoginError } from "../../provider/org/org-errors";
+import { OrgLoginError } from "../../provider/errors";
 import { loginToOrg } from "../../provider/org/org-login";
 import { jwtIntegrationFixture, ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn, type SalesforceStandIn } from "../helpers/salesforce-stand-in";

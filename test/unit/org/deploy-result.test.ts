@@ -4,7 +4,7 @@
  */
 import test from "ava";
 import { assertDeploySucceeded, componentFailures, componentSuccesses } from "../../../provider/org/deploy-result";
-import { OrgDeployError } from "../../../provider/org/org-errors";
+import { OrgDeployError } from "../../../provider/errors";
 
 const where = "https://greenmoor.my.salesforce.com";
 
