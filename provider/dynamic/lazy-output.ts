@@ -1,7 +1,7 @@
 /**
  * @module Outputs computed in the program only when read. Every `Output` a resource class makes costs the
  * Pulumi SDK promises and callbacks whether or not anything reads it, and at scale that work is what an
- * unchanged preview spends its time on (issue 12: the program, not the engine, is its critical path).
+ * unchanged preview spends its time on (the program, not the engine, is its critical path).
  * A view of stored facts (a certificate's DER, fingerprints, metadata files…) is therefore made on first
  * read, then kept: a program that exports or passes it on pays for it; one that does not, does not.
  */
@@ -33,4 +33,20 @@ export function memoized<T>(make: () => T): () => T {
     made ??= { value: make() };
     return made.value;
   };
+}
+
+/**
+ * Defines each of `names` on `target` as a lazy output (see {@link defineLazyOutput}) taken from the views
+ * `make` computes, once, on the first read of any of them; `pick` takes one view (default: the property
+ * of that name). Returns the memoized views, for outputs that need them otherwise.
+ */
+export function defineLazyViews<V, K extends string>(
+  target: object,
+  names: readonly K[],
+  make: () => pulumi.Output<V>,
+  pick: (views: V, key: K) => unknown = (views, key) => (views as Record<string, unknown>)[key],
+): () => pulumi.Output<V> {
+  const views = memoized(make);
+  for (const key of names) defineLazyOutput(target, key, () => views().apply((v) => pick(v, key)));
+  return views;
 }
