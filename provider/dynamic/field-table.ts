@@ -5,11 +5,18 @@
  */
 
 /**
- * What a field is: `stored` (the provider stores it), `secret` (stored as a Pulumi secret), `optional`
- * (stored as null when absent, see absent-outputs), `view` (computed from the stored fields in the
- * program). A field may be several (a secret is stored; a stored field may also be read through a view).
+ * What a field is:
+ * - `input`: a setting the user gives, stored as checked;
+ * - `stored`: the provider stores it;
+ * - `secret`: stored as a Pulumi secret;
+ * - `optional`: stored as null when absent (see absent-outputs);
+ * - `ifGiven`: a setting with no default, absent from the state when not given;
+ * - `transient`: handed to the provider as an input, read by it and not stored;
+ * - `view`: computed from the stored fields, in the program (and by the provider when it reads its state);
+ * - `internal`: not an output of the class (the provider's state only).
+ * A field may be several (a secret is stored; a stored field may also be read through a view).
  */
-export type FieldKind = "stored" | "secret" | "optional" | "view";
+export type FieldKind = "input" | "stored" | "secret" | "optional" | "ifGiven" | "transient" | "view" | "internal";
 
 /** A resource's field table: each field with its kind, or its kinds. */
 export type FieldTable = Readonly<Record<string, FieldKind | readonly FieldKind[]>>;
@@ -23,13 +30,18 @@ export type FieldsOfKind<T extends FieldTable, K extends FieldKind> = {
 }[keyof T] &
   string;
 
-/** The names of `table`'s fields of kind `kind`, in the table's order. */
-export function fieldsOfKind<T extends FieldTable, K extends FieldKind>(
+/** The names of `table`'s fields of kind `kind` (and of none of `except`), in the table's order. */
+export function fieldsOfKind<T extends FieldTable, K extends FieldKind, X extends FieldKind = never>(
   table: T,
   kind: K,
-): readonly FieldsOfKind<T, K>[] {
-  return Object.keys(table).filter((name) => {
+  ...except: X[]
+): readonly Exclude<FieldsOfKind<T, K>, FieldsOfKind<T, X>>[] {
+  const has = (name: string, wanted: FieldKind) => {
     const kinds = table[name]!;
-    return typeof kinds === "string" ? kinds === kind : kinds.includes(kind);
-  }) as FieldsOfKind<T, K>[];
+    return typeof kinds === "string" ? kinds === wanted : kinds.includes(wanted);
+  };
+  return Object.keys(table).filter((name) => has(name, kind) && !except.some((x) => has(name, x))) as Exclude<
+    FieldsOfKind<T, K>,
+    FieldsOfKind<T, X>
+  >[];
 }

@@ -16,7 +16,6 @@ import {
   planSamlUpdate,
   samlReplacingInputs,
   samlSpBindingViews,
-  samlViewFields,
   type SamlOrgView,
   type SamlSpBindingState,
 } from "./lifecycle";
@@ -24,13 +23,11 @@ import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/config
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
+import { samlOptionalOutputs, samlTransientFields, samlViewFields } from "./fields";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "./in-org";
 
 const sha1Warning = (apiName: string) =>
   `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
-
-/** Outputs that may be absent, stored as null so that preview reads them as known (see dynamic/absent-outputs.ts). */
-const optionalOutputs = ["phaseEndsAt"] as const;
 
 /** The checked inputs: the argument rules, plus the bound certificate's revision (not an argument users give). */
 type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
@@ -204,8 +201,8 @@ function withViews(props: SamlSpBindingState): SamlSpBindingState {
  */
 function toStored(state: SamlSpBindingState): SamlSpBindingState {
   const next: Record<string, unknown> = { ...state, stateVersion: 2 };
-  for (const field of [...samlViewFields, "certificatePem", "previousCertificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
-  return withAbsentOutputs(next, optionalOutputs) as unknown as SamlSpBindingState;
+  for (const field of [...samlViewFields, ...samlTransientFields]) delete next[field];
+  return withAbsentOutputs(next, samlOptionalOutputs) as unknown as SamlSpBindingState;
 }
 
 /**
