@@ -8,7 +8,7 @@
  * What a field is:
  * - `input`: a setting the user gives, stored as checked;
  * - `stored`: the provider stores it;
- * - `secret`: stored as a Pulumi secret;
+ * - `secret`: a Pulumi secret (stored as one, or computed from secrets);
  * - `optional`: stored as null when absent (see absent-outputs);
  * - `ifGiven`: a setting with no default, absent from the state when not given;
  * - `transient`: handed to the provider as an input, read by it and not stored;

@@ -8,6 +8,7 @@ import { applySlotStep, describeSlotStep, idleSlot, planSlots, type BoundCredent
 import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "./args";
+import type { jwtViewFields } from "./fields";
 
 /** Public facts of one slot (its key is kept apart, as a secret). */
 export interface PublicSlot {
@@ -54,9 +55,6 @@ export interface JwtIntegrationState
   /** Org mode: how the org differed from this state at the last refresh (the next update deploys again). */
   orgDrift?: string[];
 }
-
-/** Output names that hold keys. */
-export const jwtSecretFields = ["privateKeyPem", "slotKeys"] as const;
 
 /** Inputs whose change makes a different integration in Salesforce: a replacement. */
 export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotationStrategy"] as const;
@@ -219,9 +217,6 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
 /** The stored facts the views of a JWT integration are computed from. */
 export type JwtViewSource = Pick<JwtIntegrationInputs, "label" | "contactEmail" | "username" | "audience" | "loginUrl" | "scopes" | "preAuthorized" | "appType"> &
   Pick<JwtIntegrationState, "strategy" | "activeSlot" | "slots" | "slotKeys">;
-
-/** Fields of the state that are views of the stored facts: computed in the program, never stored from shape 2 on. */
-export const jwtViewFields = ["privateKeyPem", "tokenEndpoint", "sfLoginJwtCommand", "salesforceFiles"] as const;
 
 /**
  * The views of a JWT integration: the active slot's key (a secret: the program computes it from the

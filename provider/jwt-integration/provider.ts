@@ -13,7 +13,6 @@ import {
   applyJwtUpdate,
   createJwtIntegration,
   jwtPlanChanges,
-  jwtViewFields,
   jwtReplacingInputs,
   planJwtUpdate,
   type JwtIntegrationState,
@@ -25,10 +24,8 @@ import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-v
 import { deleteJwtApps, deleteOwnConnectionApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "./in-org";
 import type { JwtIntegrationInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
+import { jwtOptionalOutputs, jwtViewFields } from "./fields";
 import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./state";
-
-/** Outputs that may be absent, stored as null so that preview reads them as known (see dynamic/absent-outputs.ts). */
-const optionalOutputs = ["retireAt"] as const;
 
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
@@ -102,7 +99,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)));
       if (isOwnConnection(state) && inputs.privateKeyPem) await awaitFirstLogin(state, inputs.privateKeyPem);
     }
-    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
+    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), jwtOptionalOutputs) };
   },
 
   async update(_id, stored, news) {
@@ -132,7 +129,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         }
       }
     }
-    return { outs: withAbsentOutputs(stateOf(state, news), optionalOutputs) };
+    return { outs: withAbsentOutputs(stateOf(state, news), jwtOptionalOutputs) };
   },
 
   /**
