@@ -22,7 +22,8 @@ import { samlInputKeys, type samlViewFields } from "./fields";
 
 /** Everything the provider stores for a binding. */
 export interface SamlSpBindingState extends SamlSpBindingInputs {
-  stateVersion: 1;
+  /** Shape of the stored state (see state.ts). */
+  stateVersion: 2;
   stages: IdpStages;
   phase: IdpStages["phase"];
   /** The phase and what comes next, in words. */
@@ -181,7 +182,7 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 function derive(inputs: SamlSpBindingInputs, stages: IdpStages, org?: SamlOrgView): SamlSpBindingState {
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
-  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 1, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
+  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 2, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
   if (ends) stored.phaseEndsAt = ends.toISOString();
   return { ...stored, ...samlSpBindingViews(stored) };
 }
