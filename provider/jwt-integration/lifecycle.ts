@@ -22,7 +22,8 @@ export interface PublicSlot {
 /** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
 export interface JwtIntegrationState
   extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem" | "boundCertificatePem"> {
-  stateVersion: 1;
+  /** Shape of the stored state (see state.ts). */
+  stateVersion: 2;
   /** The consumer key given or generated (each slot's key derives from it). */
   consumerKeyBase: string;
   strategy: SlotsState["strategy"];
@@ -204,7 +205,7 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
   return {
     ...settings,
     ...fields,
-    stateVersion: 1,
+    stateVersion: 2,
     consumerKeyBase: base,
     appName: active.appName,
     consumerKey: active.consumerKey,
