@@ -12,16 +12,11 @@ import { buildPkcs12 } from "../crypto/pkcs12";
 import { generateRsaKeyPair, type RsaKeyPair } from "../crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
 import { describeReason, planRotation, type RotationPlan, type RotationSettings, type RotationState } from "../rotation/rotation-plan";
-import { certificateViewFields, certificateViews, type CertificateState } from "./state";
+import { certificateViews, type CertificateState } from "./state";
+import { certificateViewFields } from "./fields";
 import type { CertificateInputs } from "./args";
 import { defaultOverlapDays, defaultRenewalPolicy } from "../rotation/renewal-policy";
 import { SignedChainMismatchError } from "../errors";
-
-/**
- * Stored outputs that hold private keys or keystores (the key fields of shape 4, see state.ts;
- * states of earlier shapes keep their own fields encrypted as stored).
- */
-export const secretStateFields = ["privateKey", "previousPrivateKey", "pendingPrivateKey", "pkcs12Base64", "jksBase64", "keystorePassword"] as const;
 
 const dayMs = 86_400_000;
 

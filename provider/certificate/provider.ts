@@ -18,17 +18,12 @@ import { identityProviderSigningWith } from "../org/idp-settings";
 import { notValidated } from "../org/preview-validation";
 import { validateOrgCertificate } from "./in-org";
 import { unknownValue } from "../dynamic/unknown-value";
+import { certificateOptionalOutputs } from "./fields";
 import { chainOverSigned, isCertificationRequest, sameLeaf, uploadOrgChain } from "./in-org-ca";
-
-/**
- * Stored outputs that may be absent, stored as null so that preview reads them as known (see
- * dynamic/absent-outputs.ts): the program computes its views from them.
- */
-const optionalOutputs = ["certificateChainPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "lastRotation"] as const;
 
 /** The state to store: without its views (see state.ts), absent outputs as null. */
 function stored(state: CertificateState): CertificateState {
-  return withAbsentOutputs(storedCertificateState(state), optionalOutputs) as unknown as CertificateState;
+  return withAbsentOutputs(storedCertificateState(state), certificateOptionalOutputs) as unknown as CertificateState;
 }
 
 /**

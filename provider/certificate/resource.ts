@@ -12,10 +12,10 @@ import type { PublicKeyJwk } from "../crypto/public-key-jwk";
 import type { RsaKeySize } from "../crypto/rsa-key-pair";
 import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "./args";
-import { secretStateFields } from "./lifecycle";
 import type { CertificateState, PreviousCertificate } from "./state";
-import { certificateViewFields, certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./state";
-import { defineLazyOutput, memoized } from "../dynamic/lazy-output";
+import { certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./state";
+import { defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
+import { certificateFields, certificateStoredFields, certificateViewFields, secretStateFields } from "./fields";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -58,6 +58,51 @@ export type CertificateAndKeyPairOutputs = CertificateState;
 /** The serialised provider: a shell that loads `certificateAndKeyPairImplementation` in the provider process. */
 export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPair");
 
+/** The outputs of a {@link CertificateAndKeyPair}; every name is in its field table (fields.ts). */
+export interface CertificateAndKeyPairOutputsShape {
+  readonly uniqueName: pulumi.Output<string>;
+  /** Which key pair is in force: 1, then one more at each rotation. */
+  readonly generation: pulumi.Output<number>;
+  /** 1 at creation, one more at every update of this resource. */
+  readonly revision: pulumi.Output<number>;
+  /** The name of the key pair in force in the org: the unique name, then `<uniqueName>_G<n>`. */
+  readonly salesforceName: pulumi.Output<string>;
+  readonly label: pulumi.Output<string>;
+  readonly keySize: pulumi.Output<RsaKeySize>;
+  readonly validityDays: pulumi.Output<number>;
+  readonly subject: pulumi.Output<DistinguishedName>;
+  readonly caSigned: pulumi.Output<boolean>;
+  readonly privateKeyExportable: pulumi.Output<boolean>;
+  readonly renewal: pulumi.Output<RenewalPolicy>;
+  readonly overlapDays: pulumi.Output<number>;
+  /** PEM of the certificate in force (undefined while a CA-signed certificate awaits its first chain). */
+  readonly certificatePem: pulumi.Output<string | undefined>;
+  readonly certificateChainPem: pulumi.Output<string | undefined>;
+  readonly certificateDerBase64: pulumi.Output<string | undefined>;
+  readonly publicKeyPem: pulumi.Output<string | undefined>;
+  readonly publicKeyJwk: pulumi.Output<PublicKeyJwk | undefined>;
+  /** PKCS #8 PEM; a Pulumi secret; undefined when not exportable. */
+  readonly privateKeyPem: pulumi.Output<string | undefined>;
+  /** PKCS #12 (base64); a Pulumi secret; set when `keystorePassword` is. */
+  readonly pkcs12Base64: pulumi.Output<string | undefined>;
+  /** JKS (base64) for Salesforce's "Import from Keystore"; a Pulumi secret; set when `keystorePassword` is. */
+  readonly jksBase64: pulumi.Output<string | undefined>;
+  readonly sha1Fingerprint: pulumi.Output<CertificateFacts["sha1Fingerprint"] | undefined>;
+  readonly sha256Fingerprint: pulumi.Output<CertificateFacts["sha256Fingerprint"] | undefined>;
+  readonly serialNumber: pulumi.Output<string | undefined>;
+  readonly notBefore: pulumi.Output<string | undefined>;
+  readonly notAfter: pulumi.Output<string | undefined>;
+  readonly nextRotation: pulumi.Output<string | undefined>;
+  readonly csrPem: pulumi.Output<string | undefined>;
+  readonly awaitingSignature: pulumi.Output<boolean>;
+  readonly previousCertificate: pulumi.Output<PreviousCertificate | undefined>;
+  /** The previous certificate's key while it is kept (see `previousCertificate`); a Pulumi secret. */
+  readonly previousPrivateKeyPem: pulumi.Output<string | undefined>;
+  readonly lastRotation: pulumi.Output<{ at: string; reason: string } | undefined>;
+  /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
+  readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+}
+
 /**
  * A Salesforce certificate-and-key pair: an RSA key (2048 or 4096 bits) with a self-signed or CA-signed
  * certificate, rotated by `pulumi up` when its renewal point passes, with the previous certificate kept
@@ -76,49 +121,8 @@ export const certificateAndKeyPairProvider = providerShell<CertificateInputs, Ce
  * export const idpCertificate = idp.certificatePem;
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the outputs are declared in the merged interface and set by the SDK.
 export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
-  declare readonly uniqueName: pulumi.Output<string>;
-  /** Which key pair is in force: 1, then one more at each rotation. */
-  declare readonly generation: pulumi.Output<number>;
-  /** 1 at creation, one more at every update of this resource. */
-  declare readonly revision: pulumi.Output<number>;
-  /** The name of the key pair in force in the org: the unique name, then `<uniqueName>_G<n>`. */
-  declare readonly salesforceName: pulumi.Output<string>;
-  declare readonly label: pulumi.Output<string>;
-  declare readonly keySize: pulumi.Output<RsaKeySize>;
-  declare readonly validityDays: pulumi.Output<number>;
-  declare readonly subject: pulumi.Output<DistinguishedName>;
-  declare readonly caSigned: pulumi.Output<boolean>;
-  declare readonly privateKeyExportable: pulumi.Output<boolean>;
-  declare readonly renewal: pulumi.Output<RenewalPolicy>;
-  declare readonly overlapDays: pulumi.Output<number>;
-  /** PEM of the certificate in force (undefined while a CA-signed certificate awaits its first chain). */
-  declare readonly certificatePem: pulumi.Output<string | undefined>;
-  declare readonly certificateChainPem: pulumi.Output<string | undefined>;
-  declare readonly certificateDerBase64: pulumi.Output<string | undefined>;
-  declare readonly publicKeyPem: pulumi.Output<string | undefined>;
-  declare readonly publicKeyJwk: pulumi.Output<PublicKeyJwk | undefined>;
-  /** PKCS #8 PEM; a Pulumi secret; undefined when not exportable. */
-  declare readonly privateKeyPem: pulumi.Output<string | undefined>;
-  /** PKCS #12 (base64); a Pulumi secret; set when `keystorePassword` is. */
-  declare readonly pkcs12Base64: pulumi.Output<string | undefined>;
-  /** JKS (base64) for Salesforce's "Import from Keystore"; a Pulumi secret; set when `keystorePassword` is. */
-  declare readonly jksBase64: pulumi.Output<string | undefined>;
-  declare readonly sha1Fingerprint: pulumi.Output<CertificateFacts["sha1Fingerprint"] | undefined>;
-  declare readonly sha256Fingerprint: pulumi.Output<CertificateFacts["sha256Fingerprint"] | undefined>;
-  declare readonly serialNumber: pulumi.Output<string | undefined>;
-  declare readonly notBefore: pulumi.Output<string | undefined>;
-  declare readonly notAfter: pulumi.Output<string | undefined>;
-  declare readonly nextRotation: pulumi.Output<string | undefined>;
-  declare readonly csrPem: pulumi.Output<string | undefined>;
-  declare readonly awaitingSignature: pulumi.Output<boolean>;
-  declare readonly previousCertificate: pulumi.Output<PreviousCertificate | undefined>;
-  /** The previous certificate's key while it is kept (see `previousCertificate`); a Pulumi secret. */
-  declare readonly previousPrivateKeyPem: pulumi.Output<string | undefined>;
-  declare readonly lastRotation: pulumi.Output<{ at: string; reason: string } | undefined>;
-  /** Salesforce source-format files (`certs/<Name>.crt`, `.crt-meta.xml`): path → content. */
-  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
-
   /**
    * `custody` as given to the constructor when it was a plain value (not an Output): lets a
    * `JwtIntegration` refuse, in the program, a certificate whose key the org keeps.
@@ -127,13 +131,8 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
-    // The outputs the provider stores; every other output is a view of them, computed here (see state.ts).
-    const storedNames = [
-      "generation", "revision", "salesforceName", "keySize", "validityDays", "subject", "caSigned", "privateKeyExportable", "renewal", "overlapDays",
-      "certificateChainPem", "privateKey", "privateKeyPem", "pkcs12Base64", "jksBase64", "csrPem", "previousCertificate", "previousPrivateKey",
-      "previousPrivateKeyPem", "lastRotation", "stateVersion", "custody",
-    ];
-    const props: Record<string, unknown> = { ...Object.fromEntries(storedNames.map((n) => [n, undefined])), ...args };
+    // The outputs the provider stores (fields.ts); every other output is a view of them, computed here (see state.ts).
+    const props: Record<string, unknown> = { ...Object.fromEntries(certificateStoredFields.map((n) => [n, undefined])), ...args };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
     if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
     // Keystores exist only with a password; without one they are stored as a plain null, not an encrypted one.
@@ -148,23 +147,26 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
     this.custodyArgument = typeof args.custody === "string" ? args.custody : undefined;
     const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
-    // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
+    // Every view is made on first read (see defineLazyViews): a program that reads none pays for none.
     // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
     // only the keys it needs (csrPem only for a CA-signed certificate).
-    const views = memoized(() =>
-      pulumi
-        .all({
-          salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
-          privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
-        } as Record<string, pulumi.Output<unknown>>)
-        .apply((facts) => {
-          const source = facts as unknown as CertificateViewSource;
-          return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
-        }),
-    );
     // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
     // as stored outputs are: an absent stack output is dropped with a warning.
-    for (const key of certificateViewFields) defineLazyOutput(this, key, () => views().apply((v) => (v[key] ?? null) as CertificateViews[typeof key]));
+    defineLazyViews(
+      this,
+      certificateViewFields,
+      () =>
+        pulumi
+          .all({
+            salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
+            privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+          } as Record<string, pulumi.Output<unknown>>)
+          .apply((facts) => {
+            const source = facts as unknown as CertificateViewSource;
+            return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+          }),
+      (v: CertificateViews, key) => v[key] ?? null,
+    );
     // Keys are stored compactly from shape 4 on (see state.ts); earlier shapes stored the PEM, and lack
     // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
     // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret
@@ -195,6 +197,12 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     );
   }
 }
+
+/** A certificate's outputs, declared once (see {@link CertificateAndKeyPairOutputsShape}). */
+export interface CertificateAndKeyPair extends CertificateAndKeyPairOutputsShape {}
+
+// Every output of the class is in the field table (checked when compiling).
+void (certificateFields satisfies Record<keyof CertificateAndKeyPairOutputsShape, unknown>);
 
 /**
  * The PEM of `certificate`'s certificate in force and of its previous one (while kept), by SHA-256

@@ -16,6 +16,7 @@ import { certificateSourceFiles } from "../salesforce/certificate-metadata";
 import type { CertificateFacts } from "../crypto/certificate-facts";
 import type { PublicKeyJwk } from "../crypto/public-key-jwk";
 import type { CertificateInputs } from "./args";
+import { certificateViewFields } from "./fields";
 
 /** The certificate before the one in force, kept (public parts only) while the overlap lasts. */
 export interface PreviousCertificate extends CertificateFacts {
@@ -84,12 +85,6 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
  * the views no more; shape 4 stores each private key compactly (see {@link storedKeyFields}).
  */
 export const storedCertificateVersion = 4;
-
-/** Fields of the full state that are views of the stored facts, never stored from shape 3 on. */
-export const certificateViewFields = [
-  "certificatePem", "certificateDerBase64", "publicKeyPem", "publicKeyJwk", "sha1Fingerprint", "sha256Fingerprint", "serialNumber",
-  "notBefore", "notAfter", "nextRotation", "awaitingSignature", "salesforceFiles",
-] as const;
 
 /** The previous certificate as stored: its PEM and bookkeeping; its facts are views. */
 export type StoredPreviousCertificate = Pick<PreviousCertificate, "certificatePem" | "salesforceName" | "retainedUntil">;

@@ -34,3 +34,19 @@ export function memoized<T>(make: () => T): () => T {
     return made.value;
   };
 }
+
+/**
+ * Defines each of `names` on `target` as a lazy output (see {@link defineLazyOutput}) taken from the views
+ * `make` computes, once, on the first read of any of them; `pick` takes one view (default: the property
+ * of that name). Returns the memoized views, for outputs that need them otherwise.
+ */
+export function defineLazyViews<V, K extends string>(
+  target: object,
+  names: readonly K[],
+  make: () => pulumi.Output<V>,
+  pick: (views: V, key: K) => unknown = (views, key) => (views as Record<string, unknown>)[key],
+): () => pulumi.Output<V> {
+  const views = memoized(make);
+  for (const key of names) defineLazyOutput(target, key, () => views().apply((v) => pick(v, key)));
+  return views;
+}

@@ -8,6 +8,7 @@ import { applySlotStep, describeSlotStep, idleSlot, planSlots, type BoundCredent
 import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "./args";
+import type { jwtViewFields } from "./fields";
 
 /** Public facts of one slot (its key is kept apart, as a secret). */
 export interface PublicSlot {
@@ -21,7 +22,8 @@ export interface PublicSlot {
 /** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
 export interface JwtIntegrationState
   extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem" | "boundCertificatePem"> {
-  stateVersion: 1;
+  /** Shape of the stored state (see state.ts). */
+  stateVersion: 2;
   /** The consumer key given or generated (each slot's key derives from it). */
   consumerKeyBase: string;
   strategy: SlotsState["strategy"];
@@ -54,9 +56,6 @@ export interface JwtIntegrationState
   /** Org mode: how the org differed from this state at the last refresh (the next update deploys again). */
   orgDrift?: string[];
 }
-
-/** Output names that hold keys. */
-export const jwtSecretFields = ["privateKeyPem", "slotKeys"] as const;
 
 /** Inputs whose change makes a different integration in Salesforce: a replacement. */
 export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotationStrategy"] as const;
@@ -206,7 +205,7 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
   return {
     ...settings,
     ...fields,
-    stateVersion: 1,
+    stateVersion: 2,
     consumerKeyBase: base,
     appName: active.appName,
     consumerKey: active.consumerKey,
@@ -219,9 +218,6 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
 /** The stored facts the views of a JWT integration are computed from. */
 export type JwtViewSource = Pick<JwtIntegrationInputs, "label" | "contactEmail" | "username" | "audience" | "loginUrl" | "scopes" | "preAuthorized" | "appType"> &
   Pick<JwtIntegrationState, "strategy" | "activeSlot" | "slots" | "slotKeys">;
-
-/** Fields of the state that are views of the stored facts: computed in the program, never stored from shape 2 on. */
-export const jwtViewFields = ["privateKeyPem", "tokenEndpoint", "sfLoginJwtCommand", "salesforceFiles"] as const;
 
 /**
  * The views of a JWT integration: the active slot's key (a secret: the program computes it from the

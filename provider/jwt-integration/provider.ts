@@ -8,12 +8,11 @@ import { idleSlot } from "../rotation/jwt-slots";
 import { toCheckResult } from "../dynamic/check-result";
 import { checkJwtIntegrationArgs } from "./args";
 import { unknownValue } from "../dynamic/unknown-value";
-import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
+import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import {
   applyJwtUpdate,
   createJwtIntegration,
   jwtPlanChanges,
-  jwtViewFields,
   jwtReplacingInputs,
   planJwtUpdate,
   type JwtIntegrationState,
@@ -25,10 +24,7 @@ import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-v
 import { deleteJwtApps, deleteOwnConnectionApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "./in-org";
 import type { JwtIntegrationInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
-import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./state";
-
-/** Outputs that may be absent, stored as null so that preview reads them as known (see dynamic/absent-outputs.ts). */
-const optionalOutputs = ["retireAt"] as const;
+import { decodeJwtState, derivedConsumerKey, encodeJwtState, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./state";
 
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
@@ -58,7 +54,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   },
 
   async diff(_id, stored, given) {
-    const olds = readJwtState(stored);
+    const olds = decodeJwtState(stored);
     const news = upgradeStoredInputs(given);
     const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
     const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
@@ -102,11 +98,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)));
       if (isOwnConnection(state) && inputs.privateKeyPem) await awaitFirstLogin(state, inputs.privateKeyPem);
     }
-    return { id: inputs.apiName, outs: withAbsentOutputs(stateOf(state, inputs), optionalOutputs) };
+    return { id: inputs.apiName, outs: encodeJwtState(state, inputs) };
   },
 
   async update(_id, stored, news) {
-    const olds = readJwtState(stored);
+    const olds = decodeJwtState(stored);
     const now = currentTime();
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds));
     if (plan.step.kind !== "none") console.log(plan.message);
@@ -132,7 +128,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         }
       }
     }
-    return { outs: withAbsentOutputs(stateOf(state, news), optionalOutputs) };
+    return { outs: encodeJwtState(state, news) };
   },
 
   /**
@@ -142,7 +138,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
    */
   async read(id, props) {
     if (!props || !inOrgMode(props)) return { id, props };
-    const state = readJwtState(props);
+    const state = decodeJwtState(props);
     const drift = jwtAppDrift(state, await observeJwtApps(await orgClientFor(state), state));
     return { id, props: withOrgDrift(props, drift, `JwtIntegration ${state.apiName}`, "deploys the apps again") };
   },
@@ -150,7 +146,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   /** Nothing outside the state to remove in artefact mode; in org mode the slot apps leave the org. */
   async delete(_id, props) {
     if (!inOrgMode(props)) return;
-    const state = readJwtState(props);
+    const state = decodeJwtState(props);
     const client = await orgClientFor(state);
     if (isOwnConnection(state) && state.appType !== "ConnectedApp") {
       const configured = configuredOrg();
@@ -221,21 +217,3 @@ function certificateUpdated(olds: JwtIntegrationState, news: JwtStoredInputs): b
   return news.certificateRevision !== undefined && (news.certificateRevision as unknown) !== unknownValue && olds.certificateRevision !== news.certificateRevision;
 }
 
-/** The lifecycle's state with what only the stored inputs carry: the certificate revision. */
-function stateOf(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrationState {
-  // Shape 2 stores no views (jwtViewFields): the program computes them from the stored facts.
-  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
-  for (const field of jwtViewFields) delete next[field];
-  if (news.certificateRevision !== undefined) next["certificateRevision"] = news.certificateRevision;
-  else delete next["certificateRevision"];
-  // No keys of its own (the steady state): nothing stored, rather than an encrypted empty object. Every new
-  // secret makes the engine re-encrypt and keep every secret of the stack at each checkpoint write.
-  if (Object.keys(state.slotKeys ?? {}).length === 0) delete next["slotKeys"];
-  return next as unknown as JwtIntegrationState;
-}
-
-/** The stored state as the lifecycle reads it: absent outputs removed, no `slotKeys` meaning none. */
-function readJwtState(stored: JwtIntegrationState): JwtIntegrationState {
-  const olds = withoutAbsentOutputs(stored);
-  return { ...olds, slotKeys: olds.slotKeys ?? {} };
-}

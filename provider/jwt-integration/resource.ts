@@ -11,9 +11,10 @@ import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "./args";
 import type { PreAuthorized } from "../validate/pre-authorized";
 import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
-import { jwtIntegrationViews, jwtSecretFields, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./lifecycle";
+import { jwtIntegrationViews, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./lifecycle";
 import type { JwtStoredInputs } from "./state";
-import { defineLazyOutput, memoized } from "../dynamic/lazy-output";
+import { defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
+import { jwtIntegrationFields, jwtPublicViews, jwtSecretFields, jwtStoredFields } from "./fields";
 
 /** Arguments of a {@link JwtIntegration}. */
 export interface JwtIntegrationArgs {
@@ -54,6 +55,31 @@ export interface JwtIntegrationArgs {
 /** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
 export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrationState>("jwtIntegration");
 
+/** The outputs of a {@link JwtIntegration}; every name is in its field table (fields.ts). */
+export interface JwtIntegrationOutputsShape {
+  readonly apiName: pulumi.Output<string>;
+  readonly appName: pulumi.Output<string>;
+  readonly consumerKey: pulumi.Output<string>;
+  /** Secret. */
+  readonly privateKeyPem: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  readonly audience: pulumi.Output<string>;
+  readonly loginUrl: pulumi.Output<string>;
+  readonly tokenEndpoint: pulumi.Output<string>;
+  readonly certificateSha256Fingerprint: pulumi.Output<string>;
+  readonly certificateNotAfter: pulumi.Output<string>;
+  /**
+   * The `sf org login jwt` command line CI runs once the key is in `server.key`: for a POSIX shell (sh, bash,
+   * zsh; not PowerShell or cmd), every value single-quoted.
+   */
+  readonly sfLoginJwtCommand: pulumi.Output<string>;
+  readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+  readonly activeSlot: pulumi.Output<SlotName>;
+  readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
+  readonly retireAt: pulumi.Output<string | undefined>;
+  readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
+}
+
 /**
  * A JWT Bearer Flow integration bound to a certificate. Outputs the Salesforce metadata to deploy and
  * the credential a CI system logs in with; when the certificate rotates, the new one is published to an
@@ -74,28 +100,8 @@ export const jwtIntegrationProvider = providerShell<JwtStoredInputs, JwtIntegrat
  * export const ciKey = ci.privateKeyPem; // secret
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the outputs are declared in the merged interface and set by the SDK.
 export class JwtIntegration extends pulumi.dynamic.Resource {
-  declare readonly apiName: pulumi.Output<string>;
-  declare readonly appName: pulumi.Output<string>;
-  declare readonly consumerKey: pulumi.Output<string>;
-  /** Secret. */
-  declare readonly privateKeyPem: pulumi.Output<string>;
-  declare readonly username: pulumi.Output<string>;
-  declare readonly audience: pulumi.Output<string>;
-  declare readonly loginUrl: pulumi.Output<string>;
-  declare readonly tokenEndpoint: pulumi.Output<string>;
-  declare readonly certificateSha256Fingerprint: pulumi.Output<string>;
-  declare readonly certificateNotAfter: pulumi.Output<string>;
-  /**
-   * The `sf org login jwt` command line CI runs once the key is in `server.key`: for a POSIX shell (sh, bash,
-   * zsh; not PowerShell or cmd), every value single-quoted.
-   */
-  declare readonly sfLoginJwtCommand: pulumi.Output<string>;
-  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
-  declare readonly activeSlot: pulumi.Output<SlotName>;
-  declare readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
-  declare readonly retireAt: pulumi.Output<string | undefined>;
-  declare readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
   /** The name this integration was declared with (program side only, for messages). */
   readonly declaredName: string;
   /** `orgConnection` as declared (program side only). */
@@ -105,11 +111,7 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     assertOrgKeyIsSecret();
     const { certificate, ...rest } = args;
 
-    // The outputs the provider stores; the others are views of them, computed below (jwtIntegrationViews).
-    const outputNames = [
-      "appName", "consumerKey", "label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "appType",
-      "certificateSha256Fingerprint", "certificateNotAfter", "strategy", "activeSlot", "phase", "retireAt", "slots", "slotKeys",
-    ];
+    // The outputs the provider stores (fields.ts); the others are views of them, computed below (jwtIntegrationViews).
     // The certificate hands its PEM and key (and its previous ones) to the integration only while it is in
     // an overlap after a rotation, or on every run when it keeps no previous certificate: the integration
     // stores what it needs of them (storedSlots), and in the steady state stores none.
@@ -121,7 +123,7 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     // The certificate's views (its key rebuilt from its primes) are read only when handed over.
     const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
     const props: Record<string, unknown> = {
-      ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
+      ...Object.fromEntries(jwtStoredFields.map((n) => [n, undefined])),
       ...rest,
       certificateSha256Fingerprint: certificate.sha256Fingerprint,
       certificateNotAfter: certificate.notAfter,
@@ -157,7 +159,7 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     const slots = memoized(() => pulumi.all([storedSlots, certificatePemsByFingerprint(certificate)]).apply(([stored, pems]) => withCertificates(stored, pems)));
     defineLazyOutput(this, "slots", slots);
     // The public views are computed without the secret keys, so that they stay plain.
-    const views = memoized(() =>
+    defineLazyViews(this, jwtPublicViews, () =>
       pulumi
         .all({
           label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
@@ -166,9 +168,6 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
         })
         .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: {} } as unknown as JwtViewSource)),
     );
-    defineLazyOutput(this, "tokenEndpoint", () => views().apply((v) => v.tokenEndpoint));
-    defineLazyOutput(this, "sfLoginJwtCommand", () => views().apply((v) => v.sfLoginJwtCommand));
-    defineLazyOutput(this, "salesforceFiles", () => views().apply((v) => v.salesforceFiles));
     // The active slot's key: the integration's own copy while it differs from the certificate's (during a
     // rotation), else the certificate's. A secret, computed from secrets.
     const slotKeys = stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>;
@@ -186,6 +185,12 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     });
   }
 }
+
+/** An integration's outputs, declared once (see {@link JwtIntegrationOutputsShape}). */
+export interface JwtIntegration extends JwtIntegrationOutputsShape {}
+
+// Every output of the class is in the field table (checked when compiling).
+void (jwtIntegrationFields satisfies Record<keyof JwtIntegrationOutputsShape, unknown>);
 
 /** True when the stack has an org connection (`salesforce-certs:org`, read by the provider's configure too). */
 function orgModeConfigured(): boolean {

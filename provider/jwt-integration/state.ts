@@ -14,10 +14,19 @@
  * API name, the username and the first bound certificate's fingerprint (unpredictable before that
  * certificate exists); while one of them is unknown (preview of a certificate created in the same run)
  * the key is unknown too. Once stored, the key never changes.
+ *
+ * The state codec: what is stored (shape 2: no views, absent outputs as null, no empty `slotKeys`) and
+ * the state the lifecycle reads back; shape 1 also stored the views, which the program recomputes.
  */
 import crypto = require("node:crypto");
 import { unknownValue } from "../dynamic/unknown-value";
+import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import type { JwtIntegrationInputs } from "./args";
+import { jwtOptionalOutputs, jwtViewFields } from "./fields";
+import type { JwtIntegrationState } from "./lifecycle";
+
+/** Shape of the stored state this release writes (the lifecycle's state carries the same number). */
+export const storedJwtVersion = 2;
 
 /** What `check()` returns and Pulumi stores as a `JwtIntegration`'s inputs. */
 export interface JwtStoredInputs extends Omit<JwtIntegrationInputs, "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter"> {
@@ -75,4 +84,25 @@ export function derivedConsumerKey(raw: Record<string, unknown>): string {
   const digest = crypto.createHash("sha512").update(JSON.stringify(["pulumi-salesforce-certs/consumer-key/1", ...parts])).digest();
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   return Array.from(digest, (b) => alphabet[b % 62]).join("");
+}
+
+/** The stored state (any shape) as the lifecycle reads it: absent outputs removed, no `slotKeys` meaning none. */
+export function decodeJwtState(stored: JwtIntegrationState): JwtIntegrationState {
+  const olds = withoutAbsentOutputs(stored);
+  return { ...olds, slotKeys: olds.slotKeys ?? {} };
+}
+
+/**
+ * The state to store (shape 2): the lifecycle's state without its views (the program computes them from
+ * the stored facts), with what only the stored inputs carry (the certificate revision), absent outputs as null.
+ */
+export function encodeJwtState(state: JwtIntegrationState, news: JwtStoredInputs): JwtIntegrationState {
+  const next: Record<string, unknown> = { ...state, stateVersion: storedJwtVersion };
+  for (const field of jwtViewFields) delete next[field];
+  if (news.certificateRevision !== undefined) next["certificateRevision"] = news.certificateRevision;
+  else delete next["certificateRevision"];
+  // No keys of its own (the steady state): nothing stored, rather than an encrypted empty object. Every new
+  // secret makes the engine re-encrypt and keep every secret of the stack at each checkpoint write.
+  if (Object.keys(state.slotKeys ?? {}).length === 0) delete next["slotKeys"];
+  return withAbsentOutputs(next as unknown as JwtIntegrationState, jwtOptionalOutputs);
 }

@@ -18,10 +18,12 @@ import { describeCertificate } from "../crypto/certificate-facts";
 import { identityProviderSettingsFiles, samlConnectedAppFiles, samlExternalClientAppFiles, type SamlAppSpec } from "../salesforce/saml-apps";
 import { idpEndpoints, idpMetadataXml, nameIdFormats } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "./args";
+import { samlInputKeys, type samlViewFields } from "./fields";
 
 /** Everything the provider stores for a binding. */
 export interface SamlSpBindingState extends SamlSpBindingInputs {
-  stateVersion: 1;
+  /** Shape of the stored state (see state.ts). */
+  stateVersion: 2;
   stages: IdpStages;
   phase: IdpStages["phase"];
   /** The phase and what comes next, in words. */
@@ -50,17 +52,8 @@ export interface SamlSpBindingState extends SamlSpBindingInputs {
   handoffText: string;
 }
 
-/** Every input of a binding, the optional ones included. */
-export const samlInputKeys: readonly (keyof SamlSpBindingInputs)[] = [
-  "apiName", "label", "contactEmail", "spEntityId", "acsUrl", "singleLogoutUrl", "singleLogoutBinding", "nameIdFormat",
-  "subjectType", "subjectCustomAttribute", "signingAlgorithm", "acknowledgeSha1", "spSigningCertificatePem", "encryption",
-  "preAuthorized", "myDomainUrl", "appType", "publishDays", "overlapDays", "holdPhase", "advanceTrigger", "idpCertificateName",
-];
-
-/** Settings that have no default: absent from the state when not given. */
-export const optionalSamlSettings: readonly (keyof SamlSpBindingInputs)[] = [
-  "singleLogoutUrl", "singleLogoutBinding", "subjectCustomAttribute", "spSigningCertificatePem", "encryption", "advanceTrigger",
-];
+// Every setting in the field table is an input of the lifecycle (checked when compiling).
+void (samlInputKeys satisfies readonly (keyof SamlSpBindingInputs)[]);
 
 /** Inputs whose change makes a different app in Salesforce. */
 export const samlReplacingInputs = ["apiName", "appType"] as const;
@@ -189,16 +182,10 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 function derive(inputs: SamlSpBindingInputs, stages: IdpStages, org?: SamlOrgView): SamlSpBindingState {
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
-  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 1, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
+  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 2, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
   if (ends) stored.phaseEndsAt = ends.toISOString();
   return { ...stored, ...samlSpBindingViews(stored) };
 }
-
-/** Fields of the state that are views of the stored facts: computed in the program, never stored from shape 2 on. */
-export const samlViewFields = [
-  "idpEntityId", "entityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "metadataDiscoveryUrl", "idpMetadataXml", "signingCertificatePem",
-  "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "salesforceFiles", "handoffText",
-] as const;
 
 /** What a binding stores: its settings, the stages and where they stand. */
 export type StoredSamlSpBindingState = Omit<SamlSpBindingState, (typeof samlViewFields)[number]>;

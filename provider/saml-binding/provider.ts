@@ -8,15 +8,13 @@ import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../dynamic/check-result";
 import { unknownValue } from "../dynamic/unknown-value";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "./args";
-import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
+import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import {
   applySamlUpdate,
   createSamlSpBinding,
   describeClockStep,
   planSamlUpdate,
   samlReplacingInputs,
-  samlSpBindingViews,
-  samlViewFields,
   type SamlOrgView,
   type SamlSpBindingState,
 } from "./lifecycle";
@@ -24,13 +22,11 @@ import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/config
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
+import { decodeSamlState, encodeSamlState } from "./state";
 import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "./in-org";
 
 const sha1Warning = (apiName: string) =>
   `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
-
-/** Outputs that may be absent, stored as null so that preview reads them as known (see dynamic/absent-outputs.ts). */
-const optionalOutputs = ["phaseEndsAt"] as const;
 
 /** The checked inputs: the argument rules, plus the bound certificate's revision (not an argument users give). */
 type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
@@ -64,7 +60,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
   },
 
   async diff(_id, stored, news) {
-    const olds = withoutAbsentOutputs(stored);
+    const olds = decodeSamlState(stored, false);
     const replaces = samlReplacingInputs.filter((field) => news[field] !== unknownValue && olds[field] !== news[field]);
     if (replaces.length > 0) {
       console.log(`SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`);
@@ -105,11 +101,11 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       }
       state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
     }
-    return { id: inputs.apiName, outs: toStored(state) };
+    return { id: inputs.apiName, outs: encodeSamlState(state) };
   },
 
   async update(_id, stored, news) {
-    const olds = withoutAbsentOutputs(stored) as SamlSpBindingState & OrgFacts;
+    const olds = decodeSamlState(stored, false) as SamlSpBindingState & OrgFacts;
     const now = currentTime();
     const org = await orgView();
     const plan = planSamlUpdate(olds, news, now, org?.view);
@@ -120,7 +116,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       const steps = orgSteps(olds, next, org);
       next.orgDeployed = steps.deploys ? await deployToOrg(next, steps.deploy) : olds.orgDeployed!;
     }
-    return { outs: toStored(next) };
+    return { outs: encodeSamlState(next) };
   },
 
   /**
@@ -130,7 +126,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
    */
   async read(id, props) {
     if (!configuredOrg() || !props) return { id, props };
-    const state = withViews(props);
+    const state = decodeSamlState(props);
     const client = await orgClient();
     const drift = await observeSamlOrg(client, state, await listedCertificates(client));
     return { id, props: withOrgDrift(props, drift, `SamlSpBinding ${state.apiName}`, "deploys the files again") };
@@ -143,7 +139,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
    */
   async delete(_id, props) {
     if (!configuredOrg()) return;
-    const state = withViews(props);
+    const state = decodeSamlState(props);
     const client = await orgClient();
     const removal = await deleteSamlOrg(client, state);
     console.log(`SamlSpBinding ${state.apiName}: ${removal.app}; ${removal.idp} (${client.session.instanceUrl})`);
@@ -190,22 +186,6 @@ async function deployToOrg(state: SamlSpBindingState, deploy: SamlOrgDeploy): Pr
   const outcome = await client.deploy({ files: deploy.files });
   console.log(`SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`);
   return deploy.digest;
-}
-
-/** A stored state with its views (the org side reads `salesforceFiles`). */
-function withViews(props: SamlSpBindingState): SamlSpBindingState {
-  const stored = withoutAbsentOutputs(props) as SamlSpBindingState;
-  return { ...stored, ...samlSpBindingViews(stored) };
-}
-
-/**
- * The state to store (shape 2): without its views (samlViewFields), which the program computes, and
- * without the bound certificate's PEM and facts, which the stages hold; absent outputs as null.
- */
-function toStored(state: SamlSpBindingState): SamlSpBindingState {
-  const next: Record<string, unknown> = { ...state, stateVersion: 2 };
-  for (const field of [...samlViewFields, "certificatePem", "previousCertificatePem", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"]) delete next[field];
-  return withAbsentOutputs(next, optionalOutputs) as unknown as SamlSpBindingState;
 }
 
 /**

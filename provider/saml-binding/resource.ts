@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
-import { defineLazyOutput, memoized } from "../dynamic/lazy-output";
+import { defineLazyViews } from "../dynamic/lazy-output";
 import { providerShell } from "../dynamic/provider-shell";
 import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
@@ -12,7 +12,8 @@ import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "./args";
 import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
 import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
-import { optionalSamlSettings, samlInputKeys, samlSpBindingViews, type SamlSpBindingState, type StoredSamlSpBindingState } from "./lifecycle";
+import { samlSpBindingViews, type SamlSpBindingState, type StoredSamlSpBindingState } from "./lifecycle";
+import { optionalSamlSettings, samlInputKeys, samlOutputViews, samlSpBindingFields, samlStoredFields } from "./fields";
 
 /** Arguments of a {@link SamlSpBinding}. */
 export interface SamlSpBindingArgs {
@@ -61,6 +62,27 @@ export interface SamlSpBindingArgs {
 /** The serialised provider: a shell that loads `samlSpBindingImplementation` in the provider process. */
 export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBindingState>("samlSpBinding");
 
+/** The outputs of a {@link SamlSpBinding}; every name is in its field table (fields.ts). */
+export interface SamlSpBindingOutputsShape {
+  readonly apiName: pulumi.Output<string>;
+  readonly idpMetadataXml: pulumi.Output<string>;
+  readonly metadataDiscoveryUrl: pulumi.Output<string>;
+  readonly idpEntityId: pulumi.Output<string>;
+  readonly ssoPostUrl: pulumi.Output<string>;
+  readonly ssoRedirectUrl: pulumi.Output<string>;
+  readonly sloUrl: pulumi.Output<string>;
+  readonly signingCertificatePem: pulumi.Output<string>;
+  readonly signingSha256Fingerprint: pulumi.Output<string>;
+  readonly signingSha1Fingerprint: pulumi.Output<string>;
+  readonly signingNotAfter: pulumi.Output<string>;
+  readonly publishedCertificates: pulumi.Output<SamlSpBindingState["publishedCertificates"]>;
+  readonly phase: pulumi.Output<IdpPhase>;
+  readonly nextStep: pulumi.Output<string>;
+  readonly phaseEndsAt: pulumi.Output<string | undefined>;
+  readonly salesforceFiles: pulumi.Output<Record<string, string>>;
+  readonly handoffText: pulumi.Output<string>;
+}
+
 /**
  * Salesforce as the SAML Identity Provider for one partner Service Provider. Outputs the IdP metadata the
  * partner imports, the Salesforce metadata to deploy, and a handoff text; rotates the IdP certificate in
@@ -84,25 +106,8 @@ export const samlSpBindingProvider = providerShell<SamlSpBindingInputs, SamlSpBi
  * export const partnerMetadata = sso.idpMetadataXml;
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the outputs are declared in the merged interface and set by the SDK.
 export class SamlSpBinding extends pulumi.dynamic.Resource {
-  declare readonly apiName: pulumi.Output<string>;
-  declare readonly idpMetadataXml: pulumi.Output<string>;
-  declare readonly metadataDiscoveryUrl: pulumi.Output<string>;
-  declare readonly idpEntityId: pulumi.Output<string>;
-  declare readonly ssoPostUrl: pulumi.Output<string>;
-  declare readonly ssoRedirectUrl: pulumi.Output<string>;
-  declare readonly sloUrl: pulumi.Output<string>;
-  declare readonly signingCertificatePem: pulumi.Output<string>;
-  declare readonly signingSha256Fingerprint: pulumi.Output<string>;
-  declare readonly signingSha1Fingerprint: pulumi.Output<string>;
-  declare readonly signingNotAfter: pulumi.Output<string>;
-  declare readonly publishedCertificates: pulumi.Output<SamlSpBindingState["publishedCertificates"]>;
-  declare readonly phase: pulumi.Output<IdpPhase>;
-  declare readonly nextStep: pulumi.Output<string>;
-  declare readonly phaseEndsAt: pulumi.Output<string | undefined>;
-  declare readonly salesforceFiles: pulumi.Output<Record<string, string>>;
-  declare readonly handoffText: pulumi.Output<string>;
-
   constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
     const { idpCertificate, ...rest } = args;
@@ -112,9 +117,8 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     // The certificate's views are read only when handed over.
     const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
     // The outputs the provider stores (every setting, the stages); the others are views of them, computed below.
-    const outputNames = [...samlInputKeys, "stages", "phase", "nextStep", "phaseEndsAt"];
     const props: Record<string, unknown> = {
-      ...Object.fromEntries(outputNames.map((n) => [n, undefined])),
+      ...Object.fromEntries(samlStoredFields.map((n) => [n, undefined])),
       ...rest,
       idpCertificateName: idpCertificate.salesforceName,
       // The certificate hands its PEM (and its previous one) over only during its overlap after a rotation,
@@ -134,9 +138,9 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     // States of earlier releases lack the optional settings not given (and phaseEndsAt), which a preview reads
     // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
     const given = (key: string) => (args as unknown as Record<string, unknown>)[key] !== undefined || (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
-    const facts = [...samlInputKeys.filter((key) => !optionalSamlSettings.includes(key) || given(key)), "stages", "phase", "nextStep"];
-    // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
-    const views = memoized(() => {
+    const facts = [...samlInputKeys.filter((key) => !(optionalSamlSettings as readonly string[]).includes(key) || given(key)), "stages", "phase", "nextStep"];
+    // Every view is made on first read (see defineLazyViews): a program that reads none pays for none.
+    defineLazyViews(this, samlOutputViews, () => {
       // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
       const pems = certificatePemsByFingerprint(idpCertificate);
       return pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
@@ -146,12 +150,14 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
           : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
       });
     });
-    const viewNames = [
-      "idpMetadataXml", "metadataDiscoveryUrl", "idpEntityId", "ssoPostUrl", "ssoRedirectUrl", "sloUrl", "signingCertificatePem", "signingSha256Fingerprint", "signingSha1Fingerprint", "signingNotAfter", "publishedCertificates", "salesforceFiles", "handoffText",
-    ] as const;
-    for (const key of viewNames) defineLazyOutput(this, key, () => views().apply((v) => v[key]));
   }
 }
+
+/** A binding's outputs, declared once (see {@link SamlSpBindingOutputsShape}). */
+export interface SamlSpBinding extends SamlSpBindingOutputsShape {}
+
+// Every output of the class is in the field table (checked when compiling).
+void (samlSpBindingFields satisfies Record<keyof SamlSpBindingOutputsShape, unknown>);
 
 /** The stored state with each PEM its stages do not store filled in from the bound certificate. */
 function withCertificates(stored: StoredSamlSpBindingState, pems: Record<string, string>): StoredSamlSpBindingState {
