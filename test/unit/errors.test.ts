@@ -30,7 +30,7 @@ test("every error kind has a distinct ERR_ code, and its instances are Salesforc
     t.regex(code ?? "", /^ERR_[A-Z_]+$/, name);
     t.false(seen.has(code!), `${name} and ${seen.get(code!)} share ${code}`);
     seen.set(code!, name);
-    const args = name === "ValidationError" ? ["x", []] : ["a", "b", "c", "d"].slice(0, Math.max(1, (value as unknown as Function).length - 1)).concat(["message"]);
+    const args = name === "ValidationError" ? ["x", []] : ["a", "b", "c", "d"].slice(0, Math.max(1, (value as unknown as { length: number }).length - 1)).concat(["message"]);
     const error = new (value as unknown as new (...a: unknown[]) => errors.SalesforceCertsError)(...args);
     t.true(error instanceof errors.SalesforceCertsError, name);
     t.true(errors.isSalesforceCertsError(error), name);
