@@ -37,12 +37,15 @@ function isConfigureRequest(value: unknown): value is pulumi.dynamic.ConfigureRe
  */
 export async function dispatchProviderCall(name: ImplementationName, args: unknown[]): Promise<unknown> {
   const implementation = implementations[name] as pulumi.dynamic.ResourceProvider;
-  if (typeof args[0] === "string" && args.length === 3) return implementation.update!(...(args as [string, never, never]));
+  if (typeof args[0] === "string" && args.length === 3)
+    return implementation.update!(...(args as [string, never, never]));
   if (typeof args[0] === "string" && args.length === 2) return implementation.read!(...(args as [string, never]));
   if (args.length === 2) return implementation.check!(...(args as [never, never]));
   if (args.length === 1 && isConfigureRequest(args[0])) return configureOrg(args[0].config);
   if (args.length === 1) return implementation.create(args[0]);
-  throw new ProviderHostError(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects configure(request), check(olds, news), create(inputs), read(id, props) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`);
+  throw new ProviderHostError(
+    `pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects configure(request), check(olds, news), create(inputs), read(id, props) or update(id, olds, news). Use a @pulumi/pulumi version this package supports.`,
+  );
 }
 
 /** Runs `diff(id, olds, news)` or `delete(id, props)`, told apart by their number of arguments. */
@@ -50,7 +53,9 @@ export async function dispatchIdCall(name: ImplementationName, args: unknown[]):
   const implementation = implementations[name] as pulumi.dynamic.ResourceProvider;
   if (args.length === 3) return implementation.diff!(...(args as [string, never, never]));
   if (args.length === 2) return implementation.delete!(...(args as [string, never]));
-  throw new ProviderHostError(`pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`);
+  throw new ProviderHostError(
+    `pulumi-salesforce-certs: the dynamic provider host called ${name} with ${args.length} arguments; this release expects diff(id, olds, news) or delete(id, props).`,
+  );
 }
 
 // The entry points of this release's shells (provider/dynamic/provider-shell.ts). Their names are short

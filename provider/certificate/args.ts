@@ -51,15 +51,20 @@ export function defaultValidityDays(keySize: RsaKeySize): number {
 /** Longest validity we issue: ten years. */
 export const maxValidityDays = 3650;
 
-const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`);
+const boolean: Rule = (value) =>
+  typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`;
 const percent: Rule = (value) =>
-  typeof value === "number" && value >= 1 && value <= 99 ? undefined : `must be a number from 1 to 99 (got ${shown(value)})`;
+  typeof value === "number" && value >= 1 && value <= 99
+    ? undefined
+    : `must be a number from 1 to 99 (got ${shown(value)})`;
 
 /** A certificate's unique name leaves room for the `_G<n>` its later key pairs get in the org. */
 const certificateUniqueName: Rule = (value) =>
   salesforceUniqueName(value) ??
   notGeneratedCertificateName(value) ??
-  ((value as string).length > 75 ? `must be at most 75 characters, leaving room for the _G2, _G3, … of rotated key pairs (got ${(value as string).length})` : undefined);
+  ((value as string).length > 75
+    ? `must be at most 75 characters, leaving room for the _G2, _G3, … of rotated key pairs (got ${(value as string).length})`
+    : undefined);
 
 const topLevelRules: Record<string, Rule> = {
   uniqueName: certificateUniqueName,
@@ -80,7 +85,10 @@ const topLevelRules: Record<string, Rule> = {
 function directoryString(min: number, max: number): Rule {
   const length = stringOfLength(min, max);
   return (value) =>
-    length(value) ?? (!/\p{Cs}/u.test(value as string) ? undefined : `must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got ${shown(value)})`);
+    length(value) ??
+    (!/\p{Cs}/u.test(value as string)
+      ? undefined
+      : `must be well-formed Unicode text: it holds a lone UTF-16 surrogate (got ${shown(value)})`);
 }
 
 /** emailAddress is an IA5String (PKCS #9): ASCII only. */
@@ -130,7 +138,10 @@ export interface CertificateCheckContext {
  * With `context` (as `check()` passes it), a newly given `signedChainPem` whose leaf has expired is
  * refused, and one whose leaf is not valid yet is accepted with a warning naming the date.
  */
-export function checkCertificateArgs(raw: Record<string, unknown>, context?: CertificateCheckContext): CertificateArgsCheck {
+export function checkCertificateArgs(
+  raw: Record<string, unknown>,
+  context?: CertificateCheckContext,
+): CertificateArgsCheck {
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const known = new Set([...Object.keys(topLevelRules), "subject", "renewal"]);
@@ -161,7 +172,11 @@ export function checkCertificateArgs(raw: Record<string, unknown>, context?: Cer
       continue;
     }
     const message = rule(values[field]);
-    if (message) issues.push({ path: field, message: field === "keystorePassword" ? message.replace(/ \(got .*\)$/, "") : message });
+    if (message)
+      issues.push({
+        path: field,
+        message: field === "keystorePassword" ? message.replace(/ \(got .*\)$/, "") : message,
+      });
   }
 
   if (values["custody"] === "org") checkOrgCustody(raw, issues);
@@ -174,7 +189,11 @@ export function checkCertificateArgs(raw: Record<string, unknown>, context?: Cer
   // Labels and subjects land in metadata XML and certificates: no character XML 1.0 forbids.
   const allIssues = withXmlTextIssues(raw, ["keystorePassword", "signedChainPem"], issues);
   if (allIssues.length > 0) return { ok: false, issues: allIssues };
-  return { ok: true, inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal }, warnings };
+  return {
+    ok: true,
+    inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal },
+    warnings,
+  };
 }
 
 function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue[]): DistinguishedName {
@@ -183,10 +202,16 @@ function checkSubject(raw: unknown, uniqueName: unknown, issues: ValidationIssue
     return { commonName: String(uniqueName) };
   }
   const given = dropUndefined((raw ?? {}) as Record<string, unknown>);
-  const subject: Record<string, unknown> = { ...given, commonName: given["commonName"] ?? defaultCommonName(uniqueName) };
+  const subject: Record<string, unknown> = {
+    ...given,
+    commonName: given["commonName"] ?? defaultCommonName(uniqueName),
+  };
   for (const key of Object.keys(given)) {
     if (!(key in subjectRules)) {
-      issues.push({ path: `subject.${key}`, message: `is not a subject field (known: ${Object.keys(subjectRules).join(", ")})` });
+      issues.push({
+        path: `subject.${key}`,
+        message: `is not a subject field (known: ${Object.keys(subjectRules).join(", ")})`,
+      });
     }
   }
   for (const [field, rule] of Object.entries(subjectRules)) {
@@ -208,16 +233,23 @@ function defaultCommonName(uniqueName: unknown): unknown {
 function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: ValidationIssue[]): RenewalPolicy {
   if (raw === undefined) return { ...defaultRenewalPolicy };
   if (!isPlainObject(raw)) {
-    issues.push({ path: "renewal", message: `must be an object with daysBeforeExpiry and/or percentOfLifetime (got ${shown(raw)})` });
+    issues.push({
+      path: "renewal",
+      message: `must be an object with daysBeforeExpiry and/or percentOfLifetime (got ${shown(raw)})`,
+    });
     return {};
   }
   const given = dropUndefined(raw as Record<string, unknown>);
   for (const key of Object.keys(given)) {
     if (key !== "daysBeforeExpiry" && key !== "percentOfLifetime") {
-      issues.push({ path: `renewal.${key}`, message: "is not a renewal field (known: daysBeforeExpiry, percentOfLifetime)" });
+      issues.push({
+        path: `renewal.${key}`,
+        message: "is not a renewal field (known: daysBeforeExpiry, percentOfLifetime)",
+      });
     }
   }
-  if (given["daysBeforeExpiry"] === undefined && given["percentOfLifetime"] === undefined) return { ...defaultRenewalPolicy };
+  if (given["daysBeforeExpiry"] === undefined && given["percentOfLifetime"] === undefined)
+    return { ...defaultRenewalPolicy };
   const policy: RenewalPolicy = {};
   if (given["percentOfLifetime"] !== undefined) {
     const message = percent(given["percentOfLifetime"]);
@@ -228,7 +260,11 @@ function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: Val
     const days = given["daysBeforeExpiry"];
     const message = integerBetween(1, maxValidityDays)(days);
     if (message) issues.push({ path: "renewal.daysBeforeExpiry", message });
-    else if (values["caSigned"] !== true && typeof values["validityDays"] === "number" && (days as number) >= values["validityDays"]) {
+    else if (
+      values["caSigned"] !== true &&
+      typeof values["validityDays"] === "number" &&
+      (days as number) >= values["validityDays"]
+    ) {
       issues.push({
         path: "renewal.daysBeforeExpiry",
         message: `must be less than validityDays (${values["validityDays"]}): a renewal window as long as the validity would rotate on every run (got ${days})`,
@@ -242,7 +278,8 @@ function checkRenewal(raw: unknown, values: Record<string, unknown>, issues: Val
 /** Why a keystore cannot be made for the key `field` asks one for (`keystorePassword`, an inventory's `keystorePasswordEnv`). */
 const noKeystore = {
   notExportable: "needs privateKeyExportable: true (a key that is not exportable goes into no keystore)",
-  orgCustody: (field: string) => `cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove ${field}, or use custody: provider`,
+  orgCustody: (field: string) =>
+    `cannot be set with custody: org: the org keeps the private key: no keystore can hold it; remove ${field}, or use custody: provider`,
 };
 
 /**
@@ -290,18 +327,28 @@ function checkCombinations(values: Record<string, unknown>, renewal: RenewalPoli
  */
 function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]): void {
   const refused: Record<string, string> = {
-    subject: "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
+    subject:
+      "Salesforce writes the subject of a certificate it generates (CN=SelfSignedCert_<date>_<time>, O=Salesforce.com, …)",
     validityDays: "Salesforce sets the validity of a certificate it generates (1 year at 2048 bits, 2 at 4096)",
   };
   for (const [field, reason] of Object.entries(refused)) {
     if (raw[field] === undefined) continue;
-    issues.push({ path: field, message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider` });
+    issues.push({
+      path: field,
+      message: `cannot be set with custody: org: ${reason}; remove ${field}, or use custody: provider`,
+    });
   }
-  if (raw["keystorePassword"] !== undefined) issues.push({ path: "keystorePassword", message: noKeystore.orgCustody("keystorePassword") });
+  if (raw["keystorePassword"] !== undefined)
+    issues.push({ path: "keystorePassword", message: noKeystore.orgCustody("keystorePassword") });
 }
 
 /** An expired leaf in a new chain is refused; a leaf not valid yet is adopted, with a warning. */
-function checkLeafValidity(chainPem: string, context: CertificateCheckContext, issues: ValidationIssue[], warnings: ValidationIssue[]): void {
+function checkLeafValidity(
+  chainPem: string,
+  context: CertificateCheckContext,
+  issues: ValidationIssue[],
+  warnings: ValidationIssue[],
+): void {
   const [leaf] = splitChain(chainPem);
   if (!leaf) return;
   const { notBefore, notAfter } = describeCertificate(leaf);

@@ -7,7 +7,7 @@
  * nothing), and read back after.
  */
 import crypto = require("node:crypto");
-import { OrgApiError, OrgChainOverSignedError, SalesforceCertsError, SignedChainMismatchError } from "../errors";
+import { OrgApiError, OrgChainOverSignedError, type SalesforceCertsError, SignedChainMismatchError } from "../errors";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { certificationRequestPublicKey } from "../crypto/certification-request";
 import { orgChainUploadFiles } from "../salesforce/certificate-metadata";
@@ -35,7 +35,9 @@ export function sameLeaf(a: string, b: string): boolean {
 function heldKey(held: string): string | undefined {
   if (isCertificationRequest(held)) return certificationRequestPublicKey(held);
   const [leaf] = splitChain(held);
-  return leaf ? new crypto.X509Certificate(leaf).publicKey.export({ type: "spki", format: "pem" }).toString() : undefined;
+  return leaf
+    ? new crypto.X509Certificate(leaf).publicKey.export({ type: "spki", format: "pem" }).toString()
+    : undefined;
 }
 
 /**
@@ -75,18 +77,29 @@ export async function uploadOrgChain(
   if (!isCertificationRequest(held)) throw chainOverSigned(uniqueName, name);
   const key = heldKey(held);
   if (!key || !leafMatchesKey(chainPem, key)) {
-    const what = isCertificationRequest(held) ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)` : `the key of Certificate ${name} in the org`;
+    const what = isCertificationRequest(held)
+      ? `the key of the CSR the org holds for Certificate ${name} (output csrPem)`
+      : `the key of Certificate ${name} in the org`;
     throw new SignedChainMismatchError(
       `CertificateAndKeyPair ${uniqueName}: signedChainPem: the leaf certificate must certify ${what}, and it certifies another key; nothing was deployed. Have the CA sign the CSR in output csrPem and give that chain, leaf first.`,
     );
   }
   const chain = splitChain(chainPem).join("");
   await client.deploy({
-    files: orgChainUploadFiles({ uniqueName: name, label: settings.label, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable, content: chain }),
+    files: orgChainUploadFiles({
+      uniqueName: name,
+      label: settings.label,
+      keySize: settings.keySize,
+      privateKeyExportable: settings.privateKeyExportable,
+      content: chain,
+    }),
   });
   const readBack = await client.readCertificatePem(name);
   if (!readBack || !sameLeaf(readBack, chain)) {
-    throw new OrgApiError("CHAIN_NOT_STORED", `CertificateAndKeyPair ${uniqueName}: the org at ${client.session.instanceUrl} accepted the chain for Certificate ${name} but does not return it; run pulumi up again (the org is read first)`);
+    throw new OrgApiError(
+      "CHAIN_NOT_STORED",
+      `CertificateAndKeyPair ${uniqueName}: the org at ${client.session.instanceUrl} accepted the chain for Certificate ${name} but does not return it; run pulumi up again (the org is read first)`,
+    );
   }
   return readBack;
 }

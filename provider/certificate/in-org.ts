@@ -35,7 +35,8 @@ export async function obtainOrgCertificate(
   renew = false,
 ): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
-  if (existing && !renew && !adoptionAllowed(name)) throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
+  if (existing && !renew && !adoptionAllowed(name))
+    throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
   if (existing && renew) {
     // Deployed again, a name makes a new key pair: only over the CSR this resource awaits a chain for, never
     // over a certificate in force (a chain uploaded in Setup), whose key would be lost.
@@ -49,20 +50,31 @@ export async function obtainOrgCertificate(
   if (!existing || renew) await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
   const certificatePem = await client.readCertificatePem(name);
   if (!certificatePem) {
-    throw new OrgApiError("NOT_FOUND", `Certificate ${name}: the org holds no certificate of that name after the deploy; run pulumi up again (the deploy is checked before it is repeated)`);
+    throw new OrgApiError(
+      "NOT_FOUND",
+      `Certificate ${name}: the org holds no certificate of that name after the deploy; run pulumi up again (the deploy is checked before it is repeated)`,
+    );
   }
   return { certificatePem, adopted: existing !== undefined && !renew };
 }
 
 /** The settings an org-generated certificate is deployed with. */
-export type OrgCertificateSettings = Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable"> & { caSigned?: boolean };
+export type OrgCertificateSettings = Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable"> & {
+  caSigned?: boolean;
+};
 
 /**
  * The files that deploy org-generated certificate `name` (custody org): what {@link obtainOrgCertificate}
  * deploys and what a check-only validation checks (preview-validation.ts), from one function.
  */
 export function orgCertificateDeployFiles(name: string, settings: OrgCertificateSettings): Record<string, string> {
-  return orgGeneratedCertificateFiles({ uniqueName: name, label: settings.label, caSigned: settings.caSigned === true, keySize: settings.keySize, privateKeyExportable: settings.privateKeyExportable });
+  return orgGeneratedCertificateFiles({
+    uniqueName: name,
+    label: settings.label,
+    caSigned: settings.caSigned === true,
+    keySize: settings.keySize,
+    privateKeyExportable: settings.privateKeyExportable,
+  });
 }
 
 /** The org's certificate `name` as it is now: its PEM, or undefined when the org has none of that name. */
@@ -82,9 +94,15 @@ export async function deleteOrgCertificates(client: OrgMetadataClient, names: re
  * it over when named in SALESFORCE_CERTS_ADOPT), or `renew` says `up` deploys it again (a CA-signed
  * certificate of this resource still awaiting its chain). Returns the words for the preview line.
  */
-export async function validateOrgCertificate(resource: string, name: string, settings: OrgCertificateSettings, renew = false): Promise<string> {
+export async function validateOrgCertificate(
+  resource: string,
+  name: string,
+  settings: OrgCertificateSettings,
+  renew = false,
+): Promise<string> {
   if (!validatesDeploys()) return "";
   const client = await orgClient();
-  if (!renew && (await client.list("Certificate")).some((c) => c.fullName === name)) return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
+  if (!renew && (await client.list("Certificate")).some((c) => c.fullName === name))
+    return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
   return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
 }

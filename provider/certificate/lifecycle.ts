@@ -11,7 +11,13 @@ import { buildJavaKeystore } from "../crypto/java-keystore";
 import { buildPkcs12 } from "../crypto/pkcs12";
 import { generateRsaKeyPair, type RsaKeyPair } from "../crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
-import { describeReason, planRotation, type RotationPlan, type RotationSettings, type RotationState } from "../rotation/rotation-plan";
+import {
+  describeReason,
+  planRotation,
+  type RotationPlan,
+  type RotationSettings,
+  type RotationState,
+} from "../rotation/rotation-plan";
 import { certificateViews, type CertificateState } from "./state";
 import { certificateViewFields } from "./fields";
 import type { CertificateInputs } from "./args";
@@ -40,7 +46,9 @@ export function assertNoChainAtCreate(inputs: CertificateInputs): void {
  * The name in the org of the next key pair: the one a CA-signed certificate awaits its chain for, or the
  * next rotation's (`<uniqueName>_G<n>`); the first key pair's own name while none is in force yet.
  */
-export function nextSalesforceName(state: Pick<CertificateState, "uniqueName" | "generation" | "certificatePem">): string {
+export function nextSalesforceName(
+  state: Pick<CertificateState, "uniqueName" | "generation" | "certificatePem">,
+): string {
   const generation = state.certificatePem ? state.generation + 1 : state.generation;
   return generation > 1 ? `${state.uniqueName}_G${generation}` : state.uniqueName;
 }
@@ -48,9 +56,18 @@ export function nextSalesforceName(state: Pick<CertificateState, "uniqueName" | 
 /** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate or CSR. */
 export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPair?: NewKeyPair): CertificateState {
   assertNoChainAtCreate(inputs);
-  const base = { ...inputs, stateVersion: 2 as const, generation: 1, salesforceName: inputs.uniqueName, awaitingSignature: false, salesforceFiles: {} };
-  if (newKeyPair && "orgCertificatePem" in newKeyPair) return derive(withOrgCertificate(base, newKeyPair.orgCertificatePem));
-  if (newKeyPair && "orgCsrPem" in newKeyPair) return derive(withOrgPending(base, newKeyPair.orgCsrPem, now.toISOString()));
+  const base = {
+    ...inputs,
+    stateVersion: 2 as const,
+    generation: 1,
+    salesforceName: inputs.uniqueName,
+    awaitingSignature: false,
+    salesforceFiles: {},
+  };
+  if (newKeyPair && "orgCertificatePem" in newKeyPair)
+    return derive(withOrgCertificate(base, newKeyPair.orgCertificatePem));
+  if (newKeyPair && "orgCsrPem" in newKeyPair)
+    return derive(withOrgPending(base, newKeyPair.orgCsrPem, now.toISOString()));
   const keyPair = newKeyPair ?? generateRsaKeyPair(inputs.keySize);
   const state: CertificateState = inputs.caSigned
     ? withPending(base, keyPair, now)
@@ -91,14 +108,25 @@ export function planUpdate(olds: CertificateState, news: CertificateInputs, now:
 
 /** True when the plan changes anything. */
 export function planChanges(plan: UpdatePlan): boolean {
-  return plan.rotation.rotate !== undefined || plan.rotation.dropPrevious || plan.adopt !== undefined || plan.settingsChanged.length > 0;
+  return (
+    plan.rotation.rotate !== undefined ||
+    plan.rotation.dropPrevious ||
+    plan.adopt !== undefined ||
+    plan.settingsChanged.length > 0
+  );
 }
 
 /**
  * Carries out `plan` (from {@link planUpdate} with the same arguments) and returns the new state. A rotation
  * takes `newKeyPair` (generated here when not given).
  */
-export function applyUpdate(olds: CertificateState, news: CertificateInputs, plan: UpdatePlan, now: Date, newKeyPair?: NewKeyPair): CertificateState {
+export function applyUpdate(
+  olds: CertificateState,
+  news: CertificateInputs,
+  plan: UpdatePlan,
+  now: Date,
+  newKeyPair?: NewKeyPair,
+): CertificateState {
   let state: CertificateState = { ...olds, ...settingsOf(news) };
   // Not exportable means no field carries the key, even while a CA-signed successor awaits its chain.
   if (!news.privateKeyExportable) delete state.privateKeyPem;
@@ -107,7 +135,10 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
 
   if (plan.adopt === "pending") {
     const keyPair = { privateKeyPem: olds.pendingPrivateKeyPem ?? "", publicKeyPem: olds.pendingPublicKeyPem! };
-    const reason = olds.lastRotation && olds.pendingSince === olds.lastRotation.at ? olds.lastRotation.reason : "first CA-signed chain";
+    const reason =
+      olds.lastRotation && olds.pendingSince === olds.lastRotation.at
+        ? olds.lastRotation.reason
+        : "first CA-signed chain";
     state = retire(state, news, now);
     // The first chain completes generation 1; a later one brings the next generation into force.
     if (olds.certificatePem) state.generation = olds.generation + 1;
@@ -144,7 +175,8 @@ export function applyUpdate(olds: CertificateState, news: CertificateInputs, pla
 
 /** Reads state written by any release: version 1 lacked every rotation field. */
 export function upgradeState(stored: Record<string, unknown>): CertificateState {
-  if (stored["stateVersion"] === 2 && typeof stored["generation"] === "number") return stored as unknown as CertificateState;
+  if (stored["stateVersion"] === 2 && typeof stored["generation"] === "number")
+    return stored as unknown as CertificateState;
   if (stored["stateVersion"] === 2) return derive({ ...(stored as unknown as CertificateState), generation: 1 });
   const v1 = stored as unknown as CertificateState;
   return derive({
@@ -237,7 +269,12 @@ function withPending(state: CertificateState, keyPair: RsaKeyPair, now: Date): C
  * CSR awaits a chain since `since`; no private key anywhere. The current certificate stays.
  */
 export function withOrgPending(state: CertificateState, csrPem: string, since: string): CertificateState {
-  const next: CertificateState = { ...state, csrPem, pendingPublicKeyPem: certificationRequestPublicKey(csrPem), pendingSince: since };
+  const next: CertificateState = {
+    ...state,
+    csrPem,
+    pendingPublicKeyPem: certificationRequestPublicKey(csrPem),
+    pendingSince: since,
+  };
   delete next.pendingPrivateKeyPem;
   return derive(next);
 }
@@ -245,7 +282,8 @@ export function withOrgPending(state: CertificateState, csrPem: string, since: s
 /** The state without a CA-signed issue in progress (CSR, its key, since when). */
 export function clearPending(state: CertificateState): CertificateState {
   const next = { ...state };
-  for (const field of ["csrPem", "pendingPublicKeyPem", "pendingPrivateKeyPem", "pendingSince"] as const) delete next[field];
+  for (const field of ["csrPem", "pendingPublicKeyPem", "pendingPrivateKeyPem", "pendingSince"] as const)
+    delete next[field];
   return next;
 }
 
@@ -260,7 +298,10 @@ function retire(state: CertificateState, news: CertificateInputs, now: Date): Ce
   delete next.previousCertificate;
   delete next.previousPrivateKeyPem;
   if (!state.certificatePem || !state.notAfter) return next;
-  const retainedUntil = Math.max(now.getTime(), Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter)));
+  const retainedUntil = Math.max(
+    now.getTime(),
+    Math.min(now.getTime() + news.overlapDays * dayMs, Date.parse(state.notAfter)),
+  );
   next.previousCertificate = {
     ...describeCertificate(state.certificatePem),
     certificatePem: state.certificatePem,
@@ -285,7 +326,13 @@ function derive(state: CertificateState): CertificateState {
   if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
     const alias = salesforceName.toLowerCase();
     next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
-    next.jksBase64 = buildJavaKeystore(state.privateKeyPem, chain, state.keystorePassword, alias, new Date(next.notBefore!));
+    next.jksBase64 = buildJavaKeystore(
+      state.privateKeyPem,
+      chain,
+      state.keystorePassword,
+      alias,
+      new Date(next.notBefore!),
+    );
   }
   return next;
 }

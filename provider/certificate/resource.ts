@@ -56,7 +56,9 @@ export interface CertificateAndKeyPairArgs {
 export type CertificateAndKeyPairOutputs = CertificateState;
 
 /** The serialised provider: a shell that loads `certificateAndKeyPairImplementation` in the provider process. */
-export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>("certificateAndKeyPair");
+export const certificateAndKeyPairProvider = providerShell<CertificateInputs, CertificateState>(
+  "certificateAndKeyPair",
+);
 
 /** The outputs of a {@link CertificateAndKeyPair}; every name is in its field table (fields.ts). */
 export interface CertificateAndKeyPairOutputsShape {
@@ -132,11 +134,16 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
     // The outputs the provider stores (fields.ts); every other output is a view of them, computed here (see state.ts).
-    const props: Record<string, unknown> = { ...Object.fromEntries(certificateStoredFields.map((n) => [n, undefined])), ...args };
+    const props: Record<string, unknown> = {
+      ...Object.fromEntries(certificateStoredFields.map((n) => [n, undefined])),
+      ...args,
+    };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
     if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
     // Keystores exist only with a password; without one they are stored as a plain null, not an encrypted one.
-    const secrets = secretStateFields.filter((field) => args.keystorePassword !== undefined || (field !== "pkcs12Base64" && field !== "jksBase64"));
+    const secrets = secretStateFields.filter(
+      (field) => args.keystorePassword !== undefined || (field !== "pkcs12Base64" && field !== "jksBase64"),
+    );
     super(
       certificateAndKeyPairProvider,
       name,
@@ -158,12 +165,19 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
       () =>
         pulumi
           .all({
-            salesforceName: stored.salesforceName, label: stored.label, caSigned: stored.caSigned, keySize: stored.keySize,
-            privateKeyExportable: stored.privateKeyExportable, renewal: stored.renewal, certificateChainPem: stored.certificateChainPem,
+            salesforceName: stored.salesforceName,
+            label: stored.label,
+            caSigned: stored.caSigned,
+            keySize: stored.keySize,
+            privateKeyExportable: stored.privateKeyExportable,
+            renewal: stored.renewal,
+            certificateChainPem: stored.certificateChainPem,
           } as Record<string, pulumi.Output<unknown>>)
           .apply((facts) => {
             const source = facts as unknown as CertificateViewSource;
-            return source.caSigned ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem })) : pulumi.output<CertificateViews>(certificateViews(source));
+            return source.caSigned
+              ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem }))
+              : pulumi.output<CertificateViews>(certificateViews(source));
           }),
       (v: CertificateViews, key) => v[key] ?? null,
     );
@@ -174,7 +188,15 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
     // exportable key held by this provider, with a certificate in force; the previous key with the previous
     // certificate. A key is rebuilt from its primes only when its PEM is read.
     const keyOutputNames = [
-      "stateVersion", "privateKey", "previousPrivateKey", "privateKeyPem", "previousPrivateKeyPem", "previousCertificate", "custody", "privateKeyExportable", "certificateChainPem",
+      "stateVersion",
+      "privateKey",
+      "previousPrivateKey",
+      "privateKeyPem",
+      "previousPrivateKeyPem",
+      "previousCertificate",
+      "custody",
+      "privateKeyExportable",
+      "certificateChainPem",
     ] as const;
     // biome-ignore lint/suspicious/noExplicitAny: the key outputs hold values of several types, each read where its type is known.
     type KeyOutputs = Record<(typeof keyOutputNames)[number], pulumi.Output<any>>;
@@ -188,11 +210,15 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
       const holdsKey = pulumi
         .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
         .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
-      return shape4().apply((compact) => (compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem));
+      return shape4().apply((compact) =>
+        compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem,
+      );
     });
     defineLazyOutput(this, "previousPrivateKeyPem", () =>
       shape4().apply((compact) =>
-        compact ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null)) : keys.previousPrivateKeyPem,
+        compact
+          ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null))
+          : keys.previousPrivateKeyPem,
       ),
     );
   }
@@ -209,11 +235,15 @@ void (certificateFields satisfies Record<keyof CertificateAndKeyPairOutputsShape
  * fingerprint: what an integration's slots and a binding's stages, which store no PEM of their bound
  * certificate, are filled in from in the program.
  */
-export function certificatePemsByFingerprint(certificate: CertificateAndKeyPair): pulumi.Output<Record<string, string>> {
-  return pulumi.all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate]).apply(([sha256, pem, previous]) => {
-    const pems: Record<string, string> = {};
-    if (sha256 && pem) pems[sha256] = pem;
-    if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
-    return pems;
-  });
+export function certificatePemsByFingerprint(
+  certificate: CertificateAndKeyPair,
+): pulumi.Output<Record<string, string>> {
+  return pulumi
+    .all([certificate.sha256Fingerprint, certificate.certificatePem, certificate.previousCertificate])
+    .apply(([sha256, pem, previous]) => {
+      const pems: Record<string, string> = {};
+      if (sha256 && pem) pems[sha256] = pem;
+      if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
+      return pems;
+    });
 }

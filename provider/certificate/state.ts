@@ -87,7 +87,10 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
 export const storedCertificateVersion = 4;
 
 /** The previous certificate as stored: its PEM and bookkeeping; its facts are views. */
-export type StoredPreviousCertificate = Pick<PreviousCertificate, "certificatePem" | "salesforceName" | "retainedUntil">;
+export type StoredPreviousCertificate = Pick<
+  PreviousCertificate,
+  "certificatePem" | "salesforceName" | "retainedUntil"
+>;
 
 /**
  * The stored field of each private-key field of the full state, from shape 4 on: the key's primes
@@ -109,7 +112,10 @@ function compactKey(pem: string): string {
 }
 
 /** The public stored fields the views are computed from. */
-export type CertificateViewSource = Pick<CertificateState, "salesforceName" | "label" | "caSigned" | "keySize" | "privateKeyExportable" | "renewal"> & {
+export type CertificateViewSource = Pick<
+  CertificateState,
+  "salesforceName" | "label" | "caSigned" | "keySize" | "privateKeyExportable" | "renewal"
+> & {
   certificateChainPem?: string | null;
   csrPem?: string | null;
   previousCertificate?: StoredPreviousCertificate | null;
@@ -179,7 +185,11 @@ export function storedCertificateState(state: CertificateState): Record<string, 
 export function fullCertificateState(stored: Record<string, unknown>, keys = true): Record<string, unknown> {
   const version = stored["stateVersion"];
   if (version !== 3 && version !== storedCertificateVersion) return stored;
-  const full: Record<string, unknown> = { ...stored, ...certificateViews(stored as unknown as CertificateViewSource), stateVersion: 2 };
+  const full: Record<string, unknown> = {
+    ...stored,
+    ...certificateViews(stored as unknown as CertificateViewSource),
+    stateVersion: 2,
+  };
   for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
     const key = full[keyField];
     delete full[keyField];

@@ -28,7 +28,12 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function runCheck(argv: readonly string[]): Promise<number> {
-  const { values } = parse("check", argv, { ...stackOptions, within: { type: "string" }, outputs: { type: "string" }, now: { type: "string" } });
+  const { values } = parse("check", argv, {
+    ...stackOptions,
+    within: { type: "string" },
+    outputs: { type: "string" },
+    now: { type: "string" },
+  });
   if (values.help) {
     console.log(checkHelp);
     return 0;
@@ -38,13 +43,20 @@ async function runCheck(argv: readonly string[]): Promise<number> {
   const model = await reportModel(values);
   // Nothing to judge is not "all clear": an empty or foreign outputs file must not pass the gate.
   if (model.certificates.length === 0) {
-    throw new OutputsError(`${model.source}: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)`);
+    throw new OutputsError(
+      `${model.source}: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)`,
+    );
   }
   const findings = evaluateExpiryGate(model, now, within);
-  for (const finding of findings) (finding.failed ? console.error : console.log)(`${statusLabel[finding.status]} ${finding.message}`);
+  for (const finding of findings)
+    (finding.failed ? console.error : console.log)(`${statusLabel[finding.status]} ${finding.message}`);
   const failed = findings.filter((f) => f.failed).length;
   const count = `${model.certificates.length} certificate(s) checked`;
-  console.log(failed > 0 ? `${failed} problem(s) within ${within} days; ${count}` : `no certificate expires or is overdue for rotation within ${within} days; ${count}`);
+  console.log(
+    failed > 0
+      ? `${failed} problem(s) within ${within} days; ${count}`
+      : `no certificate expires or is overdue for rotation within ${within} days; ${count}`,
+  );
   return failed > 0 ? 1 : 0;
 }
 

@@ -33,16 +33,24 @@ export async function exportSfdxCommand(argv: readonly string[]): Promise<number
 }
 
 async function runExportSfdx(argv: readonly string[]): Promise<number> {
-  const { values } = parse("export-sfdx", argv, { ...stackOptions, out: { type: "string" }, outputs: { type: "string" } });
+  const { values } = parse("export-sfdx", argv, {
+    ...stackOptions,
+    out: { type: "string" },
+    outputs: { type: "string" },
+  });
   if (values.help) {
     console.log(exportSfdxHelp);
     return 0;
   }
   if (!values.out) throw new UsageError("export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)");
   const outputs = values.outputs !== undefined ? readOutputsFile(values.outputs) : await readStackOutputs(values);
-  const source = values.outputs !== undefined ? `stack outputs in ${values.outputs}` : `stack ${values.stack ?? "demo"}`;
+  const source =
+    values.outputs !== undefined ? `stack outputs in ${values.outputs}` : `stack ${values.stack ?? "demo"}`;
   const sources = salesforceFileSources(outputs, source);
-  if (sources.length === 0) throw new NoMetadataError("export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)");
+  if (sources.length === 0)
+    throw new NoMetadataError(
+      "export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)",
+    );
   const written = writeSfdxProject(values.out, mergeSalesforceFiles(sources));
   console.log(`wrote ${written.length} files to ${values.out}, by channel:`);
   for (const channel of ["deploy", "keystore-import", "not-for-the-org"] as const satisfies FileChannel[]) {
@@ -56,9 +64,13 @@ async function runExportSfdx(argv: readonly string[]): Promise<number> {
 
 /** `[owner, salesforceFiles]` of every certificate, JWT integration and SAML binding in `outputs`. */
 function salesforceFileSources(outputs: Record<string, unknown>, source: string): [string, Record<string, unknown>][] {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
   const problems: string[] = [];
-  if (!isObject(outputs["certificates"])) problems.push("certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack");
+  if (!isObject(outputs["certificates"]))
+    problems.push(
+      "certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack",
+    );
   const sources: [string, Record<string, unknown>][] = [];
   for (const section of ["certificates", "jwtIntegrations", "samlBindings"]) {
     const entries = outputs[section] ?? {};
@@ -81,12 +93,17 @@ function salesforceFileSources(outputs: Record<string, unknown>, source: string)
  * The note printed after a file: what this file needs, and for a keystore whether the wiring needs it
  * and where the keystore is, or, when the stack made none, how to have one made.
  */
-function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][], outputs: Record<string, unknown>): string {
+function noteFor(
+  file: WrittenFile,
+  sources: [string, Record<string, unknown>][],
+  outputs: Record<string, unknown>,
+): string {
   if (file.channel !== "keystore-import" || file.key.endsWith("README.md")) return file.note ? ` (${file.note})` : "";
   const [owner, files] = sources.find(([, files]) => file.key in files) ?? ["", {}];
   const certificate = owner.startsWith("certificates.") ? owner.slice("certificates.".length) : "<certificate>";
   const wiring = outputs["wiring"];
-  const consumers = typeof wiring === "object" && wiring !== null ? (wiring as Record<string, unknown>)[certificate] : undefined;
+  const consumers =
+    typeof wiring === "object" && wiring !== null ? (wiring as Record<string, unknown>)[certificate] : undefined;
   const kinds = Array.isArray(consumers) ? consumers.map((c) => (c as { kind?: unknown }).kind) : [];
   const need = kinds.includes("saml")
     ? "needed: the org signs SAML assertions with it"
@@ -114,7 +131,8 @@ function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][]
  * without --show-secrets) or have no `keystores` say nothing either way.
  */
 function keystoreMissing(keystores: unknown, certificate: string): boolean {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
   if (!isObject(keystores) || !Object.hasOwn(keystores, certificate) || !isObject(keystores[certificate])) return false;
   const jks = keystores[certificate]["jksBase64"];
   return typeof jks !== "string" || jks === "";

@@ -53,11 +53,13 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // Engine failures (CommandError) already carry the engine's own message: print it without a JS stack.
-    if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError")) console.error(`error: ${error.message}`);
+    if (isSalesforceCertsError(error) || (error instanceof Error && error.name === "CommandError"))
+      console.error(`error: ${error.message}`);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     // 2: the command could not run as asked (a bad option, variable or date) or could not read the stack
     // (passphrase, state folder, checkpoint); 1: it ran and failed. CI jobs tell "the gate could not
     // look" from "the gate found a problem".
-    process.exitCode = (isSalesforceCertsError(error) && error.code === UsageError.code) || error instanceof StackAccessError ? 2 : 1;
+    process.exitCode =
+      (isSalesforceCertsError(error) && error.code === UsageError.code) || error instanceof StackAccessError ? 2 : 1;
   },
 );

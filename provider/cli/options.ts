@@ -24,7 +24,12 @@ export const stackOptionsHelp = `  --stack NAME     stack name (default: demo)
   --work-dir DIR   folder of Pulumi.yaml (default: the working directory)`;
 
 /** Parses `argv` for `options`; a usage error names the command and how to get help. */
-export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: T, allowPositionals = false) {
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
+  command: string,
+  argv: readonly string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (error) {
@@ -45,7 +50,11 @@ export function stackLocation(values: { stack?: string; state?: string; "work-di
 }
 
 /** Plain output values of a stack on the local backend (secrets included: callers must not print them). */
-export async function readStackOutputs(values: { stack?: string; state?: string; "work-dir"?: string }): Promise<Record<string, unknown>> {
+export async function readStackOutputs(values: {
+  stack?: string;
+  state?: string;
+  "work-dir"?: string;
+}): Promise<Record<string, unknown>> {
   const location = stackLocation(values);
   const where = location.backendUrl ?? location.stateDir;
   let outputs: Record<string, unknown>;
@@ -55,7 +64,9 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
     outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
   } catch (error) {
     if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
-      throw new NoStackError(`stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`);
+      throw new NoStackError(
+        `stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`,
+      );
     }
     // A wrong passphrase or a changed secret is one line that names it (exit 2: the stack could not be read).
     throw stackSecretsError(error, location) ?? error;
@@ -63,7 +74,9 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
   // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
   const certificates = outputs["certificates"];
   if (typeof certificates !== "object" || certificates === null || Array.isArray(certificates)) {
-    throw new NoInventoryOutputsError(`stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`);
+    throw new NoInventoryOutputsError(
+      `stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`,
+    );
   }
   return outputs;
 }
@@ -73,8 +86,15 @@ export async function readStackOutputs(values: { stack?: string; state?: string;
  * @throws OutputsFileError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
  * `ERR_OUTPUTS` (outputs the model refuses), `ERR_NO_STACK`, `ERR_NO_INVENTORY_OUTPUTS`, `ERR_INVENTORY`.
  */
-export async function reportModel(values: { outputs?: string; inventory?: string; stack?: string; state?: string; "work-dir"?: string }): Promise<ReportModel> {
-  if (values.outputs !== undefined) return modelFromOutputs(readOutputsFile(values.outputs), `stack outputs in ${values.outputs}`);
+export async function reportModel(values: {
+  outputs?: string;
+  inventory?: string;
+  stack?: string;
+  state?: string;
+  "work-dir"?: string;
+}): Promise<ReportModel> {
+  if (values.outputs !== undefined)
+    return modelFromOutputs(readOutputsFile(values.outputs), `stack outputs in ${values.outputs}`);
   if (values.inventory) {
     const loaded = loadInventory(values.inventory);
     if (!loaded.ok) throw new InventoryError(loaded.problems.map(formatProblem).join("\n"));
@@ -94,7 +114,8 @@ export function nowFrom(value: string | undefined): Date {
   // An empty variable is unset, as in most tools; an empty --now was given on purpose and is an error.
   if (text === undefined || (fromEnv && text === "")) return new Date();
   const parsed = parseInstant(text);
-  if (typeof parsed === "string") throw new UsageError(`${fromEnv ? clockVariable : "--now"} ${parsed} (got ${JSON.stringify(text)})`);
+  if (typeof parsed === "string")
+    throw new UsageError(`${fromEnv ? clockVariable : "--now"} ${parsed} (got ${JSON.stringify(text)})`);
   return parsed;
 }
 
@@ -107,10 +128,13 @@ export const maxDays = 36_500;
  * @throws UsageError `ERR_USAGE` naming `command` and `option` when `value` is missing or not such a number.
  */
 export function daysFrom(command: string, option: string, value: string | undefined): number {
-  if (value === undefined) throw new UsageError(`${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);
+  if (value === undefined)
+    throw new UsageError(`${command}: ${option} DAYS is required (see salesforce-certs ${command} --help)`);
   const days = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!(days <= maxDays)) {
-    throw new UsageError(`${command}: ${option} must be a whole number of days from 0 to ${maxDays} (got ${JSON.stringify(value)})`);
+    throw new UsageError(
+      `${command}: ${option} must be a whole number of days from 0 to ${maxDays} (got ${JSON.stringify(value)})`,
+    );
   }
   return days;
 }

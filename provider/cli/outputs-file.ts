@@ -3,11 +3,26 @@
  * `check`, `report` and `export-sfdx`, and turns bad input into one line that names the file and the
  * problem. The file holds secrets (keystores, JWT keys), so no message quotes its content.
  */
-import { ExportPathError, NoInventoryOutputsError, NoStackError, OutputsError, OutputsFileError, ReportOutError, SalesforceCertsError } from "../errors";
+import {
+  ExportPathError,
+  NoInventoryOutputsError,
+  NoStackError,
+  OutputsError,
+  OutputsFileError,
+  ReportOutError,
+  SalesforceCertsError,
+} from "../errors";
 import { readRegularTextFile, tooLargeWords } from "../inventory/read-regular-file";
 
 /** Codes of errors that mean "the input could not be used": the commands exit 2 on them, not 1. */
-export const inputErrorCodes: ReadonlySet<string> = new Set([OutputsFileError.code, OutputsError.code, NoStackError.code, NoInventoryOutputsError.code, ExportPathError.code, ReportOutError.code]);
+export const inputErrorCodes: ReadonlySet<string> = new Set([
+  OutputsFileError.code,
+  OutputsError.code,
+  NoStackError.code,
+  NoInventoryOutputsError.code,
+  ExportPathError.code,
+  ReportOutError.code,
+]);
 
 /**
  * Largest outputs file read. A certificate's outputs (PEM, keystore, Salesforce files) are tens of
@@ -51,10 +66,14 @@ export function readOutputsFile(file: string): Record<string, unknown> {
   } catch (error) {
     // Node's message quotes the text around the error, which may be key material: report the place only.
     const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-    throw fail(`is not valid JSON${position === undefined ? "" : ` (${lineAndColumn(text, Number(position))})`}: ${hint}`);
+    throw fail(
+      `is not valid JSON${position === undefined ? "" : ` (${lineAndColumn(text, Number(position))})`}: ${hint}`,
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw fail(`must hold a JSON object of stack outputs (got ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}): ${hint}`);
+    throw fail(
+      `must hold a JSON object of stack outputs (got ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}): ${hint}`,
+    );
   }
   return value as Record<string, unknown>;
 }

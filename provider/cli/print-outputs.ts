@@ -8,8 +8,14 @@
  * Prints outputs sorted by name, through `write` (one call per line). `brief` shortens multi-line text
  * (PEM, XML) to its first line and a count; `salesforce-certs outputs` prints everything.
  */
-export function printOutputs(outputs: Record<string, unknown>, write: (line: string) => void = console.log, brief = false): void {
-  write(`\nStack outputs (secrets hidden${brief ? "; long values shortened, salesforce-certs outputs prints them in full" : ""}):`);
+export function printOutputs(
+  outputs: Record<string, unknown>,
+  write: (line: string) => void = console.log,
+  brief = false,
+): void {
+  write(
+    `\nStack outputs (secrets hidden${brief ? "; long values shortened, salesforce-certs outputs prints them in full" : ""}):`,
+  );
   for (const [name, value] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
     printValue(name, value, "  ", write, brief);
   }

@@ -20,7 +20,13 @@ graph of the wiring; a Mermaid Gantt chart of validity and overlap windows.
   --out FILE         write the report there instead of printing it
 ${stackOptionsHelp}`;
 
-export const reportOptions = { ...stackOptions, inventory: { type: "string" }, outputs: { type: "string" }, now: { type: "string" }, out: { type: "string" } } as const;
+export const reportOptions = {
+  ...stackOptions,
+  inventory: { type: "string" },
+  outputs: { type: "string" },
+  now: { type: "string" },
+  out: { type: "string" },
+} as const;
 
 /** Runs `report`; exits 2 when the outputs cannot be read or are not a stack's outputs, or --out cannot be written. */
 export async function reportCommand(argv: readonly string[]): Promise<number> {
@@ -52,7 +58,8 @@ function checkReportOptions(values: { inventory?: string; outputs?: string; out?
   if (values.inventory !== undefined && values.outputs !== undefined) {
     throw usage("give --inventory FILE or --outputs FILE, not both: the report is made from one source");
   }
-  if (values.inventory === "") throw usage('--inventory FILE must name a file (got ""); omit --inventory to report on the stack');
+  if (values.inventory === "")
+    throw usage('--inventory FILE must name a file (got ""); omit --inventory to report on the stack');
   if (values.out === "") throw usage('--out FILE must name a file (got ""); omit --out to print the report');
 }
 

@@ -14,7 +14,7 @@ import { PulumiCli } from "../engine/pulumi-cli";
 import { findStaleLocks, prepareStackFiles, stateFilePath, type StackFiles } from "../engine/stack-files";
 import { secretsError } from "../engine/stack-secrets";
 import { prepareStateFolder, restrictStatePermissions } from "../engine/state-permissions";
-import { EngineError, NoStackError, RemovalRefusedError, SalesforceCertsError, UsageError } from "../errors";
+import { EngineError, NoStackError, RemovalRefusedError, type SalesforceCertsError, UsageError } from "../errors";
 import { defaultInventoryPath } from "../inventory/inventory-program";
 import { loadInventory } from "../inventory/load-inventory";
 import { modelFromOutputs } from "../report/report-model";
@@ -41,8 +41,15 @@ ${stackOptionsHelp}`;
 /** Resource types whose removal deletes key material or an integration's credentials. */
 const ourTypePrefix = "pulumi-nodejs:dynamic/salesforce:";
 
-export async function stackCommand(command: "up" | "preview" | "destroy" | "outputs", argv: readonly string[]): Promise<number> {
-  const { values } = parse(command, argv, { ...stackOptions, inventory: { type: "string" }, "allow-delete": { type: "string" } });
+export async function stackCommand(
+  command: "up" | "preview" | "destroy" | "outputs",
+  argv: readonly string[],
+): Promise<number> {
+  const { values } = parse(command, argv, {
+    ...stackOptions,
+    inventory: { type: "string" },
+    "allow-delete": { type: "string" },
+  });
   if (values.help) {
     console.log(stackCommandsHelp);
     return 0;
@@ -60,19 +67,33 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
   if (inventory !== undefined && !fs.existsSync(inventory)) {
     throw new UsageError(`${command}: --inventory ${values.inventory}: no such file`);
   }
-  const allowDelete = (values["allow-delete"] ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+  const allowDelete = (values["allow-delete"] ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   // The inventory of this run only: the stack config changes after a successful up, never before.
   // Made first: a missing engine or passphrase stops here, before any file is written.
-  const cli = new PulumiCli(location, { SALESFORCE_CERTS_CWD: process.cwd(), ...(inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {}) });
+  const cli = new PulumiCli(location, {
+    SALESFORCE_CERTS_CWD: process.cwd(),
+    ...(inventory ? { SALESFORCE_CERTS_INVENTORY: inventory } : {}),
+  });
   const writes = command !== "outputs";
   if (!location.backendUrl) prepareStateFolder(location.stateDir, writes);
   const projectFile = ensureProjectFile(location.workDir);
   const projectName = projectNameIn(projectFile);
-  console.log(`[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`);
+  console.log(
+    `[salesforce-certs] ${command}: stack '${location.stackName}' of ${projectFile}, state in ${location.backendUrl ?? location.stateDir}`,
+  );
 
   const stackConfig = path.join(location.workDir, `Pulumi.${location.stackName}.yaml`);
-  const files: StackFiles | undefined = location.backendUrl ? undefined : { stateDir: location.stateDir, projectName, stackName: location.stackName, configFile: stackConfig };
-  const stack: StackRun = { cli, files, journal: journalPath(location.backendUrl ? location.workDir : location.stateDir, projectName, location.stackName) };
+  const files: StackFiles | undefined = location.backendUrl
+    ? undefined
+    : { stateDir: location.stateDir, projectName, stackName: location.stackName, configFile: stackConfig };
+  const stack: StackRun = {
+    cli,
+    files,
+    journal: journalPath(location.backendUrl ? location.workDir : location.stateDir, projectName, location.stackName),
+  };
   // The permission step before the engine writes anything: a folder that cannot be made private stops here.
   if (files && writes) restrictStatePermissions(location.stateDir, [stackConfig]);
   try {
@@ -96,7 +117,9 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         sayRemovals(dropped, allowDelete);
         const unknown = allowDelete.filter((n) => !resources.some((r) => r.name === n));
         if (unknown.length > 0) {
-          throw new UsageError(`up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`);
+          throw new UsageError(
+            `up: --allow-delete names ${unknown.join(", ")}, which stack '${cli.project.stackName}' does not hold (nothing was changed)`,
+          );
         }
         // Decided here, from the state and the inventory, whatever the resources' protect flags say.
         const refused = dropped.filter((d) => !allowDelete.includes(d.name));
@@ -106,7 +129,11 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
             `up: refused: the inventory no longer declares ${refused.map((d) => `${d.type} ${d.name}`).join(", ")}; up deletes ${refused.length === 1 ? "it" : "them"} (with ${refused.length === 1 ? "its" : "their"} keys or credentials) only when named: salesforce-certs up --allow-delete ${names} (nothing was changed)`,
           );
         }
-        liftProtection(stack, "up --allow-delete", resources.filter((r) => allowDelete.includes(r.name)));
+        liftProtection(
+          stack,
+          "up --allow-delete",
+          resources.filter((r) => allowDelete.includes(r.name)),
+        );
         const code = await cli.stream(["up", "--yes", "--suppress-outputs"]);
         if (code !== 0) {
           putBackProtection(stack, "the failed");
@@ -116,7 +143,10 @@ export async function stackCommand(command: "up" | "preview" | "destroy" | "outp
         if (inventory) cli.capture(["config", "set", "salesforce-certs:inventory", inventory]);
         const outputs = maskedOutputs(cli);
         printOutputs(outputs, console.log, true);
-        if (outputs["certificates"]) console.log(`\n${renderReport(modelFromOutputs(outputs, `stack ${location.stackName}`), nowFrom(undefined))}`);
+        if (outputs["certificates"])
+          console.log(
+            `\n${renderReport(modelFromOutputs(outputs, `stack ${location.stackName}`), nowFrom(undefined))}`,
+          );
         return 0;
       }
       case "destroy": {
@@ -170,7 +200,12 @@ function engineExit(stack: StackRun, code: number): number {
 function secretsFailure(stack: StackRun): SalesforceCertsError | undefined {
   const files = stack.files;
   if (!files) return undefined;
-  return secretsError(files.stackName, stateFilePath(files.stateDir, files.projectName, files.stackName), stack.cli.env, files.configFile);
+  return secretsError(
+    files.stackName,
+    stateFilePath(files.stateDir, files.projectName, files.stackName),
+    stack.cli.env,
+    files.configFile,
+  );
 }
 
 /** An engine command that failed: the secrets problem behind it when there is one, else its own words. */
@@ -197,7 +232,8 @@ function ensureProjectFile(workDir: string): string {
 
 function selectOrCreateStack(cli: PulumiCli): void {
   const selected = cli.capture(["stack", "select", "--create", cli.project.stackName], false);
-  if (selected.status !== 0) throw new EngineError(`pulumi stack select ${cli.project.stackName}: ${selected.stderr.trim()}`);
+  if (selected.status !== 0)
+    throw new EngineError(`pulumi stack select ${cli.project.stackName}: ${selected.stderr.trim()}`);
 }
 
 function requireStack(cli: PulumiCli): void {
@@ -217,7 +253,9 @@ function releaseKilledUpdate(cli: PulumiCli, projectName: string): void {
   const cancelled = cli.capture(["cancel", "--yes"]);
   if (cancelled.status !== 0) throw new EngineError(`pulumi cancel: ${cancelled.stderr.trim()}`);
   for (const lock of stale) {
-    console.log(`[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`);
+    console.log(
+      `[salesforce-certs] released the lock of an update that was killed (pid ${lock.pid}, started ${lock.timestamp}); continuing from the state it left`,
+    );
   }
 }
 
@@ -236,12 +274,22 @@ interface StackResource {
 function stackResources(stack: StackRun, all = false): StackResource[] {
   const exported = stack.cli.capture(["stack", "export"]);
   if (exported.status !== 0) throw engineError(stack, "pulumi stack export", exported.stderr);
-  const deployment = (JSON.parse(exported.stdout) as { deployment?: { resources?: { urn: string; type: string; protect?: boolean; delete?: boolean }[] } }).deployment;
+  const deployment = (
+    JSON.parse(exported.stdout) as {
+      deployment?: { resources?: { urn: string; type: string; protect?: boolean; delete?: boolean }[] };
+    }
+  ).deployment;
   return (deployment?.resources ?? [])
     .filter((r) => r.type !== "pulumi:pulumi:Stack" && r.delete !== true)
     .map((r) => {
       const ours = r.type.startsWith(ourTypePrefix);
-      return { urn: r.urn, name: r.urn.slice(r.urn.lastIndexOf("::") + 2), type: ours ? r.type.slice(ourTypePrefix.length) : r.type, ours, protect: r.protect === true };
+      return {
+        urn: r.urn,
+        name: r.urn.slice(r.urn.lastIndexOf("::") + 2),
+        type: ours ? r.type.slice(ourTypePrefix.length) : r.type,
+        ours,
+        protect: r.protect === true,
+      };
     })
     .filter((r) => all || r.ours);
 }
@@ -271,18 +319,30 @@ function runsInventoryProgram(projectFile: string): boolean {
 }
 
 /** Our resources in the stack that the inventory of this run (`inventory`, else the configured one) no longer declares. */
-function droppedResources(cli: PulumiCli, resources: readonly StackResource[], inventory: string | undefined): StackResource[] {
+function droppedResources(
+  cli: PulumiCli,
+  resources: readonly StackResource[],
+  inventory: string | undefined,
+): StackResource[] {
   const loaded = loadInventory(inventory ?? configuredInventory(cli));
   if (!loaded.ok) return []; // the program reports every problem, and deletes nothing
-  const declared = new Set([...Object.keys(loaded.inventory.certificates), ...Object.keys(loaded.inventory.jwtIntegrations), ...Object.keys(loaded.inventory.samlBindings)]);
+  const declared = new Set([
+    ...Object.keys(loaded.inventory.certificates),
+    ...Object.keys(loaded.inventory.jwtIntegrations),
+    ...Object.keys(loaded.inventory.samlBindings),
+  ]);
   return resources.filter((r) => !declared.has(r.name));
 }
 
 /** Says, before the engine runs, which resources the inventory no longer declares and what deleting them means. */
 function sayRemovals(dropped: readonly StackResource[], allowDelete: readonly string[]): void {
   for (const resource of dropped) {
-    const what = resource.type === "CertificateAndKeyPair" ? "its private key and certificate" : "its metadata and credentials";
-    if (allowDelete.includes(resource.name)) console.log(`[salesforce-certs] ${resource.type} ${resource.name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`);
+    const what =
+      resource.type === "CertificateAndKeyPair" ? "its private key and certificate" : "its metadata and credentials";
+    if (allowDelete.includes(resource.name))
+      console.log(
+        `[salesforce-certs] ${resource.type} ${resource.name} is no longer in the inventory: deleting it and ${what}, as --allow-delete says`,
+      );
     else {
       console.log(
         `[salesforce-certs] ${resource.type} ${resource.name} is no longer in the inventory: up would delete ${what}, so it refuses; to delete it, run salesforce-certs up --allow-delete ${resource.name} (or put it back in the inventory)`,
@@ -318,7 +378,9 @@ function liftProtection(stack: StackRun, command: string, resources: readonly St
     putBackProtection(stack, "the failed");
     throw error;
   }
-  console.log(`[salesforce-certs] ${command}: lifted the protection of ${urns.length} resource(s) to delete them; if ${command.split(" ")[0]} fails or is interrupted, it is put back`);
+  console.log(
+    `[salesforce-certs] ${command}: lifted the protection of ${urns.length} resource(s) to delete them; if ${command.split(" ")[0]} fails or is interrupted, it is put back`,
+  );
 }
 
 /**
@@ -330,15 +392,21 @@ function putBackProtection(stack: StackRun, how: "an interrupted" | "the failed"
   const journal = readJournal(stack.journal);
   if (!journal) return;
   const listed = new Set(journal.urns);
-  const again = stackResources(stack, !journal.all).filter((r) => !r.protect && (journal.all ? r.ours : listed.has(r.urn)));
+  const again = stackResources(stack, !journal.all).filter(
+    (r) => !r.protect && (journal.all ? r.ours : listed.has(r.urn)),
+  );
   if (again.length > 0) {
     const result = stack.cli.capture(["state", "protect", ...again.map((r) => r.urn), "--yes"]);
     if (result.status !== 0) {
       // The journal stays: the next command tries again.
-      console.error(`[salesforce-certs] warning: could not put back the protection that ${journal.command} lifted (${again.map((r) => r.name).join(", ")}): ${result.stderr.trim()}; the next command tries again`);
+      console.error(
+        `[salesforce-certs] warning: could not put back the protection that ${journal.command} lifted (${again.map((r) => r.name).join(", ")}): ${result.stderr.trim()}; the next command tries again`,
+      );
       return;
     }
-    console.error(`[salesforce-certs] put back the protection of ${again.map((r) => `${r.type} ${r.name}`).join(", ")}: ${how} ${journal.command} had lifted it and not deleted ${again.length === 1 ? "it" : "them"}`);
+    console.error(
+      `[salesforce-certs] put back the protection of ${again.map((r) => `${r.type} ${r.name}`).join(", ")}: ${how} ${journal.command} had lifted it and not deleted ${again.length === 1 ? "it" : "them"}`,
+    );
   }
   clearJournal(stack.journal);
 }

@@ -16,7 +16,12 @@ and exits 1 on any; nothing is created.
            absent when a problem concerns the whole file (unreadable, UTF-16, too large)`;
 
 export async function validateCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse("validate", argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(
+    "validate",
+    argv,
+    { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    true,
+  );
   if (values.help || positionals.length !== 1) {
     console.log(validateHelp);
     return values.help ? 0 : 2;
@@ -27,7 +32,9 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   if (values.json) console.log(JSON.stringify({ ok: loaded.ok, problems }, null, 2));
   else if (loaded.ok) {
     const { certificates, jwtIntegrations, samlBindings } = loaded.inventory;
-    console.log(`${file}: valid (${Object.keys(certificates).length} certificates, ${Object.keys(jwtIntegrations).length} JWT integrations, ${Object.keys(samlBindings).length} SAML bindings)`);
+    console.log(
+      `${file}: valid (${Object.keys(certificates).length} certificates, ${Object.keys(jwtIntegrations).length} JWT integrations, ${Object.keys(samlBindings).length} SAML bindings)`,
+    );
   } else for (const problem of problems) console.error(formatProblem(problem));
   return loaded.ok ? 0 : 1;
 }

@@ -31,7 +31,11 @@ export interface DistinguishedName {
 export type DirectoryStringType = "PrintableString" | "IA5String" | "UTF8String";
 
 /** Our field names in the order X.509 writes them (most general first), with their short names and string types. */
-export const distinguishedNameAttributes: readonly { field: keyof DistinguishedName; shortName: string; stringType: DirectoryStringType }[] = [
+export const distinguishedNameAttributes: readonly {
+  field: keyof DistinguishedName;
+  shortName: string;
+  stringType: DirectoryStringType;
+}[] = [
   { field: "country", shortName: "C", stringType: "PrintableString" },
   { field: "state", shortName: "ST", stringType: "UTF8String" },
   { field: "city", shortName: "L", stringType: "UTF8String" },
@@ -80,7 +84,10 @@ export function toForgeAttributes(subject: DistinguishedName): ForgeSubjectAttri
   for (const { field, shortName, stringType } of distinguishedNameAttributes) {
     const value = subject[field];
     if (value === undefined || value === "") continue;
-    if (!fitsStringType(value, stringType)) throw new Error(`subject.${field} cannot be written as ${stringType}, the ASN.1 type X.509 requires for it; check the subject with checkCertificateArgs first`);
+    if (!fitsStringType(value, stringType))
+      throw new Error(
+        `subject.${field} cannot be written as ${stringType}, the ASN.1 type X.509 requires for it; check the subject with checkCertificateArgs first`,
+      );
     const name = shortName === "E" ? { name: "emailAddress" } : { shortName };
     attributes.push({ ...name, value, valueTagClass: forgeTag[stringType] });
   }

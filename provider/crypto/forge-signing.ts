@@ -43,12 +43,18 @@ export interface ForgeCertificationRequestLike extends ForgeSignable {
 export function signCertificate(certificate: ForgeCertificateLike, privateKeyPem: string): void {
   certificate.signatureOid = sha256WithRsa();
   certificate.siginfo.algorithmOid = sha256WithRsa();
-  certificate.signature = rsaSha256((forge.pki as ForgePki).getTBSCertificate(certificate as unknown as forge.pki.Certificate), privateKeyPem);
+  certificate.signature = rsaSha256(
+    (forge.pki as ForgePki).getTBSCertificate(certificate as unknown as forge.pki.Certificate),
+    privateKeyPem,
+  );
 }
 
 /** Signs a forge certification request with SHA-256 with RSA. */
 export function signCertificationRequest(csr: ForgeCertificationRequestLike, privateKeyPem: string): void {
   csr.signatureOid = sha256WithRsa();
   csr.siginfo.algorithmOid = sha256WithRsa();
-  csr.signature = rsaSha256((forge.pki as ForgePki).getCertificationRequestInfo(csr as unknown as forge.pki.CertificateSigningRequest), privateKeyPem);
+  csr.signature = rsaSha256(
+    (forge.pki as ForgePki).getCertificationRequestInfo(csr as unknown as forge.pki.CertificateSigningRequest),
+    privateKeyPem,
+  );
 }

@@ -16,7 +16,13 @@ import { pemToDer } from "./pem";
 const sunKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
 
 /** A JKS keystore (base64) with one private-key entry: `privateKeyPem` (PKCS #8) and its chain, leaf first. */
-export function buildJavaKeystore(privateKeyPem: string, chainPems: readonly string[], password: string, alias: string, createdAt: Date): string {
+export function buildJavaKeystore(
+  privateKeyPem: string,
+  chainPems: readonly string[],
+  password: string,
+  alias: string,
+  createdAt: Date,
+): string {
   const passwordBytes = Buffer.from(password, "utf16le").swap16(); // UTF-16BE, as Java's char[] → bytes
   const pkcs8 = crypto.createPrivateKey(privateKeyPem).export({ type: "pkcs8", format: "der" });
   const parts: Buffer[] = [
@@ -31,7 +37,12 @@ export function buildJavaKeystore(privateKeyPem: string, chainPems: readonly str
     ...chainPems.flatMap((pem) => [javaUtf("X.509"), lengthPrefixed(pemToDer(pem))]),
   ];
   const body = Buffer.concat(parts);
-  const digest = crypto.createHash("sha1").update(passwordBytes).update("Mighty Aphrodite", "utf8").update(body).digest();
+  const digest = crypto
+    .createHash("sha1")
+    .update(passwordBytes)
+    .update("Mighty Aphrodite", "utf8")
+    .update(body)
+    .digest();
   return Buffer.concat([body, digest]).toString("base64");
 }
 

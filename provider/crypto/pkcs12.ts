@@ -6,7 +6,12 @@
 import forge = require("node-forge");
 
 /** A PKCS #12 bundle (DER, base64) holding `privateKeyPem` and `chainPems` (leaf first) under `alias`. */
-export function buildPkcs12(privateKeyPem: string, chainPems: readonly string[], password: string, alias: string): string {
+export function buildPkcs12(
+  privateKeyPem: string,
+  chainPems: readonly string[],
+  password: string,
+  alias: string,
+): string {
   const key = forge.pki.privateKeyFromPem(privateKeyPem);
   const chain = chainPems.map((pem) => forge.pki.certificateFromPem(pem));
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, chain, password, {

@@ -37,21 +37,34 @@ function modInverse(a: bigint, m: bigint): bigint {
     [r0, r1] = [r1, r0 - quotient * r1];
     [s0, s1] = [s1, s0 - quotient * s1];
   }
-  if (r0 !== 1n) throw new StateDamagedError("a stored RSA key's numbers do not form a key: the state was edited by hand; restore it from a backup");
+  if (r0 !== 1n)
+    throw new StateDamagedError(
+      "a stored RSA key's numbers do not form a key: the state was edited by hand; restore it from a backup",
+    );
   return ((s0 % m) + m) % m;
 }
 
 /** The PKCS #8 PEM of the RSA key with primes `primes` (`<p>.<q>`, base64url) and exponent 65537. */
 export function rsaPrivateKeyFromPrimes(primes: string): string {
   const [pText, qText] = primes.split(".");
-  if (!pText || !qText) throw new StateDamagedError("a stored RSA key is not of the form <p>.<q>: the state was edited by hand; restore it from a backup");
+  if (!pText || !qText)
+    throw new StateDamagedError(
+      "a stored RSA key is not of the form <p>.<q>: the state was edited by hand; restore it from a backup",
+    );
   const p = toBig(pText);
   const q = toBig(qText);
   const [p1, q1] = [p - 1n, q - 1n];
   const d = modInverse(toBig(exponent), (p1 * q1) / gcd(p1, q1));
   const jwk = {
-    kty: "RSA", e: exponent, n: toBase64url(p * q), d: toBase64url(d), p: pText, q: qText,
-    dp: toBase64url(d % p1), dq: toBase64url(d % q1), qi: toBase64url(modInverse(q, p)),
+    kty: "RSA",
+    e: exponent,
+    n: toBase64url(p * q),
+    d: toBase64url(d),
+    p: pText,
+    q: qText,
+    dp: toBase64url(d % p1),
+    dq: toBase64url(d % q1),
+    qi: toBase64url(modInverse(q, p)),
   };
   return crypto.createPrivateKey({ key: jwk, format: "jwk" }).export({ type: "pkcs8", format: "pem" }).toString();
 }

@@ -40,6 +40,6 @@ export function buildSelfSignedCertificate(request: SelfSignedCertificateRequest
 /** 16 random bytes read as a positive DER INTEGER of exactly 16 bytes (top bit clear, first byte non-zero). */
 function randomSerialHex(): string {
   const bytes = crypto.randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
   return bytes.toString("hex");
 }

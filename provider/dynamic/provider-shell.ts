@@ -33,21 +33,23 @@ interface ShellFunctions {
 // biome-ignore format: the text is stored state
 const shells: Record<ImplementationName, ShellFunctions> = {
   certificateAndKeyPair: {
-    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').cert(a),
-    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').certId(a),
+    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').cert(a),
+    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').certId(a),
   },
   jwtIntegration: {
-    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwt(a),
-    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwtId(a),
+    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').jwt(a),
+    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').jwtId(a),
   },
   samlSpBinding: {
-    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').saml(a),
-    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').samlId(a),
+    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').saml(a),
+    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').samlId(a),
   },
 };
 
 /** A provider whose methods run the implementation `name` of the runtime. */
-export function providerShell<Inputs, Outputs>(name: ImplementationName): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+export function providerShell<Inputs, Outputs>(
+  name: ImplementationName,
+): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
   const { call, byId } = shells[name];
   return { configure: call, check: call, create: call, read: call, update: call, diff: byId, delete: byId };
 }

@@ -32,8 +32,13 @@ export function locateEngine(projectDir: string = packageRoot): Engine {
   const laidOut = path.join(engineRoot, "bin", "pulumi");
   if (fs.existsSync(laidOut)) {
     const beside = path.dirname(fs.realpathSync(laidOut));
-    if (!fs.existsSync(path.join(beside, "pulumi-resource-pulumi-nodejs")) && !fs.existsSync(path.join(engineRoot, "bin", "pulumi-resource-pulumi-nodejs"))) {
-      throw new EngineNotFoundError(`the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${beside}: run 'npm run setup'`);
+    if (
+      !fs.existsSync(path.join(beside, "pulumi-resource-pulumi-nodejs")) &&
+      !fs.existsSync(path.join(engineRoot, "bin", "pulumi-resource-pulumi-nodejs"))
+    ) {
+      throw new EngineNotFoundError(
+        `the dynamic-provider plugin pulumi-resource-pulumi-nodejs is missing beside ${beside}: run 'npm run setup'`,
+      );
     }
     return { cli: laidOut, root: engineRoot, pulumiHome: path.join(engineRoot, "home") };
   }
@@ -41,7 +46,9 @@ export function locateEngine(projectDir: string = packageRoot): Engine {
     const candidate = path.join(dir, "pulumi");
     if (fs.existsSync(candidate)) return { cli: candidate, root: path.dirname(dir) };
   }
-  throw new EngineNotFoundError(`no Pulumi CLI: ${laidOut} is missing and there is no 'pulumi' on PATH; run 'npm run setup' (it finds or builds one)`);
+  throw new EngineNotFoundError(
+    `no Pulumi CLI: ${laidOut} is missing and there is no 'pulumi' on PATH; run 'npm run setup' (it finds or builds one)`,
+  );
 }
 
 /** Where a stack lives and which stack it is. */
@@ -69,7 +76,9 @@ export function engineEnvironment(location: StackLocation, engine: Engine): Reco
     // The language host and the dynamic-provider plugin run `node` from PATH: give them this Node.js.
     PATH: [path.dirname(process.execPath), process.env["PATH"] ?? ""].join(path.delimiter),
     NODE_PATH: [...providerNodePath(), process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter),
-    ...(location.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: givenPassphrase(location.stackName, location.passphrase) } : passphraseEnvironment(location.stackName)),
+    ...(location.passphrase !== undefined
+      ? { PULUMI_CONFIG_PASSPHRASE: givenPassphrase(location.stackName, location.passphrase) }
+      : passphraseEnvironment(location.stackName)),
   };
   if (engine.pulumiHome) env["PULUMI_HOME"] = engine.pulumiHome;
   return env;

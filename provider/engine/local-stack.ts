@@ -51,11 +51,19 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
   if (!options.backendUrl) {
     const stackProject = hasProjectFile ? projectNameIn(path.join(options.workDir, "Pulumi.yaml")) : projectName;
     const configFile = path.join(options.workDir, `Pulumi.${options.stackName}.yaml`);
-    for (const notice of prepareStackFiles({ stateDir: options.stateDir, projectName: stackProject, stackName: options.stackName, configFile })) options.onNotice?.(notice);
+    for (const notice of prepareStackFiles({
+      stateDir: options.stateDir,
+      projectName: stackProject,
+      stackName: options.stackName,
+      configFile,
+    }))
+      options.onNotice?.(notice);
   }
 
   const pulumiCommand = await PulumiCommand.get({ root: engine.root });
-  const open = (options.mustExist ? LocalWorkspace.selectStack : LocalWorkspace.createOrSelectStack).bind(LocalWorkspace);
+  const open = (options.mustExist ? LocalWorkspace.selectStack : LocalWorkspace.createOrSelectStack).bind(
+    LocalWorkspace,
+  );
   return open(
     { stackName: options.stackName, projectName, program: options.program },
     {
@@ -80,11 +88,27 @@ export function projectNameIn(projectFile: string): string {
  * that names the problem (a wrong passphrase; a changed secret, by resource) rather than the engine's
  * dump. Undefined for any other failure.
  */
-export function stackSecretsError(error: unknown, location: StackLocation & { workDir: string }): SalesforceCertsError | undefined {
+export function stackSecretsError(
+  error: unknown,
+  location: StackLocation & { workDir: string },
+): SalesforceCertsError | undefined {
   if (!(error instanceof Error)) return undefined;
   const projectFile = path.join(location.workDir, "Pulumi.yaml");
   const projectName = fs.existsSync(projectFile) ? projectNameIn(projectFile) : "salesforce-certs";
-  const env = { ...process.env, ...(location.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: location.passphrase } : passphraseEnvironment(location.stackName)) };
-  const checkpoint = location.backendUrl ? undefined : stateFilePath(location.stateDir, projectName, location.stackName);
-  return secretsErrorFromMessage(error.message, location.stackName, env, checkpoint, path.join(location.workDir, `Pulumi.${location.stackName}.yaml`));
+  const env = {
+    ...process.env,
+    ...(location.passphrase !== undefined
+      ? { PULUMI_CONFIG_PASSPHRASE: location.passphrase }
+      : passphraseEnvironment(location.stackName)),
+  };
+  const checkpoint = location.backendUrl
+    ? undefined
+    : stateFilePath(location.stateDir, projectName, location.stackName);
+  return secretsErrorFromMessage(
+    error.message,
+    location.stackName,
+    env,
+    checkpoint,
+    path.join(location.workDir, `Pulumi.${location.stackName}.yaml`),
+  );
 }

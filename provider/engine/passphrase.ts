@@ -29,24 +29,37 @@ const passphraseFileCap = 64 * 1024;
  * never quotes a passphrase.
  */
 export function passphraseEnvironment(stackName: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const refuse = (why: string) => new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: ${why}`);
+  const refuse = (why: string) =>
+    new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: ${why}`);
   // The engine takes PULUMI_CONFIG_PASSPHRASE first, even empty, and the file only without it.
   const given = env["PULUMI_CONFIG_PASSPHRASE"];
   if (given !== undefined) {
-    if (given.trim() === "") throw refuse("PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)");
+    if (given.trim() === "")
+      throw refuse(
+        "PULUMI_CONFIG_PASSPHRASE is empty or blank (a variable that expanded to nothing?), which protects no key: set it to the stack's passphrase (or unset it and set PULUMI_CONFIG_PASSPHRASE_FILE)",
+      );
     return {};
   }
   const file = env["PULUMI_CONFIG_PASSPHRASE_FILE"];
   if (file !== undefined) {
-    if (file.trim() === "") throw refuse("PULUMI_CONFIG_PASSPHRASE_FILE is empty or blank: set it to the file that holds the stack's passphrase (or set PULUMI_CONFIG_PASSPHRASE)");
+    if (file.trim() === "")
+      throw refuse(
+        "PULUMI_CONFIG_PASSPHRASE_FILE is empty or blank: set it to the file that holds the stack's passphrase (or set PULUMI_CONFIG_PASSPHRASE)",
+      );
     const content = readPassphraseFile(file);
-    if (typeof content !== "string") throw refuse(`PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which cannot be read (${content.problem})`);
+    if (typeof content !== "string")
+      throw refuse(`PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which cannot be read (${content.problem})`);
     // The engine trims the file's content: blank is empty.
-    if (content.trim() === "") throw refuse(`PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)`);
+    if (content.trim() === "")
+      throw refuse(
+        `PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)`,
+      );
     return { PULUMI_CONFIG_PASSPHRASE_FILE: path.resolve(file) };
   }
   if (stackName === demoStackName) return { PULUMI_CONFIG_PASSPHRASE: demoPassphrase };
-  throw refuse(`set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the '${demoStackName}' stack uses the published demo passphrase)`);
+  throw refuse(
+    `set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (only the '${demoStackName}' stack uses the published demo passphrase)`,
+  );
 }
 
 /**
@@ -55,7 +68,8 @@ export function passphraseEnvironment(stackName: string, env: NodeJS.ProcessEnv 
  * @throws PassphraseError `ERR_PASSPHRASE` when it is empty or blank.
  */
 export function givenPassphrase(stackName: string, passphrase: string): string {
-  if (passphrase.trim() === "") throw new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: the passphrase given is empty`);
+  if (passphrase.trim() === "")
+    throw new PassphraseError(`stack '${stackName}' needs a passphrase for its secrets: the passphrase given is empty`);
   return passphrase;
 }
 
@@ -86,5 +100,11 @@ function readPassphraseFile(file: string): string | { problem: string } {
 
 function errnoProblem(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a folder" : (code ?? "unknown error");
+  return code === "ENOENT"
+    ? "no such file"
+    : code === "EACCES"
+      ? "permission denied"
+      : code === "EISDIR"
+        ? "it is a folder"
+        : (code ?? "unknown error");
 }

@@ -47,7 +47,12 @@ export function readJournal(file: string): (LiftedProtection & { all?: boolean }
   if (!fs.existsSync(file)) return undefined;
   try {
     const value = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<LiftedProtection>;
-    if (typeof value.command === "string" && Array.isArray(value.urns) && value.urns.every((u) => typeof u === "string")) return { command: value.command, urns: value.urns };
+    if (
+      typeof value.command === "string" &&
+      Array.isArray(value.urns) &&
+      value.urns.every((u) => typeof u === "string")
+    )
+      return { command: value.command, urns: value.urns };
   } catch {
     // fall through: unreadable
   }

@@ -62,12 +62,16 @@ export class PulumiCli {
   capture(args: readonly string[], stack = true): { status: number; stdout: string; stderr: string } {
     const previous = process.umask(0o077);
     try {
-      const result = spawnSync(this.engine.cli, [...args, ...(stack ? ["--stack", this.project.stackName] : []), "--non-interactive"], {
-        cwd: this.project.workDir,
-        env: this.env,
-        encoding: "utf8",
-        maxBuffer: 512 * 1024 * 1024,
-      });
+      const result = spawnSync(
+        this.engine.cli,
+        [...args, ...(stack ? ["--stack", this.project.stackName] : []), "--non-interactive"],
+        {
+          cwd: this.project.workDir,
+          env: this.env,
+          encoding: "utf8",
+          maxBuffer: 512 * 1024 * 1024,
+        },
+      );
       if (result.error) throw result.error;
       return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
     } finally {

@@ -42,7 +42,11 @@ function locksOf(files: StackFiles): { file: string; stale?: StaleLock }[] {
     .map((name) => {
       const file = path.join(dir, name);
       try {
-        const lock = JSON.parse(fs.readFileSync(file, "utf8")) as { pid?: number; hostname?: string; timestamp?: string };
+        const lock = JSON.parse(fs.readFileSync(file, "utf8")) as {
+          pid?: number;
+          hostname?: string;
+          timestamp?: string;
+        };
         if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !processRuns(lock.pid)) {
           return { file, stale: { file, pid: lock.pid, timestamp: lock.timestamp ?? "?" } };
         }
@@ -111,7 +115,12 @@ function judgeCheckpoint(file: string, files: StackFiles): Judged {
     mtimeMs = fs.statSync(file).mtimeMs;
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    return { file, mtimeMs, problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`, resources: 0 };
+    return {
+      file,
+      mtimeMs,
+      problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`,
+      resources: 0,
+    };
   }
   const bad = (problem: string): Judged => ({ file, mtimeMs, problem, resources: 0 });
   if (text.trim() === "") return bad("is empty");
@@ -122,15 +131,21 @@ function judgeCheckpoint(file: string, files: StackFiles): Judged {
     // Node's message quotes the text around the error: the place is enough (the file holds ciphertexts).
     const message = (error as Error).message;
     const position = Number(/at position (\d+)/.exec(message)?.[1] ?? (/end of JSON/.test(message) ? text.length : 0));
-    return bad(position >= text.length ? `is cut short: its JSON ends early, at byte ${text.length}` : `is garbled: its JSON breaks at byte ${position} of ${text.length}`);
+    return bad(
+      position >= text.length
+        ? `is cut short: its JSON ends early, at byte ${text.length}`
+        : `is garbled: its JSON breaks at byte ${position} of ${text.length}`,
+    );
   }
   const object = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (!object(value) || typeof value["version"] !== "number") return bad("is not a Pulumi checkpoint (no version)");
   if (value["version"] !== 3) return { file, mtimeMs, resources: 0 };
   const checkpoint = value["checkpoint"];
-  if (!object(checkpoint) || typeof checkpoint["stack"] !== "string") return bad("is not a Pulumi checkpoint (no stack)");
+  if (!object(checkpoint) || typeof checkpoint["stack"] !== "string")
+    return bad("is not a Pulumi checkpoint (no stack)");
   const stack = checkpoint["stack"];
-  if (stack !== files.stackName && !stack.endsWith(`/${files.projectName}/${files.stackName}`)) return bad(`is the checkpoint of another stack (${stack})`);
+  if (stack !== files.stackName && !stack.endsWith(`/${files.projectName}/${files.stackName}`))
+    return bad(`is the checkpoint of another stack (${stack})`);
   const latest = checkpoint["latest"];
   if (latest === undefined || latest === null) return { file, mtimeMs, resources: 0 };
   if (!object(latest)) return bad("is not a consistent state: its latest deployment is not an object");
@@ -140,11 +155,23 @@ function judgeCheckpoint(file: string, files: StackFiles): Judged {
   const live = new Set<string>();
   let counted = 0;
   for (const [index, resource] of (resources as StoredResource[]).entries()) {
-    if (!object(resource) || typeof resource.urn !== "string" || typeof resource.type !== "string") return bad(`is not a consistent state: resource ${index + 1} has no URN or type`);
+    if (!object(resource) || typeof resource.urn !== "string" || typeof resource.type !== "string")
+      return bad(`is not a consistent state: resource ${index + 1} has no URN or type`);
     const urn = resource.urn;
-    const refers = (what: string, target: unknown) => (typeof target === "string" && target !== "" && !seen.has(target) ? `is not a consistent state: ${urn} names ${what} ${target}, which no resource before it is` : undefined);
-    const provider = typeof resource.provider === "string" && resource.provider !== "" ? resource.provider.slice(0, resource.provider.lastIndexOf("::")) : undefined;
-    const dangling = refers("parent", resource.parent) ?? refers("provider", provider) ?? (Array.isArray(resource.dependencies) ? resource.dependencies.map((d) => refers("dependency", d)).find(Boolean) : undefined);
+    const refers = (what: string, target: unknown) =>
+      typeof target === "string" && target !== "" && !seen.has(target)
+        ? `is not a consistent state: ${urn} names ${what} ${target}, which no resource before it is`
+        : undefined;
+    const provider =
+      typeof resource.provider === "string" && resource.provider !== ""
+        ? resource.provider.slice(0, resource.provider.lastIndexOf("::"))
+        : undefined;
+    const dangling =
+      refers("parent", resource.parent) ??
+      refers("provider", provider) ??
+      (Array.isArray(resource.dependencies)
+        ? resource.dependencies.map((d) => refers("dependency", d)).find(Boolean)
+        : undefined);
     if (dangling) return bad(dangling);
     if (resource.delete !== true) {
       if (live.has(urn)) return bad(`is not a consistent state: ${urn} is in it twice`);
@@ -175,7 +202,10 @@ function copiesOf(files: StackFiles): Judged[] {
   const candidates = [
     ...(fs.existsSync(`${checkpoint}.bak`) ? [`${checkpoint}.bak`] : []),
     ...newestIn(path.join(files.stateDir, ".pulumi", "backups", files.projectName, files.stackName), ".json"),
-    ...newestIn(path.join(files.stateDir, ".pulumi", "history", files.projectName, files.stackName), ".checkpoint.json"),
+    ...newestIn(
+      path.join(files.stateDir, ".pulumi", "history", files.projectName, files.stackName),
+      ".checkpoint.json",
+    ),
   ];
   return candidates.map((file) => judgeCheckpoint(file, files)).sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
@@ -229,8 +259,13 @@ export function prepareStackFiles(files: StackFiles): string[] {
       [
         `${stack} has no checkpoint (${checkpoint} is missing), but the state folder shows that it existed: ${evidence.map((e) => e.says).join("; ")}. Going on would create every resource again, with new private keys, so nothing was changed.`,
         ...(good
-          ? [`Restore it from the newest consistent copy (${resourcesIn(good.resources)}), then run the command again (commands for bash):`, `  cp ${sh(good.file)} ${sh(checkpoint)}`]
-          : [`No copy in the state folder is a consistent state: restore ${sh(files.stateDir)} from your own backup, then run the command again.`]),
+          ? [
+              `Restore it from the newest consistent copy (${resourcesIn(good.resources)}), then run the command again (commands for bash):`,
+              `  cp ${sh(good.file)} ${sh(checkpoint)}`,
+            ]
+          : [
+              `No copy in the state folder is a consistent state: restore ${sh(files.stateDir)} from your own backup, then run the command again.`,
+            ]),
         `To start a new stack of that name instead (new keys; the old ones stay only in those copies), move these away first: ${evidence.map((e) => sh(e.file)).join(" ")}`,
       ].join("\n"),
     );
@@ -258,7 +293,9 @@ export function prepareStackFiles(files: StackFiles): string[] {
         ? [
             `  cp ${sh(older.file)} ${sh(checkpoint)}    # the newest consistent copy (${resourcesIn(older.resources)}, written ${new Date(older.mtimeMs).toISOString()}): it may lack the last changes`,
           ]
-        : [`  # no copy in the state folder is a consistent state: restore ${sh(files.stateDir)} from your own backup`]),
+        : [
+            `  # no copy in the state folder is a consistent state: restore ${sh(files.stateDir)} from your own backup`,
+          ]),
       `  rm -f ${sh(`${checkpoint}.attrs`)}`,
       `then run salesforce-certs preview --stack ${sh(files.stackName)}: it must plan no create for a resource the stack had (a create makes new keys).`,
     ].join("\n"),
@@ -273,20 +310,41 @@ function existedEvidence(files: StackFiles): { file: string; says: string }[] {
   // emptied stack is a stack removed on purpose.
   if (fs.existsSync(`${checkpoint}.bak`)) {
     const bak = judgeCheckpoint(`${checkpoint}.bak`, files);
-    if (bak.problem || bak.resources > 0) evidence.push({ file: `${checkpoint}.bak`, says: `its backup ${checkpoint}.bak ${bak.problem ?? `holds ${resourcesIn(bak.resources)}`}` });
+    if (bak.problem || bak.resources > 0)
+      evidence.push({
+        file: `${checkpoint}.bak`,
+        says: `its backup ${checkpoint}.bak ${bak.problem ?? `holds ${resourcesIn(bak.resources)}`}`,
+      });
   }
   for (const [kind, dir, suffix] of [
-    ["history", path.join(files.stateDir, ".pulumi", "history", files.projectName, files.stackName), ".checkpoint.json"],
+    [
+      "history",
+      path.join(files.stateDir, ".pulumi", "history", files.projectName, files.stackName),
+      ".checkpoint.json",
+    ],
     ["backups", path.join(files.stateDir, ".pulumi", "backups", files.projectName, files.stackName), ".json"],
   ] as const) {
     if (!fs.existsSync(dir)) continue;
     const copies = fs.readdirSync(dir).filter((n) => n.endsWith(suffix));
     if (copies.length === 0) continue;
-    const newest = copies.map((n) => judgeCheckpoint(path.join(dir, n), files)).sort((a, b) => b.mtimeMs - a.mtimeMs)[0]!;
-    if (newest.problem || newest.resources > 0) evidence.push({ file: dir, says: `its ${kind} folder ${dir} holds ${copies.length} checkpoint${copies.length === 1 ? "" : "s"}, the newest ${newest.problem ?? `with ${resourcesIn(newest.resources)}`}` });
+    const newest = copies
+      .map((n) => judgeCheckpoint(path.join(dir, n), files))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)[0]!;
+    if (newest.problem || newest.resources > 0)
+      evidence.push({
+        file: dir,
+        says: `its ${kind} folder ${dir} holds ${copies.length} checkpoint${copies.length === 1 ? "" : "s"}, the newest ${newest.problem ?? `with ${resourcesIn(newest.resources)}`}`,
+      });
   }
-  if (files.configFile && fs.existsSync(files.configFile) && /^encryptionsalt:/m.test(fs.readFileSync(files.configFile, "utf8"))) {
-    evidence.push({ file: files.configFile, says: `its stack config ${files.configFile} holds the salt its secrets were encrypted with` });
+  if (
+    files.configFile &&
+    fs.existsSync(files.configFile) &&
+    /^encryptionsalt:/m.test(fs.readFileSync(files.configFile, "utf8"))
+  ) {
+    evidence.push({
+      file: files.configFile,
+      says: `its stack config ${files.configFile} holds the salt its secrets were encrypted with`,
+    });
   }
   return evidence;
 }

@@ -10,7 +10,7 @@
  */
 import crypto = require("node:crypto");
 import fs = require("node:fs");
-import { SecretUnreadableError, StackAccessError, WrongPassphraseError } from "../errors";
+import { SecretUnreadableError, type StackAccessError, WrongPassphraseError } from "../errors";
 
 /** The signature key and value of a secret in a checkpoint. */
 const secretSignature = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"] as const;
@@ -36,8 +36,19 @@ export interface SecretsFinding {
  * Decrypts every secret of `checkpointText` (a checkpoint of the file backend) with `passphrase`.
  * `configSalt`: the stack config's `encryptionsalt`, used when the checkpoint names no secrets provider.
  */
-export function findUnreadableSecrets(checkpointText: string, passphrase: string, configSalt?: string): SecretsFinding | undefined {
-  let checkpoint: { checkpoint?: { latest?: { secrets_providers?: { type?: string; state?: { salt?: string } }; resources?: { urn: string; type: string; inputs?: unknown; outputs?: unknown }[] } } };
+export function findUnreadableSecrets(
+  checkpointText: string,
+  passphrase: string,
+  configSalt?: string,
+): SecretsFinding | undefined {
+  let checkpoint: {
+    checkpoint?: {
+      latest?: {
+        secrets_providers?: { type?: string; state?: { salt?: string } };
+        resources?: { urn: string; type: string; inputs?: unknown; outputs?: unknown }[];
+      };
+    };
+  };
   try {
     checkpoint = JSON.parse(checkpointText) as typeof checkpoint;
   } catch {
@@ -60,7 +71,8 @@ export function findUnreadableSecrets(checkpointText: string, passphrase: string
       else if (typeof value === "object" && value !== null) {
         const object = value as Record<string, unknown>;
         if (object[secretSignature[0]] === secretSignature[1]) {
-          if (typeof object["ciphertext"] === "string" && decrypt(key, object["ciphertext"]) === undefined) unreadable.push({ urn: resource.urn, resource: `${type} ${name}`, property: at });
+          if (typeof object["ciphertext"] === "string" && decrypt(key, object["ciphertext"]) === undefined)
+            unreadable.push({ urn: resource.urn, resource: `${type} ${name}`, property: at });
           return;
         }
         for (const [k, v] of Object.entries(object)) walk(v, `${at}.${k}`);
@@ -109,10 +121,18 @@ export function wrongPassphraseError(stackName: string): StackAccessError {
  * Why the engine could not decrypt `checkpointFile`'s secrets with the passphrase of `env`, as an error to
  * throw; undefined when every secret decrypts (the engine failed for another reason) or it cannot tell.
  */
-export function secretsError(stackName: string, checkpointFile: string, env: NodeJS.ProcessEnv, configFile?: string): StackAccessError | undefined {
+export function secretsError(
+  stackName: string,
+  checkpointFile: string,
+  env: NodeJS.ProcessEnv,
+  configFile?: string,
+): StackAccessError | undefined {
   const passphrase = passphraseIn(env);
   if (passphrase === undefined || !fs.existsSync(checkpointFile)) return undefined;
-  const configSalt = configFile && fs.existsSync(configFile) ? /^encryptionsalt:\s*(\S+)\s*$/m.exec(fs.readFileSync(configFile, "utf8"))?.[1] : undefined;
+  const configSalt =
+    configFile && fs.existsSync(configFile)
+      ? /^encryptionsalt:\s*(\S+)\s*$/m.exec(fs.readFileSync(configFile, "utf8"))?.[1]
+      : undefined;
   const finding = findUnreadableSecrets(fs.readFileSync(checkpointFile, "utf8"), passphrase, configSalt);
   if (!finding) return undefined;
   if (finding.wrongPassphrase) return wrongPassphraseError(stackName);
@@ -128,11 +148,19 @@ export function secretsError(stackName: string, checkpointFile: string, env: Nod
  * decrypted: a wrong passphrase, or a secret changed in the checkpoint (named when `checkpointFile`, the
  * file backend's checkpoint, can be read). Undefined for any other failure.
  */
-export function secretsErrorFromMessage(message: string, stackName: string, env: NodeJS.ProcessEnv, checkpointFile?: string, configFile?: string): StackAccessError | undefined {
+export function secretsErrorFromMessage(
+  message: string,
+  stackName: string,
+  env: NodeJS.ProcessEnv,
+  checkpointFile?: string,
+  configFile?: string,
+): StackAccessError | undefined {
   if (/incorrect passphrase/.test(message)) return wrongPassphraseError(stackName);
   if (!/message authentication failed/.test(message)) return undefined;
   return (
     (checkpointFile ? secretsError(stackName, checkpointFile, env, configFile) : undefined) ??
-    new SecretUnreadableError(`stack '${stackName}': a secret does not decrypt although the passphrase is right (cipher: message authentication failed), so its state was changed outside Pulumi: restore it from a backup`)
+    new SecretUnreadableError(
+      `stack '${stackName}': a secret does not decrypt although the passphrase is right (cipher: message authentication failed), so its state was changed outside Pulumi: restore it from a backup`,
+    )
   );
 }

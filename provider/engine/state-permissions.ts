@@ -44,7 +44,10 @@ export function prepareStateFolder(stateDir: string, writes: boolean): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw fail(`cannot be reached (${why(error)})`);
   }
-  if (stat && !stat.isDirectory()) throw fail("is a file, not a folder: --state names the folder that holds the stack's state (the .pulumi folder inside it)");
+  if (stat && !stat.isDirectory())
+    throw fail(
+      "is a file, not a folder: --state names the folder that holds the stack's state (the .pulumi folder inside it)",
+    );
   if (!stat) {
     try {
       fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -56,7 +59,9 @@ export function prepareStateFolder(stateDir: string, writes: boolean): void {
   try {
     fs.accessSync(stateDir, fs.constants.W_OK);
   } catch (error) {
-    throw fail(`cannot be written (${why(error)}): the command writes the stack's state there; give --state a folder you can write`);
+    throw fail(
+      `cannot be written (${why(error)}): the command writes the stack's state there; give --state a folder you can write`,
+    );
   }
 }
 
@@ -71,7 +76,9 @@ export function restrictStatePermissions(stateDir: string, configFiles: readonly
     try {
       if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
     } catch (error) {
-      throw new StateDirError(`state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`);
+      throw new StateDirError(
+        `state folder ${shown(stateDir)}: cannot make ${shown(file)} private to its owner (${why(error)})`,
+      );
     }
   };
   const walk = (dir: string) => {

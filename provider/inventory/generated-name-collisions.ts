@@ -6,7 +6,15 @@
  * two-slot integration's keys are its `consumerKey` plus `A` and `B`). The reserved shapes themselves
  * come from validate/generated-names, which the resources' own `check()` also applies.
  */
-import { generatedAppBase, generatedCertificateBase, jwtSlotAppName, jwtSlots, notGeneratedAppName, notGeneratedCertificateName, slotAppNamesFit } from "../validate/generated-names";
+import {
+  generatedAppBase,
+  generatedCertificateBase,
+  jwtSlotAppName,
+  jwtSlots,
+  notGeneratedAppName,
+  notGeneratedCertificateName,
+  slotAppNamesFit,
+} from "../validate/generated-names";
 import { salesforceUniqueName } from "../validate/rules";
 
 /** One collision: at the key of the entry (`onKey`) or at one of its fields. */
@@ -33,7 +41,11 @@ function certificateCollisions(data: Record<string, unknown>): NameCollision[] {
   for (const [name] of certificates) {
     const other = byLowerName.get(name.toLowerCase());
     if (other !== undefined) {
-      found.push({ keyPath: ["certificates", name], onKey: true, message: `is certificates.${other} in another case: Salesforce names ignore case, so both would be one certificate in the org` });
+      found.push({
+        keyPath: ["certificates", name],
+        onKey: true,
+        message: `is certificates.${other} in another case: Salesforce names ignore case, so both would be one certificate in the org`,
+      });
     } else byLowerName.set(name.toLowerCase(), name);
   }
   for (const [name] of certificates) {
@@ -75,9 +87,17 @@ function appCollisions(data: Record<string, unknown>): NameCollision[] {
       }
       const other = owners.get(name.toLowerCase());
       if (other && other.name === name) {
-        found.push({ keyPath: [section, name], onKey: true, message: `is also the name of ${other.section}.${other.name}: app names must be unique in the org` });
+        found.push({
+          keyPath: [section, name],
+          onKey: true,
+          message: `is also the name of ${other.section}.${other.name}: app names must be unique in the org`,
+        });
       } else if (other) {
-        found.push({ keyPath: [section, name], onKey: true, message: `is ${other.section}.${other.name} in another case: Salesforce names ignore case, so both would be one app in the org` });
+        found.push({
+          keyPath: [section, name],
+          onKey: true,
+          message: `is ${other.section}.${other.name} in another case: Salesforce names ignore case, so both would be one app in the org`,
+        });
       } else owners.set(name.toLowerCase(), { section, name });
     }
   }
@@ -90,11 +110,18 @@ function consumerKeyCollisions(data: Record<string, unknown>): NameCollision[] {
   for (const [name, entry] of entriesOf(data, "jwtIntegrations")) {
     const key = entry["consumerKey"];
     if (typeof key !== "string") continue;
-    const apps = strategyOf(entry) === "twoSlots" ? jwtSlots.map((slot) => [jwtSlotAppName(name, slot), `${key}${slot}`] as const) : [[name, key] as const];
+    const apps =
+      strategyOf(entry) === "twoSlots"
+        ? jwtSlots.map((slot) => [jwtSlotAppName(name, slot), `${key}${slot}`] as const)
+        : [[name, key] as const];
     for (const [app, appKey] of apps) {
       const other = owners.get(appKey);
       if (other !== undefined) {
-        found.push({ keyPath: ["jwtIntegrations", name, "consumerKey"], onKey: false, message: `gives app ${app} the consumer key of app ${other}: consumer keys must be unique in the org (two slots add A and B to consumerKey)` });
+        found.push({
+          keyPath: ["jwtIntegrations", name, "consumerKey"],
+          onKey: false,
+          message: `gives app ${app} the consumer key of app ${other}: consumer keys must be unique in the org (two slots add A and B to consumerKey)`,
+        });
         break;
       }
     }
@@ -104,5 +131,7 @@ function consumerKeyCollisions(data: Record<string, unknown>): NameCollision[] {
 }
 
 function strategyOf(entry: Record<string, unknown>): string {
-  return (entry["rotationStrategy"] as string | undefined) ?? (entry["appType"] === "ConnectedApp" ? "inPlace" : "twoSlots");
+  return (
+    (entry["rotationStrategy"] as string | undefined) ?? (entry["appType"] === "ConnectedApp" ? "inPlace" : "twoSlots")
+  );
 }

@@ -10,11 +10,20 @@ import { declareInventory } from "./declare-inventory";
 import { formatProblem, loadInventory } from "./load-inventory";
 
 /** The example inventory, used when no other is configured. */
-export const defaultInventoryPath = path.resolve(__dirname, "..", "..", "..", "examples", "greenmoor", "inventory.yaml");
+export const defaultInventoryPath = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "examples",
+  "greenmoor",
+  "inventory.yaml",
+);
 
 /** The inventory file this run uses: the environment variable (one run) wins over the stack config. */
 export function configuredInventoryPath(): string {
-  const configured = process.env["SALESFORCE_CERTS_INVENTORY"] || new pulumi.Config("salesforce-certs").get("inventory");
+  const configured =
+    process.env["SALESFORCE_CERTS_INVENTORY"] || new pulumi.Config("salesforce-certs").get("inventory");
   return configured ? path.resolve(configured) : defaultInventoryPath;
 }
 
@@ -37,7 +46,9 @@ export async function inventoryProgram(): Promise<Record<string, pulumi.Input<un
   const file = configuredInventoryPath();
   const loaded = loadInventory(file, displayPath(file));
   if (!loaded.ok) {
-    throw new pulumi.RunError(`invalid inventory (nothing was created or changed):\n${loaded.problems.map(formatProblem).join("\n")}`);
+    throw new pulumi.RunError(
+      `invalid inventory (nothing was created or changed):\n${loaded.problems.map(formatProblem).join("\n")}`,
+    );
   }
   return declareInventory(loaded.inventory);
 }

@@ -27,10 +27,13 @@ const utf16 = "save it as UTF-8 (YAML files are read as UTF-8)";
 /** Decodes `bytes` as UTF-8, refusing UTF-16/32 and any byte that is not UTF-8. */
 export function decodeInventoryBytes(bytes: Uint8Array): InventoryText {
   const starts = (...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
-  if (starts(0x00, 0x00, 0xfe, 0xff) || starts(0xff, 0xfe, 0x00, 0x00)) return { ok: false, message: `is UTF-32 (it starts with a UTF-32 byte order mark): ${utf16}` };
-  if (starts(0xfe, 0xff) || starts(0xff, 0xfe)) return { ok: false, message: `is UTF-16 (it starts with a UTF-16 byte order mark): ${utf16}` };
+  if (starts(0x00, 0x00, 0xfe, 0xff) || starts(0xff, 0xfe, 0x00, 0x00))
+    return { ok: false, message: `is UTF-32 (it starts with a UTF-32 byte order mark): ${utf16}` };
+  if (starts(0xfe, 0xff) || starts(0xff, 0xfe))
+    return { ok: false, message: `is UTF-16 (it starts with a UTF-16 byte order mark): ${utf16}` };
   // NUL is valid UTF-8 but never text: NULs between ASCII letters are UTF-16 or UTF-32 without a mark.
-  if (bytes.includes(0)) return { ok: false, message: `contains NUL bytes, so it is UTF-16 or UTF-32, or not text at all: ${utf16}` };
+  if (bytes.includes(0))
+    return { ok: false, message: `contains NUL bytes, so it is UTF-16 or UTF-32, or not text at all: ${utf16}` };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -50,12 +53,23 @@ function invalidUtf8(bytes: Uint8Array): InventoryText {
     const code = lenient.codePointAt(i)!;
     const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
     // A U+FFFD the file really holds is the three bytes EF BF BD; any other is a replaced bad byte.
-    if (code === 0xfffd && !(bytes[byteOffset] === 0xef && bytes[byteOffset + 1] === 0xbf && bytes[byteOffset + 2] === 0xbd)) {
-      const before = lenient.slice(0, i).replace(/^\uFEFF/, "").replace(/\r(?!\n)/g, "\n");
+    if (
+      code === 0xfffd &&
+      !(bytes[byteOffset] === 0xef && bytes[byteOffset + 1] === 0xbf && bytes[byteOffset + 2] === 0xbd)
+    ) {
+      const before = lenient
+        .slice(0, i)
+        .replace(/^\uFEFF/, "")
+        .replace(/\r(?!\n)/g, "\n");
       const line = before.split("\n").length;
       const col = before.length - before.lastIndexOf("\n");
       const hex = bytes[byteOffset]!.toString(16).toUpperCase().padStart(2, "0");
-      return { ok: false, line, col, message: `is not UTF-8: byte 0x${hex} (at byte ${byteOffset}) is not UTF-8 here; ${utf16}` };
+      return {
+        ok: false,
+        line,
+        col,
+        message: `is not UTF-8: byte 0x${hex} (at byte ${byteOffset}) is not UTF-8 here; ${utf16}`,
+      };
     }
     byteOffset += width;
     if (code > 0xffff) i++;

@@ -42,7 +42,15 @@ export function formatProblem(problem: InventoryProblem): string {
 }
 
 /** The published JSON Schema of inventory files. */
-export const inventorySchemaPath = path.resolve(__dirname, "..", "..", "..", "provider", "inventory", "inventory.schema.json");
+export const inventorySchemaPath = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "provider",
+  "inventory",
+  "inventory.schema.json",
+);
 
 /** Largest chain or certificate file an entry may name: a PEM chain of a few certificates is a few kilobytes. */
 export const maxPemFileBytes = 1024 * 1024;
@@ -50,7 +58,10 @@ export const maxPemFileBytes = 1024 * 1024;
 type Key = string | number;
 const sections = ["certificates", "jwtIntegrations", "samlBindings"] as const;
 /** Tags of the YAML 1.2 core schema; `!` is the non-specific tag (a plain string). */
-const coreTags = new Set(["!", ...["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`)]);
+const coreTags = new Set([
+  "!",
+  ...["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+]);
 
 /** Loads and checks `file`; `displayName` is how messages name it (default: the path as given). */
 export function loadInventory(file: string, displayName = file): InventoryLoad {
@@ -64,7 +75,13 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
   const problems: InventoryProblem[] = [];
   const at = (offset: number, keyPath: Key[] | string, message: string) => {
     const { line, col } = lineCounter.linePos(offset);
-    problems.push({ file: displayName, line, col, path: typeof keyPath === "string" ? keyPath : dotted(keyPath), message });
+    problems.push({
+      file: displayName,
+      line,
+      col,
+      path: typeof keyPath === "string" ? keyPath : dotted(keyPath),
+      message,
+    });
   };
   const deep = tooDeepOffset(text);
   if (deep !== undefined) {
@@ -72,7 +89,18 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
     const before = text.slice(0, deep);
     const line = before.split("\n").length;
     const col = deep - before.lastIndexOf("\n");
-    return { ok: false, problems: [{ file: displayName, line, col, path: "(yaml)", message: `nests collections more than ${maxNestingDepth} deep: an inventory needs 5; is it the right file?` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file: displayName,
+          line,
+          col,
+          path: "(yaml)",
+          message: `nests collections more than ${maxNestingDepth} deep: an inventory needs 5; is it the right file?`,
+        },
+      ],
+    };
   }
   const doc = parseDocument(text, { ...yamlOptions, lineCounter });
   for (const error of doc.errors) at(error.pos[0], "(yaml)", yamlMessage(error.code, error.message));
@@ -92,10 +120,15 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
     data = (doc.toJS({ maxAliasCount }) ?? {}) as Record<string, unknown>;
   } catch {
     // yaml throws a ReferenceError past maxAliasCount: a "billion laughs" file, or aliases far too many.
-    at(firstAliasOffset(doc), "(yaml)", `aliases here expand to too many values (yaml's maxAliasCount, ${maxAliasCount}): write the values out, or alias them fewer times`);
+    at(
+      firstAliasOffset(doc),
+      "(yaml)",
+      `aliases here expand to too many values (yaml's maxAliasCount, ${maxAliasCount}): write the values out, or alias them fewer times`,
+    );
     return { ok: false, problems };
   }
-  const located = (keyPath: Key[], message: string, onKey = false) => at(offsetOf(doc, keyPath, onKey), keyPath, message);
+  const located = (keyPath: Key[], message: string, onKey = false) =>
+    at(offsetOf(doc, keyPath, onKey), keyPath, message);
 
   const bad = new Set<string>();
   // The files entries name, as checked: the inventory carries what was checked, not a second read.
@@ -104,17 +137,20 @@ export function loadInventory(file: string, displayName = file): InventoryLoad {
   for (const error of schemaErrors(data)) {
     const { keyPath, message, onKey } = describeSchemaError(error, data);
     located(keyPath, message, onKey);
-    if (keyPath.length >= 2 && typeof keyPath[0] === "string" && (sections as readonly string[]).includes(keyPath[0])) bad.add(`${keyPath[0]}.${keyPath[1]}`);
+    if (keyPath.length >= 2 && typeof keyPath[0] === "string" && (sections as readonly string[]).includes(keyPath[0]))
+      bad.add(`${keyPath[0]}.${keyPath[1]}`);
     else bad.add("*");
   }
   if (!bad.has("*") && Object.keys((data["certificates"] ?? {}) as object).length === 0) {
     // Against a stack that holds certificates, an empty inventory would delete every key: never a mistake to let through.
-    const rule = "declares no certificate: an inventory must declare at least one (to delete a whole stack, run salesforce-certs destroy)";
+    const rule =
+      "declares no certificate: an inventory must declare at least one (to delete a whole stack, run salesforce-certs destroy)";
     if (data["certificates"] === undefined) at(0, "certificates", rule);
     else located(["certificates"], rule);
   }
   if (!bad.has("*")) {
-    for (const collision of generatedNameCollisions(data)) located(collision.keyPath, collision.message, collision.onKey);
+    for (const collision of generatedNameCollisions(data))
+      located(collision.keyPath, collision.message, collision.onKey);
     checkEntries(data, path.dirname(file), filesRead, located, bad, textProblems);
   }
   if (problems.length > 0) return { ok: false, problems: sorted(problems) };
@@ -127,7 +163,8 @@ function sorted(problems: InventoryProblem[]): InventoryProblem[] {
 
 /** The `yaml` package's message, first line, reworded where it speaks of its own API. */
 function yamlMessage(code: string, message: string): string {
-  if (code === "MULTIPLE_DOCS") return "must hold one YAML document: remove this second one (or the --- that starts it)";
+  if (code === "MULTIPLE_DOCS")
+    return "must hold one YAML document: remove this second one (or the --- that starts it)";
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
@@ -136,7 +173,11 @@ function yamlMessage(code: string, message: string): string {
  * an alias inside the collection it names (a cycle), and strings with characters XML 1.0 forbids (their
  * paths go into `textProblems`, so the resources' rules do not report them again).
  */
-function nodeProblems(doc: Document, at: (offset: number, keyPath: Key[] | string, message: string) => void, textProblems: Set<string>): void {
+function nodeProblems(
+  doc: Document,
+  at: (offset: number, keyPath: Key[] | string, message: string) => void,
+  textProblems: Set<string>,
+): void {
   const ancestors = new Set<unknown>();
   const walk = (node: unknown, keyPath: Key[]) => {
     if (!node || typeof node !== "object") return;
@@ -144,13 +185,22 @@ function nodeProblems(doc: Document, at: (offset: number, keyPath: Key[] | strin
     const offset = range ? range[0] : 0;
     const tag = (node as Node).tag;
     if (tag !== undefined && !coreTags.has(tag)) {
-      at(offset, keyPath, `has the tag ${tag.replace(/^tag:yaml\.org,2002:/, "!!")}, which an inventory does not use: remove it (only the YAML core schema's tags, such as !!str, are read)`);
+      at(
+        offset,
+        keyPath,
+        `has the tag ${tag.replace(/^tag:yaml\.org,2002:/, "!!")}, which an inventory does not use: remove it (only the YAML core schema's tags, such as !!str, are read)`,
+      );
       return;
     }
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) at(offset, keyPath, `is the alias *${node.source}, but no anchor &${node.source} comes before it`);
-      else if (ancestors.has(target)) at(offset, keyPath, `is the alias *${node.source} inside the value it names, which would repeat forever: write the value out`);
+      else if (ancestors.has(target))
+        at(
+          offset,
+          keyPath,
+          `is the alias *${node.source} inside the value it names, which would repeat forever: write the value out`,
+        );
     } else if (isScalar(node)) {
       const message = xmlText(node.value);
       if (message) {
@@ -203,7 +253,11 @@ function offsetOf(doc: Document, keyPath: Key[], onKey: boolean): number {
  * Keys defined twice, at any depth (YAML would keep the last silently: a second `certificates:` block
  * would drop the first).
  */
-function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], message: string) => void, bad: Set<string>): void {
+function duplicateNames(
+  doc: Document,
+  at: (offset: number, keyPath: Key[], message: string) => void,
+  bad: Set<string>,
+): void {
   const walk = (node: unknown, keyPath: Key[]) => {
     if (isMap(node)) {
       const seen = new Set<string>();
@@ -212,7 +266,10 @@ function duplicateNames(doc: Document, at: (offset: number, keyPath: Key[], mess
         const key = String(pair.key.value);
         if (seen.has(key)) {
           const where = keyPath.length === 0 ? "the file" : dotted(keyPath);
-          const rule = (sections as readonly Key[]).includes(keyPath[0] ?? "") && keyPath.length === 1 ? "names must be unique" : "keys must be unique";
+          const rule =
+            (sections as readonly Key[]).includes(keyPath[0] ?? "") && keyPath.length === 1
+              ? "names must be unique"
+              : "keys must be unique";
           at(pair.key.range?.[0] ?? 0, [...keyPath, key], `is defined twice in ${where}: ${rule}`);
           bad.add(keyPath.length >= 1 ? `${String(keyPath[0])}.${String(keyPath[1] ?? key)}` : "*");
         }
@@ -233,7 +290,9 @@ function schemaErrors(data: unknown): ErrorObject[] {
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     validateSchema = ajv.compile(JSON.parse(fs.readFileSync(inventorySchemaPath, "utf8")) as object);
   }
-  return validateSchema(data) ? [] : (validateSchema.errors ?? []).filter((e) => e.keyword !== "propertyNames" && e.keyword !== "if");
+  return validateSchema(data)
+    ? []
+    : (validateSchema.errors ?? []).filter((e) => e.keyword !== "propertyNames" && e.keyword !== "if");
 }
 
 function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[]; message: string; onKey: boolean } {
@@ -256,7 +315,11 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
   switch (error.keyword) {
     case "additionalProperties": {
       const known = Object.keys(((error.parentSchema ?? {}) as { properties?: object }).properties ?? {});
-      return { keyPath: [...keyPath, String(params["additionalProperty"])], message: `is not a known field (known: ${known.join(", ")})`, onKey: true };
+      return {
+        keyPath: [...keyPath, String(params["additionalProperty"])],
+        message: `is not a known field (known: ${known.join(", ")})`,
+        onKey: true,
+      };
     }
     case "required":
       return { keyPath: [...keyPath, String(params["missingProperty"])], message: "is required", onKey: false };
@@ -265,11 +328,16 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
       const word = type === "object" ? "mapping" : type === "array" ? "list" : type;
       const article = /^[aeiou]/.test(word) ? "an" : "a";
       // A field that names where a secret is may hold the secret itself by mistake.
-      const got = keyPath[keyPath.length - 1] === "keystorePasswordEnv" ? "the value is not shown" : `got ${shown(value)}`;
+      const got =
+        keyPath[keyPath.length - 1] === "keystorePasswordEnv" ? "the value is not shown" : `got ${shown(value)}`;
       return { keyPath, message: `must be ${article} ${word} (${got})`, onKey: false };
     }
     case "enum":
-      return { keyPath, message: `must be one of ${(params["allowedValues"] as unknown[]).join(", ")} (got ${shown(value)})`, onKey: false };
+      return {
+        keyPath,
+        message: `must be one of ${(params["allowedValues"] as unknown[]).join(", ")} (got ${shown(value)})`,
+        onKey: false,
+      };
     default:
       return { keyPath, message: `${error.message ?? "is invalid"} (got ${shown(value)})`, onKey: false };
   }
@@ -287,11 +355,22 @@ function checkEntries(
   const org = (data["org"] ?? {}) as Record<string, unknown>;
   const certificates = (data["certificates"] ?? {}) as Record<string, Record<string, unknown>>;
   const reportedOrgFields = new Set<string>();
-  const report = (section: string, name: string, issues: ValidationIssue[], rename: Record<string, string> = {}, entry: Record<string, unknown> = {}) => {
+  const report = (
+    section: string,
+    name: string,
+    issues: ValidationIssue[],
+    rename: Record<string, string> = {},
+    entry: Record<string, unknown> = {},
+  ) => {
     for (const issue of issues) {
       // A value the entry inherits from `org` is wrong at org.<field>: say so there, once.
-      if ((issue.path === "contactEmail" || issue.path === "myDomainUrl") && entry[issue.path] === undefined && org[issue.path] !== undefined) {
-        if (!reportedOrgFields.has(issue.path) && !textProblems.has(`org.${issue.path}`)) located(["org", issue.path], issue.message);
+      if (
+        (issue.path === "contactEmail" || issue.path === "myDomainUrl") &&
+        entry[issue.path] === undefined &&
+        org[issue.path] !== undefined
+      ) {
+        if (!reportedOrgFields.has(issue.path) && !textProblems.has(`org.${issue.path}`))
+          located(["org", issue.path], issue.message);
         reportedOrgFields.add(issue.path);
         continue;
       }
@@ -300,7 +379,8 @@ function checkEntries(
         return m ? [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))] : [part];
       });
       // A forbidden character was reported where it is; the rules would only restate it.
-      if (!textProblems.has(dotted([section, name, ...fieldPath]))) located([section, name, ...fieldPath], issue.message);
+      if (!textProblems.has(dotted([section, name, ...fieldPath])))
+        located([section, name, ...fieldPath], issue.message);
     }
   };
   const readFile = (section: string, name: string, field: string, relative: string): string | undefined => {
@@ -310,7 +390,10 @@ function checkEntries(
       filesRead.set(file, read.text);
       return read.text;
     }
-    const why = read.problem.kind === "missing" ? " (paths are relative to the inventory file)" : `: ${fileProblemWords(read.problem, "a PEM file of certificates")}`;
+    const why =
+      read.problem.kind === "missing"
+        ? " (paths are relative to the inventory file)"
+        : `: ${fileProblemWords(read.problem, "a PEM file of certificates")}`;
     located([section, name, field], `cannot read ${shown(relative)}${why}`);
     return undefined;
   };
@@ -318,43 +401,89 @@ function checkEntries(
   for (const [name, entry] of Object.entries(certificates)) {
     if (bad.has(`certificates.${name}`)) continue;
     const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
-    for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args)) located(["certificates", name, "keystorePasswordEnv"], message);
-    const chain = typeof signedChainFile === "string" ? readFile("certificates", name, "signedChainFile", signedChainFile) : undefined;
-    const result = checkCertificateArgs({ ...args, uniqueName: name, ...(chain !== undefined ? { signedChainPem: chain } : {}) });
-    if (!result.ok) report("certificates", name, result.issues.filter((i) => i.path !== "uniqueName"), { signedChainPem: "signedChainFile" });
+    for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args))
+      located(["certificates", name, "keystorePasswordEnv"], message);
+    const chain =
+      typeof signedChainFile === "string"
+        ? readFile("certificates", name, "signedChainFile", signedChainFile)
+        : undefined;
+    const result = checkCertificateArgs({
+      ...args,
+      uniqueName: name,
+      ...(chain !== undefined ? { signedChainPem: chain } : {}),
+    });
+    if (!result.ok)
+      report(
+        "certificates",
+        name,
+        result.issues.filter((i) => i.path !== "uniqueName"),
+        { signedChainPem: "signedChainFile" },
+      );
   }
 
-  const certificateReference = (section: string, name: string, reference: unknown): Record<string, unknown> | undefined => {
-    const certificate = typeof reference === "string" && Object.hasOwn(certificates, reference) ? certificates[reference] : undefined;
+  const certificateReference = (
+    section: string,
+    name: string,
+    reference: unknown,
+  ): Record<string, unknown> | undefined => {
+    const certificate =
+      typeof reference === "string" && Object.hasOwn(certificates, reference) ? certificates[reference] : undefined;
     if (!certificate) {
       const known = Object.keys(certificates);
-      located([section, name, "certificate"], `names no certificate in this inventory (known: ${known.length > 0 ? known.join(", ") : "none"}) (got ${shown(reference)})`);
+      located(
+        [section, name, "certificate"],
+        `names no certificate in this inventory (known: ${known.length > 0 ? known.join(", ") : "none"}) (got ${shown(reference)})`,
+      );
     }
     return certificate;
   };
   // Stand-ins for what the certificate resource will output: only its exportability matters to these rules.
   const published = { certificatePem: "-", certificateSha256Fingerprint: "-", certificateNotAfter: "-" };
 
-  for (const [name, entry] of Object.entries((data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [name, entry] of Object.entries(
+    (data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
     if (bad.has(`jwtIntegrations.${name}`)) continue;
     const certificate = certificateReference("jwtIntegrations", name, entry["certificate"]);
     if (!certificate) continue;
     const { owner: _o, certificate: _c, ...args } = entry;
     if (certificate["custody"] === "org") {
-      located(["jwtIntegrations", name, "certificate"], `names certificate ${shown(entry["certificate"])}, whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider`);
+      located(
+        ["jwtIntegrations", name, "certificate"],
+        `names certificate ${shown(entry["certificate"])}, whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider`,
+      );
       continue;
     }
     const exportable = certificate["privateKeyExportable"] !== false;
     const result = checkJwtIntegrationArgs(
-      { contactEmail: org["contactEmail"], ...args, apiName: name, ...published, privateKeyExportable: exportable, ...(exportable ? { privateKeyPem: "-" } : {}) },
+      {
+        contactEmail: org["contactEmail"],
+        ...args,
+        apiName: name,
+        ...published,
+        privateKeyExportable: exportable,
+        ...(exportable ? { privateKeyPem: "-" } : {}),
+      },
       "PlaceholderConsumerKey",
     );
-    if (!result.ok) report("jwtIntegrations", name, result.issues.filter((i) => i.path !== "apiName"), {}, entry);
+    if (!result.ok)
+      report(
+        "jwtIntegrations",
+        name,
+        result.issues.filter((i) => i.path !== "apiName"),
+        {},
+        entry,
+      );
   }
 
-  const connections = Object.entries((data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>).filter(([, entry]) => entry?.["orgConnection"] === true);
+  const connections = Object.entries((data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>).filter(
+    ([, entry]) => entry?.["orgConnection"] === true,
+  );
   for (const [name] of connections.slice(1)) {
-    located(["jwtIntegrations", name, "orgConnection"], `must be true for one integration only: ${connections[0]![0]} is already the stack's org connection`);
+    located(
+      ["jwtIntegrations", name, "orgConnection"],
+      `must be true for one integration only: ${connections[0]![0]} is already the stack's org connection`,
+    );
   }
 
   const idpCertificates = new Map<string, string>();
@@ -363,7 +492,10 @@ function checkEntries(
     const certificate = certificateReference("samlBindings", name, entry["certificate"]);
     if (!certificate) continue;
     const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, ...args } = entry;
-    const spCert = typeof spSigningCertificateFile === "string" ? readFile("samlBindings", name, "spSigningCertificateFile", spSigningCertificateFile) : undefined;
+    const spCert =
+      typeof spSigningCertificateFile === "string"
+        ? readFile("samlBindings", name, "spSigningCertificateFile", spSigningCertificateFile)
+        : undefined;
     const result = checkSamlSpBindingArgs({
       contactEmail: org["contactEmail"],
       myDomainUrl: org["myDomainUrl"],
@@ -374,10 +506,20 @@ function checkEntries(
       certificateSha1Fingerprint: "-",
       ...(spCert !== undefined ? { spSigningCertificatePem: spCert } : {}),
     });
-    if (!result.ok) report("samlBindings", name, result.issues.filter((i) => i.path !== "apiName" && !i.path.startsWith("certificate")), { spSigningCertificatePem: "spSigningCertificateFile" }, entry);
+    if (!result.ok)
+      report(
+        "samlBindings",
+        name,
+        result.issues.filter((i) => i.path !== "apiName" && !i.path.startsWith("certificate")),
+        { spSigningCertificatePem: "spSigningCertificateFile" },
+        entry,
+      );
     for (const [other, otherCertificate] of idpCertificates) {
       if (otherCertificate !== reference) {
-        located(["samlBindings", name, "certificate"], `must be the same IdP certificate as samlBindings.${other} (${otherCertificate}): the org signs for every SP with one certificate`);
+        located(
+          ["samlBindings", name, "certificate"],
+          `must be the same IdP certificate as samlBindings.${other} (${otherCertificate}): the org signs for every SP with one certificate`,
+        );
         break;
       }
     }
@@ -385,11 +527,19 @@ function checkEntries(
     const [first] = idpCertificates.keys();
     if (first !== undefined) {
       const firstEntry = (data["samlBindings"] as Record<string, Record<string, unknown>>)[first]!;
-      for (const [field, fallback] of [["publishDays", 7], ["overlapDays", 7], ["holdPhase", false], ["advanceTrigger", undefined]] as const) {
+      for (const [field, fallback] of [
+        ["publishDays", 7],
+        ["overlapDays", 7],
+        ["holdPhase", false],
+        ["advanceTrigger", undefined],
+      ] as const) {
         const mine = entry[field] ?? fallback;
         const theirs = firstEntry[field] ?? fallback;
         if (mine !== theirs) {
-          located(["samlBindings", name, field], `must equal samlBindings.${first}'s ${field} (${shown(theirs)}): the org switches every SP to a new IdP certificate at once (got ${shown(mine)})`);
+          located(
+            ["samlBindings", name, field],
+            `must equal samlBindings.${first}'s ${field} (${shown(theirs)}): the org switches every SP to a new IdP certificate at once (got ${shown(mine)})`,
+          );
         }
       }
     }
@@ -398,7 +548,10 @@ function checkEntries(
     const days = (certificate["renewal"] as { daysBeforeExpiry?: number } | undefined)?.daysBeforeExpiry;
     const publishDays = (entry["publishDays"] as number | undefined) ?? 7;
     if (days !== undefined && publishDays >= days) {
-      located(["samlBindings", name, "publishDays"], `must be shorter than certificates.${String(reference)}.renewal.daysBeforeExpiry (${days}): the org signs with the old certificate for publishDays after the rotation, and it expires ${days} days after it (got ${publishDays})`);
+      located(
+        ["samlBindings", name, "publishDays"],
+        `must be shorter than certificates.${String(reference)}.renewal.daysBeforeExpiry (${days}): the org signs with the old certificate for publishDays after the rotation, and it expires ${days} days after it (got ${publishDays})`,
+      );
     }
   }
 }
@@ -411,7 +564,8 @@ function toInventory(data: Record<string, unknown>, file: string, filesRead: Rea
   }
   const samlBindings = structuredClone((data["samlBindings"] ?? {}) as Inventory["samlBindings"]);
   for (const entry of Object.values(samlBindings)) {
-    if (entry.spSigningCertificateFile) entry.spSigningCertificatePem = filesRead.get(path.resolve(baseDir, entry.spSigningCertificateFile))!;
+    if (entry.spSigningCertificateFile)
+      entry.spSigningCertificatePem = filesRead.get(path.resolve(baseDir, entry.spSigningCertificateFile))!;
   }
   return {
     file,

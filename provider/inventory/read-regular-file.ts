@@ -39,7 +39,8 @@ export function readRegularFile(file: string, maxBytes: number): RegularFileRead
     fd = fs.openSync(file, openFlags);
     const opened = fs.fstatSync(fd);
     if (!opened.isFile()) return { ok: false, problem: notRegular(opened) };
-    if (opened.size > maxBytes) return { ok: false, problem: { kind: "too-large", limit: maxBytes, size: opened.size } };
+    if (opened.size > maxBytes)
+      return { ok: false, problem: { kind: "too-large", limit: maxBytes, size: opened.size } };
     // The size is only a hint (a file in /proc says 0, a log keeps growing): read up to one byte past the cap.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -60,7 +61,10 @@ export function readRegularFile(file: string, maxBytes: number): RegularFileRead
 }
 
 /** Like {@link readRegularFile}, decoded as UTF-8 (lenient: callers that need strict decoding take the bytes). */
-export function readRegularTextFile(file: string, maxBytes: number): { ok: true; text: string } | { ok: false; problem: FileProblem } {
+export function readRegularTextFile(
+  file: string,
+  maxBytes: number,
+): { ok: true; text: string } | { ok: false; problem: FileProblem } {
   const read = readRegularFile(file, maxBytes);
   return read.ok ? { ok: true, text: read.bytes.toString("utf8") } : read;
 }

@@ -5,7 +5,16 @@
  * expansion ("billion laughs") is bounded by the package's own `maxAliasCount`; {@link yamlOptions} turns
  * on its strict settings (the core schema only, no silently dropped tags).
  */
-import { CST, isAlias, Parser, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from "yaml";
+import {
+  type CST,
+  isAlias,
+  Parser,
+  visit,
+  type Document,
+  type DocumentOptions,
+  type ParseOptions,
+  type SchemaOptions,
+} from "yaml";
 
 /** Deepest nesting of collections read; an inventory needs 5 (`samlBindings.X.preAuthorized.profiles[0]`). */
 export const maxNestingDepth = 32;

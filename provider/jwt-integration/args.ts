@@ -7,7 +7,17 @@ import type { RotationStrategy } from "../rotation/jwt-slots";
 import { checkPreAuthorized, type PreAuthorized } from "../validate/pre-authorized";
 import { appApiName, slotAppNamesFit } from "../validate/generated-names";
 import { unknownValue } from "../dynamic/unknown-value";
-import { canonicalUrl, characterShown, emailAddress, integerBetween, oneOf, shown, stringOfLength, withXmlTextIssues, type Rule } from "../validate/rules";
+import {
+  canonicalUrl,
+  characterShown,
+  emailAddress,
+  integerBetween,
+  oneOf,
+  shown,
+  stringOfLength,
+  withXmlTextIssues,
+  type Rule,
+} from "../validate/rules";
 
 /** The app type whose metadata is emitted. */
 export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
@@ -17,11 +27,31 @@ export type JwtAppType = "ExternalClientApp" | "ConnectedApp";
  * External Client App OAuth settings (`commaSeparatedOauthScopes`), by the same names.
  */
 export const oauthScopes = [
-  "Basic", "Api", "Web", "Full", "Chatter", "CustomApplications", "RefreshToken", "OpenID", "Profile",
-  "Email", "Address", "Phone", "OfflineAccess", "CustomPermissions", "Wave", "Eclair", "Pardot",
-  "Lightning", "Content", "CDPIngest", "Chatbot", "ForgotPassword", "UserRegistration", "PwdlessLogin",
+  "Basic",
+  "Api",
+  "Web",
+  "Full",
+  "Chatter",
+  "CustomApplications",
+  "RefreshToken",
+  "OpenID",
+  "Profile",
+  "Email",
+  "Address",
+  "Phone",
+  "OfflineAccess",
+  "CustomPermissions",
+  "Wave",
+  "Eclair",
+  "Pardot",
+  "Lightning",
+  "Content",
+  "CDPIngest",
+  "Chatbot",
+  "ForgotPassword",
+  "UserRegistration",
+  "PwdlessLogin",
 ] as const;
-
 
 /** The arguments of a `JwtIntegration` once checked, defaults filled in. */
 export interface JwtIntegrationInputs {
@@ -85,7 +115,8 @@ const usernameShape = new RegExp(`^${localAtom}(?:\\.${localAtom})*@${domainLabe
  * characters; a character no username may hold is named with its position.
  */
 const username: Rule = (value) => {
-  const rule = "must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters";
+  const rule =
+    "must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters";
   if (typeof value !== "string" || value.length > 80) return `${rule} (got ${shown(value)})`;
   if (usernameShape.test(value)) return undefined;
   const characters = [...value];
@@ -117,13 +148,18 @@ const rules: Record<string, Rule> = {
 const optionalArgs = ["orgConnection"];
 
 /** Outcome of checking raw arguments. */
-export type JwtIntegrationArgsCheck = { ok: true; inputs: JwtIntegrationInputs } | { ok: false; issues: ValidationIssue[] };
+export type JwtIntegrationArgsCheck =
+  | { ok: true; inputs: JwtIntegrationInputs }
+  | { ok: false; issues: ValidationIssue[] };
 
 /**
  * Checks raw `JwtIntegration` arguments. `previousConsumerKey` (from the stored inputs) keeps a
  * generated consumer key stable; a new one is generated only on the first check.
  */
-export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousConsumerKey?: string): JwtIntegrationArgsCheck {
+export function checkJwtIntegrationArgs(
+  raw: Record<string, unknown>,
+  previousConsumerKey?: string,
+): JwtIntegrationArgsCheck {
   let issues: ValidationIssue[] = [];
   const appType = raw["appType"] ?? "ExternalClientApp";
   const values: Record<string, unknown> = {
@@ -137,7 +173,10 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   };
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !knownArgs.includes(key) && raw[key] !== undefined) {
-      issues.push({ path: key, message: `is not a JwtIntegration argument (known: ${knownArgs.filter((k) => !certificateFields.includes(k)).join(", ")}, certificate)` });
+      issues.push({
+        path: key,
+        message: `is not a JwtIntegration argument (known: ${knownArgs.filter((k) => !certificateFields.includes(k)).join(", ")}, certificate)`,
+      });
     }
   }
   for (const [field, rule] of Object.entries(rules)) {
@@ -152,15 +191,36 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
   const preAuthorized = checkJwtPreAuthorized(raw["preAuthorized"], issues);
   checkCertificate(values, issues);
   if (values["appType"] === "ConnectedApp" && values["rotationStrategy"] === "twoSlots") {
-    issues.push({ path: "rotationStrategy", message: "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp" });
+    issues.push({
+      path: "rotationStrategy",
+      message:
+        "twoSlots needs External Client Apps: since Spring '26 no new Connected App can be created for the second slot; use inPlace, or appType ExternalClientApp",
+    });
   }
-  if (values["orgConnection"] === true && values["rotationStrategy"] !== "twoSlots" && values["rotationStrategy"] !== unknownValue) {
-    issues.push({ path: "rotationStrategy", message: "must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org" });
+  if (
+    values["orgConnection"] === true &&
+    values["rotationStrategy"] !== "twoSlots" &&
+    values["rotationStrategy"] !== unknownValue
+  ) {
+    issues.push({
+      path: "rotationStrategy",
+      message:
+        "must be twoSlots for the stack's org connection (orgConnection: true): the provider proves the new slot with a login before it stops using the old one; rotated in place, a failed deploy would lock the stack out of the org",
+    });
   }
-  const slotNames = issues.some((i) => i.path === "apiName") ? undefined : slotAppNamesFit(values["apiName"], values["rotationStrategy"]);
+  const slotNames = issues.some((i) => i.path === "apiName")
+    ? undefined
+    : slotAppNamesFit(values["apiName"], values["rotationStrategy"]);
   if (slotNames) issues.push({ path: "apiName", message: slotNames });
-  if (values["rotationStrategy"] === "twoSlots" && typeof values["consumerKey"] === "string" && values["consumerKey"].length > 255) {
-    issues.push({ path: "consumerKey", message: "must be at most 255 characters with two slots (each slot adds A or B)" });
+  if (
+    values["rotationStrategy"] === "twoSlots" &&
+    typeof values["consumerKey"] === "string" &&
+    values["consumerKey"].length > 255
+  ) {
+    issues.push({
+      path: "consumerKey",
+      message: "must be at most 255 characters with two slots (each slot adds A or B)",
+    });
   }
   // Every other string lands in the app's metadata XML; the key and the certificate fields are not text.
   issues = withXmlTextIssues(raw, ["consumerKey", ...certificateFields], issues);
@@ -169,7 +229,14 @@ export function checkJwtIntegrationArgs(raw: Record<string, unknown>, previousCo
 }
 
 const certificateFields = [
-  "certificatePem", "certificateSha256Fingerprint", "certificateNotAfter", "privateKeyPem", "privateKeyExportable", "previousCertificatePem", "previousPrivateKeyPem", "boundCertificatePem",
+  "certificatePem",
+  "certificateSha256Fingerprint",
+  "certificateNotAfter",
+  "privateKeyPem",
+  "privateKeyExportable",
+  "previousCertificatePem",
+  "previousPrivateKeyPem",
+  "boundCertificatePem",
 ];
 const knownArgs = [...Object.keys(rules), "scopes", "preAuthorized", ...certificateFields];
 
@@ -181,7 +248,10 @@ function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
   }
   scopes.forEach((scope, i) => {
     if (!(oauthScopes as readonly unknown[]).includes(scope)) {
-      issues.push({ path: `scopes[${i}]`, message: `is not an OAuth scope Salesforce knows (known: ${oauthScopes.join(", ")}) (got ${shown(scope)})` });
+      issues.push({
+        path: `scopes[${i}]`,
+        message: `is not an OAuth scope Salesforce knows (known: ${oauthScopes.join(", ")}) (got ${shown(scope)})`,
+      });
     }
   });
 }
@@ -189,25 +259,39 @@ function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
 /** The JWT flow has no approval step: some permission set or profile must be pre-authorized. */
 function checkJwtPreAuthorized(raw: unknown, issues: ValidationIssue[]): PreAuthorized {
   if (raw === undefined) {
-    issues.push({ path: "preAuthorized", message: "is required: the JWT flow has no approval step, so name the permission sets or profiles whose users are pre-authorized" });
+    issues.push({
+      path: "preAuthorized",
+      message:
+        "is required: the JWT flow has no approval step, so name the permission sets or profiles whose users are pre-authorized",
+    });
     return { permissionSets: [], profiles: [] };
   }
   const before = issues.length;
   const result = checkPreAuthorized(raw, issues);
   if (issues.length === before && result.permissionSets.length + result.profiles.length === 0) {
-    issues.push({ path: "preAuthorized", message: "must name at least one permission set or profile: the JWT flow has no approval step" });
+    issues.push({
+      path: "preAuthorized",
+      message: "must name at least one permission set or profile: the JWT flow has no approval step",
+    });
   }
   return result;
 }
 
 function checkCertificate(values: Record<string, unknown>, issues: ValidationIssue[]): void {
   if (values["privateKeyExportable"] === false) {
-    issues.push({ path: "certificate", message: "is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable" });
+    issues.push({
+      path: "certificate",
+      message:
+        "is not exportable (privateKeyExportable: false): a JWT integration signs with the private key, so its key must be exportable",
+    });
     return;
   }
   for (const field of ["certificateSha256Fingerprint", "certificateNotAfter"]) {
     if (values[field] === undefined || values[field] === "") {
-      issues.push({ path: "certificate", message: `has no ${field} yet (a CA-signed certificate awaiting its chain cannot sign logins)` });
+      issues.push({
+        path: "certificate",
+        message: `has no ${field} yet (a CA-signed certificate awaiting its chain cannot sign logins)`,
+      });
       return;
     }
   }

@@ -17,11 +17,18 @@ import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
  * The children of an External Client App, in the order they are deleted (before their parent). The global
  * OAuth settings (consumer key, certificate) go last: a session granted through the app may end with them.
  */
-const ecaChildTypes = ["ExtlClntAppOauthSettings", "ExtlClntAppOauthConfigurablePolicies", "ExtlClntAppConfigurablePolicies", "ExtlClntAppGlobalOauthSettings"] as const;
+const ecaChildTypes = [
+  "ExtlClntAppOauthSettings",
+  "ExtlClntAppOauthConfigurablePolicies",
+  "ExtlClntAppConfigurablePolicies",
+  "ExtlClntAppGlobalOauthSettings",
+] as const;
 
 /** The slot apps of a state, by slot. */
 function slotApps(state: Pick<JwtIntegrationState, "slots">): [SlotName, PublicSlot][] {
-  return (["A", "B"] as const).flatMap((name) => (state.slots[name] ? [[name, state.slots[name]!] as [SlotName, PublicSlot]] : []));
+  return (["A", "B"] as const).flatMap((name) =>
+    state.slots[name] ? [[name, state.slots[name]!] as [SlotName, PublicSlot]] : [],
+  );
 }
 
 /** The metadata type of the integration's apps. */
@@ -35,7 +42,10 @@ function appTypeName(state: Pick<JwtIntegrationState, "appType">): "ExternalClie
  * @throws OrgJwtCertificateError `ERR_ORG_JWT_CERTIFICATE` when a slot's certificate is known only by its
  * fingerprint: deploying without it would turn the JWT Bearer Flow off for that app.
  */
-export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrationInputs, "boundCertificatePem" | "certificatePem" | "previousCertificatePem">): Record<string, string> {
+export function jwtAppFiles(
+  state: JwtIntegrationState,
+  inputs: Pick<JwtIntegrationInputs, "boundCertificatePem" | "certificatePem" | "previousCertificatePem">,
+): Record<string, string> {
   const pems = new Map<string, string>();
   for (const pem of [inputs.boundCertificatePem, inputs.certificatePem, inputs.previousCertificatePem]) {
     if (pem) pems.set(describeCertificate(pem).sha256Fingerprint, pem);
@@ -51,7 +61,9 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
     slots[name] = pem ? { ...slot, certificatePem: pem } : slot;
   }
   const { salesforceFiles } = jwtIntegrationViews({ ...state, slots, slotKeys: {} });
-  return Object.fromEntries(Object.entries(salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"));
+  return Object.fromEntries(
+    Object.entries(salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"),
+  );
 }
 
 /**
@@ -62,7 +74,9 @@ export function jwtAppFiles(state: JwtIntegrationState, inputs: Pick<JwtIntegrat
 export async function refuseNewConnectedApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
   const listed = new Set((await client.list("ConnectedApp")).map((app) => app.fullName));
-  const missing = slotApps(state).map(([, slot]) => slot.appName).filter((name) => !listed.has(name));
+  const missing = slotApps(state)
+    .map(([, slot]) => slot.appName)
+    .filter((name) => !listed.has(name));
   if (missing.length === 0) return;
   throw new OrgConnectedAppCreateError(
     `JwtIntegration ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${missing.join(", ")}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${missing.join(", ")} by hand once (with this integration's consumerKey) and run pulumi up again.`,
@@ -77,12 +91,18 @@ export async function refuseNewConnectedApps(client: OrgMetadataClient, state: J
 export async function refuseTakingOverApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (appTypeName(state) !== "ExternalClientApplication") return;
   const listed = new Set((await client.list("ExternalClientApplication")).map((app) => app.fullName));
-  const taken = slotApps(state).map(([, slot]) => slot.appName).filter((name) => listed.has(name) && !adoptionAllowed(name));
+  const taken = slotApps(state)
+    .map(([, slot]) => slot.appName)
+    .filter((name) => listed.has(name) && !adoptionAllowed(name));
   if (taken.length > 0) throw alreadyInOrg("ExternalClientApplication", taken, client.session.instanceUrl);
 }
 
 /** Deploys the apps of `state` (Connected Apps only when they exist); one all-or-nothing deploy. */
-export async function deployJwtApps(client: OrgMetadataClient, state: JwtIntegrationState, files: Record<string, string>): Promise<DeployOutcome> {
+export async function deployJwtApps(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+  files: Record<string, string>,
+): Promise<DeployOutcome> {
   await refuseNewConnectedApps(client, state);
   return client.deploy({ files });
 }
@@ -91,7 +111,10 @@ export async function deployJwtApps(client: OrgMetadataClient, state: JwtIntegra
 export type ObservedSlot = { app: "absent" } | { app: "present"; sha256Fingerprint: string | undefined };
 
 /** Reads each slot app's certificate from the org (ECA global OAuth settings, or the Connected App's oauthConfig). */
-export async function observeJwtApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<Partial<Record<SlotName, ObservedSlot>>> {
+export async function observeJwtApps(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+): Promise<Partial<Record<SlotName, ObservedSlot>>> {
   const apps = slotApps(state);
   const connected = appTypeName(state) === "ConnectedApp";
   const names = apps.map(([, slot]) => (connected ? slot.appName : `${slot.appName}_glbloauth`));
@@ -124,7 +147,9 @@ export function jwtAppDrift(state: JwtIntegrationState, observed: Partial<Record
     if (!seen || seen.app === "absent") drift.push(`${slot.appName} is not in the org`);
     else if (seen.sha256Fingerprint !== slot.sha256Fingerprint) {
       const short = (fingerprint: string | undefined) => (fingerprint ? `${fingerprint.slice(0, 23)}…` : "none");
-      drift.push(`${slot.appName} holds certificate ${short(seen.sha256Fingerprint)} instead of ${short(slot.sha256Fingerprint)}`);
+      drift.push(
+        `${slot.appName} holds certificate ${short(seen.sha256Fingerprint)} instead of ${short(slot.sha256Fingerprint)}`,
+      );
     }
   }
   return drift;
@@ -143,7 +168,11 @@ export async function deleteJwtApps(client: OrgMetadataClient, state: JwtIntegra
     ExtlClntAppOauthConfigurablePolicies: "_oauthPlcy",
     ExtlClntAppConfigurablePolicies: "_plcy",
   };
-  for (const type of ecaChildTypes) await client.delete(type, apps.map((app) => `${app}${suffixes[type]}`));
+  for (const type of ecaChildTypes)
+    await client.delete(
+      type,
+      apps.map((app) => `${app}${suffixes[type]}`),
+    );
   const outcomes = await client.delete("ExternalClientApplication", apps);
   return outcomes.filter((o) => o.outcome === "deleted").map((o) => o.fullName);
 }
@@ -160,8 +189,14 @@ export async function deleteOwnConnectionApps(
   state: JwtIntegrationState,
   fallback: (() => Promise<OrgMetadataClient>) | undefined,
 ): Promise<{ deleted: string[]; left: string[] }> {
-  const only = (keep: (name: SlotName) => boolean): JwtIntegrationState => ({ ...state, slots: Object.fromEntries(slotApps(state).filter(([name]) => keep(name))) });
-  const deleted = await deleteJwtApps(client, only((name) => name !== state.activeSlot));
+  const only = (keep: (name: SlotName) => boolean): JwtIntegrationState => ({
+    ...state,
+    slots: Object.fromEntries(slotApps(state).filter(([name]) => keep(name))),
+  });
+  const deleted = await deleteJwtApps(
+    client,
+    only((name) => name !== state.activeSlot),
+  );
   const active = only((name) => name === state.activeSlot);
   try {
     return { deleted: [...deleted, ...(await deleteJwtApps(client, active))], left: [] };
@@ -183,5 +218,7 @@ export async function deleteOwnConnectionApps(
 
 /** The components a deploy of `files` names, for messages (`ExternalClientApplication Acme_CI_A, …`). */
 export function describeJwtApps(state: Pick<JwtIntegrationState, "appType" | "slots">): string {
-  return `${appTypeName(state)} ${slotApps(state).map(([, slot]) => slot.appName).join(", ")}`;
+  return `${appTypeName(state)} ${slotApps(state)
+    .map(([, slot]) => slot.appName)
+    .join(", ")}`;
 }

@@ -4,7 +4,16 @@
  * is passed in.
  */
 import { describeCertificate } from "../crypto/certificate-facts";
-import { applySlotStep, describeSlotStep, idleSlot, planSlots, type BoundCredential, type SlotName, type SlotStep, type SlotsState } from "../rotation/jwt-slots";
+import {
+  applySlotStep,
+  describeSlotStep,
+  idleSlot,
+  planSlots,
+  type BoundCredential,
+  type SlotName,
+  type SlotStep,
+  type SlotsState,
+} from "../rotation/jwt-slots";
 import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "./args";
@@ -21,7 +30,17 @@ export interface PublicSlot {
 
 /** Everything the provider stores for a JWT integration; `privateKeyPem` and `slotKeys` are secrets. */
 export interface JwtIntegrationState
-  extends Omit<JwtIntegrationInputs, "privateKeyPem" | "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter" | "certificatePem" | "previousCertificatePem" | "previousPrivateKeyPem" | "boundCertificatePem"> {
+  extends Omit<
+    JwtIntegrationInputs,
+    | "privateKeyPem"
+    | "consumerKey"
+    | "certificateSha256Fingerprint"
+    | "certificateNotAfter"
+    | "certificatePem"
+    | "previousCertificatePem"
+    | "previousPrivateKeyPem"
+    | "boundCertificatePem"
+  > {
   /** Shape of the stored state (see state.ts). */
   stateVersion: 2;
   /** The consumer key given or generated (each slot's key derives from it). */
@@ -63,9 +82,19 @@ export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotatio
 /** The first state: slot A holds the bound certificate; with two slots, B exists without one. */
 export function createJwtIntegration(inputs: JwtIntegrationInputs): JwtIntegrationState {
   const names = slotNames(inputs);
-  const after: SlotsState = { strategy: inputs.rotationStrategy, active: "A", phase: "stable", slots: { A: { ...names.A!, ...bound(inputs) } } };
+  const after: SlotsState = {
+    strategy: inputs.rotationStrategy,
+    active: "A",
+    phase: "stable",
+    slots: { A: { ...names.A!, ...bound(inputs) } },
+  };
   if (names.B) after.slots.B = names.B;
-  return derive(inputs, { strategy: after.strategy, activeSlot: "A", phase: "stable", ...storedSlots(after, inputs, undefined) });
+  return derive(inputs, {
+    strategy: after.strategy,
+    activeSlot: "A",
+    phase: "stable",
+    ...storedSlots(after, inputs, undefined),
+  });
 }
 
 /** What an update would do now: the slot step, and settings that change the metadata only. */
@@ -79,21 +108,44 @@ export interface JwtUpdatePlan {
  * Plans the move from `olds` to `news` at `now`, probing a login with the idle slot where that decides;
  * `mode` picks the words of the next step (see {@link describeSlotStep}).
  */
-export async function planJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, now: Date, mode: "artefact" | "org" = "artefact"): Promise<JwtUpdatePlan> {
+export async function planJwtUpdate(
+  olds: JwtIntegrationState,
+  news: JwtIntegrationInputs,
+  now: Date,
+  mode: "artefact" | "org" = "artefact",
+): Promise<JwtUpdatePlan> {
   const slotsState = toSlotsState(olds);
   const probe = async (slot: SlotName): Promise<string | undefined> => {
-    const result = await requestJwtBearerToken(news.loginUrl, {
-      consumerKey: olds.slots[slot]!.consumerKey,
-      username: news.username,
-      audience: news.audience,
-      privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem ?? "",
-    }, { now });
+    const result = await requestJwtBearerToken(
+      news.loginUrl,
+      {
+        consumerKey: olds.slots[slot]!.consumerKey,
+        username: news.username,
+        audience: news.audience,
+        privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem ?? "",
+      },
+      { now },
+    );
     return result.ok ? undefined : `${result.error}: ${result.description}`;
   };
   const step = await planSlots(slotsState, bound(news), now, probe);
-  const settingsChanged = (["label", "contactEmail", "username", "audience", "loginUrl", "scopes", "preAuthorized", "overlapDays", "orgConnection"] as const).filter(
+  const settingsChanged = (
+    [
+      "label",
+      "contactEmail",
+      "username",
+      "audience",
+      "loginUrl",
+      "scopes",
+      "preAuthorized",
+      "overlapDays",
+      "orgConnection",
+    ] as const
+  ).filter(
     // orgConnection absent and false mean the same.
-    (field) => JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !== JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
+    (field) =>
+      JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !==
+      JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
   );
   return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step, mode) };
 }
@@ -104,11 +156,22 @@ export function jwtPlanChanges(plan: JwtUpdatePlan): boolean {
 }
 
 /** Carries out a plan from {@link planJwtUpdate}. */
-export function applyJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationInputs, plan: JwtUpdatePlan, now: Date): JwtIntegrationState {
+export function applyJwtUpdate(
+  olds: JwtIntegrationState,
+  news: JwtIntegrationInputs,
+  plan: JwtUpdatePlan,
+  now: Date,
+): JwtIntegrationState {
   const before = toSlotsState(olds);
   const credential = bound(news);
   const after = applySlotStep(before, plan.step, credential, now, news.overlapDays);
-  return derive(news, { strategy: after.strategy, activeSlot: after.active, phase: after.phase, ...storedSlots(after, news, olds), ...(after.retireAt ? { retireAt: after.retireAt } : {}) });
+  return derive(news, {
+    strategy: after.strategy,
+    activeSlot: after.active,
+    phase: after.phase,
+    ...storedSlots(after, news, olds),
+    ...(after.retireAt ? { retireAt: after.retireAt } : {}),
+  });
 }
 
 /**
@@ -124,7 +187,11 @@ export function applyJwtUpdate(olds: JwtIntegrationState, news: JwtIntegrationIn
  * run instead (the inputs then carry no previous certificate): its key would be gone after a rotation, so
  * the integration keeps the active slot's PEM and key as well.
  */
-export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds: JwtIntegrationState | undefined): Pick<JwtIntegrationState, "slots" | "slotKeys"> {
+export function storedSlots(
+  after: SlotsState,
+  news: JwtIntegrationInputs,
+  olds: JwtIntegrationState | undefined,
+): Pick<JwtIntegrationState, "slots" | "slotKeys"> {
   const pems = new Map<string, string>();
   const keys = new Map<string, string>();
   for (const name of ["A", "B"] as const) {
@@ -140,9 +207,15 @@ export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds:
     if (key) keys.set(fingerprint, key);
   };
   handOver(news.certificatePem, news.privateKeyPem, news.certificateSha256Fingerprint);
-  if (news.previousCertificatePem) handOver(news.previousCertificatePem, news.previousPrivateKeyPem, describeCertificate(news.previousCertificatePem).sha256Fingerprint);
+  if (news.previousCertificatePem)
+    handOver(
+      news.previousCertificatePem,
+      news.previousPrivateKeyPem,
+      describeCertificate(news.previousCertificatePem).sha256Fingerprint,
+    );
   // (The stack's org connection is handed the certificate's key on every run, so this says nothing there.)
-  const keepsNothing = news.orgConnection !== true && news.certificatePem !== undefined && news.previousCertificatePem === undefined;
+  const keepsNothing =
+    news.orgConnection !== true && news.certificatePem !== undefined && news.previousCertificatePem === undefined;
   const slots: Partial<Record<SlotName, PublicSlot>> = {};
   const slotKeys: Partial<Record<SlotName, string>> = {};
   for (const name of ["A", "B"] as const) {
@@ -160,7 +233,9 @@ export function storedSlots(after: SlotsState, news: JwtIntegrationInputs, olds:
       const key = keys.get(fingerprint);
       // The stack's org connection keeps its active key: the provider logs in as it on refresh and
       // destroy too, when the program does not run to hand the certificate's key over.
-      const needed = (active && (foreign || keepsNothing || news.orgConnection === true)) || (after.phase === "publishing" && name === idleSlot(after.active));
+      const needed =
+        (active && (foreign || keepsNothing || news.orgConnection === true)) ||
+        (after.phase === "publishing" && name === idleSlot(after.active));
       if (key && needed) slotKeys[name] = key;
     }
     slots[name] = stored;
@@ -176,7 +251,13 @@ function toSlotsState(state: JwtIntegrationState): SlotsState {
     const key = state.slotKeys[name];
     slots[name] = { ...slot, ...(key ? { privateKeyPem: key } : {}) };
   }
-  return { strategy: state.strategy, active: state.activeSlot, slots, phase: state.phase, ...(state.retireAt ? { retireAt: state.retireAt } : {}) };
+  return {
+    strategy: state.strategy,
+    active: state.activeSlot,
+    slots,
+    phase: state.phase,
+    ...(state.retireAt ? { retireAt: state.retireAt } : {}),
+  };
 }
 
 function bound(inputs: JwtIntegrationInputs): BoundCredential {
@@ -197,7 +278,13 @@ type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" 
 /** Fills in everything derived: the client credential, the CI command, the metadata files. */
 function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {
   const {
-    privateKeyPem: _key, consumerKey: base, certificatePem: _pem, certificateSha256Fingerprint: _sha, certificateNotAfter: _na, previousCertificatePem: _ppem, previousPrivateKeyPem: _pkey,
+    privateKeyPem: _key,
+    consumerKey: base,
+    certificatePem: _pem,
+    certificateSha256Fingerprint: _sha,
+    certificateNotAfter: _na,
+    previousCertificatePem: _ppem,
+    previousPrivateKeyPem: _pkey,
     boundCertificatePem: _bound,
     ...settings
   } = inputs;
@@ -216,7 +303,10 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
 }
 
 /** The stored facts the views of a JWT integration are computed from. */
-export type JwtViewSource = Pick<JwtIntegrationInputs, "label" | "contactEmail" | "username" | "audience" | "loginUrl" | "scopes" | "preAuthorized" | "appType"> &
+export type JwtViewSource = Pick<
+  JwtIntegrationInputs,
+  "label" | "contactEmail" | "username" | "audience" | "loginUrl" | "scopes" | "preAuthorized" | "appType"
+> &
   Pick<JwtIntegrationState, "strategy" | "activeSlot" | "slots" | "slotKeys">;
 
 /**

@@ -39,13 +39,25 @@ export class SalesforceOrgProvider extends pulumi.ProviderResource {
   constructor(name: string, args: SalesforceOrgProviderArgs, opts?: pulumi.ResourceOptions) {
     const integration = args.loginWith;
     if (integration.orgConnectionArgument !== true) {
-      throw new OrgConnectionError(`SalesforceOrgProvider ${name}: loginWith must be a JwtIntegration declared with orgConnection: true (JwtIntegration ${integration.declaredName} is not): only the stack's own connection keeps the key the provider logs in with`);
+      throw new OrgConnectionError(
+        `SalesforceOrgProvider ${name}: loginWith must be a JwtIntegration declared with orgConnection: true (JwtIntegration ${integration.declaredName} is not): only the stack's own connection keeps the key the provider logs in with`,
+      );
     }
     const configured = new pulumi.Config("salesforce-certs").getObject<Record<string, unknown>>("org") ?? {};
-    const tuning = Object.fromEntries(tuningFields.filter((field) => configured[field] !== undefined).map((field) => [field, configured[field]]));
+    const tuning = Object.fromEntries(
+      tuningFields.filter((field) => configured[field] !== undefined).map((field) => [field, configured[field]]),
+    );
     const connection = pulumi
       .all([integration.loginUrl, integration.audience, integration.username, integration.consumerKey])
-      .apply(([loginUrl, audience, username, consumerKey]) => JSON.stringify({ loginUrl: new URL(loginUrl).origin, audience: new URL(audience).origin, username, consumerKey, ...tuning }));
+      .apply(([loginUrl, audience, username, consumerKey]) =>
+        JSON.stringify({
+          loginUrl: new URL(loginUrl).origin,
+          audience: new URL(audience).origin,
+          username,
+          consumerKey,
+          ...tuning,
+        }),
+      );
     super(
       "pulumi-nodejs",
       name,

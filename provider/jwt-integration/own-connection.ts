@@ -21,7 +21,10 @@ import { orgConfigKey, orgConnectionDefaults, orgPrivateKeyConfigKey, type OrgCo
 import { OrgLoginError } from "../errors";
 
 /** The parts of an integration's state its own login needs. */
-export type ConnectionState = Pick<JwtIntegrationState, "apiName" | "orgConnection" | "loginUrl" | "username" | "audience" | "activeSlot" | "slots" | "slotKeys">;
+export type ConnectionState = Pick<
+  JwtIntegrationState,
+  "apiName" | "orgConnection" | "loginUrl" | "username" | "audience" | "activeSlot" | "slots" | "slotKeys"
+>;
 
 const clients = new Map<string, Promise<OrgMetadataClient>>();
 
@@ -65,7 +68,10 @@ export async function orgClientFor(state: ConnectionState | undefined): Promise<
     client = (async () => {
       const { loginToOrg }: typeof import("../org/org-login") = require("../org/org-login");
       const { OrgMetadataClient }: typeof import("../org/metadata-client") = require("../org/metadata-client");
-      const paths = { object: `JwtIntegration ${state!.apiName} (the stack's org connection, slot ${state!.activeSlot})`, privateKey: `JwtIntegration ${state!.apiName}'s key` };
+      const paths = {
+        object: `JwtIntegration ${state!.apiName} (the stack's org connection, slot ${state!.activeSlot})`,
+        privateKey: `JwtIntegration ${state!.apiName}'s key`,
+      };
       return new OrgMetadataClient(await loginToOrg(own, { paths }));
     })();
     clients.set(cacheKey, client);
@@ -75,7 +81,8 @@ export async function orgClientFor(state: ConnectionState | undefined): Promise<
     return await client;
   } catch (error) {
     // Only a refused login falls back: an org that cannot be reached refuses every connection alike.
-    if (!(error instanceof OrgLoginError) || error.reason === "unreachable" || /^ERROR_HTTP_/.test(error.reason)) throw error;
+    if (!(error instanceof OrgLoginError) || error.reason === "unreachable" || /^ERROR_HTTP_/.test(error.reason))
+      throw error;
     const configured = configuredOrg();
     const slotApp = state!.slots[state!.activeSlot]!.appName;
     if (!configured || configured.knownAtUp) {
@@ -84,7 +91,9 @@ export async function orgClientFor(state: ConnectionState | undefined): Promise<
         `JwtIntegration ${state!.apiName} is the stack's org connection, and logging in as its app ${slotApp} failed: ${error.message} Bootstrap again: make an app by hand, set ${orgConfigKey} and the secret ${orgPrivateKeyConfigKey} to it, and run pulumi up: the provider logs in with it and repairs ${slotApp}.`,
       );
     }
-    console.log(`JwtIntegration ${state!.apiName}: logging in as its app ${slotApp} failed (${error.message}); using the connection of ${orgConfigKey} (${configured.consumerKey}) instead`);
+    console.log(
+      `JwtIntegration ${state!.apiName}: logging in as its app ${slotApp} failed (${error.message}); using the connection of ${orgConfigKey} (${configured.consumerKey}) instead`,
+    );
     try {
       return await orgClient();
     } catch (fallback) {
@@ -103,7 +112,10 @@ export async function orgClientFor(state: ConnectionState | undefined): Promise<
  * minutes to reach Salesforce's login servers. Bounded by `pollTimeoutSeconds`; past it, says what to do
  * and returns (the apps exist: the state must record them).
  */
-export async function awaitFirstLogin(state: Pick<JwtIntegrationState, "apiName" | "loginUrl" | "username" | "audience" | "slots">, privateKeyPem: string): Promise<void> {
+export async function awaitFirstLogin(
+  state: Pick<JwtIntegrationState, "apiName" | "loginUrl" | "username" | "audience" | "slots">,
+  privateKeyPem: string,
+): Promise<void> {
   const { requestJwtBearerToken }: typeof import("../salesforce/jwt-bearer") = require("../salesforce/jwt-bearer");
   const { currentTime }: typeof import("../rotation/clock") = require("../rotation/clock");
   const slot = state.slots.A!;
@@ -111,7 +123,11 @@ export async function awaitFirstLogin(state: Pick<JwtIntegrationState, "apiName"
   const deadline = Date.now() + settings.pollTimeoutSeconds * 1000;
   let last = "";
   for (;;) {
-    const result = await requestJwtBearerToken(state.loginUrl, { consumerKey: slot.consumerKey, username: state.username, audience: state.audience, privateKeyPem }, { now: currentTime() });
+    const result = await requestJwtBearerToken(
+      state.loginUrl,
+      { consumerKey: slot.consumerKey, username: state.username, audience: state.audience, privateKeyPem },
+      { now: currentTime() },
+    );
     if (result.ok) {
       console.log(`JwtIntegration ${state.apiName}: ${slot.appName} logs in: from now on the provider logs in as it`);
       return;
@@ -120,6 +136,7 @@ export async function awaitFirstLogin(state: Pick<JwtIntegrationState, "apiName"
     if (Date.now() + settings.pollIntervalSeconds * 1000 > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalSeconds * 1000));
   }
-  console.log(`JwtIntegration ${state.apiName}: ${slot.appName} does not log in yet after ${settings.pollTimeoutSeconds} s (${last}); a new app can take 2 to 10 minutes to reach the login servers. Resources on its SalesforceOrgProvider fail until it does: run pulumi up again in a few minutes.`);
+  console.log(
+    `JwtIntegration ${state.apiName}: ${slot.appName} does not log in yet after ${settings.pollTimeoutSeconds} s (${last}); a new app can take 2 to 10 minutes to reach the login servers. Resources on its SalesforceOrgProvider fail until it does: run pulumi up again in a few minutes.`,
+  );
 }
-

@@ -21,10 +21,28 @@ import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure }
 import { awaitFirstLogin, isOwnConnection, orgClientFor } from "./own-connection";
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
-import { deleteJwtApps, deleteOwnConnectionApps, deployJwtApps, refuseTakingOverApps, describeJwtApps, jwtAppDrift, jwtAppFiles, observeJwtApps } from "./in-org";
+import {
+  deleteJwtApps,
+  deleteOwnConnectionApps,
+  deployJwtApps,
+  refuseTakingOverApps,
+  describeJwtApps,
+  jwtAppDrift,
+  jwtAppFiles,
+  observeJwtApps,
+} from "./in-org";
 import type { JwtIntegrationInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
-import { decodeJwtState, derivedConsumerKey, encodeJwtState, fromStoredInputs, storedConsumerKey, toStoredInputs, upgradeStoredInputs, type JwtStoredInputs } from "./state";
+import {
+  decodeJwtState,
+  derivedConsumerKey,
+  encodeJwtState,
+  fromStoredInputs,
+  storedConsumerKey,
+  toStoredInputs,
+  upgradeStoredInputs,
+  type JwtStoredInputs,
+} from "./state";
 
 /** The implementation behind the serialised `jwtIntegrationProvider` shell. */
 export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtStoredInputs, JwtIntegrationState> = {
@@ -32,9 +50,19 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const failure = clockFailure() ?? orgConfigurationFailure();
     if (failure) return { failures: [failure] };
     // A certificate's absent outputs arrive as null (see dynamic/absent-outputs.ts): the rules read them as absent.
-    const { certificateRevision, certificateCustody, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
+    const { certificateRevision, certificateCustody, ...raw } = withoutAbsentOutputs(
+      news as unknown as Record<string, unknown>,
+    );
     if (certificateCustody === "org") {
-      return { failures: [{ property: "certificate", reason: "is a certificate with custody: org: the org keeps its private key, so no client could sign a JWT login with it; bind a certificate with custody: provider (the default)" }] };
+      return {
+        failures: [
+          {
+            property: "certificate",
+            reason:
+              "is a certificate with custody: org: the org keeps its private key, so no client could sign a JWT login with it; bind a certificate with custody: provider (the default)",
+          },
+        ],
+      };
     }
     // The consumer key is decided once: kept from the stored inputs, else derived (the same in preview and up).
     const decided = storedConsumerKey(olds) ?? (raw["consumerKey"] === undefined ? derivedConsumerKey(raw) : undefined);
@@ -42,25 +70,47 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const org = configuredOrg();
     const creating = Object.keys(olds ?? {}).length === 0;
     if (result.ok && creating && result.inputs.orgConnection === true && !org) {
-      return { failures: [{ property: "orgConnection", reason: `the stack's org connection is created through the bootstrap connection, and this stack ${needsOrgConnection}: make an app by hand once and configure it; later runs log in as this integration` }] };
+      return {
+        failures: [
+          {
+            property: "orgConnection",
+            reason: `the stack's org connection is created through the bootstrap connection, and this stack ${needsOrgConnection}: make an app by hand once and configure it; later runs log in as this integration`,
+          },
+        ],
+      };
     }
     if (result.ok && org && creating) {
-      const slots = result.inputs.rotationStrategy === "inPlace" ? [result.inputs.apiName] : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
+      const slots =
+        result.inputs.rotationStrategy === "inPlace"
+          ? [result.inputs.apiName]
+          : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
       const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
       const validated = await validateCreate(toStoredInputs(result.inputs, certificateRevision));
-      console.log(`JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)${validated}`);
+      console.log(
+        `JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)${validated}`,
+      );
     }
-    return toCheckResult(result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result);
+    return toCheckResult(
+      result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result,
+    );
   },
 
   async diff(_id, stored, given) {
     const olds = decodeJwtState(stored);
     const news = upgradeStoredInputs(given);
-    const before: Record<string, unknown> = { ...olds, consumerKey: olds.consumerKeyBase, rotationStrategy: olds.strategy };
+    const before: Record<string, unknown> = {
+      ...olds,
+      consumerKey: olds.consumerKeyBase,
+      rotationStrategy: olds.strategy,
+    };
     const after: Record<string, unknown> = { ...news, consumerKey: news.consumerKeyBase };
-    const replaces = jwtReplacingInputs.filter((field) => after[field] !== unknownValue && JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+    const replaces = jwtReplacingInputs.filter(
+      (field) => after[field] !== unknownValue && JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    );
     if (replaces.length > 0) {
-      console.log(`JwtIntegration ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`);
+      console.log(
+        `JwtIntegration ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`,
+      );
       return { changes: true, replaces, deleteBeforeReplace: false };
     }
     if (news.boundCertificateSha256Fingerprint === unknownValue) {
@@ -76,15 +126,31 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       };
       const plan = await planJwtUpdate(olds, unchanged, currentTime(), slotWords(olds));
       const idle = idleSlot(olds.activeSlot);
-      const ifRotated = olds.strategy === "inPlace" ? "the app takes the new certificate in place" : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
-      const unvalidated = configuredOrg() ? notValidated("the bound certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
-      console.log(`${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}${unvalidated}`);
+      const ifRotated =
+        olds.strategy === "inPlace"
+          ? "the app takes the new certificate in place"
+          : `the new certificate is published to slot ${idle} first and clients stay on slot ${olds.activeSlot}`;
+      const unvalidated = configuredOrg()
+        ? notValidated(
+            "the bound certificate is updated in this run, so the files are known only in up, which validates them before it deploys",
+          )
+        : "";
+      console.log(
+        `${plan.message} (if the bound certificate, updated in this run, keeps its key; if it rotates, ${ifRotated})${orgSteps(olds, olds.strategy === "twoSlots" ? "ifRotated" : false)}${unvalidated}`,
+      );
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime(), slotWords(olds));
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
     // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
-    const validated = changes && inOrgMode(olds) ? await validateDeploy(`JwtIntegration ${news.apiName}`, { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files() }, () => orgClientFor(olds)) : "";
+    const validated =
+      changes && inOrgMode(olds)
+        ? await validateDeploy(
+            `JwtIntegration ${news.apiName}`,
+            { files: firstDeploy(olds, fromStoredInputs(news), plan, currentTime()).files() },
+            () => orgClientFor(olds),
+          )
+        : "";
     console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") + validated : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
@@ -106,7 +172,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const now = currentTime();
     const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds));
     if (plan.step.kind !== "none") console.log(plan.message);
-    else if (certificateUpdated(olds, news)) console.log(`JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`);
+    else if (certificateUpdated(olds, news))
+      console.log(
+        `JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`,
+      );
     const inputs = fromStoredInputs(news);
     const first = firstDeploy(olds, inputs, plan, now);
     let state = first.state;
@@ -150,14 +219,29 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const client = await orgClientFor(state);
     if (isOwnConnection(state) && state.appType !== "ConnectedApp") {
       const configured = configuredOrg();
-      const { deleted, left } = await deleteOwnConnectionApps(client, state, configured && !configured.knownAtUp ? orgClient : undefined);
-      const leftover = left.length > 0 ? `; the External Client App ${left.join(", ")} stays: this stack logged in through it, and the org ended that session with its OAuth settings (it now holds no certificate and allows no login): delete it in Setup, or configure ${"salesforce-certs:org"} and run pulumi destroy again` : "";
-      console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}${leftover}`);
+      const { deleted, left } = await deleteOwnConnectionApps(
+        client,
+        state,
+        configured && !configured.knownAtUp ? orgClient : undefined,
+      );
+      const leftover =
+        left.length > 0
+          ? `; the External Client App ${left.join(", ")} stays: this stack logged in through it, and the org ended that session with its OAuth settings (it now holds no certificate and allows no login): delete it in Setup, or configure ${"salesforce-certs:org"} and run pulumi destroy again`
+          : "";
+      console.log(
+        `JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}${leftover}`,
+      );
       return;
     }
     const deleted = await deleteJwtApps(client, state);
-    if (state.appType === "ConnectedApp") console.log(`JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`);
-    else console.log(`JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`);
+    if (state.appType === "ConnectedApp")
+      console.log(
+        `JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`,
+      );
+    else
+      console.log(
+        `JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`,
+      );
   },
 };
 
@@ -175,7 +259,12 @@ function inOrgMode(state: Partial<JwtIntegrationState>): boolean {
  * The state an update moves to and the files it deploys first (org mode): one function for `diff`, which
  * validates them when asked, and `update`, which deploys them, so that what is validated is what is deployed.
  */
-function firstDeploy(olds: JwtIntegrationState, inputs: JwtIntegrationInputs, plan: Awaited<ReturnType<typeof planJwtUpdate>>, now: Date): { state: JwtIntegrationState; files: () => Record<string, string> } {
+function firstDeploy(
+  olds: JwtIntegrationState,
+  inputs: JwtIntegrationInputs,
+  plan: Awaited<ReturnType<typeof planJwtUpdate>>,
+  now: Date,
+): { state: JwtIntegrationState; files: () => Record<string, string> } {
   const state = applyJwtUpdate(olds, inputs, plan, now);
   // Only org mode deploys (and has the certificates' PEMs to fill the files in with): computed on demand.
   return { state, files: () => jwtAppFiles(state, inputs) };
@@ -188,24 +277,37 @@ function firstDeploy(olds: JwtIntegrationState, inputs: JwtIntegrationInputs, pl
 async function validateCreate(stored: JwtStoredInputs): Promise<string> {
   if (!validatesDeploys()) return "";
   const inputs = fromStoredInputs(stored);
-  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  if (JSON.stringify(inputs).includes(unknownValue))
+    return notValidated(
+      "its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys",
+    );
   const state = createJwtIntegration(inputs);
   return validateDeploy(`JwtIntegration ${inputs.apiName}`, { files: jwtAppFiles(state, inputs) });
 }
 
 /** Deploys `files` (the apps of `state`) through `client`; throws when the deploy fails (the state is then not written). */
-async function deployToOrg(client: OrgMetadataClient, state: JwtIntegrationState, files: Record<string, string>): Promise<void> {
+async function deployToOrg(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+  files: Record<string, string>,
+): Promise<void> {
   const outcome = await deployJwtApps(client, state, files);
-  console.log(`JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`);
+  console.log(
+    `JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
+  );
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
 function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
   if (!inOrgMode(olds)) return "";
-  const org = isOwnConnection(olds) ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` } : configuredOrg()!;
+  const org = isOwnConnection(olds)
+    ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` }
+    : configuredOrg()!;
   const drift = olds.orgDrift ?? [];
   const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
-  const proves = publishes ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run` : "";
+  const proves = publishes
+    ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run`
+    : "";
   return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}`;
 }
 
@@ -214,6 +316,9 @@ function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): 
  * outputs and said this integration changes, so `up` updates it too (recording the new revision).
  */
 function certificateUpdated(olds: JwtIntegrationState, news: JwtStoredInputs): boolean {
-  return news.certificateRevision !== undefined && (news.certificateRevision as unknown) !== unknownValue && olds.certificateRevision !== news.certificateRevision;
+  return (
+    news.certificateRevision !== undefined &&
+    (news.certificateRevision as unknown) !== unknownValue &&
+    olds.certificateRevision !== news.certificateRevision
+  );
 }
-

@@ -119,7 +119,10 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     const ownConnection = args.orgConnection === true;
     const handsOver = pulumi
       .all([certificate.previousCertificate, certificate.overlapDays])
-      .apply(([previous, overlapDays]) => ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0);
+      .apply(
+        ([previous, overlapDays]) =>
+          ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0,
+      );
     // The certificate's views (its key rebuilt from its primes) are read only when handed over.
     const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
     const props: Record<string, unknown> = {
@@ -130,8 +133,12 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       privateKeyExportable: certificate.privateKeyExportable,
       certificatePem: handedOver(() => certificate.certificatePem),
       privateKeyPem: handedOver(() => certificate.privateKeyPem),
-      previousCertificatePem: handedOver(() => certificate.previousCertificate.apply((previous) => previous?.certificatePem)),
-      previousPrivateKeyPem: handedOver(() => certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined))),
+      previousCertificatePem: handedOver(() =>
+        certificate.previousCertificate.apply((previous) => previous?.certificatePem),
+      ),
+      previousPrivateKeyPem: handedOver(() =>
+        certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined)),
+      ),
       // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
       ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
@@ -140,7 +147,9 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
       // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
       // (public; artefact mode leaves it out, not even as an empty property, which the SDK would make an Output
       // of: the program fills the views in from the certificate).
-      ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider) ? { boundCertificatePem: certificate.certificatePem } : {}),
+      ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider)
+        ? { boundCertificatePem: certificate.certificatePem }
+        : {}),
     };
     super(
       jwtIntegrationProvider,
@@ -156,15 +165,27 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
     // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
     const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
     // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
-    const slots = memoized(() => pulumi.all([storedSlots, certificatePemsByFingerprint(certificate)]).apply(([stored, pems]) => withCertificates(stored, pems)));
+    const slots = memoized(() =>
+      pulumi
+        .all([storedSlots, certificatePemsByFingerprint(certificate)])
+        .apply(([stored, pems]) => withCertificates(stored, pems)),
+    );
     defineLazyOutput(this, "slots", slots);
     // The public views are computed without the secret keys, so that they stay plain.
     defineLazyViews(this, jwtPublicViews, () =>
       pulumi
         .all({
-          label: stored.label, contactEmail: stored.contactEmail, username: stored.username, audience: stored.audience, loginUrl: stored.loginUrl,
-          scopes: stored.scopes, preAuthorized: stored.preAuthorized, appType: stored.appType, strategy: stored.strategy,
-          activeSlot: stored.activeSlot, slots: slots() as pulumi.Output<never>,
+          label: stored.label,
+          contactEmail: stored.contactEmail,
+          username: stored.username,
+          audience: stored.audience,
+          loginUrl: stored.loginUrl,
+          scopes: stored.scopes,
+          preAuthorized: stored.preAuthorized,
+          appType: stored.appType,
+          strategy: stored.strategy,
+          activeSlot: stored.activeSlot,
+          slots: slots() as pulumi.Output<never>,
         })
         .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: {} } as unknown as JwtViewSource)),
     );
@@ -198,7 +219,10 @@ function orgModeConfigured(): boolean {
 }
 
 /** The slots with each PEM the integration does not store filled in from the bound certificate. */
-function withCertificates(slots: Partial<Record<SlotName, PublicSlot>>, pems: Record<string, string>): Partial<Record<SlotName, PublicSlot>> {
+function withCertificates(
+  slots: Partial<Record<SlotName, PublicSlot>>,
+  pems: Record<string, string>,
+): Partial<Record<SlotName, PublicSlot>> {
   const filled: Partial<Record<SlotName, PublicSlot>> = {};
   for (const [name, slot] of Object.entries(slots) as [SlotName, PublicSlot][]) {
     const pem = slot.certificatePem ?? (slot.sha256Fingerprint ? pems[slot.sha256Fingerprint] : undefined);

@@ -29,7 +29,8 @@ import type { JwtIntegrationState } from "./lifecycle";
 export const storedJwtVersion = 2;
 
 /** What `check()` returns and Pulumi stores as a `JwtIntegration`'s inputs. */
-export interface JwtStoredInputs extends Omit<JwtIntegrationInputs, "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter"> {
+export interface JwtStoredInputs
+  extends Omit<JwtIntegrationInputs, "consumerKey" | "certificateSha256Fingerprint" | "certificateNotAfter"> {
   consumerKeyBase: string;
   boundCertificateSha256Fingerprint: string;
   boundCertificateNotAfter: string;
@@ -46,7 +47,8 @@ export function toStoredInputs(inputs: JwtIntegrationInputs, certificateRevision
     boundCertificateSha256Fingerprint: certificateSha256Fingerprint,
     boundCertificateNotAfter: certificateNotAfter,
   };
-  if (certificateRevision !== undefined && certificateRevision !== null) stored.certificateRevision = certificateRevision as number;
+  if (certificateRevision !== undefined && certificateRevision !== null)
+    stored.certificateRevision = certificateRevision as number;
   return stored;
 }
 
@@ -57,14 +59,31 @@ export function toStoredInputs(inputs: JwtIntegrationInputs, certificateRevision
  */
 export function upgradeStoredInputs(stored: JwtStoredInputs): JwtStoredInputs {
   if (stored.consumerKeyBase !== undefined) return stored;
-  const { consumerKey, certificateSha256Fingerprint, certificateNotAfter, ...rest } = stored as unknown as JwtIntegrationInputs;
-  return { ...rest, consumerKeyBase: consumerKey, boundCertificateSha256Fingerprint: certificateSha256Fingerprint, boundCertificateNotAfter: certificateNotAfter };
+  const { consumerKey, certificateSha256Fingerprint, certificateNotAfter, ...rest } =
+    stored as unknown as JwtIntegrationInputs;
+  return {
+    ...rest,
+    consumerKeyBase: consumerKey,
+    boundCertificateSha256Fingerprint: certificateSha256Fingerprint,
+    boundCertificateNotAfter: certificateNotAfter,
+  };
 }
 
 /** Stored inputs as the lifecycle reads them. */
 export function fromStoredInputs(stored: JwtStoredInputs): JwtIntegrationInputs {
-  const { consumerKeyBase, boundCertificateSha256Fingerprint, boundCertificateNotAfter, certificateRevision: _revision, ...rest } = stored;
-  return { ...rest, consumerKey: consumerKeyBase, certificateSha256Fingerprint: boundCertificateSha256Fingerprint, certificateNotAfter: boundCertificateNotAfter };
+  const {
+    consumerKeyBase,
+    boundCertificateSha256Fingerprint,
+    boundCertificateNotAfter,
+    certificateRevision: _revision,
+    ...rest
+  } = stored;
+  return {
+    ...rest,
+    consumerKey: consumerKeyBase,
+    certificateSha256Fingerprint: boundCertificateSha256Fingerprint,
+    certificateNotAfter: boundCertificateNotAfter,
+  };
 }
 
 /** The consumer key base already decided: stored by this release, or (as `consumerKey`) by an earlier one. */
@@ -81,7 +100,10 @@ export function storedConsumerKey(olds: unknown): string | undefined {
 export function derivedConsumerKey(raw: Record<string, unknown>): string {
   const parts = [raw["apiName"], raw["username"], raw["certificateSha256Fingerprint"]];
   if (parts.some((part) => typeof part !== "string" || part === unknownValue)) return unknownValue;
-  const digest = crypto.createHash("sha512").update(JSON.stringify(["pulumi-salesforce-certs/consumer-key/1", ...parts])).digest();
+  const digest = crypto
+    .createHash("sha512")
+    .update(JSON.stringify(["pulumi-salesforce-certs/consumer-key/1", ...parts]))
+    .digest();
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   return Array.from(digest, (b) => alphabet[b % 62]).join("");
 }

@@ -6,14 +6,17 @@
  * refuses, naming the component, and the user names what to take over for one run, as Pulumi's `import`
  * or Terraform's "already exists" ask. What is taken over is then the resource's: rotated and deleted with it.
  */
-import { OrgAlreadyExistsError, SalesforceCertsError } from "../errors";
+import { OrgAlreadyExistsError, type SalesforceCertsError } from "../errors";
 
 /** The environment variable naming, for one run, the components a create may take over. */
 export const adoptVariable = "SALESFORCE_CERTS_ADOPT";
 
 /** True when `name` is among the names in SALESFORCE_CERTS_ADOPT (comma-separated). */
 export function adoptionAllowed(name: string): boolean {
-  return (process.env[adoptVariable] ?? "").split(",").map((n) => n.trim()).includes(name);
+  return (process.env[adoptVariable] ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .includes(name);
 }
 
 /** The refusal to take over the `type` components `names`, which the org at `org` already holds. */

@@ -26,7 +26,9 @@ export const orgProviderMark = Symbol.for("pulumi-salesforce-certs:SalesforceOrg
 
 /** True when `provider` is a `SalesforceOrgProvider`: the resource works in the org through it. */
 export function isSalesforceOrgProvider(provider: unknown): boolean {
-  return typeof provider === "object" && provider !== null && (provider as Record<symbol, unknown>)[orgProviderMark] === true;
+  return (
+    typeof provider === "object" && provider !== null && (provider as Record<symbol, unknown>)[orgProviderMark] === true
+  );
 }
 
 /** Pulumi's placeholder for a value known only during `up` (a preview of a run that changes it). */
@@ -41,7 +43,9 @@ export function configureOrg(config: { get(key: string): string | undefined }): 
     const connection = pending ? pendingConnection(config, source) : orgConnectionFromConfig(config);
     next = connection ? { connection, ...(source ? { source } : {}) } : {};
   } catch (error) {
-    next = { problem: source ? `the connection from ${source}: ${(error as Error).message}` : (error as Error).message };
+    next = {
+      problem: source ? `the connection from ${source}: ${(error as Error).message}` : (error as Error).message,
+    };
   }
   // The engine configures each resource type's provider in the same process: the same connection keeps
   // its session (one login per process, not one per resource type).
@@ -71,29 +75,46 @@ export const needsOrgConnection = `needs an org connection: set ${orgConfigKey} 
  * The connection of a `SalesforceOrgProvider` while a preview cannot know it (its integration is created or
  * rotated in the same run): org mode, with the login URL when known; logging in waits for `up`.
  */
-function pendingConnection(config: { get(key: string): string | undefined }, source: string | undefined): OrgConnection {
+function pendingConnection(
+  config: { get(key: string): string | undefined },
+  source: string | undefined,
+): OrgConnection {
   let loginUrl = `the org of ${source ?? "the stack's connection"}`;
   try {
     const object = JSON.parse(config.get(orgConfigKey) ?? "") as { loginUrl?: unknown };
-    if (typeof object.loginUrl === "string" && !object.loginUrl.includes(unknownValue)) loginUrl = new URL(object.loginUrl).origin;
+    if (typeof object.loginUrl === "string" && !object.loginUrl.includes(unknownValue))
+      loginUrl = new URL(object.loginUrl).origin;
   } catch {
     // the object itself is unknown: keep the description
   }
-  return { ...orgConnectionDefaults, loginUrl, audience: "", username: "", consumerKey: "", privateKeyPem: "", knownAtUp: `${source ?? "the stack's connection"} changes in this run` };
+  return {
+    ...orgConnectionDefaults,
+    loginUrl,
+    audience: "",
+    username: "",
+    consumerKey: "",
+    privateKeyPem: "",
+    knownAtUp: `${source ?? "the stack's connection"} changes in this run`,
+  };
 }
 
 /** A Metadata API client logged in to the configured org; one login per provider process. */
 export function orgClient(): Promise<OrgMetadataClient> {
   const connection = configured.connection;
   if (!connection) throw new OrgConnectionError(`this operation ${needsOrgConnection}`);
-  if (connection.knownAtUp) throw new OrgConnectionError(`cannot log in to ${connection.loginUrl} yet: ${connection.knownAtUp}, so its credential is known only during pulumi up`);
+  if (connection.knownAtUp)
+    throw new OrgConnectionError(
+      `cannot log in to ${connection.loginUrl} yet: ${connection.knownAtUp}, so its credential is known only during pulumi up`,
+    );
   client ??= (async () => {
     // Loaded on first use: artefact mode never loads jsforce.
     const { loginToOrg }: typeof import("./org-login") = require("./org-login");
     const { OrgMetadataClient }: typeof import("./metadata-client") = require("./metadata-client");
     // A SalesforceOrgProvider's connection is an integration's credential: messages name it, not the config keys.
     const source = configured.source;
-    const paths = source ? { object: `${source} (the credential of a SalesforceOrgProvider)`, privateKey: `${source}'s key` } : undefined;
+    const paths = source
+      ? { object: `${source} (the credential of a SalesforceOrgProvider)`, privateKey: `${source}'s key` }
+      : undefined;
     return new OrgMetadataClient(await loginToOrg(connection, paths ? { paths } : {}));
   })();
   // A failed login is not cached: the next operation tries again.

@@ -44,7 +44,8 @@ const flag = (value: unknown) => value === true || value === "true";
 export function componentFailures(result: DeployResultLike): ComponentFailure[] {
   return listOf(result.details?.componentFailures).map((m) => ({
     fileName: text(m["fileName"]),
-    component: m["componentType"] && m["fullName"] ? `${text(m["componentType"])}:${text(m["fullName"])}` : text(m["fullName"]),
+    component:
+      m["componentType"] && m["fullName"] ? `${text(m["componentType"])}:${text(m["fullName"])}` : text(m["fullName"]),
     problem: text(m["problem"]),
     problemType: text(m["problemType"]) || "Error",
   }));
@@ -73,12 +74,25 @@ export function assertDeploySucceeded(result: DeployResultLike, where: string): 
   if (status === "Succeeded" && result.success !== false) return;
   const failures = componentFailures(result);
   const what = flag(result.checkOnly) ? "check-only validation" : "deploy";
-  const lines = failures.map((f) => ` - ${f.fileName || "(no file)"}${f.component ? ` (${f.component})` : ""}: ${f.problem}${f.problemType === "Warning" ? " [warning]" : ""}`);
+  const lines = failures.map(
+    (f) =>
+      ` - ${f.fileName || "(no file)"}${f.component ? ` (${f.component})` : ""}: ${f.problem}${f.problemType === "Warning" ? " [warning]" : ""}`,
+  );
   if (lines.length === 0) {
-    lines.push(` - ${text(result.errorStatusCode) || status}: ${text(result.errorMessage) || "Salesforce gave no reason"}`);
+    lines.push(
+      ` - ${text(result.errorStatusCode) || status}: ${text(result.errorMessage) || "Salesforce gave no reason"}`,
+    );
   }
-  const applied = flag(result.checkOnly) ? "nothing is ever applied by a validation" : "nothing of it was applied (rollbackOnError)";
+  const applied = flag(result.checkOnly)
+    ? "nothing is ever applied by a validation"
+    : "nothing of it was applied (rollbackOnError)";
   const count = failures.length === 1 ? "1 component failure" : `${failures.length} component failures`;
-  const next = "Fix what is listed (in the resource's inputs, or in the org) and run pulumi up again: it goes on from the state.";
-  throw new OrgDeployError(result.id, status, failures, `${what} ${result.id} to ${where} ended ${status}${failures.length > 0 ? ` with ${count}` : ""}; ${applied}:\n${lines.join("\n")}\n${next}`);
+  const next =
+    "Fix what is listed (in the resource's inputs, or in the org) and run pulumi up again: it goes on from the state.";
+  throw new OrgDeployError(
+    result.id,
+    status,
+    failures,
+    `${what} ${result.id} to ${where} ended ${status}${failures.length > 0 ? ` with ${count}` : ""}; ${applied}:\n${lines.join("\n")}\n${next}`,
+  );
 }

@@ -15,10 +15,15 @@ export interface IdentityProviderSettingsState {
 }
 
 /** The org's IdP settings, or undefined when the org has never had any. */
-export async function readIdentityProvider(client: OrgMetadataClient): Promise<IdentityProviderSettingsState | undefined> {
+export async function readIdentityProvider(
+  client: OrgMetadataClient,
+): Promise<IdentityProviderSettingsState | undefined> {
   const record = (await client.read("IdentityProviderSettings", ["IdentityProvider"])).get("IdentityProvider");
   if (!record) return undefined;
-  return { certificateName: String(record["certificateName"] ?? ""), enableIdentityProvider: String(record["enableIdentityProvider"]) === "true" };
+  return {
+    certificateName: String(record["certificateName"] ?? ""),
+    enableIdentityProvider: String(record["enableIdentityProvider"]) === "true",
+  };
 }
 
 /** The certificate the org's IdP signs with now, or undefined when the IdP is off (or never set up). */

@@ -13,7 +13,12 @@
  * SOAP faults and REST errors become {@link OrgApiError}s naming the call.
  */
 import { salesforceUniqueName } from "../validate/rules";
-import { assertDeploySucceeded, componentSuccesses, type ComponentSuccess, type DeployResultLike } from "./deploy-result";
+import {
+  assertDeploySucceeded,
+  componentSuccesses,
+  type ComponentSuccess,
+  type DeployResultLike,
+} from "./deploy-result";
 import { buildDeployZip, type ComponentName } from "./metadata-zip";
 import { OrgApiError, OrgDeployTimeoutError } from "../errors";
 import type { OrgSession } from "./org-login";
@@ -80,7 +85,10 @@ export class OrgMetadataClient {
   /** Pauses between polls; a parameter only so that a caller can bound it (`setTimeout` by default). */
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(session: OrgSession, sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+  constructor(
+    session: OrgSession,
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {
     this.session = session;
     this.sleep = sleep;
   }
@@ -94,15 +102,26 @@ export class OrgMetadataClient {
   async deploy(request: DeployRequest): Promise<DeployOutcome> {
     const { settings, connection, instanceUrl } = this.session;
     const zip = buildDeployZip(request.files, settings.apiVersion, request.deletions ?? []);
-    const options = { rollbackOnError: true, singlePackage: true, checkOnly: request.checkOnly === true, ignoreWarnings: request.ignoreWarnings === true };
-    const started = (await this.call("deploy", () => connection.metadata.deploy(zip.base64, options))) as unknown as { id: string };
+    const options = {
+      rollbackOnError: true,
+      singlePackage: true,
+      checkOnly: request.checkOnly === true,
+      ignoreWarnings: request.ignoreWarnings === true,
+    };
+    const started = (await this.call("deploy", () => connection.metadata.deploy(zip.base64, options))) as unknown as {
+      id: string;
+    };
     const deadline = Date.now() + settings.pollTimeoutSeconds * 1000;
     let result: DeployResultLike;
     for (;;) {
-      result = (await this.call("checkDeployStatus", () => connection.metadata.checkDeployStatus(started.id, true))) as unknown as DeployResultLike;
+      result = (await this.call("checkDeployStatus", () =>
+        connection.metadata.checkDeployStatus(started.id, true),
+      )) as unknown as DeployResultLike;
       if (result.done === true || String(result.done) === "true") break;
       if (Date.now() + settings.pollIntervalSeconds * 1000 > deadline) {
-        const progress = result.numberComponentsTotal ? ` (${result.numberComponentsDeployed ?? 0}/${result.numberComponentsTotal} components)` : "";
+        const progress = result.numberComponentsTotal
+          ? ` (${result.numberComponentsDeployed ?? 0}/${result.numberComponentsTotal} components)`
+          : "";
         throw new OrgDeployTimeoutError(
           started.id,
           `deploy ${started.id} to ${instanceUrl} was not done after ${settings.pollTimeoutSeconds} s (salesforce-certs:org.pollTimeoutSeconds); last status ${result.status ?? "unknown"}${progress}. It may still finish in the org: the next run reads the org and converges; raise pollTimeoutSeconds for slow orgs.`,
@@ -111,7 +130,13 @@ export class OrgMetadataClient {
       await this.sleep(settings.pollIntervalSeconds * 1000);
     }
     assertDeploySucceeded({ ...result, checkOnly: result.checkOnly ?? options.checkOnly }, instanceUrl);
-    return { id: started.id, checkOnly: options.checkOnly, components: zip.components, deletions: zip.deletions, successes: componentSuccesses(result) };
+    return {
+      id: started.id,
+      checkOnly: options.checkOnly,
+      components: zip.components,
+      deletions: zip.deletions,
+      successes: componentSuccesses(result),
+    };
   }
 
   /** {@link deploy} with `checkOnly`: validates the files against the org and applies nothing. */
@@ -128,7 +153,9 @@ export class OrgMetadataClient {
   async read(type: string, fullNames: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
     const found = new Map<string, Record<string, unknown> | undefined>();
     for (const names of chunks(fullNames)) {
-      const records = (await this.call(`readMetadata ${type}`, () => this.session.connection.metadata.read(type as never, [...names]))) as unknown;
+      const records = (await this.call(`readMetadata ${type}`, () =>
+        this.session.connection.metadata.read(type as never, [...names]),
+      )) as unknown;
       const list = (Array.isArray(records) ? records : [records]) as Record<string, unknown>[];
       for (const name of names) found.set(name, undefined);
       for (const record of list) {
@@ -153,9 +180,17 @@ export class OrgMetadataClient {
   /** Every component of `type` in the org (`listMetadata`). */
   async list(type: string): Promise<ListedComponent[]> {
     const { connection, settings } = this.session;
-    const listed = (await this.call(`listMetadata ${type}`, () => connection.metadata.list([{ type }], settings.apiVersion))) as unknown;
+    const listed = (await this.call(`listMetadata ${type}`, () =>
+      connection.metadata.list([{ type }], settings.apiVersion),
+    )) as unknown;
     const items = (Array.isArray(listed) ? listed : listed ? [listed] : []) as Record<string, unknown>[];
-    return items.map((p) => ({ type: String(p["type"] ?? type), fullName: String(p["fullName"]), fileName: String(p["fileName"] ?? ""), id: String(p["id"] ?? ""), lastModifiedDate: String(p["lastModifiedDate"] ?? "") }));
+    return items.map((p) => ({
+      type: String(p["type"] ?? type),
+      fullName: String(p["fullName"]),
+      fileName: String(p["fileName"] ?? ""),
+      id: String(p["id"] ?? ""),
+      lastModifiedDate: String(p["lastModifiedDate"] ?? ""),
+    }));
   }
 
   /**
@@ -168,20 +203,29 @@ export class OrgMetadataClient {
     const refused: string[] = [];
     let code = "";
     for (const names of chunks(fullNames)) {
-      const results = (await this.call(`deleteMetadata ${type}`, () => this.session.connection.metadata.delete(type, [...names]))) as unknown;
+      const results = (await this.call(`deleteMetadata ${type}`, () =>
+        this.session.connection.metadata.delete(type, [...names]),
+      )) as unknown;
       const list = (Array.isArray(results) ? results : [results]) as Record<string, unknown>[];
       names.forEach((name, i) => {
         const result = list.find((r) => r?.["fullName"] === name) ?? list[i] ?? {};
-        const errors = (Array.isArray(result["errors"]) ? result["errors"] : result["errors"] ? [result["errors"]] : []) as Record<string, unknown>[];
-        if (result["success"] === true || String(result["success"]) === "true") outcomes.push({ fullName: name, outcome: "deleted" });
-        else if (errors.length > 0 && errors.every((e) => e["statusCode"] === "INVALID_CROSS_REFERENCE_KEY")) outcomes.push({ fullName: name, outcome: "absent" });
+        const errors = (
+          Array.isArray(result["errors"]) ? result["errors"] : result["errors"] ? [result["errors"]] : []
+        ) as Record<string, unknown>[];
+        if (result["success"] === true || String(result["success"]) === "true")
+          outcomes.push({ fullName: name, outcome: "deleted" });
+        else if (errors.length > 0 && errors.every((e) => e["statusCode"] === "INVALID_CROSS_REFERENCE_KEY"))
+          outcomes.push({ fullName: name, outcome: "absent" });
         else {
           code ||= String(errors[0]?.["statusCode"] ?? "DELETE_FAILED");
-          refused.push(` - ${type}:${name}: ${errors.map((e) => `${String(e["statusCode"] ?? "")}: ${String(e["message"] ?? "")}`).join("; ") || "Salesforce gave no reason"}`);
+          refused.push(
+            ` - ${type}:${name}: ${errors.map((e) => `${String(e["statusCode"] ?? "")}: ${String(e["message"] ?? "")}`).join("; ") || "Salesforce gave no reason"}`,
+          );
         }
       });
     }
-    if (refused.length > 0) throw new OrgApiError(code, `the org at ${this.session.instanceUrl} refused to delete:\n${refused.join("\n")}`);
+    if (refused.length > 0)
+      throw new OrgApiError(code, `the org at ${this.session.instanceUrl} refused to delete:\n${refused.join("\n")}`);
     return outcomes;
   }
 
@@ -198,11 +242,15 @@ export class OrgMetadataClient {
     if (!listed) return undefined;
     const soql = `SELECT Id, DeveloperName, MasterLabel, ExpirationDate, KeySize, OptionsIsCaSigned, OptionsIsPrivateKeyExportable, CreatedDate FROM Certificate WHERE DeveloperName = '${developerName}' ORDER BY CreatedDate DESC`;
     const rows: Record<string, unknown>[] = [];
-    let page = (await this.call("Tooling query Certificate", () => this.session.connection.tooling.query<Record<string, unknown>>(soql))) as { records: Record<string, unknown>[]; done: boolean; nextRecordsUrl?: string };
+    let page = (await this.call("Tooling query Certificate", () =>
+      this.session.connection.tooling.query<Record<string, unknown>>(soql),
+    )) as { records: Record<string, unknown>[]; done: boolean; nextRecordsUrl?: string };
     rows.push(...page.records);
     while (!page.done && page.nextRecordsUrl) {
       const locator = page.nextRecordsUrl;
-      page = (await this.call("Tooling queryMore Certificate", () => this.session.connection.tooling.queryMore<Record<string, unknown>>(locator))) as typeof page;
+      page = (await this.call("Tooling queryMore Certificate", () =>
+        this.session.connection.tooling.queryMore<Record<string, unknown>>(locator),
+      )) as typeof page;
       rows.push(...page.records);
     }
     const id15 = (id: unknown) => String(id ?? "").slice(0, 15);

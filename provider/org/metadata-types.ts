@@ -54,15 +54,22 @@ export function toMetadataFormat(sourcePath: string): MetadataFile | { problem: 
   if (parts.length !== 2) return { problem: `must be <folder>/<file> with a folder org mode deploys (${known})` };
   const [directory, file] = parts as [string, string];
   const entry = deployableTypes[directory];
-  if (!entry) return { problem: `is not in a folder org mode deploys (${known}); files of other channels are never deployed` };
+  if (!entry)
+    return { problem: `is not in a folder org mode deploys (${known}); files of other channels are never deployed` };
   const meta = `.${entry.suffix}-meta.xml`;
   if (file.endsWith(meta) && file.length > meta.length) {
     const fullName = file.slice(0, -meta.length);
-    return { zipPath: entry.hasContentFile ? sourcePath : `${directory}/${fullName}.${entry.suffix}`, type: entry.type, fullName };
+    return {
+      zipPath: entry.hasContentFile ? sourcePath : `${directory}/${fullName}.${entry.suffix}`,
+      type: entry.type,
+      fullName,
+    };
   }
   const content = `.${entry.suffix}`;
   if (entry.hasContentFile && file.endsWith(content) && file.length > content.length) {
     return { zipPath: sourcePath, type: entry.type, fullName: file.slice(0, -content.length) };
   }
-  return { problem: `must be named <Name>${meta}${entry.hasContentFile ? ` or <Name>.${entry.suffix}` : ""} in ${directory}/` };
+  return {
+    problem: `must be named <Name>${meta}${entry.hasContentFile ? ` or <Name>.${entry.suffix}` : ""} in ${directory}/`,
+  };
 }

@@ -39,7 +39,11 @@ const fixedTime = new Date("2026-01-01T00:00:00Z");
  * deleting `deletions` after the deploy (destructiveChangesPost.xml) when given.
  * @throws DeployFilesError `ERR_DEPLOY_FILES` naming every file that cannot be deployed and why.
  */
-export function buildDeployZip(files: Record<string, string>, apiVersion: string, deletions: readonly ComponentName[] = []): DeployZip {
+export function buildDeployZip(
+  files: Record<string, string>,
+  apiVersion: string,
+  deletions: readonly ComponentName[] = [],
+): DeployZip {
   const { zipSync, strToU8 } = require("fflate") as typeof import("fflate");
   const problems: string[] = [];
   const entries: Record<string, Uint8Array> = {};
@@ -58,13 +62,22 @@ export function buildDeployZip(files: Record<string, string>, apiVersion: string
     entries[target.zipPath] = strToU8(content);
     placed.push(target);
   }
-  if (problems.length > 0) throw new DeployFilesError(`cannot deploy these files:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new DeployFilesError(`cannot deploy these files:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
   const components = uniqueSorted(placed);
   entries["package.xml"] = strToU8(manifestXml(components, apiVersion));
   const deleted = uniqueSorted(deletions);
   if (deleted.length > 0) entries["destructiveChangesPost.xml"] = strToU8(manifestXml(deleted, undefined));
-  const zip = zipSync(Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, [data, { mtime: fixedTime }]])), { level: 6 });
-  return { base64: Buffer.from(zip).toString("base64"), components, deletions: deleted, entries: Object.keys(entries).sort() };
+  const zip = zipSync(
+    Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, [data, { mtime: fixedTime }]])),
+    { level: 6 },
+  );
+  return {
+    base64: Buffer.from(zip).toString("base64"),
+    components,
+    deletions: deleted,
+    entries: Object.keys(entries).sort(),
+  };
 }
 
 /** A `package.xml` (or destructive changes manifest, without `version`) listing `components`. */
@@ -72,7 +85,8 @@ export function manifestXml(components: readonly ComponentName[], apiVersion: st
   const byType = new Map<string, string[]>();
   for (const c of uniqueSorted(components)) byType.set(c.type, [...(byType.get(c.type) ?? []), c.fullName]);
   const types = [...byType].map(
-    ([type, names]) => `    <types>\n${names.map((n) => `        <members>${xmlEscape(n)}</members>\n`).join("")}        <name>${xmlEscape(type)}</name>\n    </types>\n`,
+    ([type, names]) =>
+      `    <types>\n${names.map((n) => `        <members>${xmlEscape(n)}</members>\n`).join("")}        <name>${xmlEscape(type)}</name>\n    </types>\n`,
   );
   const version = apiVersion === undefined ? "" : `    <version>${xmlEscape(apiVersion)}</version>\n`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${types.join("")}${version}</Package>\n`;
@@ -81,7 +95,9 @@ export function manifestXml(components: readonly ComponentName[], apiVersion: st
 function uniqueSorted(components: readonly ComponentName[]): ComponentName[] {
   const seen = new Map<string, ComponentName>();
   for (const { type, fullName } of components) seen.set(`${type}\u0000${fullName}`, { type, fullName });
-  return [...seen.values()].sort((a, b) => (a.type === b.type ? compare(a.fullName, b.fullName) : compare(a.type, b.type)));
+  return [...seen.values()].sort((a, b) =>
+    a.type === b.type ? compare(a.fullName, b.fullName) : compare(a.type, b.type),
+  );
 }
 
 function compare(a: string, b: string): number {

@@ -69,7 +69,10 @@ export interface OrgConnection {
 }
 
 /** The settings of a connection that are not its identity: API version, polling, validation; defaulted. */
-export const orgConnectionDefaults: Pick<OrgConnection, "apiVersion" | "pollIntervalSeconds" | "pollTimeoutSeconds" | "validateDeploys"> = {
+export const orgConnectionDefaults: Pick<
+  OrgConnection,
+  "apiVersion" | "pollIntervalSeconds" | "pollTimeoutSeconds" | "validateDeploys"
+> = {
   apiVersion: defaultApiVersion,
   pollIntervalSeconds: defaultPollIntervalSeconds,
   pollTimeoutSeconds: defaultPollTimeoutSeconds,
@@ -77,7 +80,16 @@ export const orgConnectionDefaults: Pick<OrgConnection, "apiVersion" | "pollInte
 };
 
 /** The fields of the `salesforce-certs:org` object, in the order messages list them. */
-export const orgConfigFields = ["loginUrl", "username", "consumerKey", "audience", "apiVersion", "pollIntervalSeconds", "pollTimeoutSeconds", "validateDeploys"] as const;
+export const orgConfigFields = [
+  "loginUrl",
+  "username",
+  "consumerKey",
+  "audience",
+  "apiVersion",
+  "pollIntervalSeconds",
+  "pollTimeoutSeconds",
+  "validateDeploys",
+] as const;
 
 /** Where each part of a connection came from, for messages: config keys, or an argument's path. */
 export interface ConnectionPaths {
@@ -100,7 +112,7 @@ export function orgConnectionFromConfig(config: { get(key: string): string | und
   const objectText = config.get(orgConfigKey);
   const privateKey = config.get(orgPrivateKeyConfigKey);
   if (objectText === undefined && privateKey === undefined) return undefined;
-  let object: unknown = undefined;
+  let object: unknown;
   if (objectText !== undefined) {
     try {
       object = JSON.parse(objectText);
@@ -116,24 +128,41 @@ export function orgConnectionFromConfig(config: { get(key: string): string | und
  * an explicit resource argument whose paths are given in `paths`), and fills in the defaults.
  * @throws ValidationError `ERR_VALIDATION` listing every problem; the private key is never quoted.
  */
-export function parseOrgConnection(object: unknown, privateKeyPem: unknown, paths: ConnectionPaths = configPaths): OrgConnection {
+export function parseOrgConnection(
+  object: unknown,
+  privateKeyPem: unknown,
+  paths: ConnectionPaths = configPaths,
+): OrgConnection {
   const issues: ValidationIssue[] = [];
   const at = (field: string) => `${paths.object}.${field}`;
-  const fields = (typeof object === "object" && object !== null && !Array.isArray(object) ? object : {}) as Record<string, unknown>;
+  const fields = (typeof object === "object" && object !== null && !Array.isArray(object) ? object : {}) as Record<
+    string,
+    unknown
+  >;
   if (object === undefined) {
-    issues.push({ path: paths.object, message: `must be set when ${paths.privateKey} is: an object with ${requiredFields.join(", ")} (pulumi config set --path '${paths.object}.loginUrl' https://…)` });
+    issues.push({
+      path: paths.object,
+      message: `must be set when ${paths.privateKey} is: an object with ${requiredFields.join(", ")} (pulumi config set --path '${paths.object}.loginUrl' https://…)`,
+    });
   } else if (fields !== object) {
-    issues.push({ path: paths.object, message: `must be an object with ${requiredFields.join(", ")}; set each field with pulumi config set --path '${paths.object}.<field>' (got ${typeof object === "string" ? "a string" : shown(object)})` });
+    issues.push({
+      path: paths.object,
+      message: `must be an object with ${requiredFields.join(", ")}; set each field with pulumi config set --path '${paths.object}.<field>' (got ${typeof object === "string" ? "a string" : shown(object)})`,
+    });
   }
   for (const key of Object.keys(fields)) {
     if (/private|key$/i.test(key) && key !== "consumerKey") {
-      issues.push({ path: at(key), message: `must not be here: the private key goes in ${paths.privateKey}, as a secret (its value is not shown)` });
+      issues.push({
+        path: at(key),
+        message: `must not be here: the private key goes in ${paths.privateKey}, as a secret (its value is not shown)`,
+      });
     } else if (!(orgConfigFields as readonly string[]).includes(key)) {
       issues.push({ path: at(key), message: `is not a connection field (known: ${orgConfigFields.join(", ")})` });
     }
   }
   if (object !== undefined && fields === object) {
-    for (const field of requiredFields) if (fields[field] === undefined) issues.push({ path: at(field), message: "is required" });
+    for (const field of requiredFields)
+      if (fields[field] === undefined) issues.push({ path: at(field), message: "is required" });
   }
   const check = (field: string, rule: (value: unknown) => string | undefined) => {
     const value = fields[field];
@@ -141,18 +170,38 @@ export function parseOrgConnection(object: unknown, privateKeyPem: unknown, path
     const message = rule(value);
     if (message) issues.push({ path: at(field), message });
   };
-  check("loginUrl", originUrl("a login URL such as https://login.salesforce.com, https://test.salesforce.com or your My Domain https://<name>.my.salesforce.com"));
+  check(
+    "loginUrl",
+    originUrl(
+      "a login URL such as https://login.salesforce.com, https://test.salesforce.com or your My Domain https://<name>.my.salesforce.com",
+    ),
+  );
   check("audience", originUrl("an audience such as https://login.salesforce.com or https://test.salesforce.com"));
-  check("username", (v) => (emailAddress(v) ? `must be a Salesforce username, which has the form of an e-mail address (got ${shown(v)})` : undefined));
-  check("consumerKey", (v) => (typeof v === "string" && /^[\x21-\x7e]{8,256}$/.test(v) ? undefined : `must be the app's consumer key: 8 to 256 visible ASCII characters, no spaces (got ${shown(v)})`));
+  check("username", (v) =>
+    emailAddress(v)
+      ? `must be a Salesforce username, which has the form of an e-mail address (got ${shown(v)})`
+      : undefined,
+  );
+  check("consumerKey", (v) =>
+    typeof v === "string" && /^[\x21-\x7e]{8,256}$/.test(v)
+      ? undefined
+      : `must be the app's consumer key: 8 to 256 visible ASCII characters, no spaces (got ${shown(v)})`,
+  );
   check("apiVersion", apiVersionRule);
   check("pollIntervalSeconds", wholeSeconds(1, 60));
   check("pollTimeoutSeconds", wholeSeconds(1, 7200));
-  check("validateDeploys", (v) => (flag(v) === undefined ? `must be true or false: true validates every deploy with a check-only deploy in preview and before up applies it (got ${shown(v)})` : undefined));
+  check("validateDeploys", (v) =>
+    flag(v) === undefined
+      ? `must be true or false: true validates every deploy with a check-only deploy in preview and before up applies it (got ${shown(v)})`
+      : undefined,
+  );
   const interval = seconds(fields["pollIntervalSeconds"]) ?? defaultPollIntervalSeconds;
   const timeout = seconds(fields["pollTimeoutSeconds"]) ?? defaultPollTimeoutSeconds;
   if (!issues.some((i) => i.path.startsWith(at("poll"))) && timeout < interval) {
-    issues.push({ path: at("pollTimeoutSeconds"), message: `must be at least pollIntervalSeconds (${interval}) (got ${timeout})` });
+    issues.push({
+      path: at("pollTimeoutSeconds"),
+      message: `must be at least pollIntervalSeconds (${interval}) (got ${timeout})`,
+    });
   }
   const keyProblem = privateKeyProblem(privateKeyPem, paths.privateKey);
   if (keyProblem) issues.push({ path: paths.privateKey, message: keyProblem });
@@ -160,7 +209,8 @@ export function parseOrgConnection(object: unknown, privateKeyPem: unknown, path
   const loginUrl = new URL(fields["loginUrl"] as string).origin;
   return {
     loginUrl,
-    audience: fields["audience"] !== undefined ? new URL(fields["audience"] as string).origin : defaultAudience(loginUrl),
+    audience:
+      fields["audience"] !== undefined ? new URL(fields["audience"] as string).origin : defaultAudience(loginUrl),
     username: fields["username"] as string,
     consumerKey: fields["consumerKey"] as string,
     apiVersion: fields["apiVersion"] !== undefined ? normalApiVersion(fields["apiVersion"])! : defaultApiVersion,
@@ -180,7 +230,9 @@ const requiredFields = ["loginUrl", "username", "consumerKey"] as const;
  */
 export function defaultAudience(loginUrl: string): string {
   const host = new URL(loginUrl).hostname.toLowerCase();
-  return host === "test.salesforce.com" || host.endsWith(".sandbox.my.salesforce.com") ? "https://test.salesforce.com" : "https://login.salesforce.com";
+  return host === "test.salesforce.com" || host.endsWith(".sandbox.my.salesforce.com")
+    ? "https://test.salesforce.com"
+    : "https://login.salesforce.com";
 }
 
 /** A login URL or audience: an https origin (plain http only for a loopback stand-in) in canonical form. */
@@ -189,7 +241,10 @@ function originUrl(what: string): (value: unknown) => string | undefined {
     schemes: "httpsOrLoopbackHttp",
     notUrl: `must be ${what}`,
     scheme: "must use https (plain http only for a loopback stand-in)",
-    shape: { only: "origin", message: "must be an origin only, with no path, query or credentials, such as https://login.salesforce.com" },
+    shape: {
+      only: "origin",
+      message: "must be an origin only, with no path, query or credentials, such as https://login.salesforce.com",
+    },
     show: shown,
   });
 }
@@ -203,7 +258,8 @@ function normalApiVersion(value: unknown): string | undefined {
 function apiVersionRule(value: unknown): string | undefined {
   const version = normalApiVersion(value);
   if (version === undefined) return `must be an API version such as "${defaultApiVersion}" (got ${shown(value)})`;
-  if (Number(version) < minimumApiVersion) return `must be at least ${minimumApiVersion}.0: External Client App certificates need it (got ${shown(value)})`;
+  if (Number(version) < minimumApiVersion)
+    return `must be at least ${minimumApiVersion}.0: External Client App certificates need it (got ${shown(value)})`;
   return undefined;
 }
 
@@ -221,25 +277,30 @@ function seconds(value: unknown): number | undefined {
 function wholeSeconds(min: number, max: number): (value: unknown) => string | undefined {
   return (value) => {
     const n = seconds(value);
-    return n !== undefined && n >= min && n <= max ? undefined : `must be a whole number of seconds from ${min} to ${max} (got ${shown(value)})`;
+    return n !== undefined && n >= min && n <= max
+      ? undefined
+      : `must be a whole number of seconds from ${min} to ${max} (got ${shown(value)})`;
   };
 }
 
 /** Why `value` cannot be the login key, never quoting it; undefined when it is an RSA private key of 2048+ bits. */
 function privateKeyProblem(value: unknown, path: string): string | undefined {
   const how = `pulumi config set --secret ${path} < key.pem`;
-  if (value === undefined) return `must be set, as a secret, to the PEM private key whose certificate the app holds (${how})`;
+  if (value === undefined)
+    return `must be set, as a secret, to the PEM private key whose certificate the app holds (${how})`;
   if (typeof value !== "string" || !/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(value)) {
     return `must be a PEM private key (PKCS #8 "BEGIN PRIVATE KEY" or PKCS #1 "BEGIN RSA PRIVATE KEY"); the value given is not one and is not shown`;
   }
-  if (/-----BEGIN ENCRYPTED PRIVATE/.test(value)) return "must be an unencrypted PEM private key (the secret config value is encrypted by Pulumi already); the value is not shown";
+  if (/-----BEGIN ENCRYPTED PRIVATE/.test(value))
+    return "must be an unencrypted PEM private key (the secret config value is encrypted by Pulumi already); the value is not shown";
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey(value);
   } catch {
     return "must be a readable PEM private key; it could not be parsed (the value is not shown)";
   }
-  if (key.asymmetricKeyType !== "rsa") return `must be an RSA key: Salesforce signs the JWT Bearer Flow with RS256 (got a ${key.asymmetricKeyType ?? "non-RSA"} key)`;
+  if (key.asymmetricKeyType !== "rsa")
+    return `must be an RSA key: Salesforce signs the JWT Bearer Flow with RS256 (got a ${key.asymmetricKeyType ?? "non-RSA"} key)`;
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 2048) return `must be an RSA key of at least 2048 bits (got ${bits})`;
   return undefined;

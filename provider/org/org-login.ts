@@ -61,16 +61,30 @@ export async function loginToOrg(settings: OrgConnection, options: LoginOptions 
 async function requestToken(settings: OrgConnection, paths: ConnectionPaths): Promise<TokenResponse> {
   const jsforce: typeof import("@jsforce/jsforce-node") = require("@jsforce/jsforce-node");
   // Signed at the provider's clock (SALESFORCE_CERTS_NOW when set, as every date the provider decides).
-  const assertion = signJwtAssertion({ consumerKey: settings.consumerKey, username: settings.username, audience: settings.audience, privateKeyPem: settings.privateKeyPem }, currentTime());
+  const assertion = signJwtAssertion(
+    {
+      consumerKey: settings.consumerKey,
+      username: settings.username,
+      audience: settings.audience,
+      privateKeyPem: settings.privateKeyPem,
+    },
+    currentTime(),
+  );
   const oauth2 = new jsforce.OAuth2({ loginUrl: settings.loginUrl });
   let token: TokenResponse;
   try {
     token = await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion });
   } catch (error) {
-    throw tokenError(error as Error & { code?: string; errorCode?: string }, settings, paths, [assertion, settings.privateKeyPem]);
+    throw tokenError(error as Error & { code?: string; errorCode?: string }, settings, paths, [
+      assertion,
+      settings.privateKeyPem,
+    ]);
   }
   if (typeof token?.access_token !== "string" || typeof token.instance_url !== "string") {
-    throw new OrgLoginError("invalid_response", `${oauth2.tokenServiceUrl} answered without an access_token and instance_url: is ${paths.object}.loginUrl a Salesforce login URL?`);
+    throw new OrgLoginError(
+      "invalid_response",
+      `${oauth2.tokenServiceUrl} answered without an access_token and instance_url: is ${paths.object}.loginUrl a Salesforce login URL?`,
+    );
   }
   return token;
 }
@@ -79,38 +93,74 @@ async function requestToken(settings: OrgConnection, paths: ConnectionPaths): Pr
  * The error to show for a failed token request: what Salesforce said (salesforce.md §5 lists the pairs)
  * and what to fix, naming the config key. Texts from the server are redacted of the assertion and key.
  */
-export function tokenError(error: Error & { code?: string; errorCode?: string }, settings: OrgConnection, paths: ConnectionPaths, secrets: readonly string[]): OrgLoginError {
+export function tokenError(
+  error: Error & { code?: string; errorCode?: string },
+  settings: OrgConnection,
+  paths: ConnectionPaths,
+  secrets: readonly string[],
+): OrgLoginError {
   const reason = error.name && error.name !== "Error" ? error.name : (error.code ?? error.errorCode ?? "unreachable");
   const description = redact(String(error.message ?? ""), secrets);
   const said = `Salesforce said ${reason}: ${description}`;
   const at = (field: string) => `${paths.object}.${field}`;
   if (reason === "invalid_client_id") {
-    return new OrgLoginError(reason, `${at("consumerKey")}: the org knows no app with consumer key "${settings.consumerKey}" (${said}). Check the key; a new or changed app takes 2 to 10 minutes to reach the login servers.`);
+    return new OrgLoginError(
+      reason,
+      `${at("consumerKey")}: the org knows no app with consumer key "${settings.consumerKey}" (${said}). Check the key; a new or changed app takes 2 to 10 minutes to reach the login servers.`,
+    );
   }
   if (/hasn't approved this consumer|not approved/i.test(description)) {
-    return new OrgLoginError(reason, `${at("username")}: user ${settings.username} is not pre-authorized for the app (${said}). Set the app's OAuth policy to "Admin approved users are pre-authorized" and assign the user's profile or one of its permission sets to the app.`);
+    return new OrgLoginError(
+      reason,
+      `${at("username")}: user ${settings.username} is not pre-authorized for the app (${said}). Set the app's OAuth policy to "Admin approved users are pre-authorized" and assign the user's profile or one of its permission sets to the app.`,
+    );
   }
   if (/invalid assertion/i.test(description)) {
-    return new OrgLoginError(reason, `${paths.privateKey}: the org could not verify the login with the app's certificate (${said}). The private key does not match the certificate the app holds, or the app has no certificate ("Use digital signatures").`);
+    return new OrgLoginError(
+      reason,
+      `${paths.privateKey}: the org could not verify the login with the app's certificate (${said}). The private key does not match the certificate the app holds, or the app has no certificate ("Use digital signatures").`,
+    );
   }
   if (/audience/i.test(description)) {
-    return new OrgLoginError(reason, `${at("audience")}: the org refused audience ${settings.audience} (${said}). Use https://login.salesforce.com for production, https://test.salesforce.com for a sandbox, or the Experience Cloud site URL.`);
+    return new OrgLoginError(
+      reason,
+      `${at("audience")}: the org refused audience ${settings.audience} (${said}). Use https://login.salesforce.com for production, https://test.salesforce.com for a sandbox, or the Experience Cloud site URL.`,
+    );
   }
   if (/expired authorization code/i.test(description)) {
-    return new OrgLoginError(reason, `the org found the login assertion expired (${said}): this machine's clock is probably off; correct it (NTP) and retry.`);
+    return new OrgLoginError(
+      reason,
+      `the org found the login assertion expired (${said}): this machine's clock is probably off; correct it (NTP) and retry.`,
+    );
   }
   if (/not installed in this org/i.test(description)) {
-    return new OrgLoginError(reason, `${at("loginUrl")}: the app of consumer key "${settings.consumerKey}" belongs to another org than ${settings.loginUrl} (${said}).`);
+    return new OrgLoginError(
+      reason,
+      `${at("loginUrl")}: the app of consumer key "${settings.consumerKey}" belongs to another org than ${settings.loginUrl} (${said}).`,
+    );
   }
-  if (reason === "unreachable" || /^E[A-Z]+$/.test(reason) || /fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket/i.test(description)) {
-    return new OrgLoginError("unreachable", `${at("loginUrl")}: cannot reach ${settings.loginUrl}/services/oauth2/token (${description || reason}). Check the URL and the network; jsforce uses HTTPS_PROXY/HTTP_PROXY when set and ignores NO_PROXY.`);
+  if (
+    reason === "unreachable" ||
+    /^E[A-Z]+$/.test(reason) ||
+    /fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket/i.test(description)
+  ) {
+    return new OrgLoginError(
+      "unreachable",
+      `${at("loginUrl")}: cannot reach ${settings.loginUrl}/services/oauth2/token (${description || reason}). Check the URL and the network; jsforce uses HTTPS_PROXY/HTTP_PROXY when set and ignores NO_PROXY.`,
+    );
   }
   const status = /^ERROR_HTTP_(5\d\d)$/.exec(reason)?.[1];
   if (status) {
-    return new OrgLoginError(reason, `${at("loginUrl")}: ${settings.loginUrl}/services/oauth2/token answered HTTP ${status} (unavailable: maintenance or an outage, not a refused login). Run pulumi up again later: it goes on from the state and from what the org holds.`);
+    return new OrgLoginError(
+      reason,
+      `${at("loginUrl")}: ${settings.loginUrl}/services/oauth2/token answered HTTP ${status} (unavailable: maintenance or an outage, not a refused login). Run pulumi up again later: it goes on from the state and from what the org holds.`,
+    );
   }
   if (/^ERROR_HTTP_\d+$/.test(reason)) {
-    return new OrgLoginError(reason, `${at("loginUrl")}: ${settings.loginUrl} did not answer like a Salesforce token endpoint (${reason}).`);
+    return new OrgLoginError(
+      reason,
+      `${at("loginUrl")}: ${settings.loginUrl} did not answer like a Salesforce token endpoint (${reason}).`,
+    );
   }
   return new OrgLoginError(reason, `the org refused the login of ${settings.username} (${said}).`);
 }

@@ -25,11 +25,16 @@ export function validatesDeploys(): boolean {
  * (file, component, problem), and saying that nothing was applied. `logIn` logs in (the configured
  * connection by default; the stack's own connection logs in as itself).
  */
-export async function validateDeploy(resource: string, request: Omit<DeployRequest, "checkOnly">, logIn: () => Promise<OrgMetadataClient> = orgClient): Promise<string> {
+export async function validateDeploy(
+  resource: string,
+  request: Omit<DeployRequest, "checkOnly">,
+  logIn: () => Promise<OrgMetadataClient> = orgClient,
+): Promise<string> {
   if (!validatesDeploys()) return "";
   const client = await logIn();
   const org = client.session.instanceUrl;
-  const why = "validateDeploys (salesforce-certs:org) validates every deploy first, so pulumi up stops here too, before it applies anything";
+  const why =
+    "validateDeploys (salesforce-certs:org) validates every deploy first, so pulumi up stops here too, before it applies anything";
   try {
     const outcome = await client.validate(request);
     return `; validated by a check-only deploy (deploy ${outcome.id})`;

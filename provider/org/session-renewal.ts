@@ -16,8 +16,12 @@ export const defaultRenewalSpacingMs = 60_000;
  * A jsforce `refreshFn` that obtains a new access token from `renew`, refusing a renewal that follows the
  * previous one within `spacingMs` (the clock `now` is a parameter for tests).
  */
-// biome-ignore lint/suspicious/noExplicitAny: jsforce types the refreshed connection loosely; nothing here reads it.
-export function guardedRefresh(renew: () => Promise<string>, spacingMs = defaultRenewalSpacingMs, now: () => number = Date.now): SessionRefreshFunc<any> {
+export function guardedRefresh(
+  renew: () => Promise<string>,
+  spacingMs = defaultRenewalSpacingMs,
+  now: () => number = Date.now,
+  // biome-ignore lint/suspicious/noExplicitAny: jsforce types the refreshed connection loosely; nothing here reads it.
+): SessionRefreshFunc<any> {
   let last: number | undefined;
   return (_connection, callback) => {
     const at = now();

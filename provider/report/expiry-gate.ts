@@ -39,21 +39,31 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
   const findings: GateFinding[] = [];
   for (const c of model.certificates) {
     const own: GateFinding[] = [];
-    const add = (status: GateStatus, message: string) => own.push({ certificate: c.name, status, failed: status === "fail", message });
+    const add = (status: GateStatus, message: string) =>
+      own.push({ certificate: c.name, status, failed: status === "fail", message });
     const use = describeUse(c);
     if (!c.notAfter) {
-      add("warn", `${c.name}: not issued yet: awaiting its first CA signature (${use}); sign the CSR in output csrPem and give the chain as signedChainPem`);
+      add(
+        "warn",
+        `${c.name}: not issued yet: awaiting its first CA signature (${use}); sign the CSR in output csrPem and give the chain as signedChainPem`,
+      );
       findings.push(...own);
       continue;
     }
     const notAfter = Date.parse(c.notAfter);
     if (c.notBefore && Date.parse(c.notBefore) > now.getTime()) {
-      add("warn", `${c.name}: not valid before ${c.notBefore} (${use}); a peer that checks validity rejects it until then`);
+      add(
+        "warn",
+        `${c.name}: not valid before ${c.notBefore} (${use}); a peer that checks validity rejects it until then`,
+      );
     }
     if (notAfter <= now.getTime()) {
       add("fail", `${c.name}: expired on ${c.notAfter} (${use}); Salesforce accepts it silently: rotate now`);
     } else if (notAfter <= horizon) {
-      add("fail", `${c.name}: expires on ${c.notAfter}, in ${daysLeft(c.notAfter, now)} days, within ${withinDays} (${use})`);
+      add(
+        "fail",
+        `${c.name}: expires on ${c.notAfter}, in ${daysLeft(c.notAfter, now)} days, within ${withinDays} (${use})`,
+      );
     }
     if (c.nextRotation && Date.parse(c.nextRotation) <= now.getTime() && notAfter > now.getTime()) {
       add(
@@ -65,12 +75,17 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
     } else if (c.nextRotation && Date.parse(c.nextRotation) <= horizon && notAfter > horizon) {
       add("ok", `${c.name}: rotation planned on ${c.nextRotation} (the next pulumi up after it rotates)`);
     }
-    if (own.length === 0) add("ok", `${c.name}: valid until ${c.notAfter}, ${daysLeft(c.notAfter, now)} days, beyond ${withinDays} (${use})`);
+    if (own.length === 0)
+      add(
+        "ok",
+        `${c.name}: valid until ${c.notAfter}, ${daysLeft(c.notAfter, now)} days, beyond ${withinDays} (${use})`,
+      );
     findings.push(...own);
   }
   // While a new IdP certificate is published, the org still signs with the old one: it must not expire first.
   for (const binding of model.samlPhases) {
-    if (binding.phase === "stable" || !binding.signingNotAfter || Date.parse(binding.signingNotAfter) > horizon) continue;
+    if (binding.phase === "stable" || !binding.signingNotAfter || Date.parse(binding.signingNotAfter) > horizon)
+      continue;
     findings.push({
       certificate: binding.name,
       status: "fail",
@@ -82,7 +97,10 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
   for (const slot of model.jwtActiveSlots) {
     const notAfter = Date.parse(slot.notAfter);
     if (notAfter > horizon) continue;
-    const when = notAfter <= now.getTime() ? `expired on ${slot.notAfter}` : `expires on ${slot.notAfter}, in ${daysLeft(slot.notAfter, now)} days, within ${withinDays}`;
+    const when =
+      notAfter <= now.getTime()
+        ? `expired on ${slot.notAfter}`
+        : `expires on ${slot.notAfter}, in ${daysLeft(slot.notAfter, now)} days, within ${withinDays}`;
     findings.push({
       certificate: slot.name,
       status: "fail",

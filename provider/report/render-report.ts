@@ -54,7 +54,14 @@ export function renderReport(model: ReportModel, now: Date): string {
     ...model.certificates.map((c) => tableRow(c, now)),
   ];
   if (model.samlPhases.length > 0) {
-    lines.push(``, `## IdP rotations in progress`, ``, ...model.samlPhases.map((p) => `- **${markdownText(p.name)}** (${markdownText(p.phase)}): ${markdownText(p.nextStep)}`));
+    lines.push(
+      ``,
+      `## IdP rotations in progress`,
+      ``,
+      ...model.samlPhases.map(
+        (p) => `- **${markdownText(p.name)}** (${markdownText(p.phase)}): ${markdownText(p.nextStep)}`,
+      ),
+    );
   }
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
   const nodeId = nodeIds();
@@ -62,20 +69,34 @@ export function renderReport(model: ReportModel, now: Date): string {
     // The label's second line comes from a line break inside the quotes, not from `<br/>`: with any HTML in a
     // label, Mermaid decodes the entity codes before it turns `\n` into a line break and `fa:fa-…` into an icon.
     lines.push(`  ${nodeId("cert", c.name)}["${mermaidText(c.name)}\nexpires ${date(c.notAfter)}"]`);
-    for (const consumer of c.consumers) lines.push(`  ${nodeId("cert", c.name)} --> ${nodeId(consumer.kind, consumer.name)}["${mermaidText(consumerLabel(consumer))}"]`);
+    for (const consumer of c.consumers)
+      lines.push(
+        `  ${nodeId("cert", c.name)} --> ${nodeId(consumer.kind, consumer.name)}["${mermaidText(consumerLabel(consumer))}"]`,
+      );
   }
   lines.push("```");
   const dated = model.certificates.filter((c) => c.notBefore && c.notAfter);
   if (dated.length > 0) {
-    lines.push(``, `## Validity and overlap`, ``, "```mermaid", `gantt`, `  title Certificate validity, renewal points and overlaps`, `  dateFormat YYYY-MM-DD`, `  axisFormat %Y-%m`);
+    lines.push(
+      ``,
+      `## Validity and overlap`,
+      ``,
+      "```mermaid",
+      `gantt`,
+      `  title Certificate validity, renewal points and overlaps`,
+      `  dateFormat YYYY-MM-DD`,
+      `  axisFormat %Y-%m`,
+    );
     for (const c of dated) {
       lines.push(`  section ${mermaidText(c.name)}`);
       // Mermaid draws a bar that ends before it starts backwards: outputs that say so get no validity bar.
-      if (Date.parse(c.notAfter!) >= Date.parse(c.notBefore!)) lines.push(`  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
+      if (Date.parse(c.notAfter!) >= Date.parse(c.notBefore!))
+        lines.push(`  valid : ${date(c.notBefore)}, ${date(c.notAfter)}`);
       if (c.nextRotation) lines.push(`  next rotation : milestone, ${date(c.nextRotation)}, 0d`);
       if (c.previous) {
         // The previous certificate is kept from now until retainedUntil; once that has passed, the overlap is over: a mark, not a bar.
-        if (Date.parse(c.previous.retainedUntil) > now.getTime()) lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
+        if (Date.parse(c.previous.retainedUntil) > now.getTime())
+          lines.push(`  previous kept (overlap) : done, ${date(now.toISOString())}, ${date(c.previous.retainedUntil)}`);
         else lines.push(`  overlap ended, previous released : milestone, ${date(c.previous.retainedUntil)}, 0d`);
       }
     }
@@ -85,7 +106,14 @@ export function renderReport(model: ReportModel, now: Date): string {
 }
 
 function tableRow(c: ReportCertificate, now: Date): string {
-  const left = c.notAfter ? String(daysLeft(c.notAfter, now)) : c.awaitingSignature ? "awaiting CA signature" : "not issued yet";
-  const used = c.consumers.length > 0 ? c.consumers.map((consumer) => markdownText(consumerLabel(consumer))).join(", ") : "nothing";
+  const left = c.notAfter
+    ? String(daysLeft(c.notAfter, now))
+    : c.awaitingSignature
+      ? "awaiting CA signature"
+      : "not issued yet";
+  const used =
+    c.consumers.length > 0
+      ? c.consumers.map((consumer) => markdownText(consumerLabel(consumer))).join(", ")
+      : "nothing";
   return `| ${markdownText(c.name)} | ${markdownText(c.label)} | ${c.owner === undefined ? "—" : markdownText(c.owner)} | ${date(c.notAfter)} | ${left} | ${date(c.nextRotation)} | ${used} |`;
 }

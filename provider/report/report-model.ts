@@ -57,10 +57,16 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
         return [];
       }
       const c = value;
-      const dates = { notBefore: isoAt(c, "notBefore", at, problems), notAfter: isoAt(c, "notAfter", at, problems), nextRotation: isoAt(c, "nextRotation", at, problems) };
+      const dates = {
+        notBefore: isoAt(c, "notBefore", at, problems),
+        notAfter: isoAt(c, "notAfter", at, problems),
+        nextRotation: isoAt(c, "nextRotation", at, problems),
+      };
       const awaitingSignature = c["awaitingSignature"] === true;
       if (c["notAfter"] == null && !awaitingSignature) {
-        problems.push(`${at}.notAfter: is missing; only a CA-signed certificate awaiting its first chain (awaitingSignature: true) has no expiry date`);
+        problems.push(
+          `${at}.notAfter: is missing; only a CA-signed certificate awaiting its first chain (awaitingSignature: true) has no expiry date`,
+        );
       }
       const previous = previousAt(c, at, problems);
       return [
@@ -90,8 +96,18 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
       if (b["phase"] === "stable") return [];
       const published = Array.isArray(b["publishedCertificates"]) ? (b["publishedCertificates"] as unknown[]) : [];
       const index = published.findIndex((p) => isObject(p) && p["role"] === "signing");
-      const signingNotAfter = index >= 0 ? isoAt(published[index] as Outputs, "notAfter", `${at}.publishedCertificates[${index}]`, problems) : undefined;
-      return [{ name, phase: b["phase"], nextStep: String(b["nextStep"] ?? ""), ...(signingNotAfter ? { signingNotAfter } : {}) }];
+      const signingNotAfter =
+        index >= 0
+          ? isoAt(published[index] as Outputs, "notAfter", `${at}.publishedCertificates[${index}]`, problems)
+          : undefined;
+      return [
+        {
+          name,
+          phase: b["phase"],
+          nextStep: String(b["nextStep"] ?? ""),
+          ...(signingNotAfter ? { signingNotAfter } : {}),
+        },
+      ];
     }),
     jwtActiveSlots: Object.entries(integrations).flatMap(([name, j]) => {
       const at = `jwtIntegrations.${name}`;
@@ -100,18 +116,25 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
         return [];
       }
       const notAfter = isoAt(j, "certificateNotAfter", at, problems);
-      const bound = typeof j["certificate"] === "string" && isObject(certificates?.[j["certificate"]]) ? (certificates![j["certificate"]] as Outputs) : undefined;
+      const bound =
+        typeof j["certificate"] === "string" && isObject(certificates?.[j["certificate"]])
+          ? (certificates![j["certificate"]] as Outputs)
+          : undefined;
       // Clients on the bound certificate in force are gated with that certificate; only another one needs a line.
       if (!notAfter || (bound && j["certificateSha256Fingerprint"] === bound["sha256Fingerprint"])) return [];
-      return [{ name, activeSlot: String(j["activeSlot"] ?? "?"), certificate: String(j["certificate"] ?? "?"), notAfter }];
+      return [
+        { name, activeSlot: String(j["activeSlot"] ?? "?"), certificate: String(j["certificate"] ?? "?"), notAfter },
+      ];
     }),
   };
   if (problems.length === 1) throw new OutputsError(`${source}: ${problems[0]}`);
-  if (problems.length > 1) throw new OutputsError(`${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
+  if (problems.length > 1)
+    throw new OutputsError(`${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
   return model;
 }
 
-const isObject = (value: unknown): value is Outputs => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Outputs =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** What a value is, for a message; strings are cut short and never more than a date's length is quoted. */
 function describe(value: unknown): string {
@@ -163,7 +186,11 @@ function consumersAt(wiring: Outputs, name: string, problems: string[]): Consume
     return [];
   }
   return list.flatMap((consumer, i) => {
-    if (isObject(consumer) && (consumer["kind"] === "jwt" || consumer["kind"] === "saml") && typeof consumer["name"] === "string") {
+    if (
+      isObject(consumer) &&
+      (consumer["kind"] === "jwt" || consumer["kind"] === "saml") &&
+      typeof consumer["name"] === "string"
+    ) {
       return [{ kind: consumer["kind"], name: consumer["name"] }];
     }
     problems.push(`wiring.${name}[${i}]: must be {kind: "jwt" | "saml", name: string}`);
@@ -174,8 +201,12 @@ function consumersAt(wiring: Outputs, name: string, problems: string[]): Consume
 /** The model from an inventory alone: names, owners and wiring; no dates yet. */
 export function modelFromInventory(inventory: Inventory, source: string): ReportModel {
   const consumers = (name: string): Consumer[] => [
-    ...Object.entries(inventory.jwtIntegrations).filter(([, j]) => j.certificate === name).map(([n]) => ({ kind: "jwt" as const, name: n })),
-    ...Object.entries(inventory.samlBindings).filter(([, s]) => s.certificate === name).map(([n]) => ({ kind: "saml" as const, name: n })),
+    ...Object.entries(inventory.jwtIntegrations)
+      .filter(([, j]) => j.certificate === name)
+      .map(([n]) => ({ kind: "jwt" as const, name: n })),
+    ...Object.entries(inventory.samlBindings)
+      .filter(([, s]) => s.certificate === name)
+      .map(([n]) => ({ kind: "saml" as const, name: n })),
   ];
   return {
     source,

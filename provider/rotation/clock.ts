@@ -32,7 +32,9 @@ const clockRangeRule = `must be from ${earliestClock} to ${latestClock}: certifi
 export function parseInstant(text: string): Date | string {
   const parsed = parseTimestamp(text);
   if (typeof parsed === "string") return parsed;
-  return parsed.getTime() < Date.parse(earliestClock) || parsed.getTime() >= Date.parse(latestClock) + 1000 ? clockRangeRule : parsed;
+  return parsed.getTime() < Date.parse(earliestClock) || parsed.getTime() >= Date.parse(latestClock) + 1000
+    ? clockRangeRule
+    : parsed;
 }
 
 /**
@@ -43,10 +45,18 @@ export function parseInstant(text: string): Date | string {
 export function parseTimestamp(text: string): Date | string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return `must be an ISO 8601 instant with a time zone, such as ${instantExample}`;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12) return `must be a date that exists (there is no month ${m[2]})`;
   const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
-  if (day < 1 || day > daysInMonth) return `must be a date that exists (${m[1]}-${m[2]} has ${daysInMonth} days, not ${m[3]})`;
+  if (day < 1 || day > daysInMonth)
+    return `must be a date that exists (${m[1]}-${m[2]} has ${daysInMonth} days, not ${m[3]})`;
   if (hour > 23 || minute > 59 || second > 59) return `must be a time of day from 00:00:00 to 23:59:59`;
   const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
   const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
@@ -80,5 +90,7 @@ export function clockFailure(): { property: string; reason: string } | undefined
   const override = process.env[clockVariable];
   if (override === undefined || override === "") return undefined;
   const parsed = parseInstant(override);
-  return typeof parsed === "string" ? { property: clockVariable, reason: `${parsed} (got ${JSON.stringify(override)}); it sets the provider's clock` } : undefined;
+  return typeof parsed === "string"
+    ? { property: clockVariable, reason: `${parsed} (got ${JSON.stringify(override)}); it sets the provider's clock` }
+    : undefined;
 }

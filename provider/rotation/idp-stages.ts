@@ -55,7 +55,10 @@ export type StageStep =
 const dayMs = 86_400_000;
 
 /** When the current phase ends by the clock (none when stable). */
-export function phaseEnds(stages: IdpStages, settings: Pick<StageSettings, "publishDays" | "overlapDays">): Date | undefined {
+export function phaseEnds(
+  stages: IdpStages,
+  settings: Pick<StageSettings, "publishDays" | "overlapDays">,
+): Date | undefined {
   const since = Date.parse(stages.phaseSince);
   if (stages.phase === "publishing") return new Date(since + settings.publishDays * dayMs);
   if (stages.phase === "switched") return new Date(since + settings.overlapDays * dayMs);
@@ -63,7 +66,12 @@ export function phaseEnds(stages: IdpStages, settings: Pick<StageSettings, "publ
 }
 
 /** Decides the next step for the IdP certificate `current` (the bound certificate now) at `now`. */
-export function planStages(stages: IdpStages, current: PublishedCertificate, settings: StageSettings, now: Date): StageStep {
+export function planStages(
+  stages: IdpStages,
+  current: PublishedCertificate,
+  settings: StageSettings,
+  now: Date,
+): StageStep {
   const isSigning = current.sha256Fingerprint === stages.signing.sha256Fingerprint;
   const isNext = stages.next?.sha256Fingerprint === current.sha256Fingerprint;
   if (!isSigning && !isNext) return { kind: "publish" };
@@ -75,7 +83,12 @@ export function planStages(stages: IdpStages, current: PublishedCertificate, set
 }
 
 /** Carries out a step. */
-export function applyStageStep(stages: IdpStages, step: StageStep, current: PublishedCertificate, now: Date): IdpStages {
+export function applyStageStep(
+  stages: IdpStages,
+  step: StageStep,
+  current: PublishedCertificate,
+  now: Date,
+): IdpStages {
   const since = now.toISOString();
   switch (step.kind) {
     case "none":
@@ -113,7 +126,8 @@ export function describeStages(stages: IdpStages, settings: StageSettings, nextI
       const when = settings.hold ? "when advanced" : `on ${ends}`;
       const carries = `publishing since ${stages.phaseSince}: the metadata carries ${fp(stages.signing)} (signing) and ${fp(stages.next!)} (next); the partner must load it`;
       const name = stages.next!.certificateName;
-      if (nextInOrg === "listed") return `${carries}; the org holds ${name}, and its IdP switches to it ${when}${control}`;
+      if (nextInOrg === "listed")
+        return `${carries}; the org holds ${name}, and its IdP switches to it ${when}${control}`;
       if (nextInOrg === "missing") {
         return `${carries}; the org does not list ${name}: import its key pair (jksBase64, alias ${name.toLowerCase()}) under Setup › Certificate and Key Management › Import from Keystore; the org's IdP switches to it ${when}, or at the first pulumi up after the import if the org does not list it by then${control}`;
       }

@@ -77,18 +77,27 @@ export async function planSlots(
   }
   const idle = idleSlot(state.active);
   if (active?.sha256Fingerprint === bound.sha256Fingerprint) {
-    if (state.phase === "switched" && state.retireAt && now.getTime() >= Date.parse(state.retireAt)) return { kind: "retire", slot: idle };
+    if (state.phase === "switched" && state.retireAt && now.getTime() >= Date.parse(state.retireAt))
+      return { kind: "retire", slot: idle };
     return { kind: "none" };
   }
   // Rotated again during an overlap: the idle slot still serves clients that hold the previous key.
-  if (state.phase === "switched" && state.retireAt && now.getTime() < Date.parse(state.retireAt)) return { kind: "awaitOverlap", slot: idle, until: state.retireAt };
-  if (state.phase !== "publishing" || state.slots[idle]?.sha256Fingerprint !== bound.sha256Fingerprint) return { kind: "publish", to: idle };
+  if (state.phase === "switched" && state.retireAt && now.getTime() < Date.parse(state.retireAt))
+    return { kind: "awaitOverlap", slot: idle, until: state.retireAt };
+  if (state.phase !== "publishing" || state.slots[idle]?.sha256Fingerprint !== bound.sha256Fingerprint)
+    return { kind: "publish", to: idle };
   const failure = await probeLogin(idle);
   return failure === undefined ? { kind: "switch", to: idle } : { kind: "awaitLogin", slot: idle, failure };
 }
 
 /** Carries out a step; `overlapDays` is how long the old slot keeps its certificate after a switch. */
-export function applySlotStep(state: SlotsState, step: SlotStep, bound: BoundCredential, now: Date, overlapDays: number): SlotsState {
+export function applySlotStep(
+  state: SlotsState,
+  step: SlotStep,
+  bound: BoundCredential,
+  now: Date,
+  overlapDays: number,
+): SlotsState {
   const next: SlotsState = { ...state, slots: { ...state.slots } };
   const withCredential = (slot: Slot): Slot => {
     const { appName, consumerKey } = slot;
@@ -130,7 +139,12 @@ export function applySlotStep(state: SlotsState, step: SlotStep, bound: BoundCre
  * deploys `salesforceFiles` and runs `up` again; in org mode `up` deploys the app itself and requests a
  * token with it in the same run, so only the org's delay in applying an app is left to wait for.
  */
-export function describeSlotStep(apiName: string, state: SlotsState, step: SlotStep, mode: "artefact" | "org" = "artefact"): string {
+export function describeSlotStep(
+  apiName: string,
+  state: SlotsState,
+  step: SlotStep,
+  mode: "artefact" | "org" = "artefact",
+): string {
   const name = `JwtIntegration ${apiName}`;
   const active = state.slots[state.active]!;
   const org = mode === "org";

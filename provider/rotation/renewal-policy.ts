@@ -28,7 +28,9 @@ export function renewalPoint(notBefore: Date, notAfter: Date, policy: RenewalPol
   const points: number[] = [];
   if (policy.daysBeforeExpiry !== undefined) points.push(notAfter.getTime() - policy.daysBeforeExpiry * dayMs);
   if (policy.percentOfLifetime !== undefined) {
-    points.push(notBefore.getTime() + Math.round(((notAfter.getTime() - notBefore.getTime()) * policy.percentOfLifetime) / 100));
+    points.push(
+      notBefore.getTime() + Math.round(((notAfter.getTime() - notBefore.getTime()) * policy.percentOfLifetime) / 100),
+    );
   }
   if (points.length === 0) return renewalPoint(notBefore, notAfter, defaultRenewalPolicy);
   return new Date(Math.min(...points));

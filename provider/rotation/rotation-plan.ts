@@ -41,7 +41,12 @@ export interface RotationPlan {
 }
 
 /** Decides what happens to a certificate at `now`, going from `olds` settings to `news`. */
-export function planRotation(state: RotationState, olds: RotationSettings, news: RotationSettings, now: Date): RotationPlan {
+export function planRotation(
+  state: RotationState,
+  olds: RotationSettings,
+  news: RotationSettings,
+  now: Date,
+): RotationPlan {
   const plan: RotationPlan = {
     dropPrevious: state.previous !== undefined && now.getTime() >= Date.parse(state.previous.retainedUntil),
   };
@@ -56,7 +61,8 @@ export function planRotation(state: RotationState, olds: RotationSettings, news:
     if (now.getTime() >= notAfter.getTime()) plan.rotate = { kind: "expired", since: notAfter.toISOString() };
     else if (now.getTime() >= due.getTime()) plan.rotate = { kind: "window", since: due.toISOString() };
   }
-  if (olds.rotationTrigger !== news.rotationTrigger) plan.rotate = { kind: "trigger", from: olds.rotationTrigger, to: news.rotationTrigger };
+  if (olds.rotationTrigger !== news.rotationTrigger)
+    plan.rotate = { kind: "trigger", from: olds.rotationTrigger, to: news.rotationTrigger };
   if (changed.length > 0) plan.rotate = { kind: "changed", fields: changed };
   // A CA-signed rotation already asked for a signature: keep that CSR instead of asking again, unless
   // the key itself must change (trigger, key size, subject).
@@ -79,7 +85,14 @@ export function describeReason(reason: RotationReason): string {
 }
 
 /** One line for `pulumi preview` about one certificate: what happens now, and what happens next. */
-export function describePlan(name: string, plan: RotationPlan, policy: RenewalPolicy, state: RotationState, caSigned: boolean, overlapDays?: number): string {
+export function describePlan(
+  name: string,
+  plan: RotationPlan,
+  policy: RenewalPolicy,
+  state: RotationState,
+  caSigned: boolean,
+  overlapDays?: number,
+): string {
   const parts: string[] = [];
   if (plan.rotate) {
     // Kept through this update in any case, so that bound integrations take over its key (see retire()).
@@ -100,7 +113,9 @@ export function describePlan(name: string, plan: RotationPlan, policy: RenewalPo
     parts.push(`no rotation; next rotation ${plan.nextRotation} (${describePolicy(policy)})`);
   }
   if (plan.dropPrevious && state.previous) {
-    parts.push(`previous certificate ${state.previous.sha256Fingerprint.slice(0, 23)}… dropped: its overlap ended ${state.previous.retainedUntil}`);
+    parts.push(
+      `previous certificate ${state.previous.sha256Fingerprint.slice(0, 23)}… dropped: its overlap ended ${state.previous.retainedUntil}`,
+    );
   }
   return `CertificateAndKeyPair ${name}: ${parts.join("; ")}`;
 }

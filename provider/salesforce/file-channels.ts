@@ -29,7 +29,8 @@ export const channelFolders = {
 /** What to do with a file of each channel, as the export summary and READMEs say it. */
 export const channelTitles: Record<FileChannel, string> = {
   deploy: "deploy with the Metadata API (sf project deploy start)",
-  "keystore-import": "import the keystore in Setup (Certificate and Key Management › Import from Keystore); never deploy",
+  "keystore-import":
+    "import the keystore in Setup (Certificate and Key Management › Import from Keystore); never deploy",
   "not-for-the-org": "for the partner (or your CA), not for the org; never deploy",
 };
 

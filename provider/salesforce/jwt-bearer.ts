@@ -18,7 +18,11 @@ export interface JwtBearerCredential {
 }
 
 /** A signed assertion, valid for `lifetimeSeconds` (Salesforce: at most 3 minutes) from `now`. */
-export function signJwtAssertion(credential: JwtBearerCredential, now: Date = new Date(), lifetimeSeconds = 180): string {
+export function signJwtAssertion(
+  credential: JwtBearerCredential,
+  now: Date = new Date(),
+  lifetimeSeconds = 180,
+): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const header = encode({ alg: "RS256", typ: "JWT" });
   const payload = encode({
@@ -27,7 +31,9 @@ export function signJwtAssertion(credential: JwtBearerCredential, now: Date = ne
     aud: credential.audience,
     exp: Math.floor(now.getTime() / 1000) + lifetimeSeconds,
   });
-  const signature = crypto.sign("sha256", Buffer.from(`${header}.${payload}`), credential.privateKeyPem).toString("base64url");
+  const signature = crypto
+    .sign("sha256", Buffer.from(`${header}.${payload}`), credential.privateKeyPem)
+    .toString("base64url");
   return `${header}.${payload}.${signature}`;
 }
 
@@ -49,7 +55,11 @@ export interface TokenRequestOptions {
 }
 
 /** Performs the JWT Bearer token request; never throws for an HTTP or network failure, and never returns the token. */
-export async function requestJwtBearerToken(loginUrl: string, credential: JwtBearerCredential, options: TokenRequestOptions = {}): Promise<TokenResult> {
+export async function requestJwtBearerToken(
+  loginUrl: string,
+  credential: JwtBearerCredential,
+  options: TokenRequestOptions = {},
+): Promise<TokenResult> {
   const { now = new Date(), timeoutMs = 10_000 } = options;
   const body = new URLSearchParams({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential, now) });
   try {
@@ -69,7 +79,11 @@ export async function requestJwtBearerToken(loginUrl: string, credential: JwtBea
     if (response.ok && typeof json["access_token"] === "string") {
       return { ok: true, instanceUrl: String(json["instance_url"] ?? ""), id: String(json["id"] ?? "") };
     }
-    return { ok: false, error: String(json["error"] ?? `HTTP ${response.status}`), description: String(json["error_description"] ?? "") };
+    return {
+      ok: false,
+      error: String(json["error"] ?? `HTTP ${response.status}`),
+      description: String(json["error_description"] ?? ""),
+    };
   } catch (error) {
     return { ok: false, error: "unreachable", description: (error as Error).message };
   }

@@ -25,7 +25,12 @@ export interface OAuthAppSpec {
 const callbackUrl = "http://localhost:1717/OauthRedirect";
 
 /** The parent file of an External Client App: a local (not packaged) app, as SAML policies require. */
-export function externalClientApplicationFile(app: { name: string; label: string; contactEmail: string; description: string }): Record<string, string> {
+export function externalClientApplicationFile(app: {
+  name: string;
+  label: string;
+  contactEmail: string;
+  description: string;
+}): Record<string, string> {
   return {
     [`externalClientApps/${app.name}.eca-meta.xml`]: metadataXml("ExternalClientApplication", [
       ["contactEmail", app.contactEmail],
@@ -47,37 +52,43 @@ export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string
   const link: XmlNode = ["externalClientApplication", app.name];
   return {
     ...externalClientApplicationFile(app),
-    [`extlClntAppGlobalOauthSets/${app.name}_glbloauth.ecaGlblOauth-meta.xml`]: metadataXml("ExtlClntAppGlobalOauthSettings", [
-      ["callbackUrl", callbackUrl],
-      ["certificate", app.certificatePem?.trim()],
-      ["consumerKey", app.consumerKey],
-      link,
-      ["isClientCredentialsFlowEnabled", false],
-      ["isCodeCredFlowEnabled", false],
-      ["isConsumerSecretOptional", true],
-      ["isDeviceFlowEnabled", false],
-      ["isPkceRequired", false],
-      ["isTokenExchangeEnabled", false],
-      ["label", `${app.label} Global OAuth`],
-      ["shouldRotateConsumerKey", false],
-      ["shouldRotateConsumerSecret", false],
-    ]),
+    [`extlClntAppGlobalOauthSets/${app.name}_glbloauth.ecaGlblOauth-meta.xml`]: metadataXml(
+      "ExtlClntAppGlobalOauthSettings",
+      [
+        ["callbackUrl", callbackUrl],
+        ["certificate", app.certificatePem?.trim()],
+        ["consumerKey", app.consumerKey],
+        link,
+        ["isClientCredentialsFlowEnabled", false],
+        ["isCodeCredFlowEnabled", false],
+        ["isConsumerSecretOptional", true],
+        ["isDeviceFlowEnabled", false],
+        ["isPkceRequired", false],
+        ["isTokenExchangeEnabled", false],
+        ["label", `${app.label} Global OAuth`],
+        ["shouldRotateConsumerKey", false],
+        ["shouldRotateConsumerSecret", false],
+      ],
+    ),
     [`extlClntAppOauthSettings/${app.name}_oauth.ecaOauth-meta.xml`]: metadataXml("ExtlClntAppOauthSettings", [
       ["commaSeparatedOauthScopes", app.scopes.join(", ")],
       link,
       ["label", `${app.label} OAuth Settings`],
     ]),
-    [`extlClntAppOauthPolicies/${app.name}_oauthPlcy.ecaOauthPlcy-meta.xml`]: metadataXml("ExtlClntAppOauthConfigurablePolicies", [
-      ["commaSeparatedPermissionSet", commaSeparated(app.permissionSets)],
-      ["commaSeparatedProfile", commaSeparated(app.profiles)],
-      link,
-      ["ipRelaxationPolicyType", "Enforce"],
-      ["isClientCredentialsFlowEnabled", false],
-      ["label", `${app.label} OAuth Policies`],
-      // The JWT flow has no approval step: only pre-authorized users may log in.
-      ["permittedUsersPolicyType", "AdminApprovedPreAuthorized"],
-      ["refreshTokenPolicyType", "Infinite"],
-    ]),
+    [`extlClntAppOauthPolicies/${app.name}_oauthPlcy.ecaOauthPlcy-meta.xml`]: metadataXml(
+      "ExtlClntAppOauthConfigurablePolicies",
+      [
+        ["commaSeparatedPermissionSet", commaSeparated(app.permissionSets)],
+        ["commaSeparatedProfile", commaSeparated(app.profiles)],
+        link,
+        ["ipRelaxationPolicyType", "Enforce"],
+        ["isClientCredentialsFlowEnabled", false],
+        ["label", `${app.label} OAuth Policies`],
+        // The JWT flow has no approval step: only pre-authorized users may log in.
+        ["permittedUsersPolicyType", "AdminApprovedPreAuthorized"],
+        ["refreshTokenPolicyType", "Infinite"],
+      ],
+    ),
     [`extlClntAppPolicies/${app.name}_plcy.ecaPlcy-meta.xml`]: metadataXml("ExtlClntAppConfigurablePolicies", [
       link,
       ["isEnabled", true],
@@ -105,7 +116,13 @@ export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
           ...app.scopes.map((scope): XmlNode => ["scopes", scope]),
         ],
       ],
-      ["oauthPolicy", [["ipRelaxation", "ENFORCE"], ["refreshTokenPolicy", "infinite"]]],
+      [
+        "oauthPolicy",
+        [
+          ["ipRelaxation", "ENFORCE"],
+          ["refreshTokenPolicy", "infinite"],
+        ],
+      ],
       ...app.permissionSets.map((name): XmlNode => ["permissionSetName", name]),
       ...app.profiles.map((name): XmlNode => ["profileName", name]),
     ]),

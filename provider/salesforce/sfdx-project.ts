@@ -41,7 +41,9 @@ export function unsafePathReason(key: string): string | undefined {
  * @throws ExportPathError `ERR_EXPORT_PATH` naming each unsafe key as `<owner>.salesforceFiles[<key>]`;
  * `ERR_OUTPUTS` when a content is not a string or two contents of one path differ.
  */
-export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Record<string, unknown>]>): Record<string, string> {
+export function mergeSalesforceFiles(
+  maps: Iterable<[owner: string, files: Record<string, unknown>]>,
+): Record<string, string> {
   const merged: Record<string, string> = {};
   const owners: Record<string, string> = {};
   const unsafe: string[] = [];
@@ -53,7 +55,9 @@ export function mergeSalesforceFiles(maps: Iterable<[owner: string, files: Recor
       if (reason) unsafe.push(`${at}: must be a relative path inside the export folder (${reason})`);
       else if (typeof content !== "string") wrong.push(`${at}: must be a string (the file's content)`);
       else if (merged[file] !== undefined && merged[file] !== content) {
-        wrong.push(`${file} differs between ${owners[file]} and ${owner}: they must agree before the metadata can be exported`);
+        wrong.push(
+          `${file} differs between ${owners[file]} and ${owner}: they must agree before the metadata can be exported`,
+        );
       } else {
         merged[file] = content;
         owners[file] = owner;
@@ -80,32 +84,58 @@ export function writeSfdxProject(dir: string, files: Record<string, string>): Wr
   const problems: string[] = [];
   for (const [key, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const reason = unsafePathReason(key);
-    if (reason) problems.push(`salesforceFiles[${JSON.stringify(key)}]: must be a relative path inside the export folder (${reason})`);
+    if (reason)
+      problems.push(
+        `salesforceFiles[${JSON.stringify(key)}]: must be a relative path inside the export folder (${reason})`,
+      );
     else planned.push({ file: channelOf(key, content), content });
   }
   const byTarget = new Map<string, string>();
   for (const { file } of planned) {
     const other = byTarget.get(file.target);
-    if (other !== undefined) problems.push(`salesforceFiles[${JSON.stringify(file.key)}]: lands on ${file.target}, as salesforceFiles[${JSON.stringify(other)}] does`);
+    if (other !== undefined)
+      problems.push(
+        `salesforceFiles[${JSON.stringify(file.key)}]: lands on ${file.target}, as salesforceFiles[${JSON.stringify(other)}] does`,
+      );
     byTarget.set(file.target, file.key);
   }
   const project: { file: WrittenFile; content: string }[] = [
     {
-      file: { key: "sfdx-project.json", channel: "deploy", target: "sfdx-project.json", note: "the SFDX project: its only package folder is force-app" },
+      file: {
+        key: "sfdx-project.json",
+        channel: "deploy",
+        target: "sfdx-project.json",
+        note: "the SFDX project: its only package folder is force-app",
+      },
       content: `${JSON.stringify({ packageDirectories: [{ path: "force-app", default: true }], sourceApiVersion }, null, 2)}\n`,
     },
   ];
   for (const channel of ["keystore-import", "not-for-the-org"] as const) {
     const folder = planned.find((p) => p.file.channel === channel)?.file.target.split("/")[0];
-    if (folder) project.push({ file: { key: `${folder}/README.md`, channel, target: `${folder}/README.md`, note: "what to do with the files here" }, content: channelReadme(channel) });
+    if (folder)
+      project.push({
+        file: {
+          key: `${folder}/README.md`,
+          channel,
+          target: `${folder}/README.md`,
+          note: "what to do with the files here",
+        },
+        content: channelReadme(channel),
+      });
   }
   for (const { file } of project) {
-    if (byTarget.has(file.target)) problems.push(`salesforceFiles[${JSON.stringify(byTarget.get(file.target))}]: lands on ${file.target}, which the export writes itself`);
+    if (byTarget.has(file.target))
+      problems.push(
+        `salesforceFiles[${JSON.stringify(byTarget.get(file.target))}]: lands on ${file.target}, which the export writes itself`,
+      );
   }
   const all = [...project, ...planned];
   for (const { file } of all) {
     const link = symbolicLinkOnTheWay(dir, file.target);
-    if (link) problems.push(`${file.key === file.target ? file.target : `salesforceFiles[${JSON.stringify(file.key)}]`}: would be written through the symbolic link ${link}, which may point outside the export folder`);
+    if (link)
+      problems.push(
+        `${file.key === file.target ? file.target : `salesforceFiles[${JSON.stringify(file.key)}]`}: would be written through the symbolic link ${link}, which may point outside the export folder`,
+      );
   }
   if (problems.length > 0) throw new ExportPathError(`${problems.join("\n")}\nnothing was written`);
   for (const { file, content } of all) {
@@ -114,7 +144,9 @@ export function writeSfdxProject(dir: string, files: Record<string, string>): Wr
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, content);
     } catch (error) {
-      throw new ExportWriteError(`${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ExportWriteError(
+        `${dir}: cannot write ${file.target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
   return all.map(({ file }) => file);

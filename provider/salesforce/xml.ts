@@ -8,7 +8,12 @@ export type XmlNode = readonly [string, string | number | boolean | undefined | 
 
 /** Escapes text for an XML element or attribute value. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 function render(nodes: readonly XmlNode[], indent: string): string[] {

@@ -8,7 +8,17 @@ import { nameIdFormats, type NameIdFormat } from "../salesforce/saml-idp-metadat
 import { checkPreAuthorized, type PreAuthorized } from "../validate/pre-authorized";
 import { unknownValue } from "../dynamic/unknown-value";
 import { appApiName } from "../validate/generated-names";
-import { canonicalUrl, emailAddress, integerBetween, oneOf, salesforceUniqueName, shown, stringOfLength, withXmlTextIssues, type Rule } from "../validate/rules";
+import {
+  canonicalUrl,
+  emailAddress,
+  integerBetween,
+  oneOf,
+  salesforceUniqueName,
+  shown,
+  stringOfLength,
+  withXmlTextIssues,
+  type Rule,
+} from "../validate/rules";
 
 /** The arguments of a `SamlSpBinding` once checked, defaults filled in. */
 export interface SamlSpBindingInputs {
@@ -47,14 +57,21 @@ export interface SamlSpBindingInputs {
 }
 
 /** An https URL in canonical form (an ACS or logout URL: a query is the SP's business). */
-const httpsUrl: Rule = canonicalUrl({ schemes: "https", notUrl: "must be an absolute https URL", scheme: "must be an absolute https URL" });
+const httpsUrl: Rule = canonicalUrl({
+  schemes: "https",
+  notUrl: "must be an absolute https URL",
+  scheme: "must be an absolute https URL",
+});
 
 /** The org's My Domain URL: an https origin in canonical form. */
 const originUrl: Rule = canonicalUrl({
   schemes: "https",
   notUrl: "must be an absolute https URL",
   scheme: "must be an absolute https URL",
-  shape: { only: "origin", message: "must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com" },
+  shape: {
+    only: "origin",
+    message: "must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com",
+  },
 });
 
 /** An entityID that is an http(s) URL: in canonical form, as the IdP metadata and the SAML policy carry it. */
@@ -85,7 +102,8 @@ const certificatePem: Rule = (value) => {
   }
 };
 
-const boolean: Rule = (value) => (typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`);
+const boolean: Rule = (value) =>
+  typeof value === "boolean" ? undefined : `must be true or false (got ${shown(value)})`;
 
 const rules: Record<string, Rule> = {
   apiName: appApiName,
@@ -109,12 +127,19 @@ const rules: Record<string, Rule> = {
   advanceTrigger: stringOfLength(1, 256),
 };
 const required = ["apiName", "label", "contactEmail", "spEntityId", "acsUrl", "myDomainUrl"];
-const certificateFields = ["idpCertificateName", "certificateSha256Fingerprint", "certificateSha1Fingerprint", "certificateNotAfter"];
+const certificateFields = [
+  "idpCertificateName",
+  "certificateSha256Fingerprint",
+  "certificateSha1Fingerprint",
+  "certificateNotAfter",
+];
 /** The PEMs the certificate hands over (see `SamlSpBindingInputs.certificatePem`): optional. */
 const handedOverFields = ["certificatePem", "previousCertificatePem"];
 
 /** Outcome of checking raw arguments. */
-export type SamlSpBindingArgsCheck = { ok: true; inputs: SamlSpBindingInputs } | { ok: false; issues: ValidationIssue[] };
+export type SamlSpBindingArgsCheck =
+  | { ok: true; inputs: SamlSpBindingInputs }
+  | { ok: false; issues: ValidationIssue[] };
 
 /** Checks raw `SamlSpBinding` arguments; every problem is reported. */
 export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBindingArgsCheck {
@@ -130,11 +155,15 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
     holdPhase: false,
     ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
   };
-  if (values["singleLogoutUrl"] !== undefined && values["singleLogoutBinding"] === undefined) values["singleLogoutBinding"] = "HttpPost";
+  if (values["singleLogoutUrl"] !== undefined && values["singleLogoutBinding"] === undefined)
+    values["singleLogoutBinding"] = "HttpPost";
   const known = [...Object.keys(rules), "preAuthorized", "encryption", ...certificateFields, ...handedOverFields];
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !known.includes(key) && raw[key] !== undefined) {
-      issues.push({ path: key, message: `is not a SamlSpBinding argument (known: ${known.filter((k) => !certificateFields.includes(k) && !handedOverFields.includes(k)).join(", ")}, idpCertificate)` });
+      issues.push({
+        path: key,
+        message: `is not a SamlSpBinding argument (known: ${known.filter((k) => !certificateFields.includes(k) && !handedOverFields.includes(k)).join(", ")}, idpCertificate)`,
+      });
     }
   }
   for (const [field, rule] of Object.entries(rules)) {
@@ -145,16 +174,27 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
       continue;
     }
     const message = rule(value);
-    if (message) issues.push({ path: field, message: field === "spSigningCertificatePem" ? message.replace(/ \(got .*\)$/, "") : message });
+    if (message)
+      issues.push({
+        path: field,
+        message: field === "spSigningCertificatePem" ? message.replace(/ \(got .*\)$/, "") : message,
+      });
   }
   if (values["subjectType"] === "CustomAttribute" && values["subjectCustomAttribute"] === undefined) {
-    issues.push({ path: "subjectCustomAttribute", message: "is required when subjectType is CustomAttribute: name the user field the subject comes from" });
+    issues.push({
+      path: "subjectCustomAttribute",
+      message: "is required when subjectType is CustomAttribute: name the user field the subject comes from",
+    });
   }
   if (values["subjectType"] !== "CustomAttribute" && values["subjectCustomAttribute"] !== undefined) {
     issues.push({ path: "subjectCustomAttribute", message: "is only for subjectType CustomAttribute" });
   }
   if (values["signingAlgorithm"] === "SHA1" && values["acknowledgeSha1"] !== true) {
-    issues.push({ path: "signingAlgorithm", message: "SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures" });
+    issues.push({
+      path: "signingAlgorithm",
+      message:
+        "SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures",
+    });
   }
   if (values["singleLogoutBinding"] !== undefined && values["singleLogoutUrl"] === undefined) {
     issues.push({ path: "singleLogoutBinding", message: "needs singleLogoutUrl" });
@@ -163,14 +203,20 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
   const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
   for (const field of certificateFields) {
     if (values[field] === undefined || values[field] === "") {
-      issues.push({ path: "idpCertificate", message: `has no certificate yet (${field} is empty: a CA-signed certificate awaiting its chain cannot sign assertions)` });
+      issues.push({
+        path: "idpCertificate",
+        message: `has no certificate yet (${field} is empty: a CA-signed certificate awaiting its chain cannot sign assertions)`,
+      });
       break;
     }
   }
   // Every other string lands in the app's metadata XML; PEM is checked by parsing it.
   issues = withXmlTextIssues(raw, ["spSigningCertificatePem", ...certificateFields, ...handedOverFields], issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) } };
+  return {
+    ok: true,
+    inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) },
+  };
 }
 
 function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBindingInputs["encryption"] {
@@ -180,7 +226,10 @@ function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBinding
     return undefined;
   }
   const { certificateName, type = "AES_256" } = raw as Record<string, unknown>;
-  const nameProblem = certificateName === undefined ? "is required: the unique name of the SP's encryption certificate in the org" : salesforceUniqueName(certificateName);
+  const nameProblem =
+    certificateName === undefined
+      ? "is required: the unique name of the SP's encryption certificate in the org"
+      : salesforceUniqueName(certificateName);
   if (nameProblem) issues.push({ path: "encryption.certificateName", message: nameProblem });
   const typeProblem = oneOf(["AES_128", "AES_256"])(type);
   if (typeProblem) issues.push({ path: "encryption.type", message: typeProblem });

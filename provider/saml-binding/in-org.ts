@@ -37,22 +37,32 @@ export interface SamlOrgDeploy {
 
 /** The files to deploy for `state`, given the certificates the org lists. */
 export function samlOrgDeploy(state: BindingFacts, listed: ReadonlySet<string>): SamlOrgDeploy {
-  const files = Object.fromEntries(Object.entries(state.salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"));
+  const files = Object.fromEntries(
+    Object.entries(state.salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"),
+  );
   const name = state.stages.signing.certificateName;
   const lists = listed.has(name);
   if (!lists) delete files[idpSettingsPath];
-  const sorted = Object.keys(files).sort().map((key) => [key, files[key]]);
+  const sorted = Object.keys(files)
+    .sort()
+    .map((key) => [key, files[key]]);
   const digest = crypto.createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
   return { files, digest, ...(lists ? { idpCertificate: name } : { unlisted: name }) };
 }
 
 /** The app's components in words: `ExternalClientApplication Partner_SSO (SAML policy)`. */
 export function describeSamlApp(state: Pick<SamlSpBindingState, "apiName" | "appType">): string {
-  return state.appType === "ConnectedApp" ? `ConnectedApp ${state.apiName} (samlConfig)` : `ExternalClientApplication ${state.apiName} (SAML policy)`;
+  return state.appType === "ConnectedApp"
+    ? `ConnectedApp ${state.apiName} (samlConfig)`
+    : `ExternalClientApplication ${state.apiName} (SAML policy)`;
 }
 
 /** What a deploy does, in words, for preview and up. */
-export function describeSamlOrgDeploy(state: Pick<SamlSpBindingState, "apiName" | "appType">, deploy: SamlOrgDeploy, org: string): string {
+export function describeSamlOrgDeploy(
+  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+  deploy: SamlOrgDeploy,
+  org: string,
+): string {
   const idp = deploy.idpCertificate
     ? ` and IdentityProviderSettings (the org's IdP signs with ${deploy.idpCertificate})`
     : `; not IdentityProviderSettings: the org does not list ${deploy.unlisted} (a provider-held key pair: import its keystore under Setup › Certificate and Key Management › Import from Keystore, and the next pulumi up points the IdP at it)`;
@@ -63,7 +73,10 @@ export function describeSamlOrgDeploy(state: Pick<SamlSpBindingState, "apiName" 
  * Refuses to create a Connected App: the binding's app must be listed by the org already.
  * @throws OrgConnectedAppCreateError `ERR_ORG_CONNECTED_APP_CREATE` naming the app and what to do.
  */
-export async function refuseNewSamlConnectedApp(client: OrgMetadataClient, state: Pick<SamlSpBindingState, "apiName" | "appType">): Promise<void> {
+export async function refuseNewSamlConnectedApp(
+  client: OrgMetadataClient,
+  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
   if ((await client.list("ConnectedApp")).some((app) => app.fullName === state.apiName)) return;
   throw new OrgConnectedAppCreateError(
@@ -72,26 +85,40 @@ export async function refuseNewSamlConnectedApp(client: OrgMetadataClient, state
 }
 
 /** Each difference between what `state` deploys and what the org holds, in words; empty when in step. */
-export async function observeSamlOrg(client: OrgMetadataClient, state: BindingFacts, listed: ReadonlySet<string>): Promise<string[]> {
+export async function observeSamlOrg(
+  client: OrgMetadataClient,
+  state: BindingFacts,
+  listed: ReadonlySet<string>,
+): Promise<string[]> {
   const drift: string[] = [];
   const type = state.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
-  if (!(await client.read(type, [state.apiName])).get(state.apiName)) drift.push(`${type} ${state.apiName} is not in the org`);
+  if (!(await client.read(type, [state.apiName])).get(state.apiName))
+    drift.push(`${type} ${state.apiName} is not in the org`);
   const name = state.stages.signing.certificateName;
   if (listed.has(name)) {
     const idp = await readIdentityProvider(client);
     if (!idp?.enableIdentityProvider) drift.push(`the org's IdP is off (it should sign with ${name})`);
-    else if (idp.certificateName !== name) drift.push(`the org's IdP signs with ${idp.certificateName} instead of ${name}`);
+    else if (idp.certificateName !== name)
+      drift.push(`the org's IdP signs with ${idp.certificateName} instead of ${name}`);
   }
   return drift;
 }
 
 /** The other SAML apps of the org (SAML policies of other External Client Apps, Connected Apps with samlConfig). */
 async function otherSamlApps(client: OrgMetadataClient, apiName: string): Promise<string[]> {
-  const policies = (await client.list("ExtlClntAppSamlConfigurablePolicies")).map((p) => p.fullName).filter((name) => name !== `${apiName}_samlPlcy`);
+  const policies = (await client.list("ExtlClntAppSamlConfigurablePolicies"))
+    .map((p) => p.fullName)
+    .filter((name) => name !== `${apiName}_samlPlcy`);
   const connected = (await client.list("ConnectedApp")).map((app) => app.fullName).filter((name) => name !== apiName);
-  const records = connected.length > 0 ? await client.read("ConnectedApp", connected) : new Map<string, Record<string, unknown> | undefined>();
+  const records =
+    connected.length > 0
+      ? await client.read("ConnectedApp", connected)
+      : new Map<string, Record<string, unknown> | undefined>();
   const saml = connected.filter((name) => records.get(name)?.["samlConfig"] !== undefined);
-  return [...policies.map((name) => `ExtlClntAppSamlConfigurablePolicies ${name}`), ...saml.map((name) => `ConnectedApp ${name}`)];
+  return [
+    ...policies.map((name) => `ExtlClntAppSamlConfigurablePolicies ${name}`),
+    ...saml.map((name) => `ConnectedApp ${name}`),
+  ];
 }
 
 /** What {@link deleteSamlOrg} did, in words. */
@@ -113,14 +140,24 @@ export async function deleteSamlOrg(client: OrgMetadataClient, state: BindingFac
     await client.delete("ExtlClntAppSamlConfigurablePolicies", [`${state.apiName}_samlPlcy`]);
     await client.delete("ExtlClntAppConfigurablePolicies", [`${state.apiName}_plcy`]);
     const outcome = await client.delete("ExternalClientApplication", [state.apiName]);
-    app = outcome.some((o) => o.outcome === "deleted") ? `deleted ExternalClientApplication ${state.apiName}` : `ExternalClientApplication ${state.apiName} was already gone`;
+    app = outcome.some((o) => o.outcome === "deleted")
+      ? `deleted ExternalClientApplication ${state.apiName}`
+      : `ExternalClientApplication ${state.apiName} was already gone`;
   }
   const idp = await readIdentityProvider(client);
   const ours = new Set(publishedCertificates(state.stages).map((c) => c.certificateName));
   if (!idp?.enableIdentityProvider) return { app, idp: "the org's IdP is off already" };
-  if (!ours.has(idp.certificateName)) return { app, idp: `left the org's IdP on: it signs with ${idp.certificateName}, which this binding did not set` };
+  if (!ours.has(idp.certificateName))
+    return { app, idp: `left the org's IdP on: it signs with ${idp.certificateName}, which this binding did not set` };
   const others = await otherSamlApps(client, state.apiName);
-  if (others.length > 0) return { app, idp: `left the org's IdP on (signing with ${idp.certificateName}): other SAML apps use it (${others.join(", ")})` };
+  if (others.length > 0)
+    return {
+      app,
+      idp: `left the org's IdP on (signing with ${idp.certificateName}): other SAML apps use it (${others.join(", ")})`,
+    };
   await disableIdentityProvider(client, idp.certificateName);
-  return { app, idp: `turned the org's IdP off (no SAML app is left), so that certificate ${idp.certificateName} can be deleted` };
+  return {
+    app,
+    idp: `turned the org's IdP off (no SAML app is left), so that certificate ${idp.certificateName} can be deleted`,
+  };
 }

@@ -15,7 +15,12 @@ import {
   type StageStep,
 } from "../rotation/idp-stages";
 import { describeCertificate } from "../crypto/certificate-facts";
-import { identityProviderSettingsFiles, samlConnectedAppFiles, samlExternalClientAppFiles, type SamlAppSpec } from "../salesforce/saml-apps";
+import {
+  identityProviderSettingsFiles,
+  samlConnectedAppFiles,
+  samlExternalClientAppFiles,
+  type SamlAppSpec,
+} from "../salesforce/saml-apps";
 import { idpEndpoints, idpMetadataXml, nameIdFormats } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "./args";
 import { samlInputKeys, type samlViewFields } from "./fields";
@@ -60,7 +65,14 @@ export const samlReplacingInputs = ["apiName", "appType"] as const;
 
 /** The first state: stable, signing with the bound certificate. */
 export function createSamlSpBinding(inputs: SamlSpBindingInputs, now: Date): SamlSpBindingState {
-  return derive(inputs, storedStages({ phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) }, inputs, undefined));
+  return derive(
+    inputs,
+    storedStages(
+      { phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) },
+      inputs,
+      undefined,
+    ),
+  );
 }
 
 /** What an update would do now. */
@@ -88,7 +100,12 @@ export function nextInOrg(stages: IdpStages, org: SamlOrgView | undefined): Next
  * while the org does not list the next certificate: switching the IdP to it would fail, and switching only
  * the metadata would leave the partner with certificates the org does not sign with.
  */
-export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date, org?: SamlOrgView): SamlUpdatePlan {
+export function planSamlUpdate(
+  olds: SamlSpBindingState,
+  news: SamlSpBindingInputs,
+  now: Date,
+  org?: SamlOrgView,
+): SamlUpdatePlan {
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   let step = planStages(olds.stages, boundCertificate(news), settings, now);
   let waitsFor: string | undefined;
@@ -100,13 +117,35 @@ export function planSamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInpu
   // Pulumi's own keys (`__provider`, the serialised shell, which differs between releases) are not settings.
   const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
   const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
-  const settingsChanged = [...inputKeys].some((key) => !key.startsWith("certificate") && key !== "previousCertificatePem" && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-  const what = describeStep(olds.stages, step, applyStageStep(olds.stages, step, boundCertificate(news), now), settings, org);
+  const settingsChanged = [...inputKeys].some(
+    (key) =>
+      !key.startsWith("certificate") &&
+      key !== "previousCertificatePem" &&
+      JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+  );
+  const what = describeStep(
+    olds.stages,
+    step,
+    applyStageStep(olds.stages, step, boundCertificate(news), now),
+    settings,
+    org,
+  );
   const waiting = waitsFor ? `does not switch yet (the switch is due, but the org does not list ${waitsFor}): ` : "";
-  return { step, settingsChanged, message: `SamlSpBinding ${news.apiName}: ${waiting}${what}`, ...(waitsFor ? { waitsFor } : {}) };
+  return {
+    step,
+    settingsChanged,
+    message: `SamlSpBinding ${news.apiName}: ${waiting}${what}`,
+    ...(waitsFor ? { waitsFor } : {}),
+  };
 }
 
-function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, settings: StageSettings, org: SamlOrgView | undefined): string {
+function describeStep(
+  stages: IdpStages,
+  step: StageStep,
+  after: IdpStages,
+  settings: StageSettings,
+  org: SamlOrgView | undefined,
+): string {
   switch (step.kind) {
     case "none":
       return describeStages(stages, settings, nextInOrg(stages, org));
@@ -124,19 +163,36 @@ function describeStep(stages: IdpStages, step: StageStep, after: IdpStages, sett
  * see whether its key changes: the step due if it keeps its key (the certificate in force at the last
  * update: the next one while publishing, else the signing one). `up` takes that step when the key stays.
  */
-export function describeClockStep(olds: SamlSpBindingState, news: SamlSpBindingInputs, now: Date, org?: SamlOrgView): string {
+export function describeClockStep(
+  olds: SamlSpBindingState,
+  news: SamlSpBindingInputs,
+  now: Date,
+  org?: SamlOrgView,
+): string {
   const settings = stageSettings(news, olds.advanceTrigger !== news.advanceTrigger);
   const inForce = olds.stages.next ?? olds.stages.signing;
   let step = planStages(olds.stages, inForce, settings, now);
   const waits = step.kind === "switch" && nextInOrg(olds.stages, org) === "missing";
   if (waits) step = { kind: "none" };
-  const waiting = waits ? `does not switch yet (the switch is due, but the org does not list ${olds.stages.next!.certificateName}): ` : "";
+  const waiting = waits
+    ? `does not switch yet (the switch is due, but the org does not list ${olds.stages.next!.certificateName}): `
+    : "";
   return waiting + describeStep(olds.stages, step, applyStageStep(olds.stages, step, inForce, now), settings, org);
 }
 
 /** Carries out a plan from {@link planSamlUpdate} (`org` as given to it). */
-export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInputs, plan: SamlUpdatePlan, now: Date, org?: SamlOrgView): SamlSpBindingState {
-  return derive(news, storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages), org);
+export function applySamlUpdate(
+  olds: SamlSpBindingState,
+  news: SamlSpBindingInputs,
+  plan: SamlUpdatePlan,
+  now: Date,
+  org?: SamlOrgView,
+): SamlSpBindingState {
+  return derive(
+    news,
+    storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages),
+    org,
+  );
 }
 
 /**
@@ -149,14 +205,18 @@ export function applySamlUpdate(olds: SamlSpBindingState, news: SamlSpBindingInp
  */
 export function storedStages(stages: IdpStages, news: SamlSpBindingInputs, olds: IdpStages | undefined): IdpStages {
   const pems = new Map<string, string>();
-  for (const c of olds ? publishedCertificates(olds) : []) if (c.certificatePem) pems.set(c.sha256Fingerprint, c.certificatePem);
+  for (const c of olds ? publishedCertificates(olds) : [])
+    if (c.certificatePem) pems.set(c.sha256Fingerprint, c.certificatePem);
   if (news.certificatePem) pems.set(news.certificateSha256Fingerprint, news.certificatePem);
-  if (news.previousCertificatePem) pems.set(describeCertificate(news.previousCertificatePem).sha256Fingerprint, news.previousCertificatePem);
+  if (news.previousCertificatePem)
+    pems.set(describeCertificate(news.previousCertificatePem).sha256Fingerprint, news.previousCertificatePem);
   const keepsEvery = news.certificatePem !== undefined && news.previousCertificatePem === undefined;
   const stored = (c: PublishedCertificate): PublishedCertificate => {
     const { certificatePem: _pem, ...facts } = c;
     const pem = c.certificatePem ?? pems.get(c.sha256Fingerprint);
-    return pem && (keepsEvery || c.sha256Fingerprint !== news.certificateSha256Fingerprint) ? { ...facts, certificatePem: pem } : facts;
+    return pem && (keepsEvery || c.sha256Fingerprint !== news.certificateSha256Fingerprint)
+      ? { ...facts, certificatePem: pem }
+      : facts;
   };
   const next: IdpStages = { ...stages, signing: stored(stages.signing) };
   if (stages.next) next.next = stored(stages.next);
@@ -182,7 +242,13 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 function derive(inputs: SamlSpBindingInputs, stages: IdpStages, org?: SamlOrgView): SamlSpBindingState {
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
-  const stored: StoredSamlSpBindingState = { ...inputs, stateVersion: 2, stages, phase: stages.phase, nextStep: describeStages(stages, settings, nextInOrg(stages, org)) };
+  const stored: StoredSamlSpBindingState = {
+    ...inputs,
+    stateVersion: 2,
+    stages,
+    phase: stages.phase,
+    nextStep: describeStages(stages, settings, nextInOrg(stages, org)),
+  };
   if (ends) stored.phaseEndsAt = ends.toISOString();
   return { ...stored, ...samlSpBindingViews(stored) };
 }
@@ -194,7 +260,9 @@ export type StoredSamlSpBindingState = Omit<SamlSpBindingState, (typeof samlView
  * The views of a binding: endpoints, the IdP metadata, the signing certificate's facts, the Salesforce
  * files and the handoff text, from its settings and stages. Pure and deterministic.
  */
-export function samlSpBindingViews(stored: StoredSamlSpBindingState): Pick<SamlSpBindingState, (typeof samlViewFields)[number]> {
+export function samlSpBindingViews(
+  stored: StoredSamlSpBindingState,
+): Pick<SamlSpBindingState, (typeof samlViewFields)[number]> {
   const { stages } = stored;
   const endpoints = idpEndpoints(stored.myDomainUrl);
   const published = publishedCertificates(stages);
@@ -234,7 +302,12 @@ export function samlSpBindingViews(stored: StoredSamlSpBindingState): Pick<SamlS
     signingNotAfter: stages.signing.notAfter,
     publishedCertificates: published.map(({ certificatePem: _pem, ...facts }) => ({
       ...facts,
-      role: facts.sha256Fingerprint === stages.signing.sha256Fingerprint ? ("signing" as const) : stages.next?.sha256Fingerprint === facts.sha256Fingerprint ? ("next" as const) : ("previous" as const),
+      role:
+        facts.sha256Fingerprint === stages.signing.sha256Fingerprint
+          ? ("signing" as const)
+          : stages.next?.sha256Fingerprint === facts.sha256Fingerprint
+            ? ("next" as const)
+            : ("previous" as const),
     })),
     salesforceFiles: {
       ...(stored.appType === "ConnectedApp" ? samlConnectedAppFiles(spec) : samlExternalClientAppFiles(spec)),
@@ -267,7 +340,10 @@ function handoffText(state: SamlSpBindingState): string {
     );
   }
   if (state.stages.previous) {
-    lines.push(``, `We switched to the certificate above on ${state.stages.phaseSince}; the previous one (SHA-256 ${state.stages.previous.sha256Fingerprint}) stays in the metadata until ${state.phaseEndsAt ?? "further notice"}.`);
+    lines.push(
+      ``,
+      `We switched to the certificate above on ${state.stages.phaseSince}; the previous one (SHA-256 ${state.stages.previous.sha256Fingerprint}) stays in the metadata until ${state.phaseEndsAt ?? "further notice"}.`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -23,7 +23,15 @@ import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
 import { decodeSamlState, encodeSamlState } from "./state";
-import { deleteSamlOrg, describeSamlApp, describeSamlOrgDeploy, observeSamlOrg, refuseNewSamlConnectedApp, samlOrgDeploy, type SamlOrgDeploy } from "./in-org";
+import {
+  deleteSamlOrg,
+  describeSamlApp,
+  describeSamlOrgDeploy,
+  observeSamlOrg,
+  refuseNewSamlConnectedApp,
+  samlOrgDeploy,
+  type SamlOrgDeploy,
+} from "./in-org";
 
 const sha1Warning = (apiName: string) =>
   `warning: SamlSpBinding ${apiName}: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256`;
@@ -56,14 +64,19 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       );
     }
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
-    return toCheckResult({ ok: true as const, inputs: { ...result.inputs, certificateRevision: certificateRevision as number } });
+    return toCheckResult({
+      ok: true as const,
+      inputs: { ...result.inputs, certificateRevision: certificateRevision as number },
+    });
   },
 
   async diff(_id, stored, news) {
     const olds = decodeSamlState(stored, false);
     const replaces = samlReplacingInputs.filter((field) => news[field] !== unknownValue && olds[field] !== news[field]);
     if (replaces.length > 0) {
-      console.log(`SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`);
+      console.log(
+        `SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`,
+      );
       return { changes: true, replaces, deleteBeforeReplace: false };
     }
     if (news.signingAlgorithm === "SHA1") console.log(sha1Warning(news.apiName));
@@ -73,20 +86,45 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       // Either way (the certificate keeps its key, or a new one is published) the org gets the files of the
       // clock's step: publishing a certificate changes nothing the org is given.
       const inForce = olds.stages.next ?? olds.stages.signing;
-      const asInForce: SamlSpBindingInputs = { ...news, idpCertificateName: inForce.certificateName, certificateSha256Fingerprint: inForce.sha256Fingerprint, certificateSha1Fingerprint: inForce.sha1Fingerprint, certificateNotAfter: inForce.notAfter };
+      const asInForce: SamlSpBindingInputs = {
+        ...news,
+        idpCertificateName: inForce.certificateName,
+        certificateSha256Fingerprint: inForce.sha256Fingerprint,
+        certificateSha1Fingerprint: inForce.sha1Fingerprint,
+        certificateNotAfter: inForce.notAfter,
+      };
       delete asInForce.certificatePem;
       delete asInForce.previousCertificatePem;
-      const steps = org ? orgSteps(olds, applySamlUpdate(olds, asInForce, planSamlUpdate(olds, asInForce, now, org.view), now, org.view), org) : undefined;
-      const unvalidated = steps?.deploys ? notValidated("the IdP certificate is updated in this run, so the files are known only in up, which validates them before it deploys") : "";
-      console.log(`SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}${unvalidated}`);
+      const steps = org
+        ? orgSteps(
+            olds,
+            applySamlUpdate(olds, asInForce, planSamlUpdate(olds, asInForce, now, org.view), now, org.view),
+            org,
+          )
+        : undefined;
+      const unvalidated = steps?.deploys
+        ? notValidated(
+            "the IdP certificate is updated in this run, so the files are known only in up, which validates them before it deploys",
+          )
+        : "";
+      console.log(
+        `SamlSpBinding ${news.apiName}: ${describeClockStep(olds, news, now, org?.view)}; the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one${steps?.text ?? ""}${unvalidated}`,
+      );
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
     const plan = planSamlUpdate(olds, news, now, org?.view);
     const steps = org ? orgSteps(olds, applySamlUpdate(olds, news, plan, now, org.view), org) : undefined;
     // The update's deploy, validated when asked (preview-validation): orgSteps gives update the same files.
-    const validated = steps?.deploys ? await validateDeploy(`SamlSpBinding ${news.apiName}`, { files: steps.deploy.files }) : "";
+    const validated = steps?.deploys
+      ? await validateDeploy(`SamlSpBinding ${news.apiName}`, { files: steps.deploy.files })
+      : "";
     console.log(plan.message + (steps?.text ?? "") + validated);
-    return { changes: plan.step.kind !== "none" || plan.settingsChanged || certificateUpdated(olds, news) || steps?.deploys === true, replaces: [], deleteBeforeReplace: false };
+    return {
+      changes:
+        plan.step.kind !== "none" || plan.settingsChanged || certificateUpdated(olds, news) || steps?.deploys === true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    };
   },
 
   async create(inputs) {
@@ -96,7 +134,11 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (org) {
       // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
       const client = await orgClient();
-      if (state.appType !== "ConnectedApp" && !adoptionAllowed(state.apiName) && (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)) {
+      if (
+        state.appType !== "ConnectedApp" &&
+        !adoptionAllowed(state.apiName) &&
+        (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)
+      ) {
         throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
       }
       state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
@@ -110,7 +152,8 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const org = await orgView();
     const plan = planSamlUpdate(olds, news, now, org?.view);
     if (plan.step.kind !== "none" || plan.waitsFor) console.log(plan.message);
-    else if (certificateUpdated(olds, news)) console.log(`SamlSpBinding ${news.apiName}: the IdP certificate was updated without a new key: ${plan.message}`);
+    else if (certificateUpdated(olds, news))
+      console.log(`SamlSpBinding ${news.apiName}: the IdP certificate was updated without a new key: ${plan.message}`);
     const next: SamlSpBindingState & OrgFacts = applySamlUpdate(olds, news, plan, now, org?.view);
     if (org) {
       const steps = orgSteps(olds, next, org);
@@ -157,9 +200,14 @@ function createDeploy(state: SamlSpBindingState, view: SamlOrgView): SamlOrgDepl
  */
 async function validateCreate(inputs: SamlSpBindingInputs): Promise<string> {
   if (!validatesDeploys()) return "";
-  if (JSON.stringify(inputs).includes(unknownValue)) return notValidated("its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys");
+  if (JSON.stringify(inputs).includes(unknownValue))
+    return notValidated(
+      "its certificate is created or updated in this run, so the files are known only in up, which validates them before it deploys",
+    );
   const org = (await orgView())!;
-  return validateDeploy(`SamlSpBinding ${inputs.apiName}`, { files: createDeploy(createSamlSpBinding(inputs, currentTime()), org.view).files });
+  return validateDeploy(`SamlSpBinding ${inputs.apiName}`, {
+    files: createDeploy(createSamlSpBinding(inputs, currentTime()), org.view).files,
+  });
 }
 
 /** The org view of this run (org mode only): the certificates the org lists. */
@@ -170,13 +218,25 @@ async function orgView(): Promise<{ view: SamlOrgView; url: string } | undefined
 }
 
 /** What an update deploys to the org: the files, when they differ from those last deployed or the org drifted. */
-function orgSteps(olds: OrgFacts & Pick<SamlSpBindingState, "apiName" | "appType">, next: SamlSpBindingState, org: { view: SamlOrgView; url: string }): { deploys: boolean; deploy: SamlOrgDeploy; text: string } {
+function orgSteps(
+  olds: OrgFacts & Pick<SamlSpBindingState, "apiName" | "appType">,
+  next: SamlSpBindingState,
+  org: { view: SamlOrgView; url: string },
+): { deploys: boolean; deploy: SamlOrgDeploy; text: string } {
   const deploy = samlOrgDeploy(next, org.view.listedCertificates);
   const drift = olds.orgDrift ?? [];
   const deploys = deploy.digest !== olds.orgDeployed || drift.length > 0;
   const repair = drift.length > 0 ? ` (repairs: ${drift.join("; ")})` : "";
-  const waiting = deploy.unlisted ? `; the org does not list ${deploy.unlisted}, so its IdP is not pointed at it: import its keystore under Setup › Certificate and Key Management › Import from Keystore, and the next pulumi up does` : "";
-  return { deploys, deploy, text: deploys ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}` : `; in the org: nothing to deploy${waiting}` };
+  const waiting = deploy.unlisted
+    ? `; the org does not list ${deploy.unlisted}, so its IdP is not pointed at it: import its keystore under Setup › Certificate and Key Management › Import from Keystore, and the next pulumi up does`
+    : "";
+  return {
+    deploys,
+    deploy,
+    text: deploys
+      ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}`
+      : `; in the org: nothing to deploy${waiting}`,
+  };
 }
 
 /** Deploys the binding's files (a Connected App only when it exists); returns the digest to store. */
@@ -184,7 +244,9 @@ async function deployToOrg(state: SamlSpBindingState, deploy: SamlOrgDeploy): Pr
   const client = await orgClient();
   await refuseNewSamlConnectedApp(client, state);
   const outcome = await client.deploy({ files: deploy.files });
-  console.log(`SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`);
+  console.log(
+    `SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`,
+  );
   return deploy.digest;
 }
 

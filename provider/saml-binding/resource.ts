@@ -125,7 +125,9 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
       // or on every run when it keeps no previous certificate: the binding stores a PEM only while its
       // stages publish one that is no longer the bound certificate (storedStages).
       certificatePem: handedOver(() => idpCertificate.certificatePem),
-      previousCertificatePem: handedOver(() => idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem)),
+      previousCertificatePem: handedOver(() =>
+        idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem),
+      ),
       certificateSha256Fingerprint: idpCertificate.sha256Fingerprint,
       certificateSha1Fingerprint: idpCertificate.sha1Fingerprint,
       certificateNotAfter: idpCertificate.notAfter,
@@ -137,18 +139,32 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
     const stored = this as unknown as Record<string, pulumi.Output<unknown>>;
     // States of earlier releases lack the optional settings not given (and phaseEndsAt), which a preview reads
     // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
-    const given = (key: string) => (args as unknown as Record<string, unknown>)[key] !== undefined || (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
-    const facts = [...samlInputKeys.filter((key) => !(optionalSamlSettings as readonly string[]).includes(key) || given(key)), "stages", "phase", "nextStep"];
+    const given = (key: string) =>
+      (args as unknown as Record<string, unknown>)[key] !== undefined ||
+      (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
+    const facts = [
+      ...samlInputKeys.filter((key) => !(optionalSamlSettings as readonly string[]).includes(key) || given(key)),
+      "stages",
+      "phase",
+      "nextStep",
+    ];
     // Every view is made on first read (see defineLazyViews): a program that reads none pays for none.
     defineLazyViews(this, samlOutputViews, () => {
       // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
       const pems = certificatePemsByFingerprint(idpCertificate);
-      return pulumi.all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems]).apply(([known, byFingerprint]) => {
-        const source = withCertificates(withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState, byFingerprint);
-        return source.phase === "stable"
-          ? pulumi.output(samlSpBindingViews(source))
-          : stored["phaseEndsAt"]!.apply((phaseEndsAt) => samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }));
-      });
+      return pulumi
+        .all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems])
+        .apply(([known, byFingerprint]) => {
+          const source = withCertificates(
+            withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState,
+            byFingerprint,
+          );
+          return source.phase === "stable"
+            ? pulumi.output(samlSpBindingViews(source))
+            : stored["phaseEndsAt"]!.apply((phaseEndsAt) =>
+                samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }),
+              );
+        });
     });
   }
 }
@@ -161,7 +177,8 @@ void (samlSpBindingFields satisfies Record<keyof SamlSpBindingOutputsShape, unkn
 
 /** The stored state with each PEM its stages do not store filled in from the bound certificate. */
 function withCertificates(stored: StoredSamlSpBindingState, pems: Record<string, string>): StoredSamlSpBindingState {
-  const fill = (c: PublishedCertificate): PublishedCertificate => (c.certificatePem || !pems[c.sha256Fingerprint] ? c : { ...c, certificatePem: pems[c.sha256Fingerprint] });
+  const fill = (c: PublishedCertificate): PublishedCertificate =>
+    c.certificatePem || !pems[c.sha256Fingerprint] ? c : { ...c, certificatePem: pems[c.sha256Fingerprint] };
   const stages: IdpStages = { ...stored.stages, signing: fill(stored.stages.signing) };
   if (stored.stages.next) stages.next = fill(stored.stages.next);
   if (stored.stages.previous) stages.previous = fill(stored.stages.previous);

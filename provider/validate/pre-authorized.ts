@@ -18,15 +18,24 @@ export function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): Pre
   const result: PreAuthorized = { permissionSets: [], profiles: [] };
   if (raw === undefined) return result;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    issues.push({ path: "preAuthorized", message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})` });
+    issues.push({
+      path: "preAuthorized",
+      message: `must be an object with permissionSets and/or profiles (got ${shown(raw)})`,
+    });
     return result;
   }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (key !== "permissionSets" && key !== "profiles") {
-      issues.push({ path: `preAuthorized.${key}`, message: "is not a preAuthorized field (known: permissionSets, profiles)" });
+      issues.push({
+        path: `preAuthorized.${key}`,
+        message: "is not a preAuthorized field (known: permissionSets, profiles)",
+      });
     } else if (value !== undefined) {
       if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0 || v.includes(","))) {
-        issues.push({ path: `preAuthorized.${key}`, message: `must be a list of names without commas (got ${shown(value)})` });
+        issues.push({
+          path: `preAuthorized.${key}`,
+          message: `must be a list of names without commas (got ${shown(value)})`,
+        });
       } else result[key] = value as string[];
     }
   }

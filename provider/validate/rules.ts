@@ -10,7 +10,12 @@ export type Rule = (value: unknown) => string | undefined;
 /** Quotes a value for an error message, shortened so a long input does not flood the output. */
 export function shown(value: unknown): string {
   // JSON has no Infinity or NaN (YAML's .inf, .nan): JSON.stringify would show them as null.
-  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "number" && !Number.isFinite(value) ? String(value) : String(JSON.stringify(value) ?? value);
+  const text =
+    typeof value === "string"
+      ? JSON.stringify(value)
+      : typeof value === "number" && !Number.isFinite(value)
+        ? String(value)
+        : String(JSON.stringify(value) ?? value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
@@ -18,7 +23,8 @@ export function shown(value: unknown): string {
 export function stringOfLength(min: number, max: number): Rule {
   return (value) => {
     if (typeof value !== "string") return `must be a string (got ${shown(value)})`;
-    if (value.length < min) return min === 1 ? "must not be empty" : `must be at least ${min} characters (got ${value.length})`;
+    if (value.length < min)
+      return min === 1 ? "must not be empty" : `must be at least ${min} characters (got ${value.length})`;
     if (value.length > max) return `must be at most ${max} characters (got ${value.length})`;
     return undefined;
   };
@@ -35,7 +41,9 @@ export function integerBetween(min: number, max: number): Rule {
 /** One of the listed values. */
 export function oneOf(allowed: readonly (string | number)[]): Rule {
   return (value) =>
-    allowed.includes(value as string | number) ? undefined : `must be one of ${allowed.join(", ")} (got ${shown(value)})`;
+    allowed.includes(value as string | number)
+      ? undefined
+      : `must be one of ${allowed.join(", ")} (got ${shown(value)})`;
 }
 
 /**
@@ -87,7 +95,8 @@ export interface UrlRuleOptions {
  * refused in every URL, and never shown.
  */
 export function canonicalUrl(options: UrlRuleOptions): Rule {
-  const show = (value: unknown) => (options.show ?? shown)(typeof value === "string" ? withoutCredentials(value) : value);
+  const show = (value: unknown) =>
+    (options.show ?? shown)(typeof value === "string" ? withoutCredentials(value) : value);
   return (value) => {
     if (typeof value !== "string") return `${options.notUrl} (got ${show(value)})`;
     const characters = [...value];
@@ -101,12 +110,16 @@ export function canonicalUrl(options: UrlRuleOptions): Rule {
     } catch {
       return `${options.notUrl} (got ${show(value)})`;
     }
-    if (url.username || url.password) return "must not hold a user name or password (user:pass@): a URL here ends up in metadata, outputs and logs (the value is not shown)";
-    const httpAllowed = options.schemes === "httpOrHttps" || (options.schemes === "httpsOrLoopbackHttp" && isLoopbackHost(url.hostname));
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed)) return `${options.scheme} (got ${show(value)})`;
+    if (url.username || url.password)
+      return "must not hold a user name or password (user:pass@): a URL here ends up in metadata, outputs and logs (the value is not shown)";
+    const httpAllowed =
+      options.schemes === "httpOrHttps" || (options.schemes === "httpsOrLoopbackHttp" && isLoopbackHost(url.hostname));
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed))
+      return `${options.scheme} (got ${show(value)})`;
     const bareOrigin = url.pathname === "/" && !url.search && !url.hash;
     if (options.shape?.only === "origin" && !bareOrigin) return `${options.shape.message} (got ${show(value)})`;
-    if (options.shape?.only === "noQueryOrFragment" && (url.search || url.hash)) return `${options.shape.message} (got ${show(value)})`;
+    if (options.shape?.only === "noQueryOrFragment" && (url.search || url.hash))
+      return `${options.shape.message} (got ${show(value)})`;
     const canonical = bareOrigin && !value.endsWith("/") ? url.origin : url.href;
     if (value !== canonical) {
       return `must be written in its canonical form ${show(canonical)}: host in lower case, no default port, no . or .. segments, characters a URL cannot hold percent-encoded (got ${show(value)})`;
@@ -121,7 +134,9 @@ export function canonicalUrl(options: UrlRuleOptions): Rule {
  */
 export function characterShown(c: string): string {
   if (!/[\s\p{C}]/u.test(c)) return JSON.stringify(c);
-  const name = ({ " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" } as Record<string, string>)[c];
+  const name = (
+    { " ": "a space", "\t": "a tab", "\n": "a line feed", "\r": "a carriage return" } as Record<string, string>
+  )[c];
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}${name ? ` (${name})` : ""}`;
 }
 
@@ -184,7 +199,11 @@ export const xmlText: Rule = (value) => {
  * character gets that one issue: the other rules' issues for the same path are dropped, since they would
  * only restate it. Returns the merged list.
  */
-export function withXmlTextIssues(raw: Record<string, unknown>, skip: readonly string[], issues: readonly ValidationIssue[]): ValidationIssue[] {
+export function withXmlTextIssues(
+  raw: Record<string, unknown>,
+  skip: readonly string[],
+  issues: readonly ValidationIssue[],
+): ValidationIssue[] {
   const found: ValidationIssue[] = [];
   const walk = (value: unknown, path: string) => {
     if (typeof value === "string") {

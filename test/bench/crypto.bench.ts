@@ -21,7 +21,9 @@ function medianMs(runs: number, work: () => void): number {
 }
 
 function report(name: string, ours: number, baseline: number): void {
-  console.log(`${name.padEnd(44)} node:crypto ${ours.toFixed(1).padStart(8)} ms   node-forge ${baseline.toFixed(1).padStart(8)} ms   ${(baseline / ours).toFixed(1).padStart(6)}× faster`);
+  console.log(
+    `${name.padEnd(44)} node:crypto ${ours.toFixed(1).padStart(8)} ms   node-forge ${baseline.toFixed(1).padStart(8)} ms   ${(baseline / ours).toFixed(1).padStart(6)}× faster`,
+  );
 }
 
 const keyRuns = Number(process.env["BENCH_KEY_RUNS"] ?? 3);
@@ -49,7 +51,10 @@ report(
   medianMs(50, () => {
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(keyPair.publicKeyPem);
-    cert.serialNumber = crypto.randomBytes(16).toString("hex").replace(/^[89a-f]/, "1");
+    cert.serialNumber = crypto
+      .randomBytes(16)
+      .toString("hex")
+      .replace(/^[89a-f]/, "1");
     cert.validity.notBefore = request.notBefore;
     cert.validity.notAfter = request.notAfter;
     cert.setSubject([{ shortName: "CN", value: "bench.example" }]);

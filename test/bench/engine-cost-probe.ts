@@ -103,7 +103,8 @@ function parseGcTrace(stderr: string): GcTrace {
 function programOf(subject: string, n: number): PulumiFn {
   if (subject === "ours") return scaleProgram("ours", n);
   const variant = floorVariants.find((v) => v.name === subject);
-  if (!variant) throw new Error(`unknown case "${subject}": ours, or one of ${floorVariants.map((v) => v.name).join(", ")}`);
+  if (!variant)
+    throw new Error(`unknown case "${subject}": ours, or one of ${floorVariants.map((v) => v.name).join(", ")}`);
   return variant.program(n);
 }
 
@@ -143,7 +144,8 @@ async function runCase(spec: string, n: number, round: number): Promise<ProbeRun
     const createMs = Number(process.hrtime.bigint() - start) / 1e6;
     const checkpoint = stateFilePath(stateDir, "sfc-probe", "probe");
     // With PULUMI_DIY_BACKEND_GZIP the engine writes <stack>.json.gz: measure its uncompressed text.
-    if (!fs.existsSync(checkpoint) && fs.existsSync(`${checkpoint}.gz`)) fs.writeFileSync(checkpoint, zlib.gunzipSync(fs.readFileSync(`${checkpoint}.gz`)));
+    if (!fs.existsSync(checkpoint) && fs.existsSync(`${checkpoint}.gz`))
+      fs.writeFileSync(checkpoint, zlib.gunzipSync(fs.readFileSync(`${checkpoint}.gz`)));
     const cpu = process.cpuUsage(cpuBefore);
     return {
       case: spec,
@@ -182,10 +184,18 @@ function describe(run: ProbeRun): string {
 }
 
 async function main(): Promise<void> {
-  const cases = (process.env["PROBE_CASES"] ?? "floor,ours").split(",").map((s) => s.trim()).filter(Boolean);
+  const cases = (process.env["PROBE_CASES"] ?? "floor,ours")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sizes = (process.env["PROBE_SIZES"] ?? "200").split(",").map((s) => Number(s.trim()));
   const repeat = Number(process.env["PROBE_REPEAT"] ?? "1");
-  console.log(`engine cost probe: ${cases.join(", ")} at N = ${sizes.join(", ")}, ${repeat} round(s); load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `engine cost probe: ${cases.join(", ")} at N = ${sizes.join(", ")}, ${repeat} round(s); load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const runs: ProbeRun[] = [];
   for (let round = 1; round <= repeat; round++) {
     for (const n of sizes) {

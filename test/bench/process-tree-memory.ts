@@ -77,7 +77,12 @@ export function monitorProcessTree(rootPid: number = process.pid, intervalMs = 1
     stop() {
       clearInterval(timer);
       sample();
-      return { processes: [...peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes), peakTotalBytes, samples, monitorCpuSeconds: monitorMicros / 1e6 };
+      return {
+        processes: [...peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes),
+        peakTotalBytes,
+        samples,
+        monitorCpuSeconds: monitorMicros / 1e6,
+      };
     },
   };
 }

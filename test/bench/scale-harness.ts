@@ -115,7 +115,8 @@ export interface ScaleProgramOptions {
 export function scaleProgram(subject: ScaleSubject, n: number, options: ScaleProgramOptions = {}): PulumiFn {
   if (subject === "floor" || subject === "floor-props") {
     const padTo = subject === "floor-props" ? options.propertiesPerResource : undefined;
-    if (subject === "floor-props" && padTo === undefined) throw new Error("floor-props needs propertiesPerResource (ours' average)");
+    if (subject === "floor-props" && padTo === undefined)
+      throw new Error("floor-props needs propertiesPerResource (ours' average)");
     return async () => {
       for (let i = 0; i < n; i++) {
         const first = new NoOp(`floor-a-${i}`, {}, padTo);
@@ -125,7 +126,10 @@ export function scaleProgram(subject: ScaleSubject, n: number, options: ScalePro
   }
   return async () => {
     for (let i = 0; i < n; i++) {
-      const certificate = new CertificateAndKeyPair(`cert-${i}`, { uniqueName: `Bench_Cert_${i}`, label: `Bench certificate ${i}` });
+      const certificate = new CertificateAndKeyPair(`cert-${i}`, {
+        uniqueName: `Bench_Cert_${i}`,
+        label: `Bench certificate ${i}`,
+      });
       new JwtIntegration(`jwt-${i}`, {
         apiName: `Bench_App_${i}`,
         label: `Bench app ${i}`,
@@ -156,7 +160,9 @@ export function measureState(checkpointFile: string): StateSize {
   let entryBytes = 0;
   let resources = 0;
   for (const resource of all.filter((r) => isMeasured(r.type))) {
-    const size = Buffer.byteLength(JSON.stringify(resource.inputs ?? {})) + Buffer.byteLength(JSON.stringify(resource.outputs ?? {}));
+    const size =
+      Buffer.byteLength(JSON.stringify(resource.inputs ?? {})) +
+      Buffer.byteLength(JSON.stringify(resource.outputs ?? {}));
     const parts = stateBytesOf(resource.inputs, resource.outputs);
     bytes += size;
     composition = addStateBytes(composition, parts);
@@ -208,8 +214,16 @@ export interface ScaleCaseOptions {
  * Runs `subject` at size `n` on a fresh stack: create, unchanged preview, unchanged `up`; then sizes the
  * checkpoint and deletes the stack's folder (everything lives in that state: nothing to destroy).
  */
-export async function runScaleCase(subject: ScaleSubject, n: number, options: ScaleCaseOptions = {}): Promise<CaseResult> {
-  const program = scaleProgram(subject, n, options.propertiesPerResource === undefined ? {} : { propertiesPerResource: options.propertiesPerResource });
+export async function runScaleCase(
+  subject: ScaleSubject,
+  n: number,
+  options: ScaleCaseOptions = {},
+): Promise<CaseResult> {
+  const program = scaleProgram(
+    subject,
+    n,
+    options.propertiesPerResource === undefined ? {} : { propertiesPerResource: options.propertiesPerResource },
+  );
   let registered: RegisteredProperties | undefined;
   // Every subject is counted the same way, so that the count's own (tiny) cost is in all of them.
   const countedProgram: PulumiFn = async () => {

@@ -75,7 +75,12 @@ const unchangedTarget: Target = { max: 1.3, text: "≤ 1.3× floor" };
 const memoryTarget: Target = { max: 2, text: `≤ 2× floor at N=${targetSize}` };
 const growthTarget: Target = { max: 1, text: "≤ floor's growth" };
 
-type Measure = { measure: string; unit: MeasureUnit; read: (c: CaseResult) => number; target?: (n: number, largest: number) => Target | undefined };
+type Measure = {
+  measure: string;
+  unit: MeasureUnit;
+  read: (c: CaseResult) => number;
+  target?: (n: number, largest: number) => Target | undefined;
+};
 
 /** An engine command's wall time, then the CPU seconds of each process in it (indented under it). */
 function phaseMeasures(measure: string, phase: (c: CaseResult) => PhaseResult, target?: Measure["target"]): Measure[] {
@@ -89,17 +94,47 @@ function phaseMeasures(measure: string, phase: (c: CaseResult) => PhaseResult, t
 
 /** The measures compared, with how each is read from a case. */
 const measures: Measure[] = [
-  ...phaseMeasures("create (up on an empty stack)", (c) => c.create, (n, largest) => (atTargetSize(n, largest) ? createTarget : undefined)),
-  ...phaseMeasures("unchanged preview", (c) => c.preview, () => unchangedTarget),
-  ...phaseMeasures("unchanged up", (c) => c.up, () => unchangedTarget),
+  ...phaseMeasures(
+    "create (up on an empty stack)",
+    (c) => c.create,
+    (n, largest) => (atTargetSize(n, largest) ? createTarget : undefined),
+  ),
+  ...phaseMeasures(
+    "unchanged preview",
+    (c) => c.preview,
+    () => unchangedTarget,
+  ),
+  ...phaseMeasures(
+    "unchanged up",
+    (c) => c.up,
+    () => unchangedTarget,
+  ),
   { measure: "registered properties/resource (SDK)", unit: "count", read: (c) => c.registered.propertiesPerResource },
-  { measure: "state bytes/resource (inputs+outputs)", unit: "B", read: (c) => c.state.bytesPerResource, target: () => bytesTarget },
+  {
+    measure: "state bytes/resource (inputs+outputs)",
+    unit: "B",
+    read: (c) => c.state.bytesPerResource,
+    target: () => bytesTarget,
+  },
   { measure: "checkpoint entry bytes/resource", unit: "B", read: (c) => c.state.entryBytesPerResource },
   { measure: "checkpoint file", unit: "B", read: (c) => c.state.checkpointFileBytes },
-  { measure: "engine peak RSS at create (pulumi)", unit: "B", read: (c) => peakOfProcessesNamed(c.create.memory, "pulumi"), target: (n, largest) => (atTargetSize(n, largest) ? memoryTarget : undefined) },
-  { measure: "provider peak RSS at create (node)", unit: "B", read: (c) => peakOfProcessesNamed(c.create.memory, "node") },
+  {
+    measure: "engine peak RSS at create (pulumi)",
+    unit: "B",
+    read: (c) => peakOfProcessesNamed(c.create.memory, "pulumi"),
+    target: (n, largest) => (atTargetSize(n, largest) ? memoryTarget : undefined),
+  },
+  {
+    measure: "provider peak RSS at create (node)",
+    unit: "B",
+    read: (c) => peakOfProcessesNamed(c.create.memory, "node"),
+  },
   { measure: "process tree peak RSS at create (sum)", unit: "B", read: (c) => c.create.memory.peakTotalBytes },
-  { measure: "engine peak RSS, unchanged up (pulumi)", unit: "B", read: (c) => peakOfProcessesNamed(c.up.memory, "pulumi") },
+  {
+    measure: "engine peak RSS, unchanged up (pulumi)",
+    unit: "B",
+    read: (c) => peakOfProcessesNamed(c.up.memory, "pulumi"),
+  },
 ];
 
 /** The N=200 targets apply at N=200, or at the largest size when the run did not reach 200. */
@@ -131,27 +166,42 @@ export function compareScale(results: CaseResult[]): ScaleComparison {
       const ours = pick("ours", n);
       const floor = pick("floor", n);
       const floorProps = pick("floor-props", n);
-      const rows = measures.map(({ measure, unit, read, target }) => row(measure, unit, read(ours), read(floor), read(floorProps), target?.(n, largest)));
+      const rows = measures.map(({ measure, unit, read, target }) =>
+        row(measure, unit, read(ours), read(floor), read(floorProps), target?.(n, largest)),
+      );
       const warnings: string[] = [];
       for (const c of [ours, floor, floorProps]) {
-        for (const [phase, result] of [["unchanged preview", c.preview], ["unchanged up", c.up]] as const) {
+        for (const [phase, result] of [
+          ["unchanged preview", c.preview],
+          ["unchanged up", c.up],
+        ] as const) {
           const changes = unexpectedChanges(result.changes);
           if (changes) warnings.push(`${c.subject} N=${n}: the ${phase} was not unchanged (${changes})`);
         }
-        if (c.state.resources !== 2 * n) warnings.push(`${c.subject} N=${n}: ${c.state.resources} resources in state, expected ${2 * n}`);
+        if (c.state.resources !== 2 * n)
+          warnings.push(`${c.subject} N=${n}: ${c.state.resources} resources in state, expected ${2 * n}`);
       }
       return { n, rows, excess: phaseExcesses(ours, floor, floorProps), warnings };
     }),
   };
   if (sizes.length >= 2) {
     const from = sizes[0]!;
-    const growthOf = (subject: CaseResult["subject"], read: (c: CaseResult) => number) => read(pick(subject, largest)) / read(pick(subject, from));
+    const growthOf = (subject: CaseResult["subject"], read: (c: CaseResult) => number) =>
+      read(pick(subject, largest)) / read(pick(subject, from));
     const growth = (measure: string, read: (c: CaseResult) => number, target?: Target): GrowthRow => {
       const ours = growthOf("ours", read);
       const floor = growthOf("floor", read);
       const floorProps = growthOf("floor-props", read);
       const ratio = ours / floor;
-      return { measure, ours, floor, ratio, floorProps, ratioToFloorProps: ours / floorProps, ...(target ? { target, met: ratio <= target.max } : {}) };
+      return {
+        measure,
+        ours,
+        floor,
+        ratio,
+        floorProps,
+        ratioToFloorProps: ours / floorProps,
+        ...(target ? { target, met: ratio <= target.max } : {}),
+      };
     };
     comparison.growth = {
       from,
@@ -167,9 +217,25 @@ export function compareScale(results: CaseResult[]): ScaleComparison {
   return comparison;
 }
 
-function row(measure: string, unit: MeasureUnit, ours: number, floor: number, floorProps: number, target: Target | undefined): ComparedRow {
+function row(
+  measure: string,
+  unit: MeasureUnit,
+  ours: number,
+  floor: number,
+  floorProps: number,
+  target: Target | undefined,
+): ComparedRow {
   const ratio = ours / floor;
-  return { measure, unit, ours, floor, ratio, floorProps, ratioToFloorProps: ours / floorProps, ...(target ? { target, met: ratio <= target.max } : {}) };
+  return {
+    measure,
+    unit,
+    ours,
+    floor,
+    ratio,
+    floorProps,
+    ratioToFloorProps: ours / floorProps,
+    ...(target ? { target, met: ratio <= target.max } : {}),
+  };
 }
 
 function formatValue(value: number, unit: MeasureUnit): string {
@@ -186,16 +252,33 @@ function verdict(met: boolean | undefined): string {
 }
 
 /** A table line: the measure, ours, the floor, ours/floor, the target and verdict, then floor-props and ours/floor-props. */
-function tableLine(cells: { measure: string; ours: string; floor: string; ratio: string; target: string; floorProps: string; ratioToFloorProps: string }): string {
+function tableLine(cells: {
+  measure: string;
+  ours: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  floorProps: string;
+  ratioToFloorProps: string;
+}): string {
   return (
     `${cells.measure.padEnd(40)} ${cells.ours.padStart(11)} ${cells.floor.padStart(11)} ${cells.ratio.padStart(10)}   ${cells.target.padEnd(27)}` +
     ` ${cells.floorProps.padStart(11)} ${cells.ratioToFloorProps.padStart(13)}`
   ).trimEnd();
 }
 
-const header = tableLine({ measure: "measure", ours: "ours", floor: "floor", ratio: "ours/floor", target: "target", floorProps: "floor-props", ratioToFloorProps: "ours/fl-props" });
+const header = tableLine({
+  measure: "measure",
+  ours: "ours",
+  floor: "floor",
+  ratio: "ours/floor",
+  target: "target",
+  floorProps: "floor-props",
+  ratioToFloorProps: "ours/fl-props",
+});
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
-const targetCell = (r: { target?: Target; met?: boolean }) => (r.target ? `${r.target.text.padEnd(22)} ${verdict(r.met)}` : "");
+const targetCell = (r: { target?: Target; met?: boolean }) =>
+  r.target ? `${r.target.text.padEnd(22)} ${verdict(r.met)}` : "";
 
 /** The comparison as a text table: absolute values, ratios, targets, PASS/MISS; floor-props as context; where ours' extra time goes. */
 export function formatScaleComparison(comparison: ScaleComparison): string {
@@ -209,17 +292,43 @@ export function formatScaleComparison(comparison: ScaleComparison): string {
     );
     for (const r of size.rows) {
       const value = (v: number) => formatValue(v, r.unit);
-      lines.push(tableLine({ measure: r.measure, ours: value(r.ours), floor: value(r.floor), ratio: times(r.ratio), target: targetCell(r), floorProps: value(r.floorProps), ratioToFloorProps: times(r.ratioToFloorProps) }));
+      lines.push(
+        tableLine({
+          measure: r.measure,
+          ours: value(r.ours),
+          floor: value(r.floor),
+          ratio: times(r.ratio),
+          target: targetCell(r),
+          floorProps: value(r.floorProps),
+          ratioToFloorProps: times(r.ratioToFloorProps),
+        }),
+      );
     }
-    lines.push(`Where ours' extra time goes at N = ${size.n} (ours − floor; the program's excess split into the SDK's per-property work, floor-props − floor, and ours beyond it):`);
+    lines.push(
+      `Where ours' extra time goes at N = ${size.n} (ours − floor; the program's excess split into the SDK's per-property work, floor-props − floor, and ours beyond it):`,
+    );
     for (const excess of size.excess) lines.push(`  ${formatPhaseExcess(excess)}`);
     for (const warning of size.warnings) lines.push(`WARNING: ${warning}`);
   }
   if (comparison.growth) {
     const { from, to, rows } = comparison.growth;
-    lines.push("", `Growth from N = ${from} to N = ${to} (${(to / from).toFixed(1)}× the resources): value at N=${to} / value at N=${from}`, header);
+    lines.push(
+      "",
+      `Growth from N = ${from} to N = ${to} (${(to / from).toFixed(1)}× the resources): value at N=${to} / value at N=${from}`,
+      header,
+    );
     for (const r of rows) {
-      lines.push(tableLine({ measure: r.measure, ours: times(r.ours), floor: times(r.floor), ratio: times(r.ratio), target: targetCell(r), floorProps: times(r.floorProps), ratioToFloorProps: times(r.ratioToFloorProps) }));
+      lines.push(
+        tableLine({
+          measure: r.measure,
+          ours: times(r.ours),
+          floor: times(r.floor),
+          ratio: times(r.ratio),
+          target: targetCell(r),
+          floorProps: times(r.floorProps),
+          ratioToFloorProps: times(r.ratioToFloorProps),
+        }),
+      );
     }
   }
   return lines.join("\n");

@@ -41,7 +41,10 @@ function describeMachine(): string {
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   const engineVersion = execFileSync(locateEngine().cli, ["version"], { encoding: "utf8" }).trim();
   return [
-    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${gib(os.totalmem())} RAM (${gib(os.freemem())} free), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${gib(os.totalmem())} RAM (${gib(os.freemem())} free), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
     `engine: pulumi ${engineVersion}; driver: Automation API, inline program, local file backend, passphrase secrets; Node.js ${process.version}`,
   ].join("\n");
 }
@@ -71,7 +74,11 @@ async function main(): Promise<void> {
     // floor-props, padded to the properties ours registered in the run just before.
     let propertiesPerResource: number | undefined;
     for (const subject of ["floor", "ours", "floor-props"] as const) {
-      const result = await runScaleCase(subject, n, propertiesPerResource === undefined ? {} : { propertiesPerResource });
+      const result = await runScaleCase(
+        subject,
+        n,
+        propertiesPerResource === undefined ? {} : { propertiesPerResource },
+      );
       if (subject === "ours") propertiesPerResource = Math.round(result.registered.propertiesPerResource);
       results.push(result);
       const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
@@ -89,7 +96,9 @@ async function main(): Promise<void> {
     console.log("\nours, state bytes/resource (inputs+outputs) by type:");
     for (const [type, { count, bytesPerResource }] of Object.entries(largest.state.byType)) {
       const properties = largest.registered.byType[type]?.propertiesPerResource ?? 0;
-      console.log(`  ${type.padEnd(56)} ${String(Math.round(bytesPerResource)).padStart(7)} B  (${count}), ${properties.toFixed(0)} registered properties each`);
+      console.log(
+        `  ${type.padEnd(56)} ${String(Math.round(bytesPerResource)).padStart(7)} B  (${count}), ${properties.toFixed(0)} registered properties each`,
+      );
     }
     const floor = results.find((r) => r.subject === "floor" && r.n === largest.n);
     if (floor) console.log(formatStateComposition(largest.n, largest.state, floor.state));
@@ -100,7 +109,9 @@ async function main(): Promise<void> {
       "engine and plugin: each process's utime + stime at its last 100 ms sample",
   );
   console.log(describeSamplingCoverage(results));
-  console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s. Targets are informational: a MISS does not fail the run.`);
+  console.log(
+    `\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s. Targets are informational: a MISS does not fail the run.`,
+  );
   const jsonFile = process.env["BENCH_JSON"];
   if (jsonFile) {
     // Each result's state carries its byte composition (totals by category, overall and by type); beside
@@ -110,7 +121,10 @@ async function main(): Promise<void> {
       const floor = results.find((r) => r.subject === "floor" && r.n === n);
       return ours && floor ? [{ n, certificateFloorBytes: certificateFloorBytes(ours.state, floor.state) }] : [];
     });
-    fs.writeFileSync(jsonFile, JSON.stringify({ machine: describeMachine(), results, comparison, stateComposition }, null, 2));
+    fs.writeFileSync(
+      jsonFile,
+      JSON.stringify({ machine: describeMachine(), results, comparison, stateComposition }, null, 2),
+    );
     console.log(`measurements written to ${jsonFile}`);
   }
 }

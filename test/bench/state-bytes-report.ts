@@ -66,7 +66,8 @@ function certificateTypes(state: StateSize): { count: number; composition: State
 export function certificateFloorBytes(ours: StateSize, floor: StateSize): CertificateFloorBytes {
   const certificates = certificateTypes(ours);
   const count = certificates.reduce((sum, entry) => sum + entry.count, 0);
-  const over = (category: StateByteCategory) => (count === 0 ? 0 : certificates.reduce((sum, entry) => sum + entry.composition[category], 0) / count);
+  const over = (category: StateByteCategory) =>
+    count === 0 ? 0 : certificates.reduce((sum, entry) => sum + entry.composition[category], 0) / count;
   const shellTwice = ours.resources === 0 ? 0 : ours.composition.shell / ours.resources;
   const chain = over("chain");
   const key = over("secrets");
@@ -99,22 +100,44 @@ export function formatStateComposition(n: number, ours: StateSize, floor: StateS
   const oursTypes = Object.entries(ours.byType).sort(([a], [b]) => (a < b ? -1 : 1));
   const columns = [
     { title: "ours", bytes: perResource(ours.composition, ours.resources) },
-    ...oursTypes.map(([type, entry]) => ({ title: shortType(type), bytes: perResource(entry.composition, entry.count) })),
+    ...oursTypes.map(([type, entry]) => ({
+      title: shortType(type),
+      bytes: perResource(entry.composition, entry.count),
+    })),
     { title: "floor", bytes: perResource(floor.composition, floor.resources) },
   ];
   const widths = columns.map((c) => Math.max(c.title.length, 8));
   const line = (label: string, cells: string[], share: string) =>
-    `  ${label.padEnd(42)} ${cells[0]!.padStart(widths[0]!)} ${share.padStart(5)}  ${cells.slice(1).map((cell, i) => cell.padStart(widths[i + 1]!)).join("  ")}`.trimEnd();
+    `  ${label.padEnd(42)} ${cells[0]!.padStart(widths[0]!)} ${share.padStart(5)}  ${cells
+      .slice(1)
+      .map((cell, i) => cell.padStart(widths[i + 1]!))
+      .join("  ")}`.trimEnd();
   const oursTotal = stateBytesTotal(columns[0]!.bytes);
   const share = (value: number) => (oursTotal === 0 ? "" : `${Math.round((value / oursTotal) * 100)} %`);
   const lines = [
     `\nState bytes/resource at N = ${n} by what they are (compact JSON of inputs + outputs; every category averaged over the resources of its column):`,
-    line("category", columns.map((c) => c.title), "share"),
+    line(
+      "category",
+      columns.map((c) => c.title),
+      "share",
+    ),
   ];
   for (const category of stateByteCategories) {
-    lines.push(line(categoryLabels[category], columns.map((c) => bytesCell(c.bytes[category])), share(columns[0]!.bytes[category])));
+    lines.push(
+      line(
+        categoryLabels[category],
+        columns.map((c) => bytesCell(c.bytes[category])),
+        share(columns[0]!.bytes[category]),
+      ),
+    );
   }
-  lines.push(line("total", columns.map((c) => bytesCell(stateBytesTotal(c.bytes))), share(oursTotal)));
+  lines.push(
+    line(
+      "total",
+      columns.map((c) => bytesCell(stateBytesTotal(c.bytes))),
+      share(oursTotal),
+    ),
+  );
   const bound = certificateFloorBytes(ours, floor);
   lines.push(
     `irreducible for a dynamic resource holding a certificate: shell x2 + chain + key = ${Math.round(bound.shellTwice)} + ${Math.round(bound.chain)} + ` +

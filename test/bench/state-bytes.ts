@@ -16,7 +16,15 @@
  */
 
 /** The categories of {@link StateBytes}, in the order they are printed. */
-export const stateByteCategories = ["shell", "secrets", "chain", "echoed", "inputsRest", "outputsRest", "names"] as const;
+export const stateByteCategories = [
+  "shell",
+  "secrets",
+  "chain",
+  "echoed",
+  "inputsRest",
+  "outputsRest",
+  "names",
+] as const;
 
 /** One category of state bytes. */
 export type StateByteCategory = (typeof stateByteCategories)[number];
@@ -63,7 +71,9 @@ function secretBytesIn(value: unknown): number {
 function canonicalJson(value: unknown): string {
   return (
     JSON.stringify(value, (_key, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
     ) ?? "undefined"
   );
 }
@@ -79,7 +89,10 @@ function framingBytes(record: Record<string, unknown>): number {
  * Splits one resource's inputs + outputs into categories (see the module comment); their sum is exactly
  * `Buffer.byteLength(JSON.stringify(inputs ?? {})) + Buffer.byteLength(JSON.stringify(outputs ?? {}))`.
  */
-export function stateBytesOf(inputs: Record<string, unknown> | undefined, outputs: Record<string, unknown> | undefined): StateBytes {
+export function stateBytesOf(
+  inputs: Record<string, unknown> | undefined,
+  outputs: Record<string, unknown> | undefined,
+): StateBytes {
   const sides = { inputs: inputs ?? {}, outputs: outputs ?? {} };
   const bytes = emptyStateBytes();
   bytes.names = framingBytes(sides.inputs) + framingBytes(sides.outputs);

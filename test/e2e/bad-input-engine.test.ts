@@ -38,14 +38,27 @@ interface EngineRow {
 const withLabel = (label: string) => base.replace("label: Acme mutual TLS client", `label: ${label}`);
 
 const rows: EngineRow[] = [
-  { title: "YAML syntax", inventory: base.replace("jwtIntegrations:\n", "jwtIntegrations: [\n"), status: 1, line: "    bad.yaml:25:5 (yaml): Block collections are not allowed within flow collections" },
+  {
+    title: "YAML syntax",
+    inventory: base.replace("jwtIntegrations:\n", "jwtIntegrations: [\n"),
+    status: 1,
+    line: "    bad.yaml:25:5 (yaml): Block collections are not allowed within flow collections",
+  },
   {
     title: "unknown key",
     inventory: base.replace("    owner: Platform team\n", "    owner: Platform team\n    keysize: 4096\n"),
     status: 1,
     line: "    bad.yaml:19:5 certificates.Acme_mTLS.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)",
   },
-  { title: "wrong type", inventory: base.replace("    label: Acme mutual TLS client\n", "    label: Acme mutual TLS client\n    keySize: big\n"), status: 1, line: '    bad.yaml:18:14 certificates.Acme_mTLS.keySize: must be one of 2048, 4096 (got "big")' },
+  {
+    title: "wrong type",
+    inventory: base.replace(
+      "    label: Acme mutual TLS client\n",
+      "    label: Acme mutual TLS client\n    keySize: big\n",
+    ),
+    status: 1,
+    line: '    bad.yaml:18:14 certificates.Acme_mTLS.keySize: must be one of 2048, 4096 (got "big")',
+  },
   {
     title: "bad name",
     inventory: base.replace("  Acme_mTLS:", "  Acme__mTLS:"),
@@ -64,7 +77,12 @@ const rows: EngineRow[] = [
     status: 1,
     line: "    bad.yaml:23:3 certificates.Acme_CI_JWT_G2: collides with certificates.Acme_CI_JWT, whose key pair is named Acme_CI_JWT_G2 in the org after its rotations: names ending in _G and digits are reserved for rotated key pairs; choose another name",
   },
-  { title: "empty inventory", inventory: "certificates: {}\n", status: 1, line: "    bad.yaml:1:15 certificates: declares no certificate: an inventory must declare at least one (to delete a whole stack, run salesforce-certs destroy)" },
+  {
+    title: "empty inventory",
+    inventory: "certificates: {}\n",
+    status: 1,
+    line: "    bad.yaml:1:15 certificates: declares no certificate: an inventory must declare at least one (to delete a whole stack, run salesforce-certs destroy)",
+  },
   {
     title: "not UTF-8",
     inventory: Buffer.from(withLabel("Acme mutual TLS cli\u00e9nt"), "latin1"),
@@ -73,7 +91,7 @@ const rows: EngineRow[] = [
   },
   {
     title: "removal without acknowledgement",
-    inventory: base.slice(0, base.indexOf("jwtIntegrations:")) + "jwtIntegrations: {}\n",
+    inventory: `${base.slice(0, base.indexOf("jwtIntegrations:"))}jwtIntegrations: {}\n`,
     status: 1,
     line: "error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it (with its keys or credentials) only when named: salesforce-certs up --allow-delete Acme_CI (nothing was changed)",
   },
@@ -84,7 +102,13 @@ const rows: EngineRow[] = [
     status: 2,
     line: 'error: SALESFORCE_CERTS_NOW must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00 (got "12")',
   },
-  { title: "impossible clock date", args: [], env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" }, status: 2, line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' },
+  {
+    title: "impossible clock date",
+    args: [],
+    env: { SALESFORCE_CERTS_NOW: "2027-02-30T00:00:00Z" },
+    status: 2,
+    line: 'error: SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")',
+  },
   {
     title: "wrong passphrase",
     args: [],
@@ -121,19 +145,40 @@ const rows: EngineRow[] = [
     status: 2,
     line: "error: stack 'acme' needs a passphrase for its secrets: PULUMI_CONFIG_PASSPHRASE_FILE names empty-passphrase.txt, which is empty or blank: write the stack's passphrase into it (or set PULUMI_CONFIG_PASSPHRASE)",
   },
-  { title: "--allow-delete of a name the stack does not hold", args: ["--allow-delete", "Acme_Nope"], status: 2, line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)" },
-  { title: "--inventory that does not exist", args: ["--inventory", "missing.yaml"], status: 2, line: "error: up: --inventory missing.yaml: no such file" },
-  { title: "unknown option", args: ["--invntory", "bad.yaml"], status: 2, line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)" },
+  {
+    title: "--allow-delete of a name the stack does not hold",
+    args: ["--allow-delete", "Acme_Nope"],
+    status: 2,
+    line: "error: up: --allow-delete names Acme_Nope, which stack 'acme' does not hold (nothing was changed)",
+  },
+  {
+    title: "--inventory that does not exist",
+    args: ["--inventory", "missing.yaml"],
+    status: 2,
+    line: "error: up: --inventory missing.yaml: no such file",
+  },
+  {
+    title: "unknown option",
+    args: ["--invntory", "bad.yaml"],
+    status: 2,
+    line: "error: up: Unknown option '--invntory' (see salesforce-certs up --help)",
+  },
   // ---- values that reach a shell, URLs
   {
     title: "a username that tries command substitution",
-    inventory: base.replace("    username: ci@acme.example\n", "    username: ci$(touch${IFS}/tmp/pwned)@acme.example\n"),
+    inventory: base.replace(
+      "    username: ci@acme.example\n",
+      "    username: ci$(touch${IFS}/tmp/pwned)@acme.example\n",
+    ),
     status: 1,
     line: '    bad.yaml:28:15 jwtIntegrations.Acme_CI.username: must be a Salesforce username, shaped like an e-mail address (name@example.com.prod), at most 80 characters: "$" at character 3 is not allowed in one (got "ci$(touch${IFS}/tmp/pwned)@acme.exam…)',
   },
   {
     title: "an audience with a trailing space",
-    inventory: base.replace("    audience: https://login.salesforce.com\n", '    audience: "https://login.salesforce.com "\n'),
+    inventory: base.replace(
+      "    audience: https://login.salesforce.com\n",
+      '    audience: "https://login.salesforce.com "\n',
+    ),
     status: 1,
     line: '    bad.yaml:29:15 jwtIntegrations.Acme_CI.audience: must not hold spaces, tabs, line breaks or other control characters, not even at either end: U+0020 (a space) at character 29 (got "https://login.salesforce.com ")',
   },
@@ -142,12 +187,27 @@ const rows: EngineRow[] = [
 test.serial("bad inputs through the engine leave an existing stack's decrypted state exactly as it was", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-bad-engine-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: passphrase, SALESFORCE_CERTS_NOW: testInstant };
-  const first = runCli(["up", "--stack", "acme", "--inventory", path.join(repoRoot, "test", "fixtures", "e2e-inventories", "acme.yaml")], dir, env);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    SALESFORCE_CERTS_NOW: testInstant,
+  };
+  const first = runCli(
+    ["up", "--stack", "acme", "--inventory", path.join(repoRoot, "test", "fixtures", "e2e-inventories", "acme.yaml")],
+    dir,
+    env,
+  );
   t.is(first.status, 0, first.stdout + first.stderr);
 
   const decrypted = async () => {
-    const stack = await openLocalStack({ stackName: "acme", program: async () => ({}), stateDir: path.join(dir, ".pulumi-state"), workDir: dir, passphrase, mustExist: true });
+    const stack = await openLocalStack({
+      stackName: "acme",
+      program: async () => ({}),
+      stateDir: path.join(dir, ".pulumi-state"),
+      workDir: dir,
+      passphrase,
+      mustExist: true,
+    });
     return JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
   };
   fs.writeFileSync(path.join(dir, "empty-passphrase.txt"), "\n");
@@ -161,12 +221,22 @@ test.serial("bad inputs through the engine leave an existing stack's decrypted s
       if (value === undefined) delete rowEnv[name];
       else rowEnv[name] = value;
     }
-    const run = runCli([...(row.command ?? ["up"]), "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])], dir, rowEnv);
+    const run = runCli(
+      [...(row.command ?? ["up"]), "--stack", "acme", ...(row.args ?? ["--inventory", "bad.yaml"])],
+      dir,
+      rowEnv,
+    );
     const lines = (run.stdout + run.stderr).split("\n");
     t.is(run.status, row.status, `${row.title}: exit code\n${run.stdout}${run.stderr}`);
     t.true(lines.includes(row.line), `${row.title}: no line\n${row.line}\nin\n${run.stdout}${run.stderr}`);
-    t.false(lines.some((l) => /^\s+at .*:\d+:\d+\)?$/.test(l)), `${row.title}: no JavaScript stack trace`);
-    t.false(lines.some((l) => l.includes("Command failed with exit code")), `${row.title}: no Automation API dump`);
+    t.false(
+      lines.some((l) => /^\s+at .*:\d+:\d+\)?$/.test(l)),
+      `${row.title}: no JavaScript stack trace`,
+    );
+    t.false(
+      lines.some((l) => l.includes("Command failed with exit code")),
+      `${row.title}: no Automation API dump`,
+    );
     t.is(await decrypted(), before, `${row.title}: the decrypted state is unchanged`);
   }
   t.true(rows.length >= 10);

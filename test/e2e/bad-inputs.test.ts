@@ -16,15 +16,29 @@ const program = path.join(repoRoot, "build", "test", "fixtures", "programs", "ba
 const passphrase = "e2e-bad-inputs-passphrase";
 
 const cases: [string, RegExp][] = [
-  ["name", /'bad': property uniqueName value \{Bad__Name_\} has a problem: must not contain two underscores in a row \(got "Bad__Name_"\)/],
+  [
+    "name",
+    /'bad': property uniqueName value \{Bad__Name_\} has a problem: must not contain two underscores in a row \(got "Bad__Name_"\)/,
+  ],
   ["label", /'bad': property label value \{L+\} has a problem: must be at most 64 characters \(got 65\)/],
   ["key-size", /'bad': property keySize value \{1024\} has a problem: must be one of 2048, 4096 \(got 1024\)/],
-  ["validity", /'bad': property validityDays value \{0\} has a problem: must be a whole number from 1 to 3650 \(got 0\)/],
+  [
+    "validity",
+    /'bad': property validityDays value \{0\} has a problem: must be a whole number from 1 to 3650 \(got 0\)/,
+  ],
 ];
 
 /** The stack `bad` in `dir` (the command line's stack there), opened through the engine. */
 const openStack = (dir: string, program: () => Promise<Record<string, unknown>>, mustExist = false) =>
-  openLocalStack({ stackName: "bad", program, stateDir: path.join(dir, "state"), workDir: dir, projectName: "salesforce-certs", passphrase, mustExist });
+  openLocalStack({
+    stackName: "bad",
+    program,
+    stateDir: path.join(dir, "state"),
+    workDir: dir,
+    projectName: "salesforce-certs",
+    passphrase,
+    mustExist,
+  });
 
 /** The stack's resources as `pulumi stack export --show-secrets` gives them: decrypted, every field. */
 async function decryptedResources(dir: string): Promise<unknown[]> {
@@ -50,13 +64,24 @@ for (const [badCase, expected] of cases) {
     t.regex(JSON.stringify(before), storedPrimesPattern, "the export is decrypted: the key is there to compare");
 
     // The project's program is now the bad one: the command line runs it with the real `pulumi up`.
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${path.relative(dir, program)}\n`);
-    const run = runCli(["up", "--stack", "bad", "--state", "state"], dir, { ...process.env, SFC_BAD_CASE: badCase, PULUMI_CONFIG_PASSPHRASE: passphrase });
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      `name: salesforce-certs\nruntime: nodejs\nmain: ${path.relative(dir, program)}\n`,
+    );
+    const run = runCli(["up", "--stack", "bad", "--state", "state"], dir, {
+      ...process.env,
+      SFC_BAD_CASE: badCase,
+      PULUMI_CONFIG_PASSPHRASE: passphrase,
+    });
     t.is(run.status, 1, run.stdout + run.stderr);
     t.regex(run.stdout + run.stderr, expected);
     t.notRegex(run.stdout + run.stderr, /^\s+at .*\.js:\d+/m, "no JavaScript stack trace");
 
     t.true(fs.existsSync(stateFile), "the state file is still there");
-    t.deepEqual(await decryptedResources(dir), before, "the decrypted state is unchanged: no resource created, changed or deleted");
+    t.deepEqual(
+      await decryptedResources(dir),
+      before,
+      "the decrypted state is unchanged: no resource created, changed or deleted",
+    );
   });
 }

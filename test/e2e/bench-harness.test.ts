@@ -38,14 +38,25 @@ async function storedShellBytes(provider: pulumi.dynamic.ResourceProvider): Prom
 async function checkComposition(t: ExecutionContext, result: CaseResult, checkpointFile: string): Promise<void> {
   const label = `${result.subject} N=${result.n}`;
   type Entry = { type: string; inputs?: unknown; outputs?: unknown };
-  const entries = (JSON.parse(fs.readFileSync(checkpointFile, "utf8")).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-  const bytesOf = (r: Entry) => Buffer.byteLength(JSON.stringify(r.inputs ?? {})) + Buffer.byteLength(JSON.stringify(r.outputs ?? {}));
+  const entries = (JSON.parse(fs.readFileSync(checkpointFile, "utf8")).checkpoint.latest.resources as Entry[]).filter(
+    (r) => r.type.startsWith("pulumi-nodejs:dynamic"),
+  );
+  const bytesOf = (r: Entry) =>
+    Buffer.byteLength(JSON.stringify(r.inputs ?? {})) + Buffer.byteLength(JSON.stringify(r.outputs ?? {}));
   const total = entries.reduce((sum, r) => sum + bytesOf(r), 0);
   t.is(stateBytesTotal(result.state.composition), total, label);
   for (const [type, entry] of Object.entries(result.state.byType)) {
     const ofType = entries.filter((r) => r.type === type);
-    t.is(stateBytesTotal(entry.composition), ofType.reduce((sum, r) => sum + bytesOf(r), 0), `${label} ${type}`);
-    t.is(entry.composition.shell, entry.count * 2 * (await storedShellBytes(providerOfType[type]!)), `${label} ${type}: shell`);
+    t.is(
+      stateBytesTotal(entry.composition),
+      ofType.reduce((sum, r) => sum + bytesOf(r), 0),
+      `${label} ${type}`,
+    );
+    t.is(
+      entry.composition.shell,
+      entry.count * 2 * (await storedShellBytes(providerOfType[type]!)),
+      `${label} ${type}: shell`,
+    );
   }
   if (result.subject === "ours") {
     const certificate = result.state.byType["pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair"]!;
@@ -65,7 +76,10 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
     for (const subject of ["floor", "ours", "floor-props"] as const) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), `sfc-bench-harness-${subject}-${n}-`));
       t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
-      const result = await runScaleCase(subject, n, { root, ...(propertiesPerResource === undefined ? {} : { propertiesPerResource }) });
+      const result = await runScaleCase(subject, n, {
+        root,
+        ...(propertiesPerResource === undefined ? {} : { propertiesPerResource }),
+      });
       results.push(result);
       const label = `${subject} N=${n}`;
       if (subject === "ours") propertiesPerResource = Math.round(result.registered.propertiesPerResource);
@@ -85,21 +99,38 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
         t.true(phase.cpu.programSeconds > 0, `${label}: program CPU ${phase.cpu.programSeconds}`);
         t.true(phase.cpu.engineSeconds > 0, `${label}: engine CPU ${phase.cpu.engineSeconds}`);
         t.true(phase.cpu.pluginSeconds > 0, `${label}: plugin CPU ${phase.cpu.pluginSeconds}`);
-        t.true(phase.cpu.engineSeconds + phase.cpu.pluginSeconds <= phase.cpu.childrenSeconds + 0.01, `${label}: sampled ${JSON.stringify(phase.cpu)}`);
+        t.true(
+          phase.cpu.engineSeconds + phase.cpu.pluginSeconds <= phase.cpu.childrenSeconds + 0.01,
+          `${label}: sampled ${JSON.stringify(phase.cpu)}`,
+        );
         t.true(phase.memory.monitorCpuSeconds > 0, label);
         // A real engine process was seen (its binary alone is tens of MiB resident).
-        t.true(peakOfProcessesNamed(phase.memory, "pulumi") > 20 * 1024 ** 2, `${label}: engine peak ${peakOfProcessesNamed(phase.memory, "pulumi")}`);
+        t.true(
+          peakOfProcessesNamed(phase.memory, "pulumi") > 20 * 1024 ** 2,
+          `${label}: engine peak ${peakOfProcessesNamed(phase.memory, "pulumi")}`,
+        );
         t.true(phase.memory.peakTotalBytes >= peakOfProcessesNamed(phase.memory, "pulumi") * 0.5, label);
       }
-      const types = Object.entries(result.state.byType).map(([type, { count }]) => `${type} ${count}`).sort();
+      const types = Object.entries(result.state.byType)
+        .map(([type, { count }]) => `${type} ${count}`)
+        .sort();
       t.deepEqual(
         types,
         subject === "ours"
-          ? [`pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair ${n}`, `pulumi-nodejs:dynamic/salesforce:JwtIntegration ${n}`]
+          ? [
+              `pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair ${n}`,
+              `pulumi-nodejs:dynamic/salesforce:JwtIntegration ${n}`,
+            ]
           : [`pulumi-nodejs:dynamic/bench:NoOp ${2 * n}`],
       );
       // The same resources were counted as registered as the state holds.
-      t.deepEqual(Object.entries(result.registered.byType).map(([type, { count }]) => `${type} ${count}`).sort(), types, label);
+      t.deepEqual(
+        Object.entries(result.registered.byType)
+          .map(([type, { count }]) => `${type} ${count}`)
+          .sort(),
+        types,
+        label,
+      );
       // The harness deletes its stacks only when it made the folder; given one, the checkpoint stays for a look.
       const checkpointFile = path.join(root, "state", ".pulumi", "stacks", "sfc-bench", "bench.json");
       t.true(fs.existsSync(checkpointFile), label);
@@ -107,7 +138,8 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
     }
   }
 
-  const registered = (subject: CaseResult["subject"], n: number) => results.find((r) => r.subject === subject && r.n === n)!.registered;
+  const registered = (subject: CaseResult["subject"], n: number) =>
+    results.find((r) => r.subject === subject && r.n === n)!.registered;
   for (const n of [1, 2]) {
     // The floor's no-ops register value, name and __provider, and the second of each pair its ref too:
     // this grounds the count in props the harness's own code declares.
@@ -118,19 +150,35 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
     // floor-props registers exactly what it claims: ours' average, rounded, on every one of its no-ops.
     const floorProps = registered("floor-props", n);
     t.is(floorProps.propertiesPerResource, Math.round(ours.propertiesPerResource), `floor-props N=${n}`);
-    t.is(floorProps.byType["pulumi-nodejs:dynamic/bench:NoOp"]!.propertiesPerResource, Math.round(ours.propertiesPerResource));
+    t.is(
+      floorProps.byType["pulumi-nodejs:dynamic/bench:NoOp"]!.propertiesPerResource,
+      Math.round(ours.propertiesPerResource),
+    );
   }
 
   const comparison = compareScale(results);
-  t.deepEqual(comparison.sizes.map((s) => s.n), [1, 2]);
+  t.deepEqual(
+    comparison.sizes.map((s) => s.n),
+    [1, 2],
+  );
   for (const size of comparison.sizes) {
     t.deepEqual(size.warnings, [], `N=${size.n}`);
-    for (const row of size.rows) t.true(Number.isFinite(row.ratio) && row.ratio > 0, `N=${size.n} ${row.measure}: ${row.ratio}`);
+    for (const row of size.rows)
+      t.true(Number.isFinite(row.ratio) && row.ratio > 0, `N=${size.n} ${row.measure}: ${row.ratio}`);
     // Ours stores certificates and keys; the floor a fixed word.
     t.true(size.rows.find((r) => r.measure.startsWith("state bytes/resource"))!.ratio > 1);
-    t.true(size.rows.every((r) => Number.isFinite(r.ratioToFloorProps) && r.ratioToFloorProps > 0), `N=${size.n}`);
-    t.like(size.rows.find((r) => r.measure.startsWith("registered properties"))!, { ratioToFloorProps: registered("ours", size.n).propertiesPerResource / Math.round(registered("ours", size.n).propertiesPerResource) });
-    t.deepEqual(size.excess.map((e) => e.phase), ["create", "unchanged preview", "unchanged up"]);
+    t.true(
+      size.rows.every((r) => Number.isFinite(r.ratioToFloorProps) && r.ratioToFloorProps > 0),
+      `N=${size.n}`,
+    );
+    t.like(size.rows.find((r) => r.measure.startsWith("registered properties"))!, {
+      ratioToFloorProps:
+        registered("ours", size.n).propertiesPerResource / Math.round(registered("ours", size.n).propertiesPerResource),
+    });
+    t.deepEqual(
+      size.excess.map((e) => e.phase),
+      ["create", "unchanged preview", "unchanged up"],
+    );
   }
   t.like(comparison.growth, { from: 1, to: 2 });
   for (const row of comparison.growth!.rows) t.true(Number.isFinite(row.ratio) && row.ratio > 0, row.measure);
@@ -146,6 +194,12 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
   const composition = formatStateComposition(2, at2("ours"), at2("floor"));
   t.log(composition);
   t.regex(composition, /^ {2}total +(\d+) B +100 % +\d+ B +\d+ B +\d+ B$/m);
-  t.regex(composition, /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = \d+ \+ \d+ \+ \d+ = \d+ B\/resource \(\d+\.\d\d× the floor's \d+ B\)$/m);
-  t.regex(composition, /^ {2}the same bytes over ours' mix of resources .*: \d+ B\/resource \(\d+\.\d\d× the floor\); the ≤ 2× target allows \d+ B\/resource\.$/m);
+  t.regex(
+    composition,
+    /^irreducible for a dynamic resource holding a certificate: shell x2 \+ chain \+ key = \d+ \+ \d+ \+ \d+ = \d+ B\/resource \(\d+\.\d\d× the floor's \d+ B\)$/m,
+  );
+  t.regex(
+    composition,
+    /^ {2}the same bytes over ours' mix of resources .*: \d+ B\/resource \(\d+\.\d\d× the floor\); the ≤ 2× target allows \d+ B\/resource\.$/m,
+  );
 });

@@ -22,7 +22,12 @@ test("a CA-signed certificate: CSR out, signed chain in, adopted through the eng
       subject: { commonName: "mtls.greenmoor.example", company: "Greenmoor Software", country: "GB" },
       ...(signedChainPem ? { signedChainPem } : {}),
     });
-    return { csrPem: cert.csrPem, awaitingSignature: cert.awaitingSignature, certificatePem: cert.certificatePem, notAfter: cert.notAfter };
+    return {
+      csrPem: cert.csrPem,
+      awaitingSignature: cert.awaitingSignature,
+      certificatePem: cert.certificatePem,
+      notAfter: cert.notAfter,
+    };
   };
   const env = await openTempStack("ca", program);
   t.teardown(() => env.dispose());
@@ -33,21 +38,40 @@ test("a CA-signed certificate: CSR out, signed chain in, adopted through the eng
   t.true(await value("awaitingSignature"));
   t.is(await value("certificatePem"), null, "absent, stored as null (known in preview)");
   const csrPem: string = await value("csrPem");
-  t.regex(openssl(["req", "-in", "csr.pem", "-verify", "-noout", "-subject"], { "csr.pem": csrPem }, true), /CN = mtls\.greenmoor\.example[\s\S]*verify OK/i);
+  t.regex(
+    openssl(["req", "-in", "csr.pem", "-verify", "-noout", "-subject"], { "csr.pem": csrPem }, true),
+    /CN = mtls\.greenmoor\.example[\s\S]*verify OK/i,
+  );
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
   // A chain for another key: preview stops and says what to sign.
-  const strangerCsr = openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-subj", "/CN=stranger"]);
+  const strangerCsr = openssl([
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "k.pem",
+    "-subj",
+    "/CN=stranger",
+  ]);
   signedChainPem = ca.sign(strangerCsr, 30) + ca.intermediatePem;
   const refused = await t.throwsAsync(stack.preview({ onOutput }));
-  t.regex(refused!.message, /E2E_CA_Signed: signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force/);
+  t.regex(
+    refused!.message,
+    /E2E_CA_Signed: signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force/,
+  );
 
   // Our chain: adopted, notAfter from the leaf.
   const leaf = ca.sign(csrPem, 120);
   signedChainPem = leaf + ca.intermediatePem;
   const mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 1 });
-  t.regex(env.log.slice(mark).join(""), /E2E_CA_Signed: .*adopts the CA-signed chain given in signedChainPem \(for the key of the CSR\)/);
+  t.regex(
+    env.log.slice(mark).join(""),
+    /E2E_CA_Signed: .*adopts the CA-signed chain given in signedChainPem \(for the key of the CSR\)/,
+  );
   await stack.up({ onOutput });
   t.false(await value("awaitingSignature"));
   t.is((await value("certificatePem")).trim(), leaf.trim());

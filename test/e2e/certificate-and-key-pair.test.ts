@@ -68,20 +68,39 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
     x509(certificatePem, "-subject", "-nameopt", "RFC2253").trim(),
     "subject=emailAddress=ops@example.com,CN=e2e.example.com,OU=Platform,O=Greenmoor Software,L=Leeds,ST=West Yorkshire,C=GB",
   );
-  t.is(x509(certificatePem, "-issuer", "-nameopt", "RFC2253").replace("issuer=", ""), x509(certificatePem, "-subject", "-nameopt", "RFC2253").replace("subject=", ""));
-  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": certificatePem }), /cert\.pem: OK/);
+  t.is(
+    x509(certificatePem, "-issuer", "-nameopt", "RFC2253").replace("issuer=", ""),
+    x509(certificatePem, "-subject", "-nameopt", "RFC2253").replace("subject=", ""),
+  );
+  t.regex(
+    openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], {
+      "cert.pem": certificatePem,
+    }),
+    /cert\.pem: OK/,
+  );
   const text = x509(certificatePem, "-text");
   t.regex(text, /Version: 3 \(0x2\)/);
   t.regex(text, /Signature Algorithm: sha256WithRSAEncryption/);
   t.regex(text, /Public-Key: \(2048 bit\)/);
-  t.is(publicKeyOf({ privateKey: privateKeyPem }), publicKeyOf({ certificate: certificatePem }), "the key matches the certificate");
-  t.is(outputs["publicKeyPem"]!.value, publicKeyOf({ certificate: certificatePem }), "publicKeyPem is the certificate's key, as openssl writes it");
+  t.is(
+    publicKeyOf({ privateKey: privateKeyPem }),
+    publicKeyOf({ certificate: certificatePem }),
+    "the key matches the certificate",
+  );
+  t.is(
+    outputs["publicKeyPem"]!.value,
+    publicKeyOf({ certificate: certificatePem }),
+    "publicKeyPem is the certificate's key, as openssl writes it",
+  );
   t.regex(openssl(["pkey", "-in", "key.pem", "-check", "-noout"], { "key.pem": privateKeyPem }), /valid/i);
   // PKCS #8 (PrivateKeyInfo) names its algorithm; PKCS #1 would not.
   t.regex(openssl(["asn1parse", "-in", "key.pem"], { "key.pem": privateKeyPem }), /OBJECT\s+:rsaEncryption/, "PKCS #8");
 
   const dates = Object.fromEntries(
-    x509(certificatePem, "-dates").trim().split("\n").map((line) => line.split("=") as [string, string]),
+    x509(certificatePem, "-dates")
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=") as [string, string]),
   );
   const notBefore = new Date(dates["notBefore"]!);
   const notAfter = new Date(dates["notAfter"]!);
@@ -122,7 +141,7 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   const replaced = await stack.outputs();
   t.not(replaced["serialNumber"]!.value, serial);
   t.not(replaced["privateKeyPem"]!.value, privateKeyPem);
-  t.is((replaced["previousSerialNumber"]!.value as string | undefined), serial);
+  t.is(replaced["previousSerialNumber"]!.value as string | undefined, serial);
   t.regex(x509(replaced["certificatePem"]!.value as string, "-subject", "-nameopt", "RFC2253"), /L=York/);
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
 
@@ -133,15 +152,28 @@ test("CertificateAndKeyPair up, preview, update, replace and destroy through the
   t.deepEqual(replacement.summary.resourceChanges, { same: 1, replace: 1 });
   const renamed = await stack.outputs();
   t.is(renamed["uniqueName"]!.value, "E2E_Partner_IdP_2");
-  t.is(renamed["salesforceName"]!.value, "E2E_Partner_IdP_2", "a new certificate starts at its own name, not a _G<n> of the old one");
+  t.is(
+    renamed["salesforceName"]!.value,
+    "E2E_Partner_IdP_2",
+    "a new certificate starts at its own name, not a _G<n> of the old one",
+  );
   t.is(renamed["generation"]!.value, 1);
   const renamedPem = renamed["certificatePem"]!.value as string;
   const renamedKey = renamed["privateKeyPem"]!.value as string;
   t.not(renamedKey, replaced["privateKeyPem"]!.value, "a new key pair");
   t.not(renamed["serialNumber"]!.value, replaced["serialNumber"]!.value);
   t.is(renamed["previousSerialNumber"]?.value, undefined, "a new certificate has no previous one");
-  t.regex(openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], { "cert.pem": renamedPem }), /cert\.pem: OK/);
-  t.is(publicKeyOf({ privateKey: renamedKey }), publicKeyOf({ certificate: renamedPem }), "the new key matches the new certificate");
+  t.regex(
+    openssl(["verify", "-attime", String(epochSeconds(testNow())), "-CAfile", "cert.pem", "cert.pem"], {
+      "cert.pem": renamedPem,
+    }),
+    /cert\.pem: OK/,
+  );
+  t.is(
+    publicKeyOf({ privateKey: renamedKey }),
+    publicKeyOf({ certificate: renamedPem }),
+    "the new key matches the new certificate",
+  );
   t.regex(x509(renamedPem, "-subject", "-nameopt", "RFC2253"), /L=York/, "the subject carries over");
   t.is(`sha256 Fingerprint=${renamed["sha256Fingerprint"]!.value}\n`, x509(renamedPem, "-fingerprint", "-sha256"));
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });

@@ -31,22 +31,37 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
   t.regex(up.stdout, /keystores: \[secret\]/);
   t.false(up.stdout.includes("PRIVATE KEY"));
   // Made and reported on the tests' clock (2026-12-01T09:00Z): 730 days left, renewal 60 days before.
-  t.regex(up.stdout, /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| 2028-11-30 \| 730 \| 2028-10-01 \| SAML Partner_Portal_SSO \|/);
+  t.regex(
+    up.stdout,
+    /\| Greenmoor_IdP_Signing \| Greenmoor IdP signing \(partner SSO\) \| Platform team \| 2028-11-30 \| 730 \| 2028-10-01 \| SAML Partner_Portal_SSO \|/,
+  );
   t.regex(up.stdout, /cert_Greenmoor_CI_JWT --> jwt_Greenmoor_CI\["JWT Greenmoor_CI"\]/);
 
   // `salesforce-certs preview` is the engine's own preview: rotation lines with their reasons, and warnings.
-  const rehearsal = runCli(["preview", "--stack", "inv"], dir, { ...withPassphrase, SALESFORCE_CERTS_NOW: daysAfter(700).toISOString() });
+  const rehearsal = runCli(["preview", "--stack", "inv"], dir, {
+    ...withPassphrase,
+    SALESFORCE_CERTS_NOW: daysAfter(700).toISOString(),
+  });
   t.is(rehearsal.status, 0, rehearsal.stdout + rehearsal.stderr);
   const rehearsed = rehearsal.stdout + rehearsal.stderr;
-  t.regex(rehearsed, /CertificateAndKeyPair Greenmoor_IdP_Signing: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/);
+  t.regex(
+    rehearsed,
+    /CertificateAndKeyPair Greenmoor_IdP_Signing: rotates now \(inside its renewal window since \S+\): a new key pair and certificate/,
+  );
   t.regex(rehearsed, /CertificateAndKeyPair Greenmoor_CI_JWT: rotates now \(/);
-  t.regex(rehearsed, /warning: certificates\.Greenmoor_IdP_Signing\.keystorePasswordEnv: GREENMOOR_KEYSTORE_PASSWORD is not set, so no keystore is produced/);
+  t.regex(
+    rehearsed,
+    /warning: certificates\.Greenmoor_IdP_Signing\.keystorePasswordEnv: GREENMOOR_KEYSTORE_PASSWORD is not set, so no keystore is produced/,
+  );
   t.regex(rehearsed, /~ .*CertificateAndKeyPair.*Greenmoor_IdP_Signing|CertificateAndKeyPair: \(update\)/);
 
   const report = runCli(["report", "--stack", "inv"], dir, withPassphrase);
   t.is(report.status, 0, report.stderr);
   t.regex(report.stdout, /From stack inv, on /);
-  t.regex(report.stdout, /\| Greenmoor_CI_JWT \| Greenmoor CI \(JWT Bearer Flow\) \| Release engineering \| \d{4}-\d{2}-\d{2} \| 36\d \|/);
+  t.regex(
+    report.stdout,
+    /\| Greenmoor_CI_JWT \| Greenmoor CI \(JWT Bearer Flow\) \| Release engineering \| \d{4}-\d{2}-\d{2} \| 36\d \|/,
+  );
 
   t.is(runCli(["check", "--within", "30", "--stack", "inv"], dir, withPassphrase).status, 0);
   const gate = runCli(["check", "--within", "800", "--stack", "inv"], dir, withPassphrase);
@@ -73,17 +88,29 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
     "ExtlClntAppSamlConfigurablePolicies:Partner_Portal_SSO_samlPlcy",
     "Settings:IdentityProvider",
   ]);
-  t.true(JSON.parse(fs.readFileSync(path.join(dir, "sfdx", "sfdx-project.json"), "utf8")).packageDirectories[0].default);
+  t.true(
+    JSON.parse(fs.readFileSync(path.join(dir, "sfdx", "sfdx-project.json"), "utf8")).packageDirectories[0].default,
+  );
   t.true(fs.existsSync(path.join(dir, "sfdx", "setup-keystore-import", "Greenmoor_IdP_Signing.crt-meta.xml")));
-  t.regex(exported.stdout, /^ {2}setup-keystore-import\/Greenmoor_IdP_Signing\.crt-meta\.xml \(needed: the org signs SAML assertions with it;/m);
+  t.regex(
+    exported.stdout,
+    /^ {2}setup-keystore-import\/Greenmoor_IdP_Signing\.crt-meta\.xml \(needed: the org signs SAML assertions with it;/m,
+  );
 
   const invalid = path.join(repoRoot, "test", "fixtures", "inventories", "saml-rules.yaml");
   const bad = runCli(["up", "--inventory", invalid, "--stack", "bad"], dir, withPassphrase);
   t.is(bad.status, 1);
-  t.regex(bad.stdout + bad.stderr, /saml-rules\.yaml:14:13 samlBindings\.Portal_SSO\.acsUrl: must be an absolute https URL/);
+  t.regex(
+    bad.stdout + bad.stderr,
+    /saml-rules\.yaml:14:13 samlBindings\.Portal_SSO\.acsUrl: must be an absolute https URL/,
+  );
   t.regex(bad.stdout + bad.stderr, /saml-rules\.yaml:20:23 samlBindings\.Wiki_SSO\.signingAlgorithm: SHA1 is weak/);
   // Each problem once (the engine's diagnostics), and no JavaScript stack trace.
-  t.is((bad.stdout + bad.stderr).split("samlBindings.Portal_SSO.acsUrl: must be").length - 1, 1, bad.stdout + bad.stderr);
+  t.is(
+    (bad.stdout + bad.stderr).split("samlBindings.Portal_SSO.acsUrl: must be").length - 1,
+    1,
+    bad.stdout + bad.stderr,
+  );
   t.notRegex(bad.stdout + bad.stderr, /^\s+at .*\.js:\d+/m);
   const badState = stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "bad");
   t.true(fs.existsSync(badState), "the stack exists (its state is judged, not a missing file)");
@@ -95,9 +122,13 @@ test("the example inventory: up, report, gate, export, and an invalid inventory 
 /** The stack's resources as `pulumi stack export` (via our outputs-free path) sees them: URN → protect. */
 function resourcesOf(dir: string, stack: string): Record<string, boolean> {
   const file = stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", stack);
-  const checkpoint = JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: { resources?: { urn: string; type: string; protect?: boolean }[] } } };
+  const checkpoint = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    checkpoint: { latest: { resources?: { urn: string; type: string; protect?: boolean }[] } };
+  };
   return Object.fromEntries(
-    (checkpoint.checkpoint.latest.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:")).map((r) => [r.urn.split("::").pop()!, r.protect === true]),
+    (checkpoint.checkpoint.latest.resources ?? [])
+      .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"))
+      .map((r) => [r.urn.split("::").pop()!, r.protect === true]),
   );
 }
 
@@ -110,13 +141,20 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
   // Only the demo stack may use the published demo passphrase; nothing is written before that is settled.
   const refused = runCli(["up", "--stack", "acme", "--inventory", fixture("acme.yaml")], dir, noPassphrase);
   t.is(refused.status, 2);
-  t.regex(refused.stderr, /^error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/m);
+  t.regex(
+    refused.stderr,
+    /^error: stack 'acme' needs a passphrase for its secrets: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/m,
+  );
   t.false(fs.existsSync(path.join(dir, ".pulumi-state")), "nothing was written");
 
   const first = up("--inventory", fixture("acme.yaml"));
   t.is(first.status, 0, first.stdout + first.stderr);
   t.regex(first.stdout, /\+ 4 created/);
-  t.deepEqual(resourcesOf(dir, "acme"), { Acme_CI_JWT: true, Acme_mTLS: true, Acme_CI: true }, "every inventory resource is protected");
+  t.deepEqual(
+    resourcesOf(dir, "acme"),
+    { Acme_CI_JWT: true, Acme_mTLS: true, Acme_CI: true },
+    "every inventory resource is protected",
+  );
 
   // The state folder and the stack config (salt, encrypted secrets) are private to the user.
   const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -125,7 +163,11 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
   t.is(mode(path.join(dir, "Pulumi.acme.yaml")), 0o600);
 
   // A preview of another inventory, and a rejected up of an invalid one, leave the stack's inventory as it was.
-  const previewOther = runCli(["preview", "--stack", "acme", "--inventory", path.join(repoRoot, "examples", "greenmoor", "inventory.yaml")], dir, withPassphrase);
+  const previewOther = runCli(
+    ["preview", "--stack", "acme", "--inventory", path.join(repoRoot, "examples", "greenmoor", "inventory.yaml")],
+    dir,
+    withPassphrase,
+  );
   t.regex(previewOther.stdout, /CertificateAndKeyPair::Greenmoor_IdP_Signing\]/);
   const rejected = up("--inventory", path.join(repoRoot, "test", "fixtures", "inventories", "saml-rules.yaml"));
   t.is(rejected.status, 1);
@@ -135,13 +177,27 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
 
   // Removing an integration from the inventory: preview and up say what would be deleted, up refuses, state unchanged.
   const before = fs.readFileSync(stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "acme"), "utf8");
-  const removalPreview = runCli(["preview", "--stack", "acme", "--inventory", fixture("acme-without-ci.yaml")], dir, withPassphrase);
+  const removalPreview = runCli(
+    ["preview", "--stack", "acme", "--inventory", fixture("acme-without-ci.yaml")],
+    dir,
+    withPassphrase,
+  );
   t.not(removalPreview.status, 0);
-  t.regex(removalPreview.stdout, /JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses; to delete it, run salesforce-certs up --allow-delete Acme_CI/);
+  t.regex(
+    removalPreview.stdout,
+    /JwtIntegration Acme_CI is no longer in the inventory: up would delete its metadata and credentials, so it refuses; to delete it, run salesforce-certs up --allow-delete Acme_CI/,
+  );
   const removal = up("--inventory", fixture("acme-without-ci.yaml"));
   t.is(removal.status, 1);
-  t.regex(removal.stderr, /^error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it \(with its keys or credentials\) only when named: salesforce-certs up --allow-delete Acme_CI \(nothing was changed\)$/m);
-  t.is(fs.readFileSync(stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "acme"), "utf8"), before, "the refused removal changed nothing");
+  t.regex(
+    removal.stderr,
+    /^error: up: refused: the inventory no longer declares JwtIntegration Acme_CI; up deletes it \(with its keys or credentials\) only when named: salesforce-certs up --allow-delete Acme_CI \(nothing was changed\)$/m,
+  );
+  t.is(
+    fs.readFileSync(stateFilePath(path.join(dir, ".pulumi-state"), "salesforce-certs", "acme"), "utf8"),
+    before,
+    "the refused removal changed nothing",
+  );
   t.regex(up().stdout, /4 unchanged/, "the refused inventory was not kept");
 
   // An empty inventory is refused before the engine could delete anything.
@@ -164,7 +220,10 @@ test("safety: the inventory is kept only after a successful up, removals wait fo
   // A lock held by a live process: the engine's one message, no JavaScript stack trace.
   const lockDir = path.join(dir, ".pulumi-state", ".pulumi", "locks", "organization", "salesforce-certs", "acme");
   fs.mkdirSync(lockDir, { recursive: true });
-  fs.writeFileSync(path.join(lockDir, "held.json"), JSON.stringify({ pid: process.pid, username: "test", hostname: os.hostname(), timestamp: testNow().toISOString() }));
+  fs.writeFileSync(
+    path.join(lockDir, "held.json"),
+    JSON.stringify({ pid: process.pid, username: "test", hostname: os.hostname(), timestamp: testNow().toISOString() }),
+  );
   const locked = up();
   t.is(locked.status, 1);
   t.is((locked.stdout + locked.stderr).split("currently locked").length - 1, 1, locked.stdout + locked.stderr);

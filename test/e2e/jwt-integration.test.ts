@@ -17,7 +17,11 @@ test("a JWT integration rotates its certificate with no step at which the publis
   t.teardown(() => standIn.close());
   let rotationTrigger = "initial";
   const program = async () => {
-    const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "E2E_CI_JWT", label: "E2E CI JWT", rotationTrigger });
+    const certificate = new CertificateAndKeyPair("ci-cert", {
+      uniqueName: "E2E_CI_JWT",
+      label: "E2E CI JWT",
+      rotationTrigger,
+    });
     const ci = new JwtIntegration("ci", {
       apiName: "E2E_CI",
       label: "E2E CI",
@@ -48,7 +52,10 @@ test("a JWT integration rotates its certificate with no step at which the publis
     try {
       await oauth2.requestToken({
         grant_type: jwtBearerGrantType,
-        assertion: signJwtAssertion({ ...credential, username: ciUser.username, audience: "https://login.salesforce.com" }, testNow()),
+        assertion: signJwtAssertion(
+          { ...credential, username: ciUser.username, audience: "https://login.salesforce.com" },
+          testNow(),
+        ),
       });
       return "ok";
     } catch (error) {
@@ -60,7 +67,10 @@ test("a JWT integration rotates its certificate with no step at which the publis
   await stack.up({ onOutput });
   const first = await env.values();
   t.is(first["activeSlot"], "A");
-  t.regex(first["sfLoginJwtCommand"], /^SF_AUDIENCE_URL='https:\/\/login\.salesforce\.com' sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example' --jwt-key-file server\.key --instance-url 'http:\/\/127\.0\.0\.1:\d+'$/);
+  t.regex(
+    first["sfLoginJwtCommand"],
+    /^SF_AUDIENCE_URL='https:\/\/login\.salesforce\.com' sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example' --jwt-key-file server\.key --instance-url 'http:\/\/127\.0\.0\.1:\d+'$/,
+  );
   await standIn.deploy(first["salesforceFiles"]);
   t.is(await logsIn(first as never), "ok");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
@@ -79,7 +89,10 @@ test("a JWT integration rotates its certificate with no step at which the publis
   // Before the deploy, slot B cannot log in: preview says so and changes nothing.
   let mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(env.logSince(mark), /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/);
+  t.regex(
+    env.logSince(mark),
+    /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/,
+  );
 
   await standIn.deploy(publishing["salesforceFiles"]);
   t.is(await logsIn(publishing as never), "ok", "after the deploy, slot A still holds the old certificate");
@@ -108,7 +121,11 @@ test("a JWT integration rotates its certificate with no step at which the publis
   await stack.up({ onOutput });
   const retired = await env.values();
   t.is(retired["phase"], "stable");
-  t.false(retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"].includes("<certificate>"));
+  t.false(
+    retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"].includes(
+      "<certificate>",
+    ),
+  );
   await standIn.deploy(retired["salesforceFiles"]);
   t.is(await logsIn(retired as never), "ok");
   t.is(await logsIn(first as never), "invalid_grant: invalid assertion", "the retired credential no longer logs in");

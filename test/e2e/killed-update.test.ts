@@ -16,7 +16,11 @@ test("the up after a killed up converges", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-killed-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const child = spawn(process.execPath, [path.join(repoRoot, "build", "provider", "cli", "main.js"), "up", "--stack", "killed"], { cwd: dir, env, detached: true });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, "build", "provider", "cli", "main.js"), "up", "--stack", "killed"],
+    { cwd: dir, env, detached: true },
+  );
   let seen = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no resource was being created within 120 s:\n${seen}`)), 120_000);
@@ -32,7 +36,10 @@ test("the up after a killed up converges", async (t) => {
   });
   await new Promise((resolve) => child.on("exit", resolve));
   const locks = path.join(dir, ".pulumi-state", ".pulumi", "locks");
-  t.true(fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json")), "the killed update left a lock");
+  t.true(
+    fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json")),
+    "the killed update left a lock",
+  );
 
   const next = runCli(["up", "--stack", "killed"], dir, env);
   t.is(next.status, 0, next.stdout + next.stderr);

@@ -27,134 +27,189 @@ const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
 
-test.serial("custody org: deploy, publish, rotate with overlap, take over what a killed run left once named, repair a deletion, refuse to delete what the IdP uses", async (t) => {
-  const { org, setClock, configure, deployer, admin } = await startOrgForProvider(start);
-  t.teardown(() => org.close());
-  const env = await openTempStack("org-custody", async () => {
-    const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org", overlapDays: 7 });
-    return {
-      certificatePem: idp.certificatePem,
-      salesforceName: idp.salesforceName,
-      privateKeyPem: idp.privateKeyPem,
-      previous: idp.previousCertificate,
-      notAfter: idp.notAfter,
-    };
-  });
-  t.teardown(() => env.dispose());
-  await configure(env.stack);
-  const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
-
-  // Preview says what up will deploy, and where; it deploys nothing.
-  const preview = await env.stack.preview({ onOutput: env.onOutput });
-  t.deepEqual(preview.changeSummary, { create: 2 });
-  t.regex(preview.stdout, new RegExp(`creating deploys Certificate Acme_IdP to ${org.url}`));
-  t.is(deploys(), 0);
-  t.is(org.state.certificate("Acme_IdP"), undefined);
-
-  // up: the org generates the key pair; the stack publishes the org's certificate, and no key.
-  await env.stack.up({ onOutput: env.onOutput });
-  let outputs = await env.values();
-  const first = org.state.certificate("Acme_IdP")!;
-  t.truthy(first);
-  t.is(outputs["certificatePem"], first.contentPem);
-  t.regex(x509(outputs["certificatePem"], "-subject"), /CN\s*=\s*SelfSignedCert_\d{2}[A-Z][a-z]{2}\d{4}_\d{6}.*O\s*=\s*Salesforce\.com/);
-  t.is(outputs["notAfter"], "2027-12-01T00:00:00.000Z");
-  t.is(outputs["privateKeyPem"], null);
-  t.is(deploys(), 1);
-  t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 2 });
-  t.is(deploys(), 1, "an unchanged preview deploys nothing");
-
-  // Inside the renewal window (80 % of the year): preview names the deploy, up rotates with an overlap.
-  setClock(at(300));
-  let mark = env.log.length;
-  await env.stack.preview({ onOutput: env.onOutput });
-  t.regex(env.logSince(mark), /deploys Certificate Acme_IdP_G2 to http:\/\/127\.0\.0\.1:\d+ \(Salesforce generates the key pair\)/);
-  t.is(deploys(), 1);
-  await env.stack.up({ onOutput: env.onOutput });
-  outputs = await env.values();
-  t.is(outputs["salesforceName"], "Acme_IdP_G2");
-  t.is(outputs["certificatePem"], org.state.certificate("Acme_IdP_G2")!.contentPem);
-  t.is(outputs["previous"].salesforceName, "Acme_IdP");
-  t.truthy(org.state.certificate("Acme_IdP"), "the previous certificate stays in the org through the overlap");
-
-  // After the overlap, the previous certificate leaves the org; preview said so first.
-  setClock(at(308));
-  mark = env.log.length;
-  await env.stack.preview({ onOutput: env.onOutput });
-  t.regex(env.logSince(mark), /deletes Certificate Acme_IdP from http:\/\/127\.0\.0\.1:\d+/);
-  t.truthy(org.state.certificate("Acme_IdP"), "preview deleted nothing");
-  await env.stack.up({ onOutput: env.onOutput });
-  t.is(org.state.certificate("Acme_IdP"), undefined);
-  t.true(org.state.certificates.some((c) => c.fullName === "Acme_IdP" && c.deleted));
-  t.is((await env.values())["previous"], null);
-
-  // A run killed between its deploy and the state write: the org already holds Acme_IdP_G3. The next up
-  // refuses to take over what the state does not record (it may be another's), naming it; named in
-  // SALESFORCE_CERTS_ADOPT, it is taken over (a second deploy of the name would make yet another key pair).
-  setClock(at(600));
-  await admin().metadata.deploy(await sourceFormatZip({ "certs/Acme_IdP_G3.crt": "", "certs/Acme_IdP_G3.crt-meta.xml": '<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>Acme IdP signing</masterLabel><privateKeyExportable>true</privateKeyExportable></Certificate>\n' }), { singlePackage: true, rollbackOnError: true }).complete(true);
-  const orphan = org.state.certificate("Acme_IdP_G3")!;
-  const before = deploys();
-  const refusal = await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
-  t.regex(refusal!.message, /Certificate Acme_IdP_G3 already exists in the org at http:\/\/127\.0\.0\.1:\d+, and this stack's state does not record creating it\. If an interrupted pulumi up of this stack made it, run pulumi up again with SALESFORCE_CERTS_ADOPT=Acme_IdP_G3/);
-  t.is((await env.values())["salesforceName"], "Acme_IdP_G2", "the state is as it was");
-  const workspace = env.stack.workspace as LocalWorkspace;
-  workspace.envVars["SALESFORCE_CERTS_ADOPT"] = "Acme_IdP_G3";
-  await env.stack.up({ onOutput: env.onOutput });
-  delete workspace.envVars["SALESFORCE_CERTS_ADOPT"];
-  outputs = await env.values();
-  t.is(outputs["salesforceName"], "Acme_IdP_G3");
-  t.is(outputs["certificatePem"], orphan.contentPem, "the certificate the org already had, not a new one");
-  t.is(deploys(), before, "no second deploy of the name");
-  t.regex(env.log.join(""), /Acme_IdP_G3 .*took over the certificate the org already had/);
-
-  // Deleted in Setup behind the provider's back: refresh sees it gone, up creates the certificate again.
-  setClock(at(620));
-  await admin().metadata.delete("Certificate", ["Acme_IdP_G3", "Acme_IdP_G2"]);
-  const refreshed = await env.stack.refresh({ onOutput: env.onOutput });
-  t.is(refreshed.summary.resourceChanges?.["delete"], 1);
-  await env.stack.up({ onOutput: env.onOutput });
-  outputs = await env.values();
-  t.is(outputs["salesforceName"], "Acme_IdP");
-  t.is(outputs["certificatePem"], org.state.certificate("Acme_IdP")!.contentPem);
-
-  // No key anywhere in the state or in what the engine printed (the deployer's key is a secret in config).
-  const state = env.readState();
-  for (const needle of [...keyMaterial(deployer.privateKeyPem), "PRIVATE KEY"]) {
-    t.false(state.includes(needle), "no key in the state");
-    t.false(env.log.join("").includes(needle), "no key in the log");
-  }
-
-  // The IdP signs with the certificate: Salesforce refuses to delete it, and so does destroy.
-  await admin().metadata.deploy(await sourceFormatZip(identityProviderSource("Acme_IdP")), { singlePackage: true, rollbackOnError: true }).complete(true);
-  await t.throwsAsync(env.stack.destroy({ onOutput: env.onOutput }), { message: /Acme_IdP/ });
-  t.truthy(org.state.certificate("Acme_IdP"), "still in the org");
-  await admin().metadata.deploy(await sourceFormatZip(identityProviderSource("Acme_IdP", false)), { singlePackage: true, rollbackOnError: true }).complete(true);
-  const destroyMark = env.log.length;
-  await env.stack.destroy({ onOutput: env.onOutput });
-  t.is(org.state.certificate("Acme_IdP"), undefined, "destroy deleted it from the org");
-  t.regex(env.logSince(destroyMark), /CertificateAndKeyPair Acme_IdP: deleted Certificate Acme_IdP and the key pair Salesforce kept for it from http:\/\/127\.0\.0\.1:\d+/, "and said so");
-});
-
-test.serial("a JwtIntegration bound to a certificate whose key the org keeps is refused before anything is created", async (t) => {
-  const { org, configure } = await startOrgForProvider(start);
-  t.teardown(() => org.close());
-  const env = await openTempStack("org-custody-jwt", async () => {
-    const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI", custody: "org" });
-    new JwtIntegration("ci", {
-      apiName: "Acme_CI", label: "Acme CI", contactEmail: "platform@acme.example", certificate, username: "ci@acme.example",
-      audience: "https://login.salesforce.com", preAuthorized: { permissionSets: ["CI"] },
+test.serial(
+  "custody org: deploy, publish, rotate with overlap, take over what a killed run left once named, repair a deletion, refuse to delete what the IdP uses",
+  async (t) => {
+    const { org, setClock, configure, deployer, admin } = await startOrgForProvider(start);
+    t.teardown(() => org.close());
+    const env = await openTempStack("org-custody", async () => {
+      const idp = new CertificateAndKeyPair("idp", {
+        uniqueName: "Acme_IdP",
+        label: "Acme IdP signing",
+        custody: "org",
+        overlapDays: 7,
+      });
+      return {
+        certificatePem: idp.certificatePem,
+        salesforceName: idp.salesforceName,
+        privateKeyPem: idp.privateKeyPem,
+        previous: idp.previousCertificate,
+        notAfter: idp.notAfter,
+      };
     });
-    return {};
-  });
-  t.teardown(() => env.dispose());
-  await configure(env.stack);
-  const error = await t.throwsAsync(env.stack.preview({ onOutput: env.onOutput }));
-  t.is(org.calls.filter((c) => c.operation === "deploy").length, 0, "nothing deployed");
-  t.regex(error!.message + env.log.join(""), /certificate.*is a certificate with custody: org: the org keeps its private key, so no client could sign a JWT login with it/);
-  t.notRegex(env.log.join(""), /^\s+at .*\.js:\d+/m, "no stack trace");
-  t.deepEqual(JSON.parse(env.readState() || "{}").checkpoint?.latest?.resources ?? [], [], "nothing was created");
-});
+    t.teardown(() => env.dispose());
+    await configure(env.stack);
+    const deploys = () => org.calls.filter((c) => c.operation === "deploy").length;
+
+    // Preview says what up will deploy, and where; it deploys nothing.
+    const preview = await env.stack.preview({ onOutput: env.onOutput });
+    t.deepEqual(preview.changeSummary, { create: 2 });
+    t.regex(preview.stdout, new RegExp(`creating deploys Certificate Acme_IdP to ${org.url}`));
+    t.is(deploys(), 0);
+    t.is(org.state.certificate("Acme_IdP"), undefined);
+
+    // up: the org generates the key pair; the stack publishes the org's certificate, and no key.
+    await env.stack.up({ onOutput: env.onOutput });
+    let outputs = await env.values();
+    const first = org.state.certificate("Acme_IdP")!;
+    t.truthy(first);
+    t.is(outputs["certificatePem"], first.contentPem);
+    t.regex(
+      x509(outputs["certificatePem"], "-subject"),
+      /CN\s*=\s*SelfSignedCert_\d{2}[A-Z][a-z]{2}\d{4}_\d{6}.*O\s*=\s*Salesforce\.com/,
+    );
+    t.is(outputs["notAfter"], "2027-12-01T00:00:00.000Z");
+    t.is(outputs["privateKeyPem"], null);
+    t.is(deploys(), 1);
+    t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 2 });
+    t.is(deploys(), 1, "an unchanged preview deploys nothing");
+
+    // Inside the renewal window (80 % of the year): preview names the deploy, up rotates with an overlap.
+    setClock(at(300));
+    let mark = env.log.length;
+    await env.stack.preview({ onOutput: env.onOutput });
+    t.regex(
+      env.logSince(mark),
+      /deploys Certificate Acme_IdP_G2 to http:\/\/127\.0\.0\.1:\d+ \(Salesforce generates the key pair\)/,
+    );
+    t.is(deploys(), 1);
+    await env.stack.up({ onOutput: env.onOutput });
+    outputs = await env.values();
+    t.is(outputs["salesforceName"], "Acme_IdP_G2");
+    t.is(outputs["certificatePem"], org.state.certificate("Acme_IdP_G2")!.contentPem);
+    t.is(outputs["previous"].salesforceName, "Acme_IdP");
+    t.truthy(org.state.certificate("Acme_IdP"), "the previous certificate stays in the org through the overlap");
+
+    // After the overlap, the previous certificate leaves the org; preview said so first.
+    setClock(at(308));
+    mark = env.log.length;
+    await env.stack.preview({ onOutput: env.onOutput });
+    t.regex(env.logSince(mark), /deletes Certificate Acme_IdP from http:\/\/127\.0\.0\.1:\d+/);
+    t.truthy(org.state.certificate("Acme_IdP"), "preview deleted nothing");
+    await env.stack.up({ onOutput: env.onOutput });
+    t.is(org.state.certificate("Acme_IdP"), undefined);
+    t.true(org.state.certificates.some((c) => c.fullName === "Acme_IdP" && c.deleted));
+    t.is((await env.values())["previous"], null);
+
+    // A run killed between its deploy and the state write: the org already holds Acme_IdP_G3. The next up
+    // refuses to take over what the state does not record (it may be another's), naming it; named in
+    // SALESFORCE_CERTS_ADOPT, it is taken over (a second deploy of the name would make yet another key pair).
+    setClock(at(600));
+    await admin()
+      .metadata.deploy(
+        await sourceFormatZip({
+          "certs/Acme_IdP_G3.crt": "",
+          "certs/Acme_IdP_G3.crt-meta.xml":
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>Acme IdP signing</masterLabel><privateKeyExportable>true</privateKeyExportable></Certificate>\n',
+        }),
+        { singlePackage: true, rollbackOnError: true },
+      )
+      .complete(true);
+    const orphan = org.state.certificate("Acme_IdP_G3")!;
+    const before = deploys();
+    const refusal = await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
+    t.regex(
+      refusal!.message,
+      /Certificate Acme_IdP_G3 already exists in the org at http:\/\/127\.0\.0\.1:\d+, and this stack's state does not record creating it\. If an interrupted pulumi up of this stack made it, run pulumi up again with SALESFORCE_CERTS_ADOPT=Acme_IdP_G3/,
+    );
+    t.is((await env.values())["salesforceName"], "Acme_IdP_G2", "the state is as it was");
+    const workspace = env.stack.workspace as LocalWorkspace;
+    workspace.envVars["SALESFORCE_CERTS_ADOPT"] = "Acme_IdP_G3";
+    await env.stack.up({ onOutput: env.onOutput });
+    delete workspace.envVars["SALESFORCE_CERTS_ADOPT"];
+    outputs = await env.values();
+    t.is(outputs["salesforceName"], "Acme_IdP_G3");
+    t.is(outputs["certificatePem"], orphan.contentPem, "the certificate the org already had, not a new one");
+    t.is(deploys(), before, "no second deploy of the name");
+    t.regex(env.log.join(""), /Acme_IdP_G3 .*took over the certificate the org already had/);
+
+    // Deleted in Setup behind the provider's back: refresh sees it gone, up creates the certificate again.
+    setClock(at(620));
+    await admin().metadata.delete("Certificate", ["Acme_IdP_G3", "Acme_IdP_G2"]);
+    const refreshed = await env.stack.refresh({ onOutput: env.onOutput });
+    t.is(refreshed.summary.resourceChanges?.["delete"], 1);
+    await env.stack.up({ onOutput: env.onOutput });
+    outputs = await env.values();
+    t.is(outputs["salesforceName"], "Acme_IdP");
+    t.is(outputs["certificatePem"], org.state.certificate("Acme_IdP")!.contentPem);
+
+    // No key anywhere in the state or in what the engine printed (the deployer's key is a secret in config).
+    const state = env.readState();
+    for (const needle of [...keyMaterial(deployer.privateKeyPem), "PRIVATE KEY"]) {
+      t.false(state.includes(needle), "no key in the state");
+      t.false(env.log.join("").includes(needle), "no key in the log");
+    }
+
+    // The IdP signs with the certificate: Salesforce refuses to delete it, and so does destroy.
+    await admin()
+      .metadata.deploy(await sourceFormatZip(identityProviderSource("Acme_IdP")), {
+        singlePackage: true,
+        rollbackOnError: true,
+      })
+      .complete(true);
+    await t.throwsAsync(env.stack.destroy({ onOutput: env.onOutput }), { message: /Acme_IdP/ });
+    t.truthy(org.state.certificate("Acme_IdP"), "still in the org");
+    await admin()
+      .metadata.deploy(await sourceFormatZip(identityProviderSource("Acme_IdP", false)), {
+        singlePackage: true,
+        rollbackOnError: true,
+      })
+      .complete(true);
+    const destroyMark = env.log.length;
+    await env.stack.destroy({ onOutput: env.onOutput });
+    t.is(org.state.certificate("Acme_IdP"), undefined, "destroy deleted it from the org");
+    t.regex(
+      env.logSince(destroyMark),
+      /CertificateAndKeyPair Acme_IdP: deleted Certificate Acme_IdP and the key pair Salesforce kept for it from http:\/\/127\.0\.0\.1:\d+/,
+      "and said so",
+    );
+  },
+);
+
+test.serial(
+  "a JwtIntegration bound to a certificate whose key the org keeps is refused before anything is created",
+  async (t) => {
+    const { org, configure } = await startOrgForProvider(start);
+    t.teardown(() => org.close());
+    const env = await openTempStack("org-custody-jwt", async () => {
+      const certificate = new CertificateAndKeyPair("ci-cert", {
+        uniqueName: "Acme_CI_JWT",
+        label: "Acme CI",
+        custody: "org",
+      });
+      new JwtIntegration("ci", {
+        apiName: "Acme_CI",
+        label: "Acme CI",
+        contactEmail: "platform@acme.example",
+        certificate,
+        username: "ci@acme.example",
+        audience: "https://login.salesforce.com",
+        preAuthorized: { permissionSets: ["CI"] },
+      });
+      return {};
+    });
+    t.teardown(() => env.dispose());
+    await configure(env.stack);
+    const error = await t.throwsAsync(env.stack.preview({ onOutput: env.onOutput }));
+    t.is(org.calls.filter((c) => c.operation === "deploy").length, 0, "nothing deployed");
+    t.regex(
+      error!.message + env.log.join(""),
+      /certificate.*is a certificate with custody: org: the org keeps its private key, so no client could sign a JWT login with it/,
+    );
+    t.notRegex(env.log.join(""), /^\s+at .*\.js:\d+/m, "no stack trace");
+    t.deepEqual(JSON.parse(env.readState() || "{}").checkpoint?.latest?.resources ?? [], [], "nothing was created");
+  },
+);
 
 test.serial("a certificate another stack made under the same name is neither taken over nor deleted", async (t) => {
   const { org, configure } = await startOrgForProvider(start);
@@ -182,30 +237,51 @@ test.serial("a certificate another stack made under the same name is neither tak
   t.is(org.state.certificate("Acme_IdP"), undefined);
 });
 
-test.serial("a deployer key set in the stack configuration as plain text stops plain pulumi before anything is created", (t) => {
-  // Plain `pulumi` in a project folder of this repository (a JavaScript program importing the package by
-  // name), as a user runs it: the program stops in its own process, before any resource registers.
-  const project = fs.mkdtempSync(path.join(repoRoot, "build", "e2e-plain-key-"));
-  t.teardown(() => fs.rmSync(project, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: plain-key\nruntime: nodejs\nmain: index.js\n");
-  fs.writeFileSync(path.join(project, "index.js"), 'const { CertificateAndKeyPair } = require("pulumi-salesforce-certs");\nnew CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" });\n');
-  const env = userEnvironment(path.join(project, ".state"), path.join(project, ".pulumi-home"));
-  const key = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  t.is(pulumi(["stack", "init", "dev"], project, env).status, 0);
-  for (const [field, value] of [["loginUrl", "http://127.0.0.1:9"], ["username", "deployer@acme.example"], ["consumerKey", "3MVG9Deployer.Acme"]]) {
-    t.is(pulumi(["config", "set", "--path", `salesforce-certs:org.${field}`, value!], project, env).status, 0);
-  }
-  const set = spawnSync("pulumi", ["config", "set", "salesforce-certs:orgPrivateKey", "--non-interactive"], { cwd: project, env, input: key, encoding: "utf8" });
-  t.is(set.status, 0, set.stderr);
-  const preview = pulumi(["preview"], project, env);
-  t.not(preview.status, 0);
-  t.regex(preview.text, /salesforce-certs:orgPrivateKey is set as plain text: Pulumi would store the deployer's private key unencrypted .*pulumi config set --secret salesforce-certs:orgPrivateKey < key\.pem/);
-  t.notRegex(preview.text, /^\s+at .*\.js:\d+/m, "no JavaScript stack trace");
-  for (const needle of keyMaterial(key)) t.false(preview.text.includes(needle), "the key is not printed");
-  const up = pulumi(["up", "--yes"], project, env);
-  t.not(up.status, 0);
-  const stateFile = path.join(project, ".state", ".pulumi", "stacks", "plain-key", "dev.json");
-  const state = fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8") : "";
-  for (const needle of keyMaterial(key)) t.false(state.includes(needle), "the key is not in the state");
-  t.deepEqual(state ? JSON.parse(state).checkpoint?.latest?.resources ?? [] : [], [], "nothing was created");
-});
+test.serial(
+  "a deployer key set in the stack configuration as plain text stops plain pulumi before anything is created",
+  (t) => {
+    // Plain `pulumi` in a project folder of this repository (a JavaScript program importing the package by
+    // name), as a user runs it: the program stops in its own process, before any resource registers.
+    const project = fs.mkdtempSync(path.join(repoRoot, "build", "e2e-plain-key-"));
+    t.teardown(() => fs.rmSync(project, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: plain-key\nruntime: nodejs\nmain: index.js\n");
+    fs.writeFileSync(
+      path.join(project, "index.js"),
+      'const { CertificateAndKeyPair } = require("pulumi-salesforce-certs");\nnew CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" });\n',
+    );
+    const env = userEnvironment(path.join(project, ".state"), path.join(project, ".pulumi-home"));
+    const key = crypto
+      .generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    t.is(pulumi(["stack", "init", "dev"], project, env).status, 0);
+    for (const [field, value] of [
+      ["loginUrl", "http://127.0.0.1:9"],
+      ["username", "deployer@acme.example"],
+      ["consumerKey", "3MVG9Deployer.Acme"],
+    ]) {
+      t.is(pulumi(["config", "set", "--path", `salesforce-certs:org.${field}`, value!], project, env).status, 0);
+    }
+    const set = spawnSync("pulumi", ["config", "set", "salesforce-certs:orgPrivateKey", "--non-interactive"], {
+      cwd: project,
+      env,
+      input: key,
+      encoding: "utf8",
+    });
+    t.is(set.status, 0, set.stderr);
+    const preview = pulumi(["preview"], project, env);
+    t.not(preview.status, 0);
+    t.regex(
+      preview.text,
+      /salesforce-certs:orgPrivateKey is set as plain text: Pulumi would store the deployer's private key unencrypted .*pulumi config set --secret salesforce-certs:orgPrivateKey < key\.pem/,
+    );
+    t.notRegex(preview.text, /^\s+at .*\.js:\d+/m, "no JavaScript stack trace");
+    for (const needle of keyMaterial(key)) t.false(preview.text.includes(needle), "the key is not printed");
+    const up = pulumi(["up", "--yes"], project, env);
+    t.not(up.status, 0);
+    const stateFile = path.join(project, ".state", ".pulumi", "stacks", "plain-key", "dev.json");
+    const state = fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8") : "";
+    for (const needle of keyMaterial(key)) t.false(state.includes(needle), "the key is not in the state");
+    t.deepEqual(state ? (JSON.parse(state).checkpoint?.latest?.resources ?? []) : [], [], "nothing was created");
+  },
+);

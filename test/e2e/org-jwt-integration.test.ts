@@ -29,9 +29,21 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   };
   let rotationTrigger = "initial";
   const env = await openTempStack("org-jwt", async () => {
-    const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Acme_CI_JWT", label: "Acme CI JWT", rotationTrigger, overlapDays: 7 });
+    const certificate = new CertificateAndKeyPair("ci-cert", {
+      uniqueName: "Acme_CI_JWT",
+      label: "Acme CI JWT",
+      rotationTrigger,
+      overlapDays: 7,
+    });
     const ci = new JwtIntegration("ci", { ...acmeCiArguments(org.url), certificate });
-    return { consumerKey: ci.consumerKey, privateKeyPem: ci.privateKeyPem, activeSlot: ci.activeSlot, phase: ci.phase, salesforceFiles: ci.salesforceFiles, certificatePem: certificate.certificatePem };
+    return {
+      consumerKey: ci.consumerKey,
+      privateKeyPem: ci.privateKeyPem,
+      activeSlot: ci.activeSlot,
+      phase: ci.phase,
+      salesforceFiles: ci.salesforceFiles,
+      certificatePem: certificate.certificatePem,
+    };
   });
   t.teardown(() => env.dispose());
   await configure(env.stack);
@@ -39,8 +51,14 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   // A client's token request, signed at the org's clock (the stand-in judges `exp` by it).
   const logsIn = async (credential: { consumerKey: string; privateKeyPem: string }, username = ciUser.username) => {
     try {
-      const assertion = signJwtAssertion({ ...credential, username, audience: "https://login.salesforce.com" }, new Date(clock));
-      const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearerGrantType, assertion });
+      const assertion = signJwtAssertion(
+        { ...credential, username, audience: "https://login.salesforce.com" },
+        new Date(clock),
+      );
+      const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+        grant_type: jwtBearerGrantType,
+        assertion,
+      });
       return token.access_token ? "ok" : "no token";
     } catch (error) {
       return `${(error as Error).name}: ${(error as Error).message}`;
@@ -72,7 +90,10 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   rotationTrigger = "rotated";
   let mark = env.log.length;
   await env.stack.preview({ onOutput: env.onOutput });
-  t.regex(env.logSince(mark), /in the org: deploys ExternalClientApplication Acme_CI_A, Acme_CI_B to http:\/\/127\.0\.0\.1:\d+; then, if the certificate rotates, requests a token with the new slot and, when it logs in, switches clients in the same run/);
+  t.regex(
+    env.logSince(mark),
+    /in the org: deploys ExternalClientApplication Acme_CI_A, Acme_CI_B to http:\/\/127\.0\.0\.1:\d+; then, if the certificate rotates, requests a token with the new slot and, when it logs in, switches clients in the same run/,
+  );
   t.is(deploys(), 1, "preview deployed nothing");
   t.is(await logsIn(first), "ok", "before the up, the published credential logs in");
   mark = env.log.length;
@@ -101,9 +122,15 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   // up deploys the apps again and it logs in.
   const files = outputs["salesforceFiles"] as Record<string, string>;
   const path = "extlClntAppGlobalOauthSets/Acme_CI_B_glbloauth.ecaGlblOauth-meta.xml";
-  const tampered = files[path]!.replace(/<certificate>[^<]*<\/certificate>/, `<certificate>${deployer.certificatePem.trim()}</certificate>`);
+  const tampered = files[path]!.replace(
+    /<certificate>[^<]*<\/certificate>/,
+    `<certificate>${deployer.certificatePem.trim()}</certificate>`,
+  );
   t.not(tampered, files[path]);
-  const zip = await sourceFormatZip({ "externalClientApps/Acme_CI_B.eca-meta.xml": files["externalClientApps/Acme_CI_B.eca-meta.xml"]!, [path]: tampered });
+  const zip = await sourceFormatZip({
+    "externalClientApps/Acme_CI_B.eca-meta.xml": files["externalClientApps/Acme_CI_B.eca-meta.xml"]!,
+    [path]: tampered,
+  });
   await admin().metadata.deploy(zip, { singlePackage: true, rollbackOnError: true }).complete(true);
   t.regex(await logsIn(second), /invalid_grant/);
   mark = env.log.length;
@@ -139,7 +166,10 @@ test("org mode JwtIntegration: a new Connected App is refused with a clear error
   t.teardown(() => org.close());
   let apiName = "Acme_New_Legacy";
   const env = await openTempStack("org-jwt-legacy", async () => {
-    const certificate = new CertificateAndKeyPair("legacy-cert", { uniqueName: "Acme_Legacy_JWT", label: "Acme legacy JWT" });
+    const certificate = new CertificateAndKeyPair("legacy-cert", {
+      uniqueName: "Acme_Legacy_JWT",
+      label: "Acme legacy JWT",
+    });
     const legacy = new JwtIntegration("legacy", {
       apiName,
       label: "Acme legacy",
@@ -169,7 +199,18 @@ test("org mode JwtIntegration: a new Connected App is refused with a clear error
   const app = org.state.apps.find((a) => a.name === "Acme_Legacy")!;
   t.truthy(app.certificatePem, "the existing Connected App now holds the certificate");
   t.deepEqual(app.permissionSets, ["CI_Deployer"]);
-  const assertion = signJwtAssertion({ consumerKey: outputs["consumerKey"], privateKeyPem: outputs["privateKeyPem"], username: ciUser.username, audience: "https://login.salesforce.com" }, new Date(start));
-  const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearerGrantType, assertion });
+  const assertion = signJwtAssertion(
+    {
+      consumerKey: outputs["consumerKey"],
+      privateKeyPem: outputs["privateKeyPem"],
+      username: ciUser.username,
+      audience: "https://login.salesforce.com",
+    },
+    new Date(start),
+  );
+  const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+    grant_type: jwtBearerGrantType,
+    assertion,
+  });
   t.truthy(token.access_token);
 });

@@ -24,122 +24,190 @@ const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
 
-test.serial("the stack's own connection: bootstrapped once by hand, then the provider logs in as a JwtIntegration it rotates itself", async (t) => {
-  const { org, setClock, configure, deployer, admin: setupSession } = await startOrgForProvider(start);
-  t.teardown(() => org.close());
-  let rotationTrigger = "initial";
-  const env: TempStack = await openTempStack("org-own-connection", async () => {
-    const certificate = new CertificateAndKeyPair("connection-cert", { uniqueName: "Pulumi_Stack_JWT", label: "Pulumi stack connection", rotationTrigger, overlapDays: 7 });
-    const connection = new JwtIntegration("connection", {
-      apiName: "Pulumi_Stack",
-      label: "Pulumi stack connection",
-      contactEmail: "platform@acme.example",
-      certificate,
-      username: deployer.username,
-      audience: "https://login.salesforce.com",
-      loginUrl: org.url,
-      preAuthorized: { profiles: ["System Administrator"] },
-      overlapDays: 7,
-      orgConnection: true,
+test.serial(
+  "the stack's own connection: bootstrapped once by hand, then the provider logs in as a JwtIntegration it rotates itself",
+  async (t) => {
+    const { org, setClock, configure, deployer, admin: setupSession } = await startOrgForProvider(start);
+    t.teardown(() => org.close());
+    let rotationTrigger = "initial";
+    const env: TempStack = await openTempStack("org-own-connection", async () => {
+      const certificate = new CertificateAndKeyPair("connection-cert", {
+        uniqueName: "Pulumi_Stack_JWT",
+        label: "Pulumi stack connection",
+        rotationTrigger,
+        overlapDays: 7,
+      });
+      const connection = new JwtIntegration("connection", {
+        apiName: "Pulumi_Stack",
+        label: "Pulumi stack connection",
+        contactEmail: "platform@acme.example",
+        certificate,
+        username: deployer.username,
+        audience: "https://login.salesforce.com",
+        loginUrl: org.url,
+        preAuthorized: { profiles: ["System Administrator"] },
+        overlapDays: 7,
+        orgConnection: true,
+      });
+      const provider = new SalesforceOrgProvider("acme", { loginWith: connection });
+      const idp = new CertificateAndKeyPair(
+        "idp",
+        { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" },
+        { provider },
+      );
+      return {
+        activeSlot: connection.activeSlot,
+        phase: connection.phase,
+        consumerKey: connection.consumerKey,
+        privateKeyPem: connection.privateKeyPem,
+        idpCertificatePem: idp.certificatePem,
+      };
     });
-    const provider = new SalesforceOrgProvider("acme", { loginWith: connection });
-    const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" }, { provider });
-    return { activeSlot: connection.activeSlot, phase: connection.phase, consumerKey: connection.consumerKey, privateKeyPem: connection.privateKeyPem, idpCertificatePem: idp.certificatePem };
-  });
-  t.teardown(() => env.dispose());
-  await configure(env.stack);
-  const tick = (iso: string) => {
-    setClock(iso);
-    env.setClock(iso);
-  };
-  /** The apps the calls since `mark` logged in through, and those their Metadata API calls used. */
-  const appsSince = (mark: number) => {
-    const calls: StandInCall[] = org.calls.slice(mark);
-    return {
-      logins: [...new Set(calls.filter((c) => c.path === "/services/oauth2/token" && c.status === 200).map((c) => c.app))].sort(),
-      metadata: [...new Set(calls.filter((c) => c.operation !== undefined).map((c) => c.app))].sort(),
+    t.teardown(() => env.dispose());
+    await configure(env.stack);
+    const tick = (iso: string) => {
+      setClock(iso);
+      env.setClock(iso);
     };
-  };
+    /** The apps the calls since `mark` logged in through, and those their Metadata API calls used. */
+    const appsSince = (mark: number) => {
+      const calls: StandInCall[] = org.calls.slice(mark);
+      return {
+        logins: [
+          ...new Set(calls.filter((c) => c.path === "/services/oauth2/token" && c.status === 200).map((c) => c.app)),
+        ].sort(),
+        metadata: [...new Set(calls.filter((c) => c.operation !== undefined).map((c) => c.app))].sort(),
+      };
+    };
 
-  // First up: the connection is deployed through the bootstrap app; the IdP certificate through slot A.
-  let mark = org.calls.length;
-  await env.stack.up({ onOutput: env.onOutput });
-  let outputs = await env.values();
-  t.is(outputs["activeSlot"], "A");
-  t.regex(env.log.join(""), /JwtIntegration Pulumi_Stack: Pulumi_Stack_A logs in: from now on the provider logs in as it/, "the first up proves slot A before the provider's resources use it");
-  t.deepEqual(appsSince(mark).logins, ["Pulumi_Deployer", "Pulumi_Stack_A"]);
-  const deploys = org.calls.slice(mark).filter((c) => c.operation === "deploy");
-  t.deepEqual(deploys.map((c) => c.app), ["Pulumi_Deployer", "Pulumi_Stack_A"], "the connection's apps first (bootstrap), then the certificate as the connection");
-  t.truthy(org.state.certificate("Acme_IdP"));
-  t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.consumerKey, outputs["consumerKey"]);
+    // First up: the connection is deployed through the bootstrap app; the IdP certificate through slot A.
+    let mark = org.calls.length;
+    await env.stack.up({ onOutput: env.onOutput });
+    let outputs = await env.values();
+    t.is(outputs["activeSlot"], "A");
+    t.regex(
+      env.log.join(""),
+      /JwtIntegration Pulumi_Stack: Pulumi_Stack_A logs in: from now on the provider logs in as it/,
+      "the first up proves slot A before the provider's resources use it",
+    );
+    t.deepEqual(appsSince(mark).logins, ["Pulumi_Deployer", "Pulumi_Stack_A"]);
+    const deploys = org.calls.slice(mark).filter((c) => c.operation === "deploy");
+    t.deepEqual(
+      deploys.map((c) => c.app),
+      ["Pulumi_Deployer", "Pulumi_Stack_A"],
+      "the connection's apps first (bootstrap), then the certificate as the connection",
+    );
+    t.truthy(org.state.certificate("Acme_IdP"));
+    t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.consumerKey, outputs["consumerKey"]);
 
-  // The bootstrap app is deleted in Setup: nothing of the stack needs it any more.
-  const admin = setupSession();
-  await admin.metadata.delete("ConnectedApp", ["Pulumi_Deployer"]);
-  t.falsy(org.state.apps.find((a) => a.name === "Pulumi_Deployer"));
-  mark = org.calls.length;
-  await env.stack.refresh({ onOutput: env.onOutput });
-  t.deepEqual(appsSince(mark), { logins: ["Pulumi_Stack_A"], metadata: ["Pulumi_Stack_A"] }, "refresh reads the org as the connection (the explicit provider is configured from its state)");
-  await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
+    // The bootstrap app is deleted in Setup: nothing of the stack needs it any more.
+    const admin = setupSession();
+    await admin.metadata.delete("ConnectedApp", ["Pulumi_Deployer"]);
+    t.falsy(org.state.apps.find((a) => a.name === "Pulumi_Deployer"));
+    mark = org.calls.length;
+    await env.stack.refresh({ onOutput: env.onOutput });
+    t.deepEqual(
+      appsSince(mark),
+      { logins: ["Pulumi_Stack_A"], metadata: ["Pulumi_Stack_A"] },
+      "refresh reads the org as the connection (the explicit provider is configured from its state)",
+    );
+    await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
 
-  // Rotation of the connection's certificate: preview cannot know the new credential and says so; up
-  // deploys slot B logged in as slot A, proves B with a login and switches; the provider follows.
-  tick(at(30));
-  rotationTrigger = "rotated";
-  mark = env.log.length;
-  const preview = await env.stack.preview({ onOutput: env.onOutput });
-  t.regex(env.logSince(mark), /in the org: deploys ExternalClientApplication Pulumi_Stack_A, Pulumi_Stack_B to http:\/\/127\.0\.0\.1:\d+ \(logged in as its slot A\)/);
-  // The engine cannot diff the resources of a provider whose configuration changes in the same run: it
-  // shows them as updates with its own warning (README: The stack's own connection); up diffs them again.
-  t.is(preview.changeSummary["update"] ?? 0, 4, "certificate, connection, the provider's configuration, and the IdP certificate unknown");
-  t.regex(env.logSince(mark), /The provider for this resource has inputs that are not known during preview/);
-  mark = org.calls.length;
-  const logMark = env.log.length;
-  const rotation = await env.stack.up({ onOutput: env.onOutput });
-  t.deepEqual(rotation.summary.resourceChanges, { update: 3, same: 2 }, "the IdP certificate is unchanged: its diff with the new credential says so");
-  outputs = await env.values();
-  t.regex(env.logSince(logMark), /slot B logs in: switches clients to slot B/);
-  t.is(outputs["activeSlot"], "B");
-  const rotationDeploys = org.calls.slice(mark).filter((c) => c.operation === "deploy").map((c) => c.app);
-  t.true(rotationDeploys.length >= 1 && rotationDeploys.every((app) => app === "Pulumi_Stack_A"), `the rotation is deployed logged in as slot A (${rotationDeploys.join(", ")})`);
-  mark = org.calls.length;
-  await env.stack.refresh({ onOutput: env.onOutput });
-  t.deepEqual(appsSince(mark), { logins: ["Pulumi_Stack_B"], metadata: ["Pulumi_Stack_B"] }, "after the switch every call goes through slot B");
+    // Rotation of the connection's certificate: preview cannot know the new credential and says so; up
+    // deploys slot B logged in as slot A, proves B with a login and switches; the provider follows.
+    tick(at(30));
+    rotationTrigger = "rotated";
+    mark = env.log.length;
+    const preview = await env.stack.preview({ onOutput: env.onOutput });
+    t.regex(
+      env.logSince(mark),
+      /in the org: deploys ExternalClientApplication Pulumi_Stack_A, Pulumi_Stack_B to http:\/\/127\.0\.0\.1:\d+ \(logged in as its slot A\)/,
+    );
+    // The engine cannot diff the resources of a provider whose configuration changes in the same run: it
+    // shows them as updates with its own warning (README: The stack's own connection); up diffs them again.
+    t.is(
+      preview.changeSummary["update"] ?? 0,
+      4,
+      "certificate, connection, the provider's configuration, and the IdP certificate unknown",
+    );
+    t.regex(env.logSince(mark), /The provider for this resource has inputs that are not known during preview/);
+    mark = org.calls.length;
+    const logMark = env.log.length;
+    const rotation = await env.stack.up({ onOutput: env.onOutput });
+    t.deepEqual(
+      rotation.summary.resourceChanges,
+      { update: 3, same: 2 },
+      "the IdP certificate is unchanged: its diff with the new credential says so",
+    );
+    outputs = await env.values();
+    t.regex(env.logSince(logMark), /slot B logs in: switches clients to slot B/);
+    t.is(outputs["activeSlot"], "B");
+    const rotationDeploys = org.calls
+      .slice(mark)
+      .filter((c) => c.operation === "deploy")
+      .map((c) => c.app);
+    t.true(
+      rotationDeploys.length >= 1 && rotationDeploys.every((app) => app === "Pulumi_Stack_A"),
+      `the rotation is deployed logged in as slot A (${rotationDeploys.join(", ")})`,
+    );
+    mark = org.calls.length;
+    await env.stack.refresh({ onOutput: env.onOutput });
+    t.deepEqual(
+      appsSince(mark),
+      { logins: ["Pulumi_Stack_B"], metadata: ["Pulumi_Stack_B"] },
+      "after the switch every call goes through slot B",
+    );
 
-  // After the overlap slot A is retired, logged in as slot B. This run changes the connection too: its
-  // preview shows the provider's resources with the engine's warning (README says so).
-  tick(at(38));
-  const retirePreview = env.log.length;
-  await env.stack.preview({ onOutput: env.onOutput });
-  t.regex(env.logSince(retirePreview), /The provider for this resource has inputs that are not known during preview/);
-  mark = org.calls.length;
-  await env.stack.up({ onOutput: env.onOutput });
-  outputs = await env.values();
-  t.is(outputs["phase"], "stable");
-  t.is(org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.certificatePem, undefined, "slot A no longer holds a certificate");
-  t.deepEqual(appsSince(mark).metadata, ["Pulumi_Stack_B"]);
+    // After the overlap slot A is retired, logged in as slot B. This run changes the connection too: its
+    // preview shows the provider's resources with the engine's warning (README says so).
+    tick(at(38));
+    const retirePreview = env.log.length;
+    await env.stack.preview({ onOutput: env.onOutput });
+    t.regex(env.logSince(retirePreview), /The provider for this resource has inputs that are not known during preview/);
+    mark = org.calls.length;
+    await env.stack.up({ onOutput: env.onOutput });
+    outputs = await env.values();
+    t.is(outputs["phase"], "stable");
+    t.is(
+      org.state.apps.find((a) => a.name === "Pulumi_Stack_A")?.certificatePem,
+      undefined,
+      "slot A no longer holds a certificate",
+    );
+    t.deepEqual(appsSince(mark).metadata, ["Pulumi_Stack_B"]);
 
-  // The state holds the connection's key (and the provider's copy) only encrypted.
-  const state = env.readState();
-  const log = env.log.join("");
-  for (const key of [outputs["privateKeyPem"] as string, deployer.privateKeyPem]) {
-    for (const material of keyMaterial(key)) {
-      t.false(state.includes(material), "no key material in plain text in the state");
-      t.false(log.includes(material), "nor in the engine's output");
+    // The state holds the connection's key (and the provider's copy) only encrypted.
+    const state = env.readState();
+    const log = env.log.join("");
+    for (const key of [outputs["privateKeyPem"] as string, deployer.privateKeyPem]) {
+      for (const material of keyMaterial(key)) {
+        t.false(state.includes(material), "no key material in plain text in the state");
+        t.false(log.includes(material), "nor in the engine's output");
+      }
     }
-  }
 
-  // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B: slot
-  // A's app first, then B's, whose OAuth settings go last among its parts. The stand-in ends the sessions of
-  // a deleted app, as the review pointed out a real org may: B's header is then left (no certificate, no
-  // login), and destroy says so, since the bootstrap app is gone too.
-  mark = org.calls.length;
-  const destroyMark = env.log.length;
-  await env.stack.destroy({ onOutput: env.onOutput });
-  t.deepEqual(appsSince(mark).logins, ["Pulumi_Stack_B"]);
-  t.true(org.state.certificate("Acme_IdP")?.deleted ?? true, "the IdP certificate left the org");
-  t.deepEqual(org.state.apps.map((a) => a.name), [], "no app of the stack allows a login");
-  t.falsy(org.state.component("ExternalClientApplication", "Pulumi_Stack_A"), "slot A's app is gone");
-  t.deepEqual(org.state.components("ExtlClntAppGlobalOauthSettings").map((c) => c.fullName), [], "no OAuth settings (certificate, consumer key) left");
-  t.regex(env.logSince(destroyMark), /JwtIntegration Pulumi_Stack: deleted Pulumi_Stack_A from http:\/\/127\.0\.0\.1:\d+; the External Client App Pulumi_Stack_B stays: this stack logged in through it, and the org ended that session with its OAuth settings/);
-});
+    // Destroy: the certificate (through the provider), then the connection's apps, logged in as slot B: slot
+    // A's app first, then B's, whose OAuth settings go last among its parts. The stand-in ends the sessions of
+    // a deleted app, as the review pointed out a real org may: B's header is then left (no certificate, no
+    // login), and destroy says so, since the bootstrap app is gone too.
+    mark = org.calls.length;
+    const destroyMark = env.log.length;
+    await env.stack.destroy({ onOutput: env.onOutput });
+    t.deepEqual(appsSince(mark).logins, ["Pulumi_Stack_B"]);
+    t.true(org.state.certificate("Acme_IdP")?.deleted ?? true, "the IdP certificate left the org");
+    t.deepEqual(
+      org.state.apps.map((a) => a.name),
+      [],
+      "no app of the stack allows a login",
+    );
+    t.falsy(org.state.component("ExternalClientApplication", "Pulumi_Stack_A"), "slot A's app is gone");
+    t.deepEqual(
+      org.state.components("ExtlClntAppGlobalOauthSettings").map((c) => c.fullName),
+      [],
+      "no OAuth settings (certificate, consumer key) left",
+    );
+    t.regex(
+      env.logSince(destroyMark),
+      /JwtIntegration Pulumi_Stack: deleted Pulumi_Stack_A from http:\/\/127\.0\.0\.1:\d+; the External Client App Pulumi_Stack_B stays: this stack logged in through it, and the org ended that session with its OAuth settings/,
+    );
+  },
+);

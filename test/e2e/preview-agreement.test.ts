@@ -7,7 +7,14 @@
  */
 import test from "ava";
 import { CertificateAndKeyPair, JwtIntegration, SamlSpBinding } from "../../provider";
-import { canonical, openTempStack, previewDisagreements, recordPreview, storedOutputs, type TempStack } from "../helpers/engine";
+import {
+  canonical,
+  openTempStack,
+  previewDisagreements,
+  recordPreview,
+  storedOutputs,
+  type TempStack,
+} from "../helpers/engine";
 import { ciUser } from "../helpers/jwt-fixtures";
 import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
 import { myDomainUrl, partner } from "../helpers/saml-fixtures";
@@ -20,10 +27,14 @@ import { daysAfter } from "../helpers/test-clock";
 async function previewThenUp(env: TempStack, moment: string, problems: string[]): Promise<Record<string, any>> {
   const preview = await recordPreview(env);
   const result = await env.stack.up({ onOutput: env.onOutput });
-  const outputs = Object.fromEntries(Object.entries(await env.stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+  const outputs = Object.fromEntries(
+    Object.entries(await env.stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+  );
   const counts = canonical(result.summary.resourceChanges);
-  if (canonical(preview.changeSummary) !== counts) problems.push(`${moment}: preview counted ${JSON.stringify(preview.changeSummary)}, up ${counts}`);
-  for (const problem of previewDisagreements(preview, await storedOutputs(env), outputs)) problems.push(`${moment}: ${problem}`);
+  if (canonical(preview.changeSummary) !== counts)
+    problems.push(`${moment}: preview counted ${JSON.stringify(preview.changeSummary)}, up ${counts}`);
+  for (const problem of previewDisagreements(preview, await storedOutputs(env), outputs))
+    problems.push(`${moment}: ${problem}`);
   return env.values();
 }
 
@@ -36,7 +47,11 @@ test("preview shows what up then does, at every step of a JWT certificate's life
   const program = async () => {
     const certificate = new CertificateAndKeyPair("ci-cert", { uniqueName: "Preview_CI_JWT", label, rotationTrigger });
     // A short-lived certificate no integration uses: it expires, and its rotation keeps no previous certificate.
-    const shortLived = new CertificateAndKeyPair("short", { uniqueName: "Preview_Short", label: "Short", validityDays: 1 });
+    const shortLived = new CertificateAndKeyPair("short", {
+      uniqueName: "Preview_Short",
+      label: "Short",
+      validityDays: 1,
+    });
     const outputs: Record<string, unknown> = {
       certificateFingerprint: certificate.sha256Fingerprint,
       shortFingerprint: shortLived.sha256Fingerprint,
@@ -65,8 +80,14 @@ test("preview shows what up then does, at every step of a JWT certificate's life
         preAuthorized: { permissionSets: ["Partner_Portal_Users"] },
       });
       Object.assign(outputs, {
-        consumerKey: ci.consumerKey, activeSlot: ci.activeSlot, phase: ci.phase, integrationFingerprint: ci.certificateSha256Fingerprint, retireAt: ci.retireAt,
-        samlPhase: sso.phase, samlSigning: sso.signingSha256Fingerprint, samlPhaseEndsAt: sso.phaseEndsAt,
+        consumerKey: ci.consumerKey,
+        activeSlot: ci.activeSlot,
+        phase: ci.phase,
+        integrationFingerprint: ci.certificateSha256Fingerprint,
+        retireAt: ci.retireAt,
+        samlPhase: sso.phase,
+        samlSigning: sso.signingSha256Fingerprint,
+        samlPhaseEndsAt: sso.phaseEndsAt,
       });
     }
     return outputs;
@@ -108,9 +129,14 @@ test("preview shows what up then does, at every step of a JWT certificate's life
 
   // Nothing is due: preview changes nothing and shows every stack output exactly as it is.
   const quiet = await recordPreview(env);
-  const values = Object.fromEntries(Object.entries(await env.stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+  const values = Object.fromEntries(
+    Object.entries(await env.stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+  );
   for (const [key, shown] of Object.entries(quiet.stackOutputs)) {
-    if (canonical(shown) !== canonical(values[key])) problems.push(`nothing due: stack output ${key}: preview ${JSON.stringify(shown)}, stack ${JSON.stringify(values[key])}`);
+    if (canonical(shown) !== canonical(values[key]))
+      problems.push(
+        `nothing due: stack output ${key}: preview ${JSON.stringify(shown)}, stack ${JSON.stringify(values[key])}`,
+      );
   }
   t.deepEqual(problems, []);
   t.deepEqual(quiet.changeSummary, { same: 5 });

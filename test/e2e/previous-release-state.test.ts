@@ -57,60 +57,70 @@ function metadataCertificate(xml: string): string {
 }
 
 for (const { stack, what } of fixtures) {
-test.serial(`a stack made by ${what}: refresh and preview show no changes, its keys still match, destroy`, (t) => {
-  const fixture = path.join(repoRoot, "test", "fixtures", stack);
-  const checkpointFile = path.join(fixture, "checkpoint.json");
-  const checkpointText = fs.readFileSync(checkpointFile, "utf8");
-  const checkpoint = JSON.parse(checkpointText) as Checkpoint;
-  const configText = fs.readFileSync(path.join(fixture, `Pulumi.${stack}.yaml`), "utf8");
-  t.notRegex(checkpointText + configText, /PRIVATE KEY/, "the fixture holds private keys encrypted only");
+  test.serial(`a stack made by ${what}: refresh and preview show no changes, its keys still match, destroy`, (t) => {
+    const fixture = path.join(repoRoot, "test", "fixtures", stack);
+    const checkpointFile = path.join(fixture, "checkpoint.json");
+    const checkpointText = fs.readFileSync(checkpointFile, "utf8");
+    const checkpoint = JSON.parse(checkpointText) as Checkpoint;
+    const configText = fs.readFileSync(path.join(fixture, `Pulumi.${stack}.yaml`), "utf8");
+    t.notRegex(checkpointText + configText, /PRIVATE KEY/, "the fixture holds private keys encrypted only");
 
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-previous-release-"));
-  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
-  const project = path.join(root, "acme-certs");
-  fs.mkdirSync(project);
-  makeProject(project, packLibrary(root));
-  // The stack's config file holds the salt of the passphrase that encrypted the checkpoint's secrets.
-  fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), configText);
-  const env = userEnvironment(path.join(root, "state"), path.join(root, "pulumi-home"));
-  const later = { ...env, SALESFORCE_CERTS_NOW: aDayLater };
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-e2e-previous-release-"));
+    t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+    const project = path.join(root, "acme-certs");
+    fs.mkdirSync(project);
+    makeProject(project, packLibrary(root));
+    // The stack's config file holds the salt of the passphrase that encrypted the checkpoint's secrets.
+    fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), configText);
+    const env = userEnvironment(path.join(root, "state"), path.join(root, "pulumi-home"));
+    const later = { ...env, SALESFORCE_CERTS_NOW: aDayLater };
 
-  const init = pulumi(["stack", "init", stack], project, env);
-  t.is(init.status, 0, init.text);
-  const imported = pulumi(["stack", "import", "--file", checkpointFile], project, env);
-  t.is(imported.status, 0, imported.text);
+    const init = pulumi(["stack", "init", stack], project, env);
+    t.is(init.status, 0, init.text);
+    const imported = pulumi(["stack", "import", "--file", checkpointFile], project, env);
+    t.is(imported.status, 0, imported.text);
 
-  const refreshed = pulumi(["refresh", "--yes", "--expect-no-changes"], project, later);
-  t.is(refreshed.status, 0, refreshed.text);
-  const previewed = pulumi(["preview", "--expect-no-changes", "--diff"], project, later);
-  t.is(previewed.status, 0, previewed.text);
-  t.regex(previewed.text, /CertificateAndKeyPair Acme_CI_JWT: no rotation/);
-  t.regex(previewed.text, /5 unchanged/);
-  t.notRegex(refreshed.text + previewed.text, /PRIVATE KEY/);
+    const refreshed = pulumi(["refresh", "--yes", "--expect-no-changes"], project, later);
+    t.is(refreshed.status, 0, refreshed.text);
+    const previewed = pulumi(["preview", "--expect-no-changes", "--diff"], project, later);
+    t.is(previewed.status, 0, previewed.text);
+    t.regex(previewed.text, /CertificateAndKeyPair Acme_CI_JWT: no rotation/);
+    t.regex(previewed.text, /5 unchanged/);
+    t.notRegex(refreshed.text + previewed.text, /PRIVATE KEY/);
 
-  const shown = pulumi(["stack", "output", "--json", "--show-secrets"], project, later);
-  t.is(shown.status, 0, shown.text);
-  const outputs = JSON.parse(shown.stdout) as Record<string, any>;
-  // The same certificates as the previous release issued (nothing rotated), judged by openssl at a time
-  // inside their validity, and the keys decrypted from the old state match them.
-  t.is(outputs["jwtCertificatePem"], storedCertificate(checkpoint, "jwt"));
-  t.is(outputs["jwtNotAfter"], "2027-12-01T00:00:00.000Z");
-  const attime = String(Date.parse(aDayLater) / 1000);
-  t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
-  t.regex(openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }), /c\.pem: OK/);
-  t.is(publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }), publicKeyOf({ certificate: outputs["jwtCertificatePem"] }));
-  const idpCertificate = metadataCertificate(outputs["idpMetadataXml"]);
-  t.is(idpCertificate.replace(/\s/g, ""), storedCertificate(checkpoint, "idp").replace(/\s/g, ""));
-  t.regex(openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": idpCertificate }), /c\.pem: OK/);
-  t.is(publicKeyOf({ privateKey: outputs["nested"].list[0] }), publicKeyOf({ certificate: idpCertificate }));
-  t.is(outputs["consumerKey"], stateOutput(checkpoint, "ci", "consumerKey"));
-  // The fixture holds no plain key: neither body appears in it, not even a line of one.
-  for (const key of [outputs["jwtPrivateKeyPem"], outputs["nested"].list[0]]) {
-    for (const line of pemBody(key).match(/.{1,64}/g)!) t.false(checkpointText.includes(line), "a private key line is in the fixture");
-  }
+    const shown = pulumi(["stack", "output", "--json", "--show-secrets"], project, later);
+    t.is(shown.status, 0, shown.text);
+    const outputs = JSON.parse(shown.stdout) as Record<string, any>;
+    // The same certificates as the previous release issued (nothing rotated), judged by openssl at a time
+    // inside their validity, and the keys decrypted from the old state match them.
+    t.is(outputs["jwtCertificatePem"], storedCertificate(checkpoint, "jwt"));
+    t.is(outputs["jwtNotAfter"], "2027-12-01T00:00:00.000Z");
+    const attime = String(Date.parse(aDayLater) / 1000);
+    t.regex(x509(outputs["jwtCertificatePem"], "-subject"), /CN\s*=\s*ci\.acme\.example/);
+    t.regex(
+      openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": outputs["jwtCertificatePem"] }),
+      /c\.pem: OK/,
+    );
+    t.is(
+      publicKeyOf({ privateKey: outputs["jwtPrivateKeyPem"] }),
+      publicKeyOf({ certificate: outputs["jwtCertificatePem"] }),
+    );
+    const idpCertificate = metadataCertificate(outputs["idpMetadataXml"]);
+    t.is(idpCertificate.replace(/\s/g, ""), storedCertificate(checkpoint, "idp").replace(/\s/g, ""));
+    t.regex(
+      openssl(["verify", "-attime", attime, "-CAfile", "c.pem", "c.pem"], { "c.pem": idpCertificate }),
+      /c\.pem: OK/,
+    );
+    t.is(publicKeyOf({ privateKey: outputs["nested"].list[0] }), publicKeyOf({ certificate: idpCertificate }));
+    t.is(outputs["consumerKey"], stateOutput(checkpoint, "ci", "consumerKey"));
+    // The fixture holds no plain key: neither body appears in it, not even a line of one.
+    for (const key of [outputs["jwtPrivateKeyPem"], outputs["nested"].list[0]]) {
+      for (const line of pemBody(key).match(/.{1,64}/g)!)
+        t.false(checkpointText.includes(line), "a private key line is in the fixture");
+    }
 
-  const destroyed = pulumi(["destroy", "--yes"], project, later);
-  t.is(destroyed.status, 0, destroyed.text);
-  t.regex(destroyed.stdout, /- 5 deleted/);
-});
+    const destroyed = pulumi(["destroy", "--yes"], project, later);
+    t.is(destroyed.status, 0, destroyed.text);
+    t.regex(destroyed.stdout, /- 5 deleted/);
+  });
 }

@@ -20,7 +20,8 @@ function repositoryProject(root: string): string {
   const project = path.join(root, "project");
   fs.mkdirSync(project);
   fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
-  for (const linked of ["build", "node_modules"]) fs.symlinkSync(path.join(repoRoot, linked), path.join(project, linked), "dir");
+  for (const linked of ["build", "node_modules"])
+    fs.symlinkSync(path.join(repoRoot, linked), path.join(project, linked), "dir");
   return project;
 }
 
@@ -41,7 +42,10 @@ test.serial("plain pulumi up, preview, refresh and destroy of the repository's P
 
   const preview = pulumi(["preview", "--expect-no-changes", "--stack", stack], project, env);
   t.is(preview.status, 0, preview.text);
-  t.regex(preview.text, /CertificateAndKeyPair Greenmoor_IdP_Signing: no rotation; next rotation \S+ \(60 days before notAfter\)/);
+  t.regex(
+    preview.text,
+    /CertificateAndKeyPair Greenmoor_IdP_Signing: no rotation; next rotation \S+ \(60 days before notAfter\)/,
+  );
   const refresh = pulumi(["refresh", "--yes", "--expect-no-changes", "--stack", stack], project, env);
   t.is(refresh.status, 0, refresh.text);
 
@@ -60,13 +64,21 @@ test.serial("the main job: salesforce-certs up of the repository's project, twic
   const stack = `e2e-main-${randomBytes(4).toString("hex")}`;
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const project = repositoryProject(root);
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "main-job-e2e-passphrase", SALESFORCE_CERTS_NOW: testInstant };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG_PASSPHRASE: "main-job-e2e-passphrase",
+    SALESFORCE_CERTS_NOW: testInstant,
+  };
   const args = ["--stack", stack, "--state", path.join(root, "state")];
 
   const first = runCli(["up", ...args], project, env);
   t.is(first.status, 0, first.stdout + first.stderr);
   t.regex(first.stdout, /\+ 5 created/);
-  t.is(fs.statSync(path.join(project, `Pulumi.${stack}.yaml`)).mode & 0o777, 0o600, "the stack config (encryption salt) is private");
+  t.is(
+    fs.statSync(path.join(project, `Pulumi.${stack}.yaml`)).mode & 0o777,
+    0o600,
+    "the stack config (encryption salt) is private",
+  );
   t.false(fs.existsSync(path.join(repoRoot, `Pulumi.${stack}.yaml`)), "no stack config in the repository");
   t.regex(first.stdout, /Stack outputs \(secrets hidden/);
   t.regex(first.stdout, /jwtLoginKeys: \[secret\]/);

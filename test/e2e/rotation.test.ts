@@ -51,7 +51,10 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
 
   let mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 });
-  t.regex(env.logSince(mark), /CertificateAndKeyPair Rot_Cert: no rotation; next rotation 2027-12-02T00:00:00.000Z \(30 days before notAfter\)/);
+  t.regex(
+    env.logSince(mark),
+    /CertificateAndKeyPair Rot_Cert: no rotation; next rotation 2027-12-02T00:00:00.000Z \(30 days before notAfter\)/,
+  );
 
   // Outside the window: nothing, without any refresh.
   env.setClock("2027-12-01T23:00:00Z");
@@ -61,7 +64,10 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   env.setClock("2027-12-03T00:00:00Z");
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 1 });
-  t.regex(env.logSince(mark), /CertificateAndKeyPair Rot_Cert: rotates now \(inside its renewal window since 2027-12-02T00:00:00.000Z\): a new key pair and certificate/);
+  t.regex(
+    env.logSince(mark),
+    /CertificateAndKeyPair Rot_Cert: rotates now \(inside its renewal window since 2027-12-02T00:00:00.000Z\): a new key pair and certificate/,
+  );
   await stack.up({ onOutput });
   const second = await env.values();
   t.not(second["serialNumber"], first["serialNumber"]);
@@ -69,7 +75,10 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   t.is(second["notBefore"], "2027-12-03T00:00:00.000Z");
   t.is(second["previousCertificate"].serialNumber, first["serialNumber"]);
   t.is(second["previousCertificate"].retainedUntil, "2027-12-13T00:00:00.000Z");
-  t.deepEqual(second["lastRotation"], { at: "2027-12-03T00:00:00.000Z", reason: "inside its renewal window since 2027-12-02T00:00:00.000Z" });
+  t.deepEqual(second["lastRotation"], {
+    at: "2027-12-03T00:00:00.000Z",
+    reason: "inside its renewal window since 2027-12-02T00:00:00.000Z",
+  });
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2 }, "no perpetual diff after a rotation");
 
   // The overlap ends: the previous certificate is dropped, without a rotation.
@@ -106,7 +115,9 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   // The keystores are secrets, and keytool reads the JKS with the keystore password.
   const raw = await stack.outputs();
   for (const name of ["privateKeyPem", "jksBase64", "pkcs12Base64"]) t.true(raw[name]!.secret, `${name} is secret`);
-  const listed = keytool(["-list", "-keystore", "k.jks", "-storetype", "JKS", "-storepass", keystorePassword], { "k.jks": Buffer.from(fifth["jksBase64"], "base64") });
+  const listed = keytool(["-list", "-keystore", "k.jks", "-storetype", "JKS", "-storepass", keystorePassword], {
+    "k.jks": Buffer.from(fifth["jksBase64"], "base64"),
+  });
   // Three key pairs so far (issue, window, trigger): the third is Rot_Cert_G3 in the org.
   t.regex(listed.output, /rot_cert_g3, .*PrivateKeyEntry/);
   t.regex(listed.output, new RegExp(fifth["sha256Fingerprint"]));
@@ -114,7 +125,12 @@ test("a certificate rotates on diff from the clock, with overlap, and preview sa
   // No key, keystore or password in plain text in the state file or in what the engine printed.
   const state = env.readState();
   t.true(state.includes("Rot_Cert"));
-  const needles = [keystorePassword, "PRIVATE KEY", fifth["jksBase64"].slice(0, 60), fifth["pkcs12Base64"].slice(0, 60)];
+  const needles = [
+    keystorePassword,
+    "PRIVATE KEY",
+    fifth["jksBase64"].slice(0, 60),
+    fifth["pkcs12Base64"].slice(0, 60),
+  ];
   for (const key of [first, second, fourth]) needles.push(...keyMaterial(key["privateKeyPem"]));
   for (const needle of needles) {
     t.false(state.includes(needle), `state holds ${needle.slice(0, 20)}…`);

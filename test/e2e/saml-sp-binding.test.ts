@@ -8,7 +8,13 @@
 import test from "ava";
 import { CertificateAndKeyPair, SamlSpBinding } from "../../provider";
 import { keyMaterial, openTempStack } from "../helpers/engine";
-import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
+import {
+  serviceProviderFromMetadata,
+  signedSamlResponse,
+  spAccepts,
+  validateMetadataSchema,
+  xmlsecVerify,
+} from "../helpers/saml";
 import { myDomainUrl, partner } from "../helpers/saml-fixtures";
 
 const day = 86_400_000;
@@ -18,7 +24,11 @@ const at = (days: number) => new Date(t0 + days * day).toISOString();
 test("staged IdP rotation through the engine: publish both keys, switch, retire", async (t) => {
   let rotationTrigger = "first";
   const program = async () => {
-    const idp = new CertificateAndKeyPair("idp", { uniqueName: "E2E_IdP_Signing", label: "E2E IdP signing", rotationTrigger });
+    const idp = new CertificateAndKeyPair("idp", {
+      uniqueName: "E2E_IdP_Signing",
+      label: "E2E IdP signing",
+      rotationTrigger,
+    });
     const sso = new SamlSpBinding("partner", {
       apiName: "E2E_Partner_SSO",
       label: "E2E partner portal",
@@ -48,7 +58,14 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   t.teardown(() => env.dispose());
   const { stack, onOutput } = env;
   const signedBy = (o: Record<string, any>) =>
-    signedSamlResponse({ privateKeyPem: o["idpPrivateKeyPem"], certificatePem: o["idpCertificatePem"], issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: "ada@partner.example" });
+    signedSamlResponse({
+      privateKeyPem: o["idpPrivateKeyPem"],
+      certificatePem: o["idpCertificatePem"],
+      issuer: myDomainUrl,
+      spEntityId: partner.entityId,
+      acsUrl: partner.acsUrl,
+      nameId: "ada@partner.example",
+    });
 
   env.setClock(at(0));
   await stack.up({ onOutput });
@@ -66,13 +83,24 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   const publishing = await env.values();
   t.is(publishing["phase"], "publishing");
   t.is(publishing["signingSha256Fingerprint"], first["publishedCertificates"][0].sha256Fingerprint);
-  t.deepEqual(publishing["publishedCertificates"].map((c: { role: string }) => c.role), ["signing", "next"]);
+  t.deepEqual(
+    publishing["publishedCertificates"].map((c: { role: string }) => c.role),
+    ["signing", "next"],
+  );
   t.is(validateMetadataSchema(publishing["metadata"]).status, 0);
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
-  t.regex(env.logSince(mark), new RegExp(`publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to it on ${at(4).replace(/[.]/g, "\\.")}`));
+  t.regex(
+    env.logSince(mark),
+    new RegExp(
+      `publishing since ${at(1).replace(/[.]/g, "\\.")}: .*the org switches to it on ${at(4).replace(/[.]/g, "\\.")}`,
+    ),
+  );
 
-  const sp = serviceProviderFromMetadata(publishing["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });
+  const sp = serviceProviderFromMetadata(publishing["metadata"], {
+    entityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+  });
   t.is(await spAccepts(sp, signedBy(first)), "accepted ada@partner.example", "the old key, before the switch");
 
   // After publishDays the org switches; the same SP accepts the new key.
@@ -95,22 +123,40 @@ test("staged IdP rotation through the engine: publish both keys, switch, retire"
   env.setClock(at(9.5));
   mark = env.log.length;
   await stack.up({ onOutput });
-  t.regex(env.logSince(mark), /E2E_Partner_SSO: retires the previous certificate from the metadata \(the overlap ended\)/);
+  t.regex(
+    env.logSince(mark),
+    /E2E_Partner_SSO: retires the previous certificate from the metadata \(the overlap ended\)/,
+  );
   const retired = await env.values();
   t.is(retired["phase"], "stable");
-  t.deepEqual(retired["publishedCertificates"].map((c: { role: string }) => c.role), ["signing"]);
+  t.deepEqual(
+    retired["publishedCertificates"].map((c: { role: string }) => c.role),
+    ["signing"],
+  );
   // One SP, configured once from the metadata after retirement: it accepts the key in force and rejects
   // the retired one, for its signature (so the rejection is not a broken SP that rejects everything).
-  const spAfter = serviceProviderFromMetadata(retired["metadata"], { entityId: partner.entityId, acsUrl: partner.acsUrl });
-  t.is(await spAccepts(spAfter, signedBy(switched)), "accepted ada@partner.example", "the key in force, after retirement");
+  const spAfter = serviceProviderFromMetadata(retired["metadata"], {
+    entityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+  });
+  t.is(
+    await spAccepts(spAfter, signedBy(switched)),
+    "accepted ada@partner.example",
+    "the key in force, after retirement",
+  );
   t.regex(await spAccepts(spAfter, signedBy(first)), /^rejected: .*signature/i, "the retired key, by the same SP");
-  t.is(await spAccepts(spAfter, signedBy(switched)), "accepted ada@partner.example", "and still the key in force, by the same SP");
+  t.is(
+    await spAccepts(spAfter, signedBy(switched)),
+    "accepted ada@partner.example",
+    "and still the key in force, by the same SP",
+  );
   // The SP configured during publishing, never refreshed, keeps accepting the key in force.
   t.is(await spAccepts(sp, signedBy(switched)), "accepted ada@partner.example");
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
   const state = env.readState();
   t.false(state.includes("PRIVATE KEY"));
-  for (const needle of [first, switched].flatMap((o) => keyMaterial(o["idpPrivateKeyPem"]))) t.false(state.includes(needle), "no key body, no prime");
+  for (const needle of [first, switched].flatMap((o) => keyMaterial(o["idpPrivateKeyPem"])))
+    t.false(state.includes(needle), "no key body, no prime");
   await stack.destroy({ onOutput });
 });

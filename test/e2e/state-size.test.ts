@@ -12,7 +12,15 @@ import { keyMaterial, openTempStack } from "../helpers/engine";
 /** A dynamic resource that stores nothing of its own. */
 class NoOp extends pulumi.dynamic.Resource {
   constructor(name: string) {
-    super({ async create() { return { id: "noop", outs: {} }; } }, name, {});
+    super(
+      {
+        async create() {
+          return { id: "noop", outs: {} };
+        },
+      },
+      name,
+      {},
+    );
   }
 }
 
@@ -22,7 +30,11 @@ class NoOp extends pulumi.dynamic.Resource {
  * provider shell; then 4.7 k, 4.0 k, 4.0 k, of which 2.1 k was the shell and 0.6 k a certificate's key, stored
  * as its primes; now 4.5 k, 3.8 k, 3.8 k, of which 1.9 k is the shell: the no-op floor's is 1.06 k).
  */
-const maxEntryChars: Record<string, number> = { CertificateAndKeyPair: 4_600, JwtIntegration: 3_900, SamlSpBinding: 3_900 };
+const maxEntryChars: Record<string, number> = {
+  CertificateAndKeyPair: 4_600,
+  JwtIntegration: 3_900,
+  SamlSpBinding: 3_900,
+};
 const secretSig = "4dabf18193072939515e22adb298388d";
 
 interface Entry {
@@ -37,9 +49,13 @@ function secretsOf(stored: unknown, plain: unknown, found: { ciphertext: string;
   if (stored && typeof stored === "object") {
     const node = stored as Record<string, unknown>;
     if (node[secretSig] && typeof node["ciphertext"] === "string") {
-      found.push({ ciphertext: node["ciphertext"], plaintext: String((plain as Record<string, unknown>)["plaintext"]) });
+      found.push({
+        ciphertext: node["ciphertext"],
+        plaintext: String((plain as Record<string, unknown>)["plaintext"]),
+      });
     } else {
-      for (const [key, value] of Object.entries(node)) secretsOf(value, (plain as Record<string, unknown> | undefined)?.[key], found);
+      for (const [key, value] of Object.entries(node))
+        secretsOf(value, (plain as Record<string, unknown> | undefined)?.[key], found);
     }
   }
   return found;
@@ -49,25 +65,51 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
   let rotationTrigger = "initial";
   const env = await openTempStack("state-size", async () => {
     const jwt = new CertificateAndKeyPair("jwt", {
-      uniqueName: "Acme_CI_JWT", label: "Acme CI", subject: { commonName: "ci.acme.example", company: "Acme", country: "DE" }, rotationTrigger,
+      uniqueName: "Acme_CI_JWT",
+      label: "Acme CI",
+      subject: { commonName: "ci.acme.example", company: "Acme", country: "DE" },
+      rotationTrigger,
     });
-    const idp = new CertificateAndKeyPair("idp", { uniqueName: "Acme_IdP", label: "Acme IdP signing", subject: { commonName: "acme.my.salesforce.com", company: "Acme" } });
+    const idp = new CertificateAndKeyPair("idp", {
+      uniqueName: "Acme_IdP",
+      label: "Acme IdP signing",
+      subject: { commonName: "acme.my.salesforce.com", company: "Acme" },
+    });
     const ci = new JwtIntegration("ci", {
-      apiName: "Acme_CI", label: "Acme CI", contactEmail: "platform@acme.example", certificate: jwt, username: "ci@acme.example",
-      audience: "https://login.salesforce.com", preAuthorized: { permissionSets: ["Acme_CI"] },
+      apiName: "Acme_CI",
+      label: "Acme CI",
+      contactEmail: "platform@acme.example",
+      certificate: jwt,
+      username: "ci@acme.example",
+      audience: "https://login.salesforce.com",
+      preAuthorized: { permissionSets: ["Acme_CI"] },
     });
     const sso = new SamlSpBinding("sso", {
-      apiName: "Acme_Portal", label: "Acme portal", contactEmail: "platform@acme.example", spEntityId: "https://portal.acme.example/saml",
-      acsUrl: "https://portal.acme.example/saml/acs", myDomainUrl: "https://acme.my.salesforce.com", idpCertificate: idp, preAuthorized: { permissionSets: ["Acme_Portal"] },
+      apiName: "Acme_Portal",
+      label: "Acme portal",
+      contactEmail: "platform@acme.example",
+      spEntityId: "https://portal.acme.example/saml",
+      acsUrl: "https://portal.acme.example/saml/acs",
+      myDomainUrl: "https://acme.my.salesforce.com",
+      idpCertificate: idp,
+      preAuthorized: { permissionSets: ["Acme_Portal"] },
     });
     // The floor the scale benchmark compares with: a no-op dynamic resource, its entry measured the same way.
     new NoOp("noop");
-    return { jwtKey: jwt.privateKeyPem, idpKey: idp.privateKeyPem, ciKey: ci.privateKeyPem, metadata: sso.idpMetadataXml, files: ci.salesforceFiles };
+    return {
+      jwtKey: jwt.privateKeyPem,
+      idpKey: idp.privateKeyPem,
+      ciKey: ci.privateKeyPem,
+      metadata: sso.idpMetadataXml,
+      files: ci.salesforceFiles,
+    };
   });
   t.teardown(() => env.dispose());
   await env.stack.up({ onOutput: env.onOutput });
 
-  let stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  let stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) =>
+    r.type.startsWith("pulumi-nodejs:dynamic"),
+  );
   let plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
   const noop = stored.find((r) => r.type === "pulumi-nodejs:dynamic:Resource")!;
   const floor = JSON.stringify(noop.inputs ?? {}).length + JSON.stringify(noop.outputs ?? {}).length;
@@ -78,7 +120,14 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
     const kind = entry.type.split(":").pop()!;
     const chars = JSON.stringify(entry.inputs ?? {}).length + JSON.stringify(entry.outputs ?? {}).length;
     t.log(`${kind}: ${chars} characters of inputs + outputs`);
-    if (process.env["DIET_DUMP"]) for (const part of ["inputs", "outputs"] as const) t.log(part, Object.entries(entry[part] ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v).length}`).join(" "));
+    if (process.env["DIET_DUMP"])
+      for (const part of ["inputs", "outputs"] as const)
+        t.log(
+          part,
+          Object.entries(entry[part] ?? {})
+            .map(([k, v]) => `${k}=${JSON.stringify(v).length}`)
+            .join(" "),
+        );
     t.true(chars <= maxEntryChars[kind]!, `${kind}: ${chars} characters, over ${maxEntryChars[kind]}`);
   }
 
@@ -91,14 +140,21 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
     return plaintext.includes(key.trim().split("\n")[1]!) || plaintext.includes(`${p}.${q}`);
   };
   const places = (key: string) =>
-    stored.flatMap((entry) => ["inputs", "outputs"].flatMap((part) => secretsOf(entry[part as "inputs"], plain.get(entry.urn)?.[part as "inputs"]).filter((s) => holds(s.plaintext, key)).map(() => `${entry.urn.split("::").pop()}.${part}`)));
+    stored.flatMap((entry) =>
+      ["inputs", "outputs"].flatMap((part) =>
+        secretsOf(entry[part as "inputs"], plain.get(entry.urn)?.[part as "inputs"])
+          .filter((s) => holds(s.plaintext, key))
+          .map(() => `${entry.urn.split("::").pop()}.${part}`),
+      ),
+    );
   t.deepEqual(places(values["idpKey"]), ["idp.outputs"]);
   t.deepEqual(places(values["jwtKey"]), ["jwt.outputs"]);
   t.is(values["ciKey"], values["jwtKey"]);
   t.regex(values["metadata"], /<ds:X509Certificate>/);
   t.true(Object.keys(values["files"]).length > 0);
   t.notRegex(env.readState(), /PRIVATE KEY/);
-  for (const needle of [values["jwtKey"], values["idpKey"]].flatMap(keyMaterial)) t.false(env.readState().includes(needle), "no key body, no prime");
+  for (const needle of [values["jwtKey"], values["idpKey"]].flatMap(keyMaterial))
+    t.false(env.readState().includes(needle), "no key body, no prime");
 
   // During a rotation: the certificate keeps its previous key for its overlap and hands both keys to the
   // integration as inputs; the integration keeps the old key (clients stay on slot A until slot B logs in)
@@ -106,7 +162,9 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
   const firstKey = values["jwtKey"];
   rotationTrigger = "rotate";
   await env.stack.up({ onOutput: env.onOutput });
-  stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"));
+  stored = (JSON.parse(env.readState()).checkpoint.latest.resources as Entry[]).filter((r) =>
+    r.type.startsWith("pulumi-nodejs:dynamic/salesforce:"),
+  );
   plain = new Map(((await env.stack.exportStack()).deployment.resources as Entry[]).map((r) => [r.urn, r]));
   values = await env.values();
   t.not(values["jwtKey"], firstKey);
@@ -114,7 +172,8 @@ test("each resource's checkpoint entry is small, and a key is encrypted once per
   t.deepEqual(places(firstKey).sort(), ["ci.inputs", "ci.outputs", "jwt.outputs"]);
   t.deepEqual(places(values["jwtKey"]).sort(), ["ci.inputs", "ci.outputs", "jwt.outputs"]);
   t.notRegex(env.readState(), /PRIVATE KEY/);
-  for (const needle of [firstKey, values["jwtKey"]].flatMap(keyMaterial)) t.false(env.readState().includes(needle), "no key body, no prime");
+  for (const needle of [firstKey, values["jwtKey"]].flatMap(keyMaterial))
+    t.false(env.readState().includes(needle), "no key body, no prime");
 
   await env.stack.destroy({ onOutput: env.onOutput });
 });

@@ -15,7 +15,8 @@ test("examples/greenmoor: pulumi up, outputs, an idempotent second up, destroy",
   const scratch = fs.mkdtempSync(path.join(repoRoot, "build", "e2e-greenmoor-"));
   t.teardown(() => fs.rmSync(scratch, { recursive: true, force: true }));
   const example = path.join(repoRoot, "examples", "greenmoor");
-  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(example, file), path.join(scratch, file));
+  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"])
+    fs.copyFileSync(path.join(example, file), path.join(scratch, file));
   const env = userEnvironment(path.join(scratch, ".state"), path.join(scratch, ".pulumi-home"));
 
   t.is(pulumi(["stack", "init", "main"], scratch, env).status, 0);
@@ -27,12 +28,19 @@ test("examples/greenmoor: pulumi up, outputs, an idempotent second up, destroy",
   t.regex(first.stdout, /ciLoginKey\s*: \[secret\]/);
   t.false(first.text.includes("PRIVATE KEY"), "no private key printed");
 
-  const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"], scratch, env).stdout) as Record<string, any>;
+  const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"], scratch, env).stdout) as Record<
+    string,
+    any
+  >;
   t.regex(x509(outputs["idpSigningCertificatePem"], "-subject"), /CN\s*=\s*greenmoor\.my\.salesforce\.com/);
-  t.regex(outputs["ciLoginCommand"], /^sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example'/);
+  t.regex(
+    outputs["ciLoginCommand"],
+    /^sf org login jwt --client-id '[A-Za-z0-9]+A' --username 'ci@greenmoor\.example'/,
+  );
   t.regex(outputs["partnerSsoPhase"], /^stable: the org signs with/);
   const state = fs.readFileSync(path.join(scratch, ".state", ".pulumi", "stacks", "greenmoor", "main.json"), "utf8");
-  for (const needle of keyMaterial(outputs["ciJwtPrivateKeyPem"])) t.false(state.includes(needle), "the state holds the key encrypted only");
+  for (const needle of keyMaterial(outputs["ciJwtPrivateKeyPem"]))
+    t.false(state.includes(needle), "the state holds the key encrypted only");
 
   const second = pulumi(["up", "--yes"], scratch, env);
   t.is(second.status, 0, second.text);

@@ -8,15 +8,24 @@ import path from "node:path";
 import { repoRoot } from "./cli";
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, any>;
-const sdkVersion = (): string => readJson(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"))["version"];
+const sdkVersion = (): string =>
+  readJson(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"))["version"];
 const devVersion = (name: string): string => readJson(path.join(repoRoot, "package.json"))["devDependencies"][name];
 
 /** `npm pack` of this repository (already built by `npm test`) into `into`: the tarball users install. Throws when it holds files it should not. */
 export function packLibrary(into: string): string {
-  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], { cwd: repoRoot, encoding: "utf8" });
+  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
   const [{ filename, files }] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
   const paths = files.map((f) => f.path);
-  const unexpected = paths.filter((p) => !/^(build\/provider\/|examples\/|README\.md$|package\.json$|provider\/inventory\/inventory\.schema\.json$)/.test(p));
+  const unexpected = paths.filter(
+    (p) =>
+      !/^(build\/provider\/|examples\/|README\.md$|package\.json$|provider\/inventory\/inventory\.schema\.json$)/.test(
+        p,
+      ),
+  );
   if (unexpected.length > 0) throw new Error(`the package holds files it should not: ${unexpected.join(", ")}`);
   return path.join(into, filename);
 }
@@ -28,7 +37,8 @@ export function packLibrary(into: string): string {
  */
 export function makeProject(dir: string, tarball: string): void {
   const fixture = path.join(repoRoot, "test", "fixtures", "consumer-project");
-  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(fixture, file), path.join(dir, file));
+  for (const file of ["index.ts", "Pulumi.yaml", "tsconfig.json"])
+    fs.copyFileSync(path.join(fixture, file), path.join(dir, file));
   fs.writeFileSync(
     path.join(dir, "package.json"),
     JSON.stringify(
@@ -42,7 +52,11 @@ export function makeProject(dir: string, tarball: string): void {
       2,
     ),
   );
-  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
+  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 5 * 60_000,
+  });
   if (install.status !== 0) throw new Error(`npm install in the consumer project failed: ${install.stderr}`);
 }
 
@@ -58,14 +72,20 @@ export interface TypeCheck {
  * user runs it before `pulumi up`; messages plain (`--pretty false`), one a line.
  */
 export function typeCheck(dir: string, tsconfig = "tsconfig.json"): TypeCheck {
-  const run = spawnSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--pretty", "false", "-p", tsconfig], { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--pretty", "false", "-p", tsconfig],
+    { cwd: dir, encoding: "utf8", timeout: 5 * 60_000 },
+  );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 /** A reference to `module` in declaration text: an import, a require, an import type or a types reference. */
 function referencesModule(text: string, module: string): boolean {
   const name = module.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  return new RegExp(`(?:\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*|<reference\\s+types=)["']${name}(?:/[^"']*)?["']`).test(text);
+  return new RegExp(
+    `(?:\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*|<reference\\s+types=)["']${name}(?:/[^"']*)?["']`,
+  ).test(text);
 }
 
 /** The declaration files (.d.ts) under `root` that refer to `module`, relative to `root`. */
@@ -75,7 +95,8 @@ export function declarationsReferring(root: string, module: string): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".d.ts") && referencesModule(fs.readFileSync(full, "utf8"), module)) found.push(path.relative(root, full));
+      else if (entry.name.endsWith(".d.ts") && referencesModule(fs.readFileSync(full, "utf8"), module))
+        found.push(path.relative(root, full));
     }
   };
   walk(root);

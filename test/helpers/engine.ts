@@ -112,15 +112,20 @@ export async function recordPreview(env: TempStack): Promise<PreviewRecord> {
 /** Each resource's stored outputs by URN, from the exported checkpoint (secrets stay encrypted objects). */
 export async function storedOutputs(env: TempStack): Promise<Map<string, Record<string, unknown>>> {
   const exported = await env.stack.exportStack();
-  const resources = (exported.deployment as { resources?: { urn: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
+  const resources =
+    (exported.deployment as { resources?: { urn: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
   return new Map(resources.map((r) => [r.urn, r.outputs ?? {}]));
 }
 
 /** JSON with object keys sorted: equal values give equal text whatever order the engine sent keys in. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  ) ?? "undefined";
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? "undefined"
+  );
 }
 
 /** True for a value preview cannot show: unknown, secret, or holding one. */
@@ -138,7 +143,11 @@ export function unshowable(value: unknown): boolean {
  * or a stack output) must have that value after `up`, and a stack output preview showed must exist after
  * `up`. Returns one line per disagreement.
  */
-export function previewDisagreements(preview: PreviewRecord, after: Map<string, Record<string, unknown>>, stackOutputs: Record<string, unknown>): string[] {
+export function previewDisagreements(
+  preview: PreviewRecord,
+  after: Map<string, Record<string, unknown>>,
+  stackOutputs: Record<string, unknown>,
+): string[] {
   const problems: string[] = [];
   for (const [urn, step] of preview.steps) {
     const stored = after.get(urn);
@@ -146,13 +155,19 @@ export function previewDisagreements(preview: PreviewRecord, after: Map<string, 
     for (const [key, shown] of Object.entries(step.outputs)) {
       // Keys that are inputs only (not stored as outputs) are what the step was given, not a prediction.
       if (key.startsWith("__") || !(key in stored) || unshowable(shown) || unshowable(stored[key])) continue;
-      if (canonical(shown) !== canonical(stored[key])) problems.push(`${urn.split("::").pop()} (${step.op}) ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, up ${JSON.stringify(stored[key])?.slice(0, 80)}`);
+      if (canonical(shown) !== canonical(stored[key]))
+        problems.push(
+          `${urn.split("::").pop()} (${step.op}) ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, up ${JSON.stringify(stored[key])?.slice(0, 80)}`,
+        );
     }
   }
   for (const [key, shown] of Object.entries(preview.stackOutputs)) {
-    if (!(key in stackOutputs)) problems.push(`stack output ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, absent after up`);
+    if (!(key in stackOutputs))
+      problems.push(`stack output ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, absent after up`);
     else if (!unshowable(shown) && canonical(shown) !== canonical(stackOutputs[key])) {
-      problems.push(`stack output ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, up ${JSON.stringify(stackOutputs[key])?.slice(0, 80)}`);
+      problems.push(
+        `stack output ${key}: preview ${JSON.stringify(shown)?.slice(0, 80)}, up ${JSON.stringify(stackOutputs[key])?.slice(0, 80)}`,
+      );
     }
   }
   return problems;

@@ -25,7 +25,11 @@ import { myDomainUrl, partner } from "./saml-fixtures";
 import type { StandInOrg } from "./stand-in-org";
 
 /** Greenmoor's CI user: the integration's app pre-authorizes permission set Greenmoor_CI_Deployer. */
-export const greenmoorCiUser = { username: "ci@greenmoor.example", profile: "Standard User", permissionSets: ["Greenmoor_CI_Deployer"] };
+export const greenmoorCiUser = {
+  username: "ci@greenmoor.example",
+  profile: "Standard User",
+  permissionSets: ["Greenmoor_CI_Deployer"],
+};
 
 /** The partner's user whom the org asserts. */
 export const partnerUser = "ada@partner.example";
@@ -77,7 +81,14 @@ function withoutProxies(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log: string[], input?: string): Promise<Run> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  log: string[],
+  input?: string,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
     let text = "";
@@ -101,7 +112,11 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
  * connection set exactly as README "Connect an org" says (`pulumi config set --path`, the key `--secret`
  * from stdin).
  */
-export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: string; consumerKey: string; privateKeyPem: string }, now: string): Promise<GreenmoorRepo> {
+export async function openGreenmoorRepo(
+  org: StandInOrg,
+  deployer: { username: string; consumerKey: string; privateKeyPem: string },
+  now: string,
+): Promise<GreenmoorRepo> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-greenmoor-"));
   const inventory = path.join(dir, "inventory.yaml");
   fs.writeFileSync(inventory, greenmoorOrgInventory(org.url));
@@ -119,10 +134,30 @@ export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: s
     inventory,
     log,
     cli: (args, at) =>
-      run(process.execPath, [path.join(repoRoot, "build", "provider", "cli", "main.js"), ...args, "--stack", stackName], dir, { ...base, SALESFORCE_CERTS_NOW: at }, log),
-    pulumi: (args, at, input) => run(engine.cli, [...args, "--stack", stackName, "--non-interactive"], dir, { ...engineEnv, SALESFORCE_CERTS_NOW: at }, log, input),
+      run(
+        process.execPath,
+        [path.join(repoRoot, "build", "provider", "cli", "main.js"), ...args, "--stack", stackName],
+        dir,
+        { ...base, SALESFORCE_CERTS_NOW: at },
+        log,
+      ),
+    pulumi: (args, at, input) =>
+      run(
+        engine.cli,
+        [...args, "--stack", stackName, "--non-interactive"],
+        dir,
+        { ...engineEnv, SALESFORCE_CERTS_NOW: at },
+        log,
+        input,
+      ),
     outputs: async () => {
-      const got = await run(engine.cli, ["stack", "output", "--json", "--show-secrets", "--stack", stackName, "--non-interactive"], dir, engineEnv, []);
+      const got = await run(
+        engine.cli,
+        ["stack", "output", "--json", "--show-secrets", "--stack", stackName, "--non-interactive"],
+        dir,
+        engineEnv,
+        [],
+      );
       if (got.status !== 0) throw new Error(`pulumi stack output: ${got.text}`);
       return JSON.parse(got.text) as Record<string, any>;
     },
@@ -134,10 +169,21 @@ export async function openGreenmoorRepo(org: StandInOrg, deployer: { username: s
     if (result.status !== 0) throw new Error(`${what}: ${result.text}`);
   };
   await must(repo.pulumi(["stack", "init"], now), "pulumi stack init");
-  for (const [field, value] of [["loginUrl", org.url], ["username", deployer.username], ["consumerKey", deployer.consumerKey], ["pollIntervalSeconds", "1"]] as const) {
-    await must(repo.pulumi(["config", "set", "--path", `salesforce-certs:org.${field}`, value], now), `pulumi config set org.${field}`);
+  for (const [field, value] of [
+    ["loginUrl", org.url],
+    ["username", deployer.username],
+    ["consumerKey", deployer.consumerKey],
+    ["pollIntervalSeconds", "1"],
+  ] as const) {
+    await must(
+      repo.pulumi(["config", "set", "--path", `salesforce-certs:org.${field}`, value], now),
+      `pulumi config set org.${field}`,
+    );
   }
-  await must(repo.pulumi(["config", "set", "--secret", "salesforce-certs:orgPrivateKey"], now, deployer.privateKeyPem), "pulumi config set --secret orgPrivateKey");
+  await must(
+    repo.pulumi(["config", "set", "--secret", "salesforce-certs:orgPrivateKey"], now, deployer.privateKeyPem),
+    "pulumi config set --secret orgPrivateKey",
+  );
   return repo;
 }
 
@@ -151,7 +197,11 @@ export interface CiCredential {
 /** The credential the outputs give CI for `name`. */
 export function ciCredential(outputs: Record<string, any>, name = "Greenmoor_CI"): CiCredential {
   const integration = outputs["jwtIntegrations"][name];
-  return { consumerKey: integration.consumerKey, privateKeyPem: outputs["jwtLoginKeys"][name], tokenEndpoint: integration.tokenEndpoint };
+  return {
+    consumerKey: integration.consumerKey,
+    privateKeyPem: outputs["jwtLoginKeys"][name],
+    tokenEndpoint: integration.tokenEndpoint,
+  };
 }
 
 /**
@@ -169,7 +219,10 @@ export async function ciLogsIn(credential: CiCredential, now: string): Promise<s
       .setExpirationTime(issuedAt + 180)
       .sign(await jose.importPKCS8(pkcs8(credential.privateKeyPem), "RS256"));
     const loginUrl = new URL(credential.tokenEndpoint).origin;
-    const token = await new jsforce.OAuth2({ loginUrl }).requestToken({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion });
+    const token = await new jsforce.OAuth2({ loginUrl }).requestToken({
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      assertion,
+    });
     return token.access_token ? "ok" : "no token";
   } catch (error) {
     return `${(error as Error).name}: ${(error as Error).message}`;
@@ -186,9 +239,18 @@ function pkcs8(pem: string): string {
  * certificate its IdentityProviderSettings name (or with `certificateName`): `accepted <user>` or
  * `rejected: …` (`the IdP is off` when the org signs with none).
  */
-export async function partnerAccepts(org: StandInOrg, metadataXml: string, certificateName = orgIdpCertificate(org)): Promise<string> {
+export async function partnerAccepts(
+  org: StandInOrg,
+  metadataXml: string,
+  certificateName = orgIdpCertificate(org),
+): Promise<string> {
   if (!certificateName) return "the IdP is off";
-  const response = orgSignedSamlResponse(org, certificateName, { issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: partnerUser });
+  const response = orgSignedSamlResponse(org, certificateName, {
+    issuer: myDomainUrl,
+    spEntityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+    nameId: partnerUser,
+  });
   return spAccepts(serviceProviderFromMetadata(metadataXml, partner), response);
 }
 
@@ -197,7 +259,10 @@ export async function partnerAccepts(org: StandInOrg, metadataXml: string, certi
  * `~ 2 updated`, as `{ update: 2 }`.
  */
 export function changeCounts(text: string, form: "planned" | "done"): Record<string, number> {
-  const verbs = form === "planned" ? { create: "to create", update: "to update", delete: "to delete", replace: "to replace" } : { create: "created", update: "updated", delete: "deleted", replace: "replaced" };
+  const verbs =
+    form === "planned"
+      ? { create: "to create", update: "to update", delete: "to delete", replace: "to replace" }
+      : { create: "created", update: "updated", delete: "deleted", replace: "replaced" };
   const counts: Record<string, number> = {};
   for (const [op, words] of Object.entries(verbs)) {
     const found = new RegExp(`^\\s+[-+~]+ (\\d+) ${words}$`, "m").exec(text);

@@ -45,14 +45,24 @@ export interface JudgedUser {
 }
 
 /** The request is granted to `user` through `app`, or refused with `answer`. */
-export type Judgement<A, U> = { granted: true; app: A; user: U } | { granted: false; answer: { status: 400; body: { error: string; error_description: string } } };
+export type Judgement<A, U> =
+  | { granted: true; app: A; user: U }
+  | { granted: false; answer: { status: 400; body: { error: string; error_description: string } } };
 
 /** Judges a token request (its form body) at `now` (epoch ms). */
 export async function judgeJwtBearerRequest<A extends JudgedApp, U extends JudgedUser>(
   form: URLSearchParams,
-  context: { appOf(consumerKey: string): A | undefined; audiences: readonly string[]; users: readonly U[]; now: number },
+  context: {
+    appOf(consumerKey: string): A | undefined;
+    audiences: readonly string[];
+    users: readonly U[];
+    now: number;
+  },
 ): Promise<Judgement<A, U>> {
-  const fail = (error: string, description: string): Judgement<A, U> => ({ granted: false, answer: { status: 400, body: { error, error_description: description } } });
+  const fail = (error: string, description: string): Judgement<A, U> => ({
+    granted: false,
+    answer: { status: 400, body: { error, error_description: description } },
+  });
   if (form.get("grant_type") !== jwtBearer) return fail("unsupported_grant_type", "grant type not supported");
   const assertion = form.get("assertion") ?? "";
   let claims: jose.JWTPayload;
@@ -66,14 +76,18 @@ export async function judgeJwtBearerRequest<A extends JudgedApp, U extends Judge
   if (!app.certificatePem) return fail("invalid_grant", "invalid assertion");
   try {
     // exp is judged below against the endpoint's clock (jose would use the machine's); jose checks the signature.
-    await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), { algorithms: ["RS256"], currentDate: new Date(0) });
+    await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), {
+      algorithms: ["RS256"],
+      currentDate: new Date(0),
+    });
   } catch {
     return fail("invalid_grant", "invalid assertion");
   }
   if (!context.audiences.includes(String(claims.aud))) return fail("invalid_grant", "audience is invalid");
   if (assertionExpiry(claims.exp, context.now)) return fail("invalid_grant", "expired authorization code");
   const user = context.users.find((u) => u.username === claims.sub);
-  const allowed = user && (app.profiles.includes(user.profile) || user.permissionSets.some((p) => app.permissionSets.includes(p)));
+  const allowed =
+    user && (app.profiles.includes(user.profile) || user.permissionSets.some((p) => app.permissionSets.includes(p)));
   if (!user || !allowed) return fail("invalid_grant", "user hasn't approved this consumer");
   return { granted: true, app, user };
 }

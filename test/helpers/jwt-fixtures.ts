@@ -9,10 +9,17 @@ import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../provid
 import { testNow } from "./test-clock";
 
 /** The integration user the stand-in org knows, with the permission set the integration pre-authorizes. */
-export const ciUser = { username: "ci@greenmoor.example", profile: "Minimum Access - API Only Integrations", permissionSets: ["CI_Deployer"] };
+export const ciUser = {
+  username: "ci@greenmoor.example",
+  profile: "Minimum Access - API Only Integrations",
+  permissionSets: ["CI_Deployer"],
+};
 
 /** A certificate issued at `now` (default: the tests' clock) and a JWT integration bound to it; `overrides` change the integration's arguments. */
-export function jwtIntegrationFixture(overrides: Record<string, unknown> = {}, now: Date = testNow()): { certificate: CertificateState; inputs: JwtIntegrationInputs; state: JwtIntegrationState } {
+export function jwtIntegrationFixture(
+  overrides: Record<string, unknown> = {},
+  now: Date = testNow(),
+): { certificate: CertificateState; inputs: JwtIntegrationInputs; state: JwtIntegrationState } {
   const checkedCert = checkCertificateArgs({ uniqueName: "Greenmoor_CI_JWT", label: "CI JWT" });
   if (!checkedCert.ok) throw new Error("bad certificate fixture");
   const certificate = issueCertificate(checkedCert.inputs, now);

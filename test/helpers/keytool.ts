@@ -15,7 +15,8 @@ export interface ToolRun {
 export function keytool(args: string[], files: Record<string, Buffer>, after?: (dir: string) => void): ToolRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-keytool-"));
   try {
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+    for (const [name, content] of Object.entries(files))
+      fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
     const run = spawnSync("keytool", args, { cwd: dir, encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
     after?.(dir);
     return { status: run.status, output: `${run.stdout}${run.stderr}` };

@@ -52,7 +52,9 @@ interface DomWindow {
   SVGElement: { prototype: object };
   CSSStyleSheet: unknown;
 }
-const { JSDOM } = require("jsdom") as { JSDOM: new (html: string, options: { pretendToBeVisual: boolean }) => { window: DomWindow } };
+const { JSDOM } = require("jsdom") as {
+  JSDOM: new (html: string, options: { pretendToBeVisual: boolean }) => { window: DomWindow };
+};
 
 // What the judge reads of Mermaid's parsed diagrams (its own types for them are not exported from the package).
 interface FlowVertex {
@@ -105,7 +107,7 @@ interface GanttDb {
   getAccDescription(): string;
 }
 
-type Mermaid = (typeof import("mermaid"))["default"];
+type Mermaid = typeof import("mermaid")["default"];
 
 /** The ids of the SVG that Mermaid renders: each node and task element's id starts with it. */
 const svgId = "judged";
@@ -169,8 +171,12 @@ async function read(mermaid: Mermaid, window: DomWindow, source: string, type: R
   } catch (error) {
     throw new MermaidRefusal(`Mermaid refuses the text: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!parsed || !type.test(parsed.diagramType)) throw new MermaidRefusal(`Mermaid reads a ${parsed ? parsed.diagramType : "nothing"} diagram`);
-  if (Object.keys(parsed.config ?? {}).length > 0) throw new MermaidRefusal(`a directive or front matter sets Mermaid's configuration: ${JSON.stringify(parsed.config)}`);
+  if (!parsed || !type.test(parsed.diagramType))
+    throw new MermaidRefusal(`Mermaid reads a ${parsed ? parsed.diagramType : "nothing"} diagram`);
+  if (Object.keys(parsed.config ?? {}).length > 0)
+    throw new MermaidRefusal(
+      `a directive or front matter sets Mermaid's configuration: ${JSON.stringify(parsed.config)}`,
+    );
   before((await mermaid.mermaidAPI.getDiagramFromText(source)).db);
   const { svg } = await mermaid.render(svgId, source);
   // Parsed again after rendering, which parses the text too: the ids of the diagram read match those of the SVG.
@@ -206,51 +212,77 @@ function shownText(element: DomNode): string {
 /** Reads `source` (the text of a ```mermaid block) as the report's wiring graph, or throws {@link MermaidRefusal}. */
 export function judgeMermaidGraph(source: string): Promise<JudgedGraph> {
   return withMermaid(async (mermaid, window) => {
-    const { db: anyDb, container } = await read(mermaid, window, source, /^flowchart/, (parsed) => refuseInGraph(parsed as FlowDb, window));
+    const { db: anyDb, container } = await read(mermaid, window, source, /^flowchart/, (parsed) =>
+      refuseInGraph(parsed as FlowDb, window),
+    );
     const db = anyDb as FlowDb;
     const nodes = new Map<string, string>();
     for (const vertex of db.getVertices().values()) {
       const label = container.querySelector(`[id="${svgId}-${vertex.domId}"] .nodeLabel`);
       if (!label) throw new MermaidRefusal(`node ${vertex.id} has no label in the SVG`);
       // Mermaid wraps each label in a <p>; any other element came from the label's text (an icon, KaTeX, Markdown).
-      const element = Array.from(label.querySelectorAll("*")).find((e) => !["p", "br"].includes(e.nodeName.toLowerCase()));
-      if (element) throw new MermaidRefusal(`the label of ${vertex.id} shows a <${element.nodeName.toLowerCase()}> element: ${JSON.stringify(label.innerHTML)}`);
+      const element = Array.from(label.querySelectorAll("*")).find(
+        (e) => !["p", "br"].includes(e.nodeName.toLowerCase()),
+      );
+      if (element)
+        throw new MermaidRefusal(
+          `the label of ${vertex.id} shows a <${element.nodeName.toLowerCase()}> element: ${JSON.stringify(label.innerHTML)}`,
+        );
       nodes.set(vertex.id, shownText(label));
     }
     refuseActiveElements(container);
-    return { direction: db.getDirection() ?? "", nodes, edges: db.getEdges().map((edge): [string, string] => [edge.start, edge.end]) };
+    return {
+      direction: db.getDirection() ?? "",
+      nodes,
+      edges: db.getEdges().map((edge): [string, string] => [edge.start, edge.end]),
+    };
   });
 }
 
 /** Refuses, in the graph Mermaid read, every statement the report never writes and any HTML of a label's own. */
 function refuseInGraph(db: FlowDb, window: DomWindow): void {
-  for (const [what, value] of [["a title", db.getDiagramTitle()], ["an accessible title", db.getAccTitle()], ["an accessible description", db.getAccDescription()]]) {
+  for (const [what, value] of [
+    ["a title", db.getDiagramTitle()],
+    ["an accessible title", db.getAccTitle()],
+    ["an accessible description", db.getAccDescription()],
+  ]) {
     if (value) throw new MermaidRefusal(`the graph has ${what}: ${JSON.stringify(value)}`);
   }
   if (db.getSubGraphs().length > 0) throw new MermaidRefusal(`the graph has ${db.getSubGraphs().length} subgraph(s)`);
-  if (db.getClasses().size > 0) throw new MermaidRefusal(`the graph defines classes: ${[...db.getClasses().keys()].join(", ")}`);
+  if (db.getClasses().size > 0)
+    throw new MermaidRefusal(`the graph defines classes: ${[...db.getClasses().keys()].join(", ")}`);
   for (const vertex of db.getVertices().values()) {
     const node = vertex.id;
-    if (vertex.link !== undefined || vertex.linkTarget !== undefined) throw new MermaidRefusal(`node ${node} links to ${JSON.stringify(vertex.link)}`);
-    if (vertex.haveCallback || vertex.classes.includes("clickable")) throw new MermaidRefusal(`node ${node} has a click handler`);
+    if (vertex.link !== undefined || vertex.linkTarget !== undefined)
+      throw new MermaidRefusal(`node ${node} links to ${JSON.stringify(vertex.link)}`);
+    if (vertex.haveCallback || vertex.classes.includes("clickable"))
+      throw new MermaidRefusal(`node ${node} has a click handler`);
     const tooltip = db.getTooltip(node);
     if (tooltip !== undefined) throw new MermaidRefusal(`node ${node} has a tooltip: ${JSON.stringify(tooltip)}`);
-    if (vertex.classes.length > 0 || vertex.styles.length > 0) throw new MermaidRefusal(`node ${node} is styled: ${JSON.stringify([...vertex.classes, ...vertex.styles])}`);
-    if (vertex.img !== undefined || vertex.icon !== undefined) throw new MermaidRefusal(`node ${node} shows an image or icon`);
+    if (vertex.classes.length > 0 || vertex.styles.length > 0)
+      throw new MermaidRefusal(`node ${node} is styled: ${JSON.stringify([...vertex.classes, ...vertex.styles])}`);
+    if (vertex.img !== undefined || vertex.icon !== undefined)
+      throw new MermaidRefusal(`node ${node} shows an image or icon`);
     // Entity codes are not `<` yet here: any element is the label's own HTML.
     const probe = window.document.createElement("div");
     probe.innerHTML = vertex.text ?? "";
     const element = Array.from(probe.querySelectorAll("*")).find((e) => e.nodeName.toLowerCase() !== "br");
-    if (element) throw new MermaidRefusal(`the label of ${node} holds a <${element.nodeName.toLowerCase()}> element: ${JSON.stringify(vertex.text)}`);
+    if (element)
+      throw new MermaidRefusal(
+        `the label of ${node} holds a <${element.nodeName.toLowerCase()}> element: ${JSON.stringify(vertex.text)}`,
+      );
   }
   for (const edge of db.getEdges()) {
-    if (edge.text !== "") throw new MermaidRefusal(`the edge ${edge.start} --> ${edge.end} has a label: ${JSON.stringify(edge.text)}`);
-    if ((edge.style ?? []).length > 0 || edge.classes.length > 0) throw new MermaidRefusal(`the edge ${edge.start} --> ${edge.end} is styled`);
+    if (edge.text !== "")
+      throw new MermaidRefusal(`the edge ${edge.start} --> ${edge.end} has a label: ${JSON.stringify(edge.text)}`);
+    if ((edge.style ?? []).length > 0 || edge.classes.length > 0)
+      throw new MermaidRefusal(`the edge ${edge.start} --> ${edge.end} is styled`);
   }
 }
 
 /** A day as Mermaid holds it (a local-time Date, as dayjs parses `YYYY-MM-DD`), as `YYYY-MM-DD`. */
-const day = (date: Date) => `${String(date.getFullYear()).padStart(4, "0")}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+const day = (date: Date) =>
+  `${String(date.getFullYear()).padStart(4, "0")}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 
 /**
  * Reads `source` as the report's validity chart, or throws {@link MermaidRefusal}. (Mermaid draws its
@@ -269,28 +301,41 @@ export function judgeMermaidGantt(source: string): Promise<JudgedGantt> {
       ["accTitle", db.getAccTitle()],
       ["accDescr", db.getAccDescription()],
     ];
-    for (const [name, value] of settings) if (value) throw new MermaidRefusal(`the chart sets ${name}: ${JSON.stringify(value)}`);
-    if (db.getLinks().size > 0) throw new MermaidRefusal(`a task links to ${JSON.stringify([...db.getLinks().values()])}`);
+    for (const [name, value] of settings)
+      if (value) throw new MermaidRefusal(`the chart sets ${name}: ${JSON.stringify(value)}`);
+    if (db.getLinks().size > 0)
+      throw new MermaidRefusal(`a task links to ${JSON.stringify([...db.getLinks().values()])}`);
     const tasks = db.getTasks().filter((task) => !task.vert);
     const sections = new Map<string, JudgedTask[]>();
     for (const task of tasks) {
       const text = container.querySelector(`[id="${svgId}-${task.id}-text"]`);
       if (!text) throw new MermaidRefusal(`the task ${task.id} has no text in the SVG`);
       const name = shownText(text);
-      if (task.classes.length > 0) throw new MermaidRefusal(`the task ${JSON.stringify(name)} has classes (a click handler): ${task.classes.join(", ")}`);
+      if (task.classes.length > 0)
+        throw new MermaidRefusal(
+          `the task ${JSON.stringify(name)} has classes (a click handler): ${task.classes.join(", ")}`,
+        );
       const tags = (["done", "active", "crit", "milestone"] as const).filter((tag) => task[tag]);
       const [start, end] = [day(task.startTime), day(task.endTime)];
-      if (task.endTime.getTime() < task.startTime.getTime()) throw new MermaidRefusal(`the bar ${JSON.stringify(name)} ends (${end}) before it starts (${start}): Mermaid draws it backwards`);
+      if (task.endTime.getTime() < task.startTime.getTime())
+        throw new MermaidRefusal(
+          `the bar ${JSON.stringify(name)} ends (${end}) before it starts (${start}): Mermaid draws it backwards`,
+        );
       if (!sections.has(task.type)) sections.set(task.type, []);
-      sections.get(task.type)!.push(task.milestone ? { name, tags: [...tags], start } : { name, tags: [...tags], start, end });
+      sections
+        .get(task.type)!
+        .push(task.milestone ? { name, tags: [...tags], start } : { name, tags: [...tags], start, end });
     }
     refuseActiveElements(container);
     // Mermaid draws one title per section that has a task, in the key order of an object keyed by section.
     const order = Object.keys(Object.fromEntries([...sections.keys()].map((key) => [key, true])));
     const titles = Array.from(container.querySelectorAll("text.sectionTitle"));
-    if (titles.length !== order.length) throw new MermaidRefusal(`the chart draws ${titles.length} section titles for ${order.length} sections`);
+    if (titles.length !== order.length)
+      throw new MermaidRefusal(`the chart draws ${titles.length} section titles for ${order.length} sections`);
     // Each line of a section title is a <tspan>.
-    const titleOf = new Map(order.map((key, i) => [key, Array.from(titles[i]!.querySelectorAll("tspan")).map(shownText).join("\n")]));
+    const titleOf = new Map(
+      order.map((key, i) => [key, Array.from(titles[i]!.querySelectorAll("tspan")).map(shownText).join("\n")]),
+    );
     const title = container.querySelector("text.titleText");
     return {
       title: title ? shownText(title) : "",

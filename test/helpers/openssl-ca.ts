@@ -28,7 +28,10 @@ function run(dir: string, args: string[]): void {
 
 /** A date as `openssl ca -startdate/-enddate` takes it (GeneralizedTime, `YYYYMMDDHHMMSSZ`). */
 export function asn1Time(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /** `openssl ca` configuration: one section per signer, each with its own database in `dir`. */
@@ -39,27 +42,73 @@ function writeCaConfig(dir: string): void {
     fs.writeFileSync(path.join(dir, db, "serial"), db === "root-db" ? "0100\n" : "1000\n");
   }
   const signer = (name: string, db: string, extensions: string) => [
-    `[${name}]`, `database = ${db}/index.txt`, `new_certs_dir = ${db}`, `serial = ${db}/serial`, "default_md = sha256",
+    `[${name}]`,
+    `database = ${db}/index.txt`,
+    `new_certs_dir = ${db}`,
+    `serial = ${db}/serial`,
+    "default_md = sha256",
     // `openssl ca` keeps the CSR's subject as it is (preserve), with the section's extensions only.
-    "policy = as_given", "preserve = yes", "unique_subject = no", "copy_extensions = none", `x509_extensions = ${extensions}`,
+    "policy = as_given",
+    "preserve = yes",
+    "unique_subject = no",
+    "copy_extensions = none",
+    `x509_extensions = ${extensions}`,
   ];
   fs.writeFileSync(
     path.join(dir, "ca.cnf"),
     [
-      "[ca]", "default_ca = intermediate",
+      "[ca]",
+      "default_ca = intermediate",
       ...signer("root", "root-db", "ca_cert"),
       ...signer("intermediate", "issued", "leaf"),
       // Every attribute our subjects use is kept, in the CSR's order and ASN.1 types (`preserve`).
-      "[as_given]", ...["countryName", "stateOrProvinceName", "localityName", "organizationName", "organizationalUnitName"].map((a) => `${a} = optional`), "commonName = supplied", "emailAddress = optional",
-      "[ca_cert]", "basicConstraints = critical,CA:TRUE", "keyUsage = critical,keyCertSign,cRLSign", "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid",
-      "[leaf]", "basicConstraints = CA:FALSE", "keyUsage = critical,digitalSignature,keyEncipherment", "",
+      "[as_given]",
+      ...["countryName", "stateOrProvinceName", "localityName", "organizationName", "organizationalUnitName"].map(
+        (a) => `${a} = optional`,
+      ),
+      "commonName = supplied",
+      "emailAddress = optional",
+      "[ca_cert]",
+      "basicConstraints = critical,CA:TRUE",
+      "keyUsage = critical,keyCertSign,cRLSign",
+      "subjectKeyIdentifier = hash",
+      "authorityKeyIdentifier = keyid",
+      "[leaf]",
+      "basicConstraints = CA:FALSE",
+      "keyUsage = critical,digitalSignature,keyEncipherment",
+      "",
     ].join("\n"),
   );
 }
 
 /** `openssl ca` as `signer` (a section of ca.cnf) over `csr`, valid from `notBefore` to `notAfter`. */
-function caSign(dir: string, signer: string, issuer: string[], csr: string, out: string, notBefore: Date, notAfter: Date): void {
-  run(dir, ["ca", "-batch", "-config", "ca.cnf", "-name", signer, ...issuer, "-in", csr, "-out", out, "-notext", "-startdate", asn1Time(notBefore), "-enddate", asn1Time(notAfter)]);
+function caSign(
+  dir: string,
+  signer: string,
+  issuer: string[],
+  csr: string,
+  out: string,
+  notBefore: Date,
+  notAfter: Date,
+): void {
+  run(dir, [
+    "ca",
+    "-batch",
+    "-config",
+    "ca.cnf",
+    "-name",
+    signer,
+    ...issuer,
+    "-in",
+    csr,
+    "-out",
+    out,
+    "-notext",
+    "-startdate",
+    asn1Time(notBefore),
+    "-enddate",
+    asn1Time(notAfter),
+  ]);
 }
 
 /**
@@ -69,16 +118,64 @@ function caSign(dir: string, signer: string, issuer: string[], csr: string, out:
 export function createOpensslCa(now: Date): OpensslCa {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-ca-"));
   writeCaConfig(dir);
-  run(dir, ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.csr", "-subj", "/CN=Test Root CA"]);
-  caSign(dir, "root", ["-selfsign", "-keyfile", "root.key"], "root.csr", "root.pem", daysAfter(-365, now), daysAfter(3650, now));
-  run(dir, ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "int.key", "-out", "int.csr", "-subj", "/CN=Test Intermediate CA"]);
-  caSign(dir, "root", ["-cert", "root.pem", "-keyfile", "root.key"], "int.csr", "int.pem", daysAfter(-365, now), daysAfter(1825, now));
+  run(dir, [
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "root.key",
+    "-out",
+    "root.csr",
+    "-subj",
+    "/CN=Test Root CA",
+  ]);
+  caSign(
+    dir,
+    "root",
+    ["-selfsign", "-keyfile", "root.key"],
+    "root.csr",
+    "root.pem",
+    daysAfter(-365, now),
+    daysAfter(3650, now),
+  );
+  run(dir, [
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "int.key",
+    "-out",
+    "int.csr",
+    "-subj",
+    "/CN=Test Intermediate CA",
+  ]);
+  caSign(
+    dir,
+    "root",
+    ["-cert", "root.pem", "-keyfile", "root.key"],
+    "int.csr",
+    "int.pem",
+    daysAfter(-365, now),
+    daysAfter(1825, now),
+  );
   let n = 0;
   const signBetween = (csrPem: string, notBefore: Date, notAfter: Date) => {
     strictX509(csrPem);
     const name = `leaf${++n}`;
     fs.writeFileSync(path.join(dir, `${name}.csr`), csrPem);
-    caSign(dir, "intermediate", ["-cert", "int.pem", "-keyfile", "int.key"], `${name}.csr`, `${name}.pem`, notBefore, notAfter);
+    caSign(
+      dir,
+      "intermediate",
+      ["-cert", "int.pem", "-keyfile", "int.key"],
+      `${name}.csr`,
+      `${name}.pem`,
+      notBefore,
+      notAfter,
+    );
     return judged(fs.readFileSync(path.join(dir, `${name}.pem`), "utf8"));
   };
   return {
@@ -94,13 +191,32 @@ export function createOpensslCa(now: Date): OpensslCa {
  * A fresh RSA key and a self-signed certificate for it made by openssl (not by our code), valid from
  * `notBefore` to `notAfter`, with subject `/CN=<commonName>`.
  */
-export function opensslSelfSigned(commonName: string, notBefore: Date, notAfter: Date): { privateKeyPem: string; certificatePem: string } {
+export function opensslSelfSigned(
+  commonName: string,
+  notBefore: Date,
+  notAfter: Date,
+): { privateKeyPem: string; certificatePem: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-self-signed-"));
   try {
     writeCaConfig(dir);
-    run(dir, ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", `/CN=${commonName}`]);
+    run(dir, [
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "key.pem",
+      "-out",
+      "req.csr",
+      "-subj",
+      `/CN=${commonName}`,
+    ]);
     caSign(dir, "root", ["-selfsign", "-keyfile", "key.pem"], "req.csr", "cert.pem", notBefore, notAfter);
-    return { privateKeyPem: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), certificatePem: judged(fs.readFileSync(path.join(dir, "cert.pem"), "utf8")) };
+    return {
+      privateKeyPem: fs.readFileSync(path.join(dir, "key.pem"), "utf8"),
+      certificatePem: judged(fs.readFileSync(path.join(dir, "cert.pem"), "utf8")),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

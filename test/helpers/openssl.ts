@@ -29,7 +29,8 @@ export function openssl(args: string[], files: Record<string, string | Buffer> =
   judgeStrictly(files);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-openssl-"));
   try {
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+    for (const [name, content] of Object.entries(files))
+      fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
     const run = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed (${run.status}): ${run.stderr}`);
     return withStderr ? run.stdout + run.stderr : run.stdout;

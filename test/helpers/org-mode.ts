@@ -34,7 +34,12 @@ export async function startOrgForProvider(startAt: string, options: StandInOrgOp
     now: () => now,
     users: [{ username, profile: "System Administrator" }, ...(options.users ?? [])],
     connectedApps: [
-      { fullName: "Pulumi_Deployer", consumerKey, certificatePem: credential.certificatePem, profiles: ["System Administrator"] },
+      {
+        fullName: "Pulumi_Deployer",
+        consumerKey,
+        certificatePem: credential.certificatePem,
+        profiles: ["System Administrator"],
+      },
       ...(options.connectedApps ?? []),
     ],
   });
@@ -44,13 +49,17 @@ export async function startOrgForProvider(startAt: string, options: StandInOrgOp
     deployer: { username, consumerKey, ...credential },
     setClock: (iso) => {
       now = new Date(iso);
-      for (const stack of stacks) (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = iso;
+      for (const stack of stacks)
+        (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = iso;
     },
-    admin: () => new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(username), version: "66.0" }),
+    admin: () =>
+      new jsforce.Connection({ instanceUrl: org.url, accessToken: org.issueSession(username), version: "66.0" }),
     configure: async (stack, extra = {}) => {
       stacks = [...stacks, stack];
       (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = now.toISOString();
-      await stack.setConfig("salesforce-certs:org", { value: JSON.stringify({ loginUrl: org.url, username, consumerKey, pollIntervalSeconds: 1, ...extra }) });
+      await stack.setConfig("salesforce-certs:org", {
+        value: JSON.stringify({ loginUrl: org.url, username, consumerKey, pollIntervalSeconds: 1, ...extra }),
+      });
       await stack.setConfig("salesforce-certs:orgPrivateKey", { value: credential.privateKeyPem, secret: true });
     },
   };

@@ -24,7 +24,9 @@ export function userEnvironment(stateDir: string, home: string, extra: Record<st
   fs.mkdirSync(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: [path.join(repoRoot, ".pulumi-engine", "bin"), path.dirname(process.execPath), process.env["PATH"]].join(path.delimiter),
+    PATH: [path.join(repoRoot, ".pulumi-engine", "bin"), path.dirname(process.execPath), process.env["PATH"]].join(
+      path.delimiter,
+    ),
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: "consumer-test-passphrase",
     PULUMI_HOME: home,
@@ -39,7 +41,13 @@ export function userEnvironment(stateDir: string, home: string, extra: Record<st
 
 /** `pulumi ...args` in `cwd`; `--non-interactive` is added. */
 export function pulumi(args: string[], cwd: string, env: NodeJS.ProcessEnv): PulumiRun {
-  const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd, env, encoding: "utf8", timeout: 8 * 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync("pulumi", [...args, "--non-interactive"], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 8 * 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (run.error) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, text: run.stdout + run.stderr };
 }

@@ -26,7 +26,10 @@ export interface PythonJudgement {
 
 /** Parses a certificate (and optionally its private key) with pyca/cryptography; throws what Python says when it refuses. */
 export function judgeWithPython(certificate: string, privateKey?: string): PythonJudgement {
-  const run = spawnSync("python3", ["-c", script], { input: JSON.stringify({ certificate, privateKey }), encoding: "utf8" });
+  const run = spawnSync("python3", ["-c", script], {
+    input: JSON.stringify({ certificate, privateKey }),
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`pyca/cryptography refused it: ${run.stderr}`);
   return JSON.parse(run.stdout) as PythonJudgement;
 }

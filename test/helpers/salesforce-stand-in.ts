@@ -53,7 +53,11 @@ export interface SalesforceStandIn {
  * Starts a stand-in on 127.0.0.1 with the given users; `audiences` are accepted besides its own URL;
  * `clock` is the org's time, against which `exp` is judged (default: the tests' clock, test-clock.ts).
  */
-export async function startSalesforceStandIn(users: StandInUser[], audiences: string[] = ["https://login.salesforce.com"], clock: () => Date = testNow): Promise<SalesforceStandIn> {
+export async function startSalesforceStandIn(
+  users: StandInUser[],
+  audiences: string[] = ["https://login.salesforce.com"],
+  clock: () => Date = testNow,
+): Promise<SalesforceStandIn> {
   const apps = new Map<string, DeployedApp>();
   const tokens = new Set<string>();
   const requests: string[] = [];
@@ -81,26 +85,53 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
     const { pathname, searchParams } = new URL(request.url ?? "/", url);
     if (request.method === "POST" && pathname === "/services/oauth2/token") return token(new URLSearchParams(body));
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
-    if (!bearer || !tokens.has(bearer)) return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
+    if (!bearer || !tokens.has(bearer))
+      return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
     if (request.method === "GET" && pathname === "/services/data") {
-      return { status: 200, body: Array.from({ length: 10 }, (_, i) => ({ label: `v${59 + i}`, url: `/services/data/v${59 + i}.0`, version: `${59 + i}.0` })) };
+      return {
+        status: 200,
+        body: Array.from({ length: 10 }, (_, i) => ({
+          label: `v${59 + i}`,
+          url: `/services/data/v${59 + i}.0`,
+          version: `${59 + i}.0`,
+        })),
+      };
     }
-    if (request.method === "GET" && /^\/services\/data\/v\d+\.\d+\/query\/?$/.test(pathname)) return query(searchParams.get("q") ?? "");
+    if (request.method === "GET" && /^\/services\/data\/v\d+\.\d+\/query\/?$/.test(pathname))
+      return query(searchParams.get("q") ?? "");
     return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
   }
 
   async function token(form: URLSearchParams): Promise<{ status: number; body: unknown }> {
-    const judged = await judgeJwtBearerRequest(form, { appOf: (key) => apps.get(key), audiences: [...accepted], users, now: clock().getTime() });
+    const judged = await judgeJwtBearerRequest(form, {
+      appOf: (key) => apps.get(key),
+      audiences: [...accepted],
+      users,
+      now: clock().getTime(),
+    });
     if (!judged.granted) return judged.answer;
     const accessToken = `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(24).toString("base64url")}`;
     tokens.add(accessToken);
     const userId = `005${crypto.createHash("sha1").update(judged.user.username).digest("hex").slice(0, 15)}`;
-    return { status: 200, body: { access_token: accessToken, scope: "api", instance_url: url, id: `${url}/id/${orgId}/${userId}`, token_type: "Bearer", issued_at: String(clock().getTime()) } };
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        scope: "api",
+        instance_url: url,
+        id: `${url}/id/${orgId}/${userId}`,
+        token_type: "Bearer",
+        issued_at: String(clock().getTime()),
+      },
+    };
   }
 
   async function query(soql: string): Promise<{ status: number; body: unknown }> {
     if (/\bFROM\s+ScratchOrgInfo\b/i.test(soql)) {
-      return { status: 400, body: [{ message: "sObject type 'ScratchOrgInfo' is not supported.", errorCode: "INVALID_TYPE" }] };
+      return {
+        status: 400,
+        body: [{ message: "sObject type 'ScratchOrgInfo' is not supported.", errorCode: "INVALID_TYPE" }],
+      };
     }
     if (/\bFROM\s+Organization\b/i.test(soql)) {
       return {
@@ -108,11 +139,24 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
         body: {
           totalSize: 1,
           done: true,
-          records: [{ attributes: { type: "Organization", url: `/services/data/v66.0/sobjects/Organization/${orgId}` }, Name: "Greenmoor Software", InstanceName: "GS0", IsSandbox: false, TrialExpirationDate: null, NamespacePrefix: null, OrganizationType: "Developer Edition" }],
+          records: [
+            {
+              attributes: { type: "Organization", url: `/services/data/v66.0/sobjects/Organization/${orgId}` },
+              Name: "Greenmoor Software",
+              InstanceName: "GS0",
+              IsSandbox: false,
+              TrialExpirationDate: null,
+              NamespacePrefix: null,
+              OrganizationType: "Developer Edition",
+            },
+          ],
         },
       };
     }
-    return { status: 400, body: [{ message: `unexpected query in the stand-in: ${soql}`, errorCode: "MALFORMED_QUERY" }] };
+    return {
+      status: 400,
+      body: [{ message: `unexpected query in the stand-in: ${soql}`, errorCode: "MALFORMED_QUERY" }],
+    };
   }
 
   return {
@@ -122,7 +166,8 @@ export async function startSalesforceStandIn(users: StandInUser[], audiences: st
     async deploy(files) {
       const deployed = await readApps(files);
       for (const app of deployed) {
-        for (const [key, existing] of apps) if (existing.name === app.name && existing.type === app.type) apps.delete(key);
+        for (const [key, existing] of apps)
+          if (existing.name === app.name && existing.type === app.type) apps.delete(key);
         apps.set(app.consumerKey, app);
       }
       return deployed;
@@ -137,7 +182,8 @@ export { assertionExpiry, expiryLeewayMs, maxAssertionLifetimeMs } from "./jwt-b
 function readApps(files: Record<string, string>): Promise<DeployedApp[]> {
   return withSourceComponents(files, async (components) => {
     const byType = (type: string) => components.filter((c) => c.type.name === type);
-    const xmlOf = async (component: SourceComponent, root: string) => ((await component.parseXml()) as Record<string, Record<string, unknown>>)[root]!;
+    const xmlOf = async (component: SourceComponent, root: string) =>
+      ((await component.parseXml()) as Record<string, Record<string, unknown>>)[root]!;
     const apps: DeployedApp[] = [];
     for (const component of byType("ConnectedApp")) {
       const xml = await xmlOf(component, "ConnectedApp");

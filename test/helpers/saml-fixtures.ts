@@ -8,7 +8,10 @@ import { checkCertificateArgs, type CertificateInputs } from "../../provider/cer
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../../provider/saml-binding/args";
 import { testNow } from "./test-clock";
 
-export const partner = { entityId: "https://portal.partner.example/saml/metadata", acsUrl: "https://portal.partner.example/saml/acs" };
+export const partner = {
+  entityId: "https://portal.partner.example/saml/metadata",
+  acsUrl: "https://portal.partner.example/saml/acs",
+};
 export const myDomainUrl = "https://greenmoor.my.salesforce.com";
 
 export function idpCertificateInputs(raw: Record<string, unknown> = {}): CertificateInputs {

@@ -54,7 +54,10 @@ export function withSignedAssertion(xml: string, signature: SignedXml): string {
     digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
     transforms: ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/2001/10/xml-exc-c14n#"],
   });
-  signature.computeSignature(xml, { prefix: "ds", location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" } });
+  signature.computeSignature(xml, {
+    prefix: "ds",
+    location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" },
+  });
   return signature.getSignedXml();
 }
 
@@ -81,7 +84,12 @@ class ServiceProviderOnClock extends SAML {
     super(options);
   }
 
-  protected override checkTimestampsValidityError(_machineNowMs: number, notBefore: string, notOnOrAfter: string, maxTimeLimitMs?: number): Error | null {
+  protected override checkTimestampsValidityError(
+    _machineNowMs: number,
+    notBefore: string,
+    notOnOrAfter: string,
+    maxTimeLimitMs?: number,
+  ): Error | null {
     return super.checkTimestampsValidityError(this.clock().getTime(), notBefore, notOnOrAfter, maxTimeLimitMs);
   }
 }
@@ -90,25 +98,38 @@ class ServiceProviderOnClock extends SAML {
  * A node-saml Service Provider configured once from IdP metadata (all its signing certificates trusted),
  * judging assertions' validity windows at `clock()` (default: the tests' clock).
  */
-export function serviceProviderFromMetadata(metadataXml: string, sp: { entityId: string; acsUrl: string }, clock: () => Date = testNow): SAML {
-  const config = toPassportConfig(new MetadataReader(metadataXml), { multipleCerts: true }) as { idpCert: string | string[]; entryPoint: string; identifierFormat: string };
-  return new ServiceProviderOnClock({
-    idpCert: config.idpCert,
-    entryPoint: config.entryPoint,
-    identifierFormat: config.identifierFormat,
-    issuer: sp.entityId,
-    audience: sp.entityId,
-    callbackUrl: sp.acsUrl,
-    wantAssertionsSigned: true,
-    wantAuthnResponseSigned: false,
-    validateInResponseTo: "never" as never,
-  }, clock);
+export function serviceProviderFromMetadata(
+  metadataXml: string,
+  sp: { entityId: string; acsUrl: string },
+  clock: () => Date = testNow,
+): SAML {
+  const config = toPassportConfig(new MetadataReader(metadataXml), { multipleCerts: true }) as {
+    idpCert: string | string[];
+    entryPoint: string;
+    identifierFormat: string;
+  };
+  return new ServiceProviderOnClock(
+    {
+      idpCert: config.idpCert,
+      entryPoint: config.entryPoint,
+      identifierFormat: config.identifierFormat,
+      issuer: sp.entityId,
+      audience: sp.entityId,
+      callbackUrl: sp.acsUrl,
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: false,
+      validateInResponseTo: "never" as never,
+    },
+    clock,
+  );
 }
 
 /** The NameID node-saml accepts from a Response, or the error it rejects it with. */
 export async function spAccepts(sp: SAML, responseXml: string): Promise<string> {
   try {
-    const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: Buffer.from(responseXml).toString("base64") });
+    const { profile } = await sp.validatePostResponseAsync({
+      SAMLResponse: Buffer.from(responseXml).toString("base64"),
+    });
     return `accepted ${profile?.nameID}`;
   } catch (error) {
     return `rejected: ${(error as Error).message}`;
@@ -126,10 +147,23 @@ function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T
 }
 
 /** `xmlsec1 --verify` of the signed Assertion with `certificatePem`, at `at` (default: the tests' clock): exit status and output. */
-export function xmlsecVerify(responseXml: string, certificatePem: string, at: Date = testNow()): { status: number | null; output: string } {
+export function xmlsecVerify(
+  responseXml: string,
+  certificatePem: string,
+  at: Date = testNow(),
+): { status: number | null; output: string } {
   return inTempDir({ "response.xml": responseXml, "cert.pem": certificatePem }, (dir) => {
     const gmt = at.toISOString().slice(0, 19).replace("T", " ");
-    const args = ["--verify", "--verification-gmt-time", gmt, "--pubkey-cert-pem", "cert.pem", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "response.xml"];
+    const args = [
+      "--verify",
+      "--verification-gmt-time",
+      gmt,
+      "--pubkey-cert-pem",
+      "cert.pem",
+      "--id-attr:ID",
+      "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+      "response.xml",
+    ];
     const run = spawnSync("xmlsec1", args, { cwd: dir, encoding: "utf8" });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   });
@@ -137,14 +171,20 @@ export function xmlsecVerify(responseXml: string, certificatePem: string, at: Da
 
 /** The folder of the OASIS SAML 2.0 schemas that scripts/setup-test-tools.sh fetched. */
 export function samlSchemaDir(): string {
-  const cache = process.env["PULUMI_SFC_CACHE"] ?? path.join(process.env["XDG_CACHE_HOME"] ?? path.join(os.homedir(), ".cache"), "pulumi-salesforce-certs");
+  const cache =
+    process.env["PULUMI_SFC_CACHE"] ??
+    path.join(process.env["XDG_CACHE_HOME"] ?? path.join(os.homedir(), ".cache"), "pulumi-salesforce-certs");
   return path.join(cache, "saml-schemas-1.16.0");
 }
 
 /** `xmllint --schema saml-schema-metadata-2.0.xsd`: exit status and output. */
 export function validateMetadataSchema(metadataXml: string): { status: number | null; output: string } {
   return inTempDir({ "metadata.xml": metadataXml }, (dir) => {
-    const run = spawnSync("xmllint", ["--noout", "--nonet", "--schema", path.join(samlSchemaDir(), "saml-schema-metadata-2.0.xsd"), "metadata.xml"], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync(
+      "xmllint",
+      ["--noout", "--nonet", "--schema", path.join(samlSchemaDir(), "saml-schema-metadata-2.0.xsd"), "metadata.xml"],
+      { cwd: dir, encoding: "utf8" },
+    );
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   });
 }

@@ -23,7 +23,10 @@ export function componentNames(components: readonly SourceComponent[]): string[]
  * the files live until it returns. Only the deploy channel lands in force-app (see file-channels.ts), so
  * these are exactly the components `sf project deploy start` would deploy.
  */
-export async function withSourceComponents<T>(files: Record<string, string>, use: (components: SourceComponent[]) => T | Promise<T>): Promise<T> {
+export async function withSourceComponents<T>(
+  files: Record<string, string>,
+  use: (components: SourceComponent[]) => T | Promise<T>,
+): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-sdr-"));
   try {
     writeSfdxProject(dir, files);

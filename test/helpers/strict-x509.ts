@@ -30,7 +30,9 @@ const source = path.resolve(__dirname, "..", "..", "..", "test", "helpers", "str
 
 /** Where setup-test-tools.sh puts the judge: named after its source's SHA-256, so an edit rebuilds it. */
 export function strictX509Binary(): string {
-  const cache = process.env["PULUMI_SFC_CACHE"] ?? path.join(process.env["XDG_CACHE_HOME"] ?? path.join(os.homedir(), ".cache"), "pulumi-salesforce-certs");
+  const cache =
+    process.env["PULUMI_SFC_CACHE"] ??
+    path.join(process.env["XDG_CACHE_HOME"] ?? path.join(os.homedir(), ".cache"), "pulumi-salesforce-certs");
   const hash = crypto.createHash("sha256").update(fs.readFileSync(source)).digest("hex").slice(0, 16);
   return path.join(cache, `strict-x509-${hash}`);
 }
@@ -38,10 +40,14 @@ export function strictX509Binary(): string {
 /** Runs the judge on PEM text holding certificates and/or CSRs; throws with its reason when it refuses one. */
 export function strictX509(pem: string): StrictVerdict[] {
   const binary = strictX509Binary();
-  if (!fs.existsSync(binary)) throw new Error(`the strict X.509 judge is not built (${binary}): run bash scripts/setup-test-tools.sh`);
+  if (!fs.existsSync(binary))
+    throw new Error(`the strict X.509 judge is not built (${binary}): run bash scripts/setup-test-tools.sh`);
   const run = spawnSync(binary, [], { input: pem, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`strict X.509 parser (Go crypto/x509) refused it: ${run.stderr.trim()}`);
-  return run.stdout.trim().split("\n").map((line) => JSON.parse(line) as StrictVerdict);
+  return run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as StrictVerdict);
 }
 
 const attributeNames: Record<string, string> = {
@@ -53,7 +59,13 @@ const attributeNames: Record<string, string> = {
   "2.5.4.3": "CN",
   "1.2.840.113549.1.9.1": "emailAddress",
 };
-const tagNames: Record<number, string> = { 12: "UTF8String", 19: "PrintableString", 22: "IA5String", 20: "TeletexString", 30: "BMPString" };
+const tagNames: Record<number, string> = {
+  12: "UTF8String",
+  19: "PrintableString",
+  22: "IA5String",
+  20: "TeletexString",
+  30: "BMPString",
+};
 
 /** Attributes as `[name, ASN.1 type, value]` triples in DER order, for exact assertions. */
 export function readableName(attributes: StrictAttribute[]): [string, string, string][] {
@@ -63,6 +75,7 @@ export function readableName(attributes: StrictAttribute[]): [string, string, st
 /** The one certificate or CSR in `pem`, judged; throws when the judge refuses it or finds another count. */
 export function strictlyParsed(pem: string): StrictVerdict {
   const verdicts = strictX509(pem);
-  if (verdicts.length !== 1) throw new Error(`expected one certificate or CSR, the strict judge read ${verdicts.length}`);
+  if (verdicts.length !== 1)
+    throw new Error(`expected one certificate or CSR, the strict judge read ${verdicts.length}`);
   return verdicts[0]!;
 }

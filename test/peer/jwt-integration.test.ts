@@ -50,7 +50,15 @@ test("source-deploy-retrieve reads the legacy Connected App", async (t) => {
 
 test("jose verifies an assertion made from the outputs against the certificate in the metadata, with Salesforce's claims", async (t) => {
   const { state } = jwtIntegrationFixture();
-  const assertion = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: state.audience, privateKeyPem: state.privateKeyPem }, testNow());
+  const assertion = signJwtAssertion(
+    {
+      consumerKey: state.consumerKey,
+      username: state.username,
+      audience: state.audience,
+      privateKeyPem: state.privateKeyPem,
+    },
+    testNow(),
+  );
   const glbl = state.salesforceFiles["extlClntAppGlobalOauthSets/Greenmoor_CI_A_glbloauth.ecaGlblOauth-meta.xml"]!;
   const certificate = /<certificate>([\s\S]+?)<\/certificate>/.exec(glbl)![1]!;
   const { payload, protectedHeader } = await jose.jwtVerify(assertion, await jose.importX509(certificate, "RS256"), {
@@ -68,7 +76,12 @@ test("jose verifies an assertion made from the outputs against the certificate i
 test("@salesforce/core logs in with the outputs, as `sf org login jwt` does, against the local token endpoint", async (t) => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-home-"));
   t.teardown(() => fs.rmSync(home, { recursive: true, force: true }));
-  Object.assign(process.env, { HOME: home, SF_USE_GENERIC_UNIX_KEYCHAIN: "true", SF_DISABLE_LOG_FILE: "true", SFDX_DISABLE_LOG_FILE: "true" });
+  Object.assign(process.env, {
+    HOME: home,
+    SF_USE_GENERIC_UNIX_KEYCHAIN: "true",
+    SF_DISABLE_LOG_FILE: "true",
+    SFDX_DISABLE_LOG_FILE: "true",
+  });
   // @salesforce/core signs its assertion at the machine's time and takes no clock: its endpoint judges at the same time.
   const standIn = await startSalesforceStandIn([ciUser], undefined, () => new Date());
   t.teardown(() => standIn.close());
@@ -78,13 +91,19 @@ test("@salesforce/core logs in with the outputs, as `sf org login jwt` does, aga
   const keyFile = path.join(home, "server.key");
   fs.writeFileSync(keyFile, state.privateKeyPem, { mode: 0o600 });
   const { AuthInfo } = await import("@salesforce/core");
-  const auth = await AuthInfo.create({ username: state.username, oauth2Options: { clientId: state.consumerKey, privateKeyFile: keyFile, loginUrl: standIn.url } });
+  const auth = await AuthInfo.create({
+    username: state.username,
+    oauth2Options: { clientId: state.consumerKey, privateKeyFile: keyFile, loginUrl: standIn.url },
+  });
   const fields = auth.getFields(true);
   t.regex(fields.accessToken ?? "", /^00D5g000004GrEE!AQ/);
   t.is(fields.instanceUrl, standIn.url);
   t.is(fields.orgId, "00D5g000004GrEEAAC");
   t.true(standIn.requests.includes("POST /services/oauth2/token"));
-  t.true(standIn.requests.some((r) => r.startsWith("GET /services/data/v") && r.includes("ScratchOrgInfo")), "core's follow-up calls reached the stand-in");
+  t.true(
+    standIn.requests.some((r) => r.startsWith("GET /services/data/v") && r.includes("ScratchOrgInfo")),
+    "core's follow-up calls reached the stand-in",
+  );
 });
 
 test("jsforce gets Salesforce's errors for a wrong key, a wrong audience and an unknown consumer key", async (t) => {
@@ -96,21 +115,49 @@ test("jsforce gets Salesforce's errors for a wrong key, a wrong audience and an 
   const request = (overrides: Partial<Parameters<typeof signJwtAssertion>[0]>) =>
     oauth2.requestToken({
       grant_type: jwtBearerGrantType,
-      assertion: signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem, ...overrides }, testNow()),
+      assertion: signJwtAssertion(
+        {
+          consumerKey: state.consumerKey,
+          username: state.username,
+          audience: standIn.url,
+          privateKeyPem: state.privateKeyPem,
+          ...overrides,
+        },
+        testNow(),
+      ),
     });
 
   const ok = await request({});
   t.truthy(ok.access_token);
-  await t.throwsAsync(request({ privateKeyPem: generateRsaKeyPair(2048).privateKeyPem }), { name: "invalid_grant", message: "invalid assertion" });
-  await t.throwsAsync(request({ audience: "https://test.salesforce.com" }), { name: "invalid_grant", message: "audience is invalid" });
-  await t.throwsAsync(request({ consumerKey: "UnknownConsumerKey1" }), { name: "invalid_client_id", message: "client identifier invalid" });
-  await t.throwsAsync(request({ username: "someone@else.example" }), { name: "invalid_grant", message: "user hasn't approved this consumer" });
+  await t.throwsAsync(request({ privateKeyPem: generateRsaKeyPair(2048).privateKeyPem }), {
+    name: "invalid_grant",
+    message: "invalid assertion",
+  });
+  await t.throwsAsync(request({ audience: "https://test.salesforce.com" }), {
+    name: "invalid_grant",
+    message: "audience is invalid",
+  });
+  await t.throwsAsync(request({ consumerKey: "UnknownConsumerKey1" }), {
+    name: "invalid_client_id",
+    message: "client identifier invalid",
+  });
+  await t.throwsAsync(request({ username: "someone@else.example" }), {
+    name: "invalid_grant",
+    message: "user hasn't approved this consumer",
+  });
   // Slot B has no certificate yet: JWT is off for it.
-  await t.throwsAsync(request({ consumerKey: state.slots.B!.consumerKey }), { name: "invalid_grant", message: "invalid assertion" });
+  await t.throwsAsync(request({ consumerKey: state.slots.B!.consumerKey }), {
+    name: "invalid_grant",
+    message: "invalid assertion",
+  });
 });
 
 /** An assertion with `exp` exactly as given (seconds, or milliseconds as @salesforce/core sends it). */
-async function assertionWithExp(credential: { consumerKey: string; username: string; privateKeyPem: string }, audience: string, exp: number): Promise<string> {
+async function assertionWithExp(
+  credential: { consumerKey: string; username: string; privateKeyPem: string },
+  audience: string,
+  exp: number,
+): Promise<string> {
   return new jose.SignJWT({ iss: credential.consumerKey, sub: credential.username, aud: audience, exp })
     .setProtectedHeader({ alg: "RS256" })
     .sign(await jose.importPKCS8(credential.privateKeyPem, "RS256"));
@@ -123,10 +170,25 @@ test("the token endpoint refuses an expired exp with Salesforce's expired author
   await standIn.deploy(state.salesforceFiles);
   const oauth2 = new OAuth2({ loginUrl: standIn.url });
   const tenMinutesAgo = daysAfter(-10 / 1440);
-  const expired = signJwtAssertion({ consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem }, tenMinutesAgo);
-  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expired }), { name: "invalid_grant", message: "expired authorization code" });
+  const expired = signJwtAssertion(
+    {
+      consumerKey: state.consumerKey,
+      username: state.username,
+      audience: standIn.url,
+      privateKeyPem: state.privateKeyPem,
+    },
+    tenMinutesAgo,
+  );
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expired }), {
+    name: "invalid_grant",
+    message: "expired authorization code",
+  });
   const expiredMs = await assertionWithExp(state, standIn.url, testNow().getTime() - 60_000);
-  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expiredMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
+  await t.throwsAsync(
+    oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: expiredMs }),
+    { name: "invalid_grant", message: "expired authorization code" },
+    "in milliseconds too",
+  );
 });
 
 test("the token endpoint refuses an exp more than 3 minutes ahead, and accepts 3 minutes and core's millisecond exp", async (t) => {
@@ -135,15 +197,40 @@ test("the token endpoint refuses an exp more than 3 minutes ahead, and accepts 3
   const { state } = jwtIntegrationFixture();
   await standIn.deploy(state.salesforceFiles);
   const oauth2 = new OAuth2({ loginUrl: standIn.url });
-  const credential = { consumerKey: state.consumerKey, username: state.username, audience: standIn.url, privateKeyPem: state.privateKeyPem };
+  const credential = {
+    consumerKey: state.consumerKey,
+    username: state.username,
+    audience: standIn.url,
+    privateKeyPem: state.privateKeyPem,
+  };
   const tooFar = signJwtAssertion(credential, testNow(), 10 * 60);
-  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFar }), { name: "invalid_grant", message: "expired authorization code" });
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFar }), {
+    name: "invalid_grant",
+    message: "expired authorization code",
+  });
   const aDayAhead = await assertionWithExp(state, standIn.url, epochSeconds(testNow()) + 86_400);
-  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: aDayAhead }), { name: "invalid_grant", message: "expired authorization code" });
+  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: aDayAhead }), {
+    name: "invalid_grant",
+    message: "expired authorization code",
+  });
   const tooFarMs = await assertionWithExp(state, standIn.url, testNow().getTime() + 10 * 60_000);
-  await t.throwsAsync(oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFarMs }), { name: "invalid_grant", message: "expired authorization code" }, "in milliseconds too");
+  await t.throwsAsync(
+    oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: tooFarMs }),
+    { name: "invalid_grant", message: "expired authorization code" },
+    "in milliseconds too",
+  );
 
   // What the clients send: ours (exp 180 s ahead, in seconds) and @salesforce/core's (now + 300, in milliseconds).
-  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential, testNow()) })).access_token);
-  t.truthy((await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: await assertionWithExp(state, standIn.url, testNow().getTime() + 300) })).access_token);
+  t.truthy(
+    (await oauth2.requestToken({ grant_type: jwtBearerGrantType, assertion: signJwtAssertion(credential, testNow()) }))
+      .access_token,
+  );
+  t.truthy(
+    (
+      await oauth2.requestToken({
+        grant_type: jwtBearerGrantType,
+        assertion: await assertionWithExp(state, standIn.url, testNow().getTime() + 300),
+      })
+    ).access_token,
+  );
 });

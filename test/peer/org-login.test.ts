@@ -19,16 +19,22 @@ import { pinProviderClock } from "../helpers/test-clock";
 // The provider reads its clock in this process: the tests' clock, not the machine's.
 pinProviderClock();
 
-async function orgWithApp(t: { teardown(fn: () => unknown): void }): Promise<{ standIn: SalesforceStandIn; settings: OrgConnection }> {
+async function orgWithApp(t: {
+  teardown(fn: () => unknown): void;
+}): Promise<{ standIn: SalesforceStandIn; settings: OrgConnection }> {
   const standIn = await startSalesforceStandIn([ciUser]);
   t.teardown(() => standIn.close());
   const { state } = jwtIntegrationFixture();
   await standIn.deploy(state.salesforceFiles);
-  const settings = parseOrgConnection({ loginUrl: standIn.url, username: state.username, consumerKey: state.consumerKey }, state.privateKeyPem);
+  const settings = parseOrgConnection(
+    { loginUrl: standIn.url, username: state.username, consumerKey: state.consumerKey },
+    state.privateKeyPem,
+  );
   return { standIn, settings };
 }
 
-const tokenRequests = (standIn: SalesforceStandIn) => standIn.requests.filter((r) => r === "POST /services/oauth2/token").length;
+const tokenRequests = (standIn: SalesforceStandIn) =>
+  standIn.requests.filter((r) => r === "POST /services/oauth2/token").length;
 
 test("loginToOrg logs in with the JWT Bearer Flow through jsforce, and the session queries the org", async (t) => {
   const { standIn, settings } = await orgWithApp(t);
@@ -61,7 +67,14 @@ test("a session the org refuses again right after a renewal fails with an error 
       if (request.method === "POST" && request.url === "/services/oauth2/token") {
         logins++;
         response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ access_token: `00D000000000001!AQ${logins}`, instance_url: url, id: `${url}/id/00D000000000001AAA/005000000000001AAA`, token_type: "Bearer" }));
+        response.end(
+          JSON.stringify({
+            access_token: `00D000000000001!AQ${logins}`,
+            instance_url: url,
+            id: `${url}/id/00D000000000001AAA/005000000000001AAA`,
+            token_type: "Bearer",
+          }),
+        );
       } else {
         response.writeHead(401, { "content-type": "application/json" });
         response.end(JSON.stringify([{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]));
@@ -72,9 +85,17 @@ test("a session the org refuses again right after a renewal fails with an error 
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { state } = jwtIntegrationFixture();
-  const session = await loginToOrg(parseOrgConnection({ loginUrl: url, username: state.username, consumerKey: state.consumerKey }, state.privateKeyPem));
+  const session = await loginToOrg(
+    parseOrgConnection(
+      { loginUrl: url, username: state.username, consumerKey: state.consumerKey },
+      state.privateKeyPem,
+    ),
+  );
   const outcome = await Promise.race([
-    session.connection.query("SELECT Name FROM Organization").then(() => "answered", (error: Error) => error.message),
+    session.connection.query("SELECT Name FROM Organization").then(
+      () => "answered",
+      (error: Error) => error.message,
+    ),
     new Promise<string>((resolve) => setTimeout(() => resolve("still looping after 10 s"), 10_000)),
   ]);
   t.regex(outcome, /the org refused a session renewed 0 s ago as expired \(INVALID_SESSION_ID\): not renewing again/);
@@ -89,10 +110,26 @@ test("token errors name what to fix and the config key, never the key or the ass
     return error!;
   };
   const cases: [Partial<OrgConnection>, string, string][] = [
-    [{ privateKeyPem: otherKey }, "invalid_grant", `salesforce-certs:orgPrivateKey: the org could not verify the login with the app's certificate (Salesforce said invalid_grant: invalid assertion). The private key does not match the certificate the app holds, or the app has no certificate ("Use digital signatures").`],
-    [{ consumerKey: "3MVGunknownConsumerKey" }, "invalid_client_id", `salesforce-certs:org.consumerKey: the org knows no app with consumer key "3MVGunknownConsumerKey" (Salesforce said invalid_client_id: client identifier invalid). Check the key; a new or changed app takes 2 to 10 minutes to reach the login servers.`],
-    [{ username: "intern@greenmoor.example" }, "invalid_grant", `salesforce-certs:org.username: user intern@greenmoor.example is not pre-authorized for the app (Salesforce said invalid_grant: user hasn't approved this consumer). Set the app's OAuth policy to "Admin approved users are pre-authorized" and assign the user's profile or one of its permission sets to the app.`],
-    [{ audience: "https://audience.example.com" }, "invalid_grant", `salesforce-certs:org.audience: the org refused audience https://audience.example.com (Salesforce said invalid_grant: audience is invalid). Use https://login.salesforce.com for production, https://test.salesforce.com for a sandbox, or the Experience Cloud site URL.`],
+    [
+      { privateKeyPem: otherKey },
+      "invalid_grant",
+      `salesforce-certs:orgPrivateKey: the org could not verify the login with the app's certificate (Salesforce said invalid_grant: invalid assertion). The private key does not match the certificate the app holds, or the app has no certificate ("Use digital signatures").`,
+    ],
+    [
+      { consumerKey: "3MVGunknownConsumerKey" },
+      "invalid_client_id",
+      `salesforce-certs:org.consumerKey: the org knows no app with consumer key "3MVGunknownConsumerKey" (Salesforce said invalid_client_id: client identifier invalid). Check the key; a new or changed app takes 2 to 10 minutes to reach the login servers.`,
+    ],
+    [
+      { username: "intern@greenmoor.example" },
+      "invalid_grant",
+      `salesforce-certs:org.username: user intern@greenmoor.example is not pre-authorized for the app (Salesforce said invalid_grant: user hasn't approved this consumer). Set the app's OAuth policy to "Admin approved users are pre-authorized" and assign the user's profile or one of its permission sets to the app.`,
+    ],
+    [
+      { audience: "https://audience.example.com" },
+      "invalid_grant",
+      `salesforce-certs:org.audience: the org refused audience https://audience.example.com (Salesforce said invalid_grant: audience is invalid). Use https://login.salesforce.com for production, https://test.salesforce.com for a sandbox, or the Experience Cloud site URL.`,
+    ],
   ];
   const texts: string[] = [];
   for (const [changes, reason, message] of cases) {
@@ -105,11 +142,15 @@ test("token errors name what to fix and the config key, never the key or the ass
   await standIn.close();
   const down = await failure({});
   t.is(down.reason, "unreachable");
-  t.true(down.message.startsWith(`salesforce-certs:org.loginUrl: cannot reach ${settings.loginUrl}/services/oauth2/token (`), down.message);
+  t.true(
+    down.message.startsWith(`salesforce-certs:org.loginUrl: cannot reach ${settings.loginUrl}/services/oauth2/token (`),
+    down.message,
+  );
   texts.push(down.message, down.stack ?? "");
   for (const key of [settings.privateKeyPem, otherKey]) {
     const body = key.split("\n").filter((line) => line && !line.startsWith("-----"));
-    for (const text of texts) for (const line of body) t.false(text.includes(line), "no line of a private key in an error text");
+    for (const text of texts)
+      for (const line of body) t.false(text.includes(line), "no line of a private key in an error text");
   }
   for (const text of texts) t.notRegex(text, /eyJ[\w-]+\.eyJ[\w-]+/, "no JWT assertion in an error text");
 });

@@ -32,18 +32,33 @@ function sourceComponents(files: Record<string, string>): SourceComponent[] {
 /** The files a JwtIntegration deploys, an org-custody certificate, and the IdP settings naming it. */
 function orgModeFiles(): Record<string, string> {
   const { state, certificate } = jwtIntegrationFixture();
-  const deployChannel = Object.fromEntries(Object.entries(state.salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"));
+  const deployChannel = Object.fromEntries(
+    Object.entries(state.salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"),
+  );
   return {
     ...deployChannel,
     "certs/Greenmoor_IdP.crt": certificate.certificatePem!,
-    "certs/Greenmoor_IdP.crt-meta.xml": metadataXml("Certificate", [["caSigned", false], ["keySize", 2048], ["masterLabel", "Greenmoor IdP"], ["privateKeyExportable", true]]),
+    "certs/Greenmoor_IdP.crt-meta.xml": metadataXml("Certificate", [
+      ["caSigned", false],
+      ["keySize", 2048],
+      ["masterLabel", "Greenmoor IdP"],
+      ["privateKeyExportable", true],
+    ]),
     ...identityProviderSettingsFiles("Greenmoor_IdP"),
   };
 }
 
-async function readBack(zip: DeployZip, destructive = false): Promise<{ set: ComponentSet; components: SourceComponent[]; tree: ZipTreeContainer }> {
+async function readBack(
+  zip: DeployZip,
+  destructive = false,
+): Promise<{ set: ComponentSet; components: SourceComponent[]; tree: ZipTreeContainer }> {
   const tree = await ZipTreeContainer.create(Buffer.from(zip.base64, "base64"));
-  const set = await ComponentSet.fromManifest({ manifestPath: "package.xml", resolveSourcePaths: ["."], tree, ...(destructive ? { destructivePost: "destructiveChangesPost.xml" } : {}) });
+  const set = await ComponentSet.fromManifest({
+    manifestPath: "package.xml",
+    resolveSourcePaths: ["."],
+    tree,
+    ...(destructive ? { destructivePost: "destructiveChangesPost.xml" } : {}),
+  });
   return { set, components: set.getSourceComponents().toArray(), tree };
 }
 
@@ -56,7 +71,11 @@ test("the deploy zip resolves, in source-deploy-retrieve, to exactly the compone
   t.true(expected.includes("Settings:IdentityProvider"));
   const { set, components } = await readBack(zip);
   t.deepEqual(componentNames(components), expected, "every file resolved from the zip, by the manifest");
-  t.deepEqual(zip.components.map((c) => `${c.type}:${c.fullName}`), expected, "package.xml lists the same");
+  t.deepEqual(
+    zip.components.map((c) => `${c.type}:${c.fullName}`),
+    expected,
+    "package.xml lists the same",
+  );
   t.is(set.sourceApiVersion ?? set.apiVersion, "66.0");
 });
 
@@ -69,9 +88,15 @@ test("the zip holds metadata format: ECA and settings files lose -meta.xml, a ce
   t.false(zip.entries.some((e) => e.endsWith(".eca-meta.xml") || e.endsWith(".settings-meta.xml")));
   const { components, tree } = await readBack(zip);
   for (const component of components) {
-    const source = Object.entries(files).find(([key]) => key.startsWith(`${component.type.directoryName}/${component.fullName}.`) && key.endsWith("-meta.xml"))!;
+    const source = Object.entries(files).find(
+      ([key]) => key.startsWith(`${component.type.directoryName}/${component.fullName}.`) && key.endsWith("-meta.xml"),
+    )!;
     t.truthy(component.xml, `${component.fullName} has its XML`);
-    t.is((await tree.readFile(component.xml!)).toString("utf8"), source[1], `${component.type.name}:${component.fullName} carries the source file's text`);
+    t.is(
+      (await tree.readFile(component.xml!)).toString("utf8"),
+      source[1],
+      `${component.type.name}:${component.fullName} carries the source file's text`,
+    );
   }
   const certificate = components.find((c) => c.type.name === "Certificate")!;
   t.is((await tree.readFile(certificate.content!)).toString("utf8"), files["certs/Greenmoor_IdP.crt"]);
@@ -79,13 +104,19 @@ test("the zip holds metadata format: ECA and settings files lose -meta.xml, a ce
 });
 
 test("destructiveChangesPost.xml names what the deploy deletes, as source-deploy-retrieve reads it", async (t) => {
-  const zip = buildDeployZip(identityProviderSettingsFiles("Greenmoor_IdP_2"), "66.0", [{ type: "Certificate", fullName: "Greenmoor_IdP" }]);
+  const zip = buildDeployZip(identityProviderSettingsFiles("Greenmoor_IdP_2"), "66.0", [
+    { type: "Certificate", fullName: "Greenmoor_IdP" },
+  ]);
   t.deepEqual(zip.entries, ["destructiveChangesPost.xml", "package.xml", "settings/IdentityProvider.settings"]);
   const { set } = await readBack(zip, true);
   t.deepEqual(set.getTypesOfDestructiveChanges(), ["post"]);
-  const deleted = [...set.destructiveChangesPost.values()].flatMap((byName) => [...byName.values()].map((c) => `${c.type.name}:${c.fullName}`));
+  const deleted = [...set.destructiveChangesPost.values()].flatMap((byName) =>
+    [...byName.values()].map((c) => `${c.type.name}:${c.fullName}`),
+  );
   t.deepEqual(deleted, ["Certificate:Greenmoor_IdP"]);
-  const deployed = (await set.getObject()).Package.types.flatMap((type) => type.members.map((member) => `${type.name}:${member}`));
+  const deployed = (await set.getObject()).Package.types.flatMap((type) =>
+    type.members.map((member) => `${type.name}:${member}`),
+  );
   t.deepEqual(deployed, ["Settings:IdentityProvider"]);
 });
 
@@ -105,7 +136,8 @@ test("files that cannot be deployed are all named, with the rule", (t) => {
     { instanceOf: SalesforceCertsError },
   )!;
   t.is(error.code, "ERR_DEPLOY_FILES");
-  const known = "certs, connectedApps, externalClientApps, extlClntAppGlobalOauthSets, extlClntAppOauthSettings, extlClntAppOauthPolicies, extlClntAppPolicies, extlClntAppSamlConfigurablePolicies, samlssoconfigs, settings";
+  const known =
+    "certs, connectedApps, externalClientApps, extlClntAppGlobalOauthSets, extlClntAppOauthSettings, extlClntAppOauthPolicies, extlClntAppPolicies, extlClntAppSamlConfigurablePolicies, samlssoconfigs, settings";
   t.is(
     error.message,
     [

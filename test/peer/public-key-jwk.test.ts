@@ -16,7 +16,11 @@ test("jose verifies a JWT signed with our key against our JWK and our x5c certif
   const jwk = state.publicKeyJwk!;
 
   const privateKey = await jose.importPKCS8(state.privateKeyPem!, "RS256");
-  const token = await new jose.SignJWT({ scope: "api" }).setProtectedHeader({ alg: "RS256", kid: jwk.kid }).setIssuer("client").setExpirationTime(epochSeconds(daysAfter(3 / 1440))).sign(privateKey);
+  const token = await new jose.SignJWT({ scope: "api" })
+    .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
+    .setIssuer("client")
+    .setExpirationTime(epochSeconds(daysAfter(3 / 1440)))
+    .sign(privateKey);
 
   const fromJwk = await jose.jwtVerify(token, await jose.importJWK(jwk, "RS256"), { currentDate: testNow() });
   t.is(fromJwk.payload.iss, "client");
@@ -24,7 +28,10 @@ test("jose verifies a JWT signed with our key against our JWK and our x5c certif
   await t.notThrowsAsync(jose.jwtVerify(token, await jose.importX509(pem, "RS256"), { currentDate: testNow() }));
   t.is(x509(pem, "-fingerprint", "-sha256"), x509(state.certificatePem!, "-fingerprint", "-sha256"));
 
-  const opensslHex = x509(state.certificatePem!, "-fingerprint", "-sha256").trim().replace("sha256 Fingerprint=", "").replace(/:/g, "");
+  const opensslHex = x509(state.certificatePem!, "-fingerprint", "-sha256")
+    .trim()
+    .replace("sha256 Fingerprint=", "")
+    .replace(/:/g, "");
   t.is(jwk["x5t#S256"], Buffer.from(opensslHex, "hex").toString("base64url"));
   t.is(jwk.kid, jwk["x5t#S256"]);
 

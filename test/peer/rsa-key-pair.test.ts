@@ -14,8 +14,15 @@ test("background key generation: openssl accepts each key, and the event loop ke
   t.true(turns > 0, "the event loop ran while the keys were generated");
   for (const pair of pairs) {
     t.regex(openssl(["pkey", "-in", "key.pem", "-check", "-noout"], { "key.pem": pair.privateKeyPem }, true), /valid/i);
-    t.regex(openssl(["pkey", "-in", "key.pem", "-text", "-noout"], { "key.pem": pair.privateKeyPem }), /Private-Key: \(2048 bit, 2 primes\)[\s\S]*publicExponent: 65537/);
-    t.is(publicKeyOf({ privateKey: pair.privateKeyPem }), pair.publicKeyPem, "the public key belongs to the private key");
+    t.regex(
+      openssl(["pkey", "-in", "key.pem", "-text", "-noout"], { "key.pem": pair.privateKeyPem }),
+      /Private-Key: \(2048 bit, 2 primes\)[\s\S]*publicExponent: 65537/,
+    );
+    t.is(
+      publicKeyOf({ privateKey: pair.privateKeyPem }),
+      pair.publicKeyPem,
+      "the public key belongs to the private key",
+    );
   }
   t.not(pairs[0]!.privateKeyPem, pairs[1]!.privateKeyPem);
 });

@@ -8,12 +8,23 @@
  */
 import test from "ava";
 import { samlSpBindingImplementation } from "../../provider/saml-binding/provider";
-import { applySamlUpdate, createSamlSpBinding, planSamlUpdate, samlSpBindingViews } from "../../provider/saml-binding/lifecycle";
+import {
+  applySamlUpdate,
+  createSamlSpBinding,
+  planSamlUpdate,
+  samlSpBindingViews,
+} from "../../provider/saml-binding/lifecycle";
 import { applyUpdate, issueCertificate, planUpdate } from "../../provider/certificate/lifecycle";
 import { idpCertificateInputs, myDomainUrl, partner, rotated, samlFixture, samlInputs } from "../helpers/saml-fixtures";
 import { readableName, strictlyParsed } from "../helpers/strict-x509";
 import { componentNames, withSourceComponents } from "../helpers/source-components";
-import { serviceProviderFromMetadata, signedSamlResponse, spAccepts, validateMetadataSchema, xmlsecVerify } from "../helpers/saml";
+import {
+  serviceProviderFromMetadata,
+  signedSamlResponse,
+  spAccepts,
+  validateMetadataSchema,
+  xmlsecVerify,
+} from "../helpers/saml";
 import { pinProviderClock, testNow } from "../helpers/test-clock";
 
 // The provider reads its clock in this process: the tests' clock, not the machine's.
@@ -21,7 +32,14 @@ pinProviderClock();
 
 const day = 86_400_000;
 const response = (privateKeyPem: string, certificatePem: string) =>
-  signedSamlResponse({ privateKeyPem, certificatePem, issuer: myDomainUrl, spEntityId: partner.entityId, acsUrl: partner.acsUrl, nameId: "ada@partner.example" });
+  signedSamlResponse({
+    privateKeyPem,
+    certificatePem,
+    issuer: myDomainUrl,
+    spEntityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+    nameId: "ada@partner.example",
+  });
 
 test("the IdP metadata validates against the OASIS SAML 2.0 metadata schema, and a broken one does not", (t) => {
   const { binding } = samlFixture();
@@ -32,12 +50,18 @@ test("the IdP metadata validates against the OASIS SAML 2.0 metadata schema, and
   t.not(broken.status, 0, "the schema requires a SingleSignOnService");
   t.regex(binding.idpMetadataXml, /entityID="https:\/\/greenmoor\.my\.salesforce\.com"/);
   t.regex(binding.idpMetadataXml, /Location="https:\/\/greenmoor\.my\.salesforce\.com\/idp\/endpoint\/HttpPost"/);
-  t.regex(binding.idpMetadataXml, /<md:NameIDFormat>urn:oasis:names:tc:SAML:1\.1:nameid-format:emailAddress<\/md:NameIDFormat>/);
+  t.regex(
+    binding.idpMetadataXml,
+    /<md:NameIDFormat>urn:oasis:names:tc:SAML:1\.1:nameid-format:emailAddress<\/md:NameIDFormat>/,
+  );
 });
 
 test("node-saml (from our metadata) and xmlsec1 accept an assertion signed with the IdP key, and reject a tampered one", async (t) => {
   const { certificate, binding } = samlFixture();
-  const sp = serviceProviderFromMetadata(binding.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
+  const sp = serviceProviderFromMetadata(binding.idpMetadataXml, {
+    entityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+  });
   const signed = response(certificate.privateKeyPem!, certificate.certificatePem!);
   t.is(await spAccepts(sp, signed), "accepted ada@partner.example");
   const verified = xmlsecVerify(signed, binding.signingCertificatePem);
@@ -58,7 +82,9 @@ test("source-deploy-retrieve reads the SAML External Client App and the IdP sett
       "ExtlClntAppSamlConfigurablePolicies:Partner_Portal_SSO_samlPlcy",
       "Settings:IdentityProvider",
     ]);
-    const policy = (await components.find((c) => c.type.name === "ExtlClntAppSamlConfigurablePolicies")!.parseXml()) as Record<string, Record<string, unknown>>;
+    const policy = (await components
+      .find((c) => c.type.name === "ExtlClntAppSamlConfigurablePolicies")!
+      .parseXml()) as Record<string, Record<string, unknown>>;
     t.like(policy["ExtlClntAppSamlConfigurablePolicies"], {
       acsUrl: partner.acsUrl,
       entityUrl: partner.entityId,
@@ -68,8 +94,14 @@ test("source-deploy-retrieve reads the SAML External Client App and the IdP sett
       subjectType: "Username",
       externalClientApplication: "Partner_Portal_SSO",
     });
-    const settings = (await components.find((c) => c.type.name === "Settings")!.parseXml()) as Record<string, Record<string, unknown>>;
-    t.like(settings["IdentityProviderSettings"], { certificateName: "Greenmoor_IdP_Signing", enableIdentityProvider: "true" });
+    const settings = (await components.find((c) => c.type.name === "Settings")!.parseXml()) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    t.like(settings["IdentityProviderSettings"], {
+      certificateName: "Greenmoor_IdP_Signing",
+      enableIdentityProvider: "true",
+    });
   });
 });
 
@@ -85,12 +117,22 @@ test("staged IdP rotation: an SP configured once from the publishing metadata ac
   const publishing = applySamlUpdate(stable, samlInputs(newCert), publishPlan, publishAt);
   t.is(publishing.phase, "publishing");
   t.is(publishing.signingSha256Fingerprint, oldCert.sha256Fingerprint!);
-  t.deepEqual(publishing.publishedCertificates.map((c) => c.role), ["signing", "next"]);
+  t.deepEqual(
+    publishing.publishedCertificates.map((c) => c.role),
+    ["signing", "next"],
+  );
   t.is(validateMetadataSchema(publishing.idpMetadataXml).status, 0);
   t.regex(publishing.handoffText, /a new signing certificate is published in the metadata now/);
 
-  const sp = serviceProviderFromMetadata(publishing.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
-  t.is(await spAccepts(sp, response(oldCert.privateKeyPem!, oldCert.certificatePem!)), "accepted ada@partner.example", "before the switch");
+  const sp = serviceProviderFromMetadata(publishing.idpMetadataXml, {
+    entityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+  });
+  t.is(
+    await spAccepts(sp, response(oldCert.privateKeyPem!, oldCert.certificatePem!)),
+    "accepted ada@partner.example",
+    "before the switch",
+  );
 
   // Not before publishDays (7) have passed; then the org switches.
   t.is(planSamlUpdate(publishing, samlInputs(newCert), new Date(publishAt.getTime() + 7 * day - 1)).step.kind, "none");
@@ -99,19 +141,47 @@ test("staged IdP rotation: an SP configured once from the publishing metadata ac
   t.deepEqual(switchPlan.step, { kind: "switch", why: "time" });
   const switched = applySamlUpdate(publishing, samlInputs(newCert), switchPlan, switchAt);
   t.is(switched.signingSha256Fingerprint, newCert.sha256Fingerprint!);
-  t.deepEqual(switched.publishedCertificates.map((c) => c.role), ["signing", "previous"]);
+  t.deepEqual(
+    switched.publishedCertificates.map((c) => c.role),
+    ["signing", "previous"],
+  );
   // Before the switch the org signs with the first key pair; after it, with the second, a certificate of its own in the org.
-  t.regex(publishing.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!, /<certificateName>Greenmoor_IdP_Signing<\/certificateName>/);
-  t.regex(switched.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!, /<certificateName>Greenmoor_IdP_Signing_G2<\/certificateName>/);
-  t.regex(publishing.nextStep, /the next key pair must be in the org as Greenmoor_IdP_Signing_G2 \(Import from Keystore\)/);
-  t.is(await spAccepts(sp, response(newCert.privateKeyPem!, newCert.certificatePem!)), "accepted ada@partner.example", "after the switch, same SP");
+  t.regex(
+    publishing.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!,
+    /<certificateName>Greenmoor_IdP_Signing<\/certificateName>/,
+  );
+  t.regex(
+    switched.salesforceFiles["settings/IdentityProvider.settings-meta.xml"]!,
+    /<certificateName>Greenmoor_IdP_Signing_G2<\/certificateName>/,
+  );
+  t.regex(
+    publishing.nextStep,
+    /the next key pair must be in the org as Greenmoor_IdP_Signing_G2 \(Import from Keystore\)/,
+  );
+  t.is(
+    await spAccepts(sp, response(newCert.privateKeyPem!, newCert.certificatePem!)),
+    "accepted ada@partner.example",
+    "after the switch, same SP",
+  );
 
   // Retired after the overlap: only the new key remains.
   const retireAt = new Date(switchAt.getTime() + 7 * day);
-  const retired = applySamlUpdate(switched, samlInputs(newCert), planSamlUpdate(switched, samlInputs(newCert), retireAt), retireAt);
+  const retired = applySamlUpdate(
+    switched,
+    samlInputs(newCert),
+    planSamlUpdate(switched, samlInputs(newCert), retireAt),
+    retireAt,
+  );
   t.is(retired.phase, "stable");
-  const spAfter = serviceProviderFromMetadata(retired.idpMetadataXml, { entityId: partner.entityId, acsUrl: partner.acsUrl });
-  t.regex(await spAccepts(spAfter, response(oldCert.privateKeyPem!, oldCert.certificatePem!)), /^rejected: /, "the retired key is no longer trusted");
+  const spAfter = serviceProviderFromMetadata(retired.idpMetadataXml, {
+    entityId: partner.entityId,
+    acsUrl: partner.acsUrl,
+  });
+  t.regex(
+    await spAccepts(spAfter, response(oldCert.privateKeyPem!, oldCert.certificatePem!)),
+    /^rejected: /,
+    "the retired key is no longer trusted",
+  );
 });
 
 test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) => {
@@ -122,7 +192,10 @@ test("holdPhase stops the clock; advanceTrigger takes the next step now", (t) =>
   const late = new Date(t0.getTime() + 30 * day);
   t.is(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).step.kind, "none");
   t.regex(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true }), late).message, /held: holdPhase is set/);
-  t.deepEqual(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true, advanceTrigger: "go" }), t0).step, { kind: "switch", why: "advanced" });
+  t.deepEqual(planSamlUpdate(publishing, samlInputs(newCert, { holdPhase: true, advanceTrigger: "go" }), t0).step, {
+    kind: "switch",
+    why: "advanced",
+  });
 });
 
 test("an SP request-signing certificate makes the metadata require signed requests and goes into the SAML policy", (t) => {
@@ -131,7 +204,8 @@ test("an SP request-signing certificate makes the metadata require signed reques
   const binding = createSamlSpBinding(samlInputs(certificate, { spSigningCertificatePem: spCertificate }), testNow());
   t.regex(binding.idpMetadataXml, /<md:IDPSSODescriptor WantAuthnRequestsSigned="true"/);
   t.is(validateMetadataSchema(binding.idpMetadataXml).status, 0);
-  const policy = binding.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!;
+  const policy =
+    binding.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!;
   t.true(policy.includes(`<certificate>${spCertificate.trim()}</certificate>`));
   t.regex(createSamlSpBinding(samlInputs(certificate), testNow()).idpMetadataXml, /WantAuthnRequestsSigned="false"/);
 });
@@ -147,16 +221,29 @@ test("SHA-1 signing, acknowledged, is emitted and warned about on every create a
     await samlSpBindingImplementation.diff!("Partner_Portal_SSO", outs, inputs);
     // State stores settings and stages; the files are computed from them, as the resource class does.
     const views = samlSpBindingViews(outs as never);
-    t.regex(views.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!, /<signingAlgorithmType>SHA1<\/signingAlgorithmType>/);
+    t.regex(
+      views.salesforceFiles["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]!,
+      /<signingAlgorithmType>SHA1<\/signingAlgorithmType>/,
+    );
   } finally {
     console.log = original;
   }
-  t.is(printed.filter((line) => line === "warning: SamlSpBinding Partner_Portal_SSO: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256").length, 2);
+  t.is(
+    printed.filter(
+      (line) =>
+        line ===
+        "warning: SamlSpBinding Partner_Portal_SSO: assertions are signed with SHA-1 (acknowledgeSha1 is set); move the partner to SHA-256",
+    ).length,
+    2,
+  );
 });
 
 test("removing an optional setting is a change: the single-logout endpoint leaves the metadata files", (t) => {
   const { certificate } = samlFixture();
-  const withSlo = createSamlSpBinding(samlInputs(certificate, { singleLogoutUrl: "https://portal.partner.example/saml/slo" }), testNow());
+  const withSlo = createSamlSpBinding(
+    samlInputs(certificate, { singleLogoutUrl: "https://portal.partner.example/saml/slo" }),
+    testNow(),
+  );
   const plan = planSamlUpdate(withSlo, samlInputs(certificate), testNow());
   t.true(plan.settingsChanged);
   const without = applySamlUpdate(withSlo, samlInputs(certificate), plan, testNow());
@@ -164,10 +251,20 @@ test("removing an optional setting is a change: the single-logout endpoint leave
 });
 
 test("every certificate in the IdP metadata parses with a strict X.509 parser (Go crypto/x509), as Go and Python SPs parse it", (t) => {
-  const subject = { commonName: "Greenmoor IdP", company: "Grünmoor & Söhne", country: "DE", email: "idp@greenmoor.example" };
+  const subject = {
+    commonName: "Greenmoor IdP",
+    company: "Grünmoor & Söhne",
+    country: "DE",
+    email: "idp@greenmoor.example",
+  };
   const now = testNow();
   const certificate = issueCertificate(idpCertificateInputs({ subject }), now);
-  const next = applyUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), planUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), now), now);
+  const next = applyUpdate(
+    certificate,
+    idpCertificateInputs({ subject, rotationTrigger: "next" }),
+    planUpdate(certificate, idpCertificateInputs({ subject, rotationTrigger: "next" }), now),
+    now,
+  );
   const stable = createSamlSpBinding(samlInputs(certificate), now);
   const publishing = applySamlUpdate(stable, samlInputs(next), planSamlUpdate(stable, samlInputs(next), now), now);
   const published = [...publishing.idpMetadataXml.matchAll(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/g)].map(

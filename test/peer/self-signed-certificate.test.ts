@@ -12,7 +12,12 @@ test("a 4096-bit self-signed certificate verifies with openssl and its key match
   const keyPair = generateRsaKeyPair(4096);
   const notBefore = new Date("2026-01-01T00:00:00Z");
   const notAfter = new Date("2028-01-01T00:00:00Z");
-  const pem = buildSelfSignedCertificate({ keyPair, subject: { commonName: "big.example.com", country: "DE" }, notBefore, notAfter });
+  const pem = buildSelfSignedCertificate({
+    keyPair,
+    subject: { commonName: "big.example.com", country: "DE" },
+    notBefore,
+    notAfter,
+  });
   t.regex(x509(pem, "-text"), /Public-Key: \(4096 bit\)/);
   t.regex(x509(pem, "-text"), /CA:TRUE/);
   t.regex(x509(pem, "-text"), /Digital Signature, Key Encipherment, Certificate Sign/);
@@ -31,7 +36,12 @@ test("serials are random, positive and 16 bytes long", (t) => {
   const keyPair = generateRsaKeyPair(2048);
   const serials = new Set<string>();
   for (let i = 0; i < 20; i++) {
-    const pem = buildSelfSignedCertificate({ keyPair, subject: { commonName: "s" }, notBefore: testNow(), notAfter: daysAfter(1) });
+    const pem = buildSelfSignedCertificate({
+      keyPair,
+      subject: { commonName: "s" },
+      notBefore: testNow(),
+      notAfter: daysAfter(1),
+    });
     const serial = x509(pem, "-serial").trim().replace("serial=", "");
     t.regex(serial, /^[0-7][0-9A-F]{31}$/);
     t.not(serial.slice(0, 2), "00");

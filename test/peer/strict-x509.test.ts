@@ -46,14 +46,24 @@ test("the strict judge refuses an emailAddress written as a PrintableString (as 
   cert.serialNumber = "01";
   cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
   cert.validity.notAfter = new Date("2027-01-01T00:00:00Z");
-  const name = [{ shortName: "CN", value: "ci" }, { name: "emailAddress", value: "pki@greenmoor.example" }];
+  const name = [
+    { shortName: "CN", value: "ci" },
+    { name: "emailAddress", value: "pki@greenmoor.example" },
+  ];
   cert.setSubject(name);
   cert.setIssuer(name);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const pem = forge.pki.certificateToPem(cert);
-  t.regex(openssl(["asn1parse", "-in", "c.der", "-inform", "DER"], { "c.der": Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary") }), /PRINTABLESTRING\s+:pki@greenmoor\.example/);
+  t.regex(
+    openssl(["asn1parse", "-in", "c.der", "-inform", "DER"], {
+      "c.der": Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary"),
+    }),
+    /PRINTABLESTRING\s+:pki@greenmoor\.example/,
+  );
   t.throws(() => strictX509(pem), { message: /invalid PrintableString/ });
-  t.throws(() => openssl(["x509", "-in", "c.pem", "-noout"], { "c.pem": pem }), { message: /^c\.pem: strict X\.509 parser \(Go crypto\/x509\) refused it/ });
+  t.throws(() => openssl(["x509", "-in", "c.pem", "-noout"], { "c.pem": pem }), {
+    message: /^c\.pem: strict X\.509 parser \(Go crypto\/x509\) refused it/,
+  });
 });
 
 test("a self-signed certificate with &, non-ASCII and an e-mail in its subject parses strictly and round-trips", (t) => {
@@ -63,9 +73,14 @@ test("a self-signed certificate with &, non-ASCII and an e-mail in its subject p
   t.deepEqual(readableName(verdict.subject), expected);
   t.deepEqual(readableName(verdict.issuer!), expected);
   // The chain and the Salesforce .crt are the same certificate, judged as well.
-  t.deepEqual(strictX509(issued.certificateChainPem!).map((v) => readableName(v.subject)), [expected]);
+  t.deepEqual(
+    strictX509(issued.certificateChainPem!).map((v) => readableName(v.subject)),
+    [expected],
+  );
   t.is(
-    openssl(["x509", "-in", "c.pem", "-noout", "-subject", "-nameopt", "RFC2253", "-nameopt", "-esc_msb"], { "c.pem": issued.certificatePem! }).trim(),
+    openssl(["x509", "-in", "c.pem", "-noout", "-subject", "-nameopt", "RFC2253", "-nameopt", "-esc_msb"], {
+      "c.pem": issued.certificatePem!,
+    }).trim(),
     "subject=emailAddress=pki\\+sso@soens.example,CN=Ünïcødé & Söns,OU=R&D,O=Ünïcødé & Söns AG,L=Zürich,ST=Zürich,C=CH",
   );
 });

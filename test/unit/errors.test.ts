@@ -13,7 +13,9 @@ import { repoRoot } from "../helpers/cli";
 const bases = new Set<unknown>([errors.SalesforceCertsError, errors.StackAccessError]);
 
 const errorClasses = Object.entries(errors).filter(
-  ([, value]) => typeof value === "function" && (value === errors.SalesforceCertsError || value.prototype instanceof errors.SalesforceCertsError),
+  ([, value]) =>
+    typeof value === "function" &&
+    (value === errors.SalesforceCertsError || value.prototype instanceof errors.SalesforceCertsError),
 ) as [string, { code?: string; prototype: object }][];
 
 test("every error class of errors.ts is exported from the package index under its own name", (t) => {
@@ -30,7 +32,12 @@ test("every error kind has a distinct ERR_ code, and its instances are Salesforc
     t.regex(code ?? "", /^ERR_[A-Z_]+$/, name);
     t.false(seen.has(code!), `${name} and ${seen.get(code!)} share ${code}`);
     seen.set(code!, name);
-    const args = name === "ValidationError" ? ["x", []] : ["a", "b", "c", "d"].slice(0, Math.max(1, (value as unknown as { length: number }).length - 1)).concat(["message"]);
+    const args =
+      name === "ValidationError"
+        ? ["x", []]
+        : ["a", "b", "c", "d"]
+            .slice(0, Math.max(1, (value as unknown as { length: number }).length - 1))
+            .concat(["message"]);
     const error = new (value as unknown as new (...a: unknown[]) => errors.SalesforceCertsError)(...args);
     t.true(error instanceof errors.SalesforceCertsError, name);
     t.true(errors.isSalesforceCertsError(error), name);
@@ -40,7 +47,14 @@ test("every error kind has a distinct ERR_ code, and its instances are Salesforc
 });
 
 test("the stack-access kinds are StackAccessError (the command line exits 2 for them)", (t) => {
-  for (const kind of [errors.PassphraseError, errors.WrongPassphraseError, errors.SecretUnreadableError, errors.StateDirError, errors.CheckpointMissingError, errors.CheckpointDamagedError]) {
+  for (const kind of [
+    errors.PassphraseError,
+    errors.WrongPassphraseError,
+    errors.SecretUnreadableError,
+    errors.StateDirError,
+    errors.CheckpointMissingError,
+    errors.CheckpointDamagedError,
+  ]) {
     t.true(new kind("m") instanceof errors.StackAccessError, kind.name);
   }
 });

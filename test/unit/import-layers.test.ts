@@ -13,14 +13,20 @@ const config = path.join(repoRoot, ".config", "dependency-cruiser.cjs");
 const depcruise = path.join(repoRoot, "node_modules", ".bin", "depcruise");
 
 function cruise(cwd: string): { status: number | null; output: string } {
-  const result = spawnSync(depcruise, ["provider", "--config", config, "--output-type", "err"], { cwd, encoding: "utf8" });
+  const result = spawnSync(depcruise, ["provider", "--config", config, "--output-type", "err"], {
+    cwd,
+    encoding: "utf8",
+  });
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
 /** A small tree: `files` maps a path below provider/ to the modules it imports. */
 function tree(files: Record<string, string[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-layers-"));
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "commonjs", strict: true } }));
+  fs.writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { module: "commonjs", strict: true } }),
+  );
   for (const [file, imports] of Object.entries(files)) {
     const at = path.join(dir, "provider", file);
     fs.mkdirSync(path.dirname(at), { recursive: true });
@@ -40,12 +46,36 @@ test("the repository's provider/ keeps its import layers", (t) => {
 });
 
 const refused: [string, Record<string, string[]>, string][] = [
-  ["a pure core importing the CLI", { "crypto/a.ts": ["cli/b.ts"], "cli/b.ts": [] }, "pure-cores-import-no-layer-above"],
-  ["org/ importing a resource", { "org/a.ts": ["certificate/b.ts"], "certificate/b.ts": [] }, "shared-layers-import-no-resource"],
-  ["the certificate importing an integration", { "certificate/a.ts": ["jwt-integration/b.ts"], "jwt-integration/b.ts": [] }, "certificate-imports-no-integration"],
-  ["a SAML binding importing a JWT integration", { "saml-binding/a.ts": ["jwt-integration/b.ts"], "jwt-integration/b.ts": [] }, "integrations-import-each-other-not"],
-  ["a resource importing the inventory", { "jwt-integration/a.ts": ["inventory/b.ts"], "inventory/b.ts": [] }, "resources-import-no-gitops-layer"],
-  ["two modules importing each other", { "crypto/a.ts": ["crypto/b.ts"], "crypto/b.ts": ["crypto/a.ts"] }, "no-circular"],
+  [
+    "a pure core importing the CLI",
+    { "crypto/a.ts": ["cli/b.ts"], "cli/b.ts": [] },
+    "pure-cores-import-no-layer-above",
+  ],
+  [
+    "org/ importing a resource",
+    { "org/a.ts": ["certificate/b.ts"], "certificate/b.ts": [] },
+    "shared-layers-import-no-resource",
+  ],
+  [
+    "the certificate importing an integration",
+    { "certificate/a.ts": ["jwt-integration/b.ts"], "jwt-integration/b.ts": [] },
+    "certificate-imports-no-integration",
+  ],
+  [
+    "a SAML binding importing a JWT integration",
+    { "saml-binding/a.ts": ["jwt-integration/b.ts"], "jwt-integration/b.ts": [] },
+    "integrations-import-each-other-not",
+  ],
+  [
+    "a resource importing the inventory",
+    { "jwt-integration/a.ts": ["inventory/b.ts"], "inventory/b.ts": [] },
+    "resources-import-no-gitops-layer",
+  ],
+  [
+    "two modules importing each other",
+    { "crypto/a.ts": ["crypto/b.ts"], "crypto/b.ts": ["crypto/a.ts"] },
+    "no-circular",
+  ],
 ];
 
 for (const [what, files, rule] of refused) {
@@ -59,7 +89,11 @@ for (const [what, files, rule] of refused) {
 }
 
 test("the import layers allow an integration to use the certificate", (t) => {
-  const dir = tree({ "jwt-integration/a.ts": ["certificate/b.ts"], "certificate/b.ts": ["crypto/c.ts"], "crypto/c.ts": [] });
+  const dir = tree({
+    "jwt-integration/a.ts": ["certificate/b.ts"],
+    "certificate/b.ts": ["crypto/c.ts"],
+    "crypto/c.ts": [],
+  });
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const { status, output } = cruise(dir);
   t.is(status, 0, output);

@@ -23,7 +23,13 @@
  */
 import crypto from "node:crypto";
 import { newId } from "./ids";
-import { generateOrgKey, leafExpiry, leafMatchesKey, orgCertificationRequest, orgSelfSignedCertificate } from "./org-certificates";
+import {
+  generateOrgKey,
+  leafExpiry,
+  leafMatchesKey,
+  orgCertificationRequest,
+  orgSelfSignedCertificate,
+} from "./org-certificates";
 import type { OrgCertificate, OrgState } from "./org-state";
 import type { XmlValue } from "./soap";
 
@@ -56,7 +62,8 @@ export interface RuleContext {
 /** The outcome of one component: created or changed, or a problem. */
 export type RuleOutcome = { ok: true; created: boolean; id: string } | { ok: false; problem: string };
 
-const text = (value: XmlValue | undefined) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined);
+const text = (value: XmlValue | undefined) =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
 const fail = (problem: string): RuleOutcome => ({ ok: false, problem });
 
 /** Applies `component` to the draft, or says why the org refuses it (the draft is then unchanged). */
@@ -70,7 +77,10 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
       const name = text(component.record["certificateName"]) ?? "";
       const certificate = context.draft.certificate(name);
       if (!certificate) return fail(`${placeholder}In field: certificateName - no Certificate named ${name} found`);
-      if (certificate.awaitingChain) return fail(`${placeholder}certificateName: the certificate ${name} awaits its signed chain and cannot be used`);
+      if (certificate.awaitingChain)
+        return fail(
+          `${placeholder}certificateName: the certificate ${name} awaits its signed chain and cannot be used`,
+        );
       return putGeneric(component, context);
     }
     case "ExternalClientApplication":
@@ -83,10 +93,17 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
     case "ExtlClntAppSamlConfigurablePolicies": {
       const parent = text(component.record["externalClientApplication"]) ?? "";
       if (!context.draft.component("ExternalClientApplication", parent)) {
-        return fail(`${placeholder}In field: externalClientApplication - no ExternalClientApplication named ${parent} found`);
+        return fail(
+          `${placeholder}In field: externalClientApplication - no ExternalClientApplication named ${parent} found`,
+        );
       }
       if (component.type === "ExtlClntAppGlobalOauthSettings") {
-        const problem = oauthProblem(component, context, text(component.record["consumerKey"]), text(component.record["certificate"]));
+        const problem = oauthProblem(
+          component,
+          context,
+          text(component.record["consumerKey"]),
+          text(component.record["certificate"]),
+        );
         if (problem) return fail(problem);
       }
       return putGeneric(component, context);
@@ -99,14 +116,27 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
 function putGeneric(component: DeployedComponent, context: RuleContext): RuleOutcome {
   const existing = context.draft.component(component.type, component.fullName);
   const id = existing?.id ?? newId(component.type === "ConnectedApp" ? "0H4" : "0xI");
-  context.draft.putComponent({ type: component.type, fullName: component.fullName, id, record: component.record, createdDate: existing?.createdDate ?? context.now, lastModifiedDate: context.now });
+  context.draft.putComponent({
+    type: component.type,
+    fullName: component.fullName,
+    id,
+    record: component.record,
+    createdDate: existing?.createdDate ?? context.now,
+    lastModifiedDate: context.now,
+  });
   return { ok: true, created: !existing, id };
 }
 
 /** A consumer key must be given and unused by other apps; a certificate, when given, must be a PEM certificate. */
-function oauthProblem(component: DeployedComponent, context: RuleContext, consumerKey: string | undefined, certificate: string | undefined): string | undefined {
+function oauthProblem(
+  component: DeployedComponent,
+  context: RuleContext,
+  consumerKey: string | undefined,
+  certificate: string | undefined,
+): string | undefined {
   if (!consumerKey) return `${placeholder}Required field is missing: consumerKey`;
-  const appName = component.type === "ConnectedApp" ? component.fullName : text(component.record["externalClientApplication"]);
+  const appName =
+    component.type === "ConnectedApp" ? component.fullName : text(component.record["externalClientApplication"]);
   const other = context.draft.apps.find((app) => app.consumerKey === consumerKey && app.name !== appName);
   if (other) return `${placeholder}duplicate value found: consumerKey is already used by ${other.type} ${other.name}`;
   if (certificate !== undefined) {
@@ -127,7 +157,8 @@ function applyConnectedApp(component: DeployedComponent, context: RuleContext): 
   if (oauth) {
     const before = text((existing.record["oauthConfig"] as Record<string, XmlValue> | undefined)?.["consumerKey"]);
     const consumerKey = text(oauth["consumerKey"]) ?? before;
-    if (before && consumerKey !== before) return fail(`${placeholder}oauthConfig.consumerKey can be set only when the app is created`);
+    if (before && consumerKey !== before)
+      return fail(`${placeholder}oauthConfig.consumerKey can be set only when the app is created`);
     const problem = oauthProblem(component, context, consumerKey, text(oauth["certificate"]));
     if (problem) return fail(problem);
   }
@@ -139,12 +170,16 @@ const uniqueName = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
 function applyCertificate(component: DeployedComponent, context: RuleContext): RuleOutcome {
   const { record, fullName } = component;
   if (!uniqueName.test(fullName) || fullName.endsWith("_")) {
-    return fail(`${placeholder}The unique name ${fullName} must start with a letter and hold only letters, digits and single underscores, not at the end`);
+    return fail(
+      `${placeholder}The unique name ${fullName} must start with a letter and hold only letters, digits and single underscores, not at the end`,
+    );
   }
   const masterLabel = text(record["masterLabel"]) ?? "";
-  if (masterLabel === "" || masterLabel.length > 64) return fail(`${placeholder}masterLabel: required, at most 64 characters`);
+  if (masterLabel === "" || masterLabel.length > 64)
+    return fail(`${placeholder}masterLabel: required, at most 64 characters`);
   const keySize = Number(text(record["keySize"]) ?? "2048");
-  if (keySize !== 2048 && keySize !== 4096) return fail(`${placeholder}keySize: must be 2048 or 4096 (got ${text(record["keySize"])})`);
+  if (keySize !== 2048 && keySize !== 4096)
+    return fail(`${placeholder}keySize: must be 2048 or 4096 (got ${text(record["keySize"])})`);
   const caSigned = text(record["caSigned"]) === "true";
   const existing = context.draft.certificate(fullName);
   if (existing && (existing.keySize !== keySize || existing.caSigned !== caSigned)) {
@@ -161,17 +196,30 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
   // Only a certificate awaiting its chain takes one (salesforce.md §1: the CA flow); any other deploy of a
   // saved name makes a new key pair ("uploading an existing certificate … with a new key pair").
   if (existing && caSigned && hasCertificates && existing.awaitingChain) {
-    if (!leafMatchesKey(content, existing.keyId)) return fail(`${placeholder}The uploaded certificate chain does not match the key of the certificate ${fullName}`);
-    Object.assign(existing, settings, { contentPem: content, awaitingChain: false, expirationDate: leafExpiry(content) });
+    if (!leafMatchesKey(content, existing.keyId))
+      return fail(`${placeholder}The uploaded certificate chain does not match the key of the certificate ${fullName}`);
+    Object.assign(existing, settings, {
+      contentPem: content,
+      awaitingChain: false,
+      expirationDate: leafExpiry(content),
+    });
     return { ok: true, created: false, id: existing.id };
   }
   const orgId15 = context.orgId.slice(0, 15);
   const { keyId, publicKeyPem } = generateOrgKey(keySize);
   const made = caSigned
-    ? { contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, masterLabel), awaitingChain: true, expirationDate: undefined }
+    ? {
+        contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, masterLabel),
+        awaitingChain: true,
+        expirationDate: undefined,
+      }
     : (() => {
         const pem = orgSelfSignedCertificate(keyId, publicKeyPem, orgId15, context.now, context.validityDays(keySize));
-        return { contentPem: pem, awaitingChain: false, expirationDate: new Date(new crypto.X509Certificate(pem).validTo) };
+        return {
+          contentPem: pem,
+          awaitingChain: false,
+          expirationDate: new Date(new crypto.X509Certificate(pem).validTo),
+        };
       })();
   if (existing) {
     Object.assign(existing, settings, made, { keyId, keyGeneration: existing.keyGeneration + 1 });

@@ -37,7 +37,13 @@ export interface DeployJob {
   /** Stays InProgress forever (fault injection): nothing was persisted. */
   neverFinishes: boolean;
   polls: number;
-  result: { status: "Succeeded" | "SucceededPartial" | "Failed"; successes: DeployMessage[]; failures: DeployMessage[]; total: number; errorMessage?: string };
+  result: {
+    status: "Succeeded" | "SucceededPartial" | "Failed";
+    successes: DeployMessage[];
+    failures: DeployMessage[];
+    total: number;
+    errorMessage?: string;
+  };
   completedDate: Date;
 }
 
@@ -63,16 +69,27 @@ const typeOrder = [
 function stripAttributes(value: unknown): XmlValue {
   if (Array.isArray(value)) return value.map(stripAttributes);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("@_") && k !== "#text").map(([k, v]) => [k, stripAttributes(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !k.startsWith("@_") && k !== "#text")
+        .map(([k, v]) => [k, stripAttributes(v)]),
+    );
   }
   return value as XmlValue;
 }
 
 /** Components of the package at `root` of the zip, and the package.xml members they must cover. */
-async function readPackage(tree: ZipTreeContainer, root: string): Promise<{ components: DeployedComponent[]; missing: string[] }> {
+async function readPackage(
+  tree: ZipTreeContainer,
+  root: string,
+): Promise<{ components: DeployedComponent[]; missing: string[] }> {
   const packagePath = root === "." ? "package.xml" : `${root}/package.xml`;
-  const manifest = parser.parse((await tree.readFile(packagePath)).toString("utf8")) as { Package?: { types?: unknown } };
-  const named = asList(manifest.Package?.types as { name: string; members: string | string[] }[] | undefined).flatMap((t) => asList(t.members).map((m) => ({ type: t.name, member: m })));
+  const manifest = parser.parse((await tree.readFile(packagePath)).toString("utf8")) as {
+    Package?: { types?: unknown };
+  };
+  const named = asList(manifest.Package?.types as { name: string; members: string | string[] }[] | undefined).flatMap(
+    (t) => asList(t.members).map((m) => ({ type: t.name, member: m })),
+  );
   const resolved: SourceComponent[] = new MetadataResolver(undefined, tree).getComponentsFromPath(root);
   const components: DeployedComponent[] = [];
   for (const source of resolved) {
@@ -86,12 +103,17 @@ async function readPackage(tree: ZipTreeContainer, root: string): Promise<{ comp
       fileName: (source.content ?? source.xml ?? "").replace(/^\.\//, ""),
       record: stripAttributes(parsed[rootElement] ?? {}) as Record<string, XmlValue>,
     };
-    if (source.type.name === "Certificate" && source.content) component.content = (await tree.readFile(source.content)).toString("utf8");
-    if (named.some((n) => n.type === component.resultType && (n.member === "*" || n.member === component.fullName))) components.push(component);
+    if (source.type.name === "Certificate" && source.content)
+      component.content = (await tree.readFile(source.content)).toString("utf8");
+    if (named.some((n) => n.type === component.resultType && (n.member === "*" || n.member === component.fullName)))
+      components.push(component);
   }
   const missing = named
     .filter((n) => n.member !== "*" && !components.some((c) => c.resultType === n.type && c.fullName === n.member))
-    .map((n) => `An object '${n.member}' of type ${n.type} was named in package.xml, but was not found in zipped directory`);
+    .map(
+      (n) =>
+        `An object '${n.member}' of type ${n.type} was named in package.xml, but was not found in zipped directory`,
+    );
   return { components, missing };
 }
 
@@ -104,17 +126,30 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
 
 /** Deploys a base64 zip: decides the outcome now, persists it unless rolled back or check-only, and returns the job. */
 /** What a deploy applies its components to; made when the zip has been read (see {@link startDeploy}). */
-export type DeployContext = RuleContext & { commit: () => void; failingComponents: Map<string, string>; polls: number; neverFinishes: boolean };
+export type DeployContext = RuleContext & {
+  commit: () => void;
+  failingComponents: Map<string, string>;
+  polls: number;
+  neverFinishes: boolean;
+};
 
 /**
  * Starts a deploy: reads the zip, then applies its components to a draft of the org made at that moment
  * and commits it, all at once. Salesforce queues deploys and applies each to the org as it is then, so two
  * deploys in flight both land: the draft is made only after the zip (read asynchronously) is read.
  */
-export async function startDeploy(zipBase64: string, options: DeployOptions, makeContext: () => DeployContext, now: Date): Promise<DeployJob> {
+export async function startDeploy(
+  zipBase64: string,
+  options: DeployOptions,
+  makeContext: () => DeployContext,
+  now: Date,
+): Promise<DeployJob> {
   const failures: DeployMessage[] = [];
   const successes: DeployMessage[] = [];
-  const message = (c: { fileName: string; fullName: string; componentType: string }, outcome: { created?: boolean; problem?: string; id?: string }): DeployMessage => ({
+  const message = (
+    c: { fileName: string; fullName: string; componentType: string },
+    outcome: { created?: boolean; problem?: string; id?: string },
+  ): DeployMessage => ({
     changed: outcome.problem === undefined,
     componentType: c.componentType,
     created: outcome.created ?? false,
@@ -134,7 +169,8 @@ export async function startDeploy(zipBase64: string, options: DeployOptions, mak
     tree = undefined;
   }
   const roots = tree ? packageRoots(tree, options.singlePackage) : [];
-  const packages: { root: string; read?: { components: DeployedComponent[]; missing: string[] }; error?: string }[] = [];
+  const packages: { root: string; read?: { components: DeployedComponent[]; missing: string[] }; error?: string }[] =
+    [];
   for (const root of roots) {
     try {
       packages.push({ root, read: await readPackage(tree!, root) });
@@ -145,25 +181,40 @@ export async function startDeploy(zipBase64: string, options: DeployOptions, mak
   // From here on nothing awaits: the components apply to the org as it is now, and commit together.
   const context = makeContext();
   if (!tree || roots.length === 0) {
-    failures.push({ ...message({ fileName: "package.xml", fullName: "package.xml", componentType: "" }, { problem: "No package.xml found" }), changed: false });
+    failures.push({
+      ...message(
+        { fileName: "package.xml", fullName: "package.xml", componentType: "" },
+        { problem: "No package.xml found" },
+      ),
+      changed: false,
+    });
   } else {
     for (const { root, read, error } of packages) {
       const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
       if (!read) {
-        failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem: `${error}` }));
+        failures.push(
+          message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem: `${error}` }),
+        );
         continue;
       }
-      for (const problem of read.missing) failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+      for (const problem of read.missing)
+        failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
       const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
       total += ordered.length;
       for (const component of ordered) {
-        const where = { fileName: component.fileName, fullName: component.fullName, componentType: component.resultType };
+        const where = {
+          fileName: component.fileName,
+          fullName: component.fullName,
+          componentType: component.resultType,
+        };
         const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
-        const outcome = injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
+        const outcome =
+          injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
         if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
         else failures.push(message(where, { problem: outcome.problem }));
       }
-      if (read.missing.length === 0) successes.unshift(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, {}));
+      if (read.missing.length === 0)
+        successes.unshift(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, {}));
     }
   }
   const componentFailures = failures.filter((f) => f["componentType"] !== "");
@@ -187,13 +238,19 @@ export async function startDeploy(zipBase64: string, options: DeployOptions, mak
       successes: status === "Failed" ? [] : successes,
       failures,
       total,
-      ...(componentFailures.length === 0 && failures.length > 0 ? { errorMessage: String(failures[0]!["problem"]) } : {}),
+      ...(componentFailures.length === 0 && failures.length > 0
+        ? { errorMessage: String(failures[0]!["problem"]) }
+        : {}),
     },
   };
 }
 
 /** The DeployResult a `checkDeployStatus` answers now (each call counts as one poll). */
-export function deployStatus(job: DeployJob, includeDetails: boolean, createdBy: { id: string; name: string }): Record<string, XmlValue> {
+export function deployStatus(
+  job: DeployJob,
+  includeDetails: boolean,
+  createdBy: { id: string; name: string },
+): Record<string, XmlValue> {
   const polling = job.neverFinishes || job.polls < job.pollsLeft;
   const status = polling ? (job.polls === 0 ? "Pending" : "InProgress") : job.result.status;
   job.polls++;
@@ -207,9 +264,13 @@ export function deployStatus(job: DeployJob, includeDetails: boolean, createdBy:
     createdBy: createdBy.id,
     createdByName: createdBy.name,
     createdDate: job.createdDate.toISOString(),
-    ...(includeDetails && !polling ? { details: { componentFailures: job.result.failures, componentSuccesses: job.result.successes, runTestResult } } : {}),
+    ...(includeDetails && !polling
+      ? { details: { componentFailures: job.result.failures, componentSuccesses: job.result.successes, runTestResult } }
+      : {}),
     done: !polling,
-    ...(!polling && job.result.errorMessage ? { errorMessage: job.result.errorMessage, errorStatusCode: "UNKNOWN_EXCEPTION" } : {}),
+    ...(!polling && job.result.errorMessage
+      ? { errorMessage: job.result.errorMessage, errorStatusCode: "UNKNOWN_EXCEPTION" }
+      : {}),
     ignoreWarnings: job.options.ignoreWarnings,
     lastModifiedDate: job.createdDate.toISOString(),
     numberComponentErrors: polling ? 0 : componentErrors,

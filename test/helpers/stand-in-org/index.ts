@@ -6,7 +6,14 @@
  * section it follows, and start.ts lists what it does not model. Clients talk to it through jsforce.
  */
 export { startStandInOrg } from "./start";
-export type { StandInCall, StandInCertificateSeed, StandInConnectedAppSeed, StandInOrg, StandInOrgOptions, StandInUserOption } from "./start";
+export type {
+  StandInCall,
+  StandInCertificateSeed,
+  StandInConnectedAppSeed,
+  StandInOrg,
+  StandInOrgOptions,
+  StandInUserOption,
+} from "./start";
 export type { StandInFaults } from "./faults";
 export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgState, OrgUser } from "./org-state";
 export type { DeployJob, DeployMessage } from "./deploy";

@@ -34,7 +34,8 @@ export const typeSince: Record<string, number> = {
 /** Throws the fault Salesforce answers for a type the URL's version does not know. */
 export function checkTypeVersion(type: string, apiVersion: number): void {
   const since = typeSince[type];
-  if (since === undefined || since > apiVersion) throw new SoapFault("INVALID_TYPE", `Cannot use: ${type} in this version`);
+  if (since === undefined || since > apiVersion)
+    throw new SoapFault("INVALID_TYPE", `Cannot use: ${type} in this version`);
 }
 
 /** The record readMetadata returns for a certificate. */
@@ -69,12 +70,19 @@ export function readMetadata(state: OrgState, body: Record<string, unknown>, api
 
 function fileName(type: string, fullName: string): string {
   if (type === "IdentityProviderSettings") return "settings/IdentityProvider.settings";
-  const entry = registry.types[type.toLowerCase() as keyof typeof registry.types] as { directoryName?: string; suffix?: string } | undefined;
+  const entry = registry.types[type.toLowerCase() as keyof typeof registry.types] as
+    | { directoryName?: string; suffix?: string }
+    | undefined;
   return `${entry?.directoryName ?? type}/${fullName}.${entry?.suffix ?? type}`;
 }
 
 /** `listMetadata{queries{type}*, asOfVersion}` → one FileProperties per live component. */
-export function listMetadata(state: OrgState, body: Record<string, unknown>, apiVersion: number, user: { id: string; name: string }): XmlValue {
+export function listMetadata(
+  state: OrgState,
+  body: Record<string, unknown>,
+  apiVersion: number,
+  user: { id: string; name: string },
+): XmlValue {
   const results: XmlValue[] = [];
   const properties = (type: string, fullName: string, id: string, created: Date, modified: Date): XmlValue => ({
     createdById: user.id,
@@ -93,35 +101,52 @@ export function listMetadata(state: OrgState, body: Record<string, unknown>, api
     const type = String(query.type ?? "");
     checkTypeVersion(type, apiVersion);
     if (type === "Certificate") {
-      for (const c of state.certificates) if (!c.deleted) results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
+      for (const c of state.certificates)
+        if (!c.deleted) results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
     } else {
-      for (const c of state.components(type)) results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
+      for (const c of state.components(type))
+        results.push(properties(type, c.fullName, c.id, c.createdDate, c.lastModifiedDate));
     }
   }
   return results;
 }
 
 /** `deleteMetadata{type, fullNames*}` → one `{fullName, success, errors?}` per name, in order. */
-export function deleteMetadata(state: OrgState, body: Record<string, unknown>, apiVersion: number, now: Date): XmlValue {
+export function deleteMetadata(
+  state: OrgState,
+  body: Record<string, unknown>,
+  apiVersion: number,
+  now: Date,
+): XmlValue {
   const type = String(body["type"] ?? "");
   checkTypeVersion(type, apiVersion);
   return asList(body["fullNames"] as string | string[] | undefined).map((name): XmlValue => {
-    const refuse = (statusCode: string, message: string): XmlValue => ({ errors: { message, statusCode }, fullName: name, success: false });
+    const refuse = (statusCode: string, message: string): XmlValue => ({
+      errors: { message, statusCode },
+      fullName: name,
+      success: false,
+    });
     if (type === "Certificate") {
       const c = state.certificate(name);
       if (!c) return refuse("INVALID_CROSS_REFERENCE_KEY", `In field: fullName - no Certificate named ${name} found`);
       const uses = state.usesOfCertificate(name);
-      if (uses.length > 0) return refuse("FIELD_INTEGRITY_EXCEPTION", `${placeholder}The certificate ${name} is in use by ${uses.join(", ")} and cannot be deleted`);
+      if (uses.length > 0)
+        return refuse(
+          "FIELD_INTEGRITY_EXCEPTION",
+          `${placeholder}The certificate ${name} is in use by ${uses.join(", ")} and cannot be deleted`,
+        );
       c.deleted = true;
       c.lastModifiedDate = now;
       return { fullName: name, success: true };
     }
     if (type === "IdentityProviderSettings") return refuse("INVALID_TYPE", `${placeholder}Settings cannot be deleted`);
-    if (!state.component(type, name)) return refuse("INVALID_CROSS_REFERENCE_KEY", `In field: fullName - no ${type} named ${name} found`);
+    if (!state.component(type, name))
+      return refuse("INVALID_CROSS_REFERENCE_KEY", `In field: fullName - no ${type} named ${name} found`);
     state.removeComponent(type, name);
     if (type === "ExternalClientApplication") {
       for (const child of Object.keys(typeSince).filter((t) => t.startsWith("ExtlClntApp"))) {
-        for (const c of state.components(child)) if (c.record["externalClientApplication"] === name) state.removeComponent(child, c.fullName);
+        for (const c of state.components(child))
+          if (c.record["externalClientApplication"] === name) state.removeComponent(child, c.fullName);
       }
     }
     return { fullName: name, success: true };

@@ -8,5 +8,8 @@ import { setDefaults } from "jsforce/lib/request";
 /** Removes the proxy variables from this process and jsforce's cached proxy setting. */
 export function bypassProxies(): void {
   for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY"]) delete process.env[name];
-  setDefaults({ followRedirect: true, ...(process.env["HTTP_TIMEOUT"] ? { timeout: parseInt(process.env["HTTP_TIMEOUT"], 10) } : {}) });
+  setDefaults({
+    followRedirect: true,
+    ...(process.env["HTTP_TIMEOUT"] ? { timeout: parseInt(process.env["HTTP_TIMEOUT"], 10) } : {}),
+  });
 }

@@ -20,7 +20,10 @@ const privateKeys = new Map<string, crypto.KeyObject>();
 
 /** Generates a key pair, keeps the private key, and returns its handle (an opaque id) and public key PEM. */
 export function generateOrgKey(keySize: number): { keyId: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: keySize, publicExponent: 0x10001 });
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", {
+    modulusLength: keySize,
+    publicExponent: 0x10001,
+  });
   const keyId = crypto.randomUUID();
   privateKeys.set(keyId, privateKey);
   return { keyId, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
@@ -72,10 +75,16 @@ function forgeKey(keyId: string): forge.pki.rsa.PrivateKey {
 }
 
 /** A self-signed certificate for a kept key, created at `now`, valid until 00:00:00Z `validityDays` days later. */
-export function orgSelfSignedCertificate(keyId: string, publicKeyPem: string, orgId15: string, now: Date, validityDays: number): string {
+export function orgSelfSignedCertificate(
+  keyId: string,
+  publicKeyPem: string,
+  orgId15: string,
+  now: Date,
+  validityDays: number,
+): string {
   const cert = forge.pki.createCertificate();
   const createdAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  cert.serialNumber = createdAt.getTime().toString(16).padStart(12, "0") + "00000000" + crypto.randomBytes(4).toString("hex");
+  cert.serialNumber = `${createdAt.getTime().toString(16).padStart(12, "0")}00000000${crypto.randomBytes(4).toString("hex")}`;
   cert.validity.notBefore = createdAt;
   const expiry = new Date(Date.UTC(createdAt.getUTCFullYear(), createdAt.getUTCMonth(), createdAt.getUTCDate()));
   expiry.setUTCDate(expiry.getUTCDate() + validityDays);
@@ -94,7 +103,12 @@ export function orgSelfSignedCertificate(keyId: string, publicKeyPem: string, or
 }
 
 /** The certification request of a CA-signed certificate awaiting its chain. */
-export function orgCertificationRequest(keyId: string, publicKeyPem: string, orgId15: string, masterLabel: string): string {
+export function orgCertificationRequest(
+  keyId: string,
+  publicKeyPem: string,
+  orgId15: string,
+  masterLabel: string,
+): string {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   csr.setSubject(orgSubject(masterLabel, orgId15));

@@ -70,7 +70,9 @@ export interface IdentityProviderState {
 const key = (type: string, fullName: string) => `${type}:${fullName}`;
 
 function text(value: XmlValue | undefined): string | undefined {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : undefined;
 }
 
 function names(value: XmlValue | undefined): string[] {
@@ -80,7 +82,12 @@ function names(value: XmlValue | undefined): string[] {
 
 function commaList(value: XmlValue | undefined): string[] {
   const t = text(value);
-  return t ? t.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  return t
+    ? t
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** The org's state. Read it freely in tests; only the stand-in's calls change it. */
@@ -122,7 +129,12 @@ export class OrgState {
   /** The IdP settings, when deployed. */
   get identityProvider(): IdentityProviderState | undefined {
     const record = this.component("IdentityProviderSettings", "IdentityProvider")?.record;
-    return record && { certificateName: text(record["certificateName"]) ?? "", enableIdentityProvider: text(record["enableIdentityProvider"]) === "true" };
+    return (
+      record && {
+        certificateName: text(record["certificateName"]) ?? "",
+        enableIdentityProvider: text(record["enableIdentityProvider"]) === "true",
+      }
+    );
   }
 
   /** Apps that can take a JWT Bearer login: External Client Apps (global OAuth settings + OAuth policies) and Connected Apps. */
@@ -130,7 +142,9 @@ export class OrgState {
     const apps: OrgApp[] = [];
     for (const oauth of this.components("ExtlClntAppGlobalOauthSettings")) {
       const name = text(oauth.record["externalClientApplication"]) ?? "";
-      const policy = this.components("ExtlClntAppOauthConfigurablePolicies").find((p) => text(p.record["externalClientApplication"]) === name)?.record;
+      const policy = this.components("ExtlClntAppOauthConfigurablePolicies").find(
+        (p) => text(p.record["externalClientApplication"]) === name,
+      )?.record;
       const preAuthorized = text(policy?.["permittedUsersPolicyType"]) === "AdminApprovedPreAuthorized";
       apps.push({
         type: "ExternalClientApplication",
@@ -161,10 +175,18 @@ export class OrgState {
   usesOfCertificate(fullName: string): string[] {
     const uses: string[] = [];
     const idp = this.identityProvider;
-    if (idp?.enableIdentityProvider && idp.certificateName === fullName) uses.push("IdentityProviderSettings:IdentityProvider");
+    if (idp?.enableIdentityProvider && idp.certificateName === fullName)
+      uses.push("IdentityProviderSettings:IdentityProvider");
     const refersTo = (value: XmlValue | undefined): boolean =>
-      !!value && typeof value === "object" && (Array.isArray(value) ? value.some(refersTo) : Object.entries(value).some(([k, v]) => (/^(encryption|decryption)Certificate$/.test(k) && text(v) === fullName) || refersTo(v)));
-    for (const c of this.componentRecords.values()) if (c.type !== "IdentityProviderSettings" && refersTo(c.record)) uses.push(`${c.type}:${c.fullName}`);
+      !!value &&
+      typeof value === "object" &&
+      (Array.isArray(value)
+        ? value.some(refersTo)
+        : Object.entries(value).some(
+            ([k, v]) => (/^(encryption|decryption)Certificate$/.test(k) && text(v) === fullName) || refersTo(v),
+          ));
+    for (const c of this.componentRecords.values())
+      if (c.type !== "IdentityProviderSettings" && refersTo(c.record)) uses.push(`${c.type}:${c.fullName}`);
     return uses;
   }
 

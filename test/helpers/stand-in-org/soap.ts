@@ -18,12 +18,21 @@ export interface SoapRequest {
 
 /** A SOAP fault to answer with HTTP 500 (`sf:` + code). */
 export class SoapFault extends Error {
-  constructor(readonly code: string, readonly text: string) {
+  constructor(
+    readonly code: string,
+    readonly text: string,
+  ) {
     super(`${code}: ${text}`);
   }
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", removeNSPrefix: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@_",
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+});
 
 /** Parses a request envelope; anything else is a SoapFault `UNKNOWN_EXCEPTION` (the stand-in's choice: no public text for a malformed envelope). */
 export function parseSoapRequest(xml: string): SoapRequest {
@@ -35,11 +44,16 @@ export function parseSoapRequest(xml: string): SoapRequest {
   }
   const body = envelope?.["Body"] as Record<string, unknown> | undefined;
   const operation = body && Object.keys(body).find((key) => !key.startsWith("@_"));
-  if (!envelope || !body || !operation) throw new SoapFault("UNKNOWN_EXCEPTION", "The request is not a SOAP envelope with a body");
+  if (!envelope || !body || !operation)
+    throw new SoapFault("UNKNOWN_EXCEPTION", "The request is not a SOAP envelope with a body");
   const header = envelope["Header"] as Record<string, Record<string, unknown>> | undefined;
   const sessionId = header?.["SessionHeader"]?.["sessionId"];
   const children = body[operation];
-  return { sessionId: typeof sessionId === "string" ? sessionId : undefined, operation, body: typeof children === "object" && children !== null ? (children as Record<string, unknown>) : {} };
+  return {
+    sessionId: typeof sessionId === "string" ? sessionId : undefined,
+    operation,
+    body: typeof children === "object" && children !== null ? (children as Record<string, unknown>) : {},
+  };
 }
 
 /** One element or a list of them, as a list (xml parsers give a lone child as an object). */

@@ -127,7 +127,9 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   bypassProxies();
   const now = options.now ?? testNow;
   const orgId = options.orgId ?? randomOrgId();
-  const users: OrgUser[] = (options.users ?? [{ username: "admin@stand-in.example", profile: "System Administrator" }]).map((u) => ({
+  const users: OrgUser[] = (
+    options.users ?? [{ username: "admin@stand-in.example", profile: "System Administrator" }]
+  ).map((u) => ({
     username: u.username,
     profile: u.profile,
     permissionSets: u.permissionSets ?? [],
@@ -138,7 +140,8 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   const deploys = new Map<string, DeployJob>();
   const calls: StandInCall[] = [];
   const faults = newFaults(() => sessions.clear());
-  const validityDays = (keySize: number) => (keySize === 4096 ? options.validityDays?.[4096] ?? 730 : options.validityDays?.[2048] ?? 365);
+  const validityDays = (keySize: number) =>
+    keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
   const ruleContext = (draft: OrgState): RuleContext => ({
     draft,
     orgId,
@@ -160,7 +163,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      const call: StandInCall = { method: request.method ?? "", path: new URL(request.url ?? "/", "http://x").pathname, status: 0 };
+      const call: StandInCall = {
+        method: request.method ?? "",
+        path: new URL(request.url ?? "/", "http://x").pathname,
+        status: 0,
+      };
       const send = (status: number, contentType: string, body: string) => {
         call.status = status;
         calls.push(call);
@@ -179,7 +186,13 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
           else if ("text" in answer) send(answer.status, "text/html;charset=UTF-8", answer.text);
           else send(answer.status, "application/json;charset=UTF-8", JSON.stringify(answer.body));
         })
-        .catch((error: Error) => send(500, "application/json;charset=UTF-8", JSON.stringify([{ errorCode: "UNKNOWN_EXCEPTION", message: `stand-in org: ${error.message}` }])));
+        .catch((error: Error) =>
+          send(
+            500,
+            "application/json;charset=UTF-8",
+            JSON.stringify([{ errorCode: "UNKNOWN_EXCEPTION", message: `stand-in org: ${error.message}` }]),
+          ),
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -208,10 +221,16 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     if (method === "POST" && pathname === "/services/oauth2/token") {
       if (faults.tokenEndpoint === "closed") return "drop";
       if (faults.tokenEndpoint === "503") return { status: 503, text: "<html><body>Service Unavailable</body></html>" };
-      return tokenRequest(new URLSearchParams(body), { state, url, orgId, now: now(), issue: (user, app) => {
-        call.app = app.name;
-        return issue(user, app);
-      } });
+      return tokenRequest(new URLSearchParams(body), {
+        state,
+        url,
+        orgId,
+        now: now(),
+        issue: (user, app) => {
+          call.app = app.name;
+          return issue(user, app);
+        },
+      });
     }
     const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
     if (method === "POST" && soap) {
@@ -226,14 +245,21 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     const tooling = /^\/services\/data\/(v\d+\.\d)\/tooling\/query\/?$/.exec(pathname);
     if (method === "GET" && tooling) {
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
-      if (!bearer || !sessions.has(bearer)) return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
+      if (!bearer || !sessions.has(bearer))
+        return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
       return toolingQuery(state, searchParams.get("q") ?? "", tooling[1]!);
     }
     return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
   }
 
-  async function metadataCall(request: http.IncomingMessage, body: string, apiVersion: number, call: StandInCall): Promise<string> {
-    if (request.headers["soapaction"] === undefined) throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The SOAPAction header is missing`);
+  async function metadataCall(
+    request: http.IncomingMessage,
+    body: string,
+    apiVersion: number,
+    call: StandInCall,
+  ): Promise<string> {
+    if (request.headers["soapaction"] === undefined)
+      throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The SOAPAction header is missing`);
     const soap = parseSoapRequest(body);
     call.operation = soap.operation;
     const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
@@ -255,7 +281,13 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
           },
           () => {
             const draft = state.draft();
-            return { ...ruleContext(draft), commit: () => state.commit(draft), failingComponents: faults.failingComponents, polls: options.deployPolls ?? 0, neverFinishes: faults.deploysNeverFinish };
+            return {
+              ...ruleContext(draft),
+              commit: () => state.commit(draft),
+              failingComponents: faults.failingComponents,
+              polls: options.deployPolls ?? 0,
+              neverFinishes: faults.deploysNeverFinish,
+            };
           },
           now(),
         );
@@ -265,7 +297,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
       }
       case "checkDeployStatus": {
         const job = deploys.get(String(b["asyncProcessId"] ?? ""));
-        if (!job) throw new SoapFault("INVALID_ID_FIELD", `${placeholder}No deploy request with id ${String(b["asyncProcessId"] ?? "")}`);
+        if (!job)
+          throw new SoapFault(
+            "INVALID_ID_FIELD",
+            `${placeholder}No deploy request with id ${String(b["asyncProcessId"] ?? "")}`,
+          );
         result = deployStatus(job, asBoolean(b["includeDetails"]), who);
         break;
       }
@@ -279,7 +315,10 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         result = deleteMetadata(state, b, apiVersion, now());
         break;
       default:
-        throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The stand-in org does not model the operation ${soap.operation}`);
+        throw new SoapFault(
+          "UNKNOWN_EXCEPTION",
+          `${placeholder}The stand-in org does not model the operation ${soap.operation}`,
+        );
     }
     return soapResponse(soap.operation, result);
   }
@@ -312,23 +351,51 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
 /** Puts the seeded certificates, IdP settings and Connected Apps into the org, through the deploy rules. */
 function seed(state: OrgState, options: StandInOrgOptions, context: RuleContext): void {
   const put = (type: string, fullName: string, record: Record<string, XmlValue>, content?: string) => {
-    const outcome = applyComponent({ type, resultType: type, fullName, fileName: "", record, ...(content !== undefined ? { content } : {}) }, context);
+    const outcome = applyComponent(
+      { type, resultType: type, fullName, fileName: "", record, ...(content !== undefined ? { content } : {}) },
+      context,
+    );
     if (!outcome.ok) throw new Error(`stand-in org: cannot seed ${type} ${fullName}: ${outcome.problem}`);
   };
   for (const c of options.certificates ?? []) {
-    put("Certificate", c.fullName, { caSigned: String(c.caSigned ?? false), keySize: String(c.keySize ?? 2048), masterLabel: c.masterLabel ?? c.fullName, privateKeyExportable: "true" }, "");
+    put(
+      "Certificate",
+      c.fullName,
+      {
+        caSigned: String(c.caSigned ?? false),
+        keySize: String(c.keySize ?? 2048),
+        masterLabel: c.masterLabel ?? c.fullName,
+        privateKeyExportable: "true",
+      },
+      "",
+    );
   }
   if (options.identityProvider) {
-    put("IdentityProviderSettings", "IdentityProvider", { certificateName: options.identityProvider.certificateName, enableIdentityProvider: String(options.identityProvider.enableIdentityProvider) });
+    put("IdentityProviderSettings", "IdentityProvider", {
+      certificateName: options.identityProvider.certificateName,
+      enableIdentityProvider: String(options.identityProvider.enableIdentityProvider),
+    });
   }
   for (const app of options.connectedApps ?? []) {
-    const oauthConfig: Record<string, XmlValue> = { callbackUrl: "http://localhost:1717/OauthRedirect", ...(app.certificatePem ? { certificate: app.certificatePem.trim() } : {}), consumerKey: app.consumerKey, isAdminApproved: "true", scopes: ["Api", "RefreshToken"] };
+    const oauthConfig: Record<string, XmlValue> = {
+      callbackUrl: "http://localhost:1717/OauthRedirect",
+      ...(app.certificatePem ? { certificate: app.certificatePem.trim() } : {}),
+      consumerKey: app.consumerKey,
+      isAdminApproved: "true",
+      scopes: ["Api", "RefreshToken"],
+    };
     // Seeds exist already: they bypass the Spring '26 creation block.
     state.putComponent({
       type: "ConnectedApp",
       fullName: app.fullName,
       id: newId("0H4"),
-      record: { contactEmail: "admin@stand-in.example", label: app.label ?? app.fullName, oauthConfig, permissionSetName: app.permissionSets ?? [], profileName: app.profiles ?? [] },
+      record: {
+        contactEmail: "admin@stand-in.example",
+        label: app.label ?? app.fullName,
+        oauthConfig,
+        permissionSetName: app.permissionSets ?? [],
+        profileName: app.profiles ?? [],
+      },
       createdDate: context.now,
       lastModifiedDate: context.now,
     });

@@ -19,7 +19,11 @@ const seasons = ["Winter", "Spring", "Summer"];
 /** `GET /services/data`. */
 export function versionList(): JsonAnswer {
   // 59.0 = Winter '24, then Spring, Summer, and Winter of the next label year (68.0 = Winter '27).
-  const body = apiVersions.map((v) => ({ label: `${seasons[(v - 59) % 3]} '${24 + Math.floor((v - 59) / 3)}`, url: `/services/data/v${v}.0`, version: `${v}.0` }));
+  const body = apiVersions.map((v) => ({
+    label: `${seasons[(v - 59) % 3]} '${24 + Math.floor((v - 59) / 3)}`,
+    url: `/services/data/v${v}.0`,
+    version: `${v}.0`,
+  }));
   return { status: 200, body };
 }
 
@@ -42,7 +46,8 @@ const fields: Record<string, (c: OrgCertificate) => unknown> = {
   LastModifiedDate: (c) => toolingDate(c.lastModifiedDate),
 };
 
-const soql = /^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+DeveloperName\s*=\s*'((?:[^'\\]|\\.)*)')?(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?)?\s*$/i;
+const soql =
+  /^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+DeveloperName\s*=\s*'((?:[^'\\]|\\.)*)')?(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?)?\s*$/i;
 
 /** `GET /services/data/vXX.X/tooling/query?q=`. */
 export function toolingQuery(state: OrgState, query: string, apiVersion: string): JsonAnswer {
@@ -50,13 +55,16 @@ export function toolingQuery(state: OrgState, query: string, apiVersion: string)
   const match = soql.exec(query);
   if (!match) return error("MALFORMED_QUERY", `unexpected token in the stand-in's SOQL subset: ${query}`);
   const [, fieldList, object, developerName, orderBy, direction] = match;
-  if (object!.toLowerCase() !== "certificate") return error("INVALID_TYPE", `sObject type '${object}' is not supported.`);
+  if (object!.toLowerCase() !== "certificate")
+    return error("INVALID_TYPE", `sObject type '${object}' is not supported.`);
   const wanted = fieldList!.split(",").map((f) => f.trim());
   const canonical = (name: string) => Object.keys(fields).find((f) => f.toLowerCase() === name.toLowerCase());
   for (const field of [...wanted, ...(orderBy ? [orderBy] : [])]) {
     if (!canonical(field)) return error("INVALID_FIELD", `No such column '${field}' on entity 'Certificate'.`);
   }
-  let rows = state.certificates.filter((c) => developerName === undefined || c.fullName === developerName.replace(/\\(.)/g, "$1"));
+  let rows = state.certificates.filter(
+    (c) => developerName === undefined || c.fullName === developerName.replace(/\\(.)/g, "$1"),
+  );
   if (orderBy) {
     const get = fields[canonical(orderBy)!]!;
     const sign = direction?.toUpperCase() === "DESC" ? -1 : 1;
@@ -66,5 +74,15 @@ export function toolingQuery(state: OrgState, query: string, apiVersion: string)
     attributes: { type: "Certificate", url: `/services/data/${apiVersion}/tooling/sobjects/Certificate/${c.id}` },
     ...Object.fromEntries(wanted.map((f) => [canonical(f)!, fields[canonical(f)!]!(c)])),
   }));
-  return { status: 200, body: { size: records.length, totalSize: records.length, done: true, queryLocator: null, entityTypeName: records.length ? "Certificate" : null, records } };
+  return {
+    status: 200,
+    body: {
+      size: records.length,
+      totalSize: records.length,
+      done: true,
+      queryLocator: null,
+      entityTypeName: records.length ? "Certificate" : null,
+      records,
+    },
+  };
 }

@@ -19,7 +19,11 @@ export async function sourceFormatZip(files: Record<string, string>): Promise<Bu
       fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       fs.writeFileSync(path.join(root, file), content);
     }
-    const result = await new MetadataConverter().convert(ComponentSet.fromSource(path.join(dir, "force-app")), "metadata", { type: "zip" });
+    const result = await new MetadataConverter().convert(
+      ComponentSet.fromSource(path.join(dir, "force-app")),
+      "metadata",
+      { type: "zip" },
+    );
     return result.zipBuffer!;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -33,7 +37,11 @@ export function packageXml(members: string[], version = "66.0"): string {
     const [type, name] = m.split(":") as [string, string];
     byType.set(type, [...(byType.get(type) ?? []), name]);
   }
-  const types = [...byType].map(([type, names]) => `<types>${names.map((n) => `<members>${n}</members>`).join("")}<name>${type}</name></types>`).join("");
+  const types = [...byType]
+    .map(
+      ([type, names]) => `<types>${names.map((n) => `<members>${n}</members>`).join("")}<name>${type}</name></types>`,
+    )
+    .join("");
   return `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata">${types}<version>${version}</version></Package>`;
 }
 
@@ -45,7 +53,10 @@ export async function metadataZip(files: Record<string, string>, topFolder?: str
 }
 
 /** The source-format files of a `Certificate` the org generates (`.crt` empty: source-deploy-retrieve requires the file). */
-export function certificateSource(fullName: string, settings: { masterLabel?: string; keySize?: number; caSigned?: boolean; content?: string } = {}): Record<string, string> {
+export function certificateSource(
+  fullName: string,
+  settings: { masterLabel?: string; keySize?: number; caSigned?: boolean; content?: string } = {},
+): Record<string, string> {
   return {
     [`certs/${fullName}.crt`]: settings.content ?? "",
     [`certs/${fullName}.crt-meta.xml`]:

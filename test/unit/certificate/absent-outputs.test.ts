@@ -21,9 +21,18 @@ test("JwtIntegration check takes the certificate revision and refuses a certific
   const ok = await jwtIntegrationImplementation.check!({} as never, jwt as never);
   t.deepEqual(ok.failures, undefined);
   t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
-  const awaiting = { ...jwt, certificatePem: null, certificateSha256Fingerprint: null, certificateNotAfter: null, privateKeyPem: null };
+  const awaiting = {
+    ...jwt,
+    certificatePem: null,
+    certificateSha256Fingerprint: null,
+    certificateNotAfter: null,
+    privateKeyPem: null,
+  };
   t.deepEqual((await jwtIntegrationImplementation.check!({} as never, awaiting as never)).failures, [
-    { property: "certificate", reason: "has no certificateSha256Fingerprint yet (a CA-signed certificate awaiting its chain cannot sign logins)" },
+    {
+      property: "certificate",
+      reason: "has no certificateSha256Fingerprint yet (a CA-signed certificate awaiting its chain cannot sign logins)",
+    },
   ]);
 });
 
@@ -31,8 +40,18 @@ test("SamlSpBinding check takes the certificate revision and refuses a certifica
   const ok = await samlSpBindingImplementation.check!({} as never, saml as never);
   t.deepEqual(ok.failures, undefined);
   t.is((ok.inputs as unknown as Record<string, unknown>)["certificateRevision"], 2);
-  const awaiting = { ...saml, certificatePem: null, certificateSha256Fingerprint: null, certificateSha1Fingerprint: null, certificateNotAfter: null };
+  const awaiting = {
+    ...saml,
+    certificatePem: null,
+    certificateSha256Fingerprint: null,
+    certificateSha1Fingerprint: null,
+    certificateNotAfter: null,
+  };
   t.deepEqual((await samlSpBindingImplementation.check!({} as never, awaiting as never)).failures, [
-    { property: "idpCertificate", reason: "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" },
+    {
+      property: "idpCertificate",
+      reason:
+        "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)",
+    },
   ]);
 });

@@ -3,7 +3,13 @@
  * certificate dropped after it, and a key that is not exportable kept out of every field.
  */
 import test from "ava";
-import { applyUpdate, issueCertificate, planChanges, planUpdate, upgradeState } from "../../../provider/certificate/lifecycle";
+import {
+  applyUpdate,
+  issueCertificate,
+  planChanges,
+  planUpdate,
+  upgradeState,
+} from "../../../provider/certificate/lifecycle";
 import { checkCertificateArgs, type CertificateInputs } from "../../../provider/certificate/args";
 
 function inputs(raw: Record<string, unknown>): CertificateInputs {
@@ -43,8 +49,15 @@ test("a rotation keeps the previous certificate for the overlap, then drops it",
     notAfter: first.notAfter!,
     retainedUntil: after(85).toISOString(),
   });
-  t.is(second.previousPrivateKeyPem, first.privateKeyPem, "the previous key stays for the overlap: a bound JWT integration takes it over");
-  t.deepEqual(second.lastRotation, { at: after(80).toISOString(), reason: `inside its renewal window since ${after(80).toISOString()}` });
+  t.is(
+    second.previousPrivateKeyPem,
+    first.privateKeyPem,
+    "the previous key stays for the overlap: a bound JWT integration takes it over",
+  );
+  t.deepEqual(second.lastRotation, {
+    at: after(80).toISOString(),
+    reason: `inside its renewal window since ${after(80).toISOString()}`,
+  });
   t.false(planChanges(planUpdate(second, args, after(84))), "a second look right after the rotation changes nothing");
 
   const dropPlan = planUpdate(second, args, after(85));
@@ -71,7 +84,11 @@ for (const [what, raw, rotateAt] of [
     const first = issueCertificate(args, t0);
     const second = applyUpdate(first, args, planUpdate(first, args, after(rotateAt)), after(rotateAt));
     t.not(second.privateKeyPem, first.privateKeyPem);
-    t.is(second.previousPrivateKeyPem, first.privateKeyPem, "an integration updated in the same run can still take the key its clients use");
+    t.is(
+      second.previousPrivateKeyPem,
+      first.privateKeyPem,
+      "an integration updated in the same run can still take the key its clients use",
+    );
     t.is(second.previousCertificate?.retainedUntil, after(rotateAt).toISOString());
     const dropPlan = planUpdate(second, args, after(rotateAt + 1));
     t.true(dropPlan.rotation.dropPrevious);
@@ -90,7 +107,10 @@ test("a label or policy change updates without rotating", (t) => {
   t.is(second.serialNumber, first.serialNumber);
   t.is(second.label, "Renamed");
   t.is(second.nextRotation, new Date(Date.parse(first.notAfter!) - 10 * day).toISOString());
-  t.regex(second.salesforceFiles["setup-keystore-import/Life_Cert.crt-meta.xml"]!, /<masterLabel>Renamed<\/masterLabel>/);
+  t.regex(
+    second.salesforceFiles["setup-keystore-import/Life_Cert.crt-meta.xml"]!,
+    /<masterLabel>Renamed<\/masterLabel>/,
+  );
 });
 
 test("a key that is not exportable is in no field of the state", (t) => {
@@ -102,7 +122,10 @@ test("a key that is not exportable is in no field of the state", (t) => {
     t.is(state.privateKeyPem, undefined);
     t.is(state.jksBase64, undefined);
     t.is(state.pkcs12Base64, undefined);
-    t.regex(state.salesforceFiles[`setup-keystore-import/${state.salesforceName}.crt-meta.xml`]!, /<privateKeyExportable>false<\/privateKeyExportable>/);
+    t.regex(
+      state.salesforceFiles[`setup-keystore-import/${state.salesforceName}.crt-meta.xml`]!,
+      /<privateKeyExportable>false<\/privateKeyExportable>/,
+    );
   }
 });
 
@@ -137,6 +160,10 @@ test("turning a key unexportable drops it at once, even while a CA-signed succes
   const news = inputs({ caSigned: true, privateKeyExportable: false });
   const second = applyUpdate(first, news, planUpdate(first, news, after(1)), after(1));
   t.true(second.awaitingSignature);
-  t.is(second.certificatePem, first.certificatePem, "the self-signed certificate stays in force until the chain arrives");
+  t.is(
+    second.certificatePem,
+    first.certificatePem,
+    "the self-signed certificate stays in force until the chain arrives",
+  );
   t.false(JSON.stringify(second).includes("PRIVATE KEY"));
 });

@@ -12,7 +12,14 @@ import { applyUpdate, issueCertificate, nextSalesforceName, planUpdate } from ".
 import { checkCertificateArgs, type CertificateInputs } from "../../../provider/certificate/args";
 
 function inputs(raw: Record<string, unknown> = {}): CertificateInputs {
-  const result = checkCertificateArgs({ uniqueName: "Org_Mtls", label: "Org mTLS", custody: "org", caSigned: true, overlapDays: 5, ...raw });
+  const result = checkCertificateArgs({
+    uniqueName: "Org_Mtls",
+    label: "Org mTLS",
+    custody: "org",
+    caSigned: true,
+    overlapDays: 5,
+    ...raw,
+  });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.inputs;
 }
@@ -23,7 +30,9 @@ const after = (days: number) => new Date(t0.getTime() + days * day);
 /** The org's side: a key it keeps and the CSR it makes for it. */
 function orgCsr(): { csrPem: string; key: forge.pki.rsa.PrivateKey } {
   const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  ) as forge.pki.rsa.PrivateKey;
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.rsa.setPublicKey(key.n, key.e);
   csr.setSubject([{ shortName: "CN", value: "Org mTLS" }]);
@@ -94,5 +103,8 @@ test("custody org, CA-signed: CSR pending without a key, chain adopted, rotation
   t.is(current.csrPem, undefined);
 
   // A chain for the first CSR's key is neither the pending key's nor the one in force any more.
-  t.throws(() => planUpdate(current, inputs({ signedChainPem: leafFor(first.csrPem, after(82), 100) }), after(83)), { message: /signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force/ });
+  t.throws(() => planUpdate(current, inputs({ signedChainPem: leafFor(first.csrPem, after(82), 100) }), after(83)), {
+    message:
+      /signedChainPem: the leaf certificate certifies neither the key of the CSR in output csrPem nor the key in force/,
+  });
 });

@@ -19,11 +19,28 @@ const cases: { file: string; content: string | null | undefined; error: string }
   { file: "folder.json", content: null, error: "--outputs folder.json: cannot be read (is a directory, not a file)" },
   { file: "empty.json", content: "", error: `--outputs empty.json: is empty: ${hint}` },
   { file: "blank.json", content: " \n\t\n", error: `--outputs blank.json: is empty: ${hint}` },
-  { file: "truncated.json", content: `${secretish}\n`, error: `--outputs truncated.json: is not valid JSON (line 1, column 63): ${hint}` },
+  {
+    file: "truncated.json",
+    content: `${secretish}\n`,
+    error: `--outputs truncated.json: is not valid JSON (line 1, column 63): ${hint}`,
+  },
   { file: "yaml.json", content: "certificates:\n  X: {}\n", error: `--outputs yaml.json: is not valid JSON: ${hint}` },
-  { file: "array.json", content: "[]", error: `--outputs array.json: must hold a JSON object of stack outputs (got an array): ${hint}` },
-  { file: "null.json", content: "null", error: `--outputs null.json: must hold a JSON object of stack outputs (got null): ${hint}` },
-  { file: "object.json", content: "{}", error: "stack outputs in object.json: certificates: is missing: these are not the outputs of a salesforce-certs inventory stack" },
+  {
+    file: "array.json",
+    content: "[]",
+    error: `--outputs array.json: must hold a JSON object of stack outputs (got an array): ${hint}`,
+  },
+  {
+    file: "null.json",
+    content: "null",
+    error: `--outputs null.json: must hold a JSON object of stack outputs (got null): ${hint}`,
+  },
+  {
+    file: "object.json",
+    content: "{}",
+    error:
+      "stack outputs in object.json: certificates: is missing: these are not the outputs of a salesforce-certs inventory stack",
+  },
 ];
 
 for (const command of [["check", "--within", "30"], ["report"], ["export-sfdx", "--out", "sfdx"]]) {
@@ -33,8 +50,14 @@ for (const command of [["check", "--within", "30"], ["report"], ["export-sfdx", 
     for (const { file, content, error } of cases) {
       if (content === null) fs.mkdirSync(path.join(dir, file));
       else if (content !== undefined) fs.writeFileSync(path.join(dir, file), content);
-      const run = runCli([...command, "--outputs", file, ...(command[0] === "export-sfdx" ? [] : ["--now", "2026-02-01T00:00:00Z"])], dir);
-      const expected = command[0] === "export-sfdx" && file === "object.json" ? "stack outputs in object.json: certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack" : error;
+      const run = runCli(
+        [...command, "--outputs", file, ...(command[0] === "export-sfdx" ? [] : ["--now", "2026-02-01T00:00:00Z"])],
+        dir,
+      );
+      const expected =
+        command[0] === "export-sfdx" && file === "object.json"
+          ? "stack outputs in object.json: certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack"
+          : error;
       t.is(run.status, 2, `${file}: ${run.stderr}`);
       t.is(run.stderr, `error: ${expected}\n`, file);
       t.is(run.stdout, "", file);
@@ -53,8 +76,14 @@ test("check refuses outputs with no certificate or an unparseable date instead o
   };
   const empty = check({ certificates: {} });
   t.is(empty.status, 2);
-  t.is(empty.stderr, "error: stack outputs in o.json: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)\n");
-  const badDate = check({ certificates: { Idp: { notAfter: "next year", nextRotation: "2026-13-01T00:00:00Z" } }, wiring: { Idp: [{ kind: "saml", name: "S" }] } });
+  t.is(
+    empty.stderr,
+    "error: stack outputs in o.json: certificates: is empty: there is no certificate to check (run salesforce-certs up with an inventory, or give the outputs of such a stack)\n",
+  );
+  const badDate = check({
+    certificates: { Idp: { notAfter: "next year", nextRotation: "2026-13-01T00:00:00Z" } },
+    wiring: { Idp: [{ kind: "saml", name: "S" }] },
+  });
   t.is(badDate.status, 2);
   t.is(
     badDate.stderr,

@@ -8,7 +8,15 @@ import { buildCertificationRequest } from "../../../provider/crypto/certificatio
 import { generateRsaKeyPair } from "../../../provider/crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../../../provider/crypto/self-signed-certificate";
 
-const subject = { commonName: "Ünïcødé & Söns", email: "pki@soens.example", company: "A&B", department: "R&D", city: "Zürich", state: "ZH", country: "CH" };
+const subject = {
+  commonName: "Ünïcødé & Söns",
+  email: "pki@soens.example",
+  company: "A&B",
+  department: "R&D",
+  city: "Zürich",
+  state: "ZH",
+  country: "CH",
+};
 const expectedTypes = [
   ["2.5.4.6", forge.asn1.Type.PRINTABLESTRING, "CH"],
   ["2.5.4.8", forge.asn1.Type.UTF8, "ZH"],
@@ -32,8 +40,14 @@ function attributesOf(name: forge.asn1.Asn1): unknown[] {
 const keyPair = generateRsaKeyPair(2048);
 
 test("a certificate's subject and issuer: C PrintableString, emailAddress IA5String, the rest UTF8String", (t) => {
-  const pem = buildSelfSignedCertificate({ keyPair, subject, notBefore: new Date("2026-01-01T00:00:00Z"), notAfter: new Date("2027-01-01T00:00:00Z") });
-  const tbs = (forge.asn1.fromDer(forge.pem.decode(pem)[0]!.body).value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+  const pem = buildSelfSignedCertificate({
+    keyPair,
+    subject,
+    notBefore: new Date("2026-01-01T00:00:00Z"),
+    notAfter: new Date("2027-01-01T00:00:00Z"),
+  });
+  const tbs = (forge.asn1.fromDer(forge.pem.decode(pem)[0]!.body).value as forge.asn1.Asn1[])[0]!
+    .value as forge.asn1.Asn1[];
   // TBSCertificate: [0] version, serial, signature, issuer, validity, subject, …
   t.deepEqual(attributesOf(tbs[3]!), expectedTypes);
   t.deepEqual(attributesOf(tbs[5]!), expectedTypes);
@@ -41,16 +55,20 @@ test("a certificate's subject and issuer: C PrintableString, emailAddress IA5Str
 
 test("a CSR's subject: C PrintableString, emailAddress IA5String, the rest UTF8String", (t) => {
   const pem = buildCertificationRequest(keyPair, subject);
-  const info = (forge.asn1.fromDer(forge.pem.decode(pem)[0]!.body).value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+  const info = (forge.asn1.fromDer(forge.pem.decode(pem)[0]!.body).value as forge.asn1.Asn1[])[0]!
+    .value as forge.asn1.Asn1[];
   // CertificationRequestInfo: version, subject, subjectPKInfo, attributes
   t.deepEqual(attributesOf(info[1]!), expectedTypes);
 });
 
 test("a value that does not fit its string type is refused, not written", (t) => {
   t.throws(() => toForgeAttributes({ commonName: "x", email: "zoë@example.ch" }), {
-    message: "subject.email cannot be written as IA5String, the ASN.1 type X.509 requires for it; check the subject with checkCertificateArgs first",
+    message:
+      "subject.email cannot be written as IA5String, the ASN.1 type X.509 requires for it; check the subject with checkCertificateArgs first",
   });
-  t.throws(() => toForgeAttributes({ commonName: "x", country: "C@" }), { message: /^subject\.country cannot be written as PrintableString/ });
+  t.throws(() => toForgeAttributes({ commonName: "x", country: "C@" }), {
+    message: /^subject\.country cannot be written as PrintableString/,
+  });
 });
 
 test("fitsStringType follows X.680's alphabets", (t) => {

@@ -32,7 +32,16 @@ test("dispatch routes update, read, check, configure and create; diff and delete
   await dispatchProviderCall("samlSpBinding", [{}]);
   await dispatchIdCall("samlSpBinding", ["Partner_SSO", {}, {}]);
   await dispatchIdCall("samlSpBinding", ["Partner_SSO", {}]);
-  t.deepEqual(seen, ["update/3", "read/2", "check/2", "create/1", "diff/3", "delete/2"], "configure went to the org configuration, not to the implementation");
-  await t.throwsAsync(dispatchProviderCall("samlSpBinding", []), { message: /called samlSpBinding with 0 arguments.*configure\(request\), check\(olds, news\), create\(inputs\), read\(id, props\) or update\(id, olds, news\)/ });
-  await t.throwsAsync(dispatchIdCall("samlSpBinding", ["x"]), { message: /diff\(id, olds, news\) or delete\(id, props\)/ });
+  t.deepEqual(
+    seen,
+    ["update/3", "read/2", "check/2", "create/1", "diff/3", "delete/2"],
+    "configure went to the org configuration, not to the implementation",
+  );
+  await t.throwsAsync(dispatchProviderCall("samlSpBinding", []), {
+    message:
+      /called samlSpBinding with 0 arguments.*configure\(request\), check\(olds, news\), create\(inputs\), read\(id, props\) or update\(id, olds, news\)/,
+  });
+  await t.throwsAsync(dispatchIdCall("samlSpBinding", ["x"]), {
+    message: /diff\(id, olds, news\) or delete\(id, props\)/,
+  });
 });

@@ -14,20 +14,34 @@ import { certificateAndKeyPairProvider, jwtIntegrationProvider, samlSpBindingPro
  */
 const maxSerializedBytes = 910;
 
-const providers = { CertificateAndKeyPair: certificateAndKeyPairProvider, JwtIntegration: jwtIntegrationProvider, SamlSpBinding: samlSpBindingProvider };
+const providers = {
+  CertificateAndKeyPair: certificateAndKeyPairProvider,
+  JwtIntegration: jwtIntegrationProvider,
+  SamlSpBinding: samlSpBindingProvider,
+};
 
 for (const [name, provider] of Object.entries(providers)) {
   test(`the ${name} provider serialises small and self-contained`, async (t) => {
     const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     t.log(`serialised provider: ${serialized.text.length} bytes`);
-    t.true(serialized.text.length < maxSerializedBytes, `${serialized.text.length} bytes is over ${maxSerializedBytes}`);
+    t.true(
+      serialized.text.length < maxSerializedBytes,
+      `${serialized.text.length} bytes is over ${maxSerializedBytes}`,
+    );
     t.false(serialized.containsSecrets);
     t.false(serialized.text.includes("PRIVATE KEY"));
     // The implementation is loaded by package name in the provider process, not captured by value; the
     // functions capture nothing at all (a captured variable is serialised too).
     const required = [...serialized.text.matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]);
     t.deepEqual([...new Set(required)], ["module"]);
-    t.is([...serialized.text.matchAll(/createRequire\(process\.cwd\(\) \+ '\/'\)\('pulumi-salesforce-certs\/runtime'\)\.\w+\(a\)/g)].length, 2);
+    t.is(
+      [
+        ...serialized.text.matchAll(
+          /createRequire\(process\.cwd\(\) \+ '\/'\)\('pulumi-salesforce-certs\/runtime'\)\.\w+\(a\)/g,
+        ),
+      ].length,
+      2,
+    );
     // Single quotes: the state's JSON stores each double quote escaped, as two characters.
     t.false(serialized.text.includes('"'));
     t.is([...serialized.text.matchAll(/with\(\{ this: undefined, arguments: undefined \}\)/g)].length, 2);

@@ -37,15 +37,27 @@ const typeOf: Record<string, ImplementationName> = {
 
 /** The shell of f7e227c (org mode) to 8edce00: one variable captured, two dispatchers of the runtime. */
 function shellOfF7e227c(name: ImplementationName): Shell {
-  const call = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchProviderCall(name, a);
-  const byId = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchIdCall(name, a);
+  const call = (...a: unknown[]): any =>
+    require("node:module")
+      .createRequire(`${process.cwd()}/_`)("pulumi-salesforce-certs/runtime")
+      .dispatchProviderCall(name, a);
+  const byId = (...a: unknown[]): any =>
+    require("node:module")
+      .createRequire(`${process.cwd()}/_`)("pulumi-salesforce-certs/runtime")
+      .dispatchIdCall(name, a);
   return { configure: call, check: call, create: call, read: call, update: call, diff: byId, delete: byId };
 }
 
 /** The shell of 664dbee: no read, no delete; diff through `implementations`. */
 function shellOf664dbee(name: ImplementationName): Shell {
-  const call = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").dispatchProviderCall(name, a);
-  const diff = (...a: unknown[]): any => require("node:module").createRequire(process.cwd() + "/_")("pulumi-salesforce-certs/runtime").implementations[name].diff(...a);
+  const call = (...a: unknown[]): any =>
+    require("node:module")
+      .createRequire(`${process.cwd()}/_`)("pulumi-salesforce-certs/runtime")
+      .dispatchProviderCall(name, a);
+  const diff = (...a: unknown[]): any =>
+    require("node:module")
+      .createRequire(`${process.cwd()}/_`)("pulumi-salesforce-certs/runtime")
+      .implementations[name].diff(...a);
   return { check: call, create: call, update: call, diff } as Shell;
 }
 
@@ -55,7 +67,11 @@ function storedShells(): { source: string; type: ImplementationName; text: strin
   for (const fixture of fs.readdirSync(path.join(repoRoot, "test", "fixtures"))) {
     const file = path.join(repoRoot, "test", "fixtures", fixture, "checkpoint.json");
     if (!fs.existsSync(file)) continue;
-    const resources = JSON.parse(fs.readFileSync(file, "utf8")).deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[];
+    const resources = JSON.parse(fs.readFileSync(file, "utf8")).deployment.resources as {
+      type: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }[];
     for (const resource of resources) {
       const type = typeOf[resource.type.split(":").pop()!];
       const text = resource.outputs?.["__provider"];
@@ -67,16 +83,21 @@ function storedShells(): { source: string; type: ImplementationName; text: strin
 
 /** Loads a serialised provider as the dynamic provider host does. */
 function hostLoad(text: string): Shell {
-  const requireFromString = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"))("require-from-string");
+  const requireFromString = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"))(
+    "require-from-string",
+  );
   return requireFromString(text).handler();
 }
 
 /** Runs `body` with the implementations' methods replaced by recorders of `type.method/argument count`. */
 async function recording(body: (seen: string[]) => Promise<void>): Promise<void> {
   const seen: string[] = [];
-  const saved = Object.values(implementations).map((implementation) => [implementation, { ...implementation }] as const);
+  const saved = Object.values(implementations).map(
+    (implementation) => [implementation, { ...implementation }] as const,
+  );
   for (const [type, implementation] of Object.entries(implementations)) {
-    for (const method of methods) (implementation as any)[method] = async (...a: unknown[]) => void seen.push(`${type}.${method}/${a.length}`);
+    for (const method of methods)
+      (implementation as any)[method] = async (...a: unknown[]) => void seen.push(`${type}.${method}/${a.length}`);
   }
   try {
     await body(seen);
@@ -94,7 +115,14 @@ async function recording(body: (seen: string[]) => Promise<void>): Promise<void>
  * With `folder` as the provider process's working directory, the serialised provider `text` loads and every
  * method reaches `type`'s own (read and delete may answer inline).
  */
-async function assertRoutes(t: import("ava").ExecutionContext, folder: string, what: string, type: ImplementationName, text: string, inline: string[] = []) {
+async function assertRoutes(
+  t: import("ava").ExecutionContext,
+  folder: string,
+  what: string,
+  type: ImplementationName,
+  text: string,
+  inline: string[] = [],
+) {
   const before = process.cwd();
   process.chdir(folder);
   try {
@@ -109,7 +137,8 @@ async function assertRoutes(t: import("ava").ExecutionContext, folder: string, w
         if (!run) continue;
         await run(...hostArguments[method]);
         const expected = [`${type}.${method}/${hostArguments[method].length}`];
-        if (inline.includes(method)) t.true(seen.length === 0 || `${seen}` === `${expected}`, `${what}: ${method} reached ${seen}`);
+        if (inline.includes(method))
+          t.true(seen.length === 0 || `${seen}` === `${expected}`, `${what}: ${method} reached ${seen}`);
         else t.deepEqual(seen, expected, `${what}: ${method}`);
         seen.splice(0);
       }
@@ -125,7 +154,10 @@ function userProject(t: import("ava").ExecutionContext): string {
   t.teardown(() => fs.rmSync(project, { recursive: true, force: true }));
   fs.mkdirSync(path.join(project, "node_modules"));
   fs.symlinkSync(repoRoot, path.join(project, "node_modules", "pulumi-salesforce-certs"), "dir");
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "acme-certs", dependencies: { "pulumi-salesforce-certs": "*" } }));
+  fs.writeFileSync(
+    path.join(project, "package.json"),
+    JSON.stringify({ name: "acme-certs", dependencies: { "pulumi-salesforce-certs": "*" } }),
+  );
   return project;
 }
 
@@ -135,25 +167,39 @@ const current: Record<ImplementationName, Shell> = {
   samlSpBinding: samlSpBindingProvider as Shell,
 };
 
-test.serial("this release's shells reach their own type's implementation, in a user's project and in this repository", async (t) => {
-  const project = userProject(t);
-  for (const [type, provider] of Object.entries(current) as [ImplementationName, Shell][]) {
-    const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    await assertRoutes(t, project, `${type} in a user's project`, type, text);
-    await assertRoutes(t, repoRoot, `${type} in this repository`, type, text);
-  }
-});
-
-test.serial("the shells of earlier releases still reach their type's implementation through this runtime", async (t) => {
-  const project = userProject(t);
-  const earlier: { source: string; type: ImplementationName; text: string }[] = storedShells();
-  t.true(earlier.length >= 9, `${earlier.length} stored shells`);
-  for (const type of Object.keys(current) as ImplementationName[]) {
-    for (const [source, make] of [["f7e227c", shellOfF7e227c], ["664dbee", shellOf664dbee]] as const) {
-      const provider = make(type);
-      earlier.push({ source: `${source} ${type}`, type, text: (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text });
+test.serial(
+  "this release's shells reach their own type's implementation, in a user's project and in this repository",
+  async (t) => {
+    const project = userProject(t);
+    for (const [type, provider] of Object.entries(current) as [ImplementationName, Shell][]) {
+      const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+      await assertRoutes(t, project, `${type} in a user's project`, type, text);
+      await assertRoutes(t, repoRoot, `${type} in this repository`, type, text);
     }
-  }
-  // Before 664dbee, read answered from state and delete did nothing, inside the shell.
-  for (const { source, type, text } of earlier) await assertRoutes(t, project, source, type, text, ["read", "delete"]);
-});
+  },
+);
+
+test.serial(
+  "the shells of earlier releases still reach their type's implementation through this runtime",
+  async (t) => {
+    const project = userProject(t);
+    const earlier: { source: string; type: ImplementationName; text: string }[] = storedShells();
+    t.true(earlier.length >= 9, `${earlier.length} stored shells`);
+    for (const type of Object.keys(current) as ImplementationName[]) {
+      for (const [source, make] of [
+        ["f7e227c", shellOfF7e227c],
+        ["664dbee", shellOf664dbee],
+      ] as const) {
+        const provider = make(type);
+        earlier.push({
+          source: `${source} ${type}`,
+          type,
+          text: (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text,
+        });
+      }
+    }
+    // Before 664dbee, read answered from state and delete did nothing, inside the shell.
+    for (const { source, type, text } of earlier)
+      await assertRoutes(t, project, source, type, text, ["read", "delete"]);
+  },
+);

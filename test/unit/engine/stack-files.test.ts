@@ -11,13 +11,25 @@ import test from "ava";
 import { findStaleLocks, prepareStackFiles, stateFilePath } from "../../../provider/engine/stack-files";
 
 const stack = { projectName: "proj", stackName: "dev" };
-const urn = (name: string, type = "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair") => `urn:pulumi:dev::proj::${type}::${name}`;
+const urn = (name: string, type = "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair") =>
+  `urn:pulumi:dev::proj::${type}::${name}`;
 const root = urn("proj-dev", "pulumi:pulumi:Stack");
 
 /** A version-3 checkpoint of proj/dev holding the stack and `names` (each a child of the stack). */
 function checkpoint(names: string[], extra: Record<string, unknown> = {}): string {
-  const resources = [{ urn: root, type: "pulumi:pulumi:Stack" }, ...names.map((n) => ({ urn: urn(n), type: "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair", parent: root, ...extra }))];
-  return JSON.stringify({ version: 3, checkpoint: { stack: "organization/proj/dev", latest: { manifest: {}, resources } } });
+  const resources = [
+    { urn: root, type: "pulumi:pulumi:Stack" },
+    ...names.map((n) => ({
+      urn: urn(n),
+      type: "pulumi-nodejs:dynamic/salesforce:CertificateAndKeyPair",
+      parent: root,
+      ...extra,
+    })),
+  ];
+  return JSON.stringify({
+    version: 3,
+    checkpoint: { stack: "organization/proj/dev", latest: { manifest: {}, resources } },
+  });
 }
 
 /** A state folder with a checkpoint, its attributes and backup written at increasing times; `pid` holds the lock. */
@@ -31,7 +43,10 @@ function stateWith(pid?: number): { stateDir: string; file: string } {
   if (pid !== undefined) {
     const locks = path.join(stateDir, ".pulumi", "locks", "organization", "proj", "dev");
     fs.mkdirSync(locks, { recursive: true });
-    fs.writeFileSync(path.join(locks, "lock.json"), JSON.stringify({ pid, username: "u", hostname: os.hostname(), timestamp: "2026-11-29T00:00:00Z" }));
+    fs.writeFileSync(
+      path.join(locks, "lock.json"),
+      JSON.stringify({ pid, username: "u", hostname: os.hostname(), timestamp: "2026-11-29T00:00:00Z" }),
+    );
   }
   return { stateDir, file };
 }
@@ -62,7 +77,9 @@ test("a checkpoint cut short under a dead process's lock is restored from the ne
   t.false(fs.existsSync(`${file}.attrs`));
 
   fs.writeFileSync(`${file}.attrs`, "");
-  t.deepEqual(prepareStackFiles({ stateDir, ...stack }), [`removed ${file}.attrs: it was cut short (it only holds the checkpoint's checksum)`]);
+  t.deepEqual(prepareStackFiles({ stateDir, ...stack }), [
+    `removed ${file}.attrs: it was cut short (it only holds the checkpoint's checksum)`,
+  ]);
 });
 
 test("with no lock at all, a garbled checkpoint is restored from a newer history copy, not from an older backup", (t) => {
@@ -73,7 +90,10 @@ test("with no lock at all, a garbled checkpoint is restored from a newer history
   const garbled = checkpoint(["Old", "New"]).replace('"version":3', '"version":3,}}');
   writeAt(file, garbled, 2_600);
   const [notice] = prepareStackFiles({ stateDir, ...stack });
-  t.is(notice, `the checkpoint of stack 'dev' is garbled: its JSON breaks at byte 13 of ${garbled.length}: restored it from ${history}, the newest copy of the stack's state (written 1970-01-01T00:41:40.000Z, 2 resources, consistent); the damaged file is kept as ${file}.damaged`);
+  t.is(
+    notice,
+    `the checkpoint of stack 'dev' is garbled: its JSON breaks at byte 13 of ${garbled.length}: restored it from ${history}, the newest copy of the stack's state (written 1970-01-01T00:41:40.000Z, 2 resources, consistent); the damaged file is kept as ${file}.damaged`,
+  );
   t.is(fs.readFileSync(file, "utf8"), checkpoint(["Old", "New"]));
 });
 
@@ -105,9 +125,15 @@ test("a checkpoint that parses but refers to a resource not before it, or is ano
   t.teardown(() => fs.rmSync(stateDir, { recursive: true, force: true }));
   writeAt(`${file}.bak`, "garbage", 3_000);
   writeAt(file, checkpoint(["A"], { dependencies: [urn("Later")] }), 2_000);
-  t.regex(t.throws(() => prepareStackFiles({ stateDir, ...stack }))!.message, /^the checkpoint of stack 'dev' \(\S+\) is not a consistent state: \S+::A names dependency \S+::Later, which no resource before it is, and/);
+  t.regex(
+    t.throws(() => prepareStackFiles({ stateDir, ...stack }))!.message,
+    /^the checkpoint of stack 'dev' \(\S+\) is not a consistent state: \S+::A names dependency \S+::Later, which no resource before it is, and/,
+  );
   writeAt(file, checkpoint(["A"]).replace("organization/proj/dev", "organization/proj/prod"), 2_000);
-  t.regex(t.throws(() => prepareStackFiles({ stateDir, ...stack }))!.message, /^the checkpoint of stack 'dev' \(\S+\) is the checkpoint of another stack \(organization\/proj\/prod\), and/);
+  t.regex(
+    t.throws(() => prepareStackFiles({ stateDir, ...stack }))!.message,
+    /^the checkpoint of stack 'dev' \(\S+\) is the checkpoint of another stack \(organization\/proj\/prod\), and/,
+  );
 });
 
 test("a deleted checkpoint of a stack that had resources is refused with the copy to restore; a stack removed on purpose is not", (t) => {
@@ -157,7 +183,10 @@ test("restore steps quote every path for the shell: run by bash, they restore a 
   writeAt(history, checkpoint(["Kept"]), 1_000);
   writeAt(file, "{", 2_000);
   writeAt(`${file}.bak`, "garbage", 3_000);
-  const steps = (t.throws(() => prepareStackFiles({ stateDir, ...stack }))?.message ?? "").split("\n").filter((l) => l.startsWith("  ")).join("\n");
+  const steps = (t.throws(() => prepareStackFiles({ stateDir, ...stack }))?.message ?? "")
+    .split("\n")
+    .filter((l) => l.startsWith("  "))
+    .join("\n");
   t.is(steps.split("\n").length, 3, steps);
 
   const run = spawnSync("bash", ["-e", "-c", steps], { encoding: "utf8" });

@@ -8,7 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { declareInventory } from "../../../provider";
 import type { Inventory } from "../../../provider/inventory/inventory-types";
 
-pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "declare-warning", "test", false);
+pulumi.runtime.setMocks(
+  { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) },
+  "declare-warning",
+  "test",
+  false,
+);
 
 test("the keystorePasswordEnv warning names an unset variable, and never shows a password put there", async (t) => {
   const password = "Tr0ub4dor&3 horse";
@@ -17,7 +22,10 @@ test("the keystorePasswordEnv warning names an unset variable, and never shows a
   const inventory: Inventory = {
     file: "inventory.yaml",
     org: {},
-    certificates: { Named: { label: "Named", keystorePasswordEnv: variable }, Mistaken: { label: "Mistaken", keystorePasswordEnv: password } },
+    certificates: {
+      Named: { label: "Named", keystorePasswordEnv: variable },
+      Mistaken: { label: "Mistaken", keystorePasswordEnv: password },
+    },
     jwtIntegrations: {},
     samlBindings: {},
   };

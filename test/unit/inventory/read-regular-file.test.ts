@@ -36,7 +36,10 @@ test("a file that says it is empty but is not (/proc) is read up to the cap only
   const whole = readRegularFile("/proc/self/status", 1024 * 1024);
   t.true(whole.ok && whole.bytes.toString().startsWith("Name:"));
   t.deepEqual(readRegularFile("/proc/self/status", 16), { ok: false, problem: { kind: "too-large", limit: 16 } });
-  t.is(fileProblemWords({ kind: "too-large", limit: 16 }, "an inventory"), "it is more than 16 bytes, more than an inventory can be (16): is it the right file?");
+  t.is(
+    fileProblemWords({ kind: "too-large", limit: 16 }, "an inventory"),
+    "it is more than 16 bytes, more than an inventory can be (16): is it the right file?",
+  );
 });
 
 test("devices, named pipes, sockets and folders are refused, named as what they are; a symbolic link is followed", async (t) => {
@@ -60,7 +63,10 @@ test("devices, named pipes, sockets and folders are refused, named as what they 
   t.deepEqual(readRegularFile(path.join(dir, "none"), 100), { ok: false, problem: { kind: "missing" } });
   t.deepEqual(readRegularFile(path.join(dir, "real.yaml", "below"), 100), { ok: false, problem: { kind: "missing" } });
   t.deepEqual(readRegularFile(path.join(dir, "link.yaml"), 100), { ok: true, bytes: Buffer.from("a: 1\n") });
-  t.is(fileProblemWords({ kind: "special", what: "a named pipe (FIFO)" }, "an inventory"), "it is a named pipe (FIFO), not a regular file");
+  t.is(
+    fileProblemWords({ kind: "special", what: "a named pipe (FIFO)" }, "an inventory"),
+    "it is a named pipe (FIFO), not a regular file",
+  );
 });
 
 test("a named pipe with a writer is refused too, without reading from it", (t) => {

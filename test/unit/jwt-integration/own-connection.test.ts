@@ -17,16 +17,47 @@ const key = generateRsaKeyPair(2048).privateKeyPem;
 const config = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
 
 test.serial("a provider whose connection changes in this run: org mode in preview, its login waits for up", (t) => {
-  configureOrg(config({ "salesforce-certs:org": unknown, "salesforce-certs:orgPrivateKey": unknown, "salesforce-certs:orgSource": "JwtIntegration deployer" }));
+  configureOrg(
+    config({
+      "salesforce-certs:org": unknown,
+      "salesforce-certs:orgPrivateKey": unknown,
+      "salesforce-certs:orgSource": "JwtIntegration deployer",
+    }),
+  );
   t.is(orgConfigurationProblem(), undefined, "not a configuration error");
   t.is(configuredOrg()?.loginUrl, "the org of JwtIntegration deployer");
-  t.throws(() => orgClient(), { message: /cannot log in to the org of JwtIntegration deployer yet: JwtIntegration deployer changes in this run, so its credential is known only during pulumi up/ });
+  t.throws(() => orgClient(), {
+    message:
+      /cannot log in to the org of JwtIntegration deployer yet: JwtIntegration deployer changes in this run, so its credential is known only during pulumi up/,
+  });
   // A known login URL is kept for the preview's lines.
-  configureOrg(config({ "salesforce-certs:org": JSON.stringify({ loginUrl: "https://greenmoor.my.salesforce.com", username: "d@greenmoor.example", consumerKey: unknown }), "salesforce-certs:orgPrivateKey": unknown }));
+  configureOrg(
+    config({
+      "salesforce-certs:org": JSON.stringify({
+        loginUrl: "https://greenmoor.my.salesforce.com",
+        username: "d@greenmoor.example",
+        consumerKey: unknown,
+      }),
+      "salesforce-certs:orgPrivateKey": unknown,
+    }),
+  );
   t.is(configuredOrg()?.loginUrl, "https://greenmoor.my.salesforce.com");
   // A bad connection built from an integration names where it came from.
-  configureOrg(config({ "salesforce-certs:org": JSON.stringify({ loginUrl: "ftp://x", username: "d@greenmoor.example", consumerKey: "3MVG9consumerKey" }), "salesforce-certs:orgPrivateKey": key, "salesforce-certs:orgSource": "JwtIntegration deployer" }));
-  t.regex(orgConfigurationProblem() ?? "", /^the connection from JwtIntegration deployer: .*salesforce-certs:org\.loginUrl: must use https/s);
+  configureOrg(
+    config({
+      "salesforce-certs:org": JSON.stringify({
+        loginUrl: "ftp://x",
+        username: "d@greenmoor.example",
+        consumerKey: "3MVG9consumerKey",
+      }),
+      "salesforce-certs:orgPrivateKey": key,
+      "salesforce-certs:orgSource": "JwtIntegration deployer",
+    }),
+  );
+  t.regex(
+    orgConfigurationProblem() ?? "",
+    /^the connection from JwtIntegration deployer: .*salesforce-certs:org\.loginUrl: must use https/s,
+  );
   configureOrg(config({}));
   t.is(configuredOrg(), undefined);
 });
@@ -38,7 +69,10 @@ const state = (overrides: Partial<ConnectionState> = {}): ConnectionState => ({
   username: "deployer@greenmoor.example",
   audience: "https://login.salesforce.com",
   activeSlot: "B",
-  slots: { A: { appName: "Pulumi_Stack_A", consumerKey: "KeyA" }, B: { appName: "Pulumi_Stack_B", consumerKey: "KeyB" } },
+  slots: {
+    A: { appName: "Pulumi_Stack_A", consumerKey: "KeyA" },
+    B: { appName: "Pulumi_Stack_B", consumerKey: "KeyB" },
+  },
   slotKeys: { B: key },
   ...overrides,
 });
@@ -56,9 +90,23 @@ test.serial("the stack's connection logs in as its active slot, tuned by the sta
     consumerKey: "KeyB",
     privateKeyPem: key,
   });
-  configureOrg(config({ "salesforce-certs:org": JSON.stringify({ loginUrl: "https://greenmoor.my.salesforce.com", username: "boot@greenmoor.example", consumerKey: "3MVG9bootstrap", apiVersion: 68, pollIntervalSeconds: 5 }), "salesforce-certs:orgPrivateKey": key }));
+  configureOrg(
+    config({
+      "salesforce-certs:org": JSON.stringify({
+        loginUrl: "https://greenmoor.my.salesforce.com",
+        username: "boot@greenmoor.example",
+        consumerKey: "3MVG9bootstrap",
+        apiVersion: 68,
+        pollIntervalSeconds: 5,
+      }),
+      "salesforce-certs:orgPrivateKey": key,
+    }),
+  );
   const tuned = ownConnectionSettings(state())!;
-  t.deepEqual([tuned.apiVersion, tuned.pollIntervalSeconds, tuned.consumerKey, tuned.username], ["68.0", 5, "KeyB", "deployer@greenmoor.example"]);
+  t.deepEqual(
+    [tuned.apiVersion, tuned.pollIntervalSeconds, tuned.consumerKey, tuned.username],
+    ["68.0", 5, "KeyB", "deployer@greenmoor.example"],
+  );
   t.is(ownConnectionSettings(state({ slotKeys: {} })), undefined, "no stored key: the configured connection is used");
   t.is(ownConnectionSettings(state({ orgConnection: undefined })), undefined, "not the stack's connection");
   configureOrg(config({}));

@@ -1,5 +1,10 @@
 import test from "ava";
-import { derivedConsumerKey, fromStoredInputs, storedConsumerKey, toStoredInputs } from "../../../provider/jwt-integration/state";
+import {
+  derivedConsumerKey,
+  fromStoredInputs,
+  storedConsumerKey,
+  toStoredInputs,
+} from "../../../provider/jwt-integration/state";
 import { withAbsentOutputs, withoutAbsentOutputs } from "../../../provider/dynamic/absent-outputs";
 import { unknownValue } from "../../../provider/dynamic/unknown-value";
 import type { JwtIntegrationInputs } from "../../../provider/jwt-integration/args";
@@ -29,7 +34,13 @@ test("storedConsumerKey reads this release's consumerKeyBase and an earlier rele
 });
 
 test("stored inputs name nothing like an output with another meaning, and read back unchanged", (t) => {
-  const inputs = { apiName: "X", consumerKey: "Base12345", certificateSha256Fingerprint: "AB", certificateNotAfter: "2030-01-01T00:00:00.000Z", privateKeyPem: "k" } as unknown as JwtIntegrationInputs;
+  const inputs = {
+    apiName: "X",
+    consumerKey: "Base12345",
+    certificateSha256Fingerprint: "AB",
+    certificateNotAfter: "2030-01-01T00:00:00.000Z",
+    privateKeyPem: "k",
+  } as unknown as JwtIntegrationInputs;
   const stored = toStoredInputs(inputs, 3);
   t.false("consumerKey" in stored);
   t.false("certificateSha256Fingerprint" in stored);

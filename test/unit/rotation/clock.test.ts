@@ -5,11 +5,20 @@
 import test from "ava";
 import { daysFrom, maxDays, nowFrom } from "../../../provider/cli/options";
 import { issueCertificate } from "../../../provider/certificate/lifecycle";
-import { clockFailure, clockVariable, currentTime, earliestClock, latestClock, parseInstant, parseTimestamp } from "../../../provider/rotation/clock";
+import {
+  clockFailure,
+  clockVariable,
+  currentTime,
+  earliestClock,
+  latestClock,
+  parseInstant,
+  parseTimestamp,
+} from "../../../provider/rotation/clock";
 import { checkCertificateArgs, maxValidityDays } from "../../../provider/certificate/args";
 import { x509 } from "../../helpers/openssl";
 
-const notInstant = "must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";
+const notInstant =
+  "must be an ISO 8601 instant with a time zone, such as 2027-01-31T00:00:00Z or 2027-01-31T10:00:00+01:00";
 
 test("parseInstant takes full instants with a zone, in UTC or with an offset", (t) => {
   const at = (text: string) => (parseInstant(text) as Date).toISOString();
@@ -19,13 +28,26 @@ test("parseInstant takes full instants with a zone, in UTC or with an offset", (
   t.is(at("2027-01-31T10:00:00.123Z"), "2027-01-31T10:00:00.123Z");
   t.is(at("2028-02-29T23:59:59Z"), "2028-02-29T23:59:59.000Z");
   t.is(at("2000-02-29T00:00:00Z"), "2000-02-29T00:00:00.000Z");
-  t.is((parseTimestamp("0012-06-01T00:00:00Z") as Date).toISOString(), "0012-06-01T00:00:00.000Z", "years 0–99 kept as given");
+  t.is(
+    (parseTimestamp("0012-06-01T00:00:00Z") as Date).toISOString(),
+    "0012-06-01T00:00:00.000Z",
+    "years 0–99 kept as given",
+  );
 });
 
-const clockRange = "must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later";
+const clockRange =
+  "must be from 1950-01-01T00:00:00Z to 9899-12-31T23:59:59Z: certificates write dates from 1950 to 9999 (X.509 UTCTime and GeneralizedTime), and dates are derived from this clock up to 36500 days later";
 
 test("parseInstant takes the clock only from 1950 to 9899, where every date derived from it can be written in a certificate", (t) => {
-  for (const text of ["0000-01-01T00:00:00Z", "0012-06-01T00:00:00Z", "1949-12-31T23:59:59Z", "1950-01-01T00:30:00+01:00", "9899-12-31T23:00:00-01:00", "9900-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]) {
+  for (const text of [
+    "0000-01-01T00:00:00Z",
+    "0012-06-01T00:00:00Z",
+    "1949-12-31T23:59:59Z",
+    "1950-01-01T00:30:00+01:00",
+    "9899-12-31T23:00:00-01:00",
+    "9900-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+  ]) {
     t.is(parseInstant(text), clockRange, text);
   }
   const earliest = parseInstant(earliestClock) as Date;
@@ -39,14 +61,32 @@ test("parseInstant takes the clock only from 1950 to 9899, where every date deri
   for (const now of [earliest, latest]) {
     const issued = issueCertificate(inputs.inputs, now);
     t.is(issued.notBefore, now.toISOString());
-    t.is(x509(issued.certificatePem!, "-enddate").trim(), `notAfter=${opensslDate(new Date(now.getTime() + maxValidityDays * 86_400_000))}`);
+    t.is(
+      x509(issued.certificatePem!, "-enddate").trim(),
+      `notAfter=${opensslDate(new Date(now.getTime() + maxValidityDays * 86_400_000))}`,
+    );
     t.regex(new Date(now.getTime() + maxDays * 86_400_000).toISOString(), /^\d{4}-/);
   }
-  t.true(latest.getTime() + maxDays * 86_400_000 <= Date.parse("9999-12-31T23:59:59Z"), "the farthest date stays in a four-digit year");
+  t.true(
+    latest.getTime() + maxDays * 86_400_000 <= Date.parse("9999-12-31T23:59:59Z"),
+    "the farthest date stays in a four-digit year",
+  );
 });
 
 test("parseInstant refuses what new Date() would have guessed at", (t) => {
-  for (const text of ["12", "2027", "2027-01-31", "2027-01-31T00:00", "2027-01-31T00:00:00", "2027-01-31 00:00:00Z", "2027-01-31T00:00:00z", "2027-01-31T00:00:00+0100", "Jan 31 2027", "", " 2027-01-31T00:00:00Z"]) {
+  for (const text of [
+    "12",
+    "2027",
+    "2027-01-31",
+    "2027-01-31T00:00",
+    "2027-01-31T00:00:00",
+    "2027-01-31 00:00:00Z",
+    "2027-01-31T00:00:00z",
+    "2027-01-31T00:00:00+0100",
+    "Jan 31 2027",
+    "",
+    " 2027-01-31T00:00:00Z",
+  ]) {
     t.is(parseInstant(text), notInstant, JSON.stringify(text));
   }
   t.is(parseInstant("2027-02-30T00:00:00Z"), "must be a date that exists (2027-02 has 28 days, not 30)");
@@ -77,17 +117,34 @@ function withClock<T>(value: string | undefined, work: () => T): T {
 test.serial("the provider clock names SALESFORCE_CERTS_NOW and refuses 12 (not the year 2001)", (t) => {
   t.is(withClock("2027-01-31T10:00:00+01:00", currentTime).toISOString(), "2027-01-31T09:00:00.000Z");
   t.throws(() => withClock("12", currentTime), { message: `SALESFORCE_CERTS_NOW ${notInstant} (got "12")` });
-  t.throws(() => withClock("2027-02-30T00:00:00Z", currentTime), { message: 'SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' });
-  t.throws(() => withClock("9999-06-01T00:00:00Z", currentTime), { message: `SALESFORCE_CERTS_NOW ${clockRange} (got "9999-06-01T00:00:00Z")` });
-  t.deepEqual(withClock("0000-01-01T00:00:00Z", clockFailure), { property: "SALESFORCE_CERTS_NOW", reason: `${clockRange} (got "0000-01-01T00:00:00Z"); it sets the provider's clock` });
+  t.throws(() => withClock("2027-02-30T00:00:00Z", currentTime), {
+    message:
+      'SALESFORCE_CERTS_NOW must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")',
+  });
+  t.throws(() => withClock("9999-06-01T00:00:00Z", currentTime), {
+    message: `SALESFORCE_CERTS_NOW ${clockRange} (got "9999-06-01T00:00:00Z")`,
+  });
+  t.deepEqual(withClock("0000-01-01T00:00:00Z", clockFailure), {
+    property: "SALESFORCE_CERTS_NOW",
+    reason: `${clockRange} (got "0000-01-01T00:00:00Z"); it sets the provider's clock`,
+  });
   const before = Date.now();
   t.true(withClock("", currentTime).getTime() >= before);
 });
 
 test.serial("nowFrom names --now when the option is given, and the variable when it is not", (t) => {
-  t.throws(() => withClock(undefined, () => nowFrom("2027-02-30T00:00:00Z")), { code: "ERR_USAGE", message: '--now must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")' } as never);
-  t.throws(() => withClock(undefined, () => nowFrom("")), { code: "ERR_USAGE", message: `--now ${notInstant} (got "")` } as never);
-  t.throws(() => withClock("12", () => nowFrom(undefined)), { code: "ERR_USAGE", message: `SALESFORCE_CERTS_NOW ${notInstant} (got "12")` } as never);
+  t.throws(() => withClock(undefined, () => nowFrom("2027-02-30T00:00:00Z")), {
+    code: "ERR_USAGE",
+    message: '--now must be a date that exists (2027-02 has 28 days, not 30) (got "2027-02-30T00:00:00Z")',
+  } as never);
+  t.throws(() => withClock(undefined, () => nowFrom("")), {
+    code: "ERR_USAGE",
+    message: `--now ${notInstant} (got "")`,
+  } as never);
+  t.throws(() => withClock("12", () => nowFrom(undefined)), {
+    code: "ERR_USAGE",
+    message: `SALESFORCE_CERTS_NOW ${notInstant} (got "12")`,
+  } as never);
   // The option wins over the variable, so a bad variable does not matter then.
   t.is(withClock("12", () => nowFrom("2027-01-31T00:00:00Z")).toISOString(), "2027-01-31T00:00:00.000Z");
   t.is(withClock("2027-03-01T00:00:00Z", () => nowFrom(undefined)).toISOString(), "2027-03-01T00:00:00.000Z");
@@ -98,9 +155,19 @@ test("daysFrom takes whole numbers of days only", (t) => {
   t.is(daysFrom("check", "--within", "30"), 30);
   t.is(daysFrom("check", "--within", "36500"), 36500);
   for (const value of ["", " 7", "7 ", "1.5", "1e3", "0x10", "-1", "+3", "thirty", "36501", "1234567"]) {
-    t.throws(() => daysFrom("check", "--within", value), { code: "ERR_USAGE", message: `check: --within must be a whole number of days from 0 to 36500 (got ${JSON.stringify(value)})` } as never, JSON.stringify(value));
+    t.throws(
+      () => daysFrom("check", "--within", value),
+      {
+        code: "ERR_USAGE",
+        message: `check: --within must be a whole number of days from 0 to 36500 (got ${JSON.stringify(value)})`,
+      } as never,
+      JSON.stringify(value),
+    );
   }
-  t.throws(() => daysFrom("check", "--within", undefined), { code: "ERR_USAGE", message: "check: --within DAYS is required (see salesforce-certs check --help)" } as never);
+  t.throws(() => daysFrom("check", "--within", undefined), {
+    code: "ERR_USAGE",
+    message: "check: --within DAYS is required (see salesforce-certs check --help)",
+  } as never);
 });
 
 /** A date as `openssl x509 -dates` prints it (`Jan  2 03:04:05 2027 GMT`). */

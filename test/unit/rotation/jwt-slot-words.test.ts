@@ -10,7 +10,10 @@ const state: SlotsState = {
   strategy: "twoSlots",
   active: "A",
   phase: "stable",
-  slots: { A: { appName: "Acme_CI_A", consumerKey: "kA", sha256Fingerprint: "AA:BB", notAfter: "2028-01-01T00:00:00.000Z" }, B: { appName: "Acme_CI_B", consumerKey: "kB" } },
+  slots: {
+    A: { appName: "Acme_CI_A", consumerKey: "kA", sha256Fingerprint: "AA:BB", notAfter: "2028-01-01T00:00:00.000Z" },
+    B: { appName: "Acme_CI_B", consumerKey: "kB" },
+  },
 };
 
 test("describeSlotStep in artefact mode sends the person to deploy salesforceFiles", (t) => {
@@ -22,7 +25,10 @@ test("describeSlotStep in artefact mode sends the person to deploy salesforceFil
     describeSlotStep("Acme_CI", state, { kind: "awaitLogin", slot: "B", failure: "invalid_grant: invalid assertion" }),
     "JwtIntegration Acme_CI: slot B does not log in yet (invalid_grant: invalid assertion); clients stay on slot A: deploy salesforceFiles, then run up again",
   );
-  t.regex(describeSlotStep("Acme_CI", { ...state, strategy: "inPlace" }, { kind: "replaceInPlace" }), /until salesforceFiles is deployed and Salesforce has propagated it \(minutes\)$/);
+  t.regex(
+    describeSlotStep("Acme_CI", { ...state, strategy: "inPlace" }, { kind: "replaceInPlace" }),
+    /until salesforceFiles is deployed and Salesforce has propagated it \(minutes\)$/,
+  );
 });
 
 test("describeSlotStep in org mode says up deploys and proves the slot itself, and never asks for a hand deploy", (t) => {
@@ -31,7 +37,12 @@ test("describeSlotStep in org mode says up deploys and proves the slot itself, a
     "JwtIntegration Acme_CI: publishes the new certificate to slot B (Acme_CI_B); clients stay on slot A until a login with slot B succeeds: this up deploys the slot's app and requests a token with it",
   );
   t.is(
-    describeSlotStep("Acme_CI", state, { kind: "awaitLogin", slot: "B", failure: "invalid_grant: invalid assertion" }, "org"),
+    describeSlotStep(
+      "Acme_CI",
+      state,
+      { kind: "awaitLogin", slot: "B", failure: "invalid_grant: invalid assertion" },
+      "org",
+    ),
     "JwtIntegration Acme_CI: slot B does not log in yet (invalid_grant: invalid assertion); clients stay on slot A: the org may take a few minutes to apply the app; run up again later",
   );
   t.is(

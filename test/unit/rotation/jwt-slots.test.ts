@@ -4,7 +4,12 @@
 import test from "ava";
 import { applySlotStep, planSlots, type BoundCredential, type SlotsState } from "../../../provider/rotation/jwt-slots";
 
-const cred = (n: number): BoundCredential => ({ certificatePem: `PEM${n}`, sha256Fingerprint: `SHA${n}`, notAfter: `2028-0${n}-01T00:00:00.000Z`, privateKeyPem: `KEY${n}` });
+const cred = (n: number): BoundCredential => ({
+  certificatePem: `PEM${n}`,
+  sha256Fingerprint: `SHA${n}`,
+  notAfter: `2028-0${n}-01T00:00:00.000Z`,
+  privateKeyPem: `KEY${n}`,
+});
 const start: SlotsState = {
   strategy: "twoSlots",
   active: "A",
@@ -25,7 +30,11 @@ test("a new certificate goes to the idle slot first; clients switch only after a
   t.is(publishing.slots.A!.privateKeyPem, "KEY1");
   t.is(publishing.slots.B!.sha256Fingerprint, "SHA2");
 
-  t.deepEqual(await planSlots(publishing, cred(2), now, loginFails), { kind: "awaitLogin", slot: "B", failure: "invalid_client_id: client identifier invalid" });
+  t.deepEqual(await planSlots(publishing, cred(2), now, loginFails), {
+    kind: "awaitLogin",
+    slot: "B",
+    failure: "invalid_client_id: client identifier invalid",
+  });
   const toSwitch = await planSlots(publishing, cred(2), now, loginOk);
   t.deepEqual(toSwitch, { kind: "switch", to: "B" });
   const switched = applySlotStep(publishing, toSwitch, cred(2), now, 7);
@@ -35,8 +44,15 @@ test("a new certificate goes to the idle slot first; clients switch only after a
 
   t.deepEqual(await planSlots(switched, cred(2), new Date("2027-06-07T23:59:59Z"), loginOk), { kind: "none" });
   // Rotated again during the overlap: slot A still serves the previous key until 2027-06-08, so the third certificate waits.
-  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-07T00:00:00Z"), loginOk), { kind: "awaitOverlap", slot: "A", until: "2027-06-08T00:00:00.000Z" });
-  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-08T00:00:00Z"), loginOk), { kind: "publish", to: "A" });
+  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-07T00:00:00Z"), loginOk), {
+    kind: "awaitOverlap",
+    slot: "A",
+    until: "2027-06-08T00:00:00.000Z",
+  });
+  t.deepEqual(await planSlots(switched, cred(3), new Date("2027-06-08T00:00:00Z"), loginOk), {
+    kind: "publish",
+    to: "A",
+  });
   const retire = await planSlots(switched, cred(2), new Date("2027-06-08T00:00:00Z"), loginOk);
   t.deepEqual(retire, { kind: "retire", slot: "A" });
   const stable = applySlotStep(switched, retire, cred(2), now, 7);

@@ -25,15 +25,76 @@ test("check fills in defaults", async (t) => {
 });
 
 const cases: [string, Record<string, unknown>, { property: string; reason: string }][] = [
-  ["an http ACS URL", { acsUrl: "http://portal.partner.example/saml/acs" }, { property: "acsUrl", reason: 'must be an absolute https URL (got "http://portal.partner.example/saml/acs")' }],
-  ["a relative entity ID", { spEntityId: "/saml/metadata" }, { property: "spEntityId", reason: 'must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got "/saml/metadata")' }],
-  ["an unknown NameID format", { nameIdFormat: "email" }, { property: "nameIdFormat", reason: 'must be one of unspecified, emailAddress, persistent, transient (got "email")' }],
-  ["a custom subject without an attribute name", { subjectType: "CustomAttribute" }, { property: "subjectCustomAttribute", reason: "is required when subjectType is CustomAttribute: name the user field the subject comes from" }],
-  ["SHA-1 without acknowledgement", { signingAlgorithm: "SHA1" }, { property: "signingAlgorithm", reason: "SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures" }],
-  ["a My Domain URL with a path", { myDomainUrl: "https://greenmoor.my.salesforce.com/home" }, { property: "myDomainUrl", reason: 'must be the org\'s My Domain URL alone, such as https://greenmoor.my.salesforce.com (got "https://greenmoor.my.salesforce.com/…)' }],
-  ["an SP signing certificate that does not parse", { spSigningCertificatePem: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" }, { property: "spSigningCertificatePem", reason: "must be a PEM certificate (-----BEGIN CERTIFICATE-----) that parses" }],
-  ["an unknown encryption type", { encryption: { certificateName: "Partner_Encryption", type: "DES" } }, { property: "encryption.type", reason: 'must be one of AES_128, AES_256 (got "DES")' }],
-  ["an IdP certificate awaiting its chain", { certificateSha256Fingerprint: undefined }, { property: "idpCertificate", reason: "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)" }],
+  [
+    "an http ACS URL",
+    { acsUrl: "http://portal.partner.example/saml/acs" },
+    { property: "acsUrl", reason: 'must be an absolute https URL (got "http://portal.partner.example/saml/acs")' },
+  ],
+  [
+    "a relative entity ID",
+    { spEntityId: "/saml/metadata" },
+    {
+      property: "spEntityId",
+      reason:
+        'must be an absolute URI (a URL such as https://sp.example.com/saml or a URN), at most 1024 characters (got "/saml/metadata")',
+    },
+  ],
+  [
+    "an unknown NameID format",
+    { nameIdFormat: "email" },
+    {
+      property: "nameIdFormat",
+      reason: 'must be one of unspecified, emailAddress, persistent, transient (got "email")',
+    },
+  ],
+  [
+    "a custom subject without an attribute name",
+    { subjectType: "CustomAttribute" },
+    {
+      property: "subjectCustomAttribute",
+      reason: "is required when subjectType is CustomAttribute: name the user field the subject comes from",
+    },
+  ],
+  [
+    "SHA-1 without acknowledgement",
+    { signingAlgorithm: "SHA1" },
+    {
+      property: "signingAlgorithm",
+      reason:
+        "SHA1 is weak: Salesforce recommends SHA256; set acknowledgeSha1: true only if the partner cannot verify SHA-256 signatures",
+    },
+  ],
+  [
+    "a My Domain URL with a path",
+    { myDomainUrl: "https://greenmoor.my.salesforce.com/home" },
+    {
+      property: "myDomainUrl",
+      reason:
+        "must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com (got \"https://greenmoor.my.salesforce.com/…)",
+    },
+  ],
+  [
+    "an SP signing certificate that does not parse",
+    { spSigningCertificatePem: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" },
+    {
+      property: "spSigningCertificatePem",
+      reason: "must be a PEM certificate (-----BEGIN CERTIFICATE-----) that parses",
+    },
+  ],
+  [
+    "an unknown encryption type",
+    { encryption: { certificateName: "Partner_Encryption", type: "DES" } },
+    { property: "encryption.type", reason: 'must be one of AES_128, AES_256 (got "DES")' },
+  ],
+  [
+    "an IdP certificate awaiting its chain",
+    { certificateSha256Fingerprint: undefined },
+    {
+      property: "idpCertificate",
+      reason:
+        "has no certificate yet (certificateSha256Fingerprint is empty: a CA-signed certificate awaiting its chain cannot sign assertions)",
+    },
+  ],
 ];
 
 for (const [title, change, failure] of cases) {

@@ -15,7 +15,10 @@ test("samlOrgDeploy: the IdP settings go with the app only when the org lists th
   const { binding } = samlFixture(new Date("2027-01-01T00:00:00Z"));
   const listed = samlOrgDeploy(binding, new Set(["Greenmoor_IdP_Signing"]));
   t.is(listed.idpCertificate, "Greenmoor_IdP_Signing");
-  t.regex(listed.files[idpSettings] ?? "", /<certificateName>Greenmoor_IdP_Signing<\/certificateName>\s*<enableIdentityProvider>true<\/enableIdentityProvider>/);
+  t.regex(
+    listed.files[idpSettings] ?? "",
+    /<certificateName>Greenmoor_IdP_Signing<\/certificateName>\s*<enableIdentityProvider>true<\/enableIdentityProvider>/,
+  );
   t.truthy(listed.files["extlClntAppSamlConfigurablePolicies/Partner_Portal_SSO_samlPlcy.ecaSamlPlcy-meta.xml"]);
   const unlisted = samlOrgDeploy(binding, new Set());
   t.is(unlisted.unlisted, "Greenmoor_IdP_Signing");
@@ -31,7 +34,13 @@ test("planSamlUpdate in org mode: a due switch waits while the org does not list
   const news = samlInputs(newCert);
   const publishAt = new Date(t0.getTime() + day);
   const without = { listedCertificates: new Set([oldCert.salesforceName]) };
-  const publishing = applySamlUpdate(stable, news, planSamlUpdate(stable, news, publishAt, without), publishAt, without);
+  const publishing = applySamlUpdate(
+    stable,
+    news,
+    planSamlUpdate(stable, news, publishAt, without),
+    publishAt,
+    without,
+  );
   t.regex(publishing.nextStep, new RegExp(`the org does not list ${newCert.salesforceName}: import its key pair`));
   const due = new Date(publishAt.getTime() + 7 * day);
 
