@@ -33,16 +33,16 @@ interface ShellFunctions {
 // biome-ignore format: the text is stored state
 const shells: Record<ImplementationName, ShellFunctions> = {
   certificateAndKeyPair: {
-    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').cert(a),
-    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').certId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').cert(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').certId(a),
   },
   jwtIntegration: {
-    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').jwt(a),
-    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').jwtId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwt(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').jwtId(a),
   },
   samlSpBinding: {
-    call: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').saml(a),
-    byId: (...a) => require('node:module').createRequire(`${process.cwd()}/`)('pulumi-salesforce-certs/runtime').samlId(a),
+    call: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').saml(a),
+    byId: (...a) => require('module').createRequire(process.cwd() + '/')('pulumi-salesforce-certs/runtime').samlId(a),
   },
 };
 
