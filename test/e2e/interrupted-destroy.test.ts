@@ -11,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
+import { testInstant } from "../helpers/test-clock";
 import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
 import { journalPath } from "../../provider/engine/protection-journal";
 import { repoRoot, runCli } from "../helpers/cli";
@@ -53,7 +54,7 @@ test.serial(
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
-      SALESFORCE_CERTS_NOW: "2026-12-01T09:00:00Z",
+      SALESFORCE_CERTS_NOW: testInstant,
     };
     delete env["PULUMI_CONFIG_PASSPHRASE_FILE"];
     const stateDir = path.join(dir, ".pulumi-state");

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
+import { testInstant } from "../helpers/test-clock";
 import { openLocalStack, stateFilePath } from "../../provider/engine/local-stack";
 import { repoRoot, runCli, type CliRun } from "../helpers/cli";
 import { canonical, storedPrimesPattern } from "../helpers/engine";
@@ -54,7 +55,7 @@ test.serial(
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
-      SALESFORCE_CERTS_NOW: "2026-12-01T09:00:00Z",
+      SALESFORCE_CERTS_NOW: testInstant,
     };
     delete env["PULUMI_CONFIG_PASSPHRASE_FILE"];
     const stateDir = path.join(dir, ".pulumi-state");
