@@ -333,7 +333,7 @@ test("negative control: a response with a misplaced element, or one the WSDL doe
     envelope(
       `<listMetadataResponse><result><createdById>005000000000001AAA</createdById><createdByName>a</createdByName><createdDate>2026-12-01T09:00:00.000Z</createdDate><fileName>certs/A.crt</fileName>${first}${second}<lastModifiedById>005000000000001AAA</lastModifiedById><lastModifiedByName>a</lastModifiedByName><lastModifiedDate>2026-12-01T09:00:00.000Z</lastModifiedDate><manageableState>unmanaged</manageableState><type>Certificate</type></result></listMetadataResponse>`,
     );
-  const [good, misplaced, unknown, badFault] = judgeWithWsdl([
+  const [good, misplaced, unknown, badFault, nilElsewhere] = judgeWithWsdl([
     {
       kind: "response",
       xml: listed("<fullName>A</fullName>", "<id>0P1000000000001AAA</id>"),
@@ -347,6 +347,8 @@ test("negative control: a response with a misplaced element, or one the WSDL doe
       kind: "response",
       xml: envelope("<soapenv:Fault><faultstring>x</faultstring><faultcode>sf:X</faultcode></soapenv:Fault>"),
     },
+    // Only readMetadata's records may be nil (Salesforce's documented deviation); nowhere else.
+    { kind: "response", xml: envelope('<listMetadataResponse><result xsi:nil="true"/></listMetadataResponse>') },
   ]);
   t.deepEqual(good!.errors, []);
   t.regex(
@@ -354,5 +356,9 @@ test("negative control: a response with a misplaced element, or one the WSDL doe
     /'\{http:\/\/soap.sforce.com\/2006\/04\/metadata\}id': This element is not expected/,
   );
   t.regex(unknown!.errors.join("\n"), /describeEverythingResponse, which is not a response this judge knows/);
+  t.regex(
+    nilElsewhere!.errors.join("\n"),
+    /'\{http:\/\/soap.sforce.com\/2006\/04\/metadata\}result': The element is not 'nillable'/,
+  );
   t.regex(badFault!.errors.join("\n"), /faultstring': This element is not expected. Expected is \( faultcode \)/);
 });
