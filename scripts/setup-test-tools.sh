@@ -7,8 +7,11 @@
 #   go       builds the strict X.509 judge below         (Debian: golang-go)
 #   pyca/cryptography ≥ 42 for python3: a partner's Python stack loading our certificate and key (PyPI)
 #   markdown-it-py for python3: a CommonMark parser (with GFM tables) reading the report as a reviewer's renderer would (PyPI)
+#   lxml for python3: libxml2's XML Schema validator, for test/helpers/metadata-wsdl-judge.py (PyPI)
 # and the OASIS SAML 2.0 schemas (metadata, assertion, xmldsig, xenc), taken from the python3-saml wheel on
-# PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas.
+# PyPI, which ships them with local imports, into ~/.cache/pulumi-salesforce-certs/saml-schemas, and Salesforce's
+# Metadata API WSDL (API 63.0), taken from the simple-salesforce wheel on PyPI and checked against its SHA-256,
+# into ~/.cache/pulumi-salesforce-certs/metadata-wsdl-<version>/metadata.wsdl.
 # It builds test/helpers/strict-x509.go (Go standard library only, no network) into the same cache as
 # strict-x509-<first 16 hex of the source's SHA-256>: Go's crypto/x509 is the strict RFC 5280 judge.
 # Uses apt-get as root on Debian/Ubuntu; elsewhere it says what to install. Idempotent.
@@ -75,6 +78,15 @@ if ! python3 -c 'import markdown_it' >/dev/null 2>&1; then
 fi
 say "markdown-it-py $(python3 -c 'import markdown_it; print(markdown_it.__version__)') present"
 
+lxml_version=6.1.3
+if ! python3 -c 'import lxml.etree' >/dev/null 2>&1; then
+  say "installing lxml $lxml_version for python3 from PyPI"
+  python3 -m pip install --quiet "lxml==$lxml_version" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "lxml==$lxml_version" \
+    || fail "pip could not install lxml==$lxml_version (is PyPI reachable?)"
+fi
+say "lxml $(python3 -c 'import lxml; print(lxml.__version__)') present"
+
 schema_version=1.16.0
 schema_dir="$cache_dir/saml-schemas-$schema_version"
 if [ ! -f "$schema_dir/saml-schema-metadata-2.0.xsd" ]; then
@@ -97,3 +109,31 @@ PY
   rm -rf "$schema_dir" && mv "$schema_dir.tmp" "$schema_dir"
 fi
 say "SAML schemas in $schema_dir"
+
+# The Metadata API WSDL of API 63.0 as simple-salesforce 1.12.10 ships it; the hash pins the file itself, so a
+# re-published wheel with another WSDL is refused rather than silently judging against other rules.
+wsdl_version=1.12.10
+wsdl_sha256=7cab633d834c01fb4d0c05ff70a84f3ac9dc09c18b57d26f37079b86cb8020f4
+wsdl_dir="$cache_dir/metadata-wsdl-$wsdl_version"
+if [ ! -f "$wsdl_dir/metadata.wsdl" ]; then
+  command -v python3 >/dev/null 2>&1 || fail "python3 (with pip) is needed once, to fetch the Metadata API WSDL from PyPI"
+  say "fetching the Metadata API WSDL (simple-salesforce $wsdl_version from PyPI) into $wsdl_dir"
+  wsdl_scratch="$(mktemp -d)"
+  trap 'rm -rf "${scratch:-}" "$wsdl_scratch"' EXIT
+  python3 -m pip download --quiet --no-deps --only-binary=:all: "simple-salesforce==$wsdl_version" -d "$wsdl_scratch" \
+    || fail "pip could not download simple-salesforce==$wsdl_version (is PyPI reachable?)"
+  mkdir -p "$wsdl_dir.tmp"
+  python3 - "$wsdl_scratch" "$wsdl_dir.tmp" <<'PY'
+import glob, os, sys, zipfile
+wheel = glob.glob(os.path.join(sys.argv[1], "simple_salesforce-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z, open(os.path.join(sys.argv[2], "metadata.wsdl"), "wb") as out:
+    out.write(z.read("simple_salesforce/metadata.wsdl"))
+PY
+  actual="$(sha256 "$wsdl_dir.tmp/metadata.wsdl" | cut -d' ' -f1)"
+  if [ "$actual" != "$wsdl_sha256" ]; then
+    rm -rf "$wsdl_dir.tmp"
+    fail "metadata.wsdl from simple-salesforce $wsdl_version has SHA-256 $actual, expected $wsdl_sha256"
+  fi
+  rm -rf "$wsdl_dir" && mv "$wsdl_dir.tmp" "$wsdl_dir"
+fi
+say "Metadata API WSDL (API $(sed -n 's/^Salesforce.com Metadata API version //p' "$wsdl_dir/metadata.wsdl" | head -1)) in $wsdl_dir"

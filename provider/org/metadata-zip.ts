@@ -67,7 +67,8 @@ export function buildDeployZip(
   const components = uniqueSorted(placed);
   entries["package.xml"] = strToU8(manifestXml(components, apiVersion));
   const deleted = uniqueSorted(deletions);
-  if (deleted.length > 0) entries["destructiveChangesPost.xml"] = strToU8(manifestXml(deleted, undefined));
+  // The WSDL's Package type requires `version` in every manifest, destructive ones too (sf CLI writes it).
+  if (deleted.length > 0) entries["destructiveChangesPost.xml"] = strToU8(manifestXml(deleted, apiVersion));
   const zip = zipSync(
     Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, [data, { mtime: fixedTime }]])),
     { level: 6 },
@@ -80,15 +81,15 @@ export function buildDeployZip(
   };
 }
 
-/** A `package.xml` (or destructive changes manifest, without `version`) listing `components`. */
-export function manifestXml(components: readonly ComponentName[], apiVersion: string | undefined): string {
+/** A `package.xml` (or destructive changes manifest) listing `components`, for API `apiVersion`. */
+export function manifestXml(components: readonly ComponentName[], apiVersion: string): string {
   const byType = new Map<string, string[]>();
   for (const c of uniqueSorted(components)) byType.set(c.type, [...(byType.get(c.type) ?? []), c.fullName]);
   const types = [...byType].map(
     ([type, names]) =>
       `    <types>\n${names.map((n) => `        <members>${xmlEscape(n)}</members>\n`).join("")}        <name>${xmlEscape(type)}</name>\n    </types>\n`,
   );
-  const version = apiVersion === undefined ? "" : `    <version>${xmlEscape(apiVersion)}</version>\n`;
+  const version = `    <version>${xmlEscape(apiVersion)}</version>\n`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${types.join("")}${version}</Package>\n`;
 }
 

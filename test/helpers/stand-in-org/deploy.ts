@@ -11,7 +11,12 @@
  *    (SucceededPartial, `success=false`: open question 4 of the research, the stand-in's choice).
  *  - the outcome is decided and persisted when `deploy` is called (so a client killed before polling
  *    finds the org changed); `checkDeployStatus` answers Pending, then InProgress, for the configured
- *    number of polls, then the result. `details` only with `includeDetails=true` (the stand-in's choice).
+ *    number of polls, then the result. `details` is filled only with `includeDetails=true` and the
+ *    deploy done; otherwise it is an empty `<details/>`: the Metadata API WSDL (API 63.0) declares
+ *    `details` required in DeployResult, and what Salesforce puts in it without details asked for is not
+ *    public (the stand-in's choice; the provider always asks for details).
+ *  - elements of DeployResult and DeployMessage follow the WSDL's `xsd:sequence` order (checked by
+ *    test/peer/metadata-wsdl.test.ts against Salesforce's WSDL).
  */
 import { MetadataResolver, ZipTreeContainer, type SourceComponent } from "@salesforce/source-deploy-retrieve";
 import { XMLParser } from "fast-xml-parser";
@@ -257,20 +262,22 @@ export function deployStatus(
   const componentErrors = job.result.failures.filter((f) => f["componentType"] !== "").length;
   const deployed = job.result.successes.filter((s) => s["componentType"] !== "").length;
   const runTestResult = { numFailures: 0, numTestsRun: 0, totalTime: 0 };
+  // Keys in the WSDL's xsd:sequence order of DeployResult (the element order is part of the contract).
   return {
-    id: job.id,
     checkOnly: job.options.checkOnly,
     ...(polling ? {} : { completedDate: job.completedDate.toISOString() }),
     createdBy: createdBy.id,
     createdByName: createdBy.name,
     createdDate: job.createdDate.toISOString(),
-    ...(includeDetails && !polling
-      ? { details: { componentFailures: job.result.failures, componentSuccesses: job.result.successes, runTestResult } }
-      : {}),
+    details:
+      includeDetails && !polling
+        ? { componentFailures: job.result.failures, componentSuccesses: job.result.successes, runTestResult }
+        : {},
     done: !polling,
     ...(!polling && job.result.errorMessage
       ? { errorMessage: job.result.errorMessage, errorStatusCode: "UNKNOWN_EXCEPTION" }
       : {}),
+    id: job.id,
     ignoreWarnings: job.options.ignoreWarnings,
     lastModifiedDate: job.createdDate.toISOString(),
     numberComponentErrors: polling ? 0 : componentErrors,

@@ -2,8 +2,10 @@
  * @module The Metadata API's CRUD calls (org-mode.md §1.3, §4, §5; salesforce.md §1, §6):
  *  - `readMetadata`: one `records xsi:type="T"` per name, `<records xsi:nil="true"/>` for an absent one
  *    (jsforce then gives `{}`, or `{caSigned:false, masterLabel:""}` for Certificate). A Certificate's
- *    `content` is base64 of its PEM (certificate, CSR, or uploaded chain) beside caSigned,
- *    encryptedWithPlatformEncryption, expirationDate, keySize, masterLabel, privateKeyExportable. Other
+ *    `content` is base64 of its PEM (certificate, CSR, or uploaded chain), after fullName and before
+ *    caSigned, encryptedWithPlatformEncryption, expirationDate, keySize, masterLabel, privateKeyExportable
+ *    (the `xsd:sequence` order of the Metadata API WSDL, API 63.0, where Certificate extends
+ *    MetadataWithContent). Other
  *    types return the record as deployed (strings: jsforce leaves them untyped).
  *  - `listMetadata`: FileProperties per live component (`certs/<n>.crt`, ids `0P1…` for certificates); none → no result.
  *  - `deleteMetadata`: one result per name (the SaveResult fields); an absent name →
@@ -42,9 +44,10 @@ export function checkTypeVersion(type: string, apiVersion: number): void {
 export function certificateRecord(c: OrgCertificate): Record<string, XmlValue> {
   return {
     "@xsi:type": "Certificate",
+    // Metadata's fullName, then MetadataWithContent's content, then Certificate's own fields (WSDL order).
     fullName: c.fullName,
-    caSigned: c.caSigned,
     content: Buffer.from(c.contentPem).toString("base64"),
+    caSigned: c.caSigned,
     encryptedWithPlatformEncryption: c.encryptedWithPlatformEncryption,
     ...(c.expirationDate ? { expirationDate: c.expirationDate.toISOString() } : {}),
     keySize: c.keySize,
