@@ -16,24 +16,24 @@ export const certificateFields = {
   validityDays: "stored",
   subject: "stored",
   caSigned: "stored",
-  privateKeyExportable: "stored",
+  privateKeyExportable: ["stored", "keySource"],
   renewal: "stored",
   overlapDays: "stored",
-  certificateChainPem: ["stored", "optional"],
+  certificateChainPem: ["stored", "optional", "keySource"],
   // The key fields of shape 4 (see state.ts); the class reads them only through the key views.
-  privateKey: ["stored", "secret"],
-  previousPrivateKey: ["stored", "secret"],
+  privateKey: ["stored", "secret", "keySource"],
+  previousPrivateKey: ["stored", "secret", "keySource"],
   pendingPrivateKey: ["stored", "secret", "internal"],
   // Stored by shapes up to 3; the class makes them views of the key fields (see resource.ts).
-  privateKeyPem: "stored",
+  privateKeyPem: ["stored", "keySource"],
   pkcs12Base64: ["stored", "secret", "optional"],
   jksBase64: ["stored", "secret", "optional"],
   csrPem: ["stored", "optional"],
-  previousCertificate: ["stored", "optional"],
-  previousPrivateKeyPem: "stored",
+  previousCertificate: ["stored", "optional", "keySource"],
+  previousPrivateKeyPem: ["stored", "keySource"],
   lastRotation: ["stored", "optional"],
-  stateVersion: "stored",
-  custody: "stored",
+  stateVersion: ["stored", "keySource"],
+  custody: ["stored", "keySource"],
   keystorePassword: ["input", "secret"],
   certificatePem: "view",
   certificateDerBase64: "view",
@@ -60,6 +60,12 @@ export const secretStateFields = fieldsOfKind(certificateFields, "secret");
 
 /** Fields of the full state that are views of the stored facts, never stored from shape 3 on. */
 export const certificateViewFields = fieldsOfKind(certificateFields, "view");
+
+/**
+ * The stored outputs the class's key views read: the key fields of every shape, the shape, and the facts
+ * that decide whether a key is stored at all (see resource.ts).
+ */
+export const certificateKeySourceFields = fieldsOfKind(certificateFields, "keySource");
 
 /**
  * Stored outputs that may be absent, stored as null so that preview reads them as known (see

@@ -7,8 +7,6 @@ import crypto = require("node:crypto");
 import { buildCertificationRequest, certificationRequestPublicKey } from "../crypto/certification-request";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
 import { describeCertificate } from "../crypto/certificate-facts";
-import { buildJavaKeystore } from "../crypto/java-keystore";
-import { buildPkcs12 } from "../crypto/pkcs12";
 import { generateRsaKeyPair, type RsaKeyPair } from "../crypto/rsa-key-pair";
 import { buildSelfSignedCertificate } from "../crypto/self-signed-certificate";
 import {
@@ -18,10 +16,8 @@ import {
   type RotationSettings,
   type RotationState,
 } from "../rotation/rotation-plan";
-import { certificateViews, type CertificateState } from "./state";
-import { certificateViewFields } from "./fields";
+import { deriveCertificateState as derive, storedCertificateVersion, type CertificateState } from "./state";
 import type { CertificateInputs } from "./args";
-import { defaultOverlapDays, defaultRenewalPolicy } from "../rotation/renewal-policy";
 import { SignedChainMismatchError } from "../errors";
 
 const dayMs = 86_400_000;
@@ -58,7 +54,7 @@ export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPai
   assertNoChainAtCreate(inputs);
   const base = {
     ...inputs,
-    stateVersion: 2 as const,
+    stateVersion: storedCertificateVersion,
     generation: 1,
     salesforceName: inputs.uniqueName,
     awaitingSignature: false,
@@ -171,26 +167,6 @@ export function applyUpdate(
     state.lastRotation = { at: now.toISOString(), reason };
   }
   return derive(state);
-}
-
-/** Reads state written by any release: version 1 lacked every rotation field. */
-export function upgradeState(stored: Record<string, unknown>): CertificateState {
-  if (stored["stateVersion"] === 2 && typeof stored["generation"] === "number")
-    return stored as unknown as CertificateState;
-  if (stored["stateVersion"] === 2) return derive({ ...(stored as unknown as CertificateState), generation: 1 });
-  const v1 = stored as unknown as CertificateState;
-  return derive({
-    ...v1,
-    stateVersion: 2,
-    generation: 1,
-    caSigned: false,
-    privateKeyExportable: true,
-    renewal: { ...defaultRenewalPolicy },
-    overlapDays: defaultOverlapDays,
-    certificateChainPem: v1.certificatePem,
-    awaitingSignature: false,
-    salesforceFiles: {},
-  });
 }
 
 /** The part of the state the rotation planner reads. */
@@ -314,25 +290,4 @@ function retire(state: CertificateState, news: CertificateInputs, now: Date): Ce
 
 function currentKeyPair(state: CertificateState): RsaKeyPair {
   return { privateKeyPem: state.privateKeyPem ?? "", publicKeyPem: state.publicKeyPem! };
-}
-
-/** Recomputes every export from the certificate in force and the settings (views: see state.ts). */
-function derive(state: CertificateState): CertificateState {
-  const salesforceName = state.generation > 1 ? `${state.uniqueName}_G${state.generation}` : state.uniqueName;
-  const next: CertificateState = { ...state, salesforceName };
-  for (const field of [...certificateViewFields, "pkcs12Base64", "jksBase64"] as const) delete next[field];
-  Object.assign(next, certificateViews(next));
-  const chain = state.certificateChainPem ? splitChain(state.certificateChainPem) : [];
-  if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
-    const alias = salesforceName.toLowerCase();
-    next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
-    next.jksBase64 = buildJavaKeystore(
-      state.privateKeyPem,
-      chain,
-      state.keystorePassword,
-      alias,
-      new Date(next.notBefore!),
-    );
-  }
-  return next;
 }

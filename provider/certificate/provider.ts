@@ -17,13 +17,10 @@ import {
   planChanges,
   planUpdate,
   rotationState,
-  upgradeState,
   type NewKeyPair,
   type UpdatePlan,
 } from "./lifecycle";
-import type { CertificateState } from "./state";
-import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
-import { fullCertificateState, storedCertificateState } from "./state";
+import { decodeCertificateState, encodeCertificateState, type CertificateState } from "./state";
 import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } from "./in-org";
@@ -31,24 +28,7 @@ import { identityProviderSigningWith } from "../org/idp-settings";
 import { notValidated } from "../org/preview-validation";
 import { validateOrgCertificate } from "./in-org";
 import { unknownValue } from "../dynamic/unknown-value";
-import { certificateOptionalOutputs } from "./fields";
 import { chainOverSigned, isCertificationRequest, sameLeaf, uploadOrgChain } from "./in-org-ca";
-
-/** The state to store: without its views (see state.ts), absent outputs as null. */
-function stored(state: CertificateState): CertificateState {
-  return withAbsentOutputs(storedCertificateState(state), certificateOptionalOutputs) as unknown as CertificateState;
-}
-
-/**
- * The full state the lifecycle reads, from a stored state of any release (custody came with org mode);
- * `keys: false` leaves out private keys that would have to be rebuilt (planning needs none).
- */
-function readState(olds: CertificateState, keys = true): CertificateState {
-  const state = upgradeState(
-    fullCertificateState(withoutAbsentOutputs(olds) as unknown as Record<string, unknown>, keys),
-  );
-  return { ...state, custody: state.custody ?? "provider" };
-}
 
 /**
  * The key pair of a new certificate (create or rotation): generated here, or by the org for custody org
@@ -142,7 +122,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
         );
         return { changes: true, replaces: ["uniqueName"], deleteBeforeReplace: false };
       }
-      const state = readState(olds, false);
+      const state = decodeCertificateState(olds, { keys: false });
       // Inputs stored before org mode (compared on refresh) have no custody: the provider's.
       const custody = news.custody ?? "provider";
       if (state.custody !== custody) {
@@ -183,12 +163,12 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     async create(inputs) {
       assertNoChainAtCreate(inputs);
       const outs = issueCertificate(inputs, currentTime(), await newKeyPair(inputs, inputs.uniqueName));
-      return { id: inputs.uniqueName, outs: stored({ ...outs, revision: 1 }) };
+      return { id: inputs.uniqueName, outs: encodeCertificateState({ ...outs, revision: 1 }) };
     },
 
     async update(_id, olds, news) {
       const now = currentTime();
-      const state = readState(olds);
+      const state = decodeCertificateState(olds);
       const { plan } = await keepingWhatTheIdpSignsWith(state, planUpdate(state, news, now));
       // Every update is a new revision: dependents compare it to learn that this certificate was updated.
       await uploadAdoptedChain(state, news, plan);
@@ -227,12 +207,12 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
           : "";
         console.log(`CertificateAndKeyPair ${news.uniqueName}: rotated (${outs.lastRotation.reason})${next}`);
       }
-      return { outs: stored(outs) };
+      return { outs: encodeCertificateState(outs) };
     },
 
     /** Refresh: a certificate in the org is read back (replaced or deleted in Setup shows as a change); the rest is state. */
     async read(id, props) {
-      const state = readState(props as CertificateState, false);
+      const state = decodeCertificateState(props as CertificateState, { keys: false });
       if (state.custody !== "org") return { id, props };
       const client = await orgClient();
       const gone = (name: string) =>
@@ -265,12 +245,12 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
         next = { ...next, previousCertificate: undefined };
         delete next.previousCertificate;
       }
-      return { id, props: stored(next) };
+      return { id, props: encodeCertificateState(next) };
     },
 
     /** A certificate with custody org leaves the org with the resource (Salesforce refuses while something uses it). */
     async delete(_id, props) {
-      const state = readState(props as CertificateState, false);
+      const state = decodeCertificateState(props as CertificateState, { keys: false });
       if (state.custody !== "org") return;
       const awaiting = state.csrPem ? [nextSalesforceName(state)] : [];
       const names = [

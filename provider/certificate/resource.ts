@@ -14,8 +14,15 @@ import type { RenewalPolicy } from "../rotation/renewal-policy";
 import type { CertificateInputs } from "./args";
 import type { CertificateState, PreviousCertificate } from "./state";
 import { certificateViews, storedKeyPem, type CertificateViews, type CertificateViewSource } from "./state";
-import { defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
-import { certificateFields, certificateStoredFields, certificateViewFields, secretStateFields } from "./fields";
+import { allOutputs, defineLazyOutput, defineLazyViews, memoized, outputsNamed } from "../dynamic/lazy-output";
+import { storedOutputProps, withSecretOutputs } from "../dynamic/resource-props";
+import {
+  certificateFields,
+  certificateKeySourceFields,
+  certificateStoredFields,
+  certificateViewFields,
+  secretStateFields,
+} from "./fields";
 
 /** Arguments of a {@link CertificateAndKeyPair}. */
 export interface CertificateAndKeyPairArgs {
@@ -133,95 +140,90 @@ export class CertificateAndKeyPair extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CertificateAndKeyPairArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
-    // The outputs the provider stores (fields.ts); every other output is a view of them, computed here (see state.ts).
-    const props: Record<string, unknown> = {
-      ...Object.fromEntries(certificateStoredFields.map((n) => [n, undefined])),
-      ...args,
-    };
     // A password given as plain text would sit unencrypted among the stored inputs: make it a secret.
-    if (args.keystorePassword !== undefined) props["keystorePassword"] = pulumi.secret(args.keystorePassword);
+    const inputs =
+      args.keystorePassword === undefined ? args : { ...args, keystorePassword: pulumi.secret(args.keystorePassword) };
     // Keystores exist only with a password; without one they are stored as a plain null, not an encrypted one.
     const secrets = secretStateFields.filter(
       (field) => args.keystorePassword !== undefined || (field !== "pkcs12Base64" && field !== "jksBase64"),
     );
+    // The outputs the provider stores (fields.ts); every other output is a view of them, computed here (see state.ts).
     super(
       certificateAndKeyPairProvider,
       name,
-      props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] },
+      storedOutputProps(certificateStoredFields, inputs),
+      withSecretOutputs(opts, secrets),
       "salesforce",
       "CertificateAndKeyPair",
     );
     this.custodyArgument = typeof args.custody === "string" ? args.custody : undefined;
-    const stored = this as unknown as { [K in keyof CertificateViewSource]-?: pulumi.Output<CertificateViewSource[K]> };
-    // Every view is made on first read (see defineLazyViews): a program that reads none pays for none.
-    // States of earlier releases lack some optional keys, which a preview reads as unknown: each view reads
-    // only the keys it needs (csrPem only for a CA-signed certificate).
-    // A view that does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent,
-    // as stored outputs are: an absent stack output is dropped with a warning.
-    defineLazyViews(
-      this,
-      certificateViewFields,
-      () =>
-        pulumi
-          .all({
-            salesforceName: stored.salesforceName,
-            label: stored.label,
-            caSigned: stored.caSigned,
-            keySize: stored.keySize,
-            privateKeyExportable: stored.privateKeyExportable,
-            renewal: stored.renewal,
-            certificateChainPem: stored.certificateChainPem,
-          } as Record<string, pulumi.Output<unknown>>)
-          .apply((facts) => {
-            const source = facts as unknown as CertificateViewSource;
-            return source.caSigned
-              ? stored.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem }))
-              : pulumi.output<CertificateViews>(certificateViews(source));
-          }),
-      (v: CertificateViews, key) => v[key] ?? null,
-    );
-    // Keys are stored compactly from shape 4 on (see state.ts); earlier shapes stored the PEM, and lack
-    // the compact fields, which a preview would read as unknown: the shape decides which one is read. A key
-    // is stored only where one exists (an encrypted null would cost as much as a small key, and every secret
-    // is re-encrypted at each checkpoint write), so the facts that decide its presence decide the read: an
-    // exportable key held by this provider, with a certificate in force; the previous key with the previous
-    // certificate. A key is rebuilt from its primes only when its PEM is read.
-    const keyOutputNames = [
-      "stateVersion",
-      "privateKey",
-      "previousPrivateKey",
-      "privateKeyPem",
-      "previousPrivateKeyPem",
-      "previousCertificate",
-      "custody",
-      "privateKeyExportable",
-      "certificateChainPem",
-    ] as const;
-    // biome-ignore lint/suspicious/noExplicitAny: the key outputs hold values of several types, each read where its type is known.
-    type KeyOutputs = Record<(typeof keyOutputNames)[number], pulumi.Output<any>>;
-    const stateKeys = this as unknown as KeyOutputs;
-    // The stored outputs the key views read, taken before `privateKeyPem` and `previousPrivateKeyPem` (the
-    // stored PEM of earlier shapes) become views themselves.
-    const keys = Object.fromEntries(keyOutputNames.map((name) => [name, stateKeys[name]])) as KeyOutputs;
-    const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
-    const shape4 = memoized(() => keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4));
-    defineLazyOutput(this, "privateKeyPem", () => {
-      const holdsKey = pulumi
-        .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
-        .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
-      return shape4().apply((compact) =>
-        compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem,
-      );
-    });
-    defineLazyOutput(this, "previousPrivateKeyPem", () =>
-      shape4().apply((compact) =>
-        compact
-          ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null))
-          : keys.previousPrivateKeyPem,
-      ),
-    );
+    defineCertificateViews(this);
+    defineKeyViews(this);
   }
+}
+
+/** The stored outputs every view of a certificate reads (a CA-signed one's views read `csrPem` too). */
+const viewSourceFields = [
+  "salesforceName",
+  "label",
+  "caSigned",
+  "keySize",
+  "privateKeyExportable",
+  "renewal",
+  "certificateChainPem",
+] as const;
+
+/**
+ * Defines each view of `certificate` (fields.ts), made on first read (see defineLazyViews): a program that
+ * reads none pays for none. States of earlier releases lack some optional keys, which a preview reads as
+ * unknown: each view reads only the keys it needs (csrPem only for a CA-signed certificate). A view that
+ * does not apply (no certificate yet: a CA-signed one awaiting its chain) is null, not absent, as stored
+ * outputs are: an absent stack output is dropped with a warning.
+ */
+function defineCertificateViews(certificate: CertificateAndKeyPair): void {
+  defineLazyViews(
+    certificate,
+    certificateViewFields,
+    () =>
+      allOutputs(certificate, viewSourceFields).apply((facts) => {
+        const source = facts as unknown as CertificateViewSource;
+        return source.caSigned
+          ? certificate.csrPem.apply((csrPem): CertificateViews => certificateViews({ ...source, csrPem }))
+          : pulumi.output<CertificateViews>(certificateViews(source));
+      }),
+    (v: CertificateViews, key) => v[key] ?? null,
+  );
+}
+
+/**
+ * Defines `privateKeyPem` and `previousPrivateKeyPem` of `certificate` as views of its stored keys. Keys
+ * are stored compactly from shape 4 on (see state.ts); earlier shapes stored the PEM, and lack the compact
+ * fields, which a preview would read as unknown: the shape decides which one is read. A key is stored only
+ * where one exists (an encrypted null would cost as much as a small key, and every secret is re-encrypted
+ * at each checkpoint write), so the facts that decide its presence decide the read: an exportable key held
+ * by this provider, with a certificate in force; the previous key with the previous certificate. A key is
+ * rebuilt from its primes only when its PEM is read.
+ */
+function defineKeyViews(certificate: CertificateAndKeyPair): void {
+  // Taken before `privateKeyPem` and `previousPrivateKeyPem` (the stored PEM of earlier shapes) become views.
+  const keys = outputsNamed(certificate, certificateKeySourceFields);
+  const pemOf = (key: pulumi.Output<string | null | undefined>) => key.apply((k) => (k ? storedKeyPem(k) : null));
+  const shape4 = memoized(() => keys.stateVersion.apply((version: number | undefined) => (version ?? 0) >= 4));
+  defineLazyOutput(certificate, "privateKeyPem", () => {
+    const holdsKey = pulumi
+      .all([keys.custody, keys.privateKeyExportable, keys.certificateChainPem])
+      .apply(([custody, exportable, chain]) => custody !== "org" && exportable === true && typeof chain === "string");
+    return shape4().apply((compact) =>
+      compact ? holdsKey.apply((held) => (held ? pemOf(keys.privateKey) : null)) : keys.privateKeyPem,
+    );
+  });
+  defineLazyOutput(certificate, "previousPrivateKeyPem", () =>
+    shape4().apply((compact) =>
+      compact
+        ? keys.previousCertificate.apply((previous) => (previous ? pemOf(keys.previousPrivateKey) : null))
+        : keys.previousPrivateKeyPem,
+    ),
+  );
 }
 
 /** A certificate's outputs, declared once (see {@link CertificateAndKeyPairOutputsShape}). */
@@ -246,4 +248,21 @@ export function certificatePemsByFingerprint(
       if (previous) pems[previous.sha256Fingerprint] = previous.certificatePem;
       return pems;
     });
+}
+
+/**
+ * What `certificate` hands to a resource bound to it, read through the returned function: its PEM and key
+ * (and its previous ones) only while it is in an overlap after a rotation, or on every run when it keeps no
+ * previous certificate (`overlapDays` 0), or when `always`; otherwise undefined. The bound resource stores
+ * what it needs of them, and in the steady state none; the certificate's views (its key rebuilt from its
+ * primes) are read only when handed over.
+ */
+export function certificateHandOver(
+  certificate: CertificateAndKeyPair,
+  always = false,
+): (value: () => pulumi.Output<unknown>) => pulumi.Output<unknown> {
+  const handsOver = pulumi
+    .all([certificate.previousCertificate, certificate.overlapDays])
+    .apply(([previous, overlapDays]) => always || (previous !== undefined && previous !== null) || overlapDays === 0);
+  return (value) => handsOver.apply((yes) => (yes ? value() : undefined));
 }

@@ -1,9 +1,9 @@
 /**
- * @module What a certificate's state stores, and the views computed from it. State holds each fact once:
- * the chain (leaf first), the key (a secret), the settings and the rotation bookkeeping. The DER, the
- * public key and its JWK, the fingerprints, serial and dates, the next rotation and the Salesforce files
- * are pure, deterministic functions of those facts: the resource class computes them in the user's
- * program (`Output.apply`), and the provider recomputes them when it reads its state. Pure: no Pulumi.
+ * @module What a certificate's state stores, the views computed from it, and its codec. State holds each
+ * fact once: the chain (leaf first), the key (a secret), the settings and the rotation bookkeeping. The
+ * DER, the public key and its JWK, the fingerprints, serial and dates, the next rotation and the Salesforce
+ * files are pure, deterministic functions of those facts: the resource class computes them in the user's
+ * program (`Output.apply`), and the provider recomputes them when it decodes its state. Pure: no Pulumi.
  */
 import crypto = require("node:crypto");
 import { splitChain } from "../crypto/certificate-chain";
@@ -11,12 +11,15 @@ import { describeCertificate } from "../crypto/certificate-facts";
 import { pemToDer } from "../crypto/pem";
 import { rsaPrimesOf, rsaPrivateKeyFromPrimes } from "../crypto/rsa-key-primes";
 import { publicKeyJwk } from "../crypto/public-key-jwk";
-import { renewalPoint } from "../rotation/renewal-policy";
+import { buildJavaKeystore } from "../crypto/java-keystore";
+import { buildPkcs12 } from "../crypto/pkcs12";
+import { defaultOverlapDays, defaultRenewalPolicy, renewalPoint } from "../rotation/renewal-policy";
+import { withAbsentOutputs, withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import { certificateSourceFiles } from "../salesforce/certificate-metadata";
 import type { CertificateFacts } from "../crypto/certificate-facts";
 import type { PublicKeyJwk } from "../crypto/public-key-jwk";
 import type { CertificateInputs } from "./args";
-import { certificateViewFields } from "./fields";
+import { certificateOptionalOutputs, certificateViewFields } from "./fields";
 
 /** The certificate before the one in force, kept (public parts only) while the overlap lasts. */
 export interface PreviousCertificate extends CertificateFacts {
@@ -29,8 +32,11 @@ export interface PreviousCertificate extends CertificateFacts {
 
 /** Everything the provider stores; the private-key fields and keystores are Pulumi secrets. */
 export interface CertificateState extends CertificateInputs, Partial<CertificateFacts> {
-  /** Shape of this state: 1 (first release) or 2; older shapes are upgraded on read. */
-  stateVersion: 2;
+  /**
+   * Shape of the stored state this release writes ({@link storedCertificateVersion}): the state in memory
+   * holds the views and keys as PEM too, which encoding leaves out or compacts; decoding reads every shape.
+   */
+  stateVersion: typeof storedCertificateVersion;
   /** Which key pair is in force: 1 for the first, one more at each rotation. */
   generation: number;
   /**
@@ -81,10 +87,11 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
 }
 
 /**
- * Shape of the stored state this release writes (the lifecycle's full state is shape 2). Shape 3 stored
- * the views no more; shape 4 stores each private key compactly (see {@link storedKeyFields}).
+ * Shape of the stored state this release writes. Shape 1 lacked every rotation field; shape 2 stored the
+ * views too; shape 3 stored the views no more; shape 4 stores each private key compactly (see
+ * {@link storedKeyFields}).
  */
-export const storedCertificateVersion = 4;
+export const storedCertificateVersion = 4 as const;
 
 /** The previous certificate as stored: its PEM and bookkeeping; its facts are views. */
 export type StoredPreviousCertificate = Pick<
@@ -161,11 +168,36 @@ export function previousCertificateView(stored: StoredPreviousCertificate): Prev
 }
 
 /**
- * The state to store: the full state without its views. The previous certificate keeps its facts: it is
- * stored only during an overlap, and its output keeps the stored value (a view of it would be unknown in
- * the preview of a create, where the stored value is a known absence).
+ * The state with every export recomputed from the certificate in force and the settings: its name in the
+ * org, the views, and the keystores (built only where a key may be exported and a password is given).
  */
-export function storedCertificateState(state: CertificateState): Record<string, unknown> {
+export function deriveCertificateState(state: CertificateState): CertificateState {
+  const salesforceName = state.generation > 1 ? `${state.uniqueName}_G${state.generation}` : state.uniqueName;
+  const next: CertificateState = { ...state, salesforceName };
+  for (const field of [...certificateViewFields, "pkcs12Base64", "jksBase64"] as const) delete next[field];
+  Object.assign(next, certificateViews(next));
+  const chain = state.certificateChainPem ? splitChain(state.certificateChainPem) : [];
+  if (state.privateKeyExportable && state.privateKeyPem && state.keystorePassword && chain.length > 0) {
+    const alias = salesforceName.toLowerCase();
+    next.pkcs12Base64 = buildPkcs12(state.privateKeyPem, chain, state.keystorePassword, alias);
+    next.jksBase64 = buildJavaKeystore(
+      state.privateKeyPem,
+      chain,
+      state.keystorePassword,
+      alias,
+      new Date(next.notBefore!),
+    );
+  }
+  return next;
+}
+
+/**
+ * The state to store (shape 4): the full state without its views, its private keys compact, absent outputs
+ * as null. The previous certificate keeps its facts: it is stored only during an overlap, and its output
+ * keeps the stored value (a view of it would be unknown in the preview of a create, where the stored value
+ * is a known absence).
+ */
+export function encodeCertificateState(state: CertificateState): CertificateState {
   const stored: Record<string, unknown> = { ...state, stateVersion: storedCertificateVersion };
   for (const field of certificateViewFields) delete stored[field];
   for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
@@ -173,27 +205,52 @@ export function storedCertificateState(state: CertificateState): Record<string, 
     delete stored[pemField];
     if (typeof pem === "string") stored[keyField] = compactKey(pem);
   }
-  return stored;
+  return withAbsentOutputs(stored, certificateOptionalOutputs) as unknown as CertificateState;
 }
 
 /**
- * The full state (shape 2, as the lifecycle reads it) from a stored one of shape 3 or 4, with its views
- * recomputed and its keys as PEM; without `keys` (what a diff needs: planning reads no private key) the
- * keys of shape 4 are left out, saving their rebuild (about 2 ms each). States of earlier shapes, which
- * stored the views, pass through for the lifecycle to upgrade.
+ * The full state the lifecycle reads, from a stored state of any shape: absent outputs (null) removed;
+ * shapes 3 and 4 with their views recomputed and their keys as PEM; shape 2 as stored (the views with it),
+ * its first form (before rotation) as generation 1; shape 1 with the rotation fields' defaults; and the
+ * custody of states from before org mode, the provider's. Without `keys` (what a diff needs: planning reads
+ * no private key) the keys of shape 4 are left out, saving their rebuild (about 2 ms each).
  */
-export function fullCertificateState(stored: Record<string, unknown>, keys = true): Record<string, unknown> {
+export function decodeCertificateState(
+  stored: CertificateState | Record<string, unknown>,
+  { keys = true }: { keys?: boolean } = {},
+): CertificateState {
+  const olds = withoutAbsentOutputs(stored) as Record<string, unknown>;
+  const state = { ...upgradedState(olds, keys), stateVersion: storedCertificateVersion };
+  return { ...state, custody: state.custody ?? "provider" };
+}
+
+/** A stored state of any shape, its nulls removed, as the full state of the lifecycle. */
+function upgradedState(stored: Record<string, unknown>, keys: boolean): CertificateState {
   const version = stored["stateVersion"];
-  if (version !== 3 && version !== storedCertificateVersion) return stored;
-  const full: Record<string, unknown> = {
-    ...stored,
-    ...certificateViews(stored as unknown as CertificateViewSource),
-    stateVersion: 2,
-  };
-  for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
-    const key = full[keyField];
-    delete full[keyField];
-    if (keys && typeof key === "string") full[pemField] = storedKeyPem(key);
+  if (version === 3 || version === storedCertificateVersion) {
+    const full: Record<string, unknown> = {
+      ...stored,
+      ...certificateViews(stored as unknown as CertificateViewSource),
+    };
+    for (const [pemField, keyField] of Object.entries(storedKeyFields)) {
+      const key = full[keyField];
+      delete full[keyField];
+      if (keys && typeof key === "string") full[pemField] = storedKeyPem(key);
+    }
+    return full as unknown as CertificateState;
   }
-  return full;
+  const state = stored as unknown as CertificateState;
+  if (version === 2)
+    return typeof stored["generation"] === "number" ? state : deriveCertificateState({ ...state, generation: 1 });
+  return deriveCertificateState({
+    ...state,
+    generation: 1,
+    caSigned: false,
+    privateKeyExportable: true,
+    renewal: { ...defaultRenewalPolicy },
+    overlapDays: defaultOverlapDays,
+    certificateChainPem: state.certificatePem,
+    awaitingSignature: false,
+    salesforceFiles: {},
+  });
 }

@@ -13,10 +13,21 @@
  * - `ifGiven`: a setting with no default, absent from the state when not given;
  * - `transient`: handed to the provider as an input, read by it and not stored;
  * - `view`: computed from the stored fields, in the program (and by the provider when it reads its state);
- * - `internal`: not an output of the class (the provider's state only).
+ * - `internal`: not an output of the class (the provider's state only);
+ * - `keySource`: read by the class's views of a private key, which it takes before those views replace
+ *   stored outputs of the same name (a key stored as its PEM by earlier shapes).
  * A field may be several (a secret is stored; a stored field may also be read through a view).
  */
-export type FieldKind = "input" | "stored" | "secret" | "optional" | "ifGiven" | "transient" | "view" | "internal";
+export type FieldKind =
+  | "input"
+  | "stored"
+  | "secret"
+  | "optional"
+  | "ifGiven"
+  | "transient"
+  | "view"
+  | "internal"
+  | "keySource";
 
 /** A resource's field table: each field with its kind, or its kinds. */
 export type FieldTable = Readonly<Record<string, FieldKind | readonly FieldKind[]>>;

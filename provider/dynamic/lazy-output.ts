@@ -5,7 +5,7 @@
  * A view of stored facts (a certificate's DER, fingerprints, metadata files…) is therefore made on first
  * read, then kept: a program that exports or passes it on pays for it; one that does not, does not.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
  * Defines `key` on `target` as an enumerable property whose `Output` is made by `make` on first read.
@@ -49,4 +49,22 @@ export function defineLazyViews<V, K extends string>(
   const views = memoized(make);
   for (const key of names) defineLazyOutput(target, key, () => views().apply((v) => pick(v, key)));
   return views;
+}
+
+/**
+ * The output properties `names` of `resource` as they are now: taken before a lazy output replaces one of
+ * them, they keep the stored value under a name that becomes a view.
+ */
+export function outputsNamed<K extends string>(
+  resource: object,
+  names: readonly K[],
+  // biome-ignore lint/suspicious/noExplicitAny: the outputs hold values of several types, each read where its type is known.
+): Record<K, pulumi.Output<any>> {
+  const outputs = resource as Record<K, pulumi.Output<unknown>>;
+  return Object.fromEntries(names.map((name) => [name, outputs[name]])) as Record<K, pulumi.Output<unknown>>;
+}
+
+/** One output of the values of `resource`'s outputs `names`, by name. */
+export function allOutputs<K extends string>(resource: object, names: readonly K[]): pulumi.Output<Record<K, unknown>> {
+  return pulumi.all(outputsNamed(resource, names)) as pulumi.Output<Record<K, unknown>>;
 }

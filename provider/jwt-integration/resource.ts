@@ -10,10 +10,11 @@ import { providerShell } from "../dynamic/provider-shell";
 import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "./args";
 import type { PreAuthorized } from "../validate/pre-authorized";
-import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
+import { certificateHandOver, certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
 import { jwtIntegrationViews, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./lifecycle";
 import type { JwtStoredInputs } from "./state";
-import { defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
+import { allOutputs, defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
+import { storedOutputProps, withSecretOutputs } from "../dynamic/resource-props";
 import { jwtIntegrationFields, jwtPublicViews, jwtSecretFields, jwtStoredFields } from "./fields";
 
 /** Arguments of a {@link JwtIntegration}. */
@@ -110,101 +111,107 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
   constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
     const { certificate, ...rest } = args;
-
-    // The outputs the provider stores (fields.ts); the others are views of them, computed below (jwtIntegrationViews).
-    // The certificate hands its PEM and key (and its previous ones) to the integration only while it is in
-    // an overlap after a rotation, or on every run when it keeps no previous certificate: the integration
-    // stores what it needs of them (storedSlots), and in the steady state stores none.
-    // The stack's org connection is handed the key on every run: it keeps its active key itself.
     const ownConnection = args.orgConnection === true;
-    const handsOver = pulumi
-      .all([certificate.previousCertificate, certificate.overlapDays])
-      .apply(
-        ([previous, overlapDays]) =>
-          ownConnection || (previous !== undefined && previous !== null) || overlapDays === 0,
-      );
-    // The certificate's views (its key rebuilt from its primes) are read only when handed over.
-    const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
-    const props: Record<string, unknown> = {
-      ...Object.fromEntries(jwtStoredFields.map((n) => [n, undefined])),
-      ...rest,
-      certificateSha256Fingerprint: certificate.sha256Fingerprint,
-      certificateNotAfter: certificate.notAfter,
-      privateKeyExportable: certificate.privateKeyExportable,
-      certificatePem: handedOver(() => certificate.certificatePem),
-      privateKeyPem: handedOver(() => certificate.privateKeyPem),
-      previousCertificatePem: handedOver(() =>
-        certificate.previousCertificate.apply((previous) => previous?.certificatePem),
-      ),
-      previousPrivateKeyPem: handedOver(() =>
-        certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined)),
-      ),
-      // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
-      ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
-      // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
-      // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
-      certificateRevision: certificate.revision,
-      // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
-      // (public; artefact mode leaves it out, not even as an empty property, which the SDK would make an Output
-      // of: the program fills the views in from the certificate).
-      ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider)
-        ? { boundCertificatePem: certificate.certificatePem }
-        : {}),
-    };
+    // The outputs the provider stores (fields.ts); the others are views of them, computed in the program
+    // (jwtIntegrationViews).
     super(
       jwtIntegrationProvider,
       name,
-      props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...jwtSecretFields] },
+      storedOutputProps(jwtStoredFields, { ...rest, ...boundCertificateInputs(certificate, ownConnection, opts) }),
+      withSecretOutputs(opts, jwtSecretFields),
       "salesforce",
       "JwtIntegration",
     );
     this.declaredName = name;
     this.orgConnectionArgument = ownConnection;
-    const stored = this as unknown as Record<keyof JwtViewSource, pulumi.Output<never>>;
-    // Every view is made on first read (see defineLazyOutput): a program that reads none pays for none.
-    const storedSlots = stored.slots as pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
-    // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
-    const slots = memoized(() =>
-      pulumi
-        .all([storedSlots, certificatePemsByFingerprint(certificate)])
-        .apply(([stored, pems]) => withCertificates(stored, pems)),
-    );
-    defineLazyOutput(this, "slots", slots);
-    // The public views are computed without the secret keys, so that they stay plain.
-    defineLazyViews(this, jwtPublicViews, () =>
-      pulumi
-        .all({
-          label: stored.label,
-          contactEmail: stored.contactEmail,
-          username: stored.username,
-          audience: stored.audience,
-          loginUrl: stored.loginUrl,
-          scopes: stored.scopes,
-          preAuthorized: stored.preAuthorized,
-          appType: stored.appType,
-          strategy: stored.strategy,
-          activeSlot: stored.activeSlot,
-          slots: slots() as pulumi.Output<never>,
-        })
-        .apply((facts) => jwtIntegrationViews({ ...facts, slotKeys: {} } as unknown as JwtViewSource)),
-    );
-    // The active slot's key: the integration's own copy while it differs from the certificate's (during a
-    // rotation), else the certificate's. A secret, computed from secrets.
-    const slotKeys = stored.slotKeys as pulumi.Output<JwtViewSource["slotKeys"] | undefined>;
-    defineLazyOutput(this, "privateKeyPem", () => {
-      const activeKey = pulumi
-        .all([stored.activeSlot as pulumi.Output<SlotName>, storedSlots, certificate.sha256Fingerprint])
-        .apply(([activeSlot, slots, sha256]) =>
-          // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
-          // which a preview would read as unknown).
-          slots[activeSlot]?.sha256Fingerprint === sha256
-            ? certificate.privateKeyPem.apply((key) => key ?? "")
-            : slotKeys.apply((keys) => keys?.[activeSlot] ?? ""),
-        );
-      return pulumi.secret(activeKey);
-    });
+    defineIntegrationViews(this, certificate);
   }
+}
+
+/** What an integration is handed of its bound certificate, beside its own settings. */
+function boundCertificateInputs(
+  certificate: CertificateAndKeyPair,
+  ownConnection: boolean,
+  opts: pulumi.CustomResourceOptions | undefined,
+): Record<string, unknown> {
+  // The integration stores what it needs of the certificate's PEM and key (storedSlots). The stack's org
+  // connection is handed the key on every run: it keeps its active key itself.
+  const handedOver = certificateHandOver(certificate, ownConnection);
+  return {
+    certificateSha256Fingerprint: certificate.sha256Fingerprint,
+    certificateNotAfter: certificate.notAfter,
+    privateKeyExportable: certificate.privateKeyExportable,
+    certificatePem: handedOver(() => certificate.certificatePem),
+    privateKeyPem: handedOver(() => certificate.privateKeyPem),
+    previousCertificatePem: handedOver(() =>
+      certificate.previousCertificate.apply((previous) => previous?.certificatePem),
+    ),
+    previousPrivateKeyPem: handedOver(() =>
+      certificate.previousCertificate.apply((previous) => (previous ? certificate.previousPrivateKeyPem : undefined)),
+    ),
+    // Only for a certificate whose key the org keeps (check refuses it); absent, so not stored, otherwise.
+    ...(certificate.custodyArgument === "org" ? { certificateCustody: "org" } : {}),
+    // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
+    // it says this integration changes too; the revision makes `up` agree (see the implementation's diff).
+    certificateRevision: certificate.revision,
+    // In org mode the provider deploys the apps itself, so it needs the bound certificate on every run
+    // (public; artefact mode leaves it out, not even as an empty property, which the SDK would make an Output
+    // of: the program fills the views in from the certificate).
+    ...(orgModeConfigured() || ownConnection || isSalesforceOrgProvider(opts?.provider)
+      ? { boundCertificatePem: certificate.certificatePem }
+      : {}),
+  };
+}
+
+/** The stored outputs the public views of an integration read, beside its slots. */
+const viewSourceFields = [
+  "label",
+  "contactEmail",
+  "username",
+  "audience",
+  "loginUrl",
+  "scopes",
+  "preAuthorized",
+  "appType",
+  "strategy",
+  "activeSlot",
+] as const;
+
+/**
+ * Defines the views of `integration`, each made on first read (see defineLazyOutput): a program that reads
+ * none pays for none.
+ */
+function defineIntegrationViews(integration: JwtIntegration, certificate: CertificateAndKeyPair): void {
+  const storedSlots = integration.slots;
+  // A slot holding the bound certificate (or its previous one) stores no PEM: it is the certificate's.
+  const slots = memoized(() =>
+    pulumi
+      .all([storedSlots, certificatePemsByFingerprint(certificate)])
+      .apply(([stored, pems]) => withCertificates(stored, pems)),
+  );
+  defineLazyOutput(integration, "slots", slots);
+  // The public views are computed without the secret keys, so that they stay plain.
+  defineLazyViews(integration, jwtPublicViews, () =>
+    pulumi
+      .all([allOutputs(integration, viewSourceFields), slots()])
+      .apply(([facts, slots]) => jwtIntegrationViews({ ...facts, slots, slotKeys: {} } as unknown as JwtViewSource)),
+  );
+  // The active slot's key: the integration's own copy while it differs from the certificate's (during a
+  // rotation), else the certificate's. A secret, computed from secrets.
+  const slotKeys = (integration as unknown as { slotKeys: pulumi.Output<JwtViewSource["slotKeys"] | undefined> })
+    .slotKeys;
+  defineLazyOutput(integration, "privateKeyPem", () => {
+    const activeKey = pulumi
+      .all([integration.activeSlot, storedSlots, certificate.sha256Fingerprint])
+      .apply(([activeSlot, slots, sha256]) =>
+        // Only a slot that differs from the certificate reads the stored keys (absent in the steady state,
+        // which a preview would read as unknown).
+        slots[activeSlot]?.sha256Fingerprint === sha256
+          ? certificate.privateKeyPem.apply((key) => key ?? "")
+          : slotKeys.apply((keys) => keys?.[activeSlot] ?? ""),
+      );
+    return pulumi.secret(activeKey);
+  });
 }
 
 /** An integration's outputs, declared once (see {@link JwtIntegrationOutputsShape}). */

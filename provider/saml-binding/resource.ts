@@ -4,13 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { assertOrgKeyIsSecret } from "../org/org-key-secrecy";
-import { defineLazyViews } from "../dynamic/lazy-output";
+import { allOutputs, defineLazyViews } from "../dynamic/lazy-output";
+import { storedOutputProps } from "../dynamic/resource-props";
 import { providerShell } from "../dynamic/provider-shell";
 import type { IdpPhase, IdpStages, PublishedCertificate } from "../rotation/idp-stages";
 import type { SamlSubjectType } from "../salesforce/saml-apps";
 import type { NameIdFormat } from "../salesforce/saml-idp-metadata";
 import type { SamlSpBindingInputs } from "./args";
-import { certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
+import { certificateHandOver, certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
 import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import { samlSpBindingViews, type SamlSpBindingState, type StoredSamlSpBindingState } from "./lifecycle";
 import { optionalSamlSettings, samlInputKeys, samlOutputViews, samlSpBindingFields, samlStoredFields } from "./fields";
@@ -111,19 +112,14 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
   constructor(name: string, args: SamlSpBindingArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
     const { idpCertificate, ...rest } = args;
-    const handsOver = pulumi
-      .all([idpCertificate.previousCertificate, idpCertificate.overlapDays])
-      .apply(([previous, overlapDays]) => (previous !== undefined && previous !== null) || overlapDays === 0);
-    // The certificate's views are read only when handed over.
-    const handedOver = <T>(value: () => pulumi.Output<T>) => handsOver.apply((yes) => (yes ? value() : undefined));
+    // The certificate hands its PEM (and its previous one) over only during its overlap (see
+    // certificateHandOver): the binding stores a PEM only while its stages publish one that is no longer the
+    // bound certificate (storedStages).
+    const handedOver = certificateHandOver(idpCertificate);
     // The outputs the provider stores (every setting, the stages); the others are views of them, computed below.
-    const props: Record<string, unknown> = {
-      ...Object.fromEntries(samlStoredFields.map((n) => [n, undefined])),
+    const props = storedOutputProps(samlStoredFields, {
       ...rest,
       idpCertificateName: idpCertificate.salesforceName,
-      // The certificate hands its PEM (and its previous one) over only during its overlap after a rotation,
-      // or on every run when it keeps no previous certificate: the binding stores a PEM only while its
-      // stages publish one that is no longer the bound certificate (storedStages).
       certificatePem: handedOver(() => idpCertificate.certificatePem),
       previousCertificatePem: handedOver(() =>
         idpCertificate.previousCertificate.apply((previous) => previous?.certificatePem),
@@ -134,39 +130,43 @@ export class SamlSpBinding extends pulumi.dynamic.Resource {
       // Changes with every update of the certificate: preview cannot see the certificate's new outputs, so
       // it says this binding changes too; the revision makes `up` agree (see the implementation's diff).
       certificateRevision: idpCertificate.revision,
-    };
-    super(samlSpBindingProvider, name, props, opts, "salesforce", "SamlSpBinding");
-    const stored = this as unknown as Record<string, pulumi.Output<unknown>>;
-    // States of earlier releases lack the optional settings not given (and phaseEndsAt), which a preview reads
-    // as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation is under way.
-    const given = (key: string) =>
-      (args as unknown as Record<string, unknown>)[key] !== undefined ||
-      (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
-    const facts = [
-      ...samlInputKeys.filter((key) => !(optionalSamlSettings as readonly string[]).includes(key) || given(key)),
-      "stages",
-      "phase",
-      "nextStep",
-    ];
-    // Every view is made on first read (see defineLazyViews): a program that reads none pays for none.
-    defineLazyViews(this, samlOutputViews, () => {
-      // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
-      const pems = certificatePemsByFingerprint(idpCertificate);
-      return pulumi
-        .all([pulumi.all(Object.fromEntries(facts.map((key) => [key, stored[key]!]))), pems])
-        .apply(([known, byFingerprint]) => {
-          const source = withCertificates(
-            withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState,
-            byFingerprint,
-          );
-          return source.phase === "stable"
-            ? pulumi.output(samlSpBindingViews(source))
-            : stored["phaseEndsAt"]!.apply((phaseEndsAt) =>
-                samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt: phaseEndsAt as string } : {}) }),
-              );
-        });
     });
+    super(samlSpBindingProvider, name, props, opts, "salesforce", "SamlSpBinding");
+    defineBindingViews(this, args);
   }
+}
+
+/**
+ * Defines the views of `binding`, each made on first read (see defineLazyViews): a program that reads none
+ * pays for none. States of earlier releases lack the optional settings not given (and phaseEndsAt), which a
+ * preview reads as unknown: an optional setting is read only when given, phaseEndsAt only while a rotation
+ * is under way.
+ */
+function defineBindingViews(binding: SamlSpBinding, args: SamlSpBindingArgs): void {
+  const given = (key: string) =>
+    (args as unknown as Record<string, unknown>)[key] !== undefined ||
+    (key === "singleLogoutBinding" && args.singleLogoutUrl !== undefined);
+  const facts = [
+    ...samlInputKeys.filter((key) => !(optionalSamlSettings as readonly string[]).includes(key) || given(key)),
+    "stages",
+    "phase",
+    "nextStep",
+  ];
+  defineLazyViews(binding, samlOutputViews, () => {
+    // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.
+    const pems = certificatePemsByFingerprint(args.idpCertificate);
+    return pulumi.all([allOutputs(binding, facts), pems]).apply(([known, byFingerprint]) => {
+      const source = withCertificates(
+        withoutAbsentOutputs(known) as unknown as StoredSamlSpBindingState,
+        byFingerprint,
+      );
+      return source.phase === "stable"
+        ? pulumi.output(samlSpBindingViews(source))
+        : binding.phaseEndsAt.apply((phaseEndsAt) =>
+            samlSpBindingViews({ ...source, ...(phaseEndsAt ? { phaseEndsAt } : {}) }),
+          );
+    });
+  });
 }
 
 /** A binding's outputs, declared once (see {@link SamlSpBindingOutputsShape}). */

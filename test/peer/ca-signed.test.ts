@@ -6,8 +6,7 @@
 import test from "ava";
 import { certificateAndKeyPairImplementation } from "../../provider/certificate/provider";
 import { applyUpdate, issueCertificate, planUpdate } from "../../provider/certificate/lifecycle";
-import type { CertificateState } from "../../provider/certificate/state";
-import { fullCertificateState } from "../../provider/certificate/state";
+import { decodeCertificateState, type CertificateState } from "../../provider/certificate/state";
 import { checkCertificateArgs, type CertificateInputs } from "../../provider/certificate/args";
 import { keytool } from "../helpers/keytool";
 import { createOpensslCa } from "../helpers/openssl-ca";
@@ -192,7 +191,7 @@ test.serial(
       await certificateAndKeyPairImplementation.update!("Greenmoor_CA_Signed", first, checked.inputs!)
     ).outs! as unknown as Record<string, unknown>;
     // State stores facts; the views (PEM, dates, …) are computed from them, as the resource class does.
-    const adopted = fullCertificateState(adoptedState) as unknown as CertificateState;
+    const adopted = decodeCertificateState(adoptedState);
     t.false(adopted.awaitingSignature);
     t.is(adopted.certificatePem!.trim(), futureLeaf.trim());
     t.is(adopted.notBefore, notBefore.toISOString());

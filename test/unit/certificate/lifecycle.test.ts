@@ -3,13 +3,8 @@
  * certificate dropped after it, and a key that is not exportable kept out of every field.
  */
 import test from "ava";
-import {
-  applyUpdate,
-  issueCertificate,
-  planChanges,
-  planUpdate,
-  upgradeState,
-} from "../../../provider/certificate/lifecycle";
+import { applyUpdate, issueCertificate, planChanges, planUpdate } from "../../../provider/certificate/lifecycle";
+import { decodeCertificateState, storedCertificateVersion } from "../../../provider/certificate/state";
 import { checkCertificateArgs, type CertificateInputs } from "../../../provider/certificate/args";
 
 function inputs(raw: Record<string, unknown>): CertificateInputs {
@@ -147,8 +142,9 @@ test("state written by the first release is read and upgraded", (t) => {
     notBefore: v2.notBefore,
     notAfter: v2.notAfter,
   };
-  const upgraded = upgradeState(v1);
-  t.is(upgraded.stateVersion, 2);
+  const upgraded = decodeCertificateState(v1);
+  t.is(upgraded.stateVersion, storedCertificateVersion);
+  t.is(upgraded.custody, "provider");
   t.is(upgraded.nextRotation, v2.nextRotation);
   t.deepEqual(upgraded.salesforceFiles, v2.salesforceFiles);
   t.false(planUpdate(upgraded, inputs({}), after(1)).rotation.rotate !== undefined);

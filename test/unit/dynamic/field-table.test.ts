@@ -1,6 +1,7 @@
 /** A field table lists each field once; the lists a resource needs are derived from it in the table's order. */
 import test from "ava";
 import { type FieldTable, fieldsOfKind } from "../../../provider/dynamic/field-table";
+import { certificateKeySourceFields } from "../../../provider/certificate/fields";
 
 const table = {
   a: "stored",
@@ -17,4 +18,18 @@ test("fieldsOfKind keeps the table's order and reads single and several kinds", 
   // The type of the derived list names exactly those fields.
   const views: readonly ("c" | "d")[] = fieldsOfKind(table, "view");
   t.is(views.length, 2);
+});
+
+test("a certificate's key views read the key fields of every shape, the shape, and what decides a key's presence", (t) => {
+  t.deepEqual([...certificateKeySourceFields].sort(), [
+    "certificateChainPem",
+    "custody",
+    "previousCertificate",
+    "previousPrivateKey",
+    "previousPrivateKeyPem",
+    "privateKey",
+    "privateKeyExportable",
+    "privateKeyPem",
+    "stateVersion",
+  ]);
 });
