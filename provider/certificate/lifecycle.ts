@@ -3,6 +3,7 @@
  * chain, drop the previous certificate, and derive every export from what is current. The resource's
  * provider is a thin adapter over these functions; the clock is always a parameter.
  */
+import { certificateGenerationName } from "../validate/generated-names";
 import crypto = require("node:crypto");
 import { buildCertificationRequest, certificationRequestPublicKey } from "../crypto/certification-request";
 import { leafMatchesKey, splitChain } from "../crypto/certificate-chain";
@@ -46,7 +47,7 @@ export function nextSalesforceName(
   state: Pick<CertificateState, "uniqueName" | "generation" | "certificatePem">,
 ): string {
   const generation = state.certificatePem ? state.generation + 1 : state.generation;
-  return generation > 1 ? `${state.uniqueName}_G${generation}` : state.uniqueName;
+  return certificateGenerationName(state.uniqueName, generation);
 }
 
 /** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate or CSR. */

@@ -2,6 +2,7 @@
  * @module What `CertificateAndKeyPair` does in the provider process: check, diff (with the rotation
  * message preview shows), create and update. Loaded by name through `pulumi-salesforce-certs/runtime`.
  */
+import { certificateGenerationName } from "../validate/generated-names";
 import type * as pulumi from "@pulumi/pulumi";
 import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../dynamic/check-result";
@@ -79,11 +80,6 @@ async function uploadAdoptedChain(state: CertificateState, news: CertificateInpu
   console.log(
     `CertificateAndKeyPair ${news.uniqueName}: Certificate ${name} in ${client.session.instanceUrl}: uploaded the CA-signed chain (signedChainPem); the org now signs with it`,
   );
-}
-
-/** The name in the org of generation `generation` of certificate `uniqueName`. */
-function generationName(uniqueName: string, generation: number): string {
-  return generation > 1 ? `${uniqueName}_G${generation}` : uniqueName;
 }
 
 /** The implementation behind the serialised `certificateAndKeyPairProvider` shell. */
@@ -177,7 +173,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       const keyPair = plan.rotation.rotate
         ? await newKeyPair(
             news,
-            target ? target.name : generationName(news.uniqueName, state.generation + 1),
+            target ? target.name : certificateGenerationName(news.uniqueName, state.generation + 1),
             target?.renew === true,
           )
         : undefined;

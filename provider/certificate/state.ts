@@ -5,6 +5,7 @@
  * files are pure, deterministic functions of those facts: the resource class computes them in the user's
  * program (`Output.apply`), and the provider recomputes them when it decodes its state. Pure: no Pulumi.
  */
+import { certificateGenerationName } from "../validate/generated-names";
 import crypto = require("node:crypto");
 import { splitChain } from "../crypto/certificate-chain";
 import { describeCertificate } from "../crypto/certificate-facts";
@@ -172,7 +173,7 @@ export function previousCertificateView(stored: StoredPreviousCertificate): Prev
  * org, the views, and the keystores (built only where a key may be exported and a password is given).
  */
 export function deriveCertificateState(state: CertificateState): CertificateState {
-  const salesforceName = state.generation > 1 ? `${state.uniqueName}_G${state.generation}` : state.uniqueName;
+  const salesforceName = certificateGenerationName(state.uniqueName, state.generation);
   const next: CertificateState = { ...state, salesforceName };
   for (const field of [...certificateViewFields, "pkcs12Base64", "jksBase64"] as const) delete next[field];
   Object.assign(next, certificateViews(next));

@@ -3,6 +3,7 @@
  * credential clients read, and the Salesforce metadata to deploy. Pure but for the login probe, which
  * is passed in.
  */
+import { jwtSlotAppName, jwtSlotConsumerKey } from "../validate/generated-names";
 import { describeCertificate } from "../crypto/certificate-facts";
 import {
   applySlotStep,
@@ -268,8 +269,8 @@ function bound(inputs: JwtIntegrationInputs): BoundCredential {
 function slotNames(inputs: JwtIntegrationInputs): Partial<Record<SlotName, { appName: string; consumerKey: string }>> {
   if (inputs.rotationStrategy === "inPlace") return { A: { appName: inputs.apiName, consumerKey: inputs.consumerKey } };
   return {
-    A: { appName: `${inputs.apiName}_A`, consumerKey: `${inputs.consumerKey}A` },
-    B: { appName: `${inputs.apiName}_B`, consumerKey: `${inputs.consumerKey}B` },
+    A: { appName: jwtSlotAppName(inputs.apiName, "A"), consumerKey: jwtSlotConsumerKey(inputs.consumerKey, "A") },
+    B: { appName: jwtSlotAppName(inputs.apiName, "B"), consumerKey: jwtSlotConsumerKey(inputs.consumerKey, "B") },
   };
 }
 

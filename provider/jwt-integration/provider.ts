@@ -2,6 +2,7 @@
  * @module What `JwtIntegration` does in the provider process. Loaded by name through
  * `pulumi-salesforce-certs/runtime`.
  */
+import { jwtSlotAppName, jwtSlots } from "../validate/generated-names";
 import type * as pulumi from "@pulumi/pulumi";
 import { clockFailure, currentTime } from "../rotation/clock";
 import { idleSlot } from "../rotation/jwt-slots";
@@ -83,7 +84,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const slots =
         result.inputs.rotationStrategy === "inPlace"
           ? [result.inputs.apiName]
-          : [`${result.inputs.apiName}_A`, `${result.inputs.apiName}_B`];
+          : jwtSlots.map((slot) => jwtSlotAppName(result.inputs.apiName, slot));
       const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
       const validated = await validateCreate(toStoredInputs(result.inputs, certificateRevision));
       console.log(

@@ -21,6 +21,11 @@ export function jwtSlotAppName(apiName: string, slot: (typeof jwtSlots)[number])
   return `${apiName}_${slot}`;
 }
 
+/** The consumer key of a two-slot JWT integration's `slot`. */
+export function jwtSlotConsumerKey(consumerKey: string, slot: (typeof jwtSlots)[number]): string {
+  return `${consumerKey}${slot}`;
+}
+
 /** The most characters Salesforce allows in a unique name (`DeveloperName`, `fullName`). */
 export const maxUniqueNameLength = 80;
 
