@@ -400,3 +400,30 @@ test("sign(): the org signs with a certificate's private key without handing the
     },
   );
 });
+
+test("a disabled plug-in refuses JWT logins: isOauthPluginEnabled or isEnabled false gives OAUTH_APP_BLOCKED; enabled again, the same login works", async (t) => {
+  const key = clientKey();
+  await withOrg({}, async (org, admin) => {
+    const files = eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key);
+    const policyFile = Object.keys(files).find((f) => f.endsWith(".ecaPlcy-meta.xml"))!;
+    const withPolicy = (flag: string, value: boolean) => ({
+      ...files,
+      [policyFile]: files[policyFile]!.replace(new RegExp(`<${flag}>true</${flag}>`), `<${flag}>${value}</${flag}>`),
+    });
+    const login = async () =>
+      new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+        grant_type: jwtBearer,
+        assertion: await assertion(key, { iss: "GreenmoorCiKeyA" }),
+      });
+    await deploy(admin, files);
+    await t.notThrowsAsync(login());
+
+    for (const flag of ["isOauthPluginEnabled", "isEnabled"]) {
+      await deploy(admin, withPolicy(flag, false));
+      t.is(org.state.apps[0]?.blocked !== undefined, true, `${flag} false blocks the app`);
+      await t.throwsAsync(login(), { name: "OAUTH_APP_BLOCKED", message: "this app is blocked by admin" });
+      await deploy(admin, files);
+      await t.notThrowsAsync(login(), `${flag} true again: logins work`);
+    }
+  });
+});

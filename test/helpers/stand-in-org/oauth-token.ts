@@ -3,6 +3,12 @@
  * §1.1), judged by jwt-bearer-judge.ts against the org's apps (External Client App:
  * `ExtlClntAppGlobalOauthSettings.certificate`; Connected App: `oauthConfig.certificate`) and users, at the
  * org's clock; `aud` may be the stand-in's URL, https://login.salesforce.com or https://test.salesforce.com.
+ * An External Client App whose plug-ins or OAuth plug-in are disabled, or whose distributionState is not
+ * Local/Packaged (org-state.ts `oauthBlocked`), refuses even a valid assertion with HTTP 400
+ * `{"error":"OAUTH_APP_BLOCKED","error_description":"this app is blocked by admin"}`: the answer
+ * practitioners report for an app an admin blocked (https://github.com/n8n-io/n8n/issues/21589).
+ * Salesforce publishes no text for a disabled ECA plug-in at the token endpoint; the provider only
+ * reports the refusal, whatever its text.
  * Tokens are opaque `<15-char org id>!AQ…` (never JWT-shaped: jsforce's SOAP refuses those below v68).
  */
 import crypto from "node:crypto";
@@ -33,6 +39,8 @@ export async function tokenRequest(
   });
   if (!judged.granted) return judged.answer;
   const { app, user } = judged;
+  if (app.blocked)
+    return { status: 400, body: { error: "OAUTH_APP_BLOCKED", error_description: "this app is blocked by admin" } };
   return {
     status: 200,
     body: {

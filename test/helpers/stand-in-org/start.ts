@@ -16,8 +16,7 @@
  * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
  * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
- * tokens, `ignoreWarnings` (no component ever warns), API-version checks inside deploys (only the CRUD
- * calls fault), permissions of the calling user, and time passing during a deploy: its outcome is
+ * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, and time passing during a deploy: its outcome is
  * decided and persisted when `deploy` is called (status polls only delay the answer).
  */
 import crypto from "node:crypto";
@@ -287,6 +286,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
               failingComponents: faults.failingComponents,
               polls: options.deployPolls ?? 0,
               neverFinishes: faults.deploysNeverFinish,
+              apiVersion,
             };
           },
           now(),
