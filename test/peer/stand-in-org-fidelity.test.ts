@@ -128,3 +128,37 @@ test("API versions inside a deploy: a type newer than package.xml's version fail
 function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
+
+const readEnvelope = (session: string, name: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><SessionHeader xmlns="http://soap.sforce.com/2006/04/metadata"><sessionId>${session}</sessionId></SessionHeader></soapenv:Header><soapenv:Body><readMetadata xmlns="http://soap.sforce.com/2006/04/metadata"><type>Certificate</type><fullNames>${name}</fullNames></readMetadata></soapenv:Body></soapenv:Envelope>`;
+
+test("transport: the metadata URL with the org id (15 or 18 characters) or a further path answers as the bare one; no SOAPAction is needed", async (t) => {
+  await withOrg({ certificates: [{ fullName: "Acme_IdP" }] }, async (org) => {
+    const session = org.issueSession();
+    for (const tail of ["", `/${org.orgId.slice(0, 15)}`, `/${org.orgId}`, "/deployRequest"]) {
+      const response = await fetch(`${org.url}/services/Soap/m/66.0${tail}`, {
+        method: "POST",
+        headers: { "content-type": "text/xml; charset=utf-8" },
+        body: readEnvelope(session, "Acme_IdP"),
+      });
+      t.is(response.status, 200, `…/m/66.0${tail}`);
+      t.regex(
+        await response.text(),
+        /<readMetadataResponse><result><records xsi:type="Certificate"><fullName>Acme_IdP<\/fullName>/,
+      );
+    }
+    // The session is still checked on every form: a bad one is a fault, not an answer.
+    const stranger = await fetch(`${org.url}/services/Soap/m/66.0/${org.orgId}`, {
+      method: "POST",
+      headers: { "content-type": "text/xml" },
+      body: readEnvelope(`${org.orgId.slice(0, 15)}!AQnotissued`, "Acme_IdP"),
+    });
+    t.is(stranger.status, 500);
+    t.regex(await stranger.text(), /<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
+    const elsewhere = await fetch(`${org.url}/services/Soap/x/66.0`, {
+      method: "POST",
+      body: readEnvelope(session, "Acme_IdP"),
+    });
+    t.is(elsewhere.status, 404);
+  });
+});

@@ -185,7 +185,11 @@ test("token errors are Salesforce's {error, error_description} bodies, thrown by
       message: "user hasn't approved this consumer",
     });
     await t.throwsAsync(request(key, { iss: "GreenmoorCiKeyA" }, "password"), { name: "unsupported_grant_type" });
-    await t.notThrowsAsync(request(key, { iss: "GreenmoorCiKeyA", aud: "https://test.salesforce.com" }));
+    await t.throwsAsync(
+      request(key, { iss: "GreenmoorCiKeyA", aud: "https://test.salesforce.com" }),
+      { name: "invalid_grant", message: "audience is invalid" },
+      "a production org refuses the sandbox audience",
+    );
   });
 });
 
@@ -425,5 +429,56 @@ test("a disabled plug-in refuses JWT logins: isOauthPluginEnabled or isEnabled f
       await deploy(admin, files);
       await t.notThrowsAsync(login(), `${flag} true again: logins work`);
     }
+  });
+});
+
+test("audience per org kind: production takes login.salesforce.com, a sandbox test.salesforce.com; each also its own URL", async (t) => {
+  const key = clientKey();
+  for (const [kind, accepted, refused] of [
+    ["production", "https://login.salesforce.com", "https://test.salesforce.com"],
+    ["sandbox", "https://test.salesforce.com", "https://login.salesforce.com"],
+  ] as const) {
+    await withOrg({ kind }, async (org, admin) => {
+      await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
+      const request = async (aud: string) =>
+        new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+          grant_type: jwtBearer,
+          assertion: await assertion(key, { iss: "GreenmoorCiKeyA", aud }),
+        });
+      await t.notThrowsAsync(request(accepted), `${kind} takes ${accepted}`);
+      await t.notThrowsAsync(request(org.url), `${kind} takes its own URL`);
+      await t.throwsAsync(
+        request(refused),
+        { name: "invalid_grant", message: "audience is invalid" },
+        `${kind} refuses ${refused}`,
+      );
+      await t.throwsAsync(
+        request("https://greenmoor.my.salesforce.com"),
+        { message: "audience is invalid" },
+        "a My Domain audience is not modelled",
+      );
+    });
+  }
+});
+
+test("exp must be a JSON number: a string of digits is refused as Salesforce documents no other form", async (t) => {
+  const key = clientKey();
+  await withOrg({}, async (org, admin) => {
+    await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
+    const signed = (exp: number | string) =>
+      // A string exp is what the test sends on purpose: jose's types allow only a number.
+      new jose.SignJWT({
+        iss: "GreenmoorCiKeyA",
+        sub: ciUser.username,
+        aud: "https://login.salesforce.com",
+        exp: exp as number,
+      })
+        .setProtectedHeader({ alg: "RS256" })
+        .sign(key.privateKey);
+    const request = async (exp: number | string) =>
+      new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearer, assertion: await signed(exp) });
+    const exp = epochSeconds(testNow()) + 120;
+    await t.notThrowsAsync(request(exp));
+    await t.throwsAsync(request(String(exp)), { name: "invalid_grant", message: "invalid assertion" });
   });
 });

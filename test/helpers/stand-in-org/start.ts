@@ -1,8 +1,16 @@
 /**
  * @module The stand-in org's HTTP server and router (127.0.0.1, random port):
  *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1);
- *  - `POST /services/Soap/m/{version}` → the Metadata API (org-mode.md §1.2, §1.3): the SOAPAction
- *    header must be present (jsforce sends `""`), the SessionHeader's session must be live, else
+ *  - `POST /services/Soap/m/{version}` and `…/m/{version}/{anything}` → the Metadata API (org-mode.md §1.2,
+ *    §1.3). The login's metadataServerUrl carries the org id, `/services/Soap/m/29.0/00Di0000000icUB`
+ *    (recorded requests: https://gist.github.com/wadewegner/9139536), jsforce posts to the bare version,
+ *    and simple-salesforce to `…/m/{version}/deployRequest/{id}`
+ *    (https://github.com/simple-salesforce/simple-salesforce/blob/HEAD/simple_salesforce/metadata.py): the
+ *    operation is the Body's first child, whatever the path after the version. UNKNOWN: what Salesforce
+ *    answers for another org's id in the path; the stand-in ignores the tail. The SOAPAction header is
+ *    not required: its value plays no part (jsforce sends `""`, simple-salesforce `deploy`, the recorded
+ *    .NET requests `create`); whether Salesforce answers a request with no SOAPAction at all is not
+ *    documented, and the stand-in answers it. The SessionHeader's session must be live, else
  *    `sf:INVALID_SESSION_ID`; operations deploy, checkDeployStatus (deploy.ts), readMetadata,
  *    listMetadata, deleteMetadata (metadata-api.ts); others → `sf:UNKNOWN_EXCEPTION`;
  *  - `GET /services/data` (no session needed, as on Salesforce) and
@@ -29,7 +37,7 @@ import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
 import { signWithKey } from "./org-certificates";
-import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
+import { newAccessToken, tokenRequest, type JsonAnswer, type OrgKind } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
 import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
@@ -67,6 +75,8 @@ export interface StandInOrgOptions {
   users?: StandInUserOption[];
   /** The 18-character org id (default: a fresh `00D…`). */
   orgId?: string;
+  /** Production (default) or sandbox: which JWT `aud` the token endpoint takes (oauth-token.ts). */
+  kind?: OrgKind;
   /** checkDeployStatus answers before a deploy reports done: Pending, then InProgress (default 0). */
   deployPolls?: number;
   /** The problem a deploy of a NEW ConnectedApp reports (no public text exists; default: a placeholder). */
@@ -225,16 +235,17 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         url,
         orgId,
         now: now(),
+        kind: options.kind ?? "production",
         issue: (user, app) => {
           call.app = app.name;
           return issue(user, app);
         },
       });
     }
-    const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
+    const soap = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/[^?#]*)?$/.exec(pathname);
     if (method === "POST" && soap) {
       try {
-        return { status: 200, xml: await metadataCall(request, body, Number(soap[1]), call) };
+        return { status: 200, xml: await metadataCall(body, Number(soap[1]), call) };
       } catch (error) {
         if (!(error instanceof SoapFault)) throw error;
         return { status: 500, xml: soapFaultResponse(error) };
@@ -251,14 +262,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
   }
 
-  async function metadataCall(
-    request: http.IncomingMessage,
-    body: string,
-    apiVersion: number,
-    call: StandInCall,
-  ): Promise<string> {
-    if (request.headers["soapaction"] === undefined)
-      throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The SOAPAction header is missing`);
+  async function metadataCall(body: string, apiVersion: number, call: StandInCall): Promise<string> {
     const soap = parseSoapRequest(body);
     call.operation = soap.operation;
     const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
