@@ -162,3 +162,27 @@ test("transport: the metadata URL with the org id (15 or 18 characters) or a fur
     t.is(elsewhere.status, 404);
   });
 });
+
+test("caBrowserCaps: org-made certificates live at most 200 days from 2026-03-15 and 100 from 2027-03-15, on the org's clock", async (t) => {
+  const expiry = async (at: string, options: StandInOrgOptions, keySize: 2048 | 4096 = 2048) => {
+    const org = await startStandInOrg({
+      now: () => new Date(at),
+      certificates: [{ fullName: "C", keySize }],
+      ...options,
+    });
+    try {
+      return org.state.certificate("C")!.expirationDate!.toISOString();
+    } finally {
+      await org.close();
+    }
+  };
+  t.is(await expiry("2026-03-14T12:00:00Z", { caBrowserCaps: true }), "2027-03-14T00:00:00.000Z", "before: a year");
+  t.is(await expiry("2026-03-15T00:00:00Z", { caBrowserCaps: true }), "2026-10-01T00:00:00.000Z", "200 days");
+  t.is(await expiry("2026-03-15T00:00:00Z", { caBrowserCaps: true }, 4096), "2026-10-01T00:00:00.000Z");
+  t.is(await expiry("2027-03-15T08:00:00Z", { caBrowserCaps: true }), "2027-06-23T00:00:00.000Z", "100 days");
+  t.is(
+    await expiry("2027-03-15T08:00:00Z", { caBrowserCaps: true, validityDays: { 2048: 30 } }),
+    "2027-04-14T00:00:00.000Z",
+  );
+  t.is(await expiry("2027-03-15T08:00:00Z", {}), "2028-03-14T00:00:00.000Z", "off by default");
+});

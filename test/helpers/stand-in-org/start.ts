@@ -1,6 +1,7 @@
 /**
  * @module The stand-in org's HTTP server and router (127.0.0.1, random port):
- *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1);
+ *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1): the audience by
+ *    org kind (`kind`), and no login through an External Client App whose plug-ins are disabled;
  *  - `POST /services/Soap/m/{version}` and `…/m/{version}/{anything}` → the Metadata API (org-mode.md §1.2,
  *    §1.3). The login's metadataServerUrl carries the org id, `/services/Soap/m/29.0/00Di0000000icUB`
  *    (recorded requests: https://gist.github.com/wadewegner/9139536), jsforce posts to the bare version,
@@ -18,14 +19,18 @@
  *    token → 401 `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`;
  *  - anything else → 404 `[{"errorCode":"NOT_FOUND",…}]`.
  * Every request is logged (method, path, SOAP operation, status; never bodies, tokens or query strings).
+ * Names ignore case everywhere (org-state.ts); deploys check each type against the package's API version
+ * (deploy.ts); org-made certificates may follow the CA/Browser caps (`caBrowserCaps`, org-certificates.ts).
  *
  * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
  * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
  * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
- * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, and time passing during a deploy: its outcome is
- * decided and persisted when `deploy` is called (status polls only delay the answer).
+ * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO itself
+ * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), a My Domain URL or an
+ * Experience site as JWT audience (unknown: oauth-token.ts), and time passing during a deploy: its
+ * outcome is decided and persisted when `deploy` is called (status polls only delay the answer).
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -36,7 +41,7 @@ import { newFaults, type StandInFaults } from "./faults";
 import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
-import { signWithKey } from "./org-certificates";
+import { caBrowserCapDays, signWithKey } from "./org-certificates";
 import { newAccessToken, tokenRequest, type JsonAnswer, type OrgKind } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
 import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
@@ -83,6 +88,11 @@ export interface StandInOrgOptions {
   connectedAppCreationBlockedMessage?: string;
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
+  /**
+   * Caps that validity by the CA/Browser Forum's schedule on the org's clock: 200 days for certificates
+   * made from 2026-03-15, 100 from 2027-03-15 (org-certificates.ts `caBrowserCapDays`). Default false.
+   */
+  caBrowserCaps?: boolean;
   /** The org's clock (default: the tests' fixed instant, test-clock.ts). Used for certificates, `exp` checks and dates. */
   now?: () => Date;
   connectedApps?: StandInConnectedAppSeed[];
@@ -149,8 +159,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   const deploys = new Map<string, DeployJob>();
   const calls: StandInCall[] = [];
   const faults = newFaults(() => sessions.clear());
-  const validityDays = (keySize: number) =>
-    keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
+  const validityDays = (keySize: number) => {
+    const days = keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
+    const cap = options.caBrowserCaps ? caBrowserCapDays(now()) : undefined;
+    return cap === undefined ? days : Math.min(days, cap);
+  };
   const ruleContext = (draft: OrgState): RuleContext => ({
     draft,
     orgId,
