@@ -13,6 +13,7 @@ import { OrgApiError, OrgCertificateSignedError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { orgClient } from "../org/configured-org";
 import { validateDeploy, validatesDeploys } from "../org/preview-validation";
+import { findSalesforceName } from "../salesforce/names";
 
 /** A certificate as the org holds it. */
 export interface OrgCertificate {
@@ -35,8 +36,9 @@ export async function obtainOrgCertificate(
   renew = false,
 ): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
-  if (existing && !renew && !adoptionAllowed(name))
-    throw alreadyInOrg("Certificate", [name], client.session.instanceUrl);
+  // Named as the org spells it: a name differing only in case is the same certificate (names.ts).
+  if (existing && !renew && !adoptionAllowed(existing.developerName))
+    throw alreadyInOrg("Certificate", [existing.developerName], client.session.instanceUrl);
   if (existing && renew) {
     // Deployed again, a name makes a new key pair: only over the CSR this resource awaits a chain for, never
     // over a certificate in force (a chain uploaded in Setup), whose key would be lost.
@@ -102,7 +104,11 @@ export async function validateOrgCertificate(
 ): Promise<string> {
   if (!validatesDeploys()) return "";
   const client = await orgClient();
-  if (!renew && (await client.list("Certificate")).some((c) => c.fullName === name))
-    return `; not validated: the org already lists Certificate ${name}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
+  const held = findSalesforceName(
+    (await client.list("Certificate")).map((c) => c.fullName),
+    name,
+  );
+  if (!renew && held !== undefined)
+    return `; not validated: the org already lists Certificate ${held}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
   return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
 }

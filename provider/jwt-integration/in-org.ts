@@ -10,6 +10,7 @@ import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "./lifecycle";
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
+import { findSalesforceName, SalesforceNameSet } from "../salesforce/names";
 import type { JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
 
@@ -73,7 +74,7 @@ export function jwtAppFiles(
  */
 export async function refuseNewConnectedApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
-  const listed = new Set((await client.list("ConnectedApp")).map((app) => app.fullName));
+  const listed = new SalesforceNameSet((await client.list("ConnectedApp")).map((app) => app.fullName));
   const missing = slotApps(state)
     .map(([, slot]) => slot.appName)
     .filter((name) => !listed.has(name));
@@ -90,10 +91,11 @@ export async function refuseNewConnectedApps(client: OrgMetadataClient, state: J
  */
 export async function refuseTakingOverApps(client: OrgMetadataClient, state: JwtIntegrationState): Promise<void> {
   if (appTypeName(state) !== "ExternalClientApplication") return;
-  const listed = new Set((await client.list("ExternalClientApplication")).map((app) => app.fullName));
+  const listed = (await client.list("ExternalClientApplication")).map((app) => app.fullName);
+  // Named as the org spells them: an app differing only in case is the same app (names.ts).
   const taken = slotApps(state)
-    .map(([, slot]) => slot.appName)
-    .filter((name) => listed.has(name) && !adoptionAllowed(name));
+    .map(([, slot]) => findSalesforceName(listed, slot.appName))
+    .filter((name): name is string => name !== undefined && !adoptionAllowed(name));
   if (taken.length > 0) throw alreadyInOrg("ExternalClientApplication", taken, client.session.instanceUrl);
 }
 

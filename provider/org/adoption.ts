@@ -7,16 +7,17 @@
  * or Terraform's "already exists" ask. What is taken over is then the resource's: rotated and deleted with it.
  */
 import { OrgAlreadyExistsError, type SalesforceCertsError } from "../errors";
+import { sameSalesforceName } from "../salesforce/names";
 
 /** The environment variable naming, for one run, the components a create may take over. */
 export const adoptVariable = "SALESFORCE_CERTS_ADOPT";
 
-/** True when `name` is among the names in SALESFORCE_CERTS_ADOPT (comma-separated). */
+/** True when `name` is among the names in SALESFORCE_CERTS_ADOPT (comma-separated), compared as Salesforce compares names. */
 export function adoptionAllowed(name: string): boolean {
   return (process.env[adoptVariable] ?? "")
     .split(",")
     .map((n) => n.trim())
-    .includes(name);
+    .some((n) => sameSalesforceName(n, name));
 }
 
 /** The refusal to take over the `type` components `names`, which the org at `org` already holds. */

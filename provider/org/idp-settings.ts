@@ -6,6 +6,7 @@
  * IdP signs with, so the provider asks {@link identityProviderSigningWith} before it deletes one.
  */
 import { metadataXml } from "../salesforce/xml";
+import { SalesforceNameSet } from "../salesforce/names";
 import type { DeployOutcome, OrgMetadataClient } from "./metadata-client";
 
 /** The org's IdP settings as read. */
@@ -34,7 +35,7 @@ export async function identityProviderSigningWith(client: OrgMetadataClient): Pr
 
 /** The names of every certificate the org lists (`listMetadata Certificate`). */
 export async function listedCertificates(client: OrgMetadataClient): Promise<Set<string>> {
-  return new Set((await client.list("Certificate")).map((c) => c.fullName));
+  return new SalesforceNameSet((await client.list("Certificate")).map((c) => c.fullName));
 }
 
 /**

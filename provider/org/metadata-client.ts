@@ -21,6 +21,7 @@ import {
 } from "./deploy-result";
 import { buildDeployZip, type ComponentName } from "./metadata-zip";
 import { OrgApiError, OrgDeployTimeoutError } from "../errors";
+import { findSalesforceName, sameSalesforceName } from "../salesforce/names";
 import type { OrgSession } from "./org-login";
 
 /** What to deploy. */
@@ -157,10 +158,13 @@ export class OrgMetadataClient {
         this.session.connection.metadata.read(type as never, [...names]),
       )) as unknown;
       const list = (Array.isArray(records) ? records : [records]) as Record<string, unknown>[];
+      // Keyed by the name asked: the org answers in the spelling it holds, which may differ in case (names.ts).
       for (const name of names) found.set(name, undefined);
       for (const record of list) {
-        const name = record?.["fullName"];
-        if (typeof name === "string" && name !== "") found.set(name, record);
+        const held = record?.["fullName"];
+        if (typeof held !== "string" || held === "") continue;
+        const asked = findSalesforceName(names, held);
+        if (asked !== undefined) found.set(asked, record);
       }
     }
     return found;
@@ -208,7 +212,7 @@ export class OrgMetadataClient {
       )) as unknown;
       const list = (Array.isArray(results) ? results : [results]) as Record<string, unknown>[];
       names.forEach((name, i) => {
-        const result = list.find((r) => r?.["fullName"] === name) ?? list[i] ?? {};
+        const result = list.find((r) => sameSalesforceName(String(r?.["fullName"] ?? ""), name)) ?? list[i] ?? {};
         const errors = (
           Array.isArray(result["errors"]) ? result["errors"] : result["errors"] ? [result["errors"]] : []
         ) as Record<string, unknown>[];
@@ -238,7 +242,7 @@ export class OrgMetadataClient {
   async certificate(developerName: string): Promise<CertificateRecord | undefined> {
     const bad = salesforceUniqueName(developerName);
     if (bad) throw new OrgApiError("INVALID_NAME", `certificate name ${bad}`);
-    const listed = (await this.list("Certificate")).find((c) => c.fullName === developerName);
+    const listed = (await this.list("Certificate")).find((c) => sameSalesforceName(c.fullName, developerName));
     if (!listed) return undefined;
     const soql = `SELECT Id, DeveloperName, MasterLabel, ExpirationDate, KeySize, OptionsIsCaSigned, OptionsIsPrivateKeyExportable, CreatedDate FROM Certificate WHERE DeveloperName = '${developerName}' ORDER BY CreatedDate DESC`;
     const rows: Record<string, unknown>[] = [];

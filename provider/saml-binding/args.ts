@@ -235,3 +235,25 @@ function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBinding
   if (typeProblem) issues.push({ path: "encryption.type", message: typeProblem });
   return { certificateName: certificateName as string, type: type as "AES_128" | "AES_256" };
 }
+
+/**
+ * The API version the External Client App SAML policy type (`ExtlClntAppSamlConfigurablePolicies`) appeared
+ * in (Metadata API docs, shared/research/org-mode.md §5 "External Client Apps"): an org connection at an
+ * older version cannot deploy or read the policy an `ExternalClientApp` binding consists of.
+ */
+export const samlEcaMinimumApiVersion = 63;
+
+/**
+ * Why an org connection at `apiVersion` (`NN.0`) cannot take a binding of `appType`, or undefined. Checked in
+ * `check()`, before anything is created, for bindings created in org mode.
+ */
+export function samlApiVersionIssue(
+  inputs: Pick<SamlSpBindingInputs, "appType">,
+  apiVersion: string,
+): ValidationIssue | undefined {
+  if (inputs.appType !== "ExternalClientApp" || Number(apiVersion) >= samlEcaMinimumApiVersion) return undefined;
+  return {
+    path: "appType",
+    message: `ExternalClientApp needs the org connection's apiVersion to be at least ${samlEcaMinimumApiVersion}.0: its SAML policy (ExtlClntAppSamlConfigurablePolicies) exists from API ${samlEcaMinimumApiVersion}.0 (got apiVersion ${apiVersion}); raise apiVersion in salesforce-certs:org or the SalesforceOrgProvider`,
+  };
+}

@@ -14,6 +14,7 @@ import crypto from "node:crypto";
 import { OrgConnectedAppCreateError } from "../errors";
 import { publishedCertificates } from "../rotation/idp-stages";
 import { channelOf } from "../salesforce/file-channels";
+import { sameSalesforceName } from "../salesforce/names";
 import type { SamlSpBindingState } from "./lifecycle";
 import { disableIdentityProvider, readIdentityProvider } from "../org/idp-settings";
 import type { OrgMetadataClient } from "../org/metadata-client";
@@ -78,7 +79,7 @@ export async function refuseNewSamlConnectedApp(
   state: Pick<SamlSpBindingState, "apiName" | "appType">,
 ): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
-  if ((await client.list("ConnectedApp")).some((app) => app.fullName === state.apiName)) return;
+  if ((await client.list("ConnectedApp")).some((app) => sameSalesforceName(app.fullName, state.apiName))) return;
   throw new OrgConnectedAppCreateError(
     `SamlSpBinding ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${state.apiName}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${state.apiName} by hand once and run pulumi up again.`,
   );
@@ -98,7 +99,7 @@ export async function observeSamlOrg(
   if (listed.has(name)) {
     const idp = await readIdentityProvider(client);
     if (!idp?.enableIdentityProvider) drift.push(`the org's IdP is off (it should sign with ${name})`);
-    else if (idp.certificateName !== name)
+    else if (!sameSalesforceName(idp.certificateName, name))
       drift.push(`the org's IdP signs with ${idp.certificateName} instead of ${name}`);
   }
   return drift;
@@ -108,8 +109,10 @@ export async function observeSamlOrg(
 async function otherSamlApps(client: OrgMetadataClient, apiName: string): Promise<string[]> {
   const policies = (await client.list("ExtlClntAppSamlConfigurablePolicies"))
     .map((p) => p.fullName)
-    .filter((name) => name !== `${apiName}_samlPlcy`);
-  const connected = (await client.list("ConnectedApp")).map((app) => app.fullName).filter((name) => name !== apiName);
+    .filter((name) => !sameSalesforceName(name, `${apiName}_samlPlcy`));
+  const connected = (await client.list("ConnectedApp"))
+    .map((app) => app.fullName)
+    .filter((name) => !sameSalesforceName(name, apiName));
   const records =
     connected.length > 0
       ? await client.read("ConnectedApp", connected)

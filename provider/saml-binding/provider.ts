@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clockFailure, currentTime } from "../rotation/clock";
 import { toCheckResult } from "../dynamic/check-result";
 import { unknownValue } from "../dynamic/unknown-value";
-import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "./args";
+import { checkSamlSpBindingArgs, samlApiVersionIssue, type SamlSpBindingInputs } from "./args";
 import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import {
   applySamlUpdate,
@@ -22,6 +22,7 @@ import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/config
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
+import { sameSalesforceName } from "../salesforce/names";
 import { decodeSamlState, encodeSamlState } from "./state";
 import {
   deleteSamlOrg,
@@ -55,8 +56,10 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (clock) return { failures: [clock] };
     // A certificate's absent outputs arrive as null (see dynamic/absent-outputs.ts): the rules read them as absent.
     const { certificateRevision, ...raw } = withoutAbsentOutputs(news as unknown as Record<string, unknown>);
-    const result = checkSamlSpBindingArgs(raw);
+    const checked = checkSamlSpBindingArgs(raw);
     const org = configuredOrg();
+    const versionIssue = checked.ok && org ? samlApiVersionIssue(checked.inputs, org.apiVersion) : undefined;
+    const result = versionIssue ? { ok: false as const, issues: [versionIssue] } : checked;
     if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
       const validated = await validateCreate(result.inputs);
       console.log(
@@ -137,7 +140,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       if (
         state.appType !== "ConnectedApp" &&
         !adoptionAllowed(state.apiName) &&
-        (await client.list("ExternalClientApplication")).some((app) => app.fullName === state.apiName)
+        (await client.list("ExternalClientApplication")).some((app) => sameSalesforceName(app.fullName, state.apiName))
       ) {
         throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
       }

@@ -185,7 +185,11 @@ test("token errors are Salesforce's {error, error_description} bodies, thrown by
       message: "user hasn't approved this consumer",
     });
     await t.throwsAsync(request(key, { iss: "GreenmoorCiKeyA" }, "password"), { name: "unsupported_grant_type" });
-    await t.notThrowsAsync(request(key, { iss: "GreenmoorCiKeyA", aud: "https://test.salesforce.com" }));
+    await t.throwsAsync(
+      request(key, { iss: "GreenmoorCiKeyA", aud: "https://test.salesforce.com" }),
+      { name: "invalid_grant", message: "audience is invalid" },
+      "a production org refuses the sandbox audience",
+    );
   });
 });
 
@@ -399,4 +403,82 @@ test("sign(): the org signs with a certificate's private key without handing the
       t.false(JSON.stringify(org.state.certificates).includes("PRIVATE KEY"));
     },
   );
+});
+
+test("a disabled plug-in refuses JWT logins: isOauthPluginEnabled or isEnabled false gives OAUTH_APP_BLOCKED; enabled again, the same login works", async (t) => {
+  const key = clientKey();
+  await withOrg({}, async (org, admin) => {
+    const files = eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key);
+    const policyFile = Object.keys(files).find((f) => f.endsWith(".ecaPlcy-meta.xml"))!;
+    const withPolicy = (flag: string, value: boolean) => ({
+      ...files,
+      [policyFile]: files[policyFile]!.replace(new RegExp(`<${flag}>true</${flag}>`), `<${flag}>${value}</${flag}>`),
+    });
+    const login = async () =>
+      new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+        grant_type: jwtBearer,
+        assertion: await assertion(key, { iss: "GreenmoorCiKeyA" }),
+      });
+    await deploy(admin, files);
+    await t.notThrowsAsync(login());
+
+    for (const flag of ["isOauthPluginEnabled", "isEnabled"]) {
+      await deploy(admin, withPolicy(flag, false));
+      t.is(org.state.apps[0]?.blocked !== undefined, true, `${flag} false blocks the app`);
+      await t.throwsAsync(login(), { name: "OAUTH_APP_BLOCKED", message: "this app is blocked by admin" });
+      await deploy(admin, files);
+      await t.notThrowsAsync(login(), `${flag} true again: logins work`);
+    }
+  });
+});
+
+test("audience per org kind: production takes login.salesforce.com, a sandbox test.salesforce.com; each also its own URL", async (t) => {
+  const key = clientKey();
+  for (const [kind, accepted, refused] of [
+    ["production", "https://login.salesforce.com", "https://test.salesforce.com"],
+    ["sandbox", "https://test.salesforce.com", "https://login.salesforce.com"],
+  ] as const) {
+    await withOrg({ kind }, async (org, admin) => {
+      await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
+      const request = async (aud: string) =>
+        new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+          grant_type: jwtBearer,
+          assertion: await assertion(key, { iss: "GreenmoorCiKeyA", aud }),
+        });
+      await t.notThrowsAsync(request(accepted), `${kind} takes ${accepted}`);
+      await t.notThrowsAsync(request(org.url), `${kind} takes its own URL`);
+      await t.throwsAsync(
+        request(refused),
+        { name: "invalid_grant", message: "audience is invalid" },
+        `${kind} refuses ${refused}`,
+      );
+      await t.throwsAsync(
+        request("https://greenmoor.my.salesforce.com"),
+        { message: "audience is invalid" },
+        "a My Domain audience is not modelled",
+      );
+    });
+  }
+});
+
+test("exp must be a JSON number: a string of digits is refused as Salesforce documents no other form", async (t) => {
+  const key = clientKey();
+  await withOrg({}, async (org, admin) => {
+    await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
+    const signed = (exp: number | string) =>
+      // A string exp is what the test sends on purpose: jose's types allow only a number.
+      new jose.SignJWT({
+        iss: "GreenmoorCiKeyA",
+        sub: ciUser.username,
+        aud: "https://login.salesforce.com",
+        exp: exp as number,
+      })
+        .setProtectedHeader({ alg: "RS256" })
+        .sign(key.privateKey);
+    const request = async (exp: number | string) =>
+      new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearer, assertion: await signed(exp) });
+    const exp = epochSeconds(testNow()) + 120;
+    await t.notThrowsAsync(request(exp));
+    await t.throwsAsync(request(String(exp)), { name: "invalid_grant", message: "invalid assertion" });
+  });
 });

@@ -83,7 +83,13 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
         );
       return putGeneric(component, context);
     }
-    case "ExternalClientApplication":
+    case "ExternalClientApplication": {
+      // The type's two values (shared/research/salesforce.md §3); an enumeration the WSDL holds.
+      const state = text(component.record["distributionState"]);
+      if (state !== undefined && state !== "Local" && state !== "Packaged")
+        return fail(`${placeholder}distributionState: '${state}' is not a valid value (Local, Packaged)`);
+      return putGeneric(component, context);
+    }
     case "ExternalClientAppSettings":
       return putGeneric(component, context);
     case "ExtlClntAppOauthSettings":

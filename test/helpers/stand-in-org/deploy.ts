@@ -17,11 +17,24 @@
  *    public (the stand-in's choice; the provider always asks for details).
  *  - elements of DeployResult and DeployMessage follow the WSDL's `xsd:sequence` order (checked by
  *    test/peer/metadata-wsdl.test.ts against Salesforce's WSDL).
+ *  - API versions inside a deploy: each package is read at its package.xml `<version>` (else the URL's
+ *    version). A type newer than that version (metadata-api.ts `typeSince`) is unknown to it: the package
+ *    fails on package.xml with `Unknown type name 'T' specified in package.xml`, the text real deploys
+ *    report (https://github.com/forcedotcom/cli/issues/866, a package.xml row;
+ *    https://github.com/scolladon/sfdc-generate-package/issues/8, jsforce deploying at API 37.0), and none of
+ *    its components deploys (whether Salesforce deploys the package's other components is not public: the
+ *    stand-in refuses them all). Settings files are one `Settings` type in package.xml, so a settings
+ *    type that is too new fails as its component, with placeholder text. A field newer than the version
+ *    fails its component with `Property 'F' not valid in version V` (the text of
+ *    https://github.com/scolladon/sfdc-git-package/issues/12 and
+ *    https://github.com/apex-enterprise-patterns/fflib-apex-common-samplecode/issues/16); modelled for
+ *    `ExtlClntAppGlobalOauthSettings.certificate` (API 60, org-mode.md §5).
  */
 import { MetadataResolver, ZipTreeContainer, type SourceComponent } from "@salesforce/source-deploy-retrieve";
 import { XMLParser } from "fast-xml-parser";
-import { applyComponent, type DeployedComponent, type RuleContext } from "./component-rules";
+import { applyComponent, placeholder, type DeployedComponent, type RuleContext } from "./component-rules";
 import { newId } from "./ids";
+import { typeSince } from "./metadata-api";
 import { asList, type XmlValue } from "./soap";
 
 /** The DeployOptions the stand-in honours. */
@@ -87,11 +100,14 @@ function stripAttributes(value: unknown): XmlValue {
 async function readPackage(
   tree: ZipTreeContainer,
   root: string,
-): Promise<{ components: DeployedComponent[]; missing: string[] }> {
+): Promise<{ components: DeployedComponent[]; missing: string[]; version: number | undefined }> {
   const packagePath = root === "." ? "package.xml" : `${root}/package.xml`;
   const manifest = parser.parse((await tree.readFile(packagePath)).toString("utf8")) as {
-    Package?: { types?: unknown };
+    Package?: { types?: unknown; version?: unknown };
   };
+  const version = /^\d+\.\d$/.test(String(manifest.Package?.version ?? ""))
+    ? Number(manifest.Package!.version)
+    : undefined;
   const named = asList(manifest.Package?.types as { name: string; members: string | string[] }[] | undefined).flatMap(
     (t) => asList(t.members).map((m) => ({ type: t.name, member: m })),
   );
@@ -119,7 +135,39 @@ async function readPackage(
       (n) =>
         `An object '${n.member}' of type ${n.type} was named in package.xml, but was not found in zipped directory`,
     );
-  return { components, missing };
+  return { components, missing, version };
+}
+
+/** Fields of a type newer than the type itself: field → the API version it appeared in (org-mode.md §5). */
+const fieldSince: Record<string, Record<string, number>> = {
+  ExtlClntAppGlobalOauthSettings: { certificate: 60 },
+};
+
+/**
+ * What a package read at API `version` cannot hold: the types it does not know (a package.xml problem,
+ * or, for a settings type, its component's), and components holding a field it does not know.
+ */
+function versionProblems(
+  components: readonly DeployedComponent[],
+  version: number,
+): { unknownTypes: string[]; componentProblems: Map<DeployedComponent, string> } {
+  const unknownTypes = new Set<string>();
+  const componentProblems = new Map<DeployedComponent, string>();
+  const shown = version.toFixed(1);
+  for (const component of components) {
+    const since = typeSince[component.type];
+    if (since !== undefined && since > version) {
+      if (component.resultType === "Settings")
+        componentProblems.set(component, `${placeholder}${component.type} is not available in API version ${shown}`);
+      else unknownTypes.add(component.resultType);
+      continue;
+    }
+    const field = Object.entries(fieldSince[component.type] ?? {}).find(
+      ([name, fieldVersion]) => fieldVersion > version && component.record[name] !== undefined,
+    );
+    if (field) componentProblems.set(component, `Property '${field[0]}' not valid in version ${shown}`);
+  }
+  return { unknownTypes: [...unknownTypes].sort(), componentProblems };
 }
 
 /** The package roots of a zip: `.` when package.xml is at the root; else (only without singlePackage) top folders holding one. */
@@ -136,6 +184,8 @@ export type DeployContext = RuleContext & {
   failingComponents: Map<string, string>;
   polls: number;
   neverFinishes: boolean;
+  /** The version a package without `<version>` is read at (the URL's). */
+  apiVersion: number;
 };
 
 /**
@@ -174,8 +224,11 @@ export async function startDeploy(
     tree = undefined;
   }
   const roots = tree ? packageRoots(tree, options.singlePackage) : [];
-  const packages: { root: string; read?: { components: DeployedComponent[]; missing: string[] }; error?: string }[] =
-    [];
+  const packages: {
+    root: string;
+    read?: { components: DeployedComponent[]; missing: string[]; version: number | undefined };
+    error?: string;
+  }[] = [];
   for (const root of roots) {
     try {
       packages.push({ root, read: await readPackage(tree!, root) });
@@ -204,6 +257,14 @@ export async function startDeploy(
       }
       for (const problem of read.missing)
         failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+      const { unknownTypes, componentProblems } = versionProblems(read.components, read.version ?? context.apiVersion);
+      if (unknownTypes.length > 0) {
+        for (const type of unknownTypes) {
+          const problem = `Unknown type name '${type}' specified in package.xml`;
+          failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+        }
+        continue;
+      }
       const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
       total += ordered.length;
       for (const component of ordered) {
@@ -213,8 +274,9 @@ export async function startDeploy(
           componentType: component.resultType,
         };
         const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
+        const refused = injected ?? componentProblems.get(component);
         const outcome =
-          injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
+          refused !== undefined ? { ok: false as const, problem: refused } : applyComponent(component, context);
         if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
         else failures.push(message(where, { problem: outcome.problem }));
       }

@@ -12,11 +12,14 @@
  *    `INVALID_CROSS_REFERENCE_KEY`; a certificate in use by the enabled IdP or named by an app's SAML
  *    settings is refused (no public text: a placeholder); deleting an External Client App removes its
  *    children (not documented; the stand-in's choice). Deleted certificates stay visible to Tooling.
- *  - a type newer than the URL's API version → fault `INVALID_TYPE: Cannot use: T in this version`.
+ *  - a type newer than the URL's API version → fault `INVALID_TYPE: Cannot use: T in this version`; a deploy
+ *    reads the same {@link typeSince} table at its package.xml version (deploy.ts), so no type is accepted
+ *    inside a deploy that the CRUD calls at that version would refuse.
+ *  - names ignore case (org-state.ts): readMetadata answers in the spelling the org holds.
  */
 import { registry } from "@salesforce/source-deploy-retrieve";
 import { placeholder } from "./component-rules";
-import type { OrgCertificate, OrgState } from "./org-state";
+import { sameName, type OrgCertificate, type OrgState } from "./org-state";
 import { asList, SoapFault, type XmlValue } from "./soap";
 
 /** The API version each modelled type appeared in (Metadata API docs, via the research notes). */
@@ -27,7 +30,7 @@ export const typeSince: Record<string, number> = {
   ExtlClntAppOauthSettings: 59,
   ExtlClntAppGlobalOauthSettings: 59,
   ExtlClntAppOauthConfigurablePolicies: 59,
-  ExtlClntAppConfigurablePolicies: 59,
+  ExtlClntAppConfigurablePolicies: 60,
   ExtlClntAppSamlConfigurablePolicies: 63,
   ExternalClientAppSettings: 58,
   IdentityProviderSettings: 57,
@@ -66,7 +69,7 @@ export function readMetadata(state: OrgState, body: Record<string, unknown>, api
       return c ? certificateRecord(c) : null;
     }
     const stored = state.component(type, name);
-    return stored ? { "@xsi:type": type, fullName: name, ...stored.record } : null;
+    return stored ? { "@xsi:type": type, fullName: stored.fullName, ...stored.record } : null;
   });
   return { records };
 }
@@ -149,7 +152,8 @@ export function deleteMetadata(
     if (type === "ExternalClientApplication") {
       for (const child of Object.keys(typeSince).filter((t) => t.startsWith("ExtlClntApp"))) {
         for (const c of state.components(child))
-          if (c.record["externalClientApplication"] === name) state.removeComponent(child, c.fullName);
+          if (sameName(String(c.record["externalClientApplication"] ?? ""), name))
+            state.removeComponent(child, c.fullName);
       }
     }
     return { fullName: name, success: true };

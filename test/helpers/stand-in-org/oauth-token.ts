@@ -2,7 +2,24 @@
  * @module `POST /services/oauth2/token`, the OAuth 2.0 JWT Bearer Flow (salesforce.md §5, org-mode.md
  * §1.1), judged by jwt-bearer-judge.ts against the org's apps (External Client App:
  * `ExtlClntAppGlobalOauthSettings.certificate`; Connected App: `oauthConfig.certificate`) and users, at the
- * org's clock; `aud` may be the stand-in's URL, https://login.salesforce.com or https://test.salesforce.com.
+ * org's clock. The audiences accepted depend on the org's kind (salesforce.md §5: `aud` is
+ * https://login.salesforce.com, or https://test.salesforce.com "if implementing for a sandbox"):
+ * production takes https://login.salesforce.com, a sandbox https://test.salesforce.com, and each its own
+ * URL, since the stand-in's loopback URL plays the login host (tests and jsforce log in there).
+ * UNKNOWN, not modelled: whether a My Domain URL is accepted as `aud` (org-mode.md open question 7;
+ * `@salesforce/core` tries it, the docs list only the login, test and Experience site URLs) and
+ * Experience Cloud site audiences. The provider never depends on either: it sends login or test
+ * (org/org-config.ts `defaultAudience`), or what the user configured.
+ * `exp` must be a JSON number (RFC 7519 §2 NumericDate; Salesforce documents epoch seconds, salesforce.md §5);
+ * no source says Salesforce takes a JSON string of digits, so the stand-in refuses one (jose, verifying the
+ * assertion, rejects a non-numeric `exp`: `invalid_grant` / `invalid assertion`; Salesforce's text for it
+ * is not public), and the provider sends a number (salesforce/jwt-bearer.ts).
+ * An External Client App whose plug-ins or OAuth plug-in are disabled, or whose distributionState is not
+ * Local/Packaged (org-state.ts `oauthBlocked`), refuses even a valid assertion with HTTP 400
+ * `{"error":"OAUTH_APP_BLOCKED","error_description":"this app is blocked by admin"}`: the answer
+ * practitioners report for an app an admin blocked (https://github.com/n8n-io/n8n/issues/21589).
+ * Salesforce publishes no text for a disabled ECA plug-in at the token endpoint; the provider only
+ * reports the refusal, whatever its text.
  * Tokens are opaque `<15-char org id>!AQ…` (never JWT-shaped: jsforce's SOAP refuses those below v68).
  */
 import crypto from "node:crypto";
@@ -15,6 +32,14 @@ export interface JsonAnswer {
   body: unknown;
 }
 
+/** A production org or a sandbox: they answer at different login hosts and take different JWT audiences. */
+export type OrgKind = "production" | "sandbox";
+
+/** The `aud` values the token endpoint of an org of `kind` at `url` accepts (see the module comment). */
+export function tokenAudiences(kind: OrgKind, url: string): string[] {
+  return [url, kind === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com"];
+}
+
 /** A fresh opaque access token of the org. */
 export function newAccessToken(orgId: string): string {
   return `${orgId.slice(0, 15)}!AQ${crypto.randomBytes(30).toString("base64url").replace(/[-_]/g, "x")}`;
@@ -23,16 +48,25 @@ export function newAccessToken(orgId: string): string {
 /** Answers a token request (the form body) at time `now`; `issue` records the session of a user it grants, through an app. */
 export async function tokenRequest(
   form: URLSearchParams,
-  context: { state: OrgState; url: string; orgId: string; now: Date; issue: (user: OrgUser, app: OrgApp) => string },
+  context: {
+    state: OrgState;
+    url: string;
+    orgId: string;
+    now: Date;
+    kind: OrgKind;
+    issue: (user: OrgUser, app: OrgApp) => string;
+  },
 ): Promise<JsonAnswer> {
   const judged = await judgeJwtBearerRequest(form, {
     appOf: (key) => context.state.apps.find((a) => a.consumerKey === key),
-    audiences: [context.url, "https://login.salesforce.com", "https://test.salesforce.com"],
+    audiences: tokenAudiences(context.kind, context.url),
     users: context.state.users,
     now: context.now.getTime(),
   });
   if (!judged.granted) return judged.answer;
   const { app, user } = judged;
+  if (app.blocked)
+    return { status: 400, body: { error: "OAUTH_APP_BLOCKED", error_description: "this app is blocked by admin" } };
   return {
     status: 200,
     body: {

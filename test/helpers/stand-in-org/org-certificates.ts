@@ -49,6 +49,21 @@ export function leafMatchesKey(chainPem: string, keyId: string): boolean {
   }
 }
 
+/**
+ * The CA/Browser Forum's maximum validity in days for a certificate made at `at`: 200 days from
+ * 2026-03-15, 100 days from 2027-03-15; undefined before (no cap below the org's own one year).
+ * Salesforce says these caps "apply to certificates created in Salesforce" yet that its certificates
+ * "currently … expire after one year" (org-mode.md §5 Certificate Lifespan,
+ * https://help.salesforce.com/s/articleView?id=xcloud.security_keys_policy_and_rotation.htm&type=5), so
+ * the stand-in applies them only when asked (`caBrowserCaps`). The later steps of the schedule are not
+ * in the research notes and are not modelled.
+ */
+export function caBrowserCapDays(at: Date): number | undefined {
+  if (at.getTime() >= Date.UTC(2027, 2, 15)) return 100;
+  if (at.getTime() >= Date.UTC(2026, 2, 15)) return 200;
+  return undefined;
+}
+
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const two = (n: number) => String(n).padStart(2, "0");
 

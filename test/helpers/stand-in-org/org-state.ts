@@ -3,6 +3,17 @@
  * the Tooling API still returns them: salesforce.md §7), every other deployed component as the record its
  * XML parsed to, issued sessions, and deploy jobs. A deploy works on a {@link OrgState.draft} copy and
  * commits it only when something may persist (org-mode.md §5 rollbackOnError / checkOnly).
+ *
+ * Names ignore case, as Salesforce's do: a component's `fullName` must be unique "as it must be when you
+ * create … in the Salesforce user interface" (Metadata base type,
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/metadata.htm), where API names
+ * differing only in case collide; practitioners: "Salesforce metadata is case-insensitive"
+ * (http://docs.gearset.com/articles/2425681-items-with-names-in-different-cases). So every lookup, create,
+ * update and delete here folds case, two names differing only in case never coexist, and an update keeps
+ * the spelling the component was created with. UNKNOWN: whether Salesforce renames the stored spelling on
+ * such an update, or fails the deploy ("deploying a case difference may cause the deployment to fail",
+ * same page); the stand-in keeps the stored spelling and succeeds, and the provider never relies on either
+ * (it refuses a case variant of a name it did not create).
  */
 import type { XmlValue } from "./soap";
 
@@ -59,6 +70,8 @@ export interface OrgApp {
   /** Pre-authorized profiles and permission sets (empty unless the policy is admin-approved). */
   profiles: string[];
   permissionSets: string[];
+  /** Present when the app takes no OAuth login: why (a disabled plug-in, see {@link oauthBlocked}). */
+  blocked?: string;
 }
 
 /** `IdentityProviderSettings` as deployed (strings, as the Metadata API returns untyped settings). */
@@ -67,7 +80,13 @@ export interface IdentityProviderState {
   enableIdentityProvider: boolean;
 }
 
-const key = (type: string, fullName: string) => `${type}:${fullName}`;
+/** The form under which Salesforce takes two names for one (names are ASCII API names). */
+export const foldName = (name: string) => name.toLowerCase();
+/** True when `a` and `b` name one component. */
+export const sameName = (a: string | undefined, b: string | undefined) =>
+  a !== undefined && b !== undefined && foldName(a) === foldName(b);
+
+const key = (type: string, fullName: string) => `${type}:${foldName(fullName)}`;
 
 function text(value: XmlValue | undefined): string | undefined {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
@@ -105,7 +124,7 @@ export class OrgState {
 
   /** The live (not deleted) certificate named `fullName`. */
   certificate(fullName: string): OrgCertificate | undefined {
-    return this.certificateRecords.find((c) => c.fullName === fullName && !c.deleted);
+    return this.certificateRecords.find((c) => sameName(c.fullName, fullName) && !c.deleted);
   }
 
   /** The component `type`/`fullName` (types as readMetadata names them; settings as `IdentityProviderSettings`/`IdentityProvider`). */
@@ -118,8 +137,13 @@ export class OrgState {
     return [...this.componentRecords.values()].filter((c) => c.type === type);
   }
 
+  /** Creates or replaces the component; a replaced one keeps its stored spelling of `fullName`. */
   putComponent(component: OrgComponent): void {
-    this.componentRecords.set(key(component.type, component.fullName), component);
+    const stored = this.componentRecords.get(key(component.type, component.fullName));
+    this.componentRecords.set(
+      key(component.type, component.fullName),
+      stored ? { ...component, fullName: stored.fullName } : component,
+    );
   }
 
   removeComponent(type: string, fullName: string): void {
@@ -142,10 +166,11 @@ export class OrgState {
     const apps: OrgApp[] = [];
     for (const oauth of this.components("ExtlClntAppGlobalOauthSettings")) {
       const name = text(oauth.record["externalClientApplication"]) ?? "";
-      const policy = this.components("ExtlClntAppOauthConfigurablePolicies").find(
-        (p) => text(p.record["externalClientApplication"]) === name,
+      const policy = this.components("ExtlClntAppOauthConfigurablePolicies").find((p) =>
+        sameName(text(p.record["externalClientApplication"]), name),
       )?.record;
       const preAuthorized = text(policy?.["permittedUsersPolicyType"]) === "AdminApprovedPreAuthorized";
+      const blocked = this.oauthBlocked(name);
       apps.push({
         type: "ExternalClientApplication",
         name,
@@ -153,6 +178,7 @@ export class OrgState {
         certificatePem: text(oauth.record["certificate"]),
         profiles: preAuthorized ? commaList(policy?.["commaSeparatedProfile"]) : [],
         permissionSets: preAuthorized ? commaList(policy?.["commaSeparatedPermissionSet"]) : [],
+        ...(blocked ? { blocked } : {}),
       });
     }
     for (const app of this.components("ConnectedApp")) {
@@ -171,11 +197,29 @@ export class OrgState {
     return apps;
   }
 
+  /**
+   * Why the External Client App `name` takes no OAuth login, or undefined. Its plug-in policies
+   * (`ExtlClntAppConfigurablePolicies`, https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappconfigurablepolicies.htm):
+   * `isEnabled` false disables every plug-in, `isOauthPluginEnabled` false the OAuth one; both default to
+   * true, so an app without the policy file is enabled. Its `distributionState` must be `Local` or
+   * `Packaged`, the two values of the ExternalClientApplication type (shared/research/salesforce.md §3).
+   */
+  oauthBlocked(name: string): string | undefined {
+    const policy = this.components("ExtlClntAppConfigurablePolicies").find((p) =>
+      sameName(text(p.record["externalClientApplication"]), name),
+    )?.record;
+    if (text(policy?.["isEnabled"]) === "false") return "its plug-ins are disabled (isEnabled false)";
+    if (text(policy?.["isOauthPluginEnabled"]) === "false") return "its OAuth plug-in is disabled";
+    const state = text(this.component("ExternalClientApplication", name)?.record["distributionState"]);
+    if (state !== "Local" && state !== "Packaged") return `its distributionState is ${state ?? "missing"}`;
+    return undefined;
+  }
+
   /** Which live components refer to certificate `fullName` by name (IdP settings while enabled, SAML encryption/decryption certificates). */
   usesOfCertificate(fullName: string): string[] {
     const uses: string[] = [];
     const idp = this.identityProvider;
-    if (idp?.enableIdentityProvider && idp.certificateName === fullName)
+    if (idp?.enableIdentityProvider && sameName(idp.certificateName, fullName))
       uses.push("IdentityProviderSettings:IdentityProvider");
     const refersTo = (value: XmlValue | undefined): boolean =>
       !!value &&
@@ -183,7 +227,7 @@ export class OrgState {
       (Array.isArray(value)
         ? value.some(refersTo)
         : Object.entries(value).some(
-            ([k, v]) => (/^(encryption|decryption)Certificate$/.test(k) && text(v) === fullName) || refersTo(v),
+            ([k, v]) => (/^(encryption|decryption)Certificate$/.test(k) && sameName(text(v), fullName)) || refersTo(v),
           ));
     for (const c of this.componentRecords.values())
       if (c.type !== "IdentityProviderSettings" && refersTo(c.record)) uses.push(`${c.type}:${c.fullName}`);

@@ -1,8 +1,17 @@
 /**
  * @module The stand-in org's HTTP server and router (127.0.0.1, random port):
- *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1);
- *  - `POST /services/Soap/m/{version}` → the Metadata API (org-mode.md §1.2, §1.3): the SOAPAction
- *    header must be present (jsforce sends `""`), the SessionHeader's session must be live, else
+ *  - `POST /services/oauth2/token` → oauth-token.ts (salesforce.md §5, org-mode.md §1.1): the audience by
+ *    org kind (`kind`), and no login through an External Client App whose plug-ins are disabled;
+ *  - `POST /services/Soap/m/{version}` and `…/m/{version}/{anything}` → the Metadata API (org-mode.md §1.2,
+ *    §1.3). The login's metadataServerUrl carries the org id, `/services/Soap/m/29.0/00Di0000000icUB`
+ *    (recorded requests: https://gist.github.com/wadewegner/9139536), jsforce posts to the bare version,
+ *    and simple-salesforce to `…/m/{version}/deployRequest/{id}`
+ *    (https://github.com/simple-salesforce/simple-salesforce/blob/HEAD/simple_salesforce/metadata.py): the
+ *    operation is the Body's first child, whatever the path after the version. UNKNOWN: what Salesforce
+ *    answers for another org's id in the path; the stand-in ignores the tail. The SOAPAction header is
+ *    not required: its value plays no part (jsforce sends `""`, simple-salesforce `deploy`, the recorded
+ *    .NET requests `create`); whether Salesforce answers a request with no SOAPAction at all is not
+ *    documented, and the stand-in answers it. The SessionHeader's session must be live, else
  *    `sf:INVALID_SESSION_ID`; operations deploy, checkDeployStatus (deploy.ts), readMetadata,
  *    listMetadata, deleteMetadata (metadata-api.ts); others → `sf:UNKNOWN_EXCEPTION`;
  *  - `GET /services/data` (no session needed, as on Salesforce) and
@@ -10,15 +19,18 @@
  *    token → 401 `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`;
  *  - anything else → 404 `[{"errorCode":"NOT_FOUND",…}]`.
  * Every request is logged (method, path, SOAP operation, status; never bodies, tokens or query strings).
+ * Names ignore case everywhere (org-state.ts); deploys check each type against the package's API version
+ * (deploy.ts); org-made certificates may follow the CA/Browser caps (`caBrowserCaps`, org-certificates.ts).
  *
  * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
  * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
  * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
- * tokens, `ignoreWarnings` (no component ever warns), API-version checks inside deploys (only the CRUD
- * calls fault), permissions of the calling user, and time passing during a deploy: its outcome is
- * decided and persisted when `deploy` is called (status polls only delay the answer).
+ * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO itself
+ * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), a My Domain URL or an
+ * Experience site as JWT audience (unknown: oauth-token.ts), and time passing during a deploy: its
+ * outcome is decided and persisted when `deploy` is called (status polls only delay the answer).
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -29,8 +41,8 @@ import { newFaults, type StandInFaults } from "./faults";
 import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
-import { signWithKey } from "./org-certificates";
-import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
+import { caBrowserCapDays, signWithKey } from "./org-certificates";
+import { newAccessToken, tokenRequest, type JsonAnswer, type OrgKind } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
 import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
@@ -68,12 +80,19 @@ export interface StandInOrgOptions {
   users?: StandInUserOption[];
   /** The 18-character org id (default: a fresh `00D…`). */
   orgId?: string;
+  /** Production (default) or sandbox: which JWT `aud` the token endpoint takes (oauth-token.ts). */
+  kind?: OrgKind;
   /** checkDeployStatus answers before a deploy reports done: Pending, then InProgress (default 0). */
   deployPolls?: number;
   /** The problem a deploy of a NEW ConnectedApp reports (no public text exists; default: a placeholder). */
   connectedAppCreationBlockedMessage?: string;
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
+  /**
+   * Caps that validity by the CA/Browser Forum's schedule on the org's clock: 200 days for certificates
+   * made from 2026-03-15, 100 from 2027-03-15 (org-certificates.ts `caBrowserCapDays`). Default false.
+   */
+  caBrowserCaps?: boolean;
   /** The org's clock (default: the tests' fixed instant, test-clock.ts). Used for certificates, `exp` checks and dates. */
   now?: () => Date;
   connectedApps?: StandInConnectedAppSeed[];
@@ -140,8 +159,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   const deploys = new Map<string, DeployJob>();
   const calls: StandInCall[] = [];
   const faults = newFaults(() => sessions.clear());
-  const validityDays = (keySize: number) =>
-    keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
+  const validityDays = (keySize: number) => {
+    const days = keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
+    const cap = options.caBrowserCaps ? caBrowserCapDays(now()) : undefined;
+    return cap === undefined ? days : Math.min(days, cap);
+  };
   const ruleContext = (draft: OrgState): RuleContext => ({
     draft,
     orgId,
@@ -226,16 +248,17 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         url,
         orgId,
         now: now(),
+        kind: options.kind ?? "production",
         issue: (user, app) => {
           call.app = app.name;
           return issue(user, app);
         },
       });
     }
-    const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(pathname);
+    const soap = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/[^?#]*)?$/.exec(pathname);
     if (method === "POST" && soap) {
       try {
-        return { status: 200, xml: await metadataCall(request, body, Number(soap[1]), call) };
+        return { status: 200, xml: await metadataCall(body, Number(soap[1]), call) };
       } catch (error) {
         if (!(error instanceof SoapFault)) throw error;
         return { status: 500, xml: soapFaultResponse(error) };
@@ -252,14 +275,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
   }
 
-  async function metadataCall(
-    request: http.IncomingMessage,
-    body: string,
-    apiVersion: number,
-    call: StandInCall,
-  ): Promise<string> {
-    if (request.headers["soapaction"] === undefined)
-      throw new SoapFault("UNKNOWN_EXCEPTION", `${placeholder}The SOAPAction header is missing`);
+  async function metadataCall(body: string, apiVersion: number, call: StandInCall): Promise<string> {
     const soap = parseSoapRequest(body);
     call.operation = soap.operation;
     const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
@@ -287,6 +303,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
               failingComponents: faults.failingComponents,
               polls: options.deployPolls ?? 0,
               neverFinishes: faults.deploysNeverFinish,
+              apiVersion,
             };
           },
           now(),

@@ -4,12 +4,14 @@
  * [WHERE DeveloperName = '<name>'] [ORDER BY CreatedDate|DeveloperName [ASC|DESC]]`; fields Id,
  * DeveloperName, MasterLabel, ExpirationDate, KeySize, OptionsIsCaSigned, OptionsIsPrivateKeyExportable,
  * OptionsIsUnusable, OptionsIsEncryptedWithPE, CreatedDate, LastModifiedDate. Deleted certificates are
- * returned too, as Salesforce does (callers de-duplicate on DeveloperName by CreatedDate). Errors are a
+ * returned too, as Salesforce does (callers de-duplicate on DeveloperName by CreatedDate). The `=` on
+ * DeveloperName ignores case, as SOQL's string comparisons do
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm). Errors are a
  * JSON array `[{message, errorCode}]`: 400 MALFORMED_QUERY for other SOQL, INVALID_FIELD for an unknown
  * field, INVALID_TYPE for another object.
  */
 import type { JsonAnswer } from "./oauth-token";
-import type { OrgCertificate, OrgState } from "./org-state";
+import { sameName, type OrgCertificate, type OrgState } from "./org-state";
 
 /** The versions `GET /services/data` lists (Winter '27 = 68.0 is the newest in late 2026). */
 export const apiVersions = Array.from({ length: 10 }, (_, i) => 59 + i);
@@ -63,7 +65,7 @@ export function toolingQuery(state: OrgState, query: string, apiVersion: string)
     if (!canonical(field)) return error("INVALID_FIELD", `No such column '${field}' on entity 'Certificate'.`);
   }
   let rows = state.certificates.filter(
-    (c) => developerName === undefined || c.fullName === developerName.replace(/\\(.)/g, "$1"),
+    (c) => developerName === undefined || sameName(c.fullName, developerName.replace(/\\(.)/g, "$1")),
   );
   if (orderBy) {
     const get = fields[canonical(orderBy)!]!;

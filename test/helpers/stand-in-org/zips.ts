@@ -10,8 +10,12 @@ import path from "node:path";
 import { ComponentSet, MetadataConverter } from "@salesforce/source-deploy-retrieve";
 import JSZip from "jszip";
 
-/** Converts source-format files (path under `force-app/main/default/` → content) into a metadata-format deploy zip with source-deploy-retrieve. */
-export async function sourceFormatZip(files: Record<string, string>): Promise<Buffer> {
+/**
+ * Converts source-format files (path under `force-app/main/default/` → content) into a metadata-format deploy
+ * zip with source-deploy-retrieve, its package.xml at `version` (without one, source-deploy-retrieve falls
+ * back to 58.0, older than the External Client App types).
+ */
+export async function sourceFormatZip(files: Record<string, string>, version = "66.0"): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-standin-zip-"));
   try {
     const root = path.join(dir, "force-app", "main", "default");
@@ -19,11 +23,10 @@ export async function sourceFormatZip(files: Record<string, string>): Promise<Bu
       fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       fs.writeFileSync(path.join(root, file), content);
     }
-    const result = await new MetadataConverter().convert(
-      ComponentSet.fromSource(path.join(dir, "force-app")),
-      "metadata",
-      { type: "zip" },
-    );
+    const components = ComponentSet.fromSource(path.join(dir, "force-app"));
+    components.sourceApiVersion = version;
+    components.apiVersion = version;
+    const result = await new MetadataConverter().convert(components, "metadata", { type: "zip" });
     return result.zipBuffer!;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  */
 import test from "ava";
 import { samlSpBindingProvider } from "../../../provider";
+import { samlApiVersionIssue } from "../../../provider/saml-binding/args";
 import { goodSamlArguments } from "../../helpers/check-arguments";
 
 const good = goodSamlArguments;
@@ -106,4 +107,14 @@ for (const [title, change, failure] of cases) {
 test("SHA-1 passes when acknowledged", async (t) => {
   const result = await check({ ...good, signingAlgorithm: "SHA1", acknowledgeSha1: true });
   t.is(result.failures, undefined);
+});
+
+test("an ExternalClientApp binding needs an org connection at API 63.0 or later; a ConnectedApp does not", (t) => {
+  t.like(samlApiVersionIssue({ appType: "ExternalClientApp" }, "62.0"), {
+    path: "appType",
+    message:
+      "ExternalClientApp needs the org connection's apiVersion to be at least 63.0: its SAML policy (ExtlClntAppSamlConfigurablePolicies) exists from API 63.0 (got apiVersion 62.0); raise apiVersion in salesforce-certs:org or the SalesforceOrgProvider",
+  });
+  t.is(samlApiVersionIssue({ appType: "ExternalClientApp" }, "63.0"), undefined);
+  t.is(samlApiVersionIssue({ appType: "ConnectedApp" }, "60.0"), undefined);
 });
