@@ -21,10 +21,15 @@ export const expiryLeewayMs = 5_000;
  * milliseconds, and logs in, so a value above 1e11 (no date before the year 5138 in seconds) is read as
  * milliseconds, which puts core's 300 ms ahead. Salesforce documents one body for a refused `exp`:
  * `invalid_grant` / `expired authorization code` ("exp in the past or clock skew").
+ * A JSON string of digits is read as that number: Salesforce's own Java example on the JWT Bearer Flow page
+ * (https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5) formats the
+ * claims with `"exp": "{3}"`, a quoted number, and the many integrations copied from it log in. RFC 7519
+ * asks for a number; any other string is refused.
  */
 export function assertionExpiry(exp: unknown, now: number): "missing" | "expired" | "too far ahead" | undefined {
-  if (typeof exp !== "number" || !Number.isFinite(exp)) return "missing";
-  const expMs = exp > 1e11 ? exp : exp * 1000;
+  const seconds = typeof exp === "string" && /^\d{1,16}$/.test(exp) ? Number(exp) : exp;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return "missing";
+  const expMs = seconds > 1e11 ? seconds : seconds * 1000;
   if (expMs < now - expiryLeewayMs) return "expired";
   if (expMs > now + maxAssertionLifetimeMs + expiryLeewayMs) return "too far ahead";
   return undefined;
@@ -75,10 +80,10 @@ export async function judgeJwtBearerRequest<A extends JudgedApp, U extends Judge
   if (!app) return fail("invalid_client_id", "client identifier invalid");
   if (!app.certificatePem) return fail("invalid_grant", "invalid assertion");
   try {
-    // exp is judged below against the endpoint's clock (jose would use the machine's); jose checks the signature.
-    await jose.jwtVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), {
+    // jose checks the signature only: exp is judged below, against the endpoint's clock and in the forms
+    // Salesforce takes (jwtVerify would use the machine's clock and refuse a quoted exp).
+    await jose.compactVerify(assertion, await jose.importX509(app.certificatePem, "RS256"), {
       algorithms: ["RS256"],
-      currentDate: new Date(0),
     });
   } catch {
     return fail("invalid_grant", "invalid assertion");

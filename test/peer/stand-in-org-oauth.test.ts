@@ -461,7 +461,7 @@ test("audience per org kind: production takes login.salesforce.com, a sandbox te
   }
 });
 
-test("exp must be a JSON number: a string of digits is refused as Salesforce documents no other form", async (t) => {
+test("exp may be a JSON string of digits, as in Salesforce's own Java example; any other string is refused", async (t) => {
   const key = clientKey();
   await withOrg({}, async (org, admin) => {
     await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", key));
@@ -479,6 +479,11 @@ test("exp must be a JSON number: a string of digits is refused as Salesforce doc
       new jsforce.OAuth2({ loginUrl: org.url }).requestToken({ grant_type: jwtBearer, assertion: await signed(exp) });
     const exp = epochSeconds(testNow()) + 120;
     await t.notThrowsAsync(request(exp));
-    await t.throwsAsync(request(String(exp)), { name: "invalid_grant", message: "invalid assertion" });
+    await t.notThrowsAsync(request(String(exp)));
+    await t.throwsAsync(request(new Date((exp + 0) * 1000).toISOString()), {
+      name: "invalid_grant",
+      message: "expired authorization code",
+    });
+    await t.throwsAsync(request(String(exp + 3600)), { name: "invalid_grant", message: "expired authorization code" });
   });
 });

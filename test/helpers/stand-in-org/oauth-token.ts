@@ -10,10 +10,9 @@
  * `@salesforce/core` tries it, the docs list only the login, test and Experience site URLs) and
  * Experience Cloud site audiences. The provider never depends on either: it sends login or test
  * (org/org-config.ts `defaultAudience`), or what the user configured.
- * `exp` must be a JSON number (RFC 7519 §2 NumericDate; Salesforce documents epoch seconds, salesforce.md §5);
- * no source says Salesforce takes a JSON string of digits, so the stand-in refuses one (jose, verifying the
- * assertion, rejects a non-numeric `exp`: `invalid_grant` / `invalid assertion`; Salesforce's text for it
- * is not public), and the provider sends a number (salesforce/jwt-bearer.ts).
+ * `exp` is epoch seconds (salesforce.md §5), a JSON number or a JSON string of digits: Salesforce's own Java
+ * example on the JWT Bearer Flow help page quotes it (jwt-bearer-judge.ts `assertionExpiry`); any other
+ * string is refused as an expired assertion. The provider sends a number (salesforce/jwt-bearer.ts).
  * An External Client App whose plug-ins or OAuth plug-in are disabled, or whose distributionState is not
  * Local/Packaged (org-state.ts `oauthBlocked`), refuses even a valid assertion with HTTP 400
  * `{"error":"OAUTH_APP_BLOCKED","error_description":"this app is blocked by admin"}`: the answer
