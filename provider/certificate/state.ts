@@ -31,6 +31,10 @@ export interface PreviousCertificate extends CertificateFacts {
 export interface CertificateState extends CertificateInputs, Partial<CertificateFacts> {
   /** Shape of this state: 1 (first release) or 2; older shapes are upgraded on read. */
   stateVersion: 2;
+  /** Custody org: the org the certificate was made in (org/org-identity.ts); writes elsewhere are refused. */
+  orgId?: string;
+  /** Custody org: the instance URL it was made through. */
+  orgInstanceUrl?: string;
   /** Which key pair is in force: 1 for the first, one more at each rotation. */
   generation: number;
   /**

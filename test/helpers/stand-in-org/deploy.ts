@@ -129,6 +129,8 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
 export type DeployContext = RuleContext & {
   commit: () => void;
   failingComponents: Map<string, string>;
+  /** Reported as deployed but not applied (faults.ts). */
+  unappliedComponents?: ReadonlySet<string>;
   polls: number;
   neverFinishes: boolean;
 };
@@ -208,8 +210,13 @@ export async function startDeploy(
           componentType: component.resultType,
         };
         const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
+        const unapplied = context.unappliedComponents?.has(`${component.type}:${component.fullName}`) === true;
         const outcome =
-          injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
+          injected !== undefined
+            ? { ok: false as const, problem: injected }
+            : unapplied
+              ? { ok: true as const, created: false, id: "" }
+              : applyComponent(component, context);
         if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
         else failures.push(message(where, { problem: outcome.problem }));
       }
