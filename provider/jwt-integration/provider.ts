@@ -192,8 +192,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const firstFiles = first.files();
       await deployToOrg(client, state, firstFiles, news);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
-      // clients in this same run when it logs in (no moment without a valid credential).
-      if (plan.step.kind === "publish") {
+      // clients in this same run when it logs in (no moment without a valid credential). A slot whose
+      // publish the org did not apply (its read-back failed: `orgDrift`) could not log in before this
+      // repair deploy, so it is proven again after it.
+      const repaired = (olds.orgDrift ?? []).length > 0 && plan.step.kind === "awaitLogin";
+      if (plan.step.kind === "publish" || repaired) {
         const next = await planJwtUpdate(state, inputs, now, "org");
         console.log(next.message);
         if (next.step.kind === "switch") {
