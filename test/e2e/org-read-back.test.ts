@@ -162,7 +162,11 @@ test.serial(
     await s.env.stack.up({ onOutput: s.env.onOutput });
     const outputs = await s.env.values();
     t.is(outputs["idpName"], "Acme_IdP_G2");
-    t.is(outputs["idpPem"], s.org.state.certificate("Acme_IdP_G2")?.contentPem, "the published certificate is the org's");
+    t.is(
+      outputs["idpPem"],
+      s.org.state.certificate("Acme_IdP_G2")?.contentPem,
+      "the published certificate is the org's",
+    );
     const after = await s.env.stack.preview({ onOutput: s.env.onOutput });
     t.deepEqual(after.changeSummary, { same: 4 }, "converged");
   },
