@@ -66,7 +66,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
       const validated = await validateCreate(result.inputs);
       console.log(
-        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)${validated}`,
+        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first); then reads back the app and the IdP settings${validated}`,
       );
     }
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
