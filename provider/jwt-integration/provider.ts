@@ -230,11 +230,22 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     assertSameOrg(client.session, state, `JwtIntegration ${state.apiName}`);
     if (isOwnConnection(state) && state.appType !== "ConnectedApp") {
       const configured = configuredOrg();
+      // The fallback is another connection: it must reach the same org before it deletes anything.
+      let other: OrgMetadataClient | undefined;
+      const fallback = async () => {
+        other = await orgClient();
+        assertSameOrg(other.session, state, `JwtIntegration ${state.apiName}`);
+        return other;
+      };
       const { deleted, left } = await deleteOwnConnectionApps(
         client,
         state,
-        configured && !configured.knownAtUp ? orgClient : undefined,
+        configured && !configured.knownAtUp ? fallback : undefined,
       );
+      // Read back through the connection that still has a session: the fallback's when it was needed (the
+      // org ended the integration's own session with its app's OAuth settings).
+      // With neither (`left`), nothing can read: the message below names what stays.
+      if (other || left.length === 0) await readBackJwtAppsGone(other ?? client, deleted);
       const leftover =
         left.length > 0
           ? `; the External Client App ${left.join(", ")} stays: this stack logged in through it, and the org ended that session with its OAuth settings (it now holds no certificate and allows no login): delete it in Setup, or configure ${"salesforce-certs:org"} and run pulumi destroy again`
