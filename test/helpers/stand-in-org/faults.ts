@@ -13,8 +13,8 @@ export interface StandInFaults {
   failingComponents: Map<string, string>;
   /**
    * `Type:fullName` → reported as deployed (`Succeeded`, listed in the successes) but left as it was: the
-   * negative control of the provider's read-back. Salesforce documents no such outcome; the provider must
-   * not depend on its absence (org-mode.md §5: the deploy result is the org's word, not a read).
+   * negative control of the provider's read-back. An injected fault, not a modelled behaviour: Salesforce
+   * documents no such outcome, and the provider does not depend on its absence (it reads back each write).
    */
   unappliedComponents: Set<string>;
   /** While true, new deploys persist nothing and stay InProgress forever (a polling timeout for the client). */
