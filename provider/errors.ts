@@ -307,6 +307,44 @@ export class OrgConnectedAppCreateError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown in org mode when a read the org answers on its own (readMetadata, listMetadata, a Tooling query)
+ * after a deploy or delete shows that the org does not hold what the provider meant. `id`, `properties`
+ * and `reasons`, when set, are the state that is true after the write: Pulumi's dynamic provider host
+ * reports them as a resource that was written but failed to initialise, so the state keeps them.
+ */
+export class OrgReadBackError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_READ_BACK";
+  readonly org: string;
+  readonly component: string;
+  readonly expected: string;
+  readonly read: string;
+  id?: string;
+  properties?: Record<string, unknown>;
+  reasons?: string[];
+
+  /** `org`: instance URL and org id; `component`: type and fullName; `expected` and `read`: what was meant and what the org answered. */
+  constructor(org: string, component: string, expected: string, read: string) {
+    super(
+      OrgReadBackError.code,
+      `the org at ${org} did not apply ${component}: expected ${expected}; read ${read}. Nothing else was written after it; run pulumi up again: it reads the org first and writes again what is missing.`,
+    );
+    this.org = org;
+    this.component = component;
+    this.expected = expected;
+    this.read = read;
+  }
+}
+
+/** Thrown in org mode before any write when the session's org is not the org the resource was created in; nothing was written. */
+export class OrgMismatchError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_MISMATCH";
+
+  constructor(message: string) {
+    super(OrgMismatchError.code, message);
+  }
+}
+
 /** Thrown by the dynamic provider host's entry points when it calls them in a way this release does not know: an unsupported `@pulumi/pulumi`. */
 export class ProviderHostError extends SalesforceCertsError {
   static readonly code = "ERR_PROVIDER_HOST";

@@ -51,6 +51,8 @@ export {
   SignedChainMismatchError,
   OrgJwtCertificateError,
   OrgConnectedAppCreateError,
+  OrgReadBackError,
+  OrgMismatchError,
   ProviderHostError,
   StateDamagedError,
   StackAccessError,

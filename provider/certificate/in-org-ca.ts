@@ -13,6 +13,8 @@ import { certificationRequestPublicKey } from "../crypto/certification-request";
 import { orgChainUploadFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
+import { assertSameOrg, type RecordedOrg } from "../org/org-identity";
+import { readBackError } from "../org/read-back";
 
 /** True when `pem` is a PKCS #10 request (what the org returns for a CA-signed certificate awaiting its chain). */
 export function isCertificationRequest(pem: string): boolean {
@@ -65,7 +67,9 @@ export async function uploadOrgChain(
   name: string,
   settings: Pick<CertificateInputs, "label" | "keySize" | "privateKeyExportable">,
   chainPem: string,
+  recorded?: RecordedOrg,
 ): Promise<string> {
+  assertSameOrg(client.session, recorded, `CertificateAndKeyPair ${uniqueName}`);
   const held = await client.readCertificatePem(name);
   if (held === undefined) {
     throw new OrgApiError(
@@ -96,10 +100,13 @@ export async function uploadOrgChain(
   });
   const readBack = await client.readCertificatePem(name);
   if (!readBack || !sameLeaf(readBack, chain)) {
-    throw new OrgApiError(
-      "CHAIN_NOT_STORED",
-      `CertificateAndKeyPair ${uniqueName}: the org at ${client.session.instanceUrl} accepted the chain for Certificate ${name} but does not return it; run pulumi up again (the org is read first)`,
-    );
+    throw readBackError(client.session, [
+      {
+        component: `Certificate ${name}`,
+        expected: "the CA-signed chain uploaded (signedChainPem), leaf first",
+        read: !readBack ? "no certificate" : isCertificationRequest(readBack) ? "the CSR still" : "another certificate",
+      },
+    ]);
   }
   return readBack;
 }

@@ -5,12 +5,23 @@
  * between its deploy and the state write, or one made by hand or by another stack) is never replaced,
  * and taken over only when the user names it (see adoption.ts). The PEM is read
  * back from the org (`readMetadata` content); private keys never cross the API.
+ *
+ * Read-back (org/read-back.ts): after a deploy the org must list the name, and the PEM it returns must
+ * parse and look like what Salesforce makes (salesforce.md §1, from a certificate retrieved from a real
+ * org; org-mode.md §5): self-signed, subject `CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>, OU=<15-character
+ * org id>, O=Salesforce.com, …`; with `caSigned`, a CSR. Its key has the size asked and is none this resource
+ * held before (Salesforce makes a new key pair on every deploy of a name, Metadata API `Certificate` docs).
+ * After a delete the name must be gone.
  */
 import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
 import type { CertificateInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
-import { OrgApiError, OrgCertificateSignedError } from "../errors";
+import crypto = require("node:crypto");
+import { OrgCertificateSignedError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
+import { certificationRequestPublicKey } from "../crypto/certification-request";
+import { assertSameOrg, type RecordedOrg } from "../org/org-identity";
+import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
 import { orgClient } from "../org/configured-org";
 import { validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { findSalesforceName } from "../salesforce/names";
@@ -34,6 +45,7 @@ export async function obtainOrgCertificate(
   name: string,
   settings: OrgCertificateSettings,
   renew = false,
+  held: HeldCertificates = {},
 ): Promise<OrgCertificate> {
   const existing = await client.certificate(name);
   // Named as the org spells it: a name differing only in case is the same certificate (names.ts).
@@ -49,15 +61,144 @@ export async function obtainOrgCertificate(
       );
     }
   }
-  if (!existing || renew) await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
-  const certificatePem = await client.readCertificatePem(name);
-  if (!certificatePem) {
-    throw new OrgApiError(
-      "NOT_FOUND",
-      `Certificate ${name}: the org holds no certificate of that name after the deploy; run pulumi up again (the deploy is checked before it is repeated)`,
-    );
+  const deploys = !existing || renew;
+  if (deploys) {
+    assertSameOrg(client.session, held.recorded, `CertificateAndKeyPair ${held.resource ?? name}`);
+    await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
   }
-  return { certificatePem, adopted: existing !== undefined && !renew };
+  const listed = deploys ? await client.certificate(name) : existing;
+  const certificatePem = listed ? await client.readCertificatePem(name) : undefined;
+  const component = `Certificate ${name}`;
+  if (!listed || !certificatePem) {
+    assertReadBack(client.session, [
+      {
+        component,
+        expected: "the org to list it with the certificate it generated",
+        read: listed ? "listed, but readMetadata returns no content" : "no certificate of that name",
+      },
+    ]);
+  }
+  if (deploys)
+    assertReadBack(
+      client.session,
+      orgCertificateMismatches(component, certificatePem!, {
+        orgId: client.session.orgId,
+        keySize: settings.keySize,
+        caSigned: settings.caSigned === true,
+        heldPems: held.pems ?? [],
+      }),
+    );
+  return {
+    certificatePem: certificatePem!,
+    adopted: existing !== undefined && !renew,
+  };
+}
+
+/** What the resource held before a deploy: the org it was made in, and its certificates' PEMs (for "a key the provider never saw"). */
+export interface HeldCertificates {
+  /** The resource's name, for messages. */
+  resource?: string;
+  recorded?: RecordedOrg;
+  /** Certificates, chains or CSRs this resource held: the new key must be none of theirs. */
+  pems?: readonly (string | undefined)[];
+}
+
+/** What a resource's state `held` (undefined at creation) tells a deploy of its next certificate. */
+export function heldBy(inputs: Pick<CertificateInputs, "uniqueName">, held: HeldState | undefined): HeldCertificates {
+  return {
+    resource: inputs.uniqueName,
+    ...(held ? { recorded: held } : {}),
+    pems: held
+      ? [held.certificatePem, held.csrPem, held.certificateChainPem, held.previousCertificate?.certificatePem]
+      : [],
+  };
+}
+
+/** The parts of a certificate's state {@link heldBy} reads. */
+interface HeldState extends RecordedOrg {
+  certificatePem?: string;
+  csrPem?: string;
+  certificateChainPem?: string;
+  previousCertificate?: { certificatePem?: string };
+}
+
+/** The public key (SPKI PEM) of a certificate, chain (its first) or CSR; undefined when it does not parse. */
+function publicKeyOf(pem: string): crypto.KeyObject | undefined {
+  try {
+    if (/-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----/.test(pem))
+      return crypto.createPublicKey(certificationRequestPublicKey(pem));
+    return new crypto.X509Certificate(pem).publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How the certificate `pem` read back after a deploy differs from what Salesforce makes (see the module
+ * comment): each difference as a mismatch of `component`; empty when it is as expected.
+ */
+export function orgCertificateMismatches(
+  component: string,
+  pem: string,
+  expected: {
+    orgId: string;
+    keySize: number;
+    caSigned: boolean;
+    heldPems: readonly (string | undefined)[];
+  },
+): ReadBackMismatch[] {
+  const problems: ReadBackMismatch[] = [];
+  const isRequest = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----/.test(pem);
+  const key = publicKeyOf(pem);
+  if (!key) {
+    return [
+      {
+        component,
+        expected: expected.caSigned ? "a PEM certificate signing request" : "a PEM certificate",
+        read: `content that does not parse as one (${pem.slice(0, 40).replace(/\s+/g, " ")}…)`,
+      },
+    ];
+  }
+  if (expected.caSigned !== isRequest) {
+    problems.push({
+      component,
+      expected: expected.caSigned ? "a certificate signing request (caSigned)" : "a self-signed certificate",
+      read: isRequest ? "a certificate signing request" : "a certificate",
+    });
+  } else if (!isRequest) {
+    const subject = new crypto.X509Certificate(pem).subject;
+    const parts = new Map(
+      subject.split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const org15 = expected.orgId.slice(0, 15);
+    if (
+      !/^SelfSignedCert_\d{2}[A-Z][a-z]{2}\d{4}_\d{6}$/.test(parts.get("CN") ?? "") ||
+      parts.get("OU") !== org15 ||
+      parts.get("O") !== "Salesforce.com"
+    ) {
+      problems.push({
+        component,
+        expected: `a subject of Salesforce's shape (CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>, OU=${org15 || "<org id>"}, O=Salesforce.com)`,
+        read: `subject ${subject.replace(/\n/g, ", ")}`,
+      });
+    }
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits !== expected.keySize)
+    problems.push({
+      component,
+      expected: `an RSA key of ${expected.keySize} bits`,
+      read: `a key of ${bits ?? "unknown"} bits`,
+    });
+  const spki = (k: crypto.KeyObject) => k.export({ type: "spki", format: "der" }).toString("base64");
+  const mine = spki(key);
+  if (expected.heldPems.some((held) => held && publicKeyOf(held) && spki(publicKeyOf(held)!) === mine))
+    problems.push({
+      component,
+      expected: "a new key pair generated by the org",
+      read: "the key of a certificate this resource held before (the org kept the old key)",
+    });
+  return problems;
 }
 
 /** The settings an org-generated certificate is deployed with. */
@@ -85,9 +226,19 @@ export async function currentOrgCertificate(client: OrgMetadataClient, name: str
   return client.readCertificatePem(name);
 }
 
-/** Deletes certificates `names` from the org; a name the org no longer has counts as deleted. */
-export async function deleteOrgCertificates(client: OrgMetadataClient, names: readonly string[]): Promise<void> {
-  if (names.length > 0) await client.delete("Certificate", names);
+/**
+ * Deletes certificates `names` from the org, after checking it is the org `recorded` (the resource's); a name
+ * the org no longer has counts as deleted. Read back: each name must be gone.
+ */
+export async function deleteOrgCertificates(
+  client: OrgMetadataClient,
+  names: readonly string[],
+  recorded?: RecordedOrg,
+): Promise<void> {
+  if (names.length === 0) return;
+  assertSameOrg(client.session, recorded, `Certificate ${names.join(", ")}`);
+  await client.delete("Certificate", names);
+  assertReadBack(client.session, await readBackAbsent(client, "Certificate", names));
 }
 
 /**

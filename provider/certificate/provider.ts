@@ -24,7 +24,8 @@ import {
 import { decodeCertificateState, encodeCertificateState, type CertificateState } from "./state";
 import { generateRsaKeyPairInBackground } from "../crypto/rsa-key-pair";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
-import { currentOrgCertificate, deleteOrgCertificates, obtainOrgCertificate } from "./in-org";
+import { currentOrgCertificate, deleteOrgCertificates, heldBy, obtainOrgCertificate } from "./in-org";
+import { keptRecord, recordOf } from "../org/org-identity";
 import { identityProviderSigningWith } from "../org/idp-settings";
 import { notValidated } from "../org/preview-validation";
 import { validateOrgCertificate } from "./in-org";
@@ -36,10 +37,15 @@ import { chainOverSigned, isCertificationRequest, sameLeaf, uploadOrgChain } fro
  * (with caSigned, the org's CSR). `renew`: the org's certificate `salesforceName` is this resource's own,
  * still awaiting its chain, and is deployed again for a new key pair and CSR.
  */
-async function newKeyPair(inputs: CertificateInputs, salesforceName: string, renew = false): Promise<NewKeyPair> {
+async function newKeyPair(
+  inputs: CertificateInputs,
+  salesforceName: string,
+  renew = false,
+  held?: CertificateState,
+): Promise<NewKeyPair> {
   if (inputs.custody !== "org") return generateRsaKeyPairInBackground(inputs.keySize);
   const client = await orgClient();
-  const obtained = await obtainOrgCertificate(client, salesforceName, inputs, renew);
+  const obtained = await obtainOrgCertificate(client, salesforceName, inputs, renew, heldBy(inputs, held));
   const csr = isCertificationRequest(obtained.certificatePem);
   const how = obtained.adopted
     ? "took over the certificate the org already had under that name (named in SALESFORCE_CERTS_ADOPT)"
@@ -76,7 +82,7 @@ async function uploadAdoptedChain(state: CertificateState, news: CertificateInpu
   if (state.custody !== "org" || !plan.adopt) return;
   const name = plan.adopt === "pending" ? nextSalesforceName(state) : state.salesforceName;
   const client = await orgClient();
-  await uploadOrgChain(client, news.uniqueName, name, news, news.signedChainPem!);
+  await uploadOrgChain(client, news.uniqueName, name, news, news.signedChainPem!, state);
   console.log(
     `CertificateAndKeyPair ${news.uniqueName}: Certificate ${name} in ${client.session.instanceUrl}: uploaded the CA-signed chain (signedChainPem); the org now signs with it`,
   );
@@ -105,7 +111,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
           ? ", and makes a certificate signing request, output as csrPem: the certificate waits for its chain, given as signedChainPem once your CA has signed it"
           : "";
         console.log(
-          `CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it${csr}; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT)${validated}`,
+          `CertificateAndKeyPair ${result.inputs.uniqueName}: creating deploys Certificate ${result.inputs.uniqueName} to ${configuredOrg()!.loginUrl} (Salesforce generates the key pair and keeps it${csr}; refused if the org already holds that name, unless named in SALESFORCE_CERTS_ADOPT), then reads it back (subject, key size)${validated}`,
         );
       }
       return toCheckResult(result);
@@ -159,7 +165,9 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     async create(inputs) {
       assertNoChainAtCreate(inputs);
       const outs = issueCertificate(inputs, currentTime(), await newKeyPair(inputs, inputs.uniqueName));
-      return { id: inputs.uniqueName, outs: encodeCertificateState({ ...outs, revision: 1 }) };
+      // Custody org: the org it was made in, so that no later write reaches another (org/org-identity.ts).
+      const made = inputs.custody === "org" ? recordOf((await orgClient()).session) : {};
+      return { id: inputs.uniqueName, outs: encodeCertificateState({ ...outs, ...made, revision: 1 }) };
     },
 
     async update(_id, olds, news) {
@@ -175,9 +183,11 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
             news,
             target ? target.name : certificateGenerationName(news.uniqueName, state.generation + 1),
             target?.renew === true,
+            state,
           )
         : undefined;
-      const outs = { ...applyUpdate(state, news, plan, now, keyPair), revision: (state.revision ?? 1) + 1 };
+      const made = org && news.custody === "org" ? keptRecord(state, (await orgClient()).session) : {};
+      const outs = { ...applyUpdate(state, news, plan, now, keyPair), ...made, revision: (state.revision ?? 1) + 1 };
       // The previous certificate leaves the org with the state: after the overlap, or when replaced.
       const previous = state.previousCertificate?.salesforceName;
       const dropped = previous && outs.previousCertificate?.salesforceName !== previous ? [previous] : [];
@@ -191,7 +201,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
             `CertificateAndKeyPair ${news.uniqueName}: left the certificate ${signing} in the org: its IdP still signs with it (IdentityProviderSettings), so Salesforce refuses to delete it; delete it in Setup once the IdP signs with another certificate`,
           );
         }
-        await deleteOrgCertificates(client, deletable);
+        await deleteOrgCertificates(client, deletable, state);
         if (deletable.length > 0)
           console.log(
             `CertificateAndKeyPair ${news.uniqueName}: deleted the previous certificate ${deletable.join(", ")} from the org (overlap over)`,
@@ -257,7 +267,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
         ]),
       ];
       const client = await orgClient();
-      await deleteOrgCertificates(client, names);
+      await deleteOrgCertificates(client, names, state);
       // The key pair leaves the org with it: say so, as the apps' deletes do.
       console.log(
         `CertificateAndKeyPair ${state.uniqueName}: deleted Certificate ${names.join(", ")} and the key pair Salesforce kept for it from ${client.session.instanceUrl}`,
@@ -326,7 +336,9 @@ function orgSteps(
       ? "Salesforce generates the key pair and a CSR, output as csrPem; the certificate in force stays until the CA-signed chain is given as signedChainPem"
       : "Salesforce generates the key pair";
     const again = target.renew ? " again (the CSR awaiting its chain is replaced by a new key pair and CSR)" : "";
-    steps.push(`deploys Certificate ${target.name}${again} to ${org} (${made})`);
+    steps.push(
+      `deploys Certificate ${target.name}${again} to ${org} (${made}), then reads it back (subject, key size, a new key)`,
+    );
   }
   if (plan.rotation.dropPrevious && state.previousCertificate) {
     const name = state.previousCertificate.salesforceName;

@@ -38,6 +38,10 @@ export interface CertificateState extends CertificateInputs, Partial<Certificate
    * holds the views and keys as PEM too, which encoding leaves out or compacts; decoding reads every shape.
    */
   stateVersion: typeof storedCertificateVersion;
+  /** Custody org: the org the certificate was made in (org/org-identity.ts); writes elsewhere are refused. */
+  orgId?: string;
+  /** Custody org: the instance URL it was made through. */
+  orgInstanceUrl?: string;
   /** Which key pair is in force: 1 for the first, one more at each rotation. */
   generation: number;
   /**

@@ -1,7 +1,7 @@
 /**
  * @module The apps of a `JwtIntegration` in an org (org mode): deployed from the deploy channel of its
  * `salesforceFiles` (file-channels.ts), read back to see drift (an app deleted, a certificate changed by
- * hand), deleted with the resource. A legacy Connected App is only updated: since Spring '26 Salesforce
+ * hand), read back after each deploy and delete (org/read-back.ts), deleted with the resource. A legacy Connected App is only updated: since Spring '26 Salesforce
  * creates no new Connected App, so one the org does not list is refused before anything is deployed.
  */
 import { describeCertificate } from "../crypto/certificate-facts";
@@ -13,6 +13,7 @@ import { channelOf } from "../salesforce/file-channels";
 import { findSalesforceName, SalesforceNameSet } from "../salesforce/names";
 import type { JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
+import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
 
 /**
  * The children of an External Client App, in the order they are deleted (before their parent). The global
@@ -155,6 +156,40 @@ export function jwtAppDrift(state: JwtIntegrationState, observed: Partial<Record
     }
   }
   return drift;
+}
+
+/**
+ * Read-back after a deploy (org/read-back.ts): each slot app, read again with `readMetadata`, must hold the
+ * certificate this deploy gave it (the fingerprint the state records; none for a slot without one).
+ * Returns the drift in words (as {@link jwtAppDrift}, what the state records when the read-back fails)
+ * and one mismatch per app for the error.
+ */
+export async function readBackJwtApps(
+  client: OrgMetadataClient,
+  state: JwtIntegrationState,
+): Promise<{ drift: string[]; mismatches: ReadBackMismatch[] }> {
+  const observed = await observeJwtApps(client, state);
+  const connected = appTypeName(state) === "ConnectedApp";
+  const short = (fingerprint: string | undefined) =>
+    fingerprint ? `certificate ${fingerprint.slice(0, 23)}…` : "no certificate";
+  const mismatches: ReadBackMismatch[] = [];
+  for (const [name, slot] of slotApps(state)) {
+    const seen = observed[name];
+    if (seen?.app === "present" && seen.sha256Fingerprint === slot.sha256Fingerprint) continue;
+    mismatches.push({
+      component: connected
+        ? `ConnectedApp ${slot.appName}`
+        : `ExtlClntAppGlobalOauthSettings ${slot.appName}_glbloauth`,
+      expected: `slot ${name}'s app holding ${short(slot.sha256Fingerprint)}`,
+      read: !seen || seen.app === "absent" ? "no such component" : short(seen.sha256Fingerprint),
+    });
+  }
+  return { drift: jwtAppDrift(state, observed), mismatches };
+}
+
+/** Read-back after a delete: each of `apps` (External Client Apps) must be gone. */
+export async function readBackJwtAppsGone(client: OrgMetadataClient, apps: readonly string[]): Promise<void> {
+  assertReadBack(client.session, await readBackAbsent(client, "ExternalClientApplication", apps));
 }
 
 /**

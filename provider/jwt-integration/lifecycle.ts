@@ -73,8 +73,12 @@ export interface JwtIntegrationState
   salesforceFiles: Record<string, string>;
   /** The bound certificate's revision when this state was written (absent for certificates from before it). */
   certificateRevision?: number;
-  /** Org mode: how the org differed from this state at the last refresh (the next update deploys again). */
+  /** Org mode: how the org differed from this state at the last refresh or read-back (the next update deploys again). */
   orgDrift?: string[];
+  /** Org mode: the org the apps were made in (org/org-identity.ts); writes elsewhere are refused. */
+  orgId?: string;
+  /** Org mode: the instance URL they were made through. */
+  orgInstanceUrl?: string;
 }
 
 /** Inputs whose change makes a different integration in Salesforce: a replacement. */

@@ -31,7 +31,11 @@ import {
   jwtAppDrift,
   jwtAppFiles,
   observeJwtApps,
+  readBackJwtApps,
+  readBackJwtAppsGone,
 } from "./in-org";
+import { assertSameOrg, keptRecord, recordOf } from "../org/org-identity";
+import { keepingState, readBackError } from "../org/read-back";
 import type { JwtIntegrationInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
 import {
@@ -88,7 +92,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const type = result.inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
       const validated = await validateCreate(toStoredInputs(result.inputs, certificateRevision));
       console.log(
-        `JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate)${validated}`,
+        `JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate); then reads back each app's certificate${validated}`,
       );
     }
     return toCheckResult(
@@ -157,12 +161,13 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   },
 
   async create(inputs) {
-    const state = createJwtIntegration(fromStoredInputs(inputs));
+    let state = createJwtIntegration(fromStoredInputs(inputs));
     if (configuredOrg()) {
       // The stack's own connection too: it is created through the bootstrap connection (check insists).
       const client = await orgClientFor(undefined);
       await refuseTakingOverApps(client, state);
-      await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)));
+      state = { ...state, ...recordOf(client.session) };
+      await deployToOrg(client, state, jwtAppFiles(state, fromStoredInputs(inputs)), inputs);
       if (isOwnConnection(state) && inputs.privateKeyPem) await awaitFirstLogin(state, inputs.privateKeyPem);
     }
     return { id: inputs.apiName, outs: encodeJwtState(state, inputs) };
@@ -183,17 +188,22 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (inOrgMode(olds)) {
       // Logged in as before this update (the stack's own connection: its slot active until now).
       const client = await orgClientFor(olds);
+      assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);
+      state = { ...state, ...keptRecord(olds, client.session) };
       const firstFiles = first.files();
-      await deployToOrg(client, state, firstFiles);
+      await deployToOrg(client, state, firstFiles, news);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
-      // clients in this same run when it logs in (no moment without a valid credential).
-      if (plan.step.kind === "publish") {
+      // clients in this same run when it logs in (no moment without a valid credential). A slot whose
+      // publish the org did not apply (its read-back failed: `orgDrift`) could not log in before this
+      // repair deploy, so it is proven again after it.
+      const repaired = (olds.orgDrift ?? []).length > 0 && plan.step.kind === "awaitLogin";
+      if (plan.step.kind === "publish" || repaired) {
         const next = await planJwtUpdate(state, inputs, now, "org");
         console.log(next.message);
         if (next.step.kind === "switch") {
-          const switched = applyJwtUpdate(state, inputs, next, now);
+          const switched = { ...applyJwtUpdate(state, inputs, next, now), ...keptRecord(olds, client.session) };
           const files = jwtAppFiles(switched, inputs);
-          if (JSON.stringify(files) !== JSON.stringify(firstFiles)) await deployToOrg(client, switched, files);
+          if (JSON.stringify(files) !== JSON.stringify(firstFiles)) await deployToOrg(client, switched, files, news);
           state = switched;
         }
       }
@@ -218,13 +228,25 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     if (!inOrgMode(props)) return;
     const state = decodeJwtState(props);
     const client = await orgClientFor(state);
+    assertSameOrg(client.session, state, `JwtIntegration ${state.apiName}`);
     if (isOwnConnection(state) && state.appType !== "ConnectedApp") {
       const configured = configuredOrg();
+      // The fallback is another connection: it must reach the same org before it deletes anything.
+      let other: OrgMetadataClient | undefined;
+      const fallback = async () => {
+        other = await orgClient();
+        assertSameOrg(other.session, state, `JwtIntegration ${state.apiName}`);
+        return other;
+      };
       const { deleted, left } = await deleteOwnConnectionApps(
         client,
         state,
-        configured && !configured.knownAtUp ? orgClient : undefined,
+        configured && !configured.knownAtUp ? fallback : undefined,
       );
+      // Read back through the connection that still has a session: the fallback's when it was needed (the
+      // org ended the integration's own session with its app's OAuth settings).
+      // With neither (`left`), nothing can read: the message below names what stays.
+      if (other || left.length === 0) await readBackJwtAppsGone(other ?? client, deleted);
       const leftover =
         left.length > 0
           ? `; the External Client App ${left.join(", ")} stays: this stack logged in through it, and the org ended that session with its OAuth settings (it now holds no certificate and allows no login): delete it in Setup, or configure ${"salesforce-certs:org"} and run pulumi destroy again`
@@ -235,6 +257,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       return;
     }
     const deleted = await deleteJwtApps(client, state);
+    if (state.appType !== "ConnectedApp") await readBackJwtAppsGone(client, deleted);
     if (state.appType === "ConnectedApp")
       console.log(
         `JwtIntegration ${state.apiName}: the Connected App ${describeJwtApps(state)} stays in ${client.session.instanceUrl} (Salesforce would not let it be created again); delete it in Setup if it is no longer used`,
@@ -286,16 +309,26 @@ async function validateCreate(stored: JwtStoredInputs): Promise<string> {
   return validateDeploy(`JwtIntegration ${inputs.apiName}`, { files: jwtAppFiles(state, inputs) });
 }
 
-/** Deploys `files` (the apps of `state`) through `client`; throws when the deploy fails (the state is then not written). */
+/**
+ * Deploys `files` (the apps of `state`) through `client`, then reads each app back. A failed deploy throws
+ * and the state is not written (the org applied nothing: rollbackOnError). A read-back that differs throws
+ * {@link OrgReadBackError} carrying `state` with the difference as its `orgDrift`: Pulumi keeps that state,
+ * whose drift makes the next `up` deploy the apps again (the diff sees it as a change).
+ */
 async function deployToOrg(
   client: OrgMetadataClient,
   state: JwtIntegrationState,
   files: Record<string, string>,
+  news: JwtStoredInputs,
 ): Promise<void> {
   const outcome = await deployJwtApps(client, state, files);
   console.log(
     `JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
   );
+  const { drift, mismatches } = await readBackJwtApps(client, state);
+  if (mismatches.length === 0) return;
+  const kept = encodeJwtState({ ...state, orgDrift: drift }, news);
+  throw keepingState(readBackError(client.session, mismatches), state.apiName, kept, news);
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
@@ -309,7 +342,7 @@ function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): 
   const proves = publishes
     ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run`
     : "";
-  return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}`;
+  return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}; reads back each app's certificate after each deploy`;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * @module A `SamlSpBinding` in an org (org mode): its SAML app (the External Client App with its SAML
  * policy, or a legacy Connected App with `samlConfig`) and the org's `IdentityProviderSettings`, deployed
- * from the deploy channel of its `salesforceFiles`, read back to see drift, and removed with the binding.
+ * from the deploy channel of its `salesforceFiles`, read back after each deploy and delete (org/read-back.ts)
+ * and at refresh to see drift, and removed with the binding.
  * Rules:
  *  - the IdP settings are deployed only naming a certificate the org lists: a provider-held key pair
  *    (`custody: "provider"`) must be imported by hand first (the Metadata API cannot import a key), and
@@ -18,6 +19,7 @@ import { sameSalesforceName } from "../salesforce/names";
 import type { SamlSpBindingState } from "./lifecycle";
 import { disableIdentityProvider, readIdentityProvider } from "../org/idp-settings";
 import type { OrgMetadataClient } from "../org/metadata-client";
+import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
 
 const idpSettingsPath = "settings/IdentityProvider.settings-meta.xml";
 
@@ -105,6 +107,44 @@ export async function observeSamlOrg(
   return drift;
 }
 
+/**
+ * Read-back after a deploy (org/read-back.ts): the app is in the org, and when the deploy named the IdP's
+ * certificate, the IdentityProviderSettings read again are enabled and name it. Returns the drift in words
+ * (as {@link observeSamlOrg}) and one mismatch per component for the error.
+ */
+export async function readBackSamlOrg(
+  client: OrgMetadataClient,
+  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+  deploy: SamlOrgDeploy,
+): Promise<{ drift: string[]; mismatches: ReadBackMismatch[] }> {
+  const drift: string[] = [];
+  const mismatches: ReadBackMismatch[] = [];
+  const type = state.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
+  if (!(await client.read(type, [state.apiName])).get(state.apiName)) {
+    drift.push(`${type} ${state.apiName} is not in the org`);
+    mismatches.push({ component: `${type} ${state.apiName}`, expected: "present", read: "no such component" });
+  }
+  const name = deploy.idpCertificate;
+  if (name) {
+    const idp = await readIdentityProvider(client);
+    if (!idp?.enableIdentityProvider || idp.certificateName !== name) {
+      drift.push(
+        !idp?.enableIdentityProvider
+          ? `the org's IdP is off (it should sign with ${name})`
+          : `the org's IdP signs with ${idp.certificateName} instead of ${name}`,
+      );
+      mismatches.push({
+        component: "IdentityProviderSettings IdentityProvider",
+        expected: `enabled, signing with certificate ${name}`,
+        read: idp
+          ? `${idp.enableIdentityProvider ? "enabled" : "disabled"}, certificate ${idp.certificateName || "none"}`
+          : "no settings",
+      });
+    }
+  }
+  return { drift, mismatches };
+}
+
 /** The other SAML apps of the org (SAML policies of other External Client Apps, Connected Apps with samlConfig). */
 async function otherSamlApps(client: OrgMetadataClient, apiName: string): Promise<string[]> {
   const policies = (await client.list("ExtlClntAppSamlConfigurablePolicies"))
@@ -143,6 +183,7 @@ export async function deleteSamlOrg(client: OrgMetadataClient, state: BindingFac
     await client.delete("ExtlClntAppSamlConfigurablePolicies", [`${state.apiName}_samlPlcy`]);
     await client.delete("ExtlClntAppConfigurablePolicies", [`${state.apiName}_plcy`]);
     const outcome = await client.delete("ExternalClientApplication", [state.apiName]);
+    assertReadBack(client.session, await readBackAbsent(client, "ExternalClientApplication", [state.apiName]));
     app = outcome.some((o) => o.outcome === "deleted")
       ? `deleted ExternalClientApplication ${state.apiName}`
       : `ExternalClientApplication ${state.apiName} was already gone`;
@@ -159,6 +200,15 @@ export async function deleteSamlOrg(client: OrgMetadataClient, state: BindingFac
       idp: `left the org's IdP on (signing with ${idp.certificateName}): other SAML apps use it (${others.join(", ")})`,
     };
   await disableIdentityProvider(client, idp.certificateName);
+  const after = await readIdentityProvider(client);
+  if (after?.enableIdentityProvider)
+    assertReadBack(client.session, [
+      {
+        component: "IdentityProviderSettings IdentityProvider",
+        expected: "disabled",
+        read: `enabled, signing with ${after.certificateName}`,
+      },
+    ]);
   return {
     app,
     idp: `turned the org's IdP off (no SAML app is left), so that certificate ${idp.certificateName} can be deleted`,

@@ -19,6 +19,8 @@ import {
   type SamlSpBindingState,
 } from "./lifecycle";
 import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { assertSameOrg, keptRecord, recordOf } from "../org/org-identity";
+import { keepingState, readBackError } from "../org/read-back";
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import { listedCertificates } from "../org/idp-settings";
@@ -29,6 +31,7 @@ import {
   describeSamlApp,
   describeSamlOrgDeploy,
   observeSamlOrg,
+  readBackSamlOrg,
   refuseNewSamlConnectedApp,
   samlOrgDeploy,
   type SamlOrgDeploy,
@@ -47,6 +50,9 @@ type StoredInputs = SamlSpBindingInputs & { certificateRevision?: number };
 interface OrgFacts {
   orgDeployed?: string;
   orgDrift?: string[];
+  /** The org the binding was deployed to (org/org-identity.ts); writes elsewhere are refused. */
+  orgId?: string;
+  orgInstanceUrl?: string;
 }
 
 /** The implementation behind the serialised `samlSpBindingProvider` shell. */
@@ -63,7 +69,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
       const validated = await validateCreate(result.inputs);
       console.log(
-        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first)${validated}`,
+        `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first); then reads back the app and the IdP settings${validated}`,
       );
     }
     if (!result.ok || certificateRevision === undefined || certificateRevision === null) return toCheckResult(result);
@@ -144,7 +150,8 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
       ) {
         throw alreadyInOrg("ExternalClientApplication", [state.apiName], client.session.instanceUrl);
       }
-      state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view));
+      Object.assign(state, recordOf(client.session));
+      state.orgDeployed = await deployToOrg(state, createDeploy(state, org.view), state, inputs);
     }
     return { id: inputs.apiName, outs: encodeSamlState(state) };
   },
@@ -160,7 +167,13 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const next: SamlSpBindingState & OrgFacts = applySamlUpdate(olds, news, plan, now, org?.view);
     if (org) {
       const steps = orgSteps(olds, next, org);
-      next.orgDeployed = steps.deploys ? await deployToOrg(next, steps.deploy) : olds.orgDeployed!;
+      if (olds.orgId) Object.assign(next, { orgId: olds.orgId, orgInstanceUrl: olds.orgInstanceUrl });
+      if (steps.deploys) {
+        const client = await orgClient();
+        assertSameOrg(client.session, olds, `SamlSpBinding ${olds.apiName}`);
+        Object.assign(next, keptRecord(olds, client.session));
+      }
+      next.orgDeployed = steps.deploys ? await deployToOrg(next, steps.deploy, olds, news) : olds.orgDeployed!;
     }
     return { outs: encodeSamlState(next) };
   },
@@ -187,6 +200,7 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (!configuredOrg()) return;
     const state = decodeSamlState(props);
     const client = await orgClient();
+    assertSameOrg(client.session, state as OrgFacts, `SamlSpBinding ${state.apiName}`);
     const removal = await deleteSamlOrg(client, state);
     console.log(`SamlSpBinding ${state.apiName}: ${removal.app}; ${removal.idp} (${client.session.instanceUrl})`);
   },
@@ -237,19 +251,35 @@ function orgSteps(
     deploys,
     deploy,
     text: deploys
-      ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}`
+      ? `; in the org: ${describeSamlOrgDeploy(next, deploy, org.url)}${repair}; then reads back the app${deploy.idpCertificate ? " and the IdP settings" : ""}`
       : `; in the org: nothing to deploy${waiting}`,
   };
 }
 
-/** Deploys the binding's files (a Connected App only when it exists); returns the digest to store. */
-async function deployToOrg(state: SamlSpBindingState, deploy: SamlOrgDeploy): Promise<string> {
+/**
+ * Deploys the binding's files (a Connected App only when it exists) and reads the app and the IdP settings
+ * back; returns the digest to store. A read-back that differs throws {@link OrgReadBackError} carrying
+ * `state` with the difference as its `orgDrift`: Pulumi keeps that state, and its drift makes the next `up`
+ * deploy again.
+ */
+async function deployToOrg(
+  state: SamlSpBindingState & OrgFacts,
+  deploy: SamlOrgDeploy,
+  recorded: OrgFacts,
+  inputs: StoredInputs,
+): Promise<string> {
   const client = await orgClient();
+  assertSameOrg(client.session, recorded, `SamlSpBinding ${state.apiName}`);
   await refuseNewSamlConnectedApp(client, state);
   const outcome = await client.deploy({ files: deploy.files });
   console.log(
     `SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`,
   );
+  const { drift, mismatches } = await readBackSamlOrg(client, state, deploy);
+  if (mismatches.length > 0) {
+    const kept = encodeSamlState({ ...state, orgDeployed: deploy.digest, orgDrift: drift } as SamlSpBindingState);
+    throw keepingState(readBackError(client.session, mismatches), state.apiName, kept, inputs);
+  }
   return deploy.digest;
 }
 

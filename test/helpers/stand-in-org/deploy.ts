@@ -182,6 +182,8 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
 export type DeployContext = RuleContext & {
   commit: () => void;
   failingComponents: Map<string, string>;
+  /** Reported as deployed but not applied (faults.ts). */
+  unappliedComponents?: ReadonlySet<string>;
   polls: number;
   neverFinishes: boolean;
   /** The version a package without `<version>` is read at (the URL's). */
@@ -275,8 +277,13 @@ export async function startDeploy(
         };
         const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
         const refused = injected ?? componentProblems.get(component);
+        const unapplied = context.unappliedComponents?.has(`${component.type}:${component.fullName}`) === true;
         const outcome =
-          refused !== undefined ? { ok: false as const, problem: refused } : applyComponent(component, context);
+          refused !== undefined
+            ? { ok: false as const, problem: refused }
+            : unapplied
+              ? { ok: true as const, created: false, id: "" }
+              : applyComponent(component, context);
         if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
         else failures.push(message(where, { problem: outcome.problem }));
       }

@@ -11,6 +11,12 @@ export interface StandInFaults {
   tokenEndpoint: "up" | "503" | "closed";
   /** `Type:fullName` (e.g. `ExtlClntAppGlobalOauthSettings:Greenmoor_CI_A_glbloauth`) → the problem its deploy reports, in every deploy while listed. */
   failingComponents: Map<string, string>;
+  /**
+   * `Type:fullName` → reported as deployed (`Succeeded`, listed in the successes) but left as it was: the
+   * negative control of the provider's read-back. An injected fault, not a modelled behaviour: Salesforce
+   * documents no such outcome, and the provider does not depend on its absence (it reads back each write).
+   */
+  unappliedComponents: Set<string>;
   /** While true, new deploys persist nothing and stay InProgress forever (a polling timeout for the client). */
   deploysNeverFinish: boolean;
   /** Revokes every session issued so far: the next call with one gets INVALID_SESSION_ID (SOAP fault, REST 401); later logins work. */
@@ -19,5 +25,11 @@ export interface StandInFaults {
 
 /** Fresh switches, all off; `revoke` forgets the issued sessions. */
 export function newFaults(revoke: () => void): StandInFaults {
-  return { tokenEndpoint: "up", failingComponents: new Map(), deploysNeverFinish: false, expireSessions: revoke };
+  return {
+    tokenEndpoint: "up",
+    failingComponents: new Map(),
+    unappliedComponents: new Set(),
+    deploysNeverFinish: false,
+    expireSessions: revoke,
+  };
 }

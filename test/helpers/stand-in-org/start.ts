@@ -301,6 +301,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
               ...ruleContext(draft),
               commit: () => state.commit(draft),
               failingComponents: faults.failingComponents,
+              unappliedComponents: faults.unappliedComponents,
               polls: options.deployPolls ?? 0,
               neverFinishes: faults.deploysNeverFinish,
               apiVersion,
