@@ -11,13 +11,19 @@ export interface StandInFaults {
   tokenEndpoint: "up" | "503" | "closed";
   /** `Type:fullName` (e.g. `ExtlClntAppGlobalOauthSettings:Greenmoor_CI_A_glbloauth`) → the problem its deploy reports, in every deploy while listed. */
   failingComponents: Map<string, string>;
-  /** While true, new deploys persist nothing and stay InProgress forever (a polling timeout for the client). */
-  deploysNeverFinish: boolean;
+  /**
+   * How long, on the stand-in's clock, a deploy started now runs before it lands (default 0: at once).
+   * Until then its status is Pending/InProgress and nothing is persisted; it lands when the clock has
+   * passed that point, whether or not anyone still polls (`deploy()` is asynchronous:
+   * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy.htm), so a
+   * client whose polling timed out finds it applied later.
+   */
+  deploysTakeSeconds: number;
   /** Revokes every session issued so far: the next call with one gets INVALID_SESSION_ID (SOAP fault, REST 401); later logins work. */
   expireSessions(): void;
 }
 
 /** Fresh switches, all off; `revoke` forgets the issued sessions. */
 export function newFaults(revoke: () => void): StandInFaults {
-  return { tokenEndpoint: "up", failingComponents: new Map(), deploysNeverFinish: false, expireSessions: revoke };
+  return { tokenEndpoint: "up", failingComponents: new Map(), deploysTakeSeconds: 0, expireSessions: revoke };
 }

@@ -17,8 +17,9 @@
  * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
  * tokens, `ignoreWarnings` (no component ever warns), API-version checks inside deploys (only the CRUD
- * calls fault), permissions of the calling user, and time passing during a deploy: its outcome is
- * decided and persisted when `deploy` is called (status polls only delay the answer).
+ * calls fault), and permissions of the calling user. Time passes during a deploy only with
+ * `faults.deploysTakeSeconds` (deploy.ts): a late deploy lands at the first request the org answers, or
+ * the first {@link StandInOrg.landDueDeploys}, once its clock has passed the landing point.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -108,6 +109,8 @@ export interface StandInOrg {
   /** The call log, in order. */
   calls: StandInCall[];
   faults: StandInFaults;
+  /** Lands the deploys whose time has come on the org's clock (each request does this first); their ids. */
+  landDueDeploys(): string[];
   /** A live session for `username` without a login (for tests that set the org up or change it behind the provider's back). */
   issueSession(username?: string): string;
   /** Signs `data` with the private key of the live certificate `fullName` (e.g. to play the org as SAML IdP); the key never leaves. */
@@ -214,7 +217,20 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     }
   }
 
+  /** Lands, in the order they were started, the deploys whose landing point the org's clock has passed. */
+  function landDueDeploys(): string[] {
+    const at = now();
+    const landed: string[] = [];
+    for (const job of deploys.values()) {
+      if (!job.land || job.landsAt.getTime() > at.getTime()) continue;
+      job.land(at);
+      landed.push(job.id);
+    }
+    return landed;
+  }
+
   async function route(request: http.IncomingMessage, body: string, call: StandInCall): Promise<Answer> {
+    landDueDeploys();
     revokeSessionsOfDeletedApps();
     const { pathname, searchParams } = new URL(request.url ?? "/", url);
     const method = request.method ?? "";
@@ -279,17 +295,21 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
             singlePackage: asBoolean(deployOptions["singlePackage"]),
             ignoreWarnings: asBoolean(deployOptions["ignoreWarnings"]),
           },
-          () => {
+          (at) => {
             const draft = state.draft();
             return {
               ...ruleContext(draft),
+              now: at,
               commit: () => state.commit(draft),
               failingComponents: faults.failingComponents,
-              polls: options.deployPolls ?? 0,
-              neverFinishes: faults.deploysNeverFinish,
             };
           },
           now(),
+          {
+            // A deploy that takes time answers by the clock alone; the poll count delays only one that lands at once.
+            polls: faults.deploysTakeSeconds > 0 ? 0 : (options.deployPolls ?? 0),
+            landsAt: new Date(now().getTime() + faults.deploysTakeSeconds * 1000),
+          },
         );
         deploys.set(job.id, job);
         result = { done: false, id: job.id, state: "Queued" };
@@ -330,6 +350,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     deploys,
     calls,
     faults,
+    landDueDeploys,
     issueSession(username) {
       const user = username === undefined ? users[0] : users.find((u) => u.username === username);
       if (!user) throw new Error(`stand-in org: no user ${username}`);
