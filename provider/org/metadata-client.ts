@@ -24,6 +24,7 @@ import {
 import { buildDeployZip, type ComponentName } from "./metadata-zip";
 import { OrgApiError, OrgDeployTimeoutError } from "../errors";
 import type { OrgSession } from "./org-login";
+import { assertPrerequisites, prerequisitesOf } from "./prerequisites";
 
 /** What to deploy. */
 export interface DeployRequest {
@@ -86,6 +87,8 @@ export class OrgMetadataClient {
   readonly session: OrgSession;
   /** Pauses between polls; a parameter only so that a caller can bound it (`setTimeout` by default). */
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The org's External Client App settings, read at the first call that needs them. */
+  private settingsRead: Promise<Record<string, unknown> | undefined> | undefined;
 
   constructor(
     session: OrgSession,
@@ -110,6 +113,13 @@ export class OrgMetadataClient {
       checkOnly: request.checkOnly === true,
       ignoreWarnings: request.ignoreWarnings === true,
     };
+    const apps = zip.components.filter((c) => c.type === "ExternalClientApplication").map((c) => c.fullName);
+    await this.assertPrerequisites(
+      zip.components.map((c) => c.type),
+      apps.length > 0
+        ? `deploy ExternalClientApplication ${apps.join(", ")}`
+        : `deploy ${zip.components.map((c) => `${c.type} ${c.fullName}`).join(", ")}`,
+    );
     const started = (await this.call("deploy", () => connection.metadata.deploy(zip.base64, options))) as unknown as {
       id: string;
     };
@@ -153,6 +163,7 @@ export class OrgMetadataClient {
    * @throws OrgApiError `ERR_ORG_API` for a fault (e.g. `INVALID_TYPE` for a type newer than the API version).
    */
   async read(type: string, fullNames: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
+    if (prerequisitesOf([type]).consumerSecrets) await this.assertPrerequisites([type], `read ${type}`);
     const found = new Map<string, Record<string, unknown> | undefined>();
     for (const names of chunks(fullNames)) {
       const records = (await this.call(`readMetadata ${type}`, () =>
@@ -267,6 +278,20 @@ export class OrgMetadataClient {
       caSigned: row["OptionsIsCaSigned"] === true,
       privateKeyExportable: row["OptionsIsPrivateKeyExportable"] === true,
     };
+  }
+
+  /**
+   * Refuses, before anything is sent, a deploy or read of External Client App types the org's settings
+   * would refuse (prerequisites.ts). The settings are read once per client.
+   */
+  private async assertPrerequisites(types: readonly string[], doing: string): Promise<void> {
+    const needs = prerequisitesOf(types);
+    if (!needs.optIn && !needs.consumerSecrets) return;
+    this.settingsRead ??= this.read("ExternalClientAppSettings", ["ExternalClientApp"]).then((m) =>
+      m.get("ExternalClientApp"),
+    );
+    const settings = this.settingsRead;
+    await assertPrerequisites(() => settings, needs, this.session.instanceUrl, doing);
   }
 
   /** Runs one API call; a SOAP fault or REST error becomes an OrgApiError naming the call. */

@@ -141,6 +141,8 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
 export type DeployContext = RuleContext & {
   commit: () => void;
   failingComponents: Map<string, string>;
+  /** The problem of a component of `type` the org refuses whatever its content (an org prerequisite off: prerequisites.ts). */
+  refuse: (type: string) => string | undefined;
 };
 
 /**
@@ -236,7 +238,8 @@ export async function startDeploy(
             fullName: component.fullName,
             componentType: component.resultType,
           };
-          const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
+          const injected =
+            context.failingComponents.get(`${component.type}:${component.fullName}`) ?? context.refuse(component.type);
           const outcome =
             injected !== undefined ? { ok: false as const, problem: injected } : applyComponent(component, context);
           if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));

@@ -13,8 +13,8 @@
  *
  * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
- * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
- * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
+ * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the user permissions the
+ * External Client App settings name (the org opt-in and consumer-secret access are: prerequisites.ts), the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
  * tokens, `ignoreWarnings` (no component ever warns), API-version checks inside deploys (only the CRUD
  * calls fault), and permissions of the calling user. Time passes during a deploy only with
@@ -27,13 +27,22 @@ import type { AddressInfo } from "node:net";
 import { applyComponent, placeholder, type RuleContext } from "./component-rules";
 import { startDeploy, deployStatus, type DeployJob } from "./deploy";
 import { newFaults, type StandInFaults } from "./faults";
+import {
+  assertReadable,
+  currentSettings,
+  deployProblem,
+  readSettings,
+  settingsName,
+  settingsType,
+  type StandInPrerequisites,
+} from "./prerequisites";
 import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
 import { signWithKey } from "./org-certificates";
 import { newAccessToken, tokenRequest, type JsonAnswer } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
-import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
+import { asBoolean, asList, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
 import { testNow } from "../test-clock";
 
@@ -83,6 +92,8 @@ export interface StandInOrgOptions {
   identityProvider?: { certificateName: string; enableIdentityProvider: boolean };
   /** Called after each request is answered. */
   onCall?: (call: StandInCall) => void;
+  /** The org's External Client App settings (prerequisites.ts); both on by default. */
+  prerequisites?: Partial<StandInPrerequisites>;
 }
 
 /** One request as logged: never a body, token or query string. */
@@ -109,6 +120,8 @@ export interface StandInOrg {
   /** The call log, in order. */
   calls: StandInCall[];
   faults: StandInFaults;
+  /** The External Client App settings an admin sets in Setup (a deployed settings file overrides them); change them at any time. */
+  prerequisites: StandInPrerequisites;
   /** Lands the deploys whose time has come on the org's clock (each request does this first); their ids. */
   landDueDeploys(): string[];
   /** A live session for `username` without a login (for tests that set the org up or change it behind the provider's back). */
@@ -143,6 +156,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   const deploys = new Map<string, DeployJob>();
   const calls: StandInCall[] = [];
   const faults = newFaults(() => sessions.clear());
+  const prerequisites: StandInPrerequisites = {
+    externalClientApps: true,
+    consumerSecretsViaMetadataApi: true,
+    ...options.prerequisites,
+  };
   const validityDays = (keySize: number) =>
     keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
   const ruleContext = (draft: OrgState): RuleContext => ({
@@ -302,6 +320,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
               now: at,
               commit: () => state.commit(draft),
               failingComponents: faults.failingComponents,
+              refuse: (type) => deployProblem(type, currentSettings(state, prerequisites)),
             };
           },
           now(),
@@ -325,9 +344,15 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         result = deployStatus(job, asBoolean(b["includeDetails"]), who);
         break;
       }
-      case "readMetadata":
+      case "readMetadata": {
+        const type = String(b["type"] ?? "");
+        const settings = currentSettings(state, prerequisites);
+        assertReadable(type, settings);
         result = readMetadata(state, b, apiVersion);
+        if (type === settingsType && !state.component(settingsType, settingsName))
+          result = readSettings(asList(b["fullNames"] as string | string[] | undefined), settings);
         break;
+      }
       case "listMetadata":
         result = listMetadata(state, b, apiVersion, who);
         break;
@@ -350,6 +375,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     deploys,
     calls,
     faults,
+    prerequisites,
     landDueDeploys,
     issueSession(username) {
       const user = username === undefined ? users[0] : users.find((u) => u.username === username);
