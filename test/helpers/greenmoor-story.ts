@@ -241,7 +241,7 @@ const partnerApp = "Partner_Portal_SSO";
  * The partner's SP, configured from `metadataXml`, judging an assertion the org signs now, through the
  * SAML app it holds for the partner (built from that app's deployed policy), with the certificate its
  * IdentityProviderSettings name (or with `certificateName`): `accepted <user>` or `rejected: …` (`the
- * IdP is off` when the org signs with none).
+ * IdP is off` when the org signs with none; a rejection naming the app when the org no longer holds it).
  */
 export async function partnerAccepts(
   org: StandInOrg,
@@ -249,6 +249,9 @@ export async function partnerAccepts(
   certificateName = orgIdpCertificate(org),
 ): Promise<string> {
   if (!certificateName) return "the IdP is off";
+  // An org without the partner's SAML app (deleted by hand) sends the partner no assertion at all.
+  if (!org.state.component("ExternalClientApplication", partnerApp) && !org.state.component("ConnectedApp", partnerApp))
+    return `rejected: the org has no SAML app ${partnerApp}, so it sends no assertion`;
   const response = orgSignedSamlResponse(org, certificateName, partnerApp, { nameId: partnerUser });
   return spAccepts(serviceProviderFromMetadata(metadataXml, partner), response);
 }
