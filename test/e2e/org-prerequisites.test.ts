@@ -8,7 +8,7 @@ import test, { type ExecutionContext } from "ava";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { openTempStack } from "../helpers/engine";
 import { acmeCiArguments, ciUser, startOrgForProvider } from "../helpers/org-mode";
-import type { StandInPrerequisites } from "../helpers/stand-in-org/prerequisites";
+import type { StandInPrerequisites } from "../helpers/stand-in-org";
 
 const start = "2026-12-01T09:00:00.000Z";
 

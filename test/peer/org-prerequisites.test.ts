@@ -11,8 +11,13 @@ import { OrgApiError, OrgPrerequisiteError } from "../../provider/errors";
 import { OrgMetadataClient } from "../../provider/org/metadata-client";
 import type { OrgSession } from "../../provider/org/org-login";
 import { assertPrerequisites } from "../../provider/org/prerequisites";
-import { placeholder, sourceFormatZip, startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
-import type { StandInPrerequisites } from "../helpers/stand-in-org/prerequisites";
+import {
+  placeholder,
+  sourceFormatZip,
+  startStandInOrg,
+  type StandInOrg,
+  type StandInPrerequisites,
+} from "../helpers/stand-in-org";
 import { testNow } from "../helpers/test-clock";
 
 const version = "66.0";
