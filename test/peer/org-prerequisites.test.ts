@@ -9,7 +9,6 @@ import test from "ava";
 import * as jsforce from "jsforce";
 import { OrgApiError, OrgPrerequisiteError } from "../../provider/errors";
 import { OrgMetadataClient } from "../../provider/org/metadata-client";
-import type { OrgSession } from "../../provider/org/org-login";
 import { assertPrerequisites } from "../../provider/org/prerequisites";
 import {
   placeholder,
@@ -35,7 +34,7 @@ async function withOrg(
       orgId: org.orgId,
       userId: "",
       settings: { apiVersion: version, pollIntervalSeconds: 1, pollTimeoutSeconds: 10 },
-    } as unknown as OrgSession;
+    } as unknown as ConstructorParameters<typeof OrgMetadataClient>[0];
     await use(org, conn, new OrgMetadataClient(session, async () => undefined));
   } finally {
     await org.close();
