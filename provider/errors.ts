@@ -225,6 +225,22 @@ export class OrgDeployTimeoutError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown in org mode before a deploy or a read the org would refuse because a prerequisite an admin sets
+ * once in Setup is off (External Client Apps not enabled, no access to consumer secrets through the
+ * Metadata API); the message names the Setup page and the setting. Nothing was deployed.
+ */
+export class OrgPrerequisiteError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_PREREQUISITE";
+  /** The metadata field of the setting (`ExternalClientAppSettings.enableExternalClientApps`, …). */
+  readonly setting: string;
+
+  constructor(setting: string, message: string) {
+    super(OrgPrerequisiteError.code, message);
+    this.setting = setting;
+  }
+}
+
 /** Thrown in org mode for any other API call the org refused (a SOAP fault, a REST error, a per-name delete error). */
 export class OrgApiError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_API";

@@ -43,6 +43,7 @@ export {
   OrgLoginError,
   OrgDeployError,
   OrgDeployTimeoutError,
+  OrgPrerequisiteError,
   OrgApiError,
   OrgValidationError,
   OrgAlreadyExistsError,

@@ -4,6 +4,8 @@
  *  - deploys are zips of source files (metadata-zip.ts), sent with `rollbackOnError: true` and
  *    `singlePackage: true`, polled with `checkDeployStatus(id, includeDetails=true)` every
  *    `pollIntervalSeconds` until done or `pollTimeoutSeconds` (own loop, not jsforce's 10-second default);
+ *    past it the deploy goes on in Salesforce and may land later: the error says to wait for it and how to
+ *    take over what it made (adoption.ts), never to deploy it again;
  *  - `readMetadata` answers a record for every name asked, and an absent name's record has no `fullName`
  *    (§0.6): absence is detected by `fullName`, never by a thrown error;
  *  - CRUD calls take at most 10 names per call (salesforce.md §6): longer lists are split;
@@ -23,6 +25,7 @@ import { buildDeployZip, type ComponentName } from "./metadata-zip";
 import { OrgApiError, OrgDeployTimeoutError } from "../errors";
 import { findSalesforceName, sameSalesforceName } from "../salesforce/names";
 import type { OrgSession } from "./org-login";
+import { assertPrerequisites, prerequisitesOf } from "./prerequisites";
 
 /** What to deploy. */
 export interface DeployRequest {
@@ -85,6 +88,8 @@ export class OrgMetadataClient {
   readonly session: OrgSession;
   /** Pauses between polls; a parameter only so that a caller can bound it (`setTimeout` by default). */
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The org's External Client App settings, read at the first call that needs them. */
+  private settingsRead: Promise<Record<string, unknown> | undefined> | undefined;
 
   constructor(
     session: OrgSession,
@@ -109,6 +114,13 @@ export class OrgMetadataClient {
       checkOnly: request.checkOnly === true,
       ignoreWarnings: request.ignoreWarnings === true,
     };
+    const apps = zip.components.filter((c) => c.type === "ExternalClientApplication").map((c) => c.fullName);
+    await this.assertPrerequisites(
+      zip.components.map((c) => c.type),
+      apps.length > 0
+        ? `deploy ExternalClientApplication ${apps.join(", ")}`
+        : `deploy ${zip.components.map((c) => `${c.type} ${c.fullName}`).join(", ")}`,
+    );
     const started = (await this.call("deploy", () => connection.metadata.deploy(zip.base64, options))) as unknown as {
       id: string;
     };
@@ -125,7 +137,7 @@ export class OrgMetadataClient {
           : "";
         throw new OrgDeployTimeoutError(
           started.id,
-          `deploy ${started.id} to ${instanceUrl} was not done after ${settings.pollTimeoutSeconds} s (salesforce-certs:org.pollTimeoutSeconds); last status ${result.status ?? "unknown"}${progress}. It may still finish in the org: the next run reads the org and converges; raise pollTimeoutSeconds for slow orgs.`,
+          `deploy ${started.id} to ${instanceUrl} was not done after ${settings.pollTimeoutSeconds} s (salesforce-certs:org.pollTimeoutSeconds); last status ${result.status ?? "unknown"}${progress}. ${lateLandingAdvice(started.id, zip.components, request.checkOnly === true)}`,
         );
       }
       await this.sleep(settings.pollIntervalSeconds * 1000);
@@ -152,6 +164,7 @@ export class OrgMetadataClient {
    * @throws OrgApiError `ERR_ORG_API` for a fault (e.g. `INVALID_TYPE` for a type newer than the API version).
    */
   async read(type: string, fullNames: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
+    if (prerequisitesOf([type]).consumerSecrets) await this.assertPrerequisites([type], `read ${type}`);
     const found = new Map<string, Record<string, unknown> | undefined>();
     for (const names of chunks(fullNames)) {
       const records = (await this.call(`readMetadata ${type}`, () =>
@@ -271,6 +284,20 @@ export class OrgMetadataClient {
     };
   }
 
+  /**
+   * Refuses, before anything is sent, a deploy or read of External Client App types the org's settings
+   * would refuse (prerequisites.ts). The settings are read once per client.
+   */
+  private async assertPrerequisites(types: readonly string[], doing: string): Promise<void> {
+    const needs = prerequisitesOf(types);
+    if (!needs.optIn && !needs.consumerSecrets) return;
+    this.settingsRead ??= this.read("ExternalClientAppSettings", ["ExternalClientApp"]).then((m) =>
+      m.get("ExternalClientApp"),
+    );
+    const settings = this.settingsRead;
+    await assertPrerequisites(() => settings, needs, this.session.instanceUrl, doing);
+  }
+
   /** Runs one API call; a SOAP fault or REST error becomes an OrgApiError naming the call. */
   private async call<T>(what: string, run: () => Promise<T> | PromiseLike<T>): Promise<T> {
     try {
@@ -282,6 +309,26 @@ export class OrgMetadataClient {
       throw new OrgApiError(code, `${what} on ${this.session.instanceUrl} failed: ${e.message}`);
     }
   }
+}
+
+/** Names a create refuses when the org already holds them (adoption.ts): certificates and External Client Apps. */
+const adoptableTypes = new Set(["Certificate", "ExternalClientApplication"]);
+
+/**
+ * What to do after a deploy outlived the polling. Salesforce runs a deploy to its end whoever polls
+ * (`deploy()` is asynchronous), so this one may still land. Waiting for it, rather than deploying again,
+ * is the safe order: a second deploy of a Certificate name would make another key pair. Once it has
+ * landed, a name the stack's state does not record is refused by the next `up` (never deployed twice)
+ * until SALESFORCE_CERTS_ADOPT names it.
+ */
+function lateLandingAdvice(id: string, components: readonly ComponentName[], checkOnly: boolean): string {
+  if (checkOnly) return "A validation never applies anything; raise pollTimeoutSeconds for slow orgs.";
+  const names = components.filter((c) => adoptableTypes.has(c.type)).map((c) => c.fullName);
+  const adopt =
+    names.length === 0
+      ? ""
+      : ` If it Succeeded and pulumi up then refuses ${names.join(", ")} as already in the org, that is this deploy's work: run pulumi up with SALESFORCE_CERTS_ADOPT=${names.join(",")} to take ${names.length === 1 ? "it" : "them"} over (a certificate taken over is not deployed again, so no key pair is made again).`;
+  return `Salesforce goes on with it: wait until Setup › Deployment Status shows deploy ${id} finished before the next pulumi up (deploying the same names while it runs would deploy them twice).${adopt} If it failed, the next pulumi up deploys again. Raise pollTimeoutSeconds for slow orgs.`;
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

@@ -2,7 +2,7 @@
  * Org mode under faults, through the engine against the stand-in org, with a
  * custody-org CertificateAndKeyPair (`Acme_IdP`) and a JwtIntegration (`Acme_CI`, slot apps A and B, its
  * certificate held by the provider) in one program: the token endpoint down (HTTP 503, connection
- * closed), a deploy failing per component, a deploy that never finishes (polling timeout), sessions expired
+ * closed), a deploy failing per component, a deploy that lands after the provider's polling timed out, sessions expired
  * in the middle of an `up`, and the engine killed (SIGKILL) between a deploy and the state write. Each
  * failing `up` says what failed and what to do (no stack trace, no key, no access token) and leaves the
  * state as it was; the next `up` converges with nothing lost or duplicated in the org (certificates by
@@ -32,6 +32,8 @@ interface FaultStack {
   org: OrgForProvider["org"];
   deployer: OrgForProvider["deployer"];
   configure: OrgForProvider["configure"];
+  /** Sets the org's clock and the provider's (SALESFORCE_CERTS_NOW). */
+  setClock: OrgForProvider["setClock"];
   env: TempStack;
   triggers: Triggers;
   /** Deploy calls the stand-in has answered. */
@@ -51,9 +53,10 @@ async function faultStack(
   options: StandInOrgOptions = {},
   firstUp = true,
 ): Promise<FaultStack> {
-  const { org, configure, deployer } = await startOrgForProvider(start, { ...options, users: [ciUser] });
+  const { org, configure, deployer, setClock } = await startOrgForProvider(start, { ...options, users: [ciUser] });
   t.teardown(() => org.close());
   const triggers: Triggers = { idp: "initial", ci: "initial" };
+  let clock = start;
   // The integration waits for the IdP certificate, so that the deploys of a run come in a known order and
   // a fault injected at the n-th deploy hits the resource a test means.
   const env = await openTempStack(name, async () => {
@@ -87,6 +90,10 @@ async function faultStack(
     org,
     deployer,
     configure,
+    setClock: (iso) => {
+      clock = iso;
+      setClock(iso);
+    },
     env,
     triggers,
     deploys: () => org.calls.filter((c) => c.operation === "deploy").length,
@@ -104,7 +111,7 @@ async function faultStack(
       try {
         const assertion = signJwtAssertion(
           { ...credential, username: ciUser.username, audience: "https://login.salesforce.com" },
-          new Date(start),
+          new Date(clock),
         );
         const token = await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
           grant_type: jwtBearerGrantType,
@@ -307,28 +314,83 @@ test.serial(
   },
 );
 
-test.serial(
-  "polling timeout: up fails naming the deploy and pollTimeoutSeconds, the state stays; the never-finished deploy is not taken as applied and the next up converges",
-  async (t) => {
-    const s = await faultStack(t, "org-fault-timeout");
-    await s.configure(s.env.stack, { pollTimeoutSeconds: 2 });
-    const before = await s.storedState();
-    s.triggers.idp = "rotated";
-    s.org.faults.deploysNeverFinish = true;
-
-    const text = await failedUp(t, s);
-    t.regex(
+/**
+ * A deploy that outlives `pollTimeoutSeconds` (2 s here) and lands later, as Salesforce's asynchronous
+ * deploys do: the `up` fails naming the deploy and saying to wait for it; once it has landed, the next
+ * `up` refuses the name it made (never deploying it twice) and says which SALESFORCE_CERTS_ADOPT to run
+ * with; that `up` takes it over without a deploy of it.
+ */
+async function lateDeploy(t: ExecutionContext, s: FaultStack, names: string): Promise<{ deployId: string }> {
+  const text = await failedUp(t, s);
+  const deployId =
+    /deploy (0Af\w+) to http:\/\/127\.0\.0\.1:\d+ was not done after 2 s \(salesforce-certs:org\.pollTimeoutSeconds\)/.exec(
       text,
-      /deploy 0Af\w+ to http:\/\/127\.0\.0\.1:\d+ was not done after 2 s \(salesforce-certs:org\.pollTimeoutSeconds\)/,
-    );
-    t.regex(text, /raise pollTimeoutSeconds/);
-    assertCleanError(t, s, text);
-    t.is(await s.storedState(), before, "the state is unchanged");
-    t.deepEqual(certificatesOf(s).live, ["Acme_IdP"]);
+    )?.[1];
+  t.truthy(deployId, "the error names the deploy");
+  t.regex(
+    text,
+    new RegExp(`wait until Setup › Deployment Status shows deploy ${deployId} finished before the next pulumi up`),
+  );
+  t.regex(text, new RegExp(`run pulumi up with SALESFORCE_CERTS_ADOPT=${names} to take (it|them) over`));
+  assertCleanError(t, s, text);
+  const job = s.org.deploys.get(deployId!);
+  t.truthy(job?.land, "still running in the org when the up gave up");
 
-    s.org.faults.deploysNeverFinish = false;
-    await s.env.stack.up({ onOutput: s.env.onOutput });
-    await assertConverged(t, s, { idp: "Acme_IdP_G2", live: ["Acme_IdP", "Acme_IdP_G2"], activeSlot: "A" });
+  // Ten minutes later on the org's clock the deploy has landed, with nobody polling it.
+  s.org.faults.deploysTakeSeconds = 0;
+  s.setClock(new Date(new Date(start).getTime() + 600_000).toISOString());
+  t.deepEqual(s.org.landDueDeploys(), [deployId]);
+  t.is(job?.result.status, "Succeeded");
+  return { deployId: deployId! };
+}
+
+test.serial(
+  "a custody-org certificate create whose deploy lands after the poll timeout: up fails naming the deploy; once landed, the next up refuses the name and says what to run; with SALESFORCE_CERTS_ADOPT it takes it over, one key pair, no second deploy",
+  async (t) => {
+    const s = await faultStack(t, "org-fault-late-cert", {}, false);
+    await s.configure(s.env.stack, { pollTimeoutSeconds: 2 });
+    s.org.faults.deploysTakeSeconds = 600;
+    await lateDeploy(t, s, "Acme_IdP");
+    t.deepEqual(certificatesOf(s).made, { Acme_IdP: 1 }, "the late deploy made Acme_IdP");
+    const key = s.org.state.certificate("Acme_IdP")!.keyId;
+    t.deepEqual(Object.keys(appsOf(s)), [], "the integration, waiting for the certificate, was not created");
+
+    const deploys = s.deploys();
+    const text = await upTakingOver(t, s, "Acme_IdP");
+    t.regex(text, /Certificate Acme_IdP in http:\/\/127\.0\.0\.1:\d+: took over the certificate the org already had/);
+    t.is(s.deploys(), deploys + 1, "one deploy: the slot apps; the certificate was not deployed again");
+    t.is(s.org.state.certificate("Acme_IdP")!.keyId, key, "the org's key pair is the late deploy's: not re-keyed");
+    await assertConverged(t, s, { idp: "Acme_IdP", live: ["Acme_IdP"], activeSlot: "A" });
+  },
+);
+
+test.serial(
+  "a JwtIntegration create whose deploy lands after the poll timeout: up fails naming the deploy; once landed, the next up refuses the apps and says what to run; with SALESFORCE_CERTS_ADOPT it creates the integration over them, each app made once",
+  async (t) => {
+    let s: FaultStack | undefined;
+    // The certificate's deploy lands at once; the slot apps' deploy, the next one, takes ten minutes.
+    const onCall = (call: StandInCall) => {
+      if (call.operation === "deploy" && s && s.deploys() === 1) s.org.faults.deploysTakeSeconds = 600;
+    };
+    s = await faultStack(t, "org-fault-late-apps", { onCall }, false);
+    await s.configure(s.env.stack, { pollTimeoutSeconds: 2 });
+    await lateDeploy(t, s, "Acme_CI_A,Acme_CI_B");
+    const made = () =>
+      Object.fromEntries(
+        s!.org.state
+          .components("ExternalClientApplication")
+          .map((a) => [a.fullName, `${a.id}@${a.createdDate.toISOString()}`]),
+      );
+    const ids = made();
+    t.deepEqual(Object.keys(ids).sort(), ["Acme_CI_A", "Acme_CI_B"], "the late deploy made the slot apps");
+    t.deepEqual(certificatesOf(s).made, { Acme_IdP: 1 });
+
+    const held = appsOf(s);
+    await upTakingOver(t, s, "Acme_CI_A,Acme_CI_B");
+    t.deepEqual(appsOf(s), held, "each slot app holds the certificate the late deploy gave it: one key pair");
+    t.deepEqual(made(), ids, "the same two apps: taken over, not made again");
+    t.deepEqual(certificatesOf(s).made, { Acme_IdP: 1 }, "the certificate in the state is not deployed again");
+    await assertConverged(t, s, { idp: "Acme_IdP", live: ["Acme_IdP"], activeSlot: "A" });
   },
 );
 

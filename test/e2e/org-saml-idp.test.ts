@@ -14,7 +14,7 @@ import { openTempStack } from "../helpers/engine";
 import { startOrgForProvider } from "../helpers/org-mode";
 import { acmePartnerSsoArguments, orgIdpCertificate, orgSignedSamlResponse } from "../helpers/org-saml";
 import { serviceProviderFromMetadata, spAccepts } from "../helpers/saml";
-import { myDomainUrl, partner } from "../helpers/saml-fixtures";
+import { partner } from "../helpers/saml-fixtures";
 import { certificateSource, identityProviderSource, sourceFormatZip } from "../helpers/stand-in-org";
 
 const day = 86_400_000;
@@ -70,12 +70,7 @@ test("org mode SamlSpBinding, custody org: the IdP rotation runs end to end with
   // certificate its IdP settings name) or with `certificateName`.
   const sp = (metadata: string) => serviceProviderFromMetadata(metadata, partner);
   const signedByOrg = (certificateName = orgIdpCertificate(org)!) =>
-    orgSignedSamlResponse(org, certificateName, {
-      issuer: myDomainUrl,
-      spEntityId: partner.entityId,
-      acsUrl: partner.acsUrl,
-      nameId: "ada@partner.example",
-    });
+    orgSignedSamlResponse(org, certificateName, "Acme_Partner_SSO", { nameId: "ada@partner.example" });
 
   // Preview names what create deploys; it deploys nothing.
   let mark = env.log.length;
@@ -358,12 +353,7 @@ test("org mode SamlSpBinding, appType ConnectedApp: a new Connected App is refus
   t.is(
     await spAccepts(
       serviceProviderFromMetadata(metadata, partner),
-      orgSignedSamlResponse(org, orgIdpCertificate(org)!, {
-        issuer: myDomainUrl,
-        spEntityId: partner.entityId,
-        acsUrl: partner.acsUrl,
-        nameId: "ada@partner.example",
-      }),
+      orgSignedSamlResponse(org, orgIdpCertificate(org)!, "Acme_Legacy_SSO", { nameId: "ada@partner.example" }),
     ),
     accepted,
   );

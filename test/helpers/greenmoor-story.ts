@@ -21,7 +21,7 @@ import { stateFilePath } from "../../provider/engine/local-stack";
 import { repoRoot } from "./cli";
 import { orgIdpCertificate, orgSignedSamlResponse } from "./org-saml";
 import { serviceProviderFromMetadata, spAccepts } from "./saml";
-import { myDomainUrl, partner } from "./saml-fixtures";
+import { partner } from "./saml-fixtures";
 import type { StandInOrg } from "./stand-in-org";
 
 /** Greenmoor's CI user: the integration's app pre-authorizes permission set Greenmoor_CI_Deployer. */
@@ -234,10 +234,14 @@ function pkcs8(pem: string): string {
   return crypto.createPrivateKey(pem).export({ type: "pkcs8", format: "pem" }).toString();
 }
 
+/** The SAML app of the example inventory's binding, through which the org signs the partner's assertions. */
+const partnerApp = "Partner_Portal_SSO";
+
 /**
- * The partner's SP, configured from `metadataXml`, judging an assertion the org signs now with the
- * certificate its IdentityProviderSettings name (or with `certificateName`): `accepted <user>` or
- * `rejected: …` (`the IdP is off` when the org signs with none).
+ * The partner's SP, configured from `metadataXml`, judging an assertion the org signs now, through the
+ * SAML app it holds for the partner (built from that app's deployed policy), with the certificate its
+ * IdentityProviderSettings name (or with `certificateName`): `accepted <user>` or `rejected: …` (`the
+ * IdP is off` when the org signs with none; a rejection naming the app when the org no longer holds it).
  */
 export async function partnerAccepts(
   org: StandInOrg,
@@ -245,12 +249,10 @@ export async function partnerAccepts(
   certificateName = orgIdpCertificate(org),
 ): Promise<string> {
   if (!certificateName) return "the IdP is off";
-  const response = orgSignedSamlResponse(org, certificateName, {
-    issuer: myDomainUrl,
-    spEntityId: partner.entityId,
-    acsUrl: partner.acsUrl,
-    nameId: partnerUser,
-  });
+  // An org without the partner's SAML app (deleted by hand) sends the partner no assertion at all.
+  if (!org.state.component("ExternalClientApplication", partnerApp) && !org.state.component("ConnectedApp", partnerApp))
+    return `rejected: the org has no SAML app ${partnerApp}, so it sends no assertion`;
+  const response = orgSignedSamlResponse(org, certificateName, partnerApp, { nameId: partnerUser });
   return spAccepts(serviceProviderFromMetadata(metadataXml, partner), response);
 }
 

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { SAML } from "@node-saml/node-saml";
 import { MetadataReader, toPassportConfig } from "passport-saml-metadata";
+import { XMLParser } from "fast-xml-parser";
 import { SignedXml } from "xml-crypto";
 import { testNow } from "./test-clock";
 
@@ -124,8 +125,43 @@ export function serviceProviderFromMetadata(
   );
 }
 
-/** The NameID node-saml accepts from a Response, or the error it rejects it with. */
+const responseParser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false });
+
+/**
+ * What node-saml leaves to its caller (it checks neither): the Response's Destination and the bearer
+ * SubjectConfirmationData's Recipient must be the SP's ACS URL (SAML 2.0 Profiles §4.1.4.3, §4.1.4.5),
+ * and the NameID must have the format the IdP metadata declares, unless that is `unspecified`.
+ * Undefined when they hold, else why not.
+ */
+function spProfileRefusal(sp: SAML, responseXml: string): string | undefined {
+  const options = sp.options as { callbackUrl: string; identifierFormat?: string | null };
+  const response = (responseXml.includes("<") ? responseXml : "") && responseParser.parse(responseXml)["Response"];
+  if (!response) return "not a SAML Response";
+  const destination = response["@_Destination"] as string | undefined;
+  if (destination !== undefined && destination !== options.callbackUrl)
+    return `Destination ${destination} is not this SP's ACS URL ${options.callbackUrl}`;
+  const subject = response["Assertion"]?.["Subject"];
+  const confirmations = [subject?.["SubjectConfirmation"]].flat().filter(Boolean);
+  for (const confirmation of confirmations) {
+    const recipient = confirmation?.["SubjectConfirmationData"]?.["@_Recipient"] as string | undefined;
+    if (recipient !== options.callbackUrl)
+      return `Recipient ${recipient} is not this SP's ACS URL ${options.callbackUrl}`;
+  }
+  const format = subject?.["NameID"]?.["@_Format"] as string | undefined;
+  const wanted = options.identifierFormat;
+  if (wanted && !wanted.endsWith(":unspecified") && format !== wanted)
+    return `NameID Format ${format} is not the format ${wanted} the IdP metadata declares`;
+  return undefined;
+}
+
+/**
+ * The NameID a Service Provider accepts from a Response, or the error it rejects it with: node-saml's
+ * checks (signature, audience, validity window) and the profile checks it leaves out (see
+ * spProfileRefusal: ACS URL, NameID format).
+ */
 export async function spAccepts(sp: SAML, responseXml: string): Promise<string> {
+  const refused = spProfileRefusal(sp, responseXml);
+  if (refused) return `rejected: ${refused}`;
   try {
     const { profile } = await sp.validatePostResponseAsync({
       SAMLResponse: Buffer.from(responseXml).toString("base64"),

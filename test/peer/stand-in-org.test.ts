@@ -477,8 +477,9 @@ test("CA-signed certificate: the content is a CSR until a signed chain for its k
   }
 });
 
-test("checkDeployStatus answers Pending, then InProgress, for the configured polls; a never-finishing deploy times jsforce's polling out", async (t) => {
-  await withOrg({ deployPolls: 2 }, async (org, conn) => {
+test("checkDeployStatus answers Pending, then InProgress, for the configured polls; a slow deploy times jsforce's polling out, persists nothing meanwhile, and lands once the org's clock passes its duration", async (t) => {
+  let clock = frozen;
+  await withOrg({ deployPolls: 2, now: () => clock }, async (org, conn) => {
     const { id } = await conn.metadata.deploy(await sourceFormatZip(certificateSource("Slow")), {
       singlePackage: true,
     });
@@ -500,14 +501,27 @@ test("checkDeployStatus answers Pending, then InProgress, for the configured pol
       "no details while polling (jsforce casts the absent element so)",
     );
     t.is(asArray((statuses[2]!["details"] as { componentSuccesses: unknown }).componentSuccesses).length, 2);
-    org.faults.deploysNeverFinish = true;
+    org.faults.deploysTakeSeconds = 600;
     conn.metadata.pollInterval = 50;
     conn.metadata.pollTimeout = 400;
-    const locator = conn.metadata.deploy(await sourceFormatZip(certificateSource("Stuck")), { singlePackage: true });
+    const locator = conn.metadata.deploy(await sourceFormatZip(certificateSource("Slow")), { singlePackage: true });
     // jsforce 3.10.26 emits 'error' before rejecting: without a listener the emit throws and complete() never settles.
     locator.on("error", () => undefined);
     await t.throwsAsync(locator.complete(true), { message: /^Polling time out/ });
-    t.is(org.state.certificate("Stuck"), undefined);
+    const slowId = [...org.deploys.keys()].at(-1)!;
+    t.is(org.state.certificate("Slow")?.deleted, false, "the first deploy's certificate, not the slow one's");
+    const firstKey = org.state.certificate("Slow")?.keyId;
+    clock = new Date(frozen.getTime() + 599_000);
+    t.deepEqual(org.landDueDeploys(), [], "not yet: one second before its duration ends");
+    clock = new Date(frozen.getTime() + 600_000);
+    const late = (await conn.metadata.checkDeployStatus(slowId, true)) as unknown as Record<string, unknown>;
+    t.deepEqual([late["status"], late["done"]], ["Succeeded", true], "landed without anyone polling in between");
+    t.is(late["completedDate"], clock.toISOString(), "completed when it landed, on the org's clock");
+    t.not(
+      org.state.certificate("Slow")?.keyId,
+      firstKey,
+      "the late deploy applied (a redeployed name gets a new key pair)",
+    );
   });
 });
 

@@ -9,9 +9,20 @@
  *  - rules per component: component-rules.ts. `rollbackOnError=true` + any failure → Failed, nothing
  *    persisted, no successes listed; `checkOnly=true` persists nothing; otherwise what can deploy deploys
  *    (SucceededPartial, `success=false`: open question 4 of the research, the stand-in's choice).
- *  - the outcome is decided and persisted when `deploy` is called (so a client killed before polling
- *    finds the org changed); `checkDeployStatus` answers Pending, then InProgress, for the configured
- *    number of polls, then the result. `details` is filled only with `includeDetails=true` and the
+ *  - `deploy()` is asynchronous: it returns an AsyncResult id at once and the org runs the deploy on its
+ *    own, whoever polls (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy.htm;
+ *    `checkDeployStatus` only reports on it:
+ *    https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_checkdeploystatus.htm).
+ *    By default the outcome is decided and persisted when `deploy` is called (so a client killed before
+ *    polling finds the org changed), and `checkDeployStatus` answers Pending, then InProgress, for the
+ *    configured number of polls, then the result. With a duration (faults.ts `deploysTakeSeconds`) the
+ *    deploy lands when the stand-in's clock has passed its start plus that duration: applied then to the
+ *    org as it is then (Salesforce queues deploys, org-mode.md §7), whether or not anyone still polls;
+ *    until then every status answer is Pending or InProgress and nothing is persisted. A client whose
+ *    polling timed out thus finds it landed later, as a slow deploy in Salesforce does. Deploys that never
+ *    end are not modelled: Salesforce ends each one (Succeeded, Failed, or Canceled through cancelDeploy
+ *    or Setup › Deployment Status), and the only way to stop one, cancelling, is not modelled.
+ *  - `details` is filled only with `includeDetails=true` and the
  *    deploy done; otherwise it is an empty `<details/>`: the Metadata API WSDL (API 63.0) declares
  *    `details` required in DeployResult, and what Salesforce puts in it without details asked for is not
  *    public (the stand-in's choice; the provider always asks for details).
@@ -52,8 +63,10 @@ export interface DeployJob {
   createdDate: Date;
   /** Status answers still to give before the result (Pending first, then InProgress). */
   pollsLeft: number;
-  /** Stays InProgress forever (fault injection): nothing was persisted. */
-  neverFinishes: boolean;
+  /** When the deploy lands (stand-in clock); it stays Pending/InProgress and persists nothing before. */
+  landsAt: Date;
+  /** Applies the deploy to the org as it is at that moment, once; undefined once landed. */
+  land?: (now: Date) => void;
   polls: number;
   result: {
     status: "Succeeded" | "SucceededPartial" | "Failed";
@@ -177,48 +190,31 @@ function packageRoots(tree: ZipTreeContainer, singlePackage: boolean): string[] 
   return tree.readDirectory(".").filter((name) => tree.isDirectory(name) && tree.exists(`${name}/package.xml`));
 }
 
-/** Deploys a base64 zip: decides the outcome now, persists it unless rolled back or check-only, and returns the job. */
-/** What a deploy applies its components to; made when the zip has been read (see {@link startDeploy}). */
+/** What a deploy applies its components to; made when the deploy lands (see {@link startDeploy}). */
 export type DeployContext = RuleContext & {
   commit: () => void;
   failingComponents: Map<string, string>;
   /** Reported as deployed but not applied (faults.ts). */
   unappliedComponents?: ReadonlySet<string>;
-  polls: number;
-  neverFinishes: boolean;
   /** The version a package without `<version>` is read at (the URL's). */
   apiVersion: number;
+  /** The problem of a component of `type` the org refuses whatever its content (an org prerequisite off: prerequisites.ts). */
+  refuse: (type: string) => string | undefined;
 };
 
 /**
- * Starts a deploy: reads the zip, then applies its components to a draft of the org made at that moment
- * and commits it, all at once. Salesforce queues deploys and applies each to the org as it is then, so two
- * deploys in flight both land: the draft is made only after the zip (read asynchronously) is read.
+ * Starts a deploy: reads the zip, then (at once, or at `landsAt` when later) applies its components to a
+ * draft of the org made at that moment and commits it. Salesforce queues deploys and applies each to the
+ * org as it is then, so two deploys in flight both land: the draft is made only after the zip (read
+ * asynchronously) is read, and a late deploy applies to the org as it is when it lands.
  */
 export async function startDeploy(
   zipBase64: string,
   options: DeployOptions,
-  makeContext: () => DeployContext,
+  makeContext: (now: Date) => DeployContext,
   now: Date,
+  timing: { polls: number; landsAt: Date },
 ): Promise<DeployJob> {
-  const failures: DeployMessage[] = [];
-  const successes: DeployMessage[] = [];
-  const message = (
-    c: { fileName: string; fullName: string; componentType: string },
-    outcome: { created?: boolean; problem?: string; id?: string },
-  ): DeployMessage => ({
-    changed: outcome.problem === undefined,
-    componentType: c.componentType,
-    created: outcome.created ?? false,
-    createdDate: now.toISOString(),
-    deleted: false,
-    fileName: c.fileName,
-    fullName: c.fullName,
-    ...(outcome.id ? { id: outcome.id } : {}),
-    ...(outcome.problem !== undefined ? { problem: outcome.problem, problemType: "Error" } : {}),
-    success: outcome.problem === undefined,
-  });
-  let total = 0;
   let tree: ZipTreeContainer | undefined;
   try {
     tree = await ZipTreeContainer.create(Buffer.from(zipBase64, "base64"));
@@ -238,76 +234,107 @@ export async function startDeploy(
       packages.push({ root, error: (error as Error).message });
     }
   }
-  // From here on nothing awaits: the components apply to the org as it is now, and commit together.
-  const context = makeContext();
-  if (!tree || roots.length === 0) {
-    failures.push({
-      ...message(
-        { fileName: "package.xml", fullName: "package.xml", componentType: "" },
-        { problem: "No package.xml found" },
-      ),
-      changed: false,
-    });
-  } else {
-    for (const { root, read, error } of packages) {
-      const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
-      if (!read) {
-        failures.push(
-          message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem: `${error}` }),
-        );
-        continue;
-      }
-      for (const problem of read.missing)
-        failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
-      const { unknownTypes, componentProblems } = versionProblems(read.components, read.version ?? context.apiVersion);
-      if (unknownTypes.length > 0) {
-        for (const type of unknownTypes) {
-          const problem = `Unknown type name '${type}' specified in package.xml`;
-          failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
-        }
-        continue;
-      }
-      const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
-      total += ordered.length;
-      for (const component of ordered) {
-        const where = {
-          fileName: component.fileName,
-          fullName: component.fullName,
-          componentType: component.resultType,
-        };
-        const injected = context.failingComponents.get(`${component.type}:${component.fullName}`);
-        const refused = injected ?? componentProblems.get(component);
-        const unapplied = context.unappliedComponents?.has(`${component.type}:${component.fullName}`) === true;
-        const outcome =
-          refused !== undefined
-            ? { ok: false as const, problem: refused }
-            : unapplied
-              ? { ok: true as const, created: false, id: "" }
-              : applyComponent(component, context);
-        if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
-        else failures.push(message(where, { problem: outcome.problem }));
-      }
-      if (read.missing.length === 0)
-        successes.unshift(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, {}));
-    }
-  }
-  const componentFailures = failures.filter((f) => f["componentType"] !== "");
-  const deployedAny = successes.some((s) => s["componentType"] !== "");
-  let status: DeployJob["result"]["status"];
-  if (failures.length === 0) status = "Succeeded";
-  else if (options.rollbackOnError || !deployedAny) status = "Failed";
-  else status = "SucceededPartial";
-  const persist = !context.neverFinishes && !options.checkOnly && status !== "Failed";
-  if (persist) context.commit();
-  return {
+  const total = packages.reduce((n, p) => n + (p.read?.components.length ?? 0), 0);
+  const job: DeployJob = {
     id: newId("0Af"),
     options,
     createdDate: now,
-    pollsLeft: context.polls,
-    neverFinishes: context.neverFinishes,
+    pollsLeft: timing.polls,
+    landsAt: timing.landsAt,
     polls: 0,
-    completedDate: now,
-    result: {
+    completedDate: timing.landsAt,
+    result: { status: "Failed", successes: [], failures: [], total },
+  };
+  job.land = (at: Date) => {
+    job.land = undefined;
+    job.completedDate = at;
+    job.result = apply(makeContext(at), at);
+  };
+  if (timing.landsAt.getTime() <= now.getTime()) job.land(now);
+  return job;
+
+  // Nothing awaits in here: the components apply to the org as it is when the deploy lands, and commit together.
+  function apply(context: DeployContext, at: Date): DeployJob["result"] {
+    const failures: DeployMessage[] = [];
+    const successes: DeployMessage[] = [];
+    const message = (
+      c: { fileName: string; fullName: string; componentType: string },
+      outcome: { created?: boolean; problem?: string; id?: string },
+    ): DeployMessage => ({
+      changed: outcome.problem === undefined,
+      componentType: c.componentType,
+      created: outcome.created ?? false,
+      createdDate: at.toISOString(),
+      deleted: false,
+      fileName: c.fileName,
+      fullName: c.fullName,
+      ...(outcome.id ? { id: outcome.id } : {}),
+      ...(outcome.problem !== undefined ? { problem: outcome.problem, problemType: "Error" } : {}),
+      success: outcome.problem === undefined,
+    });
+    if (!tree || roots.length === 0) {
+      failures.push({
+        ...message(
+          { fileName: "package.xml", fullName: "package.xml", componentType: "" },
+          { problem: "No package.xml found" },
+        ),
+        changed: false,
+      });
+    } else {
+      for (const { root, read, error } of packages) {
+        const packageFile = root === "." ? "package.xml" : `${root}/package.xml`;
+        if (!read) {
+          failures.push(
+            message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem: `${error}` }),
+          );
+          continue;
+        }
+        for (const problem of read.missing)
+          failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+        const { unknownTypes, componentProblems } = versionProblems(
+          read.components,
+          read.version ?? context.apiVersion,
+        );
+        if (unknownTypes.length > 0) {
+          for (const type of unknownTypes) {
+            const problem = `Unknown type name '${type}' specified in package.xml`;
+            failures.push(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, { problem }));
+          }
+          continue;
+        }
+        const ordered = [...read.components].sort((a, b) => typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type));
+        for (const component of ordered) {
+          const where = {
+            fileName: component.fileName,
+            fullName: component.fullName,
+            componentType: component.resultType,
+          };
+          const key = `${component.type}:${component.fullName}`;
+          const refused =
+            context.failingComponents.get(key) ?? componentProblems.get(component) ?? context.refuse(component.type);
+          const unapplied = context.unappliedComponents?.has(key) === true;
+          const outcome =
+            refused !== undefined
+              ? { ok: false as const, problem: refused }
+              : unapplied
+                ? { ok: true as const, created: false, id: "" }
+                : applyComponent(component, context);
+          if (outcome.ok) successes.push(message(where, { created: outcome.created, id: outcome.id }));
+          else failures.push(message(where, { problem: outcome.problem }));
+        }
+        if (read.missing.length === 0)
+          successes.unshift(message({ fileName: packageFile, fullName: "package.xml", componentType: "" }, {}));
+      }
+    }
+    const componentFailures = failures.filter((f) => f["componentType"] !== "");
+    const deployedAny = successes.some((s) => s["componentType"] !== "");
+    let status: DeployJob["result"]["status"];
+    if (failures.length === 0) status = "Succeeded";
+    else if (options.rollbackOnError || !deployedAny) status = "Failed";
+    else status = "SucceededPartial";
+    const persist = !options.checkOnly && status !== "Failed";
+    if (persist) context.commit();
+    return {
       status,
       successes: status === "Failed" ? [] : successes,
       failures,
@@ -315,8 +342,8 @@ export async function startDeploy(
       ...(componentFailures.length === 0 && failures.length > 0
         ? { errorMessage: String(failures[0]!["problem"]) }
         : {}),
-    },
-  };
+    };
+  }
 }
 
 /** The DeployResult a `checkDeployStatus` answers now (each call counts as one poll). */
@@ -325,7 +352,7 @@ export function deployStatus(
   includeDetails: boolean,
   createdBy: { id: string; name: string },
 ): Record<string, XmlValue> {
-  const polling = job.neverFinishes || job.polls < job.pollsLeft;
+  const polling = job.land !== undefined || job.polls < job.pollsLeft;
   const status = polling ? (job.polls === 0 ? "Pending" : "InProgress") : job.result.status;
   job.polls++;
   const componentErrors = job.result.failures.filter((f) => f["componentType"] !== "").length;

@@ -17,8 +17,14 @@ export interface StandInFaults {
    * documents no such outcome, and the provider does not depend on its absence (it reads back each write).
    */
   unappliedComponents: Set<string>;
-  /** While true, new deploys persist nothing and stay InProgress forever (a polling timeout for the client). */
-  deploysNeverFinish: boolean;
+  /**
+   * How long, on the stand-in's clock, a deploy started now runs before it lands (default 0: at once).
+   * Until then its status is Pending/InProgress and nothing is persisted; it lands when the clock has
+   * passed that point, whether or not anyone still polls (`deploy()` is asynchronous:
+   * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy.htm), so a
+   * client whose polling timed out finds it applied later.
+   */
+  deploysTakeSeconds: number;
   /** Revokes every session issued so far: the next call with one gets INVALID_SESSION_ID (SOAP fault, REST 401); later logins work. */
   expireSessions(): void;
 }
@@ -29,7 +35,7 @@ export function newFaults(revoke: () => void): StandInFaults {
     tokenEndpoint: "up",
     failingComponents: new Map(),
     unappliedComponents: new Set(),
-    deploysNeverFinish: false,
+    deploysTakeSeconds: 0,
     expireSessions: revoke,
   };
 }

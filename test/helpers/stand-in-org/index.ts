@@ -15,6 +15,7 @@ export type {
   StandInUserOption,
 } from "./start";
 export type { StandInFaults } from "./faults";
+export type { StandInPrerequisites } from "./prerequisites";
 export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgState, OrgUser } from "./org-state";
 export type { DeployJob, DeployMessage } from "./deploy";
 export { placeholder } from "./component-rules";

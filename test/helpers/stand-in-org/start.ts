@@ -24,13 +24,14 @@
  *
  * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
- * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the ECA org opt-in
- * (`ExternalClientAppSettings` is stored, never required), the consumer-secret settings, the 2–10 minute
+ * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the user permissions the
+ * External Client App settings name (the org opt-in and consumer-secret access are: prerequisites.ts), the 2–10 minute
  * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
  * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO itself
- * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), a My Domain URL or an
- * Experience site as JWT audience (unknown: oauth-token.ts), and time passing during a deploy: its
- * outcome is decided and persisted when `deploy` is called (status polls only delay the answer).
+ * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), and a My Domain URL or an
+ * Experience site as JWT audience (unknown: oauth-token.ts). Time passes during a deploy only with
+ * `faults.deploysTakeSeconds` (deploy.ts): a late deploy lands at the first request the org answers, or
+ * the first {@link StandInOrg.landDueDeploys}, once its clock has passed the landing point.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -38,13 +39,22 @@ import type { AddressInfo } from "node:net";
 import { applyComponent, placeholder, type RuleContext } from "./component-rules";
 import { startDeploy, deployStatus, type DeployJob } from "./deploy";
 import { newFaults, type StandInFaults } from "./faults";
+import {
+  assertReadable,
+  currentSettings,
+  deployProblem,
+  readSettings,
+  settingsName,
+  settingsType,
+  type StandInPrerequisites,
+} from "./prerequisites";
 import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
 import { caBrowserCapDays, signWithKey } from "./org-certificates";
 import { newAccessToken, tokenRequest, type JsonAnswer, type OrgKind } from "./oauth-token";
 import { OrgState, type OrgApp, type OrgUser } from "./org-state";
-import { asBoolean, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
+import { asBoolean, asList, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
 import { toolingQuery, versionList } from "./tooling";
 import { testNow } from "../test-clock";
 
@@ -101,6 +111,8 @@ export interface StandInOrgOptions {
   identityProvider?: { certificateName: string; enableIdentityProvider: boolean };
   /** Called after each request is answered. */
   onCall?: (call: StandInCall) => void;
+  /** The org's External Client App settings (prerequisites.ts); both on by default. */
+  prerequisites?: Partial<StandInPrerequisites>;
 }
 
 /** One request as logged: never a body, token or query string. */
@@ -127,6 +139,10 @@ export interface StandInOrg {
   /** The call log, in order. */
   calls: StandInCall[];
   faults: StandInFaults;
+  /** The External Client App settings an admin sets in Setup (a deployed settings file overrides them); change them at any time. */
+  prerequisites: StandInPrerequisites;
+  /** Lands the deploys whose time has come on the org's clock (each request does this first); their ids. */
+  landDueDeploys(): string[];
   /** A live session for `username` without a login (for tests that set the org up or change it behind the provider's back). */
   issueSession(username?: string): string;
   /** Signs `data` with the private key of the live certificate `fullName` (e.g. to play the org as SAML IdP); the key never leaves. */
@@ -159,6 +175,11 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   const deploys = new Map<string, DeployJob>();
   const calls: StandInCall[] = [];
   const faults = newFaults(() => sessions.clear());
+  const prerequisites: StandInPrerequisites = {
+    externalClientApps: true,
+    consumerSecretsViaMetadataApi: true,
+    ...options.prerequisites,
+  };
   const validityDays = (keySize: number) => {
     const days = keySize === 4096 ? (options.validityDays?.[4096] ?? 730) : (options.validityDays?.[2048] ?? 365);
     const cap = options.caBrowserCaps ? caBrowserCapDays(now()) : undefined;
@@ -236,7 +257,20 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     }
   }
 
+  /** Lands, in the order they were started, the deploys whose landing point the org's clock has passed. */
+  function landDueDeploys(): string[] {
+    const at = now();
+    const landed: string[] = [];
+    for (const job of deploys.values()) {
+      if (!job.land || job.landsAt.getTime() > at.getTime()) continue;
+      job.land(at);
+      landed.push(job.id);
+    }
+    return landed;
+  }
+
   async function route(request: http.IncomingMessage, body: string, call: StandInCall): Promise<Answer> {
+    landDueDeploys();
     revokeSessionsOfDeletedApps();
     const { pathname, searchParams } = new URL(request.url ?? "/", url);
     const method = request.method ?? "";
@@ -295,19 +329,24 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
             singlePackage: asBoolean(deployOptions["singlePackage"]),
             ignoreWarnings: asBoolean(deployOptions["ignoreWarnings"]),
           },
-          () => {
+          (at) => {
             const draft = state.draft();
             return {
               ...ruleContext(draft),
+              now: at,
               commit: () => state.commit(draft),
               failingComponents: faults.failingComponents,
               unappliedComponents: faults.unappliedComponents,
-              polls: options.deployPolls ?? 0,
-              neverFinishes: faults.deploysNeverFinish,
               apiVersion,
+              refuse: (type) => deployProblem(type, currentSettings(state, prerequisites)),
             };
           },
           now(),
+          {
+            // A deploy that takes time answers by the clock alone; the poll count delays only one that lands at once.
+            polls: faults.deploysTakeSeconds > 0 ? 0 : (options.deployPolls ?? 0),
+            landsAt: new Date(now().getTime() + faults.deploysTakeSeconds * 1000),
+          },
         );
         deploys.set(job.id, job);
         result = { done: false, id: job.id, state: "Queued" };
@@ -323,9 +362,15 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         result = deployStatus(job, asBoolean(b["includeDetails"]), who);
         break;
       }
-      case "readMetadata":
+      case "readMetadata": {
+        const type = String(b["type"] ?? "");
+        const settings = currentSettings(state, prerequisites);
+        assertReadable(type, settings);
         result = readMetadata(state, b, apiVersion);
+        if (type === settingsType && !state.component(settingsType, settingsName))
+          result = readSettings(asList(b["fullNames"] as string | string[] | undefined), settings);
         break;
+      }
       case "listMetadata":
         result = listMetadata(state, b, apiVersion, who);
         break;
@@ -348,6 +393,8 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     deploys,
     calls,
     faults,
+    prerequisites,
+    landDueDeploys,
     issueSession(username) {
       const user = username === undefined ? users[0] : users.find((u) => u.username === username);
       if (!user) throw new Error(`stand-in org: no user ${username}`);
