@@ -378,6 +378,7 @@ function checkEntries(
   samlBindingsAgree(checks, bound);
 }
 
+/** The loaded inventory: entries as checked, with the files they name from `filesRead` (not read again). */
 function toInventory(data: Record<string, unknown>, file: string, filesRead: ReadonlyMap<string, string>): Inventory {
   const baseDir = path.dirname(file);
   const certificates = structuredClone((data["certificates"] ?? {}) as Inventory["certificates"]);
