@@ -68,7 +68,8 @@ export {
   type ValidationIssue,
 } from "./errors";
 export { loadInventory, formatProblem, type InventoryLoad, type InventoryProblem } from "./inventory/load-inventory";
-export { declareInventory, type Consumer } from "./inventory/declare-inventory";
+export { declareInventory } from "./inventory/declare-inventory";
+export type { Consumer } from "./inventory/stack-outputs";
 export type { Inventory } from "./inventory/inventory-types";
 export { renderReport } from "./report/render-report";
 export { modelFromInventory, modelFromOutputs, type ReportModel } from "./report/report-model";

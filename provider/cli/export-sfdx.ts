@@ -8,8 +8,9 @@
 import { NoMetadataError, OutputsError, UsageError } from "../errors";
 import { channelFolders, channelTitles, type FileChannel } from "../salesforce/file-channels";
 import { mergeSalesforceFiles, writeSfdxProject, type WrittenFile } from "../salesforce/sfdx-project";
-import { parse, readStackOutputs, stackOptions, stackOptionsHelp } from "./options";
-import { exitTwoOnInputError, readOutputsFile } from "./outputs-file";
+import { StackOutputsReader } from "../inventory/stack-outputs";
+import { inventoryOutputs, parse, stackOptions, stackOptionsHelp } from "./options";
+import { exitTwoOnInputError } from "./outputs-file";
 
 export const exportSfdxHelp = `usage: salesforce-certs export-sfdx --out DIR [--outputs FILE]
 
@@ -43,10 +44,10 @@ async function runExportSfdx(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError("export-sfdx: --out DIR is required (see salesforce-certs export-sfdx --help)");
-  const outputs = values.outputs !== undefined ? readOutputsFile(values.outputs) : await readStackOutputs(values);
-  const source =
-    values.outputs !== undefined ? `stack outputs in ${values.outputs}` : `stack ${values.stack ?? "demo"}`;
-  const sources = salesforceFileSources(outputs, source);
+  const { outputs, source } = await inventoryOutputs(values);
+  const read = new StackOutputsReader(outputs);
+  const sources = read.salesforceFileSources();
+  if (read.problems.length > 0) throw new OutputsError(read.problems.map((p) => `${source}: ${p}`).join("\n"));
   if (sources.length === 0)
     throw new NoMetadataError(
       "export-sfdx: the stack has no Salesforce metadata in its outputs (run up with an inventory first)",
@@ -57,61 +58,27 @@ async function runExportSfdx(argv: readonly string[]): Promise<number> {
     const files = written.filter((f) => f.channel === channel);
     if (files.length === 0) continue;
     console.log(`\n${channelTitles[channel]}:`);
-    for (const file of files) console.log(`  ${file.target}${noteFor(file, sources, outputs)}`);
+    for (const file of files) console.log(`  ${file.target}${noteFor(file, sources, read)}`);
   }
   return 0;
-}
-
-/** `[owner, salesforceFiles]` of every certificate, JWT integration and SAML binding in `outputs`. */
-function salesforceFileSources(outputs: Record<string, unknown>, source: string): [string, Record<string, unknown>][] {
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  const problems: string[] = [];
-  if (!isObject(outputs["certificates"]))
-    problems.push(
-      "certificates: is missing or not an object: these are not the outputs of a salesforce-certs inventory stack",
-    );
-  const sources: [string, Record<string, unknown>][] = [];
-  for (const section of ["certificates", "jwtIntegrations", "samlBindings"]) {
-    const entries = outputs[section] ?? {};
-    if (!isObject(entries)) {
-      problems.push(`${section}: must be an object`);
-      continue;
-    }
-    for (const [name, entry] of Object.entries(entries)) {
-      const files = isObject(entry) ? entry["salesforceFiles"] : undefined;
-      if (files === undefined || files === null) continue;
-      if (!isObject(files)) problems.push(`${section}.${name}.salesforceFiles: must be an object of path → content`);
-      else sources.push([`${section}.${name}`, files]);
-    }
-  }
-  if (problems.length > 0) throw new OutputsError(problems.map((p) => `${source}: ${p}`).join("\n"));
-  return sources;
 }
 
 /**
  * The note printed after a file: what this file needs, and for a keystore whether the wiring needs it
  * and where the keystore is, or, when the stack made none, how to have one made.
  */
-function noteFor(
-  file: WrittenFile,
-  sources: [string, Record<string, unknown>][],
-  outputs: Record<string, unknown>,
-): string {
+function noteFor(file: WrittenFile, sources: [string, Record<string, unknown>][], read: StackOutputsReader): string {
   if (file.channel !== "keystore-import" || file.key.endsWith("README.md")) return file.note ? ` (${file.note})` : "";
   const [owner, files] = sources.find(([, files]) => file.key in files) ?? ["", {}];
   const certificate = owner.startsWith("certificates.") ? owner.slice("certificates.".length) : "<certificate>";
-  const wiring = outputs["wiring"];
-  const consumers =
-    typeof wiring === "object" && wiring !== null ? (wiring as Record<string, unknown>)[certificate] : undefined;
-  const kinds = Array.isArray(consumers) ? consumers.map((c) => (c as { kind?: unknown }).kind) : [];
+  const kinds = read.consumerKinds(certificate);
   const need = kinds.includes("saml")
     ? "needed: the org signs SAML assertions with it"
     : kinds.includes("jwt")
       ? "not needed for JWT: the certificate travels in the app's OAuth settings"
       : "needed only if the org itself uses this key";
   const note = file.note.replace("<certificate>", certificate);
-  if (!keystoreMissing(outputs["keystores"], certificate)) return ` (${need}; ${note})`;
+  if (!read.keystoreMissing(certificate)) return ` (${need}; ${note})`;
   // The channel's note ends by naming the keystore output; this stack has none to name, so say why and how to get one.
   const what = note.split("; its key pair is")[0];
   // The settings file is the one certificate-metadata.ts writes: one element per line, no attributes.
@@ -123,17 +90,4 @@ function noteFor(
     `set certificates.${certificate}.keystorePasswordEnv in the inventory to the name of an environment variable, set that variable, ` +
     `and run salesforce-certs up; the keystore is then the secret output keystores.${certificate}.jksBase64 (alias ${certificate.toLowerCase()}))`
   );
-}
-
-/**
- * True when the outputs show that `certificate` has no keystore: its entry in `keystores` holds no
- * `jksBase64`. Outputs that do not show the secrets (`"[secret]"`, as pulumi stack output prints them
- * without --show-secrets) or have no `keystores` say nothing either way.
- */
-function keystoreMissing(keystores: unknown, certificate: string): boolean {
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject(keystores) || !Object.hasOwn(keystores, certificate) || !isObject(keystores[certificate])) return false;
-  const jks = keystores[certificate]["jksBase64"];
-  return typeof jks !== "string" || jks === "";
 }

@@ -3,10 +3,11 @@
  */
 import path = require("node:path");
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { InventoryError, NoInventoryOutputsError, NoStackError, UsageError } from "../errors";
+import { InventoryError, NoInventoryOutputsError, UsageError } from "../errors";
 import { clockVariable, parseInstant } from "../rotation/clock";
-import { openLocalStack, stackSecretsError } from "../engine/local-stack";
+import { localStackOutputs } from "../engine/local-stack";
 import { formatProblem, loadInventory } from "../inventory/load-inventory";
+import { hasInventoryOutputs, type StackOutputValues } from "../inventory/stack-outputs";
 import { modelFromInventory, modelFromOutputs, type ReportModel } from "../report/report-model";
 import { readOutputsFile } from "./outputs-file";
 
@@ -54,31 +55,33 @@ export async function readStackOutputs(values: {
   stack?: string;
   state?: string;
   "work-dir"?: string;
-}): Promise<Record<string, unknown>> {
+}): Promise<StackOutputValues> {
   const location = stackLocation(values);
   const where = location.backendUrl ?? location.stateDir;
-  let outputs: Record<string, unknown>;
-  try {
-    const onNotice = (notice: string) => console.error(`[salesforce-certs] ${notice}`);
-    const stack = await openLocalStack({ ...location, program: async () => ({}), mustExist: true, onNotice });
-    outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
-  } catch (error) {
-    if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
-      throw new NoStackError(
-        `stack '${location.stackName}' does not exist in ${where}: run salesforce-certs up first, or name the stack with --stack`,
-      );
-    }
-    // A wrong passphrase or a changed secret is one line that names it (exit 2: the stack could not be read).
-    throw stackSecretsError(error, location) ?? error;
-  }
+  const outputs = await localStackOutputs(location, (notice) => console.error(`[salesforce-certs] ${notice}`));
   // A stack of the inventory program always has these: without them, the answer would be a false "all clear".
-  const certificates = outputs["certificates"];
-  if (typeof certificates !== "object" || certificates === null || Array.isArray(certificates)) {
+  if (!hasInventoryOutputs(outputs)) {
     throw new NoInventoryOutputsError(
       `stack '${location.stackName}' in ${where} has no inventory outputs (certificates): run salesforce-certs up with an inventory first`,
     );
   }
   return outputs;
+}
+
+/**
+ * The stack outputs from `--outputs FILE`, else the local stack, and how messages name where they came from.
+ * @throws OutputsFileError `ERR_OUTPUTS_FILE` (the file cannot be read or is not a JSON object),
+ * `ERR_NO_STACK`, `ERR_NO_INVENTORY_OUTPUTS`.
+ */
+export async function inventoryOutputs(values: {
+  outputs?: string;
+  stack?: string;
+  state?: string;
+  "work-dir"?: string;
+}): Promise<{ outputs: StackOutputValues; source: string }> {
+  if (values.outputs !== undefined)
+    return { outputs: readOutputsFile(values.outputs), source: `stack outputs in ${values.outputs}` };
+  return { outputs: await readStackOutputs(values), source: `stack ${values.stack ?? "demo"}` };
 }
 
 /**
@@ -93,14 +96,13 @@ export async function reportModel(values: {
   state?: string;
   "work-dir"?: string;
 }): Promise<ReportModel> {
-  if (values.outputs !== undefined)
-    return modelFromOutputs(readOutputsFile(values.outputs), `stack outputs in ${values.outputs}`);
-  if (values.inventory) {
+  if (values.outputs === undefined && values.inventory) {
     const loaded = loadInventory(values.inventory);
     if (!loaded.ok) throw new InventoryError(loaded.problems.map(formatProblem).join("\n"));
     return modelFromInventory(loaded.inventory, `inventory ${values.inventory} (not deployed: no dates yet)`);
   }
-  return modelFromOutputs(await readStackOutputs(values), `stack ${values.stack ?? "demo"}`);
+  const { outputs, source } = await inventoryOutputs(values);
+  return modelFromOutputs(outputs, source);
 }
 
 /**

@@ -7,7 +7,7 @@
 import fs = require("node:fs");
 import path = require("node:path");
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import type { SalesforceCertsError } from "../errors";
+import { NoStackError, type SalesforceCertsError } from "../errors";
 import { engineEnvironment, locateEngine, packageRoot, type StackLocation } from "./engine-environment";
 import { passphraseEnvironment } from "./passphrase";
 import { prepareStackFiles, stateFilePath } from "./stack-files";
@@ -74,6 +74,30 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
       ...(hasProjectFile ? {} : { projectSettings: { name: projectName, runtime: "nodejs" as const } }),
     },
   );
+}
+
+/**
+ * Plain output values of the existing stack at `location` (secrets included: callers must not print
+ * them); `onNotice` is told about repairs of the stack's files.
+ * @throws NoStackError `ERR_NO_STACK` when there is no such stack; the error of {@link stackSecretsError}
+ * when its secrets cannot be read; else as {@link openLocalStack} says.
+ */
+export async function localStackOutputs(
+  location: StackLocation & { workDir: string },
+  onNotice: (notice: string) => void,
+): Promise<Record<string, unknown>> {
+  try {
+    const stack = await openLocalStack({ ...location, program: async () => ({}), mustExist: true, onNotice });
+    return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+  } catch (error) {
+    if (error instanceof Error && /no stack named|stack .* not found/i.test(error.message)) {
+      throw new NoStackError(
+        `stack '${location.stackName}' does not exist in ${location.backendUrl ?? location.stateDir}: run salesforce-certs up first, or name the stack with --stack`,
+      );
+    }
+    // A wrong passphrase or a changed secret is one line that names it (exit 2: the stack could not be read).
+    throw stackSecretsError(error, location) ?? error;
+  }
 }
 
 /** The `name:` of a Pulumi.yaml. */

@@ -1,7 +1,6 @@
 /**
- * @module Declares every resource of a loaded inventory and returns the stack outputs: per certificate,
- * per integration, and the wiring (certificate → integrations). Secrets (keys, keystores) are in their
- * own outputs, so the public ones stay readable.
+ * @module Declares every resource of a loaded inventory and returns the stack outputs (see
+ * stack-outputs.ts): per certificate, per integration, and the wiring (certificate → integrations).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CertificateAndKeyPair } from "../certificate/resource";
@@ -10,12 +9,7 @@ import { SalesforceOrgProvider } from "../jwt-integration/org-provider";
 import { SamlSpBinding } from "../saml-binding/resource";
 import { environmentVariableName } from "../validate/rules";
 import type { Inventory } from "./inventory-types";
-
-/** Which integrations use a certificate. */
-export interface Consumer {
-  kind: "jwt" | "saml";
-  name: string;
-}
+import { type Consumer, inventoryStackOutputs } from "./stack-outputs";
 
 /**
  * Every inventory resource is protected: dropping an entry from the inventory makes Pulumi refuse to
@@ -109,70 +103,5 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
     wiring[certificate]!.push({ kind: "saml", name });
   }
 
-  // In the inventory's order (the org connection and its certificate were declared first).
-  const each = <T, R>(
-    record: Record<string, T>,
-    pick: (value: T, name: string) => R,
-    order: Record<string, unknown> = record,
-  ) => Object.fromEntries(Object.keys(order).map((name) => [name, pick(record[name]!, name)]));
-
-  return {
-    inventory: inventory.file,
-    certificates: each(
-      certificates,
-      (c, name) => ({
-        label: c.label,
-        owner: inventory.certificates[name]!.owner ?? null,
-        caSigned: c.caSigned,
-        awaitingSignature: c.awaitingSignature,
-        certificatePem: c.certificatePem,
-        sha256Fingerprint: c.sha256Fingerprint,
-        sha1Fingerprint: c.sha1Fingerprint,
-        notBefore: c.notBefore,
-        notAfter: c.notAfter,
-        nextRotation: c.nextRotation,
-        previousCertificate: c.previousCertificate,
-        lastRotation: c.lastRotation,
-        salesforceFiles: c.salesforceFiles,
-      }),
-      inventory.certificates,
-    ),
-    jwtIntegrations: each(
-      jwtIntegrations,
-      (j, name) => ({
-        certificate: inventory.jwtIntegrations[name]!.certificate,
-        owner: inventory.jwtIntegrations[name]!.owner ?? null,
-        appName: j.appName,
-        consumerKey: j.consumerKey,
-        activeSlot: j.activeSlot,
-        phase: j.phase,
-        tokenEndpoint: j.tokenEndpoint,
-        sfLoginJwtCommand: j.sfLoginJwtCommand,
-        certificateSha256Fingerprint: j.certificateSha256Fingerprint,
-        certificateNotAfter: j.certificateNotAfter,
-        salesforceFiles: j.salesforceFiles,
-      }),
-      inventory.jwtIntegrations,
-    ),
-    samlBindings: each(samlBindings, (b, name) => ({
-      certificate: inventory.samlBindings[name]!.certificate,
-      owner: inventory.samlBindings[name]!.owner ?? null,
-      partnerContact: inventory.samlBindings[name]!.partnerContact ?? null,
-      spEntityId: inventory.samlBindings[name]!.spEntityId,
-      phase: b.phase,
-      nextStep: b.nextStep,
-      phaseEndsAt: b.phaseEndsAt,
-      signingSha256Fingerprint: b.signingSha256Fingerprint,
-      publishedCertificates: b.publishedCertificates,
-      metadataDiscoveryUrl: b.metadataDiscoveryUrl,
-      idpMetadataXml: b.idpMetadataXml,
-      handoffText: b.handoffText,
-      salesforceFiles: b.salesforceFiles,
-    })),
-    jwtLoginKeys: pulumi.secret(each(jwtIntegrations, (j) => j.privateKeyPem, inventory.jwtIntegrations)),
-    keystores: pulumi.secret(
-      each(certificates, (c) => ({ jksBase64: c.jksBase64, pkcs12Base64: c.pkcs12Base64 }), inventory.certificates),
-    ),
-    wiring,
-  };
+  return inventoryStackOutputs(inventory, { certificates, jwtIntegrations, samlBindings, wiring });
 }

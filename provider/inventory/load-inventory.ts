@@ -12,15 +12,26 @@ import path = require("node:path");
 import Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import type { ValidationIssue } from "../errors";
-import { checkCertificateArgs, keystorePasswordEnvIssues } from "../certificate/args";
-import { checkJwtIntegrationArgs } from "../jwt-integration/args";
 import { shown, xmlText } from "../validate/rules";
-import { checkSamlSpBindingArgs } from "../saml-binding/args";
+import {
+  type BoundSamlBinding,
+  jwtKeyInReach,
+  oneOrgConnection,
+  referencedCertificate,
+  samlBindingsAgree,
+} from "./cross-entry-rules";
+import {
+  certificateRules,
+  type Entries,
+  entryChecks,
+  jwtIntegrationRules,
+  type Locate,
+  samlBindingRules,
+} from "./entry-rules";
 import { generatedNameCollisions } from "./generated-name-collisions";
 import type { Inventory } from "./inventory-types";
 import { readInventoryText } from "./inventory-text";
-import { fileProblemWords, readRegularTextFile } from "./read-regular-file";
+import { dotted, type Key } from "./key-path";
 import { firstAliasOffset, maxAliasCount, maxNestingDepth, tooDeepOffset, yamlOptions } from "./yaml-limits";
 
 /** One problem, located in the file (`line` and `col` are absent when it concerns the whole file). */
@@ -52,10 +63,6 @@ export const inventorySchemaPath = path.resolve(
   "inventory.schema.json",
 );
 
-/** Largest chain or certificate file an entry may name: a PEM chain of a few certificates is a few kilobytes. */
-export const maxPemFileBytes = 1024 * 1024;
-
-type Key = string | number;
 const sections = ["certificates", "jwtIntegrations", "samlBindings"] as const;
 /** Tags of the YAML 1.2 core schema; `!` is the non-specific tag (a plain string). */
 const coreTags = new Set([
@@ -227,10 +234,6 @@ function nodeProblems(
   walk(doc.contents, []);
 }
 
-function dotted(keyPath: Key[]): string {
-  return keyPath.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("") || "(root)";
-}
-
 /** Offset of the node at `keyPath` (of its key when `onKey`), else of the nearest ancestor that exists. */
 function offsetOf(doc: Document, keyPath: Key[], onKey: boolean): number {
   for (let n = keyPath.length; n >= 0; n--) {
@@ -343,219 +346,39 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
   }
 }
 
-/** Runs each resource's own rules on entries the schema accepted, and the rules that span entries. */
+/** Each section's own rules on the entries the schema accepted (`bad` names the others), then the rules that span entries. */
 function checkEntries(
   data: Record<string, unknown>,
   baseDir: string,
   filesRead: Map<string, string>,
-  located: (keyPath: Key[], message: string, onKey?: boolean) => void,
+  located: Locate,
   bad: Set<string>,
   textProblems: Set<string>,
 ): void {
-  const org = (data["org"] ?? {}) as Record<string, unknown>;
-  const certificates = (data["certificates"] ?? {}) as Record<string, Record<string, unknown>>;
-  const reportedOrgFields = new Set<string>();
-  const report = (
-    section: string,
-    name: string,
-    issues: ValidationIssue[],
-    rename: Record<string, string> = {},
-    entry: Record<string, unknown> = {},
-  ) => {
-    for (const issue of issues) {
-      // A value the entry inherits from `org` is wrong at org.<field>: say so there, once.
-      if (
-        (issue.path === "contactEmail" || issue.path === "myDomainUrl") &&
-        entry[issue.path] === undefined &&
-        org[issue.path] !== undefined
-      ) {
-        if (!reportedOrgFields.has(issue.path) && !textProblems.has(`org.${issue.path}`))
-          located(["org", issue.path], issue.message);
-        reportedOrgFields.add(issue.path);
-        continue;
-      }
-      const fieldPath = (rename[issue.path.split(/[.[]/)[0]!] ?? issue.path).split(".").flatMap((part) => {
-        const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
-        return m ? [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))] : [part];
-      });
-      // A forbidden character was reported where it is; the rules would only restate it.
-      if (!textProblems.has(dotted([section, name, ...fieldPath])))
-        located([section, name, ...fieldPath], issue.message);
-    }
-  };
-  const readFile = (section: string, name: string, field: string, relative: string): string | undefined => {
-    const file = path.resolve(baseDir, relative);
-    const read = readRegularTextFile(file, maxPemFileBytes);
-    if (read.ok) {
-      filesRead.set(file, read.text);
-      return read.text;
-    }
-    const why =
-      read.problem.kind === "missing"
-        ? " (paths are relative to the inventory file)"
-        : `: ${fileProblemWords(read.problem, "a PEM file of certificates")}`;
-    located([section, name, field], `cannot read ${shown(relative)}${why}`);
-    return undefined;
-  };
+  const checks = entryChecks(data, baseDir, filesRead, located, textProblems);
+  const accepted = (section: (typeof sections)[number]) =>
+    Object.entries((data[section] ?? {}) as Entries).filter(([name]) => !bad.has(`${section}.${name}`));
 
-  for (const [name, entry] of Object.entries(certificates)) {
-    if (bad.has(`certificates.${name}`)) continue;
-    const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
-    for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args))
-      located(["certificates", name, "keystorePasswordEnv"], message);
-    const chain =
-      typeof signedChainFile === "string"
-        ? readFile("certificates", name, "signedChainFile", signedChainFile)
-        : undefined;
-    const result = checkCertificateArgs({
-      ...args,
-      uniqueName: name,
-      ...(chain !== undefined ? { signedChainPem: chain } : {}),
-    });
-    if (!result.ok)
-      report(
-        "certificates",
-        name,
-        result.issues.filter((i) => i.path !== "uniqueName"),
-        { signedChainPem: "signedChainFile" },
-      );
+  for (const [name, entry] of accepted("certificates")) certificateRules(checks, name, entry);
+
+  for (const [name, entry] of accepted("jwtIntegrations")) {
+    const certificate = referencedCertificate(checks, "jwtIntegrations", name, entry["certificate"]);
+    if (certificate && jwtKeyInReach(checks, name, entry, certificate))
+      jwtIntegrationRules(checks, name, entry, certificate);
   }
+  oneOrgConnection(checks, (data["jwtIntegrations"] ?? {}) as Entries);
 
-  const certificateReference = (
-    section: string,
-    name: string,
-    reference: unknown,
-  ): Record<string, unknown> | undefined => {
-    const certificate =
-      typeof reference === "string" && Object.hasOwn(certificates, reference) ? certificates[reference] : undefined;
-    if (!certificate) {
-      const known = Object.keys(certificates);
-      located(
-        [section, name, "certificate"],
-        `names no certificate in this inventory (known: ${known.length > 0 ? known.join(", ") : "none"}) (got ${shown(reference)})`,
-      );
-    }
-    return certificate;
-  };
-  // Stand-ins for what the certificate resource will output: only its exportability matters to these rules.
-  const published = { certificatePem: "-", certificateSha256Fingerprint: "-", certificateNotAfter: "-" };
-
-  for (const [name, entry] of Object.entries(
-    (data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>,
-  )) {
-    if (bad.has(`jwtIntegrations.${name}`)) continue;
-    const certificate = certificateReference("jwtIntegrations", name, entry["certificate"]);
+  const bound: BoundSamlBinding[] = [];
+  for (const [name, entry] of accepted("samlBindings")) {
+    const certificate = referencedCertificate(checks, "samlBindings", name, entry["certificate"]);
     if (!certificate) continue;
-    const { owner: _o, certificate: _c, ...args } = entry;
-    if (certificate["custody"] === "org") {
-      located(
-        ["jwtIntegrations", name, "certificate"],
-        `names certificate ${shown(entry["certificate"])}, whose key the org keeps (custody: org): no client could sign a JWT login with it; bind a certificate with custody: provider`,
-      );
-      continue;
-    }
-    const exportable = certificate["privateKeyExportable"] !== false;
-    const result = checkJwtIntegrationArgs(
-      {
-        contactEmail: org["contactEmail"],
-        ...args,
-        apiName: name,
-        ...published,
-        privateKeyExportable: exportable,
-        ...(exportable ? { privateKeyPem: "-" } : {}),
-      },
-      "PlaceholderConsumerKey",
-    );
-    if (!result.ok)
-      report(
-        "jwtIntegrations",
-        name,
-        result.issues.filter((i) => i.path !== "apiName"),
-        {},
-        entry,
-      );
+    samlBindingRules(checks, name, entry);
+    bound.push({ name, entry, certificate });
   }
-
-  const connections = Object.entries((data["jwtIntegrations"] ?? {}) as Record<string, Record<string, unknown>>).filter(
-    ([, entry]) => entry?.["orgConnection"] === true,
-  );
-  for (const [name] of connections.slice(1)) {
-    located(
-      ["jwtIntegrations", name, "orgConnection"],
-      `must be true for one integration only: ${connections[0]![0]} is already the stack's org connection`,
-    );
-  }
-
-  const idpCertificates = new Map<string, string>();
-  for (const [name, entry] of Object.entries((data["samlBindings"] ?? {}) as Record<string, Record<string, unknown>>)) {
-    if (bad.has(`samlBindings.${name}`)) continue;
-    const certificate = certificateReference("samlBindings", name, entry["certificate"]);
-    if (!certificate) continue;
-    const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, ...args } = entry;
-    const spCert =
-      typeof spSigningCertificateFile === "string"
-        ? readFile("samlBindings", name, "spSigningCertificateFile", spSigningCertificateFile)
-        : undefined;
-    const result = checkSamlSpBindingArgs({
-      contactEmail: org["contactEmail"],
-      myDomainUrl: org["myDomainUrl"],
-      ...args,
-      apiName: name,
-      idpCertificateName: reference,
-      ...published,
-      certificateSha1Fingerprint: "-",
-      ...(spCert !== undefined ? { spSigningCertificatePem: spCert } : {}),
-    });
-    if (!result.ok)
-      report(
-        "samlBindings",
-        name,
-        result.issues.filter((i) => i.path !== "apiName" && !i.path.startsWith("certificate")),
-        { spSigningCertificatePem: "spSigningCertificateFile" },
-        entry,
-      );
-    for (const [other, otherCertificate] of idpCertificates) {
-      if (otherCertificate !== reference) {
-        located(
-          ["samlBindings", name, "certificate"],
-          `must be the same IdP certificate as samlBindings.${other} (${otherCertificate}): the org signs for every SP with one certificate`,
-        );
-        break;
-      }
-    }
-    // The org switches every SP at once, so all bindings must move through the stages together.
-    const [first] = idpCertificates.keys();
-    if (first !== undefined) {
-      const firstEntry = (data["samlBindings"] as Record<string, Record<string, unknown>>)[first]!;
-      for (const [field, fallback] of [
-        ["publishDays", 7],
-        ["overlapDays", 7],
-        ["holdPhase", false],
-        ["advanceTrigger", undefined],
-      ] as const) {
-        const mine = entry[field] ?? fallback;
-        const theirs = firstEntry[field] ?? fallback;
-        if (mine !== theirs) {
-          located(
-            ["samlBindings", name, field],
-            `must equal samlBindings.${first}'s ${field} (${shown(theirs)}): the org switches every SP to a new IdP certificate at once (got ${shown(mine)})`,
-          );
-        }
-      }
-    }
-    idpCertificates.set(name, reference as string);
-    // The org keeps signing with the old certificate while the new one is published: it must outlive that.
-    const days = (certificate["renewal"] as { daysBeforeExpiry?: number } | undefined)?.daysBeforeExpiry;
-    const publishDays = (entry["publishDays"] as number | undefined) ?? 7;
-    if (days !== undefined && publishDays >= days) {
-      located(
-        ["samlBindings", name, "publishDays"],
-        `must be shorter than certificates.${String(reference)}.renewal.daysBeforeExpiry (${days}): the org signs with the old certificate for publishDays after the rotation, and it expires ${days} days after it (got ${publishDays})`,
-      );
-    }
-  }
+  samlBindingsAgree(checks, bound);
 }
 
+/** The loaded inventory: entries as checked, with the files they name from `filesRead` (not read again). */
 function toInventory(data: Record<string, unknown>, file: string, filesRead: ReadonlyMap<string, string>): Inventory {
   const baseDir = path.dirname(file);
   const certificates = structuredClone((data["certificates"] ?? {}) as Inventory["certificates"]);

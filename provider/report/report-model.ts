@@ -3,9 +3,14 @@
  * overlap and consumers, from a stack's outputs or, before any `up`, from the inventory alone.
  */
 import { OutputsError } from "../errors";
-import { parseTimestamp } from "../rotation/clock";
-import type { Consumer } from "../inventory/declare-inventory";
 import type { Inventory } from "../inventory/inventory-types";
+import {
+  type Consumer,
+  describeOutput as describe,
+  isOutputObject as isObject,
+  type StackOutputValues,
+  StackOutputsReader,
+} from "../inventory/stack-outputs";
 
 /** One certificate as the report shows it; dates are absent when it has not been issued yet. */
 export interface ReportCertificate {
@@ -33,8 +38,6 @@ export interface ReportModel {
   jwtActiveSlots: { name: string; activeSlot: string; certificate: string; notAfter: string }[];
 }
 
-type Outputs = Record<string, unknown>;
-
 /**
  * The model from stack outputs (plain values, as `stack.outputs()` or `pulumi stack output --json` give them).
  * Outputs that would make the report or the gate say less than the truth are refused: no `certificates`
@@ -42,12 +45,13 @@ type Outputs = Record<string, unknown>;
  * bindings of the wrong shape. (An empty `certificates` is a true, empty report; the gate refuses it.)
  * @throws OutputsError `ERR_OUTPUTS` naming each problem as `<path>: <rule>` after the source.
  */
-export function modelFromOutputs(outputs: Outputs, source: string): ReportModel {
-  const problems: string[] = [];
-  const certificates = objectAt(outputs, "certificates", problems, true);
-  const wiring = objectAt(outputs, "wiring", problems, false) ?? {};
-  const bindings = objectAt(outputs, "samlBindings", problems, false) ?? {};
-  const integrations = objectAt(outputs, "jwtIntegrations", problems, false) ?? {};
+export function modelFromOutputs(outputs: StackOutputValues, source: string): ReportModel {
+  const read = new StackOutputsReader(outputs);
+  const problems = read.problems;
+  const certificates = read.section("certificates", true);
+  const wiring = read.section("wiring", false) ?? {};
+  const bindings = read.section("samlBindings", false) ?? {};
+  const integrations = read.section("jwtIntegrations", false) ?? {};
   const model: ReportModel = {
     source,
     certificates: Object.entries(certificates ?? {}).flatMap(([name, value]) => {
@@ -58,9 +62,9 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
       }
       const c = value;
       const dates = {
-        notBefore: isoAt(c, "notBefore", at, problems),
-        notAfter: isoAt(c, "notAfter", at, problems),
-        nextRotation: isoAt(c, "nextRotation", at, problems),
+        notBefore: read.time(c, "notBefore", at),
+        notAfter: read.time(c, "notAfter", at),
+        nextRotation: read.time(c, "nextRotation", at),
       };
       const awaitingSignature = c["awaitingSignature"] === true;
       if (c["notAfter"] == null && !awaitingSignature) {
@@ -68,7 +72,7 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
           `${at}.notAfter: is missing; only a CA-signed certificate awaiting its first chain (awaitingSignature: true) has no expiry date`,
         );
       }
-      const previous = previousAt(c, at, problems);
+      const previous = read.previousCertificate(c, at);
       return [
         {
           name,
@@ -79,7 +83,7 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
           ...(dates.nextRotation ? { nextRotation: dates.nextRotation } : {}),
           ...(awaitingSignature ? { awaitingSignature: true } : {}),
           ...(previous ? { previous } : {}),
-          consumers: consumersAt(wiring, name, problems),
+          consumers: read.consumers(wiring, name),
         },
       ];
     }),
@@ -98,7 +102,7 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
       const index = published.findIndex((p) => isObject(p) && p["role"] === "signing");
       const signingNotAfter =
         index >= 0
-          ? isoAt(published[index] as Outputs, "notAfter", `${at}.publishedCertificates[${index}]`, problems)
+          ? read.time(published[index] as Record<string, unknown>, "notAfter", `${at}.publishedCertificates[${index}]`)
           : undefined;
       return [
         {
@@ -115,10 +119,10 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
         problems.push(`${at}: must be an object (got ${describe(j)})`);
         return [];
       }
-      const notAfter = isoAt(j, "certificateNotAfter", at, problems);
+      const notAfter = read.time(j, "certificateNotAfter", at);
       const bound =
         typeof j["certificate"] === "string" && isObject(certificates?.[j["certificate"]])
-          ? (certificates![j["certificate"]] as Outputs)
+          ? (certificates![j["certificate"]] as Record<string, unknown>)
           : undefined;
       // Clients on the bound certificate in force are gated with that certificate; only another one needs a line.
       if (!notAfter || (bound && j["certificateSha256Fingerprint"] === bound["sha256Fingerprint"])) return [];
@@ -131,71 +135,6 @@ export function modelFromOutputs(outputs: Outputs, source: string): ReportModel 
   if (problems.length > 1)
     throw new OutputsError(`${source}: ${problems.length} problems:\n${problems.map((p) => ` - ${p}`).join("\n")}`);
   return model;
-}
-
-const isObject = (value: unknown): value is Outputs =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** What a value is, for a message; strings are cut short and never more than a date's length is quoted. */
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return "an array";
-  if (value === null) return "null";
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
-}
-
-function objectAt(outputs: Outputs, key: string, problems: string[], required: boolean): Outputs | undefined {
-  const value = outputs[key];
-  if (value === undefined || value === null) {
-    if (required) problems.push(`${key}: is missing: these are not the outputs of a salesforce-certs inventory stack`);
-    return undefined;
-  }
-  if (!isObject(value)) {
-    problems.push(`${key}: must be an object (got ${describe(value)})`);
-    return undefined;
-  }
-  return value;
-}
-
-function isoAt(entry: Outputs, key: string, at: string, problems: string[]): string | undefined {
-  const value = entry[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && typeof parseTimestamp(value) !== "string") return value;
-  problems.push(`${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describe(value)})`);
-  return undefined;
-}
-
-function previousAt(c: Outputs, at: string, problems: string[]): ReportCertificate["previous"] | undefined {
-  const previous = c["previousCertificate"];
-  if (previous === undefined || previous === null) return undefined;
-  if (!isObject(previous)) {
-    problems.push(`${at}.previousCertificate: must be an object (got ${describe(previous)})`);
-    return undefined;
-  }
-  const notAfter = isoAt(previous, "notAfter", `${at}.previousCertificate`, problems);
-  const retainedUntil = isoAt(previous, "retainedUntil", `${at}.previousCertificate`, problems);
-  if (!notAfter || !retainedUntil) return undefined;
-  return { sha256Fingerprint: String(previous["sha256Fingerprint"] ?? ""), notAfter, retainedUntil };
-}
-
-function consumersAt(wiring: Outputs, name: string, problems: string[]): Consumer[] {
-  const list = wiring[name];
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) {
-    problems.push(`wiring.${name}: must be an array of {kind, name} (got ${describe(list)})`);
-    return [];
-  }
-  return list.flatMap((consumer, i) => {
-    if (
-      isObject(consumer) &&
-      (consumer["kind"] === "jwt" || consumer["kind"] === "saml") &&
-      typeof consumer["name"] === "string"
-    ) {
-      return [{ kind: consumer["kind"], name: consumer["name"] }];
-    }
-    problems.push(`wiring.${name}[${i}]: must be {kind: "jwt" | "saml", name: string}`);
-    return [];
-  });
 }
 
 /** The model from an inventory alone: names, owners and wiring; no dates yet. */
