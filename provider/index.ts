@@ -48,6 +48,7 @@ export {
   OrgAlreadyExistsError,
   OrgCertificateSignedError,
   OrgChainOverSignedError,
+  OrgTemplateKeyKeptError,
   SignedChainMismatchError,
   OrgJwtCertificateError,
   OrgConnectedAppCreateError,

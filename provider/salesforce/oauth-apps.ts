@@ -14,7 +14,12 @@ export interface OAuthAppSpec {
   contactEmail: string;
   description: string;
   consumerKey: string;
-  /** PEM; absent turns the JWT Bearer Flow off for this app. */
+  /**
+   * PEM; absent turns the JWT Bearer Flow off for this app, written as an explicitly empty `<certificate>`
+   * element: the form Salesforce's Connected App page gives for clearing a value. Leaving the element out
+   * clears it only if a write replaces the whole record, which is practitioners' evidence, not documented
+   * (org-mode.md §7 "Clearing a field").
+   */
   certificatePem?: string;
   scopes: readonly string[];
   permissionSets: readonly string[];
@@ -56,7 +61,7 @@ export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string
       "ExtlClntAppGlobalOauthSettings",
       [
         ["callbackUrl", callbackUrl],
-        ["certificate", app.certificatePem?.trim()],
+        ["certificate", app.certificatePem?.trim() ?? ""],
         ["consumerKey", app.consumerKey],
         link,
         ["isClientCredentialsFlowEnabled", false],
@@ -109,7 +114,7 @@ export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
         "oauthConfig",
         [
           ["callbackUrl", callbackUrl],
-          ["certificate", app.certificatePem?.trim()],
+          ["certificate", app.certificatePem?.trim() ?? ""],
           ["consumerKey", app.consumerKey],
           ["isAdminApproved", true],
           ["isConsumerSecretOptional", true],

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import test from "ava";
 import { unzipSync, strFromU8 } from "fflate";
 import * as jsforce from "jsforce";
-import { orgCertificateDeployFiles } from "../../provider/certificate/in-org";
+import { orgCertificateDeploy } from "../../provider/certificate/in-org";
 import { disableIdentityProvider } from "../../provider/org/idp-settings";
 import type { OrgMetadataClient } from "../../provider/org/metadata-client";
 import { buildDeployZip } from "../../provider/org/metadata-zip";
@@ -96,7 +96,13 @@ async function deployZips(): Promise<Record<string, string>> {
   const zip = (files: Record<string, string>, deletions: { type: string; fullName: string }[] = []) =>
     buildDeployZip(files, apiVersion, deletions).base64;
   return {
-    "org-generated certificate": zip(orgCertificateDeployFiles("Greenmoor_IdP_2026", certificateSettings)),
+    "org-generated certificate": zip(
+      (await orgCertificateDeploy("Greenmoor_IdP_2026", certificateSettings, "00D5g000001XyZaEAK")).files,
+    ),
+    "org-generated CA-signed certificate": zip(
+      (await orgCertificateDeploy("Greenmoor_Mtls_1", { ...certificateSettings, caSigned: true }, "00D5g000001XyZaEAK"))
+        .files,
+    ),
     "certificate with its CA-signed chain": zip(
       orgChainUploadFiles({
         uniqueName: "Greenmoor_Chain_1",

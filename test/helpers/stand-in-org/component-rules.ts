@@ -1,22 +1,36 @@
 /**
  * @module What the org does with one deployed component, and why it refuses one (a DeployMessage
  * `problem`). Documented behaviour (salesforce.md §1, §3, §4; org-mode.md §5):
- *  - `Certificate`: the org generates the key pair; a redeploy of an existing name makes a NEW key pair
- *    with the same parameters; `caSigned=true` keeps a CSR as content until a chain is uploaded;
- *    keySize 2048 (1 year) or 4096 (2 years) by default; unique-name rules of MetadataWithContent.
+ *  - `Certificate`: the `.crt` content is a certificate (chain), or a CSR for a CA-signed certificate
+ *    awaiting its chain; from it the org makes a certificate with a NEW key pair and the same X.509
+ *    parameters (Metadata API `Certificate` docs: "Uploading an existing certificate copies its X.509
+ *    parameters into a new one, with a new key pair"; salesforce.md §1), for a new name as for a redeploy;
+ *    `caSigned=true` keeps a CSR as content until a chain is uploaded; keySize 2048 (1 year) or 4096
+ *    (2 years) by default; unique-name rules of MetadataWithContent. An EMPTY `.crt` is refused: what
+ *    Salesforce does with one is not published (org-mode.md open question 3, §7 "Certificate creation"),
+ *    and a stand-in that accepts what Salesforce may refuse would let the provider depend on a guess
+ *    (placeholder text). Content that is neither a certificate nor a CSR is refused too (placeholder).
  *  - `ConnectedApp`: creating a new name is blocked since Spring '26 (configurable text); updates work;
  *    `consumerKey` is settable at create only.
  *  - External Client App family: children name their parent in `externalClientApplication`; the global
  *    OAuth settings' `certificate` must be a PEM certificate.
  *  - `IdentityProviderSettings`: `certificateName` must name a certificate of the org.
+ *  - Clearing a field: an explicitly EMPTY element clears it (the ConnectedApp page gives an empty element
+ *    as the way to clear a value; org-mode.md §7 "Clearing a field"): an empty `certificate` of the global
+ *    OAuth settings or of a Connected App's `oauthConfig` is not checked as a PEM and is stored as absent,
+ *    so the app no longer takes the JWT Bearer Flow. An OMITTED field: nothing public says what a write
+ *    without it does. By default the stand-in models the field notes' reading (org-mode.md §7: a metadata
+ *    write replaces the whole record, omitted fields fall back to their defaults, i.e. are cleared);
+ *    `omittedFields: "kept"` models the other reading (the stored value stays), so that a test can show the
+ *    provider clears what it means to clear under both.
  * No public text exists for most refusals: those problems start with {@link placeholder}.
  *
  * Chain upload for CA-signed certificates (the documented CA flow: download the CSR, get it signed, put
  * the chain into `.crt`, then deploy again): a redeploy whose `.crt` holds PEM certificates whose first
  * (leaf) carries the org's current key for that name stores the chain (`expirationDate` = leaf notAfter);
  * a `.crt` with certificates for another key is refused as a componentFailure (placeholder text: Salesforce
- * publishes none); an empty `.crt` or a CSR renews (new key, new CSR: an ASSUMPTION, the docs describe a
- * redeploy making a new key pair for a saved certificate, not for one awaiting its chain); a chain for a
+ * publishes none); a CSR renews (new key, new CSR: an ASSUMPTION, the docs describe a redeploy making a
+ * new key pair for a saved certificate, not for one awaiting its chain); a chain for a
  * certificate signed already is not taken as an upload (the redeploy makes a new key pair, as for any saved
  * certificate). Until its chain arrives the
  * certificate is unusable (Tooling `OptionsIsUnusable`, salesforce.md §7) and the IdP refuses it.
@@ -29,6 +43,7 @@ import {
   leafMatchesKey,
   orgCertificationRequest,
   orgSelfSignedCertificate,
+  templateSubject,
 } from "./org-certificates";
 import type { OrgCertificate, OrgState } from "./org-state";
 import type { XmlValue } from "./soap";
@@ -57,6 +72,8 @@ export interface RuleContext {
   now: Date;
   validityDays: (keySize: number) => number;
   connectedAppCreationBlockedMessage: string;
+  /** What an update does with a field its file leaves out (see the module docs; default "cleared"). */
+  omittedFields?: "cleared" | "kept";
 }
 
 /** The outcome of one component: created or changed, or a problem. */
@@ -113,14 +130,45 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
   }
 }
 
+/** `record` with its explicitly empty `certificate` (top level, or in `oauthConfig`) left out: cleared. */
+function withoutEmptyCertificate(record: Record<string, XmlValue>): Record<string, XmlValue> {
+  const out = { ...record };
+  if (out["certificate"] === "") delete out["certificate"];
+  const oauth = out["oauthConfig"];
+  if (
+    oauth &&
+    typeof oauth === "object" &&
+    !Array.isArray(oauth) &&
+    (oauth as Record<string, XmlValue>)["certificate"] === ""
+  ) {
+    const { certificate: _cleared, ...rest } = oauth as Record<string, XmlValue>;
+    out["oauthConfig"] = rest;
+  }
+  return out;
+}
+
+/** Fields of `before` that `written` leaves out, kept (one level into child records), for `omittedFields: "kept"`. */
+function keepOmitted(before: Record<string, XmlValue>, written: Record<string, XmlValue>): Record<string, XmlValue> {
+  const isRecord = (v: XmlValue | undefined): v is Record<string, XmlValue> =>
+    !!v && typeof v === "object" && !Array.isArray(v);
+  const merged: Record<string, XmlValue> = { ...before, ...written };
+  for (const [key, value] of Object.entries(written)) {
+    const old = before[key];
+    if (isRecord(value) && isRecord(old)) merged[key] = { ...old, ...value };
+  }
+  return merged;
+}
+
 function putGeneric(component: DeployedComponent, context: RuleContext): RuleOutcome {
   const existing = context.draft.component(component.type, component.fullName);
   const id = existing?.id ?? newId(component.type === "ConnectedApp" ? "0H4" : "0xI");
+  const written =
+    existing && context.omittedFields === "kept" ? keepOmitted(existing.record, component.record) : component.record;
   context.draft.putComponent({
     type: component.type,
     fullName: component.fullName,
     id,
-    record: component.record,
+    record: withoutEmptyCertificate(written),
     createdDate: existing?.createdDate ?? context.now,
     lastModifiedDate: context.now,
   });
@@ -139,7 +187,7 @@ function oauthProblem(
     component.type === "ConnectedApp" ? component.fullName : text(component.record["externalClientApplication"]);
   const other = context.draft.apps.find((app) => app.consumerKey === consumerKey && app.name !== appName);
   if (other) return `${placeholder}duplicate value found: consumerKey is already used by ${other.type} ${other.name}`;
-  if (certificate !== undefined) {
+  if (certificate !== undefined && certificate !== "") {
     try {
       if (!/^\s*-----BEGIN CERTIFICATE-----/.test(certificate)) throw new Error("not PEM");
       new crypto.X509Certificate(certificate);
@@ -186,6 +234,14 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
     return fail(`${placeholder}The type and key size of the certificate ${fullName} cannot change after it is saved`);
   }
   const content = component.content ?? "";
+  if (content.trim() === "") {
+    return fail(
+      `${placeholder}certs/${fullName}.crt is empty: what Salesforce does with an empty certificate file is not published, so the stand-in refuses it; deploy a certificate (or a CSR) as the content, as the Certificate type documents`,
+    );
+  }
+  const subject = templateSubject(content);
+  if (!subject)
+    return fail(`${placeholder}certs/${fullName}.crt: the content is not a PEM RSA certificate or certificate request`);
   const hasCertificates = content.includes("-----BEGIN CERTIFICATE-----");
   const settings = {
     masterLabel,
@@ -205,16 +261,15 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
     });
     return { ok: true, created: false, id: existing.id };
   }
-  const orgId15 = context.orgId.slice(0, 15);
   const { keyId, publicKeyPem } = generateOrgKey(keySize);
   const made = caSigned
     ? {
-        contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, masterLabel),
+        contentPem: orgCertificationRequest(keyId, publicKeyPem, subject),
         awaitingChain: true,
         expirationDate: undefined,
       }
     : (() => {
-        const pem = orgSelfSignedCertificate(keyId, publicKeyPem, orgId15, context.now, context.validityDays(keySize));
+        const pem = orgSelfSignedCertificate(keyId, publicKeyPem, subject, context.now, context.validityDays(keySize));
         return {
           contentPem: pem,
           awaitingChain: false,

@@ -18,5 +18,12 @@ export type { StandInFaults } from "./faults";
 export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgState, OrgUser } from "./org-state";
 export type { DeployJob, DeployMessage } from "./deploy";
 export { placeholder } from "./component-rules";
-export { selfSignedCommonName } from "./org-certificates";
-export { certificateSource, identityProviderSource, metadataZip, packageXml, sourceFormatZip } from "./zips";
+export { salesforceSubject, selfSignedCommonName } from "./org-certificates";
+export {
+  certificateSource,
+  certificateTemplatePem,
+  identityProviderSource,
+  metadataZip,
+  packageXml,
+  sourceFormatZip,
+} from "./zips";

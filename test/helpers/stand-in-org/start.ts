@@ -25,6 +25,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyComponent, placeholder, type RuleContext } from "./component-rules";
 import { startDeploy, deployStatus, type DeployJob } from "./deploy";
+import { certificateTemplatePem } from "./zips";
 import { newFaults, type StandInFaults } from "./faults";
 import { eighteenCharacterId, newId } from "./ids";
 import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
@@ -72,6 +73,11 @@ export interface StandInOrgOptions {
   deployPolls?: number;
   /** The problem a deploy of a NEW ConnectedApp reports (no public text exists; default: a placeholder). */
   connectedAppCreationBlockedMessage?: string;
+  /**
+   * What an update does with a field its file leaves out: "cleared" (default: a write replaces the whole
+   * record, the field notes' reading) or "kept" (component-rules.ts says why both exist).
+   */
+  omittedFields?: "cleared" | "kept";
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
   /** The org's clock (default: the tests' fixed instant, test-clock.ts). Used for certificates, `exp` checks and dates. */
@@ -148,6 +154,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     now: now(),
     validityDays,
     connectedAppCreationBlockedMessage: options.connectedAppCreationBlockedMessage ?? defaultBlockedMessage,
+    omittedFields: options.omittedFields ?? "cleared",
   });
   const sessionApps = new Map<string, string>();
   const issue = (user: OrgUser, app?: OrgApp) => {
@@ -367,7 +374,14 @@ function seed(state: OrgState, options: StandInOrgOptions, context: RuleContext)
         masterLabel: c.masterLabel ?? c.fullName,
         privateKeyExportable: "true",
       },
-      "",
+      // A certificate made in Setup: the shape Setup writes, at the stand-in's clock.
+      certificateTemplatePem({
+        masterLabel: c.masterLabel ?? c.fullName,
+        keySize: c.keySize ?? 2048,
+        caSigned: c.caSigned ?? false,
+        orgId: context.orgId,
+        at: context.now,
+      }),
     );
   }
   if (options.identityProvider) {
