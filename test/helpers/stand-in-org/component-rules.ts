@@ -15,6 +15,13 @@
  *  - External Client App family: children name their parent in `externalClientApplication`; the global
  *    OAuth settings' `certificate` must be a PEM certificate.
  *  - `IdentityProviderSettings`: `certificateName` must name a certificate of the org.
+ *  - `ExtlClntAppOauthConfigurablePolicies` pre-authorization (`commaSeparatedPermissionSet`,
+ *    `commaSeparatedProfile`): the field description says IDs, practitioners (CumulusCI, field notes) say
+ *    names work and IDs are refused with `INVALID_FIELD: We couldn't find permission sets called <id>`
+ *    (org-mode.md §7). `preAuthorizationBy` picks the form the org takes: "names" (default, the
+ *    practitioners' evidence) or "ids"; an entry in the other form (an id-shaped value under "names", or
+ *    anything but the id of one of the org's permission sets under "ids"), or a name the org does not
+ *    have, fails with that text. The profile text is assumed to read the same (placeholder).
  *  - Clearing a field: an explicitly EMPTY element clears it (the ConnectedApp page gives an empty element
  *    as the way to clear a value; org-mode.md §7 "Clearing a field"): an empty `certificate` of the global
  *    OAuth settings or of a Connected App's `oauthConfig` is not checked as a PEM and is stored as absent,
@@ -37,6 +44,7 @@
  */
 import crypto from "node:crypto";
 import { newId } from "./ids";
+import { nameOfId, namesOf } from "./tooling";
 import {
   generateOrgKey,
   leafExpiry,
@@ -72,6 +80,8 @@ export interface RuleContext {
   now: Date;
   validityDays: (keySize: number) => number;
   connectedAppCreationBlockedMessage: string;
+  /** The form of pre-authorized permission sets and profiles the org takes (see the module docs; default "names"). */
+  preAuthorizationBy?: "names" | "ids";
   /** What an update does with a field its file leaves out (see the module docs; default "cleared"). */
   omittedFields?: "cleared" | "kept";
 }
@@ -113,6 +123,10 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
         return fail(
           `${placeholder}In field: externalClientApplication - no ExternalClientApplication named ${parent} found`,
         );
+      }
+      if (component.type === "ExtlClntAppOauthConfigurablePolicies") {
+        const problem = preAuthorizationProblem(component, context);
+        if (problem) return fail(problem);
       }
       if (component.type === "ExtlClntAppGlobalOauthSettings") {
         const problem = oauthProblem(
@@ -157,6 +171,30 @@ function keepOmitted(before: Record<string, XmlValue>, written: Record<string, X
     if (isRecord(value) && isRecord(old)) merged[key] = { ...old, ...value };
   }
   return merged;
+}
+
+const idShaped = /^(?:0PS|00e)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** Why the org refuses the pre-authorization of an OAuth policy in the form it was written (see the module docs). */
+function preAuthorizationProblem(component: DeployedComponent, context: RuleContext): string | undefined {
+  const fields = [
+    ["commaSeparatedPermissionSet", "PermissionSet", "permission sets", ""],
+    ["commaSeparatedProfile", "Profile", "profiles", placeholder],
+  ] as const;
+  for (const [field, object, words, marker] of fields) {
+    const entries = (text(component.record[field]) ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const known = namesOf(object, context.draft.users).map((n) => n.toLowerCase());
+    const refused = entries.filter((entry) =>
+      context.preAuthorizationBy === "ids"
+        ? nameOfId(object, entry, context.draft.users) === undefined || !idShaped.test(entry)
+        : idShaped.test(entry) || !known.includes(entry.toLowerCase()),
+    );
+    if (refused.length > 0) return `${marker}INVALID_FIELD: We couldn't find ${words} called ${refused.join(", ")}`;
+  }
+  return undefined;
 }
 
 function putGeneric(component: DeployedComponent, context: RuleContext): RuleOutcome {

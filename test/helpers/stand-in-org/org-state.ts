@@ -5,6 +5,7 @@
  * commits it only when something may persist (org-mode.md §5 rollbackOnError / checkOnly).
  */
 import type { XmlValue } from "./soap";
+import { nameOfId } from "./tooling";
 
 /** A user of the org; only these may log in, and only when an app's policy pre-authorizes them. */
 export interface OrgUser {
@@ -151,8 +152,13 @@ export class OrgState {
         name,
         consumerKey: text(oauth.record["consumerKey"]) ?? "",
         certificatePem: text(oauth.record["certificate"]),
-        profiles: preAuthorized ? commaList(policy?.["commaSeparatedProfile"]) : [],
-        permissionSets: preAuthorized ? commaList(policy?.["commaSeparatedPermissionSet"]) : [],
+        // Stored as deployed: names, or ids when the org takes ids (component-rules.ts); logins compare names.
+        profiles: preAuthorized
+          ? commaList(policy?.["commaSeparatedProfile"]).map((v) => nameOfId("Profile", v, this.users) ?? v)
+          : [],
+        permissionSets: preAuthorized
+          ? commaList(policy?.["commaSeparatedPermissionSet"]).map((v) => nameOfId("PermissionSet", v, this.users) ?? v)
+          : [],
       });
     }
     for (const app of this.components("ConnectedApp")) {

@@ -78,6 +78,11 @@ export interface StandInOrgOptions {
    * record, the field notes' reading) or "kept" (component-rules.ts says why both exist).
    */
   omittedFields?: "cleared" | "kept";
+  /**
+   * The form of External Client App pre-authorization the org takes: "names" (default, practitioners'
+   * evidence) or "ids" (the field description); the other form fails (component-rules.ts).
+   */
+  preAuthorizationBy?: "names" | "ids";
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
   /** The org's clock (default: the tests' fixed instant, test-clock.ts). Used for certificates, `exp` checks and dates. */
@@ -155,6 +160,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     validityDays,
     connectedAppCreationBlockedMessage: options.connectedAppCreationBlockedMessage ?? defaultBlockedMessage,
     omittedFields: options.omittedFields ?? "cleared",
+    preAuthorizationBy: options.preAuthorizationBy ?? "names",
   });
   const sessionApps = new Map<string, string>();
   const issue = (user: OrgUser, app?: OrgApp) => {
