@@ -233,7 +233,19 @@ async function recordingProxy(target: string): Promise<{
 }
 
 test("every SOAP response the stand-in org sends jsforce validates against the WSDL (and SOAP 1.1 for faults)", async (t) => {
-  const org = await startStandInOrg({ deployPolls: 2 });
+  // The org holds the permission sets and profiles the apps pre-authorize (it refuses names it lacks).
+  const org = await startStandInOrg({
+    deployPolls: 2,
+    users: [
+      { username: "admin@stand-in.example", profile: "System Administrator" },
+      { username: "ci@greenmoor.example", profile: "Partner Community User", permissionSets: ["CI_Deployer"] },
+      {
+        username: "partner@greenmoor.example",
+        profile: "Partner Community User",
+        permissionSets: ["Partner_Portal_Users", "Partner_Admins"],
+      },
+    ],
+  });
   const proxy = await recordingProxy(org.url);
   try {
     const accessToken = org.issueSession();
