@@ -6,6 +6,10 @@
  */
 import test from "ava";
 import * as jsforce from "jsforce";
+import { observeJwtApps } from "../../provider/jwt-integration/in-org";
+import type { JwtIntegrationState } from "../../provider/jwt-integration/lifecycle";
+import { OrgMetadataClient } from "../../provider/org/metadata-client";
+import type { OrgSession } from "../../provider/org/org-login";
 import { connectedAppFiles, externalClientAppFiles, type OAuthAppSpec } from "../../provider/salesforce/oauth-apps";
 import { opensslSelfSigned } from "../helpers/openssl-ca";
 import { sourceFormatZip, startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
@@ -34,7 +38,10 @@ async function withOrg(
 ): Promise<void> {
   const org = await startStandInOrg({
     omittedFields,
-    users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }],
+    users: [
+      { username: "admin@greenmoor.example", profile: "System Administrator" },
+      { username: "ci@greenmoor.example", profile: "Standard User", permissionSets: ["CI_Deployer"] },
+    ],
     connectedApps: [{ fullName: "Legacy_CI", consumerKey: "LegacyKey1", certificatePem, permissionSets: [] }],
   });
   try {
@@ -57,6 +64,14 @@ async function deploy(conn: jsforce.Connection, files: Record<string, string>): 
     .complete(true);
   if (result.status !== "Succeeded")
     throw new Error(`deploy ${result.status}: ${JSON.stringify(result.details?.componentFailures)}`);
+}
+
+/** What the provider reads back (observeJwtApps) for slot A of an integration of `appType` on app `appName`. */
+async function observed(org: StandInOrg, admin: jsforce.Connection, appType: string, appName: string) {
+  const session = { connection: admin, instanceUrl: org.url, orgId: org.orgId, userId: "", settings: {} };
+  const client = new OrgMetadataClient(session as unknown as OrgSession);
+  const state = { apiName: "Greenmoor_CI", appType, slots: { A: { appName } } } as unknown as JwtIntegrationState;
+  return (await observeJwtApps(client, state))["A"];
 }
 
 const ecaCertificate = async (conn: jsforce.Connection) =>
@@ -82,15 +97,22 @@ test("a retired slot's files carry an explicitly empty <certificate> element (EC
 for (const reading of ["cleared", "kept"] as const) {
   test(`omitted fields ${reading}: after the retire the org holds no certificate on either kind of app`, async (t) => {
     const { certificatePem } = opensslSelfSigned("Greenmoor CI", testNow(), daysAfter(30));
-    await withOrg(reading, certificatePem, async (_org, admin) => {
+    await withOrg(reading, certificatePem, async (org, admin) => {
       await deploy(admin, externalClientAppFiles(spec("Greenmoor_CI_A", "KeyA", certificatePem)));
       t.is((await ecaCertificate(admin))?.trim(), certificatePem.trim());
+      t.regex(
+        String((await observed(org, admin, "ExternalClientApp", "Greenmoor_CI_A"))?.["sha256Fingerprint" as never]),
+        /^[0-9A-F:]{95}$/,
+      );
       t.is((await connectedAppCertificate(admin))?.trim(), certificatePem.trim());
 
       await deploy(admin, externalClientAppFiles(spec("Greenmoor_CI_A", "KeyA", undefined)));
       await deploy(admin, connectedAppFiles(spec("Legacy_CI", "LegacyKey1", undefined)));
       t.is(await ecaCertificate(admin), undefined);
       t.is(await connectedAppCertificate(admin), undefined);
+      const none = { app: "present", sha256Fingerprint: undefined };
+      t.deepEqual(await observed(org, admin, "ExternalClientApp", "Greenmoor_CI_A"), none);
+      t.deepEqual(await observed(org, admin, "ConnectedApp", "Legacy_CI"), none);
     });
   });
 }
