@@ -287,6 +287,15 @@ export class OrgCertificateSignedError extends SalesforceCertsError {
   }
 }
 
+/** Thrown in org mode when a certificate the org was to generate is read back with the key of the template the provider deployed, not a key pair of the org's own. */
+export class OrgTemplateKeyKeptError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_TEMPLATE_KEY_KEPT";
+
+  constructor(message: string) {
+    super(OrgTemplateKeyKeptError.code, message);
+  }
+}
+
 /** Thrown in org mode when `signedChainPem` certifies the key of a certificate the org holds signed already; nothing was deployed. */
 export class OrgChainOverSignedError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CHAIN_OVER_SIGNED";

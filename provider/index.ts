@@ -49,6 +49,7 @@ export {
   OrgAlreadyExistsError,
   OrgCertificateSignedError,
   OrgChainOverSignedError,
+  OrgTemplateKeyKeptError,
   SignedChainMismatchError,
   OrgJwtCertificateError,
   OrgConnectedAppCreateError,

@@ -6,6 +6,11 @@
  * and taken over only when the user names it (see adoption.ts). The PEM is read
  * back from the org (`readMetadata` content); private keys never cross the API.
  *
+ * A certificate is created the way the `Certificate` type documents: its `.crt` holds a certificate (a
+ * CSR for a CA-signed one) whose X.509 parameters Salesforce copies into a new certificate with a new key
+ * pair. That template is made here with a throwaway key that is never stored; the certificate read back
+ * must carry another key, which proves the org made its own.
+ *
  * Read-back (org/read-back.ts): after a deploy the org must list the name, and the PEM it returns must
  * parse and look like what Salesforce makes (salesforce.md §1, from a certificate retrieved from a real
  * org; org-mode.md §5): self-signed, subject `CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>, OU=<15-character
@@ -13,11 +18,17 @@
  * held before (Salesforce makes a new key pair on every deploy of a name, Metadata API `Certificate` docs).
  * After a delete the name must be gone.
  */
-import { orgGeneratedCertificateFiles } from "../salesforce/certificate-metadata";
+import {
+  type CertificateTemplate,
+  certificateTemplate,
+  heldPublicKey,
+  orgGeneratedCertificateFiles,
+} from "../salesforce/certificate-metadata";
+import { currentTime } from "../rotation/clock";
 import type { CertificateInputs } from "./args";
 import type { OrgMetadataClient } from "../org/metadata-client";
 import crypto = require("node:crypto");
-import { OrgCertificateSignedError } from "../errors";
+import { OrgCertificateSignedError, OrgTemplateKeyKeptError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import { certificationRequestPublicKey } from "../crypto/certification-request";
 import { assertSameOrg, type RecordedOrg } from "../org/org-identity";
@@ -62,9 +73,12 @@ export async function obtainOrgCertificate(
     }
   }
   const deploys = !existing || renew;
+  let template: CertificateTemplate | undefined;
   if (deploys) {
     assertSameOrg(client.session, held.recorded, `CertificateAndKeyPair ${held.resource ?? name}`);
-    await client.deploy({ files: orgCertificateDeployFiles(name, settings) });
+    const deploy = await orgCertificateDeploy(name, settings, client.session.orgId);
+    template = deploy.template;
+    await client.deploy({ files: deploy.files });
   }
   const listed = deploys ? await client.certificate(name) : existing;
   const certificatePem = listed ? await client.readCertificatePem(name) : undefined;
@@ -88,6 +102,7 @@ export async function obtainOrgCertificate(
         heldPems: held.pems ?? [],
       }),
     );
+  if (template) refuseTemplateKey(client, name, template, certificatePem!);
   return {
     certificatePem: certificatePem!,
     adopted: existing !== undefined && !renew,
@@ -207,17 +222,54 @@ export type OrgCertificateSettings = Pick<CertificateInputs, "label" | "keySize"
 };
 
 /**
- * The files that deploy org-generated certificate `name` (custody org): what {@link obtainOrgCertificate}
- * deploys and what a check-only validation checks (preview-validation.ts), from one function.
+ * The files that deploy org-generated certificate `name` (custody org), with the template their `.crt`
+ * holds: what {@link obtainOrgCertificate} deploys and what a check-only validation checks
+ * (preview-validation.ts), from one function. `orgId` is the org's, which Salesforce writes as the OU.
  */
-export function orgCertificateDeployFiles(name: string, settings: OrgCertificateSettings): Record<string, string> {
-  return orgGeneratedCertificateFiles({
-    uniqueName: name,
+export async function orgCertificateDeploy(
+  name: string,
+  settings: OrgCertificateSettings,
+  orgId: string,
+): Promise<{ files: Record<string, string>; template: CertificateTemplate }> {
+  const caSigned = settings.caSigned === true;
+  const template = await certificateTemplate({
     label: settings.label,
-    caSigned: settings.caSigned === true,
     keySize: settings.keySize,
-    privateKeyExportable: settings.privateKeyExportable,
+    caSigned,
+    orgId,
+    now: currentTime(),
   });
+  const files = orgGeneratedCertificateFiles(
+    {
+      uniqueName: name,
+      label: settings.label,
+      caSigned,
+      keySize: settings.keySize,
+      privateKeyExportable: settings.privateKeyExportable,
+    },
+    template.pem,
+  );
+  return { files, template };
+}
+
+/**
+ * Refuses a certificate read back with the template's own key: the org did not make a key pair of its own
+ * (the Certificate docs say it does), and the key's private half was the provider's throwaway one.
+ * @throws OrgTemplateKeyKeptError `ERR_ORG_TEMPLATE_KEY_KEPT` naming the org, the certificate, what was
+ * expected and what was read.
+ */
+function refuseTemplateKey(
+  client: OrgMetadataClient,
+  name: string,
+  template: CertificateTemplate,
+  certificatePem: string,
+): void {
+  const held = heldPublicKey(certificatePem);
+  const spki = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, "");
+  if (held === undefined || spki(held) !== spki(template.publicKeyPem)) return;
+  throw new OrgTemplateKeyKeptError(
+    `Certificate ${name} in ${client.session.instanceUrl}: read back after the deploy, it carries the public key of the template the provider deployed, where Salesforce documents a new key pair made by the org (Metadata API Certificate: uploading a certificate copies its X.509 parameters into a new one with a new key pair). The provider discarded that template's private key, so the certificate cannot sign; delete Certificate ${name} in Setup and run pulumi up again.`,
+  );
 }
 
 /** The org's certificate `name` as it is now: its PEM, or undefined when the org has none of that name. */
@@ -261,5 +313,6 @@ export async function validateOrgCertificate(
   );
   if (!renew && held !== undefined)
     return `; not validated: the org already lists Certificate ${held}, so up deploys nothing under that name (it refuses the name, or takes the certificate over when named in SALESFORCE_CERTS_ADOPT)`;
-  return validateDeploy(resource, { files: orgCertificateDeployFiles(name, settings) });
+  const { files } = await orgCertificateDeploy(name, settings, client.session.orgId);
+  return validateDeploy(resource, { files });
 }

@@ -298,6 +298,34 @@ export class OrgMetadataClient {
     await assertPrerequisites(() => settings, needs, this.session.instanceUrl, doing);
   }
 
+  /**
+   * The ids of the permission sets or profiles named `names` (Tooling query on `Name`; Salesforce compares
+   * names without case), keyed by the name as given.
+   * @throws OrgApiError `ERR_ORG_API` (`NOT_FOUND`) naming what the org has none of; for a refused query.
+   */
+  async idsByName(object: "PermissionSet" | "Profile", names: readonly string[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    if (names.length === 0) return ids;
+    // SOQL string literals escape a quote and a backslash with a backslash.
+    const literal = (name: string) => `'${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+    const soql = `SELECT Id, Name FROM ${object} WHERE Name IN (${names.map(literal).join(", ")})`;
+    const page = (await this.call(`Tooling query ${object}`, () =>
+      this.session.connection.tooling.query<Record<string, unknown>>(soql),
+    )) as { records: Record<string, unknown>[] };
+    for (const name of names) {
+      const row = page.records.find((r) => String(r["Name"] ?? "").toLowerCase() === name.toLowerCase());
+      if (row) ids.set(name, String(row["Id"]));
+    }
+    const missing = names.filter((name) => !ids.has(name));
+    if (missing.length > 0) {
+      throw new OrgApiError(
+        "NOT_FOUND",
+        `the org at ${this.session.instanceUrl} has no ${object} named ${missing.map((n) => JSON.stringify(n)).join(", ")} (Tooling query on Name)`,
+      );
+    }
+    return ids;
+  }
+
   /** Runs one API call; a SOAP fault or REST error becomes an OrgApiError naming the call. */
   private async call<T>(what: string, run: () => Promise<T> | PromiseLike<T>): Promise<T> {
     try {

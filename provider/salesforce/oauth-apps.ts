@@ -5,7 +5,7 @@
  * No consumer secret is ever emitted: Salesforce says it must not be in source control, and the JWT flow
  * does not use it.
  */
-import { metadataXml, type XmlNode } from "./xml";
+import { escapeXml, metadataXml, type XmlNode } from "./xml";
 
 /** One app that trusts one certificate (or none: JWT disabled) for one consumer key. */
 export interface OAuthAppSpec {
@@ -14,7 +14,12 @@ export interface OAuthAppSpec {
   contactEmail: string;
   description: string;
   consumerKey: string;
-  /** PEM; absent turns the JWT Bearer Flow off for this app. */
+  /**
+   * PEM; absent turns the JWT Bearer Flow off for this app, written as an explicitly empty `<certificate>`
+   * element: the form Salesforce's Connected App page gives for clearing a value. Leaving the element out
+   * clears it only if a write replaces the whole record, which is practitioners' evidence, not documented
+   * (org-mode.md §7 "Clearing a field").
+   */
   certificatePem?: string;
   scopes: readonly string[];
   permissionSets: readonly string[];
@@ -42,7 +47,14 @@ export function externalClientApplicationFile(app: {
   };
 }
 
-/** Comma-separated names, as the External Client App policy files list them; none leaves the element out. */
+/**
+ * Comma-separated names, as the External Client App policy files list them; none leaves the element out.
+ * Names, not IDs: the field description of `ExtlClntAppOauthConfigurablePolicies` says "Permission set IDs",
+ * but practitioners (CumulusCI's `UpdateEcaOauthPolicy`, published field notes) report that names work and
+ * IDs are refused with `INVALID_FIELD: We couldn't find permission sets called <id>` (org-mode.md §7). The
+ * deploy therefore sends names, and when the org answers that error it sends the IDs instead
+ * ({@link withPreAuthorizationIds}).
+ */
 export function commaSeparated(names: readonly string[]): string | undefined {
   return names.length > 0 ? names.join(",") : undefined;
 }
@@ -56,7 +68,7 @@ export function externalClientAppFiles(app: OAuthAppSpec): Record<string, string
       "ExtlClntAppGlobalOauthSettings",
       [
         ["callbackUrl", callbackUrl],
-        ["certificate", app.certificatePem?.trim()],
+        ["certificate", app.certificatePem?.trim() ?? ""],
         ["consumerKey", app.consumerKey],
         link,
         ["isClientCredentialsFlowEnabled", false],
@@ -109,7 +121,7 @@ export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
         "oauthConfig",
         [
           ["callbackUrl", callbackUrl],
-          ["certificate", app.certificatePem?.trim()],
+          ["certificate", app.certificatePem?.trim() ?? ""],
           ["consumerKey", app.consumerKey],
           ["isAdminApproved", true],
           ["isConsumerSecretOptional", true],
@@ -127,4 +139,73 @@ export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
       ...app.profiles.map((name): XmlNode => ["profileName", name]),
     ]),
   };
+}
+
+/** The elements of an External Client App's OAuth policies that pre-authorize users, and what they name. */
+const preAuthorizationElements = {
+  commaSeparatedPermissionSet: "PermissionSet",
+  commaSeparatedProfile: "Profile",
+} as const;
+
+/** What a pre-authorization element names: permission sets or profiles. */
+export type PreAuthorizedObject = (typeof preAuthorizationElements)[keyof typeof preAuthorizationElements];
+
+const policyFile = /\.ecaOauthPlcy-meta\.xml$/;
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+
+function elementPattern(element: string): RegExp {
+  return new RegExp(`<${element}>([^<]*)</${element}>`, "g");
+}
+
+/**
+ * True when a deploy problem is the org refusing the pre-authorization form sent (names where it wants
+ * IDs, or the other way round): `We couldn't find permission sets called …` (org-mode.md §7; the profile
+ * form is assumed to read the same).
+ */
+export function isPreAuthorizationFormProblem(problem: string): boolean {
+  return /We couldn't find (?:permission sets|profiles) called/i.test(problem);
+}
+
+/** The permission sets and profiles the OAuth policies among `files` pre-authorize, as written. */
+export function preAuthorizedNames(files: Record<string, string>): Record<PreAuthorizedObject, string[]> {
+  const names: Record<PreAuthorizedObject, string[]> = { PermissionSet: [], Profile: [] };
+  for (const [path, content] of Object.entries(files)) {
+    if (!policyFile.test(path)) continue;
+    for (const [element, object] of Object.entries(preAuthorizationElements)) {
+      for (const match of content.matchAll(elementPattern(element))) {
+        for (const name of unescapeXml(match[1]!).split(","))
+          if (name && !names[object].includes(name)) names[object].push(name);
+      }
+    }
+  }
+  return names;
+}
+
+/** `files` with each pre-authorized permission set and profile of their OAuth policies written as its id from `ids`. */
+export function withPreAuthorizationIds(
+  files: Record<string, string>,
+  ids: Record<PreAuthorizedObject, ReadonlyMap<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([path, content]) => {
+      if (!policyFile.test(path)) return [path, content];
+      let out = content;
+      for (const [element, object] of Object.entries(preAuthorizationElements)) {
+        out = out.replace(elementPattern(element), (_whole, list: string) => {
+          const written = unescapeXml(list)
+            .split(",")
+            .map((name) => ids[object].get(name) ?? name)
+            .join(",");
+          return `<${element}>${escapeXml(written)}</${element}>`;
+        });
+      }
+      return [path, out];
+    }),
+  );
 }

@@ -1,8 +1,14 @@
 /**
  * @module Who may use an app without approving it themselves: permission sets and profiles, by name.
+ * Names, never record IDs: practitioners report that External Client Apps take names and refuse IDs
+ * (org-mode.md §7), and where an org asks for IDs the provider looks them up from the names
+ * (jwt-integration/in-org.ts). An ID given here would be refused by an org that takes names.
  */
 import type { ValidationIssue } from "../errors";
 import { shown } from "./rules";
+
+/** A permission set (`0PS`) or profile (`00e`) record ID, 15 or 18 characters. */
+const recordId = /^(?:0PS|00e)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
 /** Permission sets and/or profiles whose users are pre-authorized (admin-approved). */
 export interface PreAuthorized {
@@ -36,7 +42,15 @@ export function checkPreAuthorized(raw: unknown, issues: ValidationIssue[]): Pre
           path: `preAuthorized.${key}`,
           message: `must be a list of names without commas (got ${shown(value)})`,
         });
-      } else result[key] = value as string[];
+      } else {
+        const ids = (value as string[]).filter((v) => recordId.test(v));
+        if (ids.length > 0) {
+          issues.push({
+            path: `preAuthorized.${key}`,
+            message: `must be names, not record IDs (got ${shown(ids)}): the org is sent names, and their IDs are looked up only when it asks for IDs`,
+          });
+        } else result[key] = value as string[];
+      }
     }
   }
   return result;

@@ -506,6 +506,8 @@ test.serial(
   "Greenmoor in org mode: destroy leaves the org's IdP on, and the certificate it signs with, while a SAML app the stack did not make uses it",
   async (t) => {
     const { org, deployer, admin } = await startOrgForProvider(start, {
+      // The org holds the permission set the CI integration pre-authorizes: it refuses names it lacks.
+      users: [greenmoorCiUser],
       certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }],
     });
     t.teardown(() => org.close());

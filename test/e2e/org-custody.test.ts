@@ -21,7 +21,7 @@ import { repoRoot } from "../helpers/cli";
 import { x509 } from "../helpers/openssl";
 import { pulumi, userEnvironment } from "../helpers/plain-pulumi";
 import { startOrgForProvider } from "../helpers/org-mode";
-import { identityProviderSource, sourceFormatZip } from "../helpers/stand-in-org";
+import { certificateSource, identityProviderSource, sourceFormatZip } from "../helpers/stand-in-org";
 
 const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
@@ -107,11 +107,7 @@ test.serial(
     setClock(at(600));
     await admin()
       .metadata.deploy(
-        await sourceFormatZip({
-          "certs/Acme_IdP_G3.crt": "",
-          "certs/Acme_IdP_G3.crt-meta.xml":
-            '<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>Acme IdP signing</masterLabel><privateKeyExportable>true</privateKeyExportable></Certificate>\n',
-        }),
+        await sourceFormatZip(certificateSource("Acme_IdP_G3", { masterLabel: "Acme IdP signing", orgId: org.orgId })),
         { singlePackage: true, rollbackOnError: true },
       )
       .complete(true);

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import test from "ava";
 import { unzipSync, strFromU8 } from "fflate";
 import * as jsforce from "jsforce";
-import { orgCertificateDeployFiles } from "../../provider/certificate/in-org";
+import { orgCertificateDeploy } from "../../provider/certificate/in-org";
 import { disableIdentityProvider } from "../../provider/org/idp-settings";
 import type { OrgMetadataClient } from "../../provider/org/metadata-client";
 import { buildDeployZip } from "../../provider/org/metadata-zip";
@@ -96,7 +96,13 @@ async function deployZips(): Promise<Record<string, string>> {
   const zip = (files: Record<string, string>, deletions: { type: string; fullName: string }[] = []) =>
     buildDeployZip(files, apiVersion, deletions).base64;
   return {
-    "org-generated certificate": zip(orgCertificateDeployFiles("Greenmoor_IdP_2026", certificateSettings)),
+    "org-generated certificate": zip(
+      (await orgCertificateDeploy("Greenmoor_IdP_2026", certificateSettings, "00D5g000001XyZaEAK")).files,
+    ),
+    "org-generated CA-signed certificate": zip(
+      (await orgCertificateDeploy("Greenmoor_Mtls_1", { ...certificateSettings, caSigned: true }, "00D5g000001XyZaEAK"))
+        .files,
+    ),
     "certificate with its CA-signed chain": zip(
       orgChainUploadFiles({
         uniqueName: "Greenmoor_Chain_1",
@@ -227,7 +233,19 @@ async function recordingProxy(target: string): Promise<{
 }
 
 test("every SOAP response the stand-in org sends jsforce validates against the WSDL (and SOAP 1.1 for faults)", async (t) => {
-  const org = await startStandInOrg({ deployPolls: 2 });
+  // The org holds the permission sets and profiles the apps pre-authorize (it refuses names it lacks).
+  const org = await startStandInOrg({
+    deployPolls: 2,
+    users: [
+      { username: "admin@stand-in.example", profile: "System Administrator" },
+      { username: "ci@greenmoor.example", profile: "Partner Community User", permissionSets: ["CI_Deployer"] },
+      {
+        username: "partner@greenmoor.example",
+        profile: "Partner Community User",
+        permissionSets: ["Partner_Portal_Users", "Partner_Admins"],
+      },
+    ],
+  });
   const proxy = await recordingProxy(org.url);
   try {
     const accessToken = org.issueSession();

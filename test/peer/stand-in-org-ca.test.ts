@@ -51,7 +51,12 @@ test("caSigned deploy: the org makes a key of keySize and a SHA-256 CSR (CN = la
     const result = await deploy(
       conn,
       await sourceFormatZip(
-        certificateSource("Partner_Mtls", { caSigned: true, keySize: 4096, masterLabel: "Partner mTLS" }),
+        certificateSource("Partner_Mtls", {
+          caSigned: true,
+          keySize: 4096,
+          masterLabel: "Partner mTLS",
+          orgId: org.orgId,
+        }),
       ),
     );
     t.is(result.status, "Succeeded");

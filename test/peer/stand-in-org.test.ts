@@ -10,6 +10,7 @@ import { openssl, x509 } from "../helpers/openssl";
 import { createOpensslCa } from "../helpers/openssl-ca";
 import {
   certificateSource,
+  certificateTemplatePem,
   identityProviderSource,
   metadataZip,
   packageXml,
@@ -43,11 +44,20 @@ const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 const pemOf = (record: { content?: string }) => Buffer.from(String(record.content), "base64").toString("utf8");
 
-test("deploy of a new Certificate: the org generates a self-signed certificate of Salesforce's shape (openssl)", async (t) => {
+test("deploy of a new Certificate from a template of Setup's shape: the org copies its subject onto a self-signed certificate with a new key (openssl)", async (t) => {
   await withOrg({}, async (org, conn) => {
+    const template = certificateTemplatePem({
+      masterLabel: "Greenmoor IdP 2026",
+      keySize: 2048,
+      caSigned: false,
+      orgId: org.orgId,
+      at: frozen,
+    });
     const result = await deploy(
       conn,
-      await sourceFormatZip(certificateSource("Greenmoor_IdP_2026", { masterLabel: "Greenmoor IdP 2026" })),
+      await sourceFormatZip(
+        certificateSource("Greenmoor_IdP_2026", { masterLabel: "Greenmoor IdP 2026", content: template }),
+      ),
     );
     t.is(result.status, "Succeeded");
     t.true(result.success);
@@ -83,6 +93,9 @@ test("deploy of a new Certificate: the org generates a self-signed certificate o
       `subject=${subject.split(", ").reverse().join(", ")}`,
     );
     t.is(x509(pem, "-issuer", "-nameopt", "oneline").trim(), `issuer=${subject.replace(/=/g, " = ")}`);
+    const key = (certificate: string) =>
+      openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], { "c.pem": certificate });
+    t.not(key(pem), key(template), "the org's key pair is its own, not the template's");
     const text = x509(pem, "-text");
     t.regex(text, /X509v3 Basic Constraints: critical\n\s+CA:TRUE/);
     t.regex(text, /Public-Key: \(2048 bit\)/);
@@ -95,6 +108,56 @@ test("deploy of a new Certificate: the org generates a self-signed certificate o
       x509(pem, "-serial").trim(),
       new RegExp(`^serial=${(frozen.getTime() - 123).toString(16).toUpperCase().padStart(12, "0")}00000000`),
     );
+  });
+});
+
+test("the org copies the subject of the deployed certificate (CN, OU and string types as given), not its key or dates", async (t) => {
+  await withOrg({}, async (_org, conn) => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const given = openssl(
+      [
+        "req",
+        "-x509",
+        "-key",
+        "k.pem",
+        "-days",
+        "3",
+        "-subj",
+        '/CN=Partner\'s \\"cert\\" <&>/OU=Ops',
+        "-set_serial",
+        "7",
+      ],
+      { "k.pem": privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+    );
+    await deploy(conn, await sourceFormatZip(certificateSource("Copied", { content: given })));
+    const pem = pemOf((await conn.metadata.read("Certificate", "Copied")) as unknown as { content: string });
+    t.is(x509(pem, "-subject", "-nameopt", "RFC2253").trim(), x509(given, "-subject", "-nameopt", "RFC2253").trim());
+    t.not(
+      openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], { "c.pem": pem }),
+      publicKey.export({ type: "spki", format: "pem" }).toString(),
+    );
+    t.is(
+      x509(pem, "-enddate").trim(),
+      "notAfter=Nov 29 00:00:00 2027 GMT",
+      "the org's lifespan, not the template's 3 days",
+    );
+  });
+});
+
+test("an empty .crt is refused as a componentFailure (what Salesforce does with one is unpublished); so is content that is no certificate", async (t) => {
+  await withOrg({}, async (_org, conn) => {
+    for (const [content, problem] of [
+      ["", /certs\/Blank\.crt is empty: what Salesforce does with an empty certificate file is not published/],
+      ["  \n", /is empty/],
+      ["<script>alert(1)</script>'; DROP TABLE", /not a PEM RSA certificate or certificate request/],
+    ] as const) {
+      const result = await deploy(conn, await sourceFormatZip(certificateSource("Blank", { content })));
+      t.is(result.status, "Failed");
+      const failure = asArray(result.details?.componentFailures).find((m) => m.componentType === "Certificate")!;
+      t.true(String(failure.problem).startsWith(placeholder));
+      t.regex(String(failure.problem), problem);
+    }
+    t.deepEqual(await conn.metadata.list({ type: "Certificate" }), []);
   });
 });
 
@@ -404,7 +467,7 @@ test("hand-built zips: package.xml at the root with singlePackage, a top folder 
   await withOrg({}, async (_org, conn) => {
     const files = {
       "package.xml": packageXml(["Certificate:Hand1"]),
-      "certs/Hand1.crt": "",
+      "certs/Hand1.crt": certificateSource("Hand1")["certs/Hand1.crt"]!,
       "certs/Hand1.crt-meta.xml": certificateSource("Hand1")["certs/Hand1.crt-meta.xml"]!,
     };
     const root = await deploy(conn, await metadataZip(files), { singlePackage: true });
@@ -439,7 +502,10 @@ test("CA-signed certificate: the content is a CSR until a signed chain for its k
   const ca = createOpensslCa(frozen);
   try {
     await withOrg({}, async (org, conn) => {
-      await deploy(conn, await sourceFormatZip(certificateSource("Partner_Mtls", { caSigned: true })));
+      await deploy(
+        conn,
+        await sourceFormatZip(certificateSource("Partner_Mtls", { caSigned: true, orgId: org.orgId })),
+      );
       const pending = (await conn.metadata.read("Certificate", "Partner_Mtls")) as unknown as Record<string, unknown>;
       t.true(pending["caSigned"]);
       t.is(pending["expirationDate"], undefined);

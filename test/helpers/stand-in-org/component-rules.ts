@@ -1,34 +1,57 @@
 /**
  * @module What the org does with one deployed component, and why it refuses one (a DeployMessage
  * `problem`). Documented behaviour (salesforce.md §1, §3, §4; org-mode.md §5):
- *  - `Certificate`: the org generates the key pair; a redeploy of an existing name makes a NEW key pair
- *    with the same parameters; `caSigned=true` keeps a CSR as content until a chain is uploaded;
- *    keySize 2048 (1 year) or 4096 (2 years) by default; unique-name rules of MetadataWithContent.
+ *  - `Certificate`: the `.crt` content is a certificate (chain), or a CSR for a CA-signed certificate
+ *    awaiting its chain; from it the org makes a certificate with a NEW key pair and the same X.509
+ *    parameters (Metadata API `Certificate` docs: "Uploading an existing certificate copies its X.509
+ *    parameters into a new one, with a new key pair"; salesforce.md §1), for a new name as for a redeploy;
+ *    `caSigned=true` keeps a CSR as content until a chain is uploaded; keySize 2048 (1 year) or 4096
+ *    (2 years) by default; unique-name rules of MetadataWithContent. An EMPTY `.crt` is refused: what
+ *    Salesforce does with one is not published (org-mode.md open question 3, §7 "Certificate creation"),
+ *    and a stand-in that accepts what Salesforce may refuse would let the provider depend on a guess
+ *    (placeholder text). Content that is neither a certificate nor a CSR is refused too (placeholder).
  *  - `ConnectedApp`: creating a new name is blocked since Spring '26 (configurable text); updates work;
  *    `consumerKey` is settable at create only.
  *  - External Client App family: children name their parent in `externalClientApplication`; the global
  *    OAuth settings' `certificate` must be a PEM certificate.
  *  - `IdentityProviderSettings`: `certificateName` must name a certificate of the org.
+ *  - `ExtlClntAppOauthConfigurablePolicies` pre-authorization (`commaSeparatedPermissionSet`,
+ *    `commaSeparatedProfile`): the field description says IDs, practitioners (CumulusCI, field notes) say
+ *    names work and IDs are refused with `INVALID_FIELD: We couldn't find permission sets called <id>`
+ *    (org-mode.md §7). `preAuthorizationBy` picks the form the org takes: "names" (default, the
+ *    practitioners' evidence) or "ids"; an entry in the other form (an id-shaped value under "names", or
+ *    anything but the id of one of the org's permission sets under "ids"), or a name the org does not
+ *    have, fails with that text. The profile text is assumed to read the same (placeholder).
+ *  - Clearing a field: an explicitly EMPTY element clears it (the ConnectedApp page gives an empty element
+ *    as the way to clear a value; org-mode.md §7 "Clearing a field"): an empty `certificate` of the global
+ *    OAuth settings or of a Connected App's `oauthConfig` is not checked as a PEM and is stored as absent,
+ *    so the app no longer takes the JWT Bearer Flow. An OMITTED field: nothing public says what a write
+ *    without it does. By default the stand-in models the field notes' reading (org-mode.md §7: a metadata
+ *    write replaces the whole record, omitted fields fall back to their defaults, i.e. are cleared);
+ *    `omittedFields: "kept"` models the other reading (the stored value stays), so that a test can show the
+ *    provider clears what it means to clear under both.
  * No public text exists for most refusals: those problems start with {@link placeholder}.
  *
  * Chain upload for CA-signed certificates (the documented CA flow: download the CSR, get it signed, put
  * the chain into `.crt`, then deploy again): a redeploy whose `.crt` holds PEM certificates whose first
  * (leaf) carries the org's current key for that name stores the chain (`expirationDate` = leaf notAfter);
  * a `.crt` with certificates for another key is refused as a componentFailure (placeholder text: Salesforce
- * publishes none); an empty `.crt` or a CSR renews (new key, new CSR: an ASSUMPTION, the docs describe a
- * redeploy making a new key pair for a saved certificate, not for one awaiting its chain); a chain for a
+ * publishes none); a CSR renews (new key, new CSR: an ASSUMPTION, the docs describe a redeploy making a
+ * new key pair for a saved certificate, not for one awaiting its chain); a chain for a
  * certificate signed already is not taken as an upload (the redeploy makes a new key pair, as for any saved
  * certificate). Until its chain arrives the
  * certificate is unusable (Tooling `OptionsIsUnusable`, salesforce.md §7) and the IdP refuses it.
  */
 import crypto from "node:crypto";
 import { newId } from "./ids";
+import { nameOfId, namesOf } from "./tooling";
 import {
   generateOrgKey,
   leafExpiry,
   leafMatchesKey,
   orgCertificationRequest,
   orgSelfSignedCertificate,
+  templateSubject,
 } from "./org-certificates";
 import type { OrgCertificate, OrgState } from "./org-state";
 import type { XmlValue } from "./soap";
@@ -57,6 +80,10 @@ export interface RuleContext {
   now: Date;
   validityDays: (keySize: number) => number;
   connectedAppCreationBlockedMessage: string;
+  /** The form of pre-authorized permission sets and profiles the org takes (see the module docs; default "names"). */
+  preAuthorizationBy?: "names" | "ids";
+  /** What an update does with a field its file leaves out (see the module docs; default "cleared"). */
+  omittedFields?: "cleared" | "kept";
 }
 
 /** The outcome of one component: created or changed, or a problem. */
@@ -103,6 +130,10 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
           `${placeholder}In field: externalClientApplication - no ExternalClientApplication named ${parent} found`,
         );
       }
+      if (component.type === "ExtlClntAppOauthConfigurablePolicies") {
+        const problem = preAuthorizationProblem(component, context);
+        if (problem) return fail(problem);
+      }
       if (component.type === "ExtlClntAppGlobalOauthSettings") {
         const problem = oauthProblem(
           component,
@@ -119,14 +150,69 @@ export function applyComponent(component: DeployedComponent, context: RuleContex
   }
 }
 
+/** `record` with its explicitly empty `certificate` (top level, or in `oauthConfig`) left out: cleared. */
+function withoutEmptyCertificate(record: Record<string, XmlValue>): Record<string, XmlValue> {
+  const out = { ...record };
+  if (out["certificate"] === "") delete out["certificate"];
+  const oauth = out["oauthConfig"];
+  if (
+    oauth &&
+    typeof oauth === "object" &&
+    !Array.isArray(oauth) &&
+    (oauth as Record<string, XmlValue>)["certificate"] === ""
+  ) {
+    const { certificate: _cleared, ...rest } = oauth as Record<string, XmlValue>;
+    out["oauthConfig"] = rest;
+  }
+  return out;
+}
+
+/** Fields of `before` that `written` leaves out, kept (one level into child records), for `omittedFields: "kept"`. */
+function keepOmitted(before: Record<string, XmlValue>, written: Record<string, XmlValue>): Record<string, XmlValue> {
+  const isRecord = (v: XmlValue | undefined): v is Record<string, XmlValue> =>
+    !!v && typeof v === "object" && !Array.isArray(v);
+  const merged: Record<string, XmlValue> = { ...before, ...written };
+  for (const [key, value] of Object.entries(written)) {
+    const old = before[key];
+    if (isRecord(value) && isRecord(old)) merged[key] = { ...old, ...value };
+  }
+  return merged;
+}
+
+const idShaped = /^(?:0PS|00e)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** Why the org refuses the pre-authorization of an OAuth policy in the form it was written (see the module docs). */
+function preAuthorizationProblem(component: DeployedComponent, context: RuleContext): string | undefined {
+  const fields = [
+    ["commaSeparatedPermissionSet", "PermissionSet", "permission sets", ""],
+    ["commaSeparatedProfile", "Profile", "profiles", placeholder],
+  ] as const;
+  for (const [field, object, words, marker] of fields) {
+    const entries = (text(component.record[field]) ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const known = namesOf(object, context.draft.users).map((n) => n.toLowerCase());
+    const refused = entries.filter((entry) =>
+      context.preAuthorizationBy === "ids"
+        ? nameOfId(object, entry, context.draft.users) === undefined || !idShaped.test(entry)
+        : idShaped.test(entry) || !known.includes(entry.toLowerCase()),
+    );
+    if (refused.length > 0) return `${marker}INVALID_FIELD: We couldn't find ${words} called ${refused.join(", ")}`;
+  }
+  return undefined;
+}
+
 function putGeneric(component: DeployedComponent, context: RuleContext): RuleOutcome {
   const existing = context.draft.component(component.type, component.fullName);
   const id = existing?.id ?? newId(component.type === "ConnectedApp" ? "0H4" : "0xI");
+  const written =
+    existing && context.omittedFields === "kept" ? keepOmitted(existing.record, component.record) : component.record;
   context.draft.putComponent({
     type: component.type,
     fullName: component.fullName,
     id,
-    record: component.record,
+    record: withoutEmptyCertificate(written),
     createdDate: existing?.createdDate ?? context.now,
     lastModifiedDate: context.now,
   });
@@ -145,7 +231,7 @@ function oauthProblem(
     component.type === "ConnectedApp" ? component.fullName : text(component.record["externalClientApplication"]);
   const other = context.draft.apps.find((app) => app.consumerKey === consumerKey && app.name !== appName);
   if (other) return `${placeholder}duplicate value found: consumerKey is already used by ${other.type} ${other.name}`;
-  if (certificate !== undefined) {
+  if (certificate !== undefined && certificate !== "") {
     try {
       if (!/^\s*-----BEGIN CERTIFICATE-----/.test(certificate)) throw new Error("not PEM");
       new crypto.X509Certificate(certificate);
@@ -192,6 +278,14 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
     return fail(`${placeholder}The type and key size of the certificate ${fullName} cannot change after it is saved`);
   }
   const content = component.content ?? "";
+  if (content.trim() === "") {
+    return fail(
+      `${placeholder}certs/${fullName}.crt is empty: what Salesforce does with an empty certificate file is not published, so the stand-in refuses it; deploy a certificate (or a CSR) as the content, as the Certificate type documents`,
+    );
+  }
+  const subject = templateSubject(content);
+  if (!subject)
+    return fail(`${placeholder}certs/${fullName}.crt: the content is not a PEM RSA certificate or certificate request`);
   const hasCertificates = content.includes("-----BEGIN CERTIFICATE-----");
   const settings = {
     masterLabel,
@@ -211,16 +305,15 @@ function applyCertificate(component: DeployedComponent, context: RuleContext): R
     });
     return { ok: true, created: false, id: existing.id };
   }
-  const orgId15 = context.orgId.slice(0, 15);
   const { keyId, publicKeyPem } = generateOrgKey(keySize);
   const made = caSigned
     ? {
-        contentPem: orgCertificationRequest(keyId, publicKeyPem, orgId15, masterLabel),
+        contentPem: orgCertificationRequest(keyId, publicKeyPem, subject),
         awaitingChain: true,
         expirationDate: undefined,
       }
     : (() => {
-        const pem = orgSelfSignedCertificate(keyId, publicKeyPem, orgId15, context.now, context.validityDays(keySize));
+        const pem = orgSelfSignedCertificate(keyId, publicKeyPem, subject, context.now, context.validityDays(keySize));
         return {
           contentPem: pem,
           awaitingChain: false,

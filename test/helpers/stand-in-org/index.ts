@@ -19,5 +19,12 @@ export type { StandInPrerequisites } from "./prerequisites";
 export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgState, OrgUser } from "./org-state";
 export type { DeployJob, DeployMessage } from "./deploy";
 export { placeholder } from "./component-rules";
-export { selfSignedCommonName } from "./org-certificates";
-export { certificateSource, identityProviderSource, metadataZip, packageXml, sourceFormatZip } from "./zips";
+export { salesforceSubject, selfSignedCommonName } from "./org-certificates";
+export {
+  certificateSource,
+  certificateTemplatePem,
+  identityProviderSource,
+  metadataZip,
+  packageXml,
+  sourceFormatZip,
+} from "./zips";

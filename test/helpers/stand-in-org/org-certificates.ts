@@ -2,16 +2,22 @@
  * @module The key pairs and certificates the org makes itself (salesforce.md §1, org-mode.md §5):
  *  - a `Certificate` deploy makes the org generate an RSA key pair of `keySize`; the private key stays
  *    here (a module-private map; nothing returns it) and can only be used through {@link signWithKey};
+ *  - the subject: the Metadata API `Certificate` docs say a certificate deployed as `.crt` content has
+ *    its X.509 parameters copied into a new one with a new key pair ("Uploading an existing certificate
+ *    copies its X.509 parameters into a new one, with a new key pair", salesforce.md §1). Which
+ *    parameters is not listed; the stand-in copies the subject (and, self-signed, the issuer) attribute
+ *    for attribute, string types kept, and takes the key size from the sidecar and the lifespan from its
+ *    own rule (below). {@link templateSubject} reads it; a `.crt` it cannot read (not PEM, not RSA: the
+ *    org's keys are RSA, salesforce.md §2) is refused by the component rules;
  *  - self-signed: the shape of a certificate retrieved from a real org (sfdx-browserforce-plugin's
- *    `identity_provider.crt`, decoded): subject = issuer = `CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>,
- *    OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA` (UTF8String, but the
- *    3-letter country as PrintableString, as Salesforce writes it), sha256WithRSA, serial = creation time
- *    in ms (6 bytes) + 4 zero bytes + 4 more, extensions SKI, basicConstraints critical CA:TRUE, AKI
- *    (keyid + issuer + serial), notBefore = creation, notAfter = 00:00:00Z of the day `validityDays` later;
- *  - CA-signed: a PKCS #10 request (SHA-256 with RSA, the key of `keySize`) until a chain is uploaded.
- *    ASSUMPTION: the subject of a CSR made through the Metadata API is not documented (the UI asks for DN
- *    fields); the stand-in uses the org's own style with the label as CN:
- *    `CN=<masterLabel>, OU=<15-char org id>, O=Salesforce.com, L=San Francisco, ST=CA, C=USA`.
+ *    `identity_provider.crt`, decoded): sha256WithRSA, serial = creation time in ms (6 bytes) + 4 zero
+ *    bytes + 4 more, extensions SKI, basicConstraints critical CA:TRUE, AKI (keyid + issuer + serial),
+ *    notBefore = creation, notAfter = 00:00:00Z of the day `validityDays` later. Its subject there is
+ *    {@link salesforceSubject} (`CN=SelfSignedCert_<ddMMMyyyy>_<HHmmss>, OU=<15-char org id>,
+ *    O=Salesforce.com, L=San Francisco, ST=CA, C=USA`: UTF8String, but the 3-letter country as
+ *    PrintableString), which Setup's creation writes;
+ *  - CA-signed: a PKCS #10 request (SHA-256 with RSA, the key of `keySize`) until a chain is uploaded, with
+ *    the subject of the deployed content (a CSR, or a certificate).
  */
 import crypto from "node:crypto";
 import forge from "node-forge";
@@ -72,7 +78,11 @@ export function selfSignedCommonName(at: Date): string {
   return `SelfSignedCert_${two(at.getUTCDate())}${months[at.getUTCMonth()]}${at.getUTCFullYear()}_${two(at.getUTCHours())}${two(at.getUTCMinutes())}${two(at.getUTCSeconds())}`;
 }
 
-function orgSubject(commonName: string, orgId15: string): forge.pki.CertificateField[] {
+/** A subject as forge reads and writes it. */
+export type OrgSubject = forge.pki.CertificateField[];
+
+/** The subject Setup writes on a certificate it creates (see the module docs). */
+export function salesforceSubject(commonName: string, orgId15: string): OrgSubject {
   const utf8 = forge.asn1.Type.UTF8;
   return [
     { shortName: "CN", value: commonName, valueTagClass: utf8 },
@@ -89,11 +99,28 @@ function forgeKey(keyId: string): forge.pki.rsa.PrivateKey {
   return forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
 }
 
+/**
+ * The subject of the first certificate, or of the CSR, in a deployed `.crt`; undefined when there is none
+ * forge can read (forge reads RSA keys only, as Salesforce's certificates are).
+ */
+export function templateSubject(content: string): OrgSubject | undefined {
+  try {
+    const csr = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----[\s\S]+?-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(
+      content,
+    );
+    if (csr) return forge.pki.certificationRequestFromPem(csr[0]).subject.attributes as OrgSubject;
+    const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(content);
+    return leaf ? (forge.pki.certificateFromPem(leaf[0]).subject.attributes as OrgSubject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A self-signed certificate for a kept key, created at `now`, valid until 00:00:00Z `validityDays` days later. */
 export function orgSelfSignedCertificate(
   keyId: string,
   publicKeyPem: string,
-  orgId15: string,
+  subject: OrgSubject,
   now: Date,
   validityDays: number,
 ): string {
@@ -105,7 +132,6 @@ export function orgSelfSignedCertificate(
   expiry.setUTCDate(expiry.getUTCDate() + validityDays);
   cert.validity.notAfter = expiry;
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
-  const subject = orgSubject(selfSignedCommonName(createdAt), orgId15);
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
@@ -118,15 +144,10 @@ export function orgSelfSignedCertificate(
 }
 
 /** The certification request of a CA-signed certificate awaiting its chain. */
-export function orgCertificationRequest(
-  keyId: string,
-  publicKeyPem: string,
-  orgId15: string,
-  masterLabel: string,
-): string {
+export function orgCertificationRequest(keyId: string, publicKeyPem: string, subject: OrgSubject): string {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
-  csr.setSubject(orgSubject(masterLabel, orgId15));
+  csr.setSubject(subject);
   csr.sign(forgeKey(keyId), forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr).replace(/\r\n/g, "\n");
 }

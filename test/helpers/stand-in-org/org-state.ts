@@ -16,6 +16,7 @@
  * (it refuses a case variant of a name it did not create).
  */
 import type { XmlValue } from "./soap";
+import { nameOfId } from "./tooling";
 
 /** A user of the org; only these may log in, and only when an app's policy pre-authorizes them. */
 export interface OrgUser {
@@ -176,8 +177,13 @@ export class OrgState {
         name,
         consumerKey: text(oauth.record["consumerKey"]) ?? "",
         certificatePem: text(oauth.record["certificate"]),
-        profiles: preAuthorized ? commaList(policy?.["commaSeparatedProfile"]) : [],
-        permissionSets: preAuthorized ? commaList(policy?.["commaSeparatedPermissionSet"]) : [],
+        // Stored as deployed: names, or ids when the org takes ids (component-rules.ts); logins compare names.
+        profiles: preAuthorized
+          ? commaList(policy?.["commaSeparatedProfile"]).map((v) => nameOfId("Profile", v, this.users) ?? v)
+          : [],
+        permissionSets: preAuthorized
+          ? commaList(policy?.["commaSeparatedPermissionSet"]).map((v) => nameOfId("PermissionSet", v, this.users) ?? v)
+          : [],
         ...(blocked ? { blocked } : {}),
       });
     }

@@ -38,6 +38,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyComponent, placeholder, type RuleContext } from "./component-rules";
 import { startDeploy, deployStatus, type DeployJob } from "./deploy";
+import { certificateTemplatePem } from "./zips";
 import { newFaults, type StandInFaults } from "./faults";
 import {
   assertReadable,
@@ -96,6 +97,16 @@ export interface StandInOrgOptions {
   deployPolls?: number;
   /** The problem a deploy of a NEW ConnectedApp reports (no public text exists; default: a placeholder). */
   connectedAppCreationBlockedMessage?: string;
+  /**
+   * What an update does with a field its file leaves out: "cleared" (default: a write replaces the whole
+   * record, the field notes' reading) or "kept" (component-rules.ts says why both exist).
+   */
+  omittedFields?: "cleared" | "kept";
+  /**
+   * The form of External Client App pre-authorization the org takes: "names" (default, practitioners'
+   * evidence) or "ids" (the field description); the other form fails (component-rules.ts).
+   */
+  preAuthorizationBy?: "names" | "ids";
   /** Validity of org-generated self-signed certificates in days by key size (default 365 for 2048, 730 for 4096). */
   validityDays?: { 2048?: number; 4096?: number };
   /**
@@ -191,6 +202,8 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     now: now(),
     validityDays,
     connectedAppCreationBlockedMessage: options.connectedAppCreationBlockedMessage ?? defaultBlockedMessage,
+    omittedFields: options.omittedFields ?? "cleared",
+    preAuthorizationBy: options.preAuthorizationBy ?? "names",
   });
   const sessionApps = new Map<string, string>();
   const issue = (user: OrgUser, app?: OrgApp) => {
@@ -432,7 +445,14 @@ function seed(state: OrgState, options: StandInOrgOptions, context: RuleContext)
         masterLabel: c.masterLabel ?? c.fullName,
         privateKeyExportable: "true",
       },
-      "",
+      // A certificate made in Setup: the shape Setup writes, at the stand-in's clock.
+      certificateTemplatePem({
+        masterLabel: c.masterLabel ?? c.fullName,
+        keySize: c.keySize ?? 2048,
+        caSigned: c.caSigned ?? false,
+        orgId: context.orgId,
+        at: context.now,
+      }),
     );
   }
   if (options.identityProvider) {

@@ -9,9 +9,70 @@
  * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm). Errors are a
  * JSON array `[{message, errorCode}]`: 400 MALFORMED_QUERY for other SOQL, INVALID_FIELD for an unknown
  * field, INVALID_TYPE for another object.
+ *
+ * Also `SELECT Id, Name FROM PermissionSet|Profile [WHERE Name = '<n>' | WHERE Name IN ('<n>', …)]`
+ * (both objects are in the Tooling API: https://developer.salesforce.com/docs/atlas.en-us.api_tooling.meta/api_tooling/reference_objects_list.htm),
+ * names compared without case, as Salesforce compares them. The org's permission sets and profiles are
+ * those its users hold; their ids (`0PS…`, `00e…`, the standard key prefixes) are derived from the name,
+ * so that one name has one id for the life of a test.
  */
+import crypto from "node:crypto";
+import { eighteenCharacterId } from "./ids";
 import type { JsonAnswer } from "./oauth-token";
-import { sameName, type OrgCertificate, type OrgState } from "./org-state";
+import { sameName, type OrgCertificate, type OrgState, type OrgUser } from "./org-state";
+
+/** The objects that pre-authorize users of an app, with their key prefixes. */
+export const preAuthorizedObjects = { PermissionSet: "0PS", Profile: "00e" } as const;
+export type PreAuthorizedObject = keyof typeof preAuthorizedObjects;
+
+/** The id of permission set or profile `name` (18 characters, the same for any case of the name). */
+export function recordIdOf(object: PreAuthorizedObject, name: string): string {
+  const digits = crypto.createHash("sha256").update(name.toLowerCase()).digest("hex").slice(0, 12);
+  return eighteenCharacterId(`${preAuthorizedObjects[object]}${digits}`);
+}
+
+/** The permission sets or profiles of the org (those its users hold), by name. */
+export function namesOf(object: PreAuthorizedObject, users: readonly OrgUser[]): string[] {
+  const all = users.flatMap((u) => (object === "Profile" ? [u.profile] : u.permissionSets));
+  return [...new Set(all)];
+}
+
+/** The name of the permission set or profile whose id (15 or 18 characters) is `id`, or undefined. */
+export function nameOfId(object: PreAuthorizedObject, id: string, users: readonly OrgUser[]): string | undefined {
+  return namesOf(object, users).find((n) => recordIdOf(object, n).slice(0, 15) === id.slice(0, 15));
+}
+
+const byName =
+  /^\s*SELECT\s+Id\s*,\s*Name\s+FROM\s+(PermissionSet|Profile)(?:\s+WHERE\s+Name\s+(?:=\s*('(?:[^'\\]|\\.)*')|IN\s*\(((?:\s*'(?:[^'\\]|\\.)*'\s*,?)+)\)))?\s*$/i;
+
+function recordsByName(state: OrgState, match: RegExpExecArray, apiVersion: string): JsonAnswer {
+  const object = (match[1]!.toLowerCase() === "profile" ? "Profile" : "PermissionSet") as PreAuthorizedObject;
+  const literals = [...`${match[2] ?? ""}${match[3] ?? ""}`.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) =>
+    m[1]!.replace(/\\(.)/g, "$1").toLowerCase(),
+  );
+  const filtered = match[2] !== undefined || match[3] !== undefined;
+  const records = namesOf(object, state.users)
+    .filter((name) => !filtered || literals.includes(name.toLowerCase()))
+    .map((name) => ({
+      attributes: {
+        type: object,
+        url: `/services/data/${apiVersion}/tooling/sobjects/${object}/${recordIdOf(object, name)}`,
+      },
+      Id: recordIdOf(object, name),
+      Name: name,
+    }));
+  return {
+    status: 200,
+    body: {
+      size: records.length,
+      totalSize: records.length,
+      done: true,
+      queryLocator: null,
+      entityTypeName: records.length ? object : null,
+      records,
+    },
+  };
+}
 
 /** The versions `GET /services/data` lists (Winter '27 = 68.0 is the newest in late 2026). */
 export const apiVersions = Array.from({ length: 10 }, (_, i) => 59 + i);
@@ -54,6 +115,8 @@ const soql =
 /** `GET /services/data/vXX.X/tooling/query?q=`. */
 export function toolingQuery(state: OrgState, query: string, apiVersion: string): JsonAnswer {
   const error = (errorCode: string, message: string): JsonAnswer => ({ status: 400, body: [{ message, errorCode }] });
+  const named = byName.exec(query);
+  if (named) return recordsByName(state, named, apiVersion);
   const match = soql.exec(query);
   if (!match) return error("MALFORMED_QUERY", `unexpected token in the stand-in's SOQL subset: ${query}`);
   const [, fieldList, object, developerName, orderBy, direction] = match;

@@ -89,6 +89,15 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
     },
   ],
   [
+    "a permission set given by its record ID",
+    { preAuthorized: { permissionSets: ["CI_Deployer", "0PS5g000000AbCdGAK"] } },
+    {
+      property: "preAuthorized.permissionSets",
+      reason:
+        'must be names, not record IDs (got ["0PS5g000000AbCdGAK"]): the org is sent names, and their IDs are looked up only when it asks for IDs',
+    },
+  ],
+  [
     "two slots on a Connected App",
     { appType: "ConnectedApp", rotationStrategy: "twoSlots" },
     {

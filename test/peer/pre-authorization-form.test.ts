@@ -1,0 +1,159 @@
+/**
+ * External Client App pre-authorization: names or IDs (org-mode.md §7). The field description says IDs;
+ * practitioners say names work and IDs are refused with `INVALID_FIELD: We couldn't find permission sets
+ * called …`. The provider deploys names and, when the org answers that error, resolves the IDs with a
+ * Tooling query and deploys again, saying which form the org took. Judged per reading against the stand-in
+ * org (`preAuthorizationBy`), through jsforce and the provider's own Metadata client; the pre-authorized
+ * user then logs in with the JWT Bearer Flow (jose signs the assertion).
+ */
+import crypto from "node:crypto";
+import test from "ava";
+import * as jose from "jose";
+import * as jsforce from "jsforce";
+import { deployJwtApps } from "../../provider/jwt-integration/in-org";
+import type { JwtIntegrationState } from "../../provider/jwt-integration/lifecycle";
+import { OrgApiError, OrgDeployError } from "../../provider/errors";
+import { OrgMetadataClient } from "../../provider/org/metadata-client";
+import type { OrgSession } from "../../provider/org/org-login";
+import type { OrgConnection } from "../../provider/org/org-config";
+import { externalClientAppFiles } from "../../provider/salesforce/oauth-apps";
+import { opensslSelfSigned } from "../helpers/openssl-ca";
+import { startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
+import { recordIdOf } from "../helpers/stand-in-org/tooling";
+import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
+
+const version = "66.0";
+// A permission set and a profile whose names cross into SOQL string literals and XML.
+const permissionSet = "CI_Deployer's \\ <Set>";
+const profile = "Minimum Access - API Only";
+const ciUser = { username: "ci@greenmoor.example", profile, permissionSets: [permissionSet] };
+
+async function withOrg(
+  preAuthorizationBy: "names" | "ids" | undefined,
+  use: (org: StandInOrg, client: OrgMetadataClient) => Promise<void>,
+): Promise<void> {
+  const org = await startStandInOrg({
+    ...(preAuthorizationBy ? { preAuthorizationBy } : {}),
+    users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }, ciUser],
+  });
+  try {
+    const connection = new jsforce.Connection({
+      instanceUrl: org.url,
+      accessToken: org.issueSession("admin@greenmoor.example"),
+      version,
+    });
+    const session = {
+      connection,
+      instanceUrl: org.url,
+      orgId: org.orgId,
+      userId: "",
+      settings: { apiVersion: version, pollIntervalSeconds: 0, pollTimeoutSeconds: 60 } as OrgConnection,
+    } as unknown as OrgSession;
+    await use(org, new OrgMetadataClient(session, async () => {}));
+  } finally {
+    await org.close();
+  }
+}
+
+const key = opensslSelfSigned("Greenmoor CI", testNow(), daysAfter(30));
+const files = externalClientAppFiles({
+  name: "Greenmoor_CI_A",
+  label: "Greenmoor CI A",
+  contactEmail: "platform@greenmoor.example",
+  description: "CI",
+  consumerKey: "GreenmoorCiKeyA",
+  certificatePem: key.certificatePem,
+  scopes: ["Api"],
+  permissionSets: [permissionSet],
+  profiles: [profile],
+});
+const state = { apiName: "Greenmoor_CI", appType: "ExternalClientApp", slots: {} } as unknown as JwtIntegrationState;
+
+/** Deploys through the provider, returning what it logged. */
+async function deployLogged(client: OrgMetadataClient): Promise<string[]> {
+  const logged: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => logged.push(args.join(" "));
+  try {
+    await deployJwtApps(client, state, files);
+  } finally {
+    console.log = log;
+  }
+  return logged;
+}
+
+async function ciLogin(org: StandInOrg): Promise<void> {
+  const assertion = await new jose.SignJWT({
+    sub: ciUser.username,
+    aud: "https://login.salesforce.com",
+    exp: epochSeconds(testNow()) + 120,
+    iss: "GreenmoorCiKeyA",
+  })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(crypto.createPrivateKey(key.privateKeyPem));
+  await new jsforce.OAuth2({ loginUrl: org.url }).requestToken({
+    grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    assertion,
+  });
+}
+
+const policy = async (client: OrgMetadataClient) =>
+  (await client.read("ExtlClntAppOauthConfigurablePolicies", ["Greenmoor_CI_A_oauthPlcy"])).get(
+    "Greenmoor_CI_A_oauthPlcy",
+  )!;
+
+test.serial(
+  "an org that takes names (the default, practitioners' evidence): one deploy, names kept, nothing logged, the user logs in",
+  async (t) => {
+    await withOrg(undefined, async (org, client) => {
+      t.deepEqual(await deployLogged(client), []);
+      t.is(org.deploys.size, 1);
+      t.like(await policy(client), { commaSeparatedPermissionSet: permissionSet, commaSeparatedProfile: profile });
+      await t.notThrowsAsync(ciLogin(org));
+    });
+  },
+);
+
+test.serial(
+  "an org that takes IDs: the names are refused with the field notes' text, the IDs are queried and deployed, the log says so",
+  async (t) => {
+    await withOrg("ids", async (org, client) => {
+      const logged = await deployLogged(client);
+      t.is(org.deploys.size, 2);
+      const ids = { set: recordIdOf("PermissionSet", permissionSet), profile: recordIdOf("Profile", profile) };
+      t.like(await policy(client), { commaSeparatedPermissionSet: ids.set, commaSeparatedProfile: ids.profile });
+      t.deepEqual(logged, [
+        `JwtIntegration Greenmoor_CI: the org at ${org.url} refused pre-authorization by name (INVALID_FIELD: We couldn't find permission sets called ${permissionSet}); it took the IDs instead (${permissionSet} = ${ids.set}, ${profile} = ${ids.profile})`,
+      ]);
+      await t.notThrowsAsync(ciLogin(org));
+    });
+  },
+);
+
+test("the stand-in refuses the other form: an ID where it takes names, with the practitioners' error text", async (t) => {
+  await withOrg("names", async (_org, client) => {
+    const id = recordIdOf("PermissionSet", permissionSet);
+    const withId = Object.fromEntries(
+      Object.entries(files).map(([path, content]) => [
+        path,
+        content.replace(/<commaSeparatedPermissionSet>[^<]*</, `<commaSeparatedPermissionSet>${id}<`),
+      ]),
+    );
+    const error = await t.throwsAsync(client.deploy({ files: withId }), { instanceOf: OrgDeployError });
+    t.true(
+      error.failures.some((f) => f.problem === `INVALID_FIELD: We couldn't find permission sets called ${id}`),
+      JSON.stringify(error.failures),
+    );
+  });
+});
+
+test("a name the org does not have is refused in both forms: the ID lookup names what is missing", async (t) => {
+  await withOrg("ids", async (org, client) => {
+    const error = await t.throwsAsync(client.idsByName("PermissionSet", [permissionSet, "No'Such"]), {
+      instanceOf: OrgApiError,
+    });
+    t.is(error.message, `the org at ${org.url} has no PermissionSet named "No'Such" (Tooling query on Name)`);
+    const found = await client.idsByName("Profile", [profile.toUpperCase()]);
+    t.is(found.get(profile.toUpperCase()), recordIdOf("Profile", profile), "names compared without case");
+  });
+});
