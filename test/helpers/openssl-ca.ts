@@ -189,12 +189,13 @@ export function createOpensslCa(now: Date): OpensslCa {
 
 /**
  * A fresh RSA key and a self-signed certificate for it made by openssl (not by our code), valid from
- * `notBefore` to `notAfter`, with subject `/CN=<commonName>`.
+ * `notBefore` to `notAfter`, with subject `/CN=<commonName>`, or `subject` as openssl's `-subj` takes it.
  */
 export function opensslSelfSigned(
   commonName: string,
   notBefore: Date,
   notAfter: Date,
+  subject = `/CN=${commonName}`,
 ): { privateKeyPem: string; certificatePem: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-self-signed-"));
   try {
@@ -210,7 +211,7 @@ export function opensslSelfSigned(
       "-out",
       "req.csr",
       "-subj",
-      `/CN=${commonName}`,
+      subject,
     ]);
     caSign(dir, "root", ["-selfsign", "-keyfile", "key.pem"], "req.csr", "cert.pem", notBefore, notAfter);
     return {

@@ -13,7 +13,9 @@ import type { OrgSession } from "../../provider/org/org-login";
 import { connectedAppFiles, externalClientAppFiles, type OAuthAppSpec } from "../../provider/salesforce/oauth-apps";
 import { opensslSelfSigned } from "../helpers/openssl-ca";
 import { sourceFormatZip, startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
-import { daysAfter, testNow } from "../helpers/test-clock";
+import { daysAfter, testNow, pinProviderClock } from "../helpers/test-clock";
+
+pinProviderClock();
 
 const version = "66.0";
 

@@ -20,7 +20,9 @@ import { externalClientAppFiles } from "../../provider/salesforce/oauth-apps";
 import { opensslSelfSigned } from "../helpers/openssl-ca";
 import { startStandInOrg, type StandInOrg } from "../helpers/stand-in-org";
 import { recordIdOf } from "../helpers/stand-in-org/tooling";
-import { daysAfter, epochSeconds, testNow } from "../helpers/test-clock";
+import { daysAfter, epochSeconds, testNow, pinProviderClock } from "../helpers/test-clock";
+
+pinProviderClock();
 
 const version = "66.0";
 // A permission set and a profile whose names cross into SOQL string literals and XML.

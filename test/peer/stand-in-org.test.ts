@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import test from "ava";
 import * as jsforce from "jsforce";
 import { openssl, x509 } from "../helpers/openssl";
-import { createOpensslCa } from "../helpers/openssl-ca";
+import { createOpensslCa, opensslSelfSigned } from "../helpers/openssl-ca";
 import {
   certificateSource,
   certificateTemplatePem,
@@ -113,22 +113,14 @@ test("deploy of a new Certificate from a template of Setup's shape: the org copi
 
 test("the org copies the subject of the deployed certificate (CN, OU and string types as given), not its key or dates", async (t) => {
   await withOrg({}, async (_org, conn) => {
-    const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const given = openssl(
-      [
-        "req",
-        "-x509",
-        "-key",
-        "k.pem",
-        "-days",
-        "3",
-        "-subj",
-        '/CN=Partner\'s \\"cert\\" <&>/OU=Ops',
-        "-set_serial",
-        "7",
-      ],
-      { "k.pem": privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+    const made = opensslSelfSigned(
+      "Copied",
+      frozen,
+      new Date(frozen.getTime() + 3 * 86_400_000),
+      '/CN=Partner\'s \\"cert\\" <&>/OU=Ops',
     );
+    const publicKey = crypto.createPublicKey(made.privateKeyPem);
+    const given = made.certificatePem;
     await deploy(conn, await sourceFormatZip(certificateSource("Copied", { content: given })));
     const pem = pemOf((await conn.metadata.read("Certificate", "Copied")) as unknown as { content: string });
     t.is(x509(pem, "-subject", "-nameopt", "RFC2253").trim(), x509(given, "-subject", "-nameopt", "RFC2253").trim());

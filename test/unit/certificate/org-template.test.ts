@@ -24,7 +24,7 @@ function fakeClient(answer: (crt: string) => string): { client: OrgMetadataClien
   let held: string | undefined;
   const client = {
     session: { instanceUrl: "https://greenmoor.my.salesforce.com", orgId },
-    certificate: async () => undefined,
+    certificate: async () => (held ? { developerName: "Greenmoor_IdP" } : undefined),
     readCertificatePem: async () => held,
     deploy: async ({ files }: { files: Record<string, string> }) => {
       const crt = files["certs/Greenmoor_IdP.crt"]!;
@@ -82,11 +82,14 @@ test("a certificate read back with the template's key is refused, naming the org
 test("a certificate read back with a key of the org's own is taken, and each create deploys a fresh template", async (t) => {
   const orgCertificate = () =>
     certificateTemplatePem({ masterLabel: "x", keySize: 2048, caSigned: false, orgId, at: new Date(clock) });
-  const { client, deployed } = fakeClient(orgCertificate);
-  const first = await obtainOrgCertificate(client, "Greenmoor_IdP", settings);
+  const one = fakeClient(orgCertificate);
+  const first = await obtainOrgCertificate(one.client, "Greenmoor_IdP", settings);
   t.false(first.adopted);
   t.regex(first.certificatePem, /^-----BEGIN CERTIFICATE-----/);
-  await obtainOrgCertificate(client, "Greenmoor_IdP", settings);
+  // A second create (another org holding no such name yet).
+  const two = fakeClient(orgCertificate);
+  await obtainOrgCertificate(two.client, "Greenmoor_IdP", settings);
+  const deployed = [...one.deployed, ...two.deployed];
   t.is(deployed.length, 2);
   const key = (pem: string) => openssl(["x509", "-in", "c.pem", "-noout", "-pubkey"], { "c.pem": pem });
   t.not(key(deployed[0]!), key(deployed[1]!), "a throwaway key per template");

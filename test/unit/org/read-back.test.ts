@@ -8,14 +8,13 @@
  */
 import test from "ava";
 import { OrgMismatchError, OrgReadBackError } from "../../../provider/errors";
-import { orgCertificateMismatches } from "../../../provider/certificate/in-org";
+import { orgCertificateDeploy, orgCertificateMismatches } from "../../../provider/certificate/in-org";
 import { assertSameOrg, keptRecord, recordOf } from "../../../provider/org/org-identity";
 import { keepingState, readBackAbsent, readBackError } from "../../../provider/org/read-back";
 import { loginToOrg } from "../../../provider/org/org-login";
 import { OrgMetadataClient } from "../../../provider/org/metadata-client";
 import { orgConnectionDefaults } from "../../../provider/org/org-config";
 import { readBackSamlOrg, samlOrgDeploy } from "../../../provider/saml-binding/in-org";
-import { metadataXml } from "../../../provider/salesforce/xml";
 import {
   generateOrgKey,
   orgCertificationRequest,
@@ -139,17 +138,12 @@ test.serial(
     const client = new OrgMetadataClient(session);
 
     // The IdP's certificate, made by the org.
-    await client.deploy({
-      files: {
-        "certs/Greenmoor_IdP_Signing.crt": "",
-        "certs/Greenmoor_IdP_Signing.crt-meta.xml": metadataXml("Certificate", [
-          ["caSigned", false],
-          ["keySize", 2048],
-          ["masterLabel", "Greenmoor IdP"],
-          ["privateKeyExportable", false],
-        ]),
-      },
-    });
+    const made = await orgCertificateDeploy(
+      "Greenmoor_IdP_Signing",
+      { label: "Greenmoor IdP", keySize: 2048, privateKeyExportable: false },
+      session.orgId,
+    );
+    await client.deploy({ files: made.files });
     const { binding } = samlFixture(testNow());
     const deploy = samlOrgDeploy(binding, new Set(["Greenmoor_IdP_Signing"]));
     t.is(deploy.idpCertificate, "Greenmoor_IdP_Signing");
