@@ -121,10 +121,14 @@ test("a JWT integration rotates its certificate with no step at which the publis
   await stack.up({ onOutput });
   const retired = await env.values();
   t.is(retired["phase"], "stable");
-  t.false(
-    retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"].includes(
-      "<certificate>",
-    ),
+  // Retired with an explicitly empty element, the form the docs give for clearing a field.
+  t.regex(
+    retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"],
+    /<certificate><\/certificate>/,
+  );
+  t.notRegex(
+    retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"],
+    /BEGIN CERTIFICATE/,
   );
   await standIn.deploy(retired["salesforceFiles"]);
   t.is(await logsIn(retired as never), "ok");
