@@ -233,7 +233,7 @@ test.serial(
     t.regex(
       text,
       new RegExp(
-        `SamlSpBinding Acme_Partner_SSO: .*in the org: deploys ExternalClientApplication Acme_Partner_SSO \\(SAML policy\\) and IdentityProviderSettings .* to ${url}; validated by a check-only deploy \\(deploy 0Af\\w+\\)`,
+        `SamlSpBinding Acme_Partner_SSO: .*in the org: deploys ExternalClientApplication Acme_Partner_SSO \\(SAML policy\\) and IdentityProviderSettings .* to ${url}; then reads back the app and the IdP settings; validated by a check-only deploy \\(deploy 0Af\\w+\\)`,
       ),
     );
     t.is(orgSnapshot(org), withLabel);
@@ -262,7 +262,7 @@ test.serial(
     t.regex(
       text,
       new RegExp(
-        `deploys Certificate Acme_IdP_G2 to ${url} \\(Salesforce generates the key pair\\); validated by a check-only deploy \\(deploy 0Af\\w+\\)`,
+        `deploys Certificate Acme_IdP_G2 to ${url} \\(Salesforce generates the key pair\\), then reads it back \\(subject, key size, a new key\\); validated by a check-only deploy \\(deploy 0Af\\w+\\)`,
       ),
     );
     t.is(orgSnapshot(org), before);
