@@ -1,7 +1,8 @@
 /**
  * @module `salesforce-certs check --within DAYS`: the CI expiry gate; exits 1 when a certificate (in use
- * or not) expires within the horizon or has passed its renewal point without a rotation, and 2 when the
- * outputs cannot be read or hold nothing to check.
+ * or not) expires within the horizon or has passed its renewal point without a rotation, or a JWT
+ * integration's new slot is unproven while its clients' certificate has expired, and 2 when the outputs
+ * cannot be read or hold nothing to check.
  */
 import { evaluateExpiryGate } from "../report/expiry-gate";
 import { OutputsError } from "../errors";
@@ -13,8 +14,10 @@ export const checkHelp = `usage: salesforce-certs check --within DAYS [--outputs
 The expiry gate for a scheduled CI job. Salesforce keeps accepting expired app certificates silently,
 so this is the alarm. Every certificate of the stack is checked, also one no integration uses (it may
 serve mutual TLS). Exits 1 when a certificate expires within DAYS, or has passed its renewal point
-without a rotation (run pulumi up); a rotation planned within DAYS, a certificate not yet valid or not
-yet issued is reported, not failed. Exits 2 when the outputs cannot be read, are not a stack's outputs,
+without a rotation (run pulumi up), or when a JWT integration's new slot is not proven by a login yet
+while the certificate its clients are on has expired; a rotation planned within DAYS, a certificate not
+yet valid or not yet issued, and an unproven JWT slot whose clients' certificate is still valid are
+reported (WARN), not failed. Exits 2 when the outputs cannot be read, are not a stack's outputs,
 hold a date that is not an ISO 8601 time, or no certificate at all.
 
   --within DAYS    the horizon (required)

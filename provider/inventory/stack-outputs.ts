@@ -38,6 +38,9 @@ const jwtIntegrationFields = [
   "consumerKey",
   "activeSlot",
   "phase",
+  // Only while a new slot is published but unproven (absent otherwise): report and check name it.
+  "publishedAt",
+  "lastProofError",
   "tokenEndpoint",
   "sfLoginJwtCommand",
   "certificateSha256Fingerprint",
@@ -222,9 +225,9 @@ export class StackOutputsReader {
     const value = entry[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === "string" && typeof parseTimestamp(value) !== "string") return value;
-    this.problems.push(
-      `${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describeOutput(value)})`,
-    );
+    const problem = `${at}.${key}: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got ${describeOutput(value)})`;
+    // One field may be read for two findings: named once.
+    if (!this.problems.includes(problem)) this.problems.push(problem);
     return undefined;
   }
 
@@ -243,6 +246,28 @@ export class StackOutputsReader {
     const retainedUntil = this.time(previous, "retainedUntil", `${at}.previousCertificate`);
     if (!notAfter || !retainedUntil) return undefined;
     return { sha256Fingerprint: String(previous["sha256Fingerprint"] ?? ""), notAfter, retainedUntil };
+  }
+
+  /**
+   * A JWT integration's new slot that is published but unproven (phase `publishing`): since when, why its
+   * last proof failed, and the slot clients are on with its certificate's expiry; undefined in any other phase.
+   */
+  unprovenSlot(
+    integration: Record<string, unknown>,
+    at: string,
+  ): { activeSlot: string; activeNotAfter?: string; publishedAt?: string; lastProofError?: string } | undefined {
+    if (integration["phase"] !== "publishing") return undefined;
+    const publishedAt = this.time(integration, "publishedAt", at);
+    const activeNotAfter = this.time(integration, "certificateNotAfter", at);
+    const error = integration["lastProofError"];
+    if (error !== undefined && error !== null && typeof error !== "string")
+      this.problems.push(`${at}.lastProofError: must be a string (got ${describeOutput(error)})`);
+    return {
+      activeSlot: String(integration["activeSlot"] ?? "?"),
+      ...(activeNotAfter ? { activeNotAfter } : {}),
+      ...(publishedAt ? { publishedAt } : {}),
+      ...(typeof error === "string" && error !== "" ? { lastProofError: error } : {}),
+    };
   }
 
   /** The consumers `wiring` lists for certificate `name`; entries of another shape are problems. */

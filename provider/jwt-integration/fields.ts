@@ -23,6 +23,10 @@ export const jwtIntegrationFields = {
   activeSlot: "stored",
   phase: "stored",
   retireAt: ["stored", "optional"],
+  // Only while a slot is published but unproven; absent (not stored as null) otherwise, so a stable
+  // integration's state is as small as without them.
+  publishedAt: "stored",
+  lastProofError: "stored",
   // Stored; the class fills in the PEM of a slot that holds the bound certificate.
   slots: "stored",
   privateKeyPem: ["view", "secret"],

@@ -50,6 +50,10 @@ export interface JwtIntegrationState
   activeSlot: SlotName;
   phase: SlotsState["phase"];
   retireAt?: string;
+  /** Phase "publishing": when the idle slot was published; absent otherwise (see rotation/jwt-slots.ts). */
+  publishedAt?: string;
+  /** Phase "publishing": why the last proof of the idle slot failed; absent otherwise. */
+  lastProofError?: string;
   /** Each slot; a slot holding the bound certificate stores no PEM (the certificate's own output has it). */
   slots: Partial<Record<SlotName, PublicSlot>>;
   /**
@@ -111,13 +115,15 @@ export interface JwtUpdatePlan {
 
 /**
  * Plans the move from `olds` to `news` at `now`, probing a login with the idle slot where that decides;
- * `mode` picks the words of the next step (see {@link describeSlotStep}).
+ * `mode` picks the words of the next step (see {@link describeSlotStep}); `switchUnproven` switches even
+ * when the probe fails (the operator's override, see rotation/jwt-slots.ts).
  */
 export async function planJwtUpdate(
   olds: JwtIntegrationState,
   news: JwtIntegrationInputs,
   now: Date,
   mode: "artefact" | "org" = "artefact",
+  options: { switchUnproven?: boolean } = {},
 ): Promise<JwtUpdatePlan> {
   const slotsState = toSlotsState(olds);
   const probe = async (slot: SlotName): Promise<string | undefined> => {
@@ -133,7 +139,7 @@ export async function planJwtUpdate(
     );
     return result.ok ? undefined : `${result.error}: ${result.description}`;
   };
-  const step = await planSlots(slotsState, bound(news), now, probe);
+  const step = await planSlots(slotsState, bound(news), now, probe, options);
   const settingsChanged = (
     [
       "label",
@@ -152,7 +158,7 @@ export async function planJwtUpdate(
       JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !==
       JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
   );
-  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step, mode) };
+  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step, mode, now) };
 }
 
 /** True when the plan changes the state. */
@@ -176,6 +182,8 @@ export function applyJwtUpdate(
     phase: after.phase,
     ...storedSlots(after, news, olds),
     ...(after.retireAt ? { retireAt: after.retireAt } : {}),
+    ...(after.publishedAt ? { publishedAt: after.publishedAt } : {}),
+    ...(after.lastProofError ? { lastProofError: after.lastProofError } : {}),
   });
 }
 
@@ -262,6 +270,8 @@ function toSlotsState(state: JwtIntegrationState): SlotsState {
     slots,
     phase: state.phase,
     ...(state.retireAt ? { retireAt: state.retireAt } : {}),
+    ...(state.publishedAt ? { publishedAt: state.publishedAt } : {}),
+    ...(state.lastProofError ? { lastProofError: state.lastProofError } : {}),
   };
 }
 
@@ -278,7 +288,10 @@ function slotNames(inputs: JwtIntegrationInputs): Partial<Record<SlotName, { app
   };
 }
 
-type SlotFields = Pick<JwtIntegrationState, "strategy" | "activeSlot" | "phase" | "slots" | "slotKeys" | "retireAt">;
+type SlotFields = Pick<
+  JwtIntegrationState,
+  "strategy" | "activeSlot" | "phase" | "slots" | "slotKeys" | "retireAt" | "publishedAt" | "lastProofError"
+>;
 
 /** Fills in everything derived: the client credential, the CI command, the metadata files. */
 function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegrationState {

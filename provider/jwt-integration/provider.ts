@@ -20,6 +20,8 @@ import {
 } from "./lifecycle";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { awaitFirstLogin, isOwnConnection, orgClientFor } from "./own-connection";
+import { operator, switchUnprovenNamed } from "./switch-unproven";
+import { switchUnprovenVariable } from "../rotation/jwt-slots";
 import { withOrgDrift } from "../dynamic/org-drift";
 import { notValidated, validateDeploy, validatesDeploys } from "../org/preview-validation";
 import {
@@ -129,7 +131,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         certificateNotAfter: active.notAfter ?? "",
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
-      const plan = await planJwtUpdate(olds, unchanged, currentTime(), slotWords(olds));
+      const plan = await planJwtUpdate(olds, unchanged, currentTime(), slotWords(olds), override(news.apiName));
       const idle = idleSlot(olds.activeSlot);
       const ifRotated =
         olds.strategy === "inPlace"
@@ -145,7 +147,13 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       );
       return { changes: true, replaces: [], deleteBeforeReplace: false };
     }
-    const plan = await planJwtUpdate(olds, fromStoredInputs(news), currentTime(), slotWords(olds));
+    const plan = await planJwtUpdate(
+      olds,
+      fromStoredInputs(news),
+      currentTime(),
+      slotWords(olds),
+      override(news.apiName),
+    );
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
     // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
     const validated =
@@ -176,12 +184,13 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   async update(_id, stored, news) {
     const olds = decodeJwtState(stored);
     const now = currentTime();
-    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds));
+    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds), override(news.apiName));
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news))
       console.log(
         `JwtIntegration ${news.apiName}: the bound certificate was updated without a new key: ${plan.message}`,
       );
+    logForcedSwitch(news.apiName, plan.step);
     const inputs = fromStoredInputs(news);
     const first = firstDeploy(olds, inputs, plan, now);
     let state = first.state;
@@ -198,8 +207,12 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       // repair deploy, so it is proven again after it.
       const repaired = (olds.orgDrift ?? []).length > 0 && plan.step.kind === "awaitLogin";
       if (plan.step.kind === "publish" || repaired) {
-        const next = await planJwtUpdate(state, inputs, now, "org");
+        const next = await planJwtUpdate(state, inputs, now, "org", override(news.apiName));
         console.log(next.message);
+        logForcedSwitch(news.apiName, next.step);
+        // Not proven yet (the org's login servers lag behind its metadata): the state says why, for the
+        // next preview, report and check.
+        if (next.step.kind === "awaitLogin") state = { ...state, lastProofError: next.step.failure };
         if (next.step.kind === "switch") {
           const switched = { ...applyJwtUpdate(state, inputs, next, now), ...keptRecord(olds, client.session) };
           const files = jwtAppFiles(switched, inputs);
@@ -268,6 +281,19 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       );
   },
 };
+
+/** The operator's override for `apiName` (switch-unproven.ts). */
+function override(apiName: string): { switchUnproven: boolean } {
+  return { switchUnproven: switchUnprovenNamed(apiName) };
+}
+
+/** Logs a switch made without a successful proof: which integration, why the proof failed, and who forced it. */
+function logForcedSwitch(apiName: string, step: { kind: string; unproven?: string }): void {
+  if (step.kind !== "switch" || step.unproven === undefined) return;
+  console.log(
+    `JwtIntegration ${apiName}: switched clients WITHOUT a successful login with the new slot (${step.unproven}), forced by ${switchUnprovenVariable} (run by ${operator()})`,
+  );
+}
 
 /** Whose next step the slot words describe: the org's (org mode deploys itself) or a person's. */
 function slotWords(state: Partial<JwtIntegrationState>): "artefact" | "org" {

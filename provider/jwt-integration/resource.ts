@@ -78,6 +78,9 @@ export interface JwtIntegrationOutputsShape {
   readonly activeSlot: pulumi.Output<SlotName>;
   readonly phase: pulumi.Output<JwtIntegrationState["phase"]>;
   readonly retireAt: pulumi.Output<string | undefined>;
+  /** While a new slot is published but unproven: since when, and why its last proof failed. */
+  readonly publishedAt: pulumi.Output<string | undefined>;
+  readonly lastProofError: pulumi.Output<string | undefined>;
   readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
 }
 

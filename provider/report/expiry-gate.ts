@@ -9,9 +9,11 @@
  * A SAML binding still signing with the previous IdP certificate fails when that one expires within the horizon,
  * and so does a JWT integration whose clients still log in with the previous certificate (its new slot is
  * published but not proven yet: nobody deployed the new app metadata).
+ * A JWT integration whose new slot is published but not proven by a login is a warning, and a failure once
+ * the certificate of the slot its clients are on has expired (they cannot log in at all).
  * Every certificate gets at least one finding, so the gate's output lists what it looked at.
  */
-import { daysLeft } from "./render-report";
+import { daysLeft, describeUnprovenSlot } from "./render-report";
 import type { ReportCertificate, ReportModel } from "./report-model";
 
 /** `fail` fails the gate; `warn` and `ok` are reported. */
@@ -94,9 +96,15 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
     });
   }
   // While a new certificate waits in the idle slot, clients still present the old one: it must not expire first.
+  // An expired one while the new slot is unproven is said once, below, with how long and why.
+  const unprovenExpired = new Set(
+    model.jwtUnproven
+      .filter((slot) => slot.activeNotAfter !== undefined && Date.parse(slot.activeNotAfter) <= now.getTime())
+      .map((slot) => slot.name),
+  );
   for (const slot of model.jwtActiveSlots) {
     const notAfter = Date.parse(slot.notAfter);
-    if (notAfter > horizon) continue;
+    if (notAfter > horizon || unprovenExpired.has(slot.name)) continue;
     const when =
       notAfter <= now.getTime()
         ? `expired on ${slot.notAfter}`
@@ -106,6 +114,16 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
       status: "fail",
       failed: true,
       message: `JwtIntegration ${slot.name}: clients log in on slot ${slot.activeSlot} with a previous certificate of ${slot.certificate} that ${when}: deploy the integration's salesforceFiles so the new slot logs in, then run pulumi up to switch clients`,
+    });
+  }
+  // An unproven slot is never silent; it fails the gate once clients are left without a valid certificate.
+  for (const slot of model.jwtUnproven) {
+    const expired = slot.activeNotAfter !== undefined && Date.parse(slot.activeNotAfter) <= now.getTime();
+    findings.push({
+      certificate: slot.name,
+      status: expired ? "fail" : "warn",
+      failed: expired,
+      message: describeUnprovenSlot(slot, now),
     });
   }
   return findings;

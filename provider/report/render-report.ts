@@ -4,8 +4,9 @@
  * and overlap windows. Every name, label, owner and step comes from the inventory or the stack's outputs,
  * so each is escaped for where it lands (see escape.ts): a value can add no row, element, link or statement.
  */
+import { describeDuration, switchUnprovenVariable } from "../rotation/jwt-slots";
 import { markdownText, mermaidText } from "./escape";
-import type { ReportCertificate, ReportModel } from "./report-model";
+import type { JwtUnprovenSlot, ReportCertificate, ReportModel } from "./report-model";
 
 const dayMs = 86_400_000;
 /** The UTC day of an instant (as the report's own date is), so that two days compare as their instants do. */
@@ -63,6 +64,14 @@ export function renderReport(model: ReportModel, now: Date): string {
       ),
     );
   }
+  if (model.jwtUnproven.length > 0) {
+    lines.push(
+      ``,
+      `## JWT slots not proven yet`,
+      ``,
+      ...model.jwtUnproven.map((slot) => `- ${describeUnprovenSlot(slot, now, markdownText)}`),
+    );
+  }
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
   const nodeId = nodeIds();
   for (const c of model.certificates) {
@@ -116,4 +125,25 @@ function tableRow(c: ReportCertificate, now: Date): string {
       ? c.consumers.map((consumer) => markdownText(consumerLabel(consumer))).join(", ")
       : "nothing";
   return `| ${markdownText(c.name)} | ${markdownText(c.label)} | ${c.owner === undefined ? "—" : markdownText(c.owner)} | ${date(c.notAfter)} | ${left} | ${date(c.nextRotation)} | ${used} |`;
+}
+
+/**
+ * An unproven JWT slot in words (report and check): the integration, the slot clients are on and its
+ * certificate's expiry (flagged once passed), how long the new slot has been unproven, its last error, and
+ * what to do. `text` escapes each value from the outputs for where the words land.
+ */
+export function describeUnprovenSlot(
+  slot: JwtUnprovenSlot,
+  now: Date,
+  text: (value: string) => string = (value) => value,
+): string {
+  const expired = slot.activeNotAfter !== undefined && Date.parse(slot.activeNotAfter) <= now.getTime();
+  const expiry = slot.activeNotAfter
+    ? `its certificate ${expired ? "EXPIRED on" : "expires"} ${text(slot.activeNotAfter)}`
+    : "its certificate's expiry unknown";
+  const since = slot.publishedAt
+    ? ` for ${describeDuration(now.getTime() - Date.parse(slot.publishedAt))} (published ${text(slot.publishedAt)})`
+    : "";
+  const error = slot.lastProofError ? `; last error: ${text(slot.lastProofError)}` : "";
+  return `JwtIntegration ${text(slot.name)}: clients on slot ${text(slot.activeSlot)} (${expiry}); the new slot is unproven${since}${error}: run pulumi up again after Salesforce's propagation delay (2 to 10 minutes), or switch without the proof with ${switchUnprovenVariable} naming the integration's apiName`;
 }

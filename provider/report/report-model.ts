@@ -36,6 +36,22 @@ export interface ReportModel {
    * (the old slot, while the new one is published but not yet proven): until when that one is valid.
    */
   jwtActiveSlots: { name: string; activeSlot: string; certificate: string; notAfter: string }[];
+  /**
+   * JWT integrations whose new slot is published but not proven by a login yet (the org's login servers
+   * lag behind its metadata, or the app is wrong): never silent, see rotation/jwt-slots.ts.
+   */
+  jwtUnproven: JwtUnprovenSlot[];
+}
+
+/** A JWT integration's unproven slot, as stack outputs give it. */
+export interface JwtUnprovenSlot {
+  name: string;
+  /** The slot clients are on, and until when its certificate is valid. */
+  activeSlot: string;
+  activeNotAfter?: string;
+  /** Since when the new slot is published. */
+  publishedAt?: string;
+  lastProofError?: string;
 }
 
 /**
@@ -130,6 +146,10 @@ export function modelFromOutputs(outputs: StackOutputValues, source: string): Re
         { name, activeSlot: String(j["activeSlot"] ?? "?"), certificate: String(j["certificate"] ?? "?"), notAfter },
       ];
     }),
+    jwtUnproven: Object.entries(integrations).flatMap(([name, j]) => {
+      const slot = isObject(j) ? read.unprovenSlot(j, `jwtIntegrations.${name}`) : undefined;
+      return slot ? [{ name, ...slot }] : [];
+    }),
   };
   if (problems.length === 1) throw new OutputsError(`${source}: ${problems[0]}`);
   if (problems.length > 1)
@@ -157,5 +177,6 @@ export function modelFromInventory(inventory: Inventory, source: string): Report
     })),
     samlPhases: [],
     jwtActiveSlots: [],
+    jwtUnproven: [],
   };
 }

@@ -8,6 +8,12 @@
  * new credential still log in, and is then retired (its certificate removed: "stable").
  * In place, the one slot takes the new certificate at once: clients holding the new key fail until the
  * metadata is deployed and Salesforce has propagated it (minutes).
+ *
+ * Salesforce takes 2 to 10 minutes (practitioners report up to 30 for a new External Client App) before an
+ * app change reaches its login servers, so a published slot usually fails its first proof: the slot stays
+ * "publishing", recording since when (`publishedAt`) and its last proof error, and is never silent (the
+ * words below name the slot clients are on, its certificate's expiry, how long the new slot has been
+ * unproven and why). An operator who knows the slot works may switch without the proof (`switchUnproven`).
  */
 
 export type SlotName = "A" | "B";
@@ -33,6 +39,10 @@ export interface SlotsState {
   phase: SlotPhase;
   /** When the old slot is retired (phase "switched"). */
   retireAt?: string;
+  /** Phase "publishing": when the idle slot was published (absent otherwise). */
+  publishedAt?: string;
+  /** Phase "publishing": why the last proof of the idle slot failed, once one has. */
+  lastProofError?: string;
 }
 
 /**
@@ -53,7 +63,7 @@ export type SlotStep =
   | { kind: "publish"; to: SlotName }
   | { kind: "awaitLogin"; slot: SlotName; failure: string }
   | { kind: "awaitOverlap"; slot: SlotName; until: string }
-  | { kind: "switch"; to: SlotName }
+  | { kind: "switch"; to: SlotName; unproven?: string }
   | { kind: "retire"; slot: SlotName };
 
 /** The slot that is not active. */
@@ -63,13 +73,15 @@ export function idleSlot(active: SlotName): SlotName {
 
 /**
  * Decides the next step at `now`. `probeLogin` says whether the idle slot logs in (asked only while
- * publishing); it returns undefined on success, else the failure.
+ * publishing); it returns undefined on success, else the failure. With `switchUnproven` a failed proof
+ * switches all the same (the operator's override: the step carries the failure as `unproven`).
  */
 export async function planSlots(
   state: SlotsState,
   bound: BoundCredential,
   now: Date,
   probeLogin: (slot: SlotName) => Promise<string | undefined>,
+  options: { switchUnproven?: boolean } = {},
 ): Promise<SlotStep> {
   const active = state.slots[state.active];
   if (state.strategy === "inPlace") {
@@ -87,7 +99,10 @@ export async function planSlots(
   if (state.phase !== "publishing" || state.slots[idle]?.sha256Fingerprint !== bound.sha256Fingerprint)
     return { kind: "publish", to: idle };
   const failure = await probeLogin(idle);
-  return failure === undefined ? { kind: "switch", to: idle } : { kind: "awaitLogin", slot: idle, failure };
+  if (failure === undefined) return { kind: "switch", to: idle };
+  return options.switchUnproven
+    ? { kind: "switch", to: idle, unproven: failure }
+    : { kind: "awaitLogin", slot: idle, failure };
 }
 
 /** Carries out a step; `overlapDays` is how long the old slot keeps its certificate after a switch. */
@@ -108,8 +123,10 @@ export function applySlotStep(
   };
   switch (step.kind) {
     case "none":
-    case "awaitLogin":
     case "awaitOverlap":
+      return next;
+    case "awaitLogin":
+      next.lastProofError = step.failure;
       return next;
     case "replaceInPlace":
       next.slots[state.active] = withCredential(state.slots[state.active]!);
@@ -118,10 +135,14 @@ export function applySlotStep(
       next.slots[step.to] = withCredential(state.slots[step.to]!);
       next.phase = "publishing";
       delete next.retireAt;
+      next.publishedAt = now.toISOString();
+      delete next.lastProofError;
       return next;
     case "switch":
       next.active = step.to;
       next.phase = "switched";
+      delete next.publishedAt;
+      delete next.lastProofError;
       next.retireAt = new Date(now.getTime() + overlapDays * 86_400_000).toISOString();
       return next;
     case "retire": {
@@ -129,21 +150,54 @@ export function applySlotStep(
       next.slots[step.slot] = { appName, consumerKey };
       next.phase = "stable";
       delete next.retireAt;
+      delete next.publishedAt;
+      delete next.lastProofError;
       return next;
     }
   }
 }
 
+/** The environment variable naming the integrations whose unproven slot may switch without the proof. */
+export const switchUnprovenVariable = "SALESFORCE_CERTS_SWITCH_UNPROVEN";
+
+/** `ms` in words, to the minute: `45 s`, `7 min`, `2 h 5 min`, `3 d 4 h`. */
+export function describeDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return `${Math.floor(Math.max(0, ms) / 1000)} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+  return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ""}`;
+}
+
+/** Where clients are: slot, app and its certificate's expiry, with a warning when it has passed at `now`. */
+export function describeActiveSlot(state: SlotsState, now: Date | undefined): string {
+  const active = state.slots[state.active]!;
+  const notAfter = active.notAfter;
+  const expired = notAfter !== undefined && now !== undefined && Date.parse(notAfter) <= now.getTime();
+  return `clients stay on slot ${state.active} (${active.appName}, its certificate expires ${notAfter ?? "(none)"}${expired ? "; WARNING: that certificate has already expired, so clients cannot log in until the new slot is switched to" : ""})`;
+}
+
+/** How long the idle slot has been unproven at `now`, and why (absent parts left out). */
+function unprovenFor(state: SlotsState, now: Date | undefined, failure: string | undefined): string {
+  const since =
+    state.publishedAt && now ? ` for ${describeDuration(now.getTime() - Date.parse(state.publishedAt))}` : "";
+  const error = failure ?? state.lastProofError;
+  return `unproven${since}${error ? ` (last error: ${error})` : ""}`;
+}
+
 /**
  * The step in words, for `pulumi preview`. What to do next depends on `mode`: in artefact mode a person
  * deploys `salesforceFiles` and runs `up` again; in org mode `up` deploys the app itself and requests a
- * token with it in the same run, so only the org's delay in applying an app is left to wait for.
+ * token with it in the same run, so only the org's delay in applying an app is left to wait for. `now`
+ * gives how long a slot has been unproven and whether the active certificate has expired.
  */
 export function describeSlotStep(
   apiName: string,
   state: SlotsState,
   step: SlotStep,
   mode: "artefact" | "org" = "artefact",
+  now?: Date,
 ): string {
   const name = `JwtIntegration ${apiName}`;
   const active = state.slots[state.active]!;
@@ -158,11 +212,13 @@ export function describeSlotStep(
     case "publish":
       return `${name}: publishes the new certificate to slot ${step.to} (${state.slots[step.to]!.appName}); clients stay on slot ${state.active} until a login with slot ${step.to} succeeds: ${org ? "this up deploys the slot's app and requests a token with it" : "deploy salesforceFiles, then run up again"}`;
     case "awaitLogin":
-      return `${name}: slot ${step.slot} does not log in yet (${step.failure}); clients stay on slot ${state.active}: ${org ? "the org may take a few minutes to apply the app; run up again later" : "deploy salesforceFiles, then run up again"}`;
+      return `${name}: slot ${step.slot} (${state.slots[step.slot]!.appName}) does not log in yet: ${unprovenFor(state, now, step.failure)}; ${describeActiveSlot(state, now)}: ${org ? "Salesforce takes 2 to 10 minutes to apply an app change at its login servers (up to 30 reported for a new External Client App): run pulumi up again after that" : "deploy salesforceFiles, then run pulumi up again"}; or, if you know slot ${step.slot} works, switch without the proof: ${switchUnprovenVariable}=${apiName} pulumi up`;
     case "awaitOverlap":
       return `${name}: the certificate rotated again; the new one goes to slot ${step.slot} when that slot's overlap ends (${step.until}), since clients may still log in with it; clients stay on slot ${state.active}`;
     case "switch":
-      return `${name}: slot ${step.to} logs in: switches clients to slot ${step.to}; slot ${state.active} keeps the previous certificate for the overlap`;
+      return step.unproven === undefined
+        ? `${name}: slot ${step.to} logs in: switches clients to slot ${step.to}; slot ${state.active} keeps the previous certificate for the overlap`
+        : `${name}: slot ${step.to} does not log in yet (${step.unproven}), but ${switchUnprovenVariable} names this integration: switches clients to slot ${step.to} WITHOUT the proof; slot ${state.active} keeps the previous certificate for the overlap`;
     case "retire":
       return `${name}: retires slot ${step.slot}: its certificate is removed (overlap ended ${state.retireAt})`;
   }

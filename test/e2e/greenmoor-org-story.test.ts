@@ -116,6 +116,8 @@ test.serial(
   "Greenmoor in org mode over two simulated years: rotations with a valid credential at every step, drift repaired, destroy",
   async (t) => {
     const { org, setClock, deployer, admin } = await startOrgForProvider(start, {
+      // The story checks a valid credential at every step of two years; propagation has its own engine test (org-jwt-integration).
+      propagationDelayMs: 0,
       users: [greenmoorCiUser],
       certificates: [{ fullName: theirs, masterLabel: "Greenmoor legacy signing" }],
     });

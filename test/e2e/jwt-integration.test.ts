@@ -91,7 +91,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
   t.regex(
     env.logSince(mark),
-    /JwtIntegration E2E_CI: slot B does not log in yet \(invalid_grant: invalid assertion\); clients stay on slot A/,
+    /JwtIntegration E2E_CI: slot B \(E2E_CI_B\) does not log in yet: unproven for [\d a-z]+ \(last error: invalid_grant: invalid assertion\); clients stay on slot A \(E2E_CI_A, its certificate expires [^)]+\): deploy salesforceFiles, then run pulumi up again/,
   );
 
   await standIn.deploy(publishing["salesforceFiles"]);

@@ -53,7 +53,12 @@ async function faultStack(
   options: StandInOrgOptions = {},
   firstUp = true,
 ): Promise<FaultStack> {
-  const { org, configure, deployer, setClock } = await startOrgForProvider(start, { ...options, users: [ciUser] });
+  const { org, configure, deployer, setClock } = await startOrgForProvider(start, {
+    // About faults of the transport and the deploys; propagation has its own engine test (org-jwt-integration).
+    propagationDelayMs: 0,
+    ...options,
+    users: [ciUser],
+  });
   t.teardown(() => org.close());
   const triggers: Triggers = { idp: "initial", ci: "initial" };
   let clock = start;

@@ -1,9 +1,12 @@
 /**
- * Org mode, JwtIntegration, through the engine against the stand-in org: preview names the deploy and
- * deploys nothing; `up` deploys the slot apps and the published credential logs in (a real token request,
- * as a client makes it); a certificate rotation is published to slot B, proved with a login and switched
- * in ONE `up`, the credential of the outputs logging in at every step; after the overlap the old slot is
- * retired in the org and its key no longer logs in; a certificate changed by hand is seen by refresh and
+ * Org mode, JwtIntegration, through the engine against the stand-in org, which applies app changes at its
+ * token endpoint only after its default propagation delay (5 minutes on its clock): preview names the
+ * deploy and deploys nothing; `up` deploys the slot apps and the published credential logs in (a real token
+ * request, as a client makes it) once the delay has passed; a certificate rotation is published to slot B,
+ * whose proof fails until the delay has passed: clients stay on slot A and preview and up say why, for how
+ * long and when to run again; a later `up` proves it and switches, the credential of the outputs logging in
+ * at every step; SALESFORCE_CERTS_SWITCH_UNPROVEN switches without the proof, saying who forced it; after
+ * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed; a certificate changed by hand is seen by refresh and
  * repaired by `up`; a new Connected App is refused (an existing one is updated); `destroy` removes the apps.
  */
 import test from "ava";
@@ -18,6 +21,9 @@ const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
 const legacyKey = "LegacyConsumerKey0123456789";
+/** Past the stand-in's default propagation delay (5 minutes). */
+const propagated = 6 * 60_000;
+const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid credential at every step, retire, repair drift, refuse a new Connected App, destroy", async (t) => {
   const { org, setClock, configure, deployer, admin } = await startOrgForProvider(start, { users: [ciUser] });
@@ -41,6 +47,8 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
       privateKeyPem: ci.privateKeyPem,
       activeSlot: ci.activeSlot,
       phase: ci.phase,
+      publishedAt: ci.publishedAt,
+      lastProofError: ci.lastProofError,
       salesforceFiles: ci.salesforceFiles,
       certificatePem: certificate.certificatePem,
     };
@@ -81,11 +89,19 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.is(app("Acme_CI_A")?.consumerKey, outputs["consumerKey"]);
   t.truthy(app("Acme_CI_B"));
   t.is(app("Acme_CI_B")?.certificatePem, undefined);
+  t.is(
+    await logsIn(outputs as never),
+    "invalid_client_id: client identifier invalid",
+    "a new app is unknown to the login servers until the delay has passed",
+  );
+  tick(plus(clock, propagated));
   t.is(await logsIn(outputs as never), "ok");
+  t.is(outputs["publishedAt"], undefined, "nothing unproven: no publishedAt output");
   t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 3 });
   const first = { consumerKey: outputs["consumerKey"] as string, privateKeyPem: outputs["privateKeyPem"] as string };
 
-  // Rotation: preview says what the org gets; one up publishes to slot B, proves it and switches.
+  // Rotation: preview says what the org gets; up publishes to slot B, whose proof fails until the org's
+  // login servers know its certificate: clients stay on slot A, and preview and up say why and when to run again.
   tick(at(30));
   rotationTrigger = "rotated";
   let mark = env.log.length;
@@ -99,8 +115,37 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   mark = env.log.length;
   await env.stack.up({ onOutput: env.onOutput });
   outputs = await env.values();
+  let log = env.logSince(mark);
+  t.regex(
+    log,
+    /slot B \(Acme_CI_B\) does not log in yet: unproven for 0 s \(last error: invalid_grant: invalid assertion\); clients stay on slot A \(Acme_CI_A, its certificate expires [^)]*\): Salesforce takes 2 to 10 minutes .* run pulumi up again after that; or, if you know slot B works, switch without the proof: SALESFORCE_CERTS_SWITCH_UNPROVEN=Acme_CI pulumi up/,
+  );
+  t.notRegex(log, /WARNING/, "the active certificate has not expired");
+  t.is(outputs["activeSlot"], "A", "clients stay on the old slot");
+  t.is(outputs["phase"], "publishing");
+  t.is(outputs["publishedAt"], at(30));
+  t.is(outputs["lastProofError"], "invalid_grant: invalid assertion");
+  t.is(await logsIn(first), "ok", "the published credential still logs in");
+
+  // Four minutes later the slot is still unproven: preview says for how long, and changes nothing.
+  tick(plus(at(30), 4 * 60_000));
+  mark = env.log.length;
+  const waiting = await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(
+    env.logSince(mark),
+    /slot B \(Acme_CI_B\) does not log in yet: unproven for 4 min \(last error: invalid_grant/,
+  );
+  t.deepEqual(waiting.changeSummary, { same: 3 });
+
+  // Past the delay, up proves slot B and switches.
+  tick(plus(at(30), propagated));
+  mark = env.log.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  outputs = await env.values();
   t.regex(env.logSince(mark), /slot B logs in: switches clients to slot B/);
   t.is(outputs["activeSlot"], "B");
+  t.is(outputs["publishedAt"], undefined);
+  t.is(outputs["lastProofError"], undefined);
   t.is(outputs["phase"], "switched");
   t.is(app("Acme_CI_B")?.certificatePem?.trim(), outputs["certificatePem"].trim());
   t.not(outputs["privateKeyPem"], first.privateKeyPem);
@@ -108,13 +153,16 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.is(await logsIn(first), "ok", "the old credential still logs in through the overlap");
   const second = { consumerKey: outputs["consumerKey"] as string, privateKeyPem: outputs["privateKeyPem"] as string };
 
-  // After the overlap the old slot is retired in the org: its key no longer logs in.
+  // After the overlap the old slot is retired in the org: its key keeps working until the org's login
+  // servers know, then no longer logs in.
   tick(at(38));
   await env.stack.up({ onOutput: env.onOutput });
   outputs = await env.values();
   t.is(outputs["phase"], "stable");
   t.truthy(app("Acme_CI_A"), "the slot app stays, without a certificate");
   t.is(app("Acme_CI_A")?.certificatePem, undefined);
+  t.is(await logsIn(first), "ok", "a retired certificate keeps working until the delay has passed");
+  tick(plus(at(38), propagated));
   t.regex(await logsIn(first), /invalid_grant/);
   t.is(await logsIn(second), "ok");
 
@@ -132,6 +180,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
     [path]: tampered,
   });
   await admin().metadata.deploy(zip, { singlePackage: true, rollbackOnError: true }).complete(true);
+  tick(plus(at(38), 2 * propagated));
   t.regex(await logsIn(second), /invalid_grant/);
   mark = env.log.length;
   await env.stack.refresh({ onOutput: env.onOutput });
@@ -140,7 +189,37 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   const repaired = await env.stack.up({ onOutput: env.onOutput });
   t.is(repaired.summary.resourceChanges?.["update"], 1);
   t.regex(env.logSince(mark), /deployed ExternalClientApplication Acme_CI_A, Acme_CI_B/);
+  tick(plus(at(38), 3 * propagated));
   t.is(await logsIn(second), "ok", "repaired by up");
+
+  // Rotated again, with SALESFORCE_CERTS_SWITCH_UNPROVEN naming the integration: preview says the slot
+  // switches without the proof, up switches at once and logs who forced it.
+  tick(at(60));
+  rotationTrigger = "rotated again";
+  await env.stack.up({ onOutput: env.onOutput });
+  t.is((await env.values())["phase"], "publishing", "without the override, the unproven slot waits");
+  const envVars = (env.stack.workspace as unknown as { envVars: Record<string, string> }).envVars;
+  envVars["SALESFORCE_CERTS_SWITCH_UNPROVEN"] = "acme_ci";
+  tick(plus(at(60), 60_000));
+  mark = env.log.length;
+  const forced = await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(
+    env.logSince(mark),
+    /slot A does not log in yet \(invalid_grant: invalid assertion\), but SALESFORCE_CERTS_SWITCH_UNPROVEN names this integration: switches clients to slot A WITHOUT the proof/,
+  );
+  t.is(forced.changeSummary["update"], 1);
+  mark = env.log.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  delete envVars["SALESFORCE_CERTS_SWITCH_UNPROVEN"];
+  log = env.logSince(mark);
+  t.regex(
+    log,
+    /switched clients WITHOUT a successful login with the new slot \(invalid_grant: invalid assertion\), forced by SALESFORCE_CERTS_SWITCH_UNPROVEN \(run by [^)]+\)/,
+  );
+  outputs = await env.values();
+  t.is(outputs["activeSlot"], "A");
+  t.is(outputs["phase"], "switched");
+  t.is(outputs["lastProofError"], undefined);
 
   // No key in the state or in what the engine printed, but for the secret outputs.
   const state = env.readState();
@@ -161,6 +240,8 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
 test("org mode JwtIntegration: a new Connected App is refused with a clear error, an existing one is updated", async (t) => {
   const { org, configure } = await startOrgForProvider(start, {
     users: [ciUser],
+    // About refusing a new Connected App and updating an existing one; propagation is the first test's.
+    propagationDelayMs: 0,
     connectedApps: [{ fullName: "Acme_Legacy", consumerKey: legacyKey, profiles: ["Standard User"] }],
   });
   t.teardown(() => org.close());

@@ -3,12 +3,14 @@
  * bootstrapped once by hand, then the provider logs in with credentials it rotates itself), through
  * the engine against the stand-in org. The stand-in logs which app each login and each Metadata API call
  * went through, so the test sees who did what:
- * - the first `up` deploys the connection's apps through the hand-made bootstrap app, and the other
- *   resources (through `SalesforceOrgProvider`) log in as the connection's slot A;
+ * - the stand-in applies app changes at its token endpoint after its default propagation delay (5 minutes
+ *   on its clock), so the first `up` deploys the connection's apps through the hand-made bootstrap app,
+ *   says slot A does not log in yet and the resources on `SalesforceOrgProvider` fail; once the clocks have
+ *   passed the delay a second `up` completes, those resources logging in as the connection's slot A;
  * - the bootstrap app is then deleted in Setup: refresh, rotation and destroy go on without it;
- * - a rotation of the connection's certificate is deployed while logged in as slot A, proved with a
- *   login as slot B, and from then on every call goes through slot B; slot A is retired after the overlap
- *   logged in as B;
+ * - a rotation of the connection's certificate is deployed while logged in as slot A; slot B's proof fails
+ *   until the delay has passed (everything stays on slot A); the next `up` proves it with a login as slot B,
+ *   and from then on every call goes through slot B; slot A is retired after the overlap logged in as B;
  * - `destroy` removes what the stack made, the connection's own apps last;
  * - the state holds the connection's key only encrypted.
  * In the run that rotates the connection, the engine cannot diff the resources of the provider (its
@@ -23,6 +25,9 @@ import type { StandInCall } from "../helpers/stand-in-org";
 const day = 86_400_000;
 const start = "2026-12-01T09:00:00.000Z";
 const at = (days: number) => new Date(Date.parse(start) + days * day).toISOString();
+/** Past the stand-in's default propagation delay (5 minutes). */
+const propagated = 6 * 60_000;
+const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 test.serial(
   "the stack's own connection: bootstrapped once by hand, then the provider logs in as a JwtIntegration it rotates itself",
@@ -64,7 +69,8 @@ test.serial(
       };
     });
     t.teardown(() => env.dispose());
-    await configure(env.stack);
+    // The first login as slot A waits this long (in real time) before up says to run it again later.
+    await configure(env.stack, { pollTimeoutSeconds: 2 });
     const tick = (iso: string) => {
       setClock(iso);
       env.setClock(iso);
@@ -80,16 +86,22 @@ test.serial(
       };
     };
 
-    // First up: the connection is deployed through the bootstrap app; the IdP certificate through slot A.
+    // First up: the connection is deployed through the bootstrap app; slot A is not known to the login
+    // servers yet, so up says so and the IdP certificate, which logs in as slot A, fails.
     let mark = org.calls.length;
+    await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
+    t.regex(
+      env.log.join(""),
+      /JwtIntegration Pulumi_Stack: Pulumi_Stack_A does not log in yet after 2 s \(invalid_client_id: client identifier invalid\); a new app can take 2 to 10 minutes to reach the login servers\. Resources on its SalesforceOrgProvider fail until it does: run pulumi up again in a few minutes\./,
+    );
+    t.falsy(org.state.certificate("Acme_IdP"), "nothing made as slot A yet");
+    t.truthy(org.state.component("ExternalClientApplication", "Pulumi_Stack_A"), "the connection's apps exist");
+
+    // Past the delay, a second up completes: the IdP certificate is made logged in as slot A.
+    tick(plus(start, propagated));
     await env.stack.up({ onOutput: env.onOutput });
     let outputs = await env.values();
     t.is(outputs["activeSlot"], "A");
-    t.regex(
-      env.log.join(""),
-      /JwtIntegration Pulumi_Stack: Pulumi_Stack_A logs in: from now on the provider logs in as it/,
-      "the first up proves slot A before the provider's resources use it",
-    );
     t.deepEqual(appsSince(mark).logins, ["Pulumi_Deployer", "Pulumi_Stack_A"]);
     const deploys = org.calls.slice(mark).filter((c) => c.operation === "deploy");
     t.deepEqual(
@@ -114,7 +126,8 @@ test.serial(
     await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
 
     // Rotation of the connection's certificate: preview cannot know the new credential and says so; up
-    // deploys slot B logged in as slot A, proves B with a login and switches; the provider follows.
+    // deploys slot B logged in as slot A, whose proof fails until the delay has passed: all stays on slot A.
+    // The next up proves B with a login and switches; the provider follows.
     tick(at(30));
     rotationTrigger = "rotated";
     mark = env.log.length;
@@ -132,12 +145,24 @@ test.serial(
     );
     t.regex(env.logSince(mark), /The provider for this resource has inputs that are not known during preview/);
     mark = org.calls.length;
-    const logMark = env.log.length;
+    let logMark = env.log.length;
+    const published = await env.stack.up({ onOutput: env.onOutput });
+    t.deepEqual(
+      published.summary.resourceChanges,
+      { update: 2, same: 3 },
+      "the certificate and the connection; the provider keeps slot A's credential, the IdP certificate is unchanged",
+    );
+    outputs = await env.values();
+    t.regex(env.logSince(logMark), /slot B \(Pulumi_Stack_B\) does not log in yet: unproven for 0 s/);
+    t.is(outputs["activeSlot"], "A");
+    t.is(outputs["phase"], "publishing");
+    tick(plus(at(30), propagated));
+    logMark = env.log.length;
     const rotation = await env.stack.up({ onOutput: env.onOutput });
     t.deepEqual(
       rotation.summary.resourceChanges,
-      { update: 3, same: 2 },
-      "the IdP certificate is unchanged: its diff with the new credential says so",
+      { update: 2, same: 3 },
+      "the connection and the provider's configuration; the IdP certificate is unchanged: its diff with the new credential says so",
     );
     outputs = await env.values();
     t.regex(env.logSince(logMark), /slot B logs in: switches clients to slot B/);

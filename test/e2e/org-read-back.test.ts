@@ -26,7 +26,11 @@ interface ReadBackStack {
 
 /** A stand-in org, a stack pointed at it, the program of this file, and its first `up` done. */
 async function readBackStack(t: ExecutionContext, name: string): Promise<ReadBackStack> {
-  const { org, configure, deployer } = await startOrgForProvider(start, { users: [ciUser] });
+  const { org, configure, deployer } = await startOrgForProvider(start, {
+    users: [ciUser],
+    // About read-backs of deploys; propagation has its own engine test (org-jwt-integration).
+    propagationDelayMs: 0,
+  });
   t.teardown(() => org.close());
   const triggers = { idp: "initial", ci: "initial" };
   const env = await openTempStack(name, async () => {

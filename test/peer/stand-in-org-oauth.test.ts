@@ -73,6 +73,8 @@ async function withOrg(
 ): Promise<void> {
   const org = await startStandInOrg({
     users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }, ciUser, other],
+    // These tests judge the token endpoint's answers, not propagation (its own test below): changes apply at once.
+    propagationDelayMs: 0,
     ...options,
   });
   try {
@@ -486,4 +488,94 @@ test("exp may be a JSON string of digits, as in Salesforce's own Java example; a
     });
     await t.throwsAsync(request(String(exp + 3600)), { name: "invalid_grant", message: "expired authorization code" });
   });
+});
+
+test("propagation: the token endpoint sees app changes only after the delay (default 5 minutes on the org's clock); metadata reads see them at once", async (t) => {
+  let clock = testNow();
+  const later = (ms: number) => {
+    clock = new Date(clock.getTime() + ms);
+  };
+  const oldKey = clientKey();
+  const newKey = clientKey();
+  const org = await startStandInOrg({
+    now: () => clock,
+    users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }, ciUser],
+    connectedApps: [
+      {
+        fullName: "Legacy_CI",
+        consumerKey: "LegacyKey1",
+        certificatePem: oldKey.certificatePem,
+        permissionSets: ["CI_Deployer"],
+      },
+    ],
+  });
+  try {
+    const admin = new jsforce.Connection({
+      instanceUrl: org.url,
+      accessToken: org.issueSession("admin@greenmoor.example"),
+      version,
+    });
+    const oauth2 = new jsforce.OAuth2({ loginUrl: org.url });
+    const login = async (key: ClientKey, iss: string) =>
+      oauth2.requestToken({
+        grant_type: jwtBearer,
+        assertion: await assertion(key, { iss, exp: epochSeconds(clock) + 120 }),
+      });
+    const minute = 60_000;
+    // A seeded app existed before: known at once.
+    await t.notThrowsAsync(login(oldKey, "LegacyKey1"));
+
+    // A new app: unknown to the login servers until the delay has passed, readable at once.
+    await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", oldKey));
+    const read = (await admin.metadata.read(
+      "ExtlClntAppGlobalOauthSettings" as "ConnectedApp",
+      "Greenmoor_CI_A_glbloauth",
+    )) as unknown as {
+      consumerKey?: string;
+    };
+    t.is(read.consumerKey, "GreenmoorCiKeyA");
+    await t.throwsAsync(login(oldKey, "GreenmoorCiKeyA"), {
+      name: "invalid_client_id",
+      message: "client identifier invalid",
+    });
+    later(5 * minute - 1000);
+    await t.throwsAsync(login(oldKey, "GreenmoorCiKeyA"), { name: "invalid_client_id" });
+    later(1000);
+    await t.notThrowsAsync(login(oldKey, "GreenmoorCiKeyA"));
+
+    // A changed certificate: the old one is still accepted and the new one refused until the delay has passed.
+    await deploy(admin, eca("Greenmoor_CI_A", "GreenmoorCiKeyA", newKey));
+    later(4 * minute);
+    await t.notThrowsAsync(login(oldKey, "GreenmoorCiKeyA"));
+    await t.throwsAsync(login(newKey, "GreenmoorCiKeyA"), { name: "invalid_grant", message: "invalid assertion" });
+    later(minute);
+    await t.throwsAsync(login(oldKey, "GreenmoorCiKeyA"), { name: "invalid_grant", message: "invalid assertion" });
+    await t.notThrowsAsync(login(newKey, "GreenmoorCiKeyA"));
+
+    // A removed certificate keeps working until the delay has passed.
+    const { certificatePem: _pem, ...withoutCertificate } = {
+      name: "Greenmoor_CI_A",
+      label: "Greenmoor CI",
+      contactEmail: "platform@greenmoor.example",
+      description: "CI",
+      consumerKey: "GreenmoorCiKeyA",
+      certificatePem: newKey.certificatePem,
+      scopes: ["Api", "RefreshToken"],
+      permissionSets: ["CI_Deployer"],
+      profiles: [],
+    };
+    await deploy(admin, externalClientAppFiles(withoutCertificate));
+    await t.notThrowsAsync(login(newKey, "GreenmoorCiKeyA"));
+    later(5 * minute);
+    await t.throwsAsync(login(newKey, "GreenmoorCiKeyA"), { name: "invalid_grant" });
+
+    // A Connected App's oauthConfig lags the same way.
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata"><contactEmail>a@b.example</contactEmail><label>Legacy CI</label><oauthConfig><callbackUrl>http://localhost:1717/OauthRedirect</callbackUrl><certificate>${newKey.certificatePem.trim()}</certificate><consumerKey>LegacyKey1</consumerKey><isAdminApproved>true</isAdminApproved><scopes>Api</scopes></oauthConfig><permissionSetName>CI_Deployer</permissionSetName></ConnectedApp>`;
+    await deploy(admin, { "connectedApps/Legacy_CI.connectedApp-meta.xml": xml });
+    await t.throwsAsync(login(newKey, "LegacyKey1"), { name: "invalid_grant" });
+    later(5 * minute);
+    await t.notThrowsAsync(login(newKey, "LegacyKey1"));
+  } finally {
+    await org.close();
+  }
 });

@@ -19,6 +19,17 @@
  * practitioners report for an app an admin blocked (https://github.com/n8n-io/n8n/issues/21589).
  * Salesforce publishes no text for a disabled ECA plug-in at the token endpoint; the provider only
  * reports the refusal, whatever its text.
+ * Propagation: the endpoint judges a login against the apps as they were `propagationDelayMs` ago on the
+ * org's clock (org-state.ts `appsKnownAt`), while the Metadata API reads every change at once. Salesforce
+ * documents that app changes take 2 to 10 minutes to reach its login servers (salesforce.md §5; org-mode.md
+ * §7, last bullet); until then the token endpoint answers `invalid_client_id` / `client identifier invalid`
+ * for a new app (reported for exactly this wait: https://github.com/pozil/salesforce-react-integration/issues/15,
+ * "wait 5-10 minutes"), and practitioners report up to 30 minutes for a new External Client App (Nango's
+ * Salesforce JWT setup guide). So a new app is unknown, a changed certificate keeps the old one accepted
+ * and the new one refused, and a removed certificate keeps working, each until the delay has passed.
+ * UNKNOWN, not modelled: whether propagation is gradual (some login servers earlier than others) and
+ * whether a delete propagates as slowly as a change; sessions of a deleted app end at once (start.ts).
+ * The provider depends on no particular delay: it proves a slot with a real login and waits otherwise.
  * Tokens are opaque `<15-char org id>!AQ…` (never JWT-shaped: jsforce's SOAP refuses those below v68).
  */
 import crypto from "node:crypto";
@@ -53,11 +64,14 @@ export async function tokenRequest(
     orgId: string;
     now: Date;
     kind: OrgKind;
+    /** How long an app change takes to reach the login servers (ms; see the module comment). */
+    propagationDelayMs: number;
     issue: (user: OrgUser, app: OrgApp) => string;
   },
 ): Promise<JsonAnswer> {
   const judged = await judgeJwtBearerRequest(form, {
-    appOf: (key) => context.state.apps.find((a) => a.consumerKey === key),
+    appOf: (key) =>
+      context.state.appsKnownAt(context.now.getTime() - context.propagationDelayMs).find((a) => a.consumerKey === key),
     audiences: tokenAudiences(context.kind, context.url),
     users: context.state.users,
     now: context.now.getTime(),

@@ -110,8 +110,21 @@ function commaList(value: XmlValue | undefined): string[] {
     : [];
 }
 
+/** The apps as the login servers knew them from `since` (epoch ms) on. */
+export interface AppsSnapshot {
+  since: number;
+  apps: OrgApp[];
+}
+
 /** The org's state. Read it freely in tests; only the stand-in's calls change it. */
 export class OrgState {
+  /**
+   * Every change of {@link apps}, oldest first: the token endpoint judges a login against the apps as they
+   * were a propagation delay ago (start.ts `propagationDelayMs`), while metadata reads see changes at once.
+   * Only the org's own state keeps it (a deploy's draft does not).
+   */
+  readonly appHistory: AppsSnapshot[] = [];
+
   constructor(
     readonly users: readonly OrgUser[],
     public certificateRecords: OrgCertificate[] = [],
@@ -238,6 +251,25 @@ export class OrgState {
     for (const c of this.componentRecords.values())
       if (c.type !== "IdentityProviderSettings" && refersTo(c.record)) uses.push(`${c.type}:${c.fullName}`);
     return uses;
+  }
+
+  /**
+   * Records {@link apps} as of `since` (epoch ms) when they differ from the last record: the app record,
+   * its global OAuth settings and certificate, its policies, a Connected App's oauthConfig, all at once
+   * (each is part of the {@link OrgApp} the token endpoint sees).
+   */
+  recordApps(since: number): void {
+    const apps = this.apps;
+    const last = this.appHistory.at(-1);
+    if (last && JSON.stringify(last.apps) === JSON.stringify(apps)) return;
+    this.appHistory.push({ since, apps: structuredClone(apps) });
+  }
+
+  /** The apps the login servers know at `at` (epoch ms): the last record from `at` or before; none before the first. */
+  appsKnownAt(at: number): OrgApp[] {
+    for (let i = this.appHistory.length - 1; i >= 0; i--)
+      if (this.appHistory[i]!.since <= at) return this.appHistory[i]!.apps;
+    return [];
   }
 
   /** A copy a deploy can change freely; {@link commit} makes it the org's state. */

@@ -19,14 +19,16 @@
  *    token → 401 `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`;
  *  - anything else → 404 `[{"errorCode":"NOT_FOUND",…}]`.
  * Every request is logged (method, path, SOAP operation, status; never bodies, tokens or query strings).
- * Names ignore case everywhere (org-state.ts); deploys check each type against the package's API version
+ * App changes reach the token endpoint `propagationDelayMs` after they are made, on the org's clock
+ * (oauth-token.ts cites Salesforce's 2–10 minutes): each change is stamped at the request that made it
+ * (or, for a change a test makes to the state directly, at the next request); seeded apps are known from
+ * the start. Names ignore case everywhere (org-state.ts); deploys check each type against the package's API version
  * (deploy.ts); org-made certificates may follow the CA/Browser caps (`caBrowserCaps`, org-certificates.ts).
  *
  * Not modelled: retrieve/checkRetrieveStatus, create/update/upsert/renameMetadata, describeMetadata,
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
  * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the user permissions the
- * External Client App settings name (the org opt-in and consumer-secret access are: prerequisites.ts), the 2–10 minute
- * propagation of app changes to the token endpoint, keystore import (UI-only in Salesforce), refresh
+ * External Client App settings name (the org opt-in and consumer-secret access are: prerequisites.ts), keystore import (UI-only in Salesforce), refresh
  * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO itself
  * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), and a My Domain URL or an
  * Experience site as JWT audience (unknown: oauth-token.ts). Time passes during a deploy only with
@@ -120,6 +122,11 @@ export interface StandInOrgOptions {
   certificates?: StandInCertificateSeed[];
   /** IdentityProviderSettings present from the start (its certificate must be among `certificates`). */
   identityProvider?: { certificateName: string; enableIdentityProvider: boolean };
+  /**
+   * How long app changes take to reach the token endpoint, on the org's clock (`now`), in ms; default 5
+   * minutes, inside Salesforce's documented 2 to 10 (oauth-token.ts). Metadata reads see changes at once.
+   */
+  propagationDelayMs?: number;
   /** Called after each request is answered. */
   onCall?: (call: StandInCall) => void;
   /** The org's External Client App settings (prerequisites.ts); both on by default. */
@@ -214,6 +221,9 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   };
 
   seed(state, options, ruleContext(state));
+  // Seeded apps existed before the test: the login servers know them already.
+  state.recordApps(Number.NEGATIVE_INFINITY);
+  const propagationDelayMs = options.propagationDelayMs ?? 5 * 60_000;
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -233,6 +243,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
       };
       route(request, Buffer.concat(chunks).toString("utf8"), call)
         .then((answer) => {
+          state.recordApps(now().getTime());
           if (answer === "drop") {
             call.status = 0;
             calls.push(call);
@@ -279,6 +290,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
       job.land(at);
       landed.push(job.id);
     }
+    state.recordApps(at.getTime());
     return landed;
   }
 
@@ -296,6 +308,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
         orgId,
         now: now(),
         kind: options.kind ?? "production",
+        propagationDelayMs,
         issue: (user, app) => {
           call.app = app.name;
           return issue(user, app);

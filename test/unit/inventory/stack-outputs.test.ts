@@ -62,6 +62,8 @@ test("the outputs of the example inventory: every section and field in the contr
       "consumerKey",
       "activeSlot",
       "phase",
+      "publishedAt",
+      "lastProofError",
       "tokenEndpoint",
       "sfLoginJwtCommand",
       "certificateSha256Fingerprint",

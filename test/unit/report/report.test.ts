@@ -295,7 +295,7 @@ test("the gate fails when a JWT integration's clients still log in with a previo
         activeSlot: "A",
         phase: "publishing",
         certificateSha256Fingerprint: "OL:D0",
-        certificateNotAfter: "2026-01-20T00:00:00.000Z",
+        certificateNotAfter: "2026-02-20T00:00:00.000Z",
       },
       // On the certificate in force: gated with that certificate, no line of its own.
       Other_CI: {
@@ -309,12 +309,28 @@ test("the gate fails when a JWT integration's clients still log in with a previo
   };
   const model = modelFromOutputs(rotating, "stack demo");
   t.deepEqual(model.jwtActiveSlots, [
-    { name: "Greenmoor_CI", activeSlot: "A", certificate: "Greenmoor_CI_JWT", notAfter: "2026-01-20T00:00:00.000Z" },
+    { name: "Greenmoor_CI", activeSlot: "A", certificate: "Greenmoor_CI_JWT", notAfter: "2026-02-20T00:00:00.000Z" },
   ]);
   t.deepEqual(
     failures(model, now, 30).filter((m) => m.startsWith("JwtIntegration")),
     [
-      "JwtIntegration Greenmoor_CI: clients log in on slot A with a previous certificate of Greenmoor_CI_JWT that expired on 2026-01-20T00:00:00.000Z: deploy the integration's salesforceFiles so the new slot logs in, then run pulumi up to switch clients",
+      "JwtIntegration Greenmoor_CI: clients log in on slot A with a previous certificate of Greenmoor_CI_JWT that expires on 2026-02-20T00:00:00.000Z, in 19 days, within 30: deploy the integration's salesforceFiles so the new slot logs in, then run pulumi up to switch clients",
+    ],
+  );
+  // Expired while the new slot is unproven: one failure, which says how long and why (the unproven slot's).
+  const expired = modelFromOutputs(
+    {
+      ...rotating,
+      jwtIntegrations: {
+        Greenmoor_CI: { ...rotating.jwtIntegrations.Greenmoor_CI, certificateNotAfter: "2026-01-20T00:00:00.000Z" },
+      },
+    },
+    "stack demo",
+  );
+  t.deepEqual(
+    failures(expired, now, 30).filter((m) => m.startsWith("JwtIntegration")),
+    [
+      "JwtIntegration Greenmoor_CI: clients on slot A (its certificate EXPIRED on 2026-01-20T00:00:00.000Z); the new slot is unproven: run pulumi up again after Salesforce's propagation delay (2 to 10 minutes), or switch without the proof with SALESFORCE_CERTS_SWITCH_UNPROVEN naming the integration's apiName",
     ],
   );
   // Without the integration outputs (an earlier stack), the gate says nothing more than before.
@@ -386,4 +402,89 @@ test("the model reads a CA's 'no well-defined expiration' date 9999-12-31T23:59:
     "stack outputs in o.json",
   );
   t.is(model.certificates[0]?.notAfter, "9999-12-31T23:59:59Z");
+});
+
+test("an unproven JWT slot is never silent: report and check name the integration, the slot clients are on, its expiry, how long and why; check fails once that certificate has expired", (t) => {
+  const unproven = (certificateNotAfter: string) => ({
+    ...outputs,
+    jwtIntegrations: {
+      // Slot B is published but its proof failed: the org's login servers do not know it yet.
+      Greenmoor_CI: {
+        certificate: "Greenmoor_CI_JWT",
+        activeSlot: "A",
+        phase: "publishing",
+        publishedAt: "2026-01-31T23:52:00.000Z",
+        lastProofError: "invalid_client_id: client identifier invalid | <b>*bold*</b>",
+        certificateSha256Fingerprint: "NE:W0",
+        certificateNotAfter,
+      },
+      // Stable: nothing unproven, no line.
+      Other_CI: { certificate: "Greenmoor_CI_JWT", activeSlot: "B", phase: "stable", certificateNotAfter },
+    },
+  });
+  const valid = modelFromOutputs(unproven("2027-01-01T00:00:00.000Z"), "stack demo");
+  t.deepEqual(valid.jwtUnproven, [
+    {
+      name: "Greenmoor_CI",
+      activeSlot: "A",
+      activeNotAfter: "2027-01-01T00:00:00.000Z",
+      publishedAt: "2026-01-31T23:52:00.000Z",
+      lastProofError: "invalid_client_id: client identifier invalid | <b>*bold*</b>",
+    },
+  ]);
+  const report = renderReport(valid, now);
+  t.regex(
+    report,
+    /## JWT slots not proven yet\n\n- JwtIntegration Greenmoor_CI: clients on slot A \(its certificate expires 2027-01-01T00:00:00\.000Z\); the new slot is unproven for 8 min \(published 2026-01-31T23:52:00\.000Z\); last error: invalid_client_id: client identifier invalid /,
+  );
+  t.regex(
+    report,
+    /run pulumi up again after Salesforce's propagation delay \(2 to 10 minutes\), or switch without the proof with SALESFORCE_CERTS_SWITCH_UNPROVEN/,
+  );
+  // A value from the outputs adds no HTML or emphasis: rendered, it is the text it was.
+  const item = judgeMarkdown(report).inlines.find((i) => i.text.includes("Greenmoor_CI: clients on slot A"));
+  t.deepEqual(item?.kinds, ["text"]);
+  t.true(item!.text.includes("invalid_client_id: client identifier invalid | <b>*bold*</b>"));
+  const warned = evaluateExpiryGate(valid, now, 30).filter((f) => f.certificate === "Greenmoor_CI");
+  t.deepEqual(
+    warned.map((f) => [f.status, f.failed]),
+    [["warn", false]],
+  );
+  t.regex(
+    warned[0]!.message,
+    /clients on slot A \(its certificate expires 2027-01-01T00:00:00\.000Z\); the new slot is unproven for 8 min/,
+  );
+
+  const expired = modelFromOutputs(unproven("2026-01-20T00:00:00.000Z"), "stack demo");
+  const failed = evaluateExpiryGate(expired, now, 30).filter((f) => f.certificate === "Greenmoor_CI" && f.failed);
+  t.true(
+    failed.some((f) =>
+      /clients on slot A \(its certificate EXPIRED on 2026-01-20T00:00:00\.000Z\); the new slot is unproven/.test(
+        f.message,
+      ),
+    ),
+  );
+  t.regex(renderReport(expired, now), /its certificate EXPIRED on 2026-01-20/);
+
+  // Through the command line: warn exits 0, the expired case 1 (the documented exit codes).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-unproven-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { Unused_Cert: _unused, ...healthy } = outputs.certificates;
+  const write = (file: string, value: ReturnType<typeof unproven>) =>
+    fs.writeFileSync(path.join(dir, file), JSON.stringify({ ...value, certificates: healthy }));
+  write("valid.json", unproven("2027-01-01T00:00:00.000Z"));
+  write("expired.json", unproven("2026-01-20T00:00:00.000Z"));
+  const ok = runCli(["check", "--within", "30", "--outputs", "valid.json", "--now", now.toISOString()], dir);
+  t.is(ok.status, 0, ok.stderr);
+  t.regex(ok.stdout, /^WARN JwtIntegration Greenmoor_CI: clients on slot A .* unproven for 8 min/m);
+  const bad = runCli(["check", "--within", "30", "--outputs", "expired.json", "--now", now.toISOString()], dir);
+  t.is(bad.status, 1);
+  t.regex(bad.stderr, /^FAIL JwtIntegration Greenmoor_CI: clients on slot A \(its certificate EXPIRED on 2026-01-20/m);
+
+  // A last error of another type is refused, never skipped.
+  const wrong = unproven("2027-01-01T00:00:00.000Z");
+  (wrong.jwtIntegrations.Greenmoor_CI as Record<string, unknown>)["lastProofError"] = 42;
+  t.throws(() => modelFromOutputs(wrong, "stack demo"), {
+    message: /jwtIntegrations\.Greenmoor_CI\.lastProofError: must be a string \(got number 42\)/,
+  });
 });

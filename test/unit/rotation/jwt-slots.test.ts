@@ -67,3 +67,34 @@ test("in place, a new certificate replaces the only slot at once", async (t) => 
   t.deepEqual(step, { kind: "replaceInPlace" });
   t.is(applySlotStep(inPlace, step, cred(2), now, 7).slots.A!.privateKeyPem, "KEY2");
 });
+
+test("while publishing, the state records since when and the last proof error; a switch or retire clears both", async (t) => {
+  const publishing = applySlotStep(start, { kind: "publish", to: "B" }, cred(2), now, 7);
+  t.is(publishing.publishedAt, now.toISOString());
+  t.is(publishing.lastProofError, undefined);
+  const later = new Date(now.getTime() + 6 * 60_000);
+  const waiting = await planSlots(publishing, cred(2), later, loginFails);
+  t.deepEqual(waiting, { kind: "awaitLogin", slot: "B", failure: "invalid_client_id: client identifier invalid" });
+  const failed = applySlotStep(publishing, waiting, cred(2), later, 7);
+  t.is(failed.lastProofError, "invalid_client_id: client identifier invalid");
+  t.is(failed.publishedAt, now.toISOString(), "a failed proof keeps the time of the publish");
+  t.is(failed.active, "A");
+  const switched = applySlotStep(failed, { kind: "switch", to: "B" }, cred(2), later, 7);
+  t.is(switched.publishedAt, undefined);
+  t.is(switched.lastProofError, undefined);
+  t.false("publishedAt" in switched || "lastProofError" in switched, "absent, not undefined, in a stable state");
+});
+
+test("switchUnproven: a failed proof switches all the same, carrying the failure; without it the slot waits", async (t) => {
+  const publishing = applySlotStep(start, { kind: "publish", to: "B" }, cred(2), now, 7);
+  t.deepEqual(await planSlots(publishing, cred(2), now, loginFails, { switchUnproven: true }), {
+    kind: "switch",
+    to: "B",
+    unproven: "invalid_client_id: client identifier invalid",
+  });
+  t.is((await planSlots(publishing, cred(2), now, loginFails, { switchUnproven: false })).kind, "awaitLogin");
+  t.deepEqual(await planSlots(publishing, cred(2), now, loginOk, { switchUnproven: true }), {
+    kind: "switch",
+    to: "B",
+  });
+});
