@@ -7,6 +7,7 @@
  */
 import test from "ava";
 import * as jsforce from "jsforce";
+import { orgCertificateDeploy } from "../../provider/certificate/in-org";
 import { OrgApiError, OrgPrerequisiteError } from "../../provider/errors";
 import { OrgMetadataClient } from "../../provider/org/metadata-client";
 import { assertPrerequisites } from "../../provider/org/prerequisites";
@@ -112,10 +113,13 @@ test("provider: the metadata client refuses an ECA deploy and a global OAuth set
     t.true(
       (
         await client.deploy({
-          files: {
-            "certs/Acme_Plain.crt": "",
-            "certs/Acme_Plain.crt-meta.xml": `<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>Acme Plain</masterLabel><privateKeyExportable>true</privateKeyExportable></Certificate>`,
-          },
+          files: (
+            await orgCertificateDeploy(
+              "Acme_Plain",
+              { label: "Acme Plain", keySize: 2048, privateKeyExportable: true },
+              client.session.orgId,
+            )
+          ).files,
         })
       ).id.startsWith("0Af"),
     );
