@@ -1,7 +1,7 @@
 /**
  * @module The state of a JWT integration: its app slots, where a certificate rotation stands, the
- * credential clients read, and the Salesforce metadata to deploy. Pure but for the login probe, which
- * is passed in.
+ * credential clients read, and the Salesforce metadata to deploy. Pure: the clock and the login probe
+ * (the network) are parameters.
  */
 import { jwtSlotAppName, jwtSlotConsumerKey } from "../validate/generated-names";
 import { describeCertificate } from "../crypto/certificate-facts";
@@ -15,7 +15,7 @@ import {
   type SlotStep,
   type SlotsState,
 } from "../rotation/jwt-slots";
-import { requestJwtBearerToken, tokenEndpoint } from "../salesforce/jwt-bearer";
+import { tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "./args";
 import type { jwtViewFields } from "./fields";
@@ -106,6 +106,15 @@ export function createJwtIntegration(inputs: JwtIntegrationInputs): JwtIntegrati
   });
 }
 
+/**
+ * A JWT Bearer login with one slot's credentials at `now`: undefined when the org grants a token, else
+ * why not (`error: description`). The provider passes the real token request in; tests pass their own.
+ */
+export type SlotLoginProbe = (
+  login: { loginUrl: string; consumerKey: string; username: string; audience: string; privateKeyPem: string },
+  now: Date,
+) => Promise<string | undefined>;
+
 /** What an update would do now: the slot step, and settings that change the metadata only. */
 export interface JwtUpdatePlan {
   step: SlotStep;
@@ -122,23 +131,22 @@ export async function planJwtUpdate(
   olds: JwtIntegrationState,
   news: JwtIntegrationInputs,
   now: Date,
+  probeLogin: SlotLoginProbe,
   mode: "artefact" | "org" = "artefact",
   options: { switchUnproven?: boolean } = {},
 ): Promise<JwtUpdatePlan> {
   const slotsState = toSlotsState(olds);
-  const probe = async (slot: SlotName): Promise<string | undefined> => {
-    const result = await requestJwtBearerToken(
-      news.loginUrl,
+  const probe = (slot: SlotName): Promise<string | undefined> =>
+    probeLogin(
       {
+        loginUrl: news.loginUrl,
         consumerKey: olds.slots[slot]!.consumerKey,
         username: news.username,
         audience: news.audience,
         privateKeyPem: olds.slotKeys[slot] ?? news.privateKeyPem ?? "",
       },
-      { now },
+      now,
     );
-    return result.ok ? undefined : `${result.error}: ${result.description}`;
-  };
   const step = await planSlots(slotsState, bound(news), now, probe, options);
   const settingsChanged = (
     [

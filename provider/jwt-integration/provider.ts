@@ -6,6 +6,7 @@ import { jwtSlotAppName, jwtSlots } from "../validate/generated-names";
 import type * as pulumi from "@pulumi/pulumi";
 import { clockFailure, currentTime } from "../rotation/clock";
 import { idleSlot } from "../rotation/jwt-slots";
+import { requestJwtBearerToken } from "../salesforce/jwt-bearer";
 import { toCheckResult } from "../dynamic/check-result";
 import { checkJwtIntegrationArgs } from "./args";
 import { unknownValue } from "../dynamic/unknown-value";
@@ -17,6 +18,7 @@ import {
   jwtReplacingInputs,
   planJwtUpdate,
   type JwtIntegrationState,
+  type SlotLoginProbe,
 } from "./lifecycle";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
 import { awaitFirstLogin, isOwnConnection, orgClientFor } from "./own-connection";
@@ -131,7 +133,14 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         certificateNotAfter: active.notAfter ?? "",
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
-      const plan = await planJwtUpdate(olds, unchanged, currentTime(), slotWords(olds), override(news.apiName));
+      const plan = await planJwtUpdate(
+        olds,
+        unchanged,
+        currentTime(),
+        tokenProbe,
+        slotWords(olds),
+        override(news.apiName),
+      );
       const idle = idleSlot(olds.activeSlot);
       const ifRotated =
         olds.strategy === "inPlace"
@@ -151,6 +160,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       olds,
       fromStoredInputs(news),
       currentTime(),
+      tokenProbe,
       slotWords(olds),
       override(news.apiName),
     );
@@ -184,7 +194,14 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   async update(_id, stored, news) {
     const olds = decodeJwtState(stored);
     const now = currentTime();
-    const plan = await planJwtUpdate(olds, fromStoredInputs(news), now, slotWords(olds), override(news.apiName));
+    const plan = await planJwtUpdate(
+      olds,
+      fromStoredInputs(news),
+      now,
+      tokenProbe,
+      slotWords(olds),
+      override(news.apiName),
+    );
     if (plan.step.kind !== "none") console.log(plan.message);
     else if (certificateUpdated(olds, news))
       console.log(
@@ -207,7 +224,7 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       // repair deploy, so it is proven again after it.
       const repaired = (olds.orgDrift ?? []).length > 0 && plan.step.kind === "awaitLogin";
       if (plan.step.kind === "publish" || repaired) {
-        const next = await planJwtUpdate(state, inputs, now, "org", override(news.apiName));
+        const next = await planJwtUpdate(state, inputs, now, tokenProbe, "org", override(news.apiName));
         console.log(next.message);
         logForcedSwitch(news.apiName, next.step);
         // Not proven yet (the org's login servers lag behind its metadata): the state says why, for the
@@ -280,6 +297,13 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         `JwtIntegration ${state.apiName}: deleted ${deleted.join(", ") || "nothing (already gone)"} from ${client.session.instanceUrl}`,
       );
   },
+};
+
+/** The proof of a slot: a real JWT Bearer token request to the org's token endpoint. */
+const tokenProbe: SlotLoginProbe = async (login, now) => {
+  const { loginUrl, ...credentials } = login;
+  const result = await requestJwtBearerToken(loginUrl, credentials, { now });
+  return result.ok ? undefined : `${result.error}: ${result.description}`;
 };
 
 /** The operator's override for `apiName` (switch-unproven.ts). */

@@ -13,6 +13,11 @@ import {
 import { checkCertificateArgs } from "../../../provider/certificate/args";
 import { checkJwtIntegrationArgs, type JwtIntegrationInputs } from "../../../provider/jwt-integration/args";
 
+/** These plans publish or change settings only: they ask for no login, and a probe that is called fails the test. */
+const noLogin = async (): Promise<string | undefined> => {
+  throw new Error("this plan needs no login");
+};
+
 const now = new Date("2027-01-01T00:00:00Z");
 const certificateInputs = checkCertificateArgs({ uniqueName: "Slots_JWT", label: "Slots" }, { now });
 if (!certificateInputs.ok) throw new Error("bad certificate arguments");
@@ -50,7 +55,7 @@ test("in the steady state the integration stores no PEM and no key; during a rot
     previousCertificatePem: first.certificatePem!,
     previousPrivateKeyPem: first.privateKeyPem!,
   });
-  const plan = await planJwtUpdate(created, handover, now);
+  const plan = await planJwtUpdate(created, handover, now, noLogin);
   t.deepEqual(plan.step, { kind: "publish", to: "B" });
   const publishing = applyJwtUpdate(created, handover, plan, now);
   t.is(
@@ -111,7 +116,7 @@ test("the stack's org connection keeps its active key (and no PEM) at every step
     previousCertificatePem: first.certificatePem!,
     previousPrivateKeyPem: first.privateKeyPem!,
   });
-  const publishing = applyJwtUpdate(created, handover, await planJwtUpdate(created, handover, now), now);
+  const publishing = applyJwtUpdate(created, handover, await planJwtUpdate(created, handover, now, noLogin), now);
   t.deepEqual(publishing.slotKeys, { A: first.privateKeyPem, B: second.privateKeyPem });
   const switched = storedSlots(
     {
@@ -135,10 +140,11 @@ test("the stack's org connection keeps its active key (and no PEM) at every step
     plain,
     own(first, { certificatePem: first.certificatePem!, privateKeyPem: first.privateKeyPem! }),
     now,
+    noLogin,
   );
   t.deepEqual(plan.settingsChanged, ["orgConnection"]);
   t.deepEqual(
-    (await planJwtUpdate(plain, { ...inputs(first, {}), orgConnection: false }, now)).settingsChanged,
+    (await planJwtUpdate(plain, { ...inputs(first, {}), orgConnection: false }, now, noLogin)).settingsChanged,
     [],
     "false is the default",
   );
