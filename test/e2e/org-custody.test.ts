@@ -281,3 +281,41 @@ test.serial(
     t.deepEqual(state ? (JSON.parse(state).checkpoint?.latest?.resources ?? []) : [], [], "nothing was created");
   },
 );
+
+test.serial(
+  "custody org under the CA/Browser caps: a certificate the org makes for 200 days renews inside its own window, at 80 % of 200 days, not of a year",
+  async (t) => {
+    // From 2026-03-15 certificates made in Salesforce may be capped at 200 days (org-mode.md §5): the provider
+    // reads the lifetime from the certificate, so the renewal follows the cap.
+    const { org, setClock, configure } = await startOrgForProvider(start, { caBrowserCaps: true });
+    t.teardown(() => org.close());
+    const env = await openTempStack("org-custody-capped", async () => {
+      const idp = new CertificateAndKeyPair("idp", {
+        uniqueName: "Acme_IdP",
+        label: "Acme IdP signing",
+        custody: "org",
+      });
+      return { salesforceName: idp.salesforceName, notAfter: idp.notAfter, nextRotation: idp.nextRotation };
+    });
+    t.teardown(() => env.dispose());
+    await configure(env.stack);
+    await env.stack.up({ onOutput: env.onOutput });
+    let outputs = await env.values();
+    t.is(outputs["notAfter"], `${at(200).slice(0, 10)}T00:00:00.000Z`, "200 days, not a year");
+    const renewsAt = Date.parse(outputs["nextRotation"]);
+    t.true(renewsAt < Date.parse(at(200)), "the renewal falls inside the capped lifetime");
+    t.true(renewsAt > Date.parse(at(150)), "at 80 % of 200 days, not of a year");
+
+    // The day before the renewal nothing rotates; the day after, up deploys Acme_IdP_G2, made after
+    // 2027-03-15 and so capped at 100 days.
+    setClock(new Date(renewsAt - 86_400_000).toISOString());
+    t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 2 });
+    setClock(new Date(renewsAt + 86_400_000).toISOString());
+    await env.stack.up({ onOutput: env.onOutput });
+    outputs = await env.values();
+    t.is(outputs["salesforceName"], "Acme_IdP_G2");
+    const g2 = org.state.certificate("Acme_IdP_G2")!;
+    const lifetime = Date.parse(new crypto.X509Certificate(g2.contentPem).validTo) - (renewsAt + 86_400_000);
+    t.true(lifetime <= 100 * day && lifetime > 98 * day, "the new certificate has the cap of its own day");
+  },
+);
