@@ -37,6 +37,8 @@ async function withOrg(
   const org = await startStandInOrg({
     ...(preAuthorizationBy ? { preAuthorizationBy } : {}),
     users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }, ciUser],
+    // These tests judge which form of pre-authorization the org takes, not propagation: logins see a deploy at once.
+    propagationDelayMs: 0,
   });
   try {
     const connection = new jsforce.Connection({
