@@ -30,13 +30,14 @@
  *    `ClientCertificate` (both in the Metadata API WSDL).
  *  - A user without "View Setup and Configuration" (`auditor@…`), whom the Metadata API and Tooling refuse.
  *
- * {@link sandboxCopyOf}: a sandbox copy "includes all your metadata" (Salesforce help, Sandbox Types and
- * Templates, https://help.salesforce.com/s/articleView?id=platform.create_test_instance.htm&type=5): the
- * copy gets its own org id and instance URL and holds the same records, certificates with the same bytes
- * and keys. UNKNOWN (no public source found): whether Salesforce copies the private keys of Certificate and
- * Key Management or makes new ones, whether record ids survive the copy (the stand-in keeps them, so a
- * copied SamlSsoConfig still names its request-signing certificate), and whether deleted certificates are
- * copied (the copy leaves them out). Tests must not rely on any of these.
+ * {@link sandboxCopyOf}: a sandbox is a copy of its production org's configuration (metadata) with its own
+ * org id and instance URL (Salesforce help, Sandbox Types and Templates,
+ * https://help.salesforce.com/s/articleView?id=platform.create_test_instance.htm&type=5). The copy holds
+ * the same records, certificates with the same bytes and keys. UNKNOWN (no public source found): whether
+ * Salesforce copies the certificates and private keys of Certificate and Key Management or makes new ones,
+ * whether record ids survive the copy (the stand-in keeps them, so a copied SamlSsoConfig still names its
+ * request-signing certificate), and whether deleted certificates are copied (the copy leaves them out).
+ * Tests must not rely on any of these: compare each org with its own truth.
  */
 import crypto from "node:crypto";
 import type { CertificateUse } from "../../provider/discover/model";
@@ -960,6 +961,11 @@ export interface BrownfieldOrg extends OrgForProvider {
   truth: BrownfieldTruth;
   /** A connection as `username` with a fresh session (no login), e.g. the auditor without View Setup. */
   connectionAs(username: string): jsforce.Connection;
+  /**
+   * The private key (PKCS #8 PEM, made at run time) the clients of JWT app `app` hold: what an adopting
+   * JwtIntegration may be given as `adopt.privateKeyPem`. Apps sharing a key pair give the same key.
+   */
+  appPrivateKeyPem(app: string): string;
 }
 
 /**
@@ -1003,6 +1009,11 @@ export async function startBrownfieldOrg(options: BrownfieldOrgOptions): Promise
     },
     admin: () => connectionAs(username),
     connectionAs,
+    appPrivateKeyPem: (app) => {
+      const held = material.apps.find((m) => m.app.name.toLowerCase() === app.toLowerCase());
+      if (!held) throw new Error(`brownfield seed ${seed.name}: no JWT app ${app}`);
+      return held.privateKeyPem;
+    },
     configure: async (stack, extra = {}) => {
       stacks = [...stacks, stack];
       (stack.workspace as { envVars: Record<string, string> }).envVars["SALESFORCE_CERTS_NOW"] = now.toISOString();

@@ -6,7 +6,10 @@
  * the sandbox copy differs from production exactly as seeded, and the comparison is shown once catching an
  * org that no longer matches its truth.
  */
+import crypto from "node:crypto";
 import test from "ava";
+import * as jose from "jose";
+import { connectedAppFiles } from "../../provider/salesforce/oauth-apps";
 import { XMLParser } from "fast-xml-parser";
 import {
   brownfieldAuditor,
@@ -23,7 +26,7 @@ import {
 } from "../helpers/brownfield";
 import { judgeWithWsdl } from "../helpers/metadata-wsdl";
 import { certificateSource, sourceFormatZip } from "../helpers/stand-in-org";
-import { daysAfter, testInstant, testNow } from "../helpers/test-clock";
+import { daysAfter, epochSeconds, testInstant, testNow } from "../helpers/test-clock";
 
 const version = "66.0";
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: false });
@@ -425,6 +428,65 @@ test("the sandbox copy: its own org id and URL, production's records, one certif
   } finally {
     await production.org.close();
     await sandbox.org.close();
+  }
+});
+
+test("seeded apps take JWT logins from the start (two apps, one key); a deleted seeded Connected App cannot be created again", async (t) => {
+  const brownfield = await startBrownfieldOrg({ now: testInstant });
+  try {
+    const login = async (app: string, consumerKey: string, username: string) => {
+      const assertion = await new jose.SignJWT({
+        iss: consumerKey,
+        sub: username,
+        aud: "https://login.salesforce.com",
+        exp: epochSeconds(testNow()) + 120,
+      })
+        .setProtectedHeader({ alg: "RS256" })
+        .sign(crypto.createPrivateKey(brownfield.appPrivateKeyPem(app)));
+      const response = await fetch(`${brownfield.org.url}/services/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const seed = brownfield.seed;
+    const app = (name: string) => seed.jwtApps.find((a) => a.name === name)!;
+    t.is(
+      (await login("Pulumi_Deployer", app("Pulumi_Deployer").consumerKey, brownfield.deployer.username)).status,
+      200,
+    );
+    t.is(brownfield.appPrivateKeyPem("Etl_Nightly"), brownfield.appPrivateKeyPem("Data_Loader_Jwt"));
+    t.is((await login("Etl_Nightly", app("Etl_Nightly").consumerKey, "ci@greenmoor.example")).status, 200);
+    t.is((await login("Data_Loader_Jwt", app("Data_Loader_Jwt").consumerKey, "ci@greenmoor.example")).status, 200);
+    // Legacy_Ci's certificate expired, and still its login works: Salesforce does not enforce an app
+    // certificate's expiry (salesforce.md §0), which is why discover must report it.
+    t.true(brownfield.truth.appCertificates.some((c) => c.app === "Legacy_Ci" && new Date(c.expiresAt) < testNow()));
+    t.is((await login("Legacy_Ci", app("Legacy_Ci").consumerKey, "ci@greenmoor.example")).status, 200);
+    // A user the app does not pre-authorize is refused (the login is judged, not waved through).
+    t.is((await login("Legacy_Ci", app("Legacy_Ci").consumerKey, brownfieldAuditor)).status, 400);
+
+    const conn = brownfield.admin();
+    const deleted = await conn.metadata.delete("ConnectedApp" as "Certificate", ["Data_Loader_Jwt"]);
+    t.true((Array.isArray(deleted) ? deleted[0]! : deleted).success);
+    const files = connectedAppFiles({
+      name: "Data_Loader_Jwt",
+      label: "Data Loader JWT",
+      contactEmail: "platform@greenmoor.example",
+      description: "again",
+      consumerKey: app("Data_Loader_Jwt").consumerKey,
+      scopes: ["Api"],
+      permissionSets: ["Etl_Jobs"],
+      profiles: [],
+    });
+    const again = await conn.metadata
+      .deploy((await sourceFormatZip(files)).toString("base64"), { singlePackage: true, rollbackOnError: true })
+      .complete(true);
+    t.is(again.status, "Failed");
+    t.regex(JSON.stringify(again.details), /no longer create connected apps/);
+    t.is(brownfield.org.state.component("ConnectedApp", "Data_Loader_Jwt"), undefined);
+  } finally {
+    await brownfield.org.close();
   }
 });
 
