@@ -10,7 +10,9 @@ import {
   canonicalFingerprint,
   certificateAdoptionDifferences,
   contentFingerprint,
+  readAdoptedCertificate,
 } from "../../../provider/certificate/adoption";
+import { OrgAdoptionRefusedError } from "../../../provider/errors";
 import { applyUpdate, issueCertificate, planChanges, planUpdate } from "../../../provider/certificate/lifecycle";
 import { encodeCertificateState } from "../../../provider/certificate/state";
 import { spawnSync } from "node:child_process";
@@ -142,4 +144,59 @@ test("the stored state of an adopted certificate holds no adopt, and a changed a
   const plan = planUpdate(state, news, now);
   t.false(planChanges(plan));
   t.false("adopt" in applyUpdate(state, news, plan, now));
+});
+
+/** An org client that answers only what adoption reads: the Tooling row and the content of one certificate. */
+function orgHolding(developerName: string, pem: string, row: Partial<typeof record> = {}) {
+  const reads: string[] = [];
+  return {
+    reads,
+    client: {
+      session: { instanceUrl: "https://acme.my.salesforce.com", orgId: "00D000000000001AAA" },
+      async certificate(name: string) {
+        reads.push(`certificate ${name}`);
+        return name.toLowerCase() === developerName.toLowerCase()
+          ? { id: "0P1000000000001", developerName, expirationDate: "", ...record, ...row }
+          : undefined;
+      },
+      async readCertificatePem(name: string) {
+        reads.push(`content ${name}`);
+        return pem;
+      },
+      async deploy() {
+        throw new Error("adoption must not deploy");
+      },
+    } as never,
+  };
+}
+
+test("a CA-signed certificate awaiting its chain is adopted by its CSR's fingerprint, read under the org's spelling, with nothing deployed", async (t) => {
+  const csr = openssl(["req", "-new", "-key", "key.pem", "-subj", "/CN=Acme mTLS"], { "key.pem": made.privateKeyPem });
+  const { client, reads } = orgHolding("acme_mtls", csr, { caSigned: true, masterLabel: "Acme mTLS" });
+  const adopted = await readAdoptedCertificate(client, {
+    ...ours,
+    uniqueName: "Acme_Mtls",
+    label: "Acme mTLS",
+    caSigned: true,
+    adopt: { sha256Fingerprint: contentFingerprint(csr)! },
+  });
+  t.deepEqual(adopted, { name: "acme_mtls", pem: csr });
+  t.deepEqual(reads, ["certificate Acme_Mtls", "content acme_mtls"]);
+});
+
+test("a refused adoption is ERR_ORG_ADOPTION_REFUSED naming the org, the certificate as the org spells it, and each field", async (t) => {
+  const { client } = orgHolding("acme_idp", made.certificatePem, { keySize: 4096 });
+  const error = await t.throwsAsync(readAdoptedCertificate(client, { ...ours, uniqueName: "Acme_IdP" }), {
+    instanceOf: OrgAdoptionRefusedError,
+  });
+  t.is(error!.code, "ERR_ORG_ADOPTION_REFUSED");
+  t.regex(
+    error!.message,
+    /^CertificateAndKeyPair Acme_IdP: cannot adopt Certificate acme_idp from https:\/\/acme\.my\.salesforce\.com \(org 00D000000000001AAA\): it differs from this resource \(keySize: the org's 4096, ours 2048\); nothing was deployed/,
+  );
+  const absent = orgHolding("other", made.certificatePem).client;
+  await t.throwsAsync(readAdoptedCertificate(absent, { ...ours, uniqueName: "Acme_IdP" }), {
+    instanceOf: OrgAdoptionRefusedError,
+    message: /holds no certificate of that name/,
+  });
 });
