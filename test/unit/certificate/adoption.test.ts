@@ -61,7 +61,7 @@ const badAdopts: [string, unknown, string, RegExp][] = [
   ["no fingerprint", {}, "adopt.sha256Fingerprint", /^is required/],
   [
     "a SHA-1 fingerprint",
-    { sha256Fingerprint: "AB:".repeat(19) + "AB" },
+    { sha256Fingerprint: `${"AB:".repeat(19)}AB` },
     "adopt.sha256Fingerprint",
     /^must be a SHA-256 fingerprint/,
   ],
