@@ -93,7 +93,14 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
 
   async diff(_id, stored, news) {
     const olds = decodeSamlState(stored, false);
-    const replaces = samlReplacingInputs.filter((field) => news[field] !== unknownValue && olds[field] !== news[field]);
+    // An adopted app keeps its own name (appName): apiName does not name it, so a new apiName is no new app.
+    // Replacing would adopt the same app again and then delete it with the old binding.
+    const replaces = samlReplacingInputs.filter(
+      (field) =>
+        news[field] !== unknownValue &&
+        olds[field] !== news[field] &&
+        !(field === "apiName" && olds.appName !== undefined),
+    );
     if (replaces.length > 0) {
       console.log(
         `SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`,

@@ -11,7 +11,9 @@ import { samlAdoptionDifferences } from "../../../provider/saml-binding/adoption
 import { applySamlUpdate, createSamlSpBinding, planSamlUpdate } from "../../../provider/saml-binding/lifecycle";
 import { encodeSamlState } from "../../../provider/saml-binding/state";
 import { goodSamlArguments } from "../../helpers/check-arguments";
-import { testNow } from "../../helpers/test-clock";
+import { pinProviderClock, testNow } from "../../helpers/test-clock";
+import { samlFixture, samlInputs } from "../../helpers/saml-fixtures";
+import { samlSpBindingImplementation } from "../../../provider/saml-binding/provider";
 
 const check = (news: Record<string, unknown>) => samlSpBindingProvider.check!({} as never, news as never);
 
@@ -155,4 +157,20 @@ test("the adopted app's name wins over apiName for the files and stays through u
   t.deepEqual(next.salesforceFiles, state.salesforceFiles);
   // A binding that made its app stores no appName at all (its state keeps its shape).
   t.false("appName" in (encodeSamlState(createSamlSpBinding(inputs(), now)) as unknown as Record<string, unknown>));
+});
+
+test("a new apiName replaces a binding that made its app, but not one that adopted its app (apiName does not name it)", async (t) => {
+  pinProviderClock();
+  const { certificate, binding } = samlFixture(testNow());
+  const renamed = samlInputs(certificate, { apiName: "Partner_Portal_SSO_2" });
+  const made = await samlSpBindingImplementation.diff!("Partner_Portal_SSO", binding, renamed);
+  t.deepEqual(made.replaces, ["apiName"]);
+  const adopted = createSamlSpBinding(samlInputs(certificate), testNow(), "Legacy_Partner_SSO");
+  const kept = await samlSpBindingImplementation.diff!("Partner_Portal_SSO", adopted, renamed);
+  t.deepEqual(kept.replaces, []);
+  t.true(kept.changes);
+  t.deepEqual(
+    applySamlUpdate(adopted, renamed, planSamlUpdate(adopted, renamed, testNow()), testNow()).salesforceFiles,
+    adopted.salesforceFiles,
+  );
 });
