@@ -7,7 +7,8 @@
 import test from "ava";
 import { samlSpBindingProvider } from "../../../provider";
 import { checkSamlSpBindingArgs, type SamlSpBindingInputs } from "../../../provider/saml-binding/args";
-import { samlAdoptionDifferences } from "../../../provider/saml-binding/adoption";
+import { readAdoptedSamlApp, samlAdoptionDifferences } from "../../../provider/saml-binding/adoption";
+import { OrgAdoptionRefusedError } from "../../../provider/errors";
 import { applySamlUpdate, createSamlSpBinding, planSamlUpdate } from "../../../provider/saml-binding/lifecycle";
 import { encodeSamlState } from "../../../provider/saml-binding/state";
 import { goodSamlArguments } from "../../helpers/check-arguments";
@@ -173,4 +174,60 @@ test("a new apiName replaces a binding that made its app, but not one that adopt
     applySamlUpdate(adopted, renamed, planSamlUpdate(adopted, renamed, testNow()), testNow()).salesforceFiles,
     adopted.salesforceFiles,
   );
+});
+
+/** An org client answering only what adoption reads: listed apps, records by name, the IdP settings. */
+function orgWith(listed: Record<string, string[]>, records: Record<string, Record<string, unknown>>) {
+  return {
+    session: { instanceUrl: "https://acme.my.salesforce.com", orgId: "00D000000000001AAA" },
+    async list(type: string) {
+      return (listed[type] ?? []).map((fullName) => ({ type, fullName, fileName: "", id: "", lastModifiedDate: "" }));
+    },
+    async read(type: string, names: string[]) {
+      const found = new Map<string, Record<string, unknown> | undefined>();
+      for (const name of names)
+        found.set(
+          name,
+          Object.entries(records).find(([key]) => key.toLowerCase() === `${type}/${name}`.toLowerCase())?.[1],
+        );
+      return found;
+    },
+    async deploy() {
+      throw new Error("adoption must not deploy");
+    },
+  } as never;
+}
+
+test("the app is read under the org's spelling, its policy under <app>_samlPlcy; a missing app or policy is refused naming it", async (t) => {
+  const binding = { ...inputs({ app: "legacy_partner_sso" }), adopt: { app: "legacy_partner_sso" } };
+  const org = orgAsDescribed(binding);
+  const idp = { certificateName: org.idp.certificateName, enableIdentityProvider: "true" };
+  const policy = { ...org.policy, externalClientApplication: "Legacy_Partner_SSO" };
+  const client = orgWith(
+    { ExternalClientApplication: ["Legacy_Partner_SSO"] },
+    {
+      "ExtlClntAppSamlConfigurablePolicies/Legacy_Partner_SSO_samlPlcy": policy,
+      "IdentityProviderSettings/IdentityProvider": idp,
+    },
+  );
+  t.is(await readAdoptedSamlApp(client, binding), "Legacy_Partner_SSO");
+
+  const noPolicy = orgWith({ ExternalClientApplication: ["Legacy_Partner_SSO"] }, {});
+  await t.throwsAsync(readAdoptedSamlApp(noPolicy, binding), {
+    instanceOf: OrgAdoptionRefusedError,
+    message: /cannot adopt ExternalClientApplication legacy_partner_sso .*no SAML policy Legacy_Partner_SSO_samlPlcy/,
+  });
+  const noApp = orgWith({}, {});
+  await t.throwsAsync(readAdoptedSamlApp(noApp, binding), {
+    instanceOf: OrgAdoptionRefusedError,
+    message: /holds no ExternalClientApplication of that name/,
+  });
+  const idpOff = orgWith(
+    { ExternalClientApplication: ["Legacy_Partner_SSO"] },
+    { "ExtlClntAppSamlConfigurablePolicies/Legacy_Partner_SSO_samlPlcy": policy },
+  );
+  await t.throwsAsync(readAdoptedSamlApp(idpOff, binding), {
+    instanceOf: OrgAdoptionRefusedError,
+    message: /IdentityProviderSettings\.enableIdentityProvider: the org's \(no IdP settings\), ours true/,
+  });
 });
