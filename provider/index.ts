@@ -55,6 +55,7 @@ export {
   OrgConnectedAppCreateError,
   OrgReadBackError,
   OrgMismatchError,
+  OrgAdoptionRefusedError,
   ProviderHostError,
   StateDamagedError,
   StackAccessError,
