@@ -12,6 +12,7 @@ import { checkJwtIntegrationArgs } from "./args";
 import { unknownValue } from "../dynamic/unknown-value";
 import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import {
+  adoptJwtIntegration,
   applyJwtUpdate,
   createJwtIntegration,
   jwtPlanChanges,
@@ -34,7 +35,9 @@ import {
   describeJwtApps,
   jwtAppDrift,
   jwtAppFiles,
+  notYetMade,
   observeJwtApps,
+  readAdoptedApp,
   readBackJwtApps,
   readBackJwtAppsGone,
 } from "./in-org";
@@ -88,7 +91,25 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         ],
       };
     }
-    if (result.ok && org && creating) {
+    if (raw["adopt"] !== undefined && raw["adopt"] !== null && !org) {
+      return {
+        failures: [
+          {
+            property: "adopt",
+            reason: `takes over an app the org holds, so it needs the org connection, and this stack ${needsOrgConnection}`,
+          },
+        ],
+      };
+    }
+    if (result.ok && org && creating && result.inputs.adopt) {
+      const { adopt, appType, apiName } = result.inputs;
+      const key = adopt.privateKeyPem
+        ? "the key given is checked against its certificate and kept only as a secret output"
+        : "its current key is held elsewhere (not given): this stack cannot prove the adopted app's logins";
+      console.log(
+        `JwtIntegration ${apiName}: adopts ${appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication"} ${adopt.app} from ${org.loginUrl}; deploys nothing (reads the app's consumer key and certificate, refused unless its fingerprint is ${adopt.sha256Fingerprint}; ${key})`,
+      );
+    } else if (result.ok && org && creating) {
       const slots =
         result.inputs.rotationStrategy === "inPlace"
           ? [result.inputs.apiName]
@@ -98,6 +119,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       console.log(
         `JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate); then reads back each app's certificate${validated}`,
       );
+    }
+    // `adopt` is read at create only: later runs do not carry the key of the adopted app's clients along.
+    if (result.ok && !creating && result.inputs.adopt?.privateKeyPem !== undefined) {
+      const { privateKeyPem: _key, ...adopt } = result.inputs.adopt;
+      result.inputs.adopt = adopt;
     }
     return toCheckResult(
       result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result,
@@ -179,6 +205,16 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
   },
 
   async create(inputs) {
+    if (inputs.adopt) {
+      // The app is read and checked; nothing is deployed (check made sure the org is configured).
+      const client = await orgClientFor(undefined);
+      const app = await readAdoptedApp(client, fromStoredInputs(inputs));
+      const state = { ...adoptJwtIntegration(fromStoredInputs(inputs), app), ...recordOf(client.session) };
+      console.log(
+        `JwtIntegration ${inputs.apiName}: adopted ${describeJwtApps({ ...state, slots: { A: state.slots.A! } })} from ${client.session.instanceUrl} (its consumer key and certificate ${state.certificateSha256Fingerprint.slice(0, 23)}…, notAfter ${state.certificateNotAfter}); deployed nothing`,
+      );
+      return { id: inputs.apiName, outs: encodeJwtState(state, inputs) };
+    }
     let state = createJwtIntegration(fromStoredInputs(inputs));
     if (configuredOrg()) {
       // The stack's own connection too: it is created through the bootstrap connection (check insists).
@@ -216,8 +252,12 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const client = await orgClientFor(olds);
       assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);
       state = { ...state, ...keptRecord(olds, client.session) };
+      // An adopting integration makes its generated slot app with its first deploy: not over someone else's.
+      const unmade = notYetMade(olds);
+      if (unmade) await refuseTakingOverApps(client, { ...state, slots: { [unmade]: state.slots[unmade]! } });
       const firstFiles = first.files();
-      await deployToOrg(client, state, firstFiles, news);
+      // (An adopted app rotated in place leaves nothing to deploy until its certificate is replaced.)
+      if (Object.keys(firstFiles).length > 0) await deployToOrg(client, state, firstFiles, news);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential). A slot whose
       // publish the org did not apply (its read-back failed: `orgDrift`) could not log in before this
