@@ -382,6 +382,15 @@ export async function deleteOwnConnectionApps(
   }
 }
 
+/** The apps a deploy of `state`'s files holds, for messages: all but an adopted app still untouched ({@link untouchedApp}). */
+export function describeDeployedJwtApps(state: JwtIntegrationState): string {
+  const untouched = untouchedApp(state);
+  return describeJwtApps({
+    appType: state.appType,
+    slots: Object.fromEntries(slotApps(state).filter(([, slot]) => slot.appName !== untouched)),
+  });
+}
+
 /** The components a deploy of `files` names, for messages (`ExternalClientApplication Acme_CI_A, …`). */
 export function describeJwtApps(state: Pick<JwtIntegrationState, "appType" | "slots">): string {
   return `${appTypeName(state)} ${slotApps(state)

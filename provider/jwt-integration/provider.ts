@@ -32,6 +32,7 @@ import {
   deleteOwnConnectionApps,
   deployJwtApps,
   refuseTakingOverApps,
+  describeDeployedJwtApps,
   describeJwtApps,
   jwtAppDrift,
   jwtAppFiles,
@@ -200,7 +201,9 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
             () => orgClientFor(olds),
           )
         : "";
-    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") + validated : ""));
+    // The apps the update deploys are those of the state it moves to (an adopted app joins at its retire).
+    const moved = changes && inOrgMode(olds) ? applyJwtUpdate(olds, fromStoredInputs(news), plan, currentTime()) : olds;
+    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish", moved) + validated : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
@@ -413,7 +416,7 @@ async function deployToOrg(
 ): Promise<void> {
   const outcome = await deployJwtApps(client, state, files);
   console.log(
-    `JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
+    `JwtIntegration ${state.apiName}: deployed ${describeDeployedJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
   );
   const { drift, mismatches } = await readBackJwtApps(client, state);
   if (mismatches.length === 0) return;
@@ -422,7 +425,11 @@ async function deployToOrg(
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
-function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
+function orgSteps(
+  olds: JwtIntegrationState,
+  publishes: boolean | "ifRotated",
+  after: JwtIntegrationState = olds,
+): string {
   if (!inOrgMode(olds)) return "";
   const org = isOwnConnection(olds)
     ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` }
@@ -432,7 +439,7 @@ function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): 
   const proves = publishes
     ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run`
     : "";
-  return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}; reads back each app's certificate after each deploy`;
+  return `; in the org: deploys ${describeDeployedJwtApps(after)} to ${org.loginUrl}${repair}${proves}; reads back each app's certificate after each deploy`;
 }
 
 /**
