@@ -102,7 +102,8 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         ],
       };
     }
-    if (result.ok && org && creating && result.inputs.adopt) {
+    // (An adopt known only in up, made from another resource's outputs, is described there.)
+    if (result.ok && org && creating && typeof result.inputs.adopt === "object") {
       const { adopt, appType, apiName } = result.inputs;
       const key = adopt.privateKeyPem
         ? "the key given is checked against its certificate and kept only as a secret output"

@@ -160,6 +160,12 @@ test("org mode JwtIntegration adopt: refused when it does not match, adopts with
   t.is(outputs["privateKeyPem"], legacy.privateKeyPem, "the key given, as the secret output");
   t.is(await logsIn(outputs as never), "ok");
   await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
+  // A refresh reads the adopted app as it is, and the slot app not made yet is no drift.
+  mark = env.log.length;
+  await env.stack.refresh({ onOutput: env.onOutput });
+  t.notRegex(env.logSince(mark), /is not in the org|instead of/);
+  await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
+  t.is(deploys(), before);
 
   // Before the renewal point nothing changes; preview says when the managed certificate takes over.
   tick(at(34));

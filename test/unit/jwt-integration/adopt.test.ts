@@ -22,7 +22,7 @@ import {
   planJwtUpdate,
   type JwtIntegrationState,
 } from "../../../provider/jwt-integration/lifecycle";
-import { jwtAppFiles, notYetMade } from "../../../provider/jwt-integration/in-org";
+import { jwtAppDrift, jwtAppFiles, notYetMade } from "../../../provider/jwt-integration/in-org";
 import { decodeJwtState, encodeJwtState, toStoredInputs } from "../../../provider/jwt-integration/state";
 import { describeCertificate } from "../../../provider/crypto/certificate-facts";
 import { jwtIntegrationProvider } from "../../../provider";
@@ -172,6 +172,9 @@ test("adopting makes the adopted app the active slot and the generated app the n
   // Until the managed certificate goes there, the generated slot app is not in the org, and the adopted
   // app is deployed by nothing.
   t.is(notYetMade(decodeJwtState(withKey)), "B");
+  const seen = { app: "present" as const, sha256Fingerprint: existingFacts.sha256Fingerprint };
+  t.deepEqual(jwtAppDrift(withKey, { A: seen, B: { app: "absent" } }), []);
+  t.deepEqual(jwtAppDrift(withKey, { A: { app: "absent" }, B: { app: "absent" } }), ["Legacy_CI is not in the org"]);
   t.deepEqual(
     Object.keys(jwtAppFiles(withKey, { boundCertificatePem: managed.certificatePem })).filter((f) =>
       /Legacy_CI/i.test(f),
