@@ -15,6 +15,7 @@ import {
   adoptJwtIntegration,
   applyJwtUpdate,
   createJwtIntegration,
+  holdsAdoptedCertificate,
   jwtPlanChanges,
   jwtReplacingInputs,
   planJwtUpdate,
@@ -161,6 +162,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         certificateNotAfter: active.notAfter ?? "",
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
+      // An adopted app serving clients holds a certificate other than the bound one: unchanged, the bound
+      // certificate is still the one the integration adopted beside.
+      if (olds.adopted && holdsAdoptedCertificate(olds))
+        unchanged.certificateSha256Fingerprint = olds.adopted.boundAtAdoption;
       const plan = await planJwtUpdate(
         olds,
         unchanged,
@@ -256,12 +261,16 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const client = await orgClientFor(olds);
       assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);
       state = { ...state, ...keptRecord(olds, client.session) };
-      // An adopting integration makes its generated slot app with its first deploy: not over someone else's.
+      // An adopting integration makes its generated slot app when the managed certificate first goes there,
+      // not over someone else's; until then (a settings change, the bound certificate updated without a new
+      // key) nothing of the integration's is in the org to deploy, and the adopted app is left as it is.
       const unmade = notYetMade(olds);
-      if (unmade) await refuseTakingOverApps(client, { ...state, slots: { [unmade]: state.slots[unmade]! } });
+      const holding = unmade !== undefined && plan.step.kind === "none" && (olds.orgDrift ?? []).length === 0;
+      if (unmade && !holding)
+        await refuseTakingOverApps(client, { ...state, slots: { [unmade]: state.slots[unmade]! } });
       const firstFiles = first.files();
       // (An adopted app rotated in place leaves nothing to deploy until its certificate is replaced.)
-      if (Object.keys(firstFiles).length > 0) await deployToOrg(client, state, firstFiles, news);
+      if (!holding && Object.keys(firstFiles).length > 0) await deployToOrg(client, state, firstFiles, news);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential). A slot whose
       // publish the org did not apply (its read-back failed: `orgDrift`) could not log in before this
@@ -432,6 +441,9 @@ function orgSteps(
   after: JwtIntegrationState = olds,
 ): string {
   if (!inOrgMode(olds)) return "";
+  // An adopted app serving clients, with no generated slot app made yet: nothing to deploy unless a rotation starts.
+  if (publishes === false && notYetMade(after) !== undefined && (olds.orgDrift ?? []).length === 0)
+    return "; in the org: deploys nothing (the adopted app serves clients until the managed certificate takes over)";
   const org = isOwnConnection(olds)
     ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` }
     : configuredOrg()!;

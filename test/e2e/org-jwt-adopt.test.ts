@@ -93,10 +93,11 @@ test("org mode JwtIntegration adopt: refused when it does not match, adopts with
     sha256Fingerprint: describeCertificate(other.certificatePem).sha256Fingerprint,
     privateKeyPem: legacy.privateKeyPem,
   };
+  let label = "Acme CI JWT";
   const env = await openTempStack("org-jwt-adopt", async () => {
     const certificate = new CertificateAndKeyPair("ci-cert", {
       uniqueName: "Acme_CI_JWT",
-      label: "Acme CI JWT",
+      label,
       renewal: { daysBeforeExpiry: 30 },
     });
     const ci = new JwtIntegration("ci", {
@@ -176,6 +177,19 @@ test("org mode JwtIntegration adopt: refused when it does not match, adopts with
     /clients on the adopted ExternalClientApplication Legacy_CI .*the managed certificate goes to slot B \(Acme_CI_B\) through the two-slot flow at 2027-01-05T09:00:00\.000Z/,
   );
   t.is(deploys(), before);
+  // The managed certificate updated without a new key: the integration records its revision, and deploys
+  // nothing (the adopted app stays as it is, and the generated slot app is made only when needed).
+  label = "Acme CI JWT (managed)";
+  mark = env.log.length;
+  await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /clients on the adopted ExternalClientApplication Legacy_CI /);
+  t.notRegex(env.logSince(mark), /rotated since the adoption/);
+  mark = env.log.length;
+  await env.stack.up({ onOutput: env.onOutput });
+  t.regex(env.logSince(mark), /in the org: deploys nothing \(the adopted app serves clients/);
+  t.is(deploys(), before);
+  t.is(app("Acme_CI_B"), undefined);
+  await env.stack.preview({ onOutput: env.onOutput, expectNoChanges: true });
 
   // At the renewal point: the managed certificate goes to slot B; its proof fails until the org's login
   // servers know it, so clients stay on the adopted app, which still logs in.
