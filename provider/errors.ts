@@ -338,6 +338,19 @@ export class OrgJwtCertificateError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown in org mode when a JWT integration's `adopt` names an app the org does not hold as given: no
+ * such app, no certificate in it, another certificate than the fingerprint given, or a private key that
+ * is not the certificate's. Nothing was deployed or recorded.
+ */
+export class OrgJwtAdoptError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_JWT_ADOPT";
+
+  constructor(message: string) {
+    super(OrgJwtAdoptError.code, message);
+  }
+}
+
 /** Thrown in org mode for `appType ConnectedApp` when the org has no such Connected App: Salesforce no longer creates them, it only updates existing ones. */
 export class OrgConnectedAppCreateError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CONNECTED_APP_CREATE";

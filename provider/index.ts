@@ -52,6 +52,7 @@ export {
   OrgTemplateKeyKeptError,
   SignedChainMismatchError,
   OrgJwtCertificateError,
+  OrgJwtAdoptError,
   OrgConnectedAppCreateError,
   OrgReadBackError,
   OrgMismatchError,
