@@ -6,13 +6,7 @@
  */
 import crypto = require("node:crypto");
 import { describeCertificate } from "../crypto/certificate-facts";
-import {
-  OrgConnectedAppCreateError,
-  OrgDeployError,
-  OrgJwtAdoptError,
-  OrgJwtCertificateError,
-  OrgLoginError,
-} from "../errors";
+import { OrgConnectedAppCreateError, OrgJwtAdoptError, OrgJwtCertificateError, OrgLoginError } from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
 import {
   holdsAdoptedCertificate,
@@ -24,7 +18,7 @@ import {
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
 import { findSalesforceName, SalesforceNameSet, sameSalesforceName } from "../salesforce/names";
-import { isPreAuthorizationFormProblem, preAuthorizedNames, withPreAuthorizationIds } from "../salesforce/oauth-apps";
+import { deployPreAuthorizing, describePreAuthorizationForm } from "../org/pre-authorization";
 import { comparableFingerprint, type JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
 import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
@@ -203,10 +197,8 @@ export async function refuseTakingOverApps(client: OrgMetadataClient, state: Jwt
 
 /**
  * Deploys the apps of `state` (Connected Apps only when they exist); one all-or-nothing deploy. An
- * External Client App pre-authorizes permission sets and profiles by name; when the org refuses the names
- * (`We couldn't find permission sets called …`: the field description says IDs, practitioners report
- * names, org-mode.md §7), their IDs are looked up with a Tooling query and the deploy is sent again with
- * them, and the log says which form the org took.
+ * External Client App pre-authorizes permission sets and profiles by name, or by ID when the org refuses
+ * the names (org/pre-authorization.ts); the log says when the org took the IDs.
  */
 export async function deployJwtApps(
   client: OrgMetadataClient,
@@ -214,27 +206,10 @@ export async function deployJwtApps(
   files: Record<string, string>,
 ): Promise<DeployOutcome> {
   await refuseNewConnectedApps(client, state);
-  try {
-    return await client.deploy({ files });
-  } catch (error) {
-    const names = preAuthorizedNames(files);
-    if (
-      !(error instanceof OrgDeployError) ||
-      !error.failures.some((f) => isPreAuthorizationFormProblem(f.problem)) ||
-      names.PermissionSet.length + names.Profile.length === 0
-    )
-      throw error;
-    const ids = {
-      PermissionSet: await client.idsByName("PermissionSet", names.PermissionSet),
-      Profile: await client.idsByName("Profile", names.Profile),
-    };
-    const outcome = await client.deploy({ files: withPreAuthorizationIds(files, ids) });
-    const listed = [...ids.PermissionSet, ...ids.Profile].map(([name, id]) => `${name} = ${id}`).join(", ");
-    console.log(
-      `JwtIntegration ${state.apiName}: the org at ${client.session.instanceUrl} refused pre-authorization by name (${error.failures.find((f) => isPreAuthorizationFormProblem(f.problem))!.problem}); it took the IDs instead (${listed})`,
-    );
-    return outcome;
-  }
+  const { outcome, byIds } = await deployPreAuthorizing(client, { files });
+  if (byIds)
+    console.log(`JwtIntegration ${state.apiName}: ${describePreAuthorizationForm(byIds, client.session.instanceUrl)}`);
+  return outcome;
 }
 
 /** What the org holds for one slot app: absent, or the certificate of its OAuth settings (none: JWT off). */

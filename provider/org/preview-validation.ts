@@ -11,6 +11,7 @@
 import { OrgDeployError, OrgDeployTimeoutError, OrgValidationError } from "../errors";
 import { configuredOrg, orgClient } from "./configured-org";
 import type { DeployRequest, OrgMetadataClient } from "./metadata-client";
+import { deployPreAuthorizing, describePreAuthorizationForm } from "./pre-authorization";
 
 /** True when the stack's org connection asks for check-only validation of every deploy. */
 export function validatesDeploys(): boolean {
@@ -19,8 +20,10 @@ export function validatesDeploys(): boolean {
 
 /**
  * Validates `request` against the configured org with a check-only deploy when `validateDeploys` is on.
- * `resource` names the resource for messages (`JwtIntegration Acme_CI`). Returns the words the preview
- * line ends with (`; validated by a check-only deploy (deploy 0Af…)`), or "" when validation is off.
+ * `resource` names the resource for messages (`JwtIntegration Acme_CI`). Pre-authorization goes by name,
+ * and by ID when the org refuses the names, exactly as the deploy does (pre-authorization.ts). Returns
+ * the words the preview line ends with (`; validated by a check-only deploy (deploy 0Af…)`, naming the
+ * IDs when the org took those), or "" when validation is off.
  * @throws OrgValidationError `ERR_ORG_VALIDATION` naming the resource, the org and each component failure
  * (file, component, problem), and saying that nothing was applied. `logIn` logs in (the configured
  * connection by default; the stack's own connection logs in as itself).
@@ -36,8 +39,10 @@ export async function validateDeploy(
   const why =
     "validateDeploys (salesforce-certs:org) validates every deploy first, so pulumi up stops here too, before it applies anything";
   try {
-    const outcome = await client.validate(request);
-    return `; validated by a check-only deploy (deploy ${outcome.id})`;
+    // The same fallback as the deploy (pre-authorization.ts): an org that takes IDs validates with IDs, as up deploys.
+    const { outcome, byIds } = await deployPreAuthorizing(client, request, { checkOnly: true });
+    const form = byIds ? `, pre-authorizing by ID as pulumi up will: ${describePreAuthorizationForm(byIds, org)}` : "";
+    return `; validated by a check-only deploy (deploy ${outcome.id})${form}`;
   } catch (error) {
     if (error instanceof OrgDeployError) {
       const lines = error.message.split("\n").filter((line) => line.startsWith(" - "));

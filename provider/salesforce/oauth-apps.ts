@@ -48,12 +48,14 @@ export function externalClientApplicationFile(app: {
 }
 
 /**
- * Comma-separated names, as the External Client App policy files list them; none leaves the element out.
- * Names, not IDs: the field description of `ExtlClntAppOauthConfigurablePolicies` says "Permission set IDs",
- * but practitioners (CumulusCI's `UpdateEcaOauthPolicy`, published field notes) report that names work and
- * IDs are refused with `INVALID_FIELD: We couldn't find permission sets called <id>` (org-mode.md §7). The
- * deploy therefore sends names, and when the org answers that error it sends the IDs instead
- * ({@link withPreAuthorizationIds}).
+ * Comma-separated names, as the External Client App policy files (OAuth and SAML) list them; none leaves
+ * the element out. Names, not IDs: the field description of `ExtlClntAppOauthConfigurablePolicies` says
+ * "Permission set IDs" (and `ExtlClntAppSamlConfigurablePolicies` says IDs too, salesforce.md §3), but
+ * practitioners (CumulusCI's `UpdateEcaOauthPolicy`, published field notes) report that names work and IDs
+ * are refused with `INVALID_FIELD: We couldn't find permission sets called <id>` (org-mode.md §7); for the
+ * SAML policy nobody has published which form works. The deploy (and its check-only validation) therefore
+ * sends names, and when the org answers that error it sends the IDs instead ({@link withPreAuthorizationIds},
+ * org/pre-authorization.ts).
  */
 export function commaSeparated(names: readonly string[]): string | undefined {
   return names.length > 0 ? names.join(",") : undefined;
@@ -141,7 +143,11 @@ export function connectedAppFiles(app: OAuthAppSpec): Record<string, string> {
   };
 }
 
-/** The elements of an External Client App's OAuth policies that pre-authorize users, and what they name. */
+/**
+ * The elements of an External Client App's OAuth and SAML policies that pre-authorize users, and what they
+ * name. Both policy types carry the pair with the same description ("IDs", salesforce.md §3), so both are
+ * sent as names first and as IDs when the org refuses the names.
+ */
 const preAuthorizationElements = {
   commaSeparatedPermissionSet: "PermissionSet",
   commaSeparatedProfile: "Profile",
@@ -150,7 +156,8 @@ const preAuthorizationElements = {
 /** What a pre-authorization element names: permission sets or profiles. */
 export type PreAuthorizedObject = (typeof preAuthorizationElements)[keyof typeof preAuthorizationElements];
 
-const policyFile = /\.ecaOauthPlcy-meta\.xml$/;
+/** The policy files that pre-authorize: OAuth policies (`.ecaOauthPlcy`) and SAML policies (`.ecaSamlPlcy`). */
+const policyFile = /\.eca(?:Oauth|Saml)Plcy-meta\.xml$/;
 const unescapeXml = (text: string) =>
   text
     .replace(/&lt;/g, "<")
@@ -172,7 +179,7 @@ export function isPreAuthorizationFormProblem(problem: string): boolean {
   return /We couldn't find (?:permission sets|profiles) called/i.test(problem);
 }
 
-/** The permission sets and profiles the OAuth policies among `files` pre-authorize, as written. */
+/** The permission sets and profiles the OAuth and SAML policies among `files` pre-authorize, as written. */
 export function preAuthorizedNames(files: Record<string, string>): Record<PreAuthorizedObject, string[]> {
   const names: Record<PreAuthorizedObject, string[]> = { PermissionSet: [], Profile: [] };
   for (const [path, content] of Object.entries(files)) {
@@ -187,7 +194,7 @@ export function preAuthorizedNames(files: Record<string, string>): Record<PreAut
   return names;
 }
 
-/** `files` with each pre-authorized permission set and profile of their OAuth policies written as its id from `ids`. */
+/** `files` with each pre-authorized permission set and profile of their OAuth and SAML policies written as its id from `ids`. */
 export function withPreAuthorizationIds(
   files: Record<string, string>,
   ids: Record<PreAuthorizedObject, ReadonlyMap<string, string>>,

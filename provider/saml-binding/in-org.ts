@@ -18,7 +18,8 @@ import { channelOf } from "../salesforce/file-channels";
 import { SalesforceNameSet, sameSalesforceName } from "../salesforce/names";
 import { samlAppName, type SamlSpBindingState } from "./lifecycle";
 import { disableIdentityProvider, readIdentityProvider } from "../org/idp-settings";
-import type { OrgMetadataClient } from "../org/metadata-client";
+import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
+import { deployPreAuthorizing, describePreAuthorizationForm } from "../org/pre-authorization";
 import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
 
 const idpSettingsPath = "settings/IdentityProvider.settings-meta.xml";
@@ -86,6 +87,26 @@ export async function refuseNewSamlConnectedApp(
   throw new OrgConnectedAppCreateError(
     `SamlSpBinding ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${state.apiName}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${state.apiName} by hand once and run pulumi up again.`,
   );
+}
+
+/**
+ * Deploys the binding's files (a Connected App only when it exists). The SAML policy pre-authorizes
+ * permission sets and profiles by name, or by ID when the org refuses the names (org/pre-authorization.ts);
+ * the log line says what was deployed and, when the org took the IDs, that too.
+ */
+export async function deploySamlOrg(
+  client: OrgMetadataClient,
+  state: Pick<SamlSpBindingState, "apiName" | "appName" | "appType">,
+  deploy: SamlOrgDeploy,
+): Promise<DeployOutcome> {
+  await refuseNewSamlConnectedApp(client, state);
+  const org = client.session.instanceUrl;
+  const { outcome, byIds } = await deployPreAuthorizing(client, { files: deploy.files });
+  const form = byIds ? `; ${describePreAuthorizationForm(byIds, org)}` : "";
+  console.log(
+    `SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, org).replace(/^deploys/, "deployed")} (deploy ${outcome.id})${form}`,
+  );
+  return outcome;
 }
 
 /** Each difference between what `state` deploys and what the org holds, in words; empty when in step. */

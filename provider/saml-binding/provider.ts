@@ -29,11 +29,11 @@ import { sameSalesforceName } from "../salesforce/names";
 import { decodeSamlState, encodeSamlState } from "./state";
 import {
   deleteSamlOrg,
+  deploySamlOrg,
   describeSamlApp,
   describeSamlOrgDeploy,
   observeSamlOrg,
   readBackSamlOrg,
-  refuseNewSamlConnectedApp,
   samlOrgDeploy,
   type SamlOrgDeploy,
 } from "./in-org";
@@ -288,10 +288,10 @@ function orgSteps(
 }
 
 /**
- * Deploys the binding's files (a Connected App only when it exists) and reads the app and the IdP settings
- * back; returns the digest to store. A read-back that differs throws {@link OrgReadBackError} carrying
- * `state` with the difference as its `orgDrift`: Pulumi keeps that state, and its drift makes the next `up`
- * deploy again.
+ * Deploys the binding's files (in-org.ts `deploySamlOrg`: a Connected App only when it exists,
+ * pre-authorization by name or by ID) and reads the app and the IdP settings back; returns the digest to
+ * store. A read-back that differs throws {@link OrgReadBackError} carrying `state` with the difference as
+ * its `orgDrift`: Pulumi keeps that state, and its drift makes the next `up` deploy again.
  */
 async function deployToOrg(
   state: SamlSpBindingState & OrgFacts,
@@ -301,11 +301,7 @@ async function deployToOrg(
 ): Promise<string> {
   const client = await orgClient();
   assertSameOrg(client.session, recorded, `SamlSpBinding ${state.apiName}`);
-  await refuseNewSamlConnectedApp(client, state);
-  const outcome = await client.deploy({ files: deploy.files });
-  console.log(
-    `SamlSpBinding ${state.apiName}: ${describeSamlOrgDeploy(state, deploy, client.session.instanceUrl).replace(/^deploys/, "deployed")} (deploy ${outcome.id})`,
-  );
+  await deploySamlOrg(client, state, deploy);
   const { drift, mismatches } = await readBackSamlOrg(client, state, deploy);
   if (mismatches.length > 0) {
     const kept = encodeSamlState({ ...state, orgDeployed: deploy.digest, orgDrift: drift } as SamlSpBindingState);

@@ -13,6 +13,12 @@
  * (`StandInOrg.sign`) with the key of the certificate its IdP settings name: the test never holds that key.
  * So a deployed policy that differs from what the SP expects (ACS URL, entity id, NameID format) makes the
  * SP refuse the response.
+ * Given the org user's `username`, the org sends a response only to a user its SAML app pre-authorizes:
+ * one holding a profile or permission set the policy lists (`commaSeparatedProfile`/
+ * `commaSeparatedPermissionSet`, names or ids read back to names: `OrgState.samlPreAuthorization`), as the
+ * OAuth policy's pre-authorization admits logins (salesforce.md §3, §5). UNKNOWN: whether Salesforce admits
+ * every user when the SAML policy lists none; the stand-in then admits nobody, and the provider never
+ * relies on either.
  */
 import crypto from "node:crypto";
 import { SignedXml } from "xml-crypto";
@@ -104,6 +110,21 @@ export function deployedSamlPolicy(org: StandInOrg, appName: string): DeployedSa
   };
 }
 
+/** Throws unless the org user `username` holds a profile or permission set the SAML app `appName` pre-authorizes. */
+function refuseUnauthorized(org: StandInOrg, appName: string, username: string): void {
+  const user = org.state.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+  if (!user) throw new Error(`the org has no user ${username}`);
+  const allowed = org.state.samlPreAuthorization(appName) ?? { profiles: [], permissionSets: [] };
+  const fold = (names: readonly string[]) => names.map((n) => n.toLowerCase());
+  const admitted =
+    fold(allowed.profiles).includes(user.profile.toLowerCase()) ||
+    fold(user.permissionSets).some((set) => fold(allowed.permissionSets).includes(set));
+  if (!admitted)
+    throw new Error(
+      `the org refuses SSO through ${appName} for ${username}: not pre-authorized (the app admits profiles [${allowed.profiles.join(", ")}] and permission sets [${allowed.permissionSets.join(", ")}])`,
+    );
+}
+
 /** `value` as XML text or attribute content. */
 function escapeXml(value: string): string {
   return value
@@ -142,11 +163,12 @@ export function orgSignedSamlResponse(
   org: StandInOrg,
   certificateName: string,
   appName: string,
-  user: { nameId: string; issuedAt?: Date },
+  user: { nameId: string; issuedAt?: Date; username?: string },
 ): string {
   const certificate = org.state.certificate(certificateName);
   if (!certificate) throw new Error(`the org has no certificate ${certificateName}`);
   const policy = deployedSamlPolicy(org, appName);
+  if (user.username !== undefined) refuseUnauthorized(org, appName, user.username);
   const algorithm = algorithms[policy.signingAlgorithm];
   // The signature value comes from the org: xml-crypto hands the canonical SignedInfo to this algorithm.
   class SignedByTheOrg {

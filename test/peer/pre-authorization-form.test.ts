@@ -4,13 +4,21 @@
  * called …`. The provider deploys names and, when the org answers that error, resolves the IDs with a
  * Tooling query and deploys again, saying which form the org took. Judged per reading against the stand-in
  * org (`preAuthorizationBy`), through jsforce and the provider's own Metadata client; the pre-authorized
- * user then logs in with the JWT Bearer Flow (jose signs the assertion).
+ * user then logs in with the JWT Bearer Flow (jose signs the assertion). The check-only validation
+ * (`validateDeploys`) takes the same fallback, so preview says what up does; the SAML policy of a
+ * SamlSpBinding's External Client App is pre-authorized the same way, and the org then sends assertions
+ * to the pre-authorized user only.
  */
 import crypto from "node:crypto";
 import test from "ava";
 import * as jose from "jose";
 import * as jsforce from "jsforce";
 import { deployJwtApps } from "../../provider/jwt-integration/in-org";
+import { configureOrg } from "../../provider/org/configured-org";
+import { validateDeploy } from "../../provider/org/preview-validation";
+import { deploySamlOrg } from "../../provider/saml-binding/in-org";
+import { identityProviderSettingsFiles, samlExternalClientAppFiles } from "../../provider/salesforce/saml-apps";
+import { orgSignedSamlResponse } from "../helpers/org-saml";
 import type { JwtIntegrationState } from "../../provider/jwt-integration/lifecycle";
 import { OrgApiError, OrgDeployError } from "../../provider/errors";
 import { OrgMetadataClient } from "../../provider/org/metadata-client";
@@ -36,6 +44,8 @@ async function withOrg(
 ): Promise<void> {
   const org = await startStandInOrg({
     ...(preAuthorizationBy ? { preAuthorizationBy } : {}),
+    // The IdP's certificate, for the SAML binding's IdP settings and the assertions the org signs.
+    certificates: [{ fullName: "Greenmoor_IdP" }],
     users: [{ username: "admin@greenmoor.example", profile: "System Administrator" }, ciUser],
     // These tests judge which form of pre-authorization the org takes, not propagation: logins see a deploy at once.
     propagationDelayMs: 0,
@@ -159,5 +169,166 @@ test("a name the org does not have is refused in both forms: the ID lookup names
     t.is(error.message, `the org at ${org.url} has no PermissionSet named "No'Such" (Tooling query on Name)`);
     const found = await client.idsByName("Profile", [profile.toUpperCase()]);
     t.is(found.get(profile.toUpperCase()), recordIdOf("Profile", profile), "names compared without case");
+  });
+});
+
+/** Runs `use` with the stack's org configuration asking for check-only validation (validateDeploys), then clears it. */
+async function validating(org: StandInOrg, use: () => Promise<void>): Promise<void> {
+  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const config: Record<string, string> = {
+    "salesforce-certs:org": JSON.stringify({
+      loginUrl: org.url,
+      username: "admin@greenmoor.example",
+      consumerKey: "GreenmoorBootstrap",
+      validateDeploys: true,
+    }),
+    "salesforce-certs:orgPrivateKey": privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+  };
+  configureOrg({ get: (key) => config[key] });
+  try {
+    await use();
+  } finally {
+    configureOrg({ get: () => undefined });
+  }
+}
+
+test.serial(
+  "validation (validateDeploys) in an org that takes IDs validates with the IDs, says so, applies nothing; up then deploys the same IDs",
+  async (t) => {
+    await withOrg("ids", async (org, client) => {
+      await validating(org, async () => {
+        const words = await validateDeploy("JwtIntegration Greenmoor_CI", { files }, async () => client);
+        const ids = { set: recordIdOf("PermissionSet", permissionSet), profile: recordIdOf("Profile", profile) };
+        t.regex(
+          words,
+          /^; validated by a check-only deploy \(deploy 0Af\w+\), pre-authorizing by ID as pulumi up will: /,
+        );
+        t.true(
+          words.endsWith(
+            `the org at ${org.url} refused pre-authorization by name (INVALID_FIELD: We couldn't find permission sets called ${permissionSet}); it took the IDs instead (${permissionSet} = ${ids.set}, ${profile} = ${ids.profile})`,
+          ),
+          words,
+        );
+        t.is(org.state.components("ExtlClntAppOauthConfigurablePolicies").length, 0, "a validation applies nothing");
+        const logged = await deployLogged(client);
+        t.is(logged.length, 1);
+        t.like(await policy(client), { commaSeparatedPermissionSet: ids.set, commaSeparatedProfile: ids.profile });
+      });
+    });
+  },
+);
+
+test.serial("validation in an org that takes names validates with the names and says nothing of IDs", async (t) => {
+  await withOrg("names", async (org, client) => {
+    await validating(org, async () => {
+      const words = await validateDeploy("JwtIntegration Greenmoor_CI", { files }, async () => client);
+      t.regex(words, /^; validated by a check-only deploy \(deploy 0Af\w+\)$/);
+    });
+  });
+});
+
+const samlApp = {
+  name: "Greenmoor_SSO",
+  label: "Greenmoor SSO",
+  contactEmail: "platform@greenmoor.example",
+  description: "SSO",
+  spEntityId: "https://portal.partner.example/saml?tenant=greenmoor&env='prod'",
+  acsUrl: "https://portal.partner.example/acs?tenant=greenmoor&env='prod'",
+  issuer: "https://greenmoor.my.salesforce.com",
+  nameIdFormat: "emailAddress" as const,
+  subjectType: "Username" as const,
+  signingAlgorithm: "SHA256" as const,
+  permissionSets: [permissionSet],
+  profiles: [],
+};
+const samlDeploy = {
+  files: { ...samlExternalClientAppFiles(samlApp), ...identityProviderSettingsFiles("Greenmoor_IdP") },
+  idpCertificate: "Greenmoor_IdP",
+  digest: "",
+};
+const binding = { apiName: "Greenmoor_SSO", appName: undefined, appType: "ExternalClientApp" as const };
+const samlPolicy = async (client: OrgMetadataClient) =>
+  (await client.read("ExtlClntAppSamlConfigurablePolicies", ["Greenmoor_SSO_samlPlcy"])).get("Greenmoor_SSO_samlPlcy")!;
+
+/** Deploys the SAML binding through the provider, returning what it logged. */
+async function deploySamlLogged(client: OrgMetadataClient): Promise<string[]> {
+  const logged: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => logged.push(args.join(" "));
+  try {
+    await deploySamlOrg(client, binding, samlDeploy);
+  } finally {
+    console.log = log;
+  }
+  return logged;
+}
+
+test.serial(
+  "a SAML binding in an org that takes IDs: its policy's names are refused, the IDs deployed and logged; SSO reaches the pre-authorized user only",
+  async (t) => {
+    await withOrg("ids", async (org, client) => {
+      const logged = await deploySamlLogged(client);
+      const id = recordIdOf("PermissionSet", permissionSet);
+      t.like(await samlPolicy(client), { commaSeparatedPermissionSet: id });
+      t.is(logged.length, 1);
+      t.true(
+        logged[0]!.endsWith(
+          `; the org at ${org.url} refused pre-authorization by name ([stand-in placeholder text] INVALID_FIELD: We couldn't find permission sets called ${permissionSet}); it took the IDs instead (${permissionSet} = ${id})`,
+        ),
+        logged[0],
+      );
+      t.deepEqual(org.state.samlPreAuthorization("Greenmoor_SSO"), { profiles: [], permissionSets: [permissionSet] });
+      t.notThrows(() =>
+        orgSignedSamlResponse(org, "Greenmoor_IdP", "Greenmoor_SSO", {
+          nameId: ciUser.username,
+          username: ciUser.username,
+        }),
+      );
+      t.throws(
+        () =>
+          orgSignedSamlResponse(org, "Greenmoor_IdP", "Greenmoor_SSO", {
+            nameId: "admin@greenmoor.example",
+            username: "admin@greenmoor.example",
+          }),
+        { message: /refuses SSO through Greenmoor_SSO for admin@greenmoor\.example: not pre-authorized/ },
+      );
+    });
+  },
+);
+
+test.serial("a SAML binding in an org that takes names: one deploy, names kept, nothing said of IDs", async (t) => {
+  await withOrg("names", async (org, client) => {
+    const logged = await deploySamlLogged(client);
+    t.like(await samlPolicy(client), { commaSeparatedPermissionSet: permissionSet });
+    t.deepEqual(logged, [
+      `SamlSpBinding Greenmoor_SSO: deployed ExternalClientApplication Greenmoor_SSO (SAML policy) and IdentityProviderSettings (the org's IdP signs with Greenmoor_IdP) to ${org.url} (deploy ${[...org.deploys.keys()].at(-1)})`,
+    ]);
+    t.is(org.deploys.size, 1);
+  });
+});
+
+test("the stand-in refuses a SAML policy in the other form: names where it takes IDs, an ID where it takes names", async (t) => {
+  await withOrg("ids", async (_org, client) => {
+    const error = await t.throwsAsync(client.deploy({ files: samlDeploy.files }), { instanceOf: OrgDeployError });
+    t.true(
+      error.failures.some((f) =>
+        f.problem.endsWith(`INVALID_FIELD: We couldn't find permission sets called ${permissionSet}`),
+      ),
+      JSON.stringify(error.failures),
+    );
+  });
+  await withOrg("names", async (_org, client) => {
+    const id = recordIdOf("PermissionSet", permissionSet);
+    const withId = Object.fromEntries(
+      Object.entries(samlDeploy.files).map(([path, content]) => [
+        path,
+        content.replace(/<commaSeparatedPermissionSet>[^<]*</, `<commaSeparatedPermissionSet>${id}<`),
+      ]),
+    );
+    const error = await t.throwsAsync(client.deploy({ files: withId }), { instanceOf: OrgDeployError });
+    t.true(
+      error.failures.some((f) => f.problem.endsWith(`INVALID_FIELD: We couldn't find permission sets called ${id}`)),
+      JSON.stringify(error.failures),
+    );
   });
 });

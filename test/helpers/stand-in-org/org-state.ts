@@ -195,13 +195,7 @@ export class OrgState {
         name,
         consumerKey: text(oauth.record["consumerKey"]) ?? "",
         certificatePem: text(oauth.record["certificate"]),
-        // Stored as deployed: names, or ids when the org takes ids (component-rules.ts); logins compare names.
-        profiles: preAuthorized
-          ? commaList(policy?.["commaSeparatedProfile"]).map((v) => nameOfId("Profile", v, this.users) ?? v)
-          : [],
-        permissionSets: preAuthorized
-          ? commaList(policy?.["commaSeparatedPermissionSet"]).map((v) => nameOfId("PermissionSet", v, this.users) ?? v)
-          : [],
+        ...(preAuthorized ? this.preAuthorizedBy(policy) : { profiles: [], permissionSets: [] }),
         ...(blocked ? { blocked } : {}),
       });
     }
@@ -219,6 +213,35 @@ export class OrgState {
       });
     }
     return apps;
+  }
+
+  /**
+   * The profiles and permission sets a policy record pre-authorizes, as names: stored as deployed (names,
+   * or ids when the org takes ids, component-rules.ts), read back to names, which logins and SSO compare.
+   */
+  private preAuthorizedBy(policy: Record<string, XmlValue> | undefined): Pick<OrgApp, "profiles" | "permissionSets"> {
+    return {
+      profiles: commaList(policy?.["commaSeparatedProfile"]).map((v) => nameOfId("Profile", v, this.users) ?? v),
+      permissionSets: commaList(policy?.["commaSeparatedPermissionSet"]).map(
+        (v) => nameOfId("PermissionSet", v, this.users) ?? v,
+      ),
+    };
+  }
+
+  /**
+   * Whom the SAML app `name` pre-authorizes for SSO, as names: the External Client App's SAML policy
+   * (`commaSeparatedProfile`/`commaSeparatedPermissionSet`, ids read back to names as for OAuth), else a
+   * Connected App's `profileName`/`permissionSetName` beside its `samlConfig`; undefined when the org holds
+   * no SAML policy for it.
+   */
+  samlPreAuthorization(name: string): Pick<OrgApp, "profiles" | "permissionSets"> | undefined {
+    const policy = this.components("ExtlClntAppSamlConfigurablePolicies").find((p) =>
+      sameName(text(p.record["externalClientApplication"]), name),
+    )?.record;
+    if (policy) return this.preAuthorizedBy(policy);
+    const app = this.component("ConnectedApp", name)?.record;
+    if (!app?.["samlConfig"]) return undefined;
+    return { profiles: names(app["profileName"]), permissionSets: names(app["permissionSetName"]) };
   }
 
   /**
