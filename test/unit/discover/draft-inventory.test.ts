@@ -263,3 +263,9 @@ test("hostile labels and names from the org cannot add a key, end a comment or c
   // The JWT suggestion keeps the app's name as a value, quoted by the library.
   t.is(Object.keys(uncommentedJwt(text)["jwtIntegrations"]!)[0], "CI\nsamlBindings: {}\r# done");
 });
+
+test("the schema comment, when asked for, is the draft's first line, as editors read it", (t) => {
+  const text = draftInventory(document(brownfieldOrg()), { schemaUrl: "../schema/inventory.schema.json" });
+  t.is(text.split("\n")[0], "# yaml-language-server: $schema=../schema/inventory.schema.json");
+  t.deepEqual(validate(text), []);
+});

@@ -272,3 +272,13 @@ test("a privateKeyEnv variable that is not set stops the declaration with the en
   t.is(error?.code, "ERR_INVENTORY");
   t.deepEqual(declared, [], "nothing declared");
 });
+
+test("one org certificate adopted by two entries whose names differ only in case is refused", (t) => {
+  const twice = valid.replace(
+    "  Next_CI_Key:\n",
+    `  IDP_SIGNING:\n    label: IdP signing\n    custody: org\n    keySize: 4096\n    adopt:\n      sha256Fingerprint: "${fingerprint}"\n  Next_CI_Key:\n`,
+  );
+  t.deepEqual(problems(twice), [
+    "inv.yaml:11:3 certificates.IDP_SIGNING: is certificates.IdP_Signing in another case: Salesforce names ignore case, so both would be one certificate in the org",
+  ]);
+});
