@@ -7,8 +7,8 @@
  * What is adopted, and why the rest is not (each reason is written next to it as a YAML comment):
  * - A Certificate record is adopted (custody org, its label, key size, CA signing, exportability and the
  *   fingerprint discover read) when its content was read, it is not expired and not awaiting its chain,
- *   and every user discover found is one the project switches at rotation (the IdP settings and SAML
- *   apps, through a SAML binding) or there is none. A certificate that a Named or External Credential or
+ *   and every user discover found is one the project switches at rotation (the IdP settings and the SAML
+ *   apps it signs for, through a SAML binding) or there is none. A certificate that a Named or External Credential or
  *   a SAML SSO setting uses is reported only: a rotation makes a new certificate that nothing in this
  *   project moves those users to, so adopting it would leave them on a certificate about to be retired.
  *   An expired one would be adopted past its renewal point, and one awaiting its chain has no certificate
@@ -135,9 +135,13 @@ class Draft {
       return "the org did not return its content, so adoption has no fingerprint to check it against.";
     if (c.expiresAt && Date.parse(c.expiresAt) <= Date.parse(this.org.readAt))
       return `expired on ${day(c.expiresAt)}: adopted, it would be past its renewal point at once; replace it with a new entry and move its users, or delete it in Setup.`;
-    const unmanaged = c.uses.filter((u) => u.kind !== "identityProvider" && u.kind !== "samlApp");
+    // A SAML app's signature follows the IdP certificate through its binding; a certificate an app names
+    // for encryption (or as its own) stays named there when the org's certificate is rotated.
+    const unmanaged = c.uses.filter(
+      (u) => u.kind !== "identityProvider" && !(u.kind === "samlApp" && u.detail === "signing"),
+    );
     if (unmanaged.length > 0)
-      return `used by ${unmanaged.map((u) => `${u.type} ${commentText(u.by)}`).join(", ")}, which no resource of this project moves to a rotated certificate: reported by discover (and its --within gate), not managed.`;
+      return `used by ${unmanaged.map((u) => `${u.type} ${commentText(u.by)}${u.detail ? ` (${commentText(u.detail)})` : ""}`).join(", ")}, which no resource of this project moves to a rotated certificate: reported by discover (and its --within gate), not managed.`;
     return undefined;
   }
 

@@ -101,7 +101,7 @@ test("what is not adopted is in comments, with why; the deleted never appear", (
   for (const [name, why] of [
     ["Expired_Legacy", "expired on 2026-01-30"],
     ["CA_Pending", "CA-signed and awaiting its chain"],
-    ["Mtls_Client", "used by NamedCredential Payments, which no resource of this project moves"],
+    ["Mtls_Client", "used by NamedCredential Payments (client certificate), which no resource of this project moves"],
     ["Sso_Request_Signing", "used by SamlSsoConfig Partner_SSO, which no resource of this project moves"],
   ])
     t.true(said.includes(`- ${name}: ${why}`), `${name}: ${why}`);
@@ -267,5 +267,18 @@ test("hostile labels and names from the org cannot add a key, end a comment or c
 test("the schema comment, when asked for, is the draft's first line, as editors read it", (t) => {
   const text = draftInventory(document(brownfieldOrg()), { schemaUrl: "../schema/inventory.schema.json" });
   t.is(text.split("\n")[0], "# yaml-language-server: $schema=../schema/inventory.schema.json");
+  t.deepEqual(validate(text), []);
+});
+
+test("a certificate a SAML app encrypts with is reported, not adopted: its rotation would leave the app naming the old one", (t) => {
+  const org = brownfieldOrg();
+  org.certificates[4]!.uses = [{ kind: "samlApp", by: "Portal", type: "ConnectedApp", detail: "encryption" }];
+  const text = draftInventory(document(org), { contactEmail });
+  t.deepEqual(Object.keys((parse(text) as Record<string, object>)["certificates"]!), ["IdP_Signing"]);
+  t.true(
+    comments(text).includes(
+      "- Sso_Request_Signing: used by ConnectedApp Portal (encryption), which no resource of this project moves to a rotated certificate: reported by discover (and its --within gate), not managed.",
+    ),
+  );
   t.deepEqual(validate(text), []);
 });
