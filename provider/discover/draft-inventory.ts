@@ -81,7 +81,7 @@ type Notes = Map<string, string[]>;
 class Draft {
   private readonly certificates: Record<string, CertificateEntry> = {};
   private readonly samlBindings: Record<string, SamlBindingEntry> = {};
-  /** Why each certificate, SAML app or JWT app is not adopted (by section). */
+  /** Why each certificate or SAML app is not adopted, by section. */
   private readonly skipped = { certificates: [] as string[], samlBindings: [] as string[] };
   /** Comments above the entries, by section and name. */
   private readonly notes: Record<"certificates" | "samlBindings", Notes> = {
