@@ -109,6 +109,7 @@ const published = { certificatePem: "-", certificateSha256Fingerprint: "-", cert
 
 /** A certificate's rules: its keystore password variable, its signed chain file, its arguments. */
 export function certificateRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
+  // `adopt` goes to the resource's rules as it is: only with custody org, and its fingerprint's form.
   const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
   for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args))
     checks.located(["certificates", name, "keystorePasswordEnv"], message);
@@ -137,12 +138,16 @@ export function jwtIntegrationRules(
   entry: Record<string, unknown>,
   certificate: Record<string, unknown>,
 ): void {
-  const { owner: _o, certificate: _c, ...args } = entry;
+  const { owner: _o, certificate: _c, adopt, ...args } = entry;
+  privateKeyEnvRule(checks, name, adopt);
+  // The resource's rules see `adopt` without the variable's name: the key is read only when declaring.
+  const { privateKeyEnv: _k, ...adoptArgs } = (adopt ?? {}) as Record<string, unknown>;
   const exportable = certificate["privateKeyExportable"] !== false;
   const result = checkJwtIntegrationArgs(
     {
       contactEmail: checks.org["contactEmail"],
       ...args,
+      ...(adopt !== undefined ? { adopt: adoptArgs } : {}),
       apiName: name,
       ...published,
       privateKeyExportable: exportable,
@@ -159,6 +164,25 @@ export function jwtIntegrationRules(
       entry,
     );
 }
+
+/**
+ * `adopt.privateKeyEnv` names an environment variable, never holds the key: a PEM (or anything else that is
+ * not a name) put there by mistake is not shown. The variable itself is read when the inventory is declared.
+ */
+function privateKeyEnvRule(checks: EntryChecks, name: string, adopt: unknown): void {
+  const variable = (adopt as Record<string, unknown> | undefined)?.["privateKeyEnv"];
+  if (variable === undefined || privateKeyEnvName(variable)) return;
+  checks.located(["jwtIntegrations", name, "adopt", "privateKeyEnv"], privateKeyEnvWords);
+}
+
+/** True when `value` is an environment variable's name. */
+export function privateKeyEnvName(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value);
+}
+
+/** The rule for `adopt.privateKeyEnv`, in words that never show its value. */
+export const privateKeyEnvWords =
+  "must be the name of an environment variable holding the PEM private key (letters, digits and underscores, not starting with a digit, such as CI_JWT_PRIVATE_KEY), never the key itself; the value is not shown";
 
 /** A SAML binding's arguments and its SP signing certificate file. */
 export function samlBindingRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
