@@ -251,12 +251,13 @@ export type SlotLoginProbe = (
 ) => Promise<string | undefined>;
 
 /**
- * A token request with a retired slot's old key: the org granted a token ("accepted": not proven yet),
- * answered with an OAuth error ("refused": proven), or gave no OAuth answer ("unreachable": a network
- * failure or a reply that is not Salesforce's `{error, error_description}`, which proves nothing).
+ * A token request with a retired slot's old key: the org granted a token ("accepted": not proven yet);
+ * refused it for the key ("refused": proven; see {@link retireFailureKind}); refused it for a reason that
+ * says nothing about the key ("inconclusive": the assertion's time, audience, user, a blocked app); or gave
+ * no OAuth answer ("unreachable": a network failure or a reply that is not `{error, error_description}`).
  */
 export interface RetireProbe {
-  outcome: "accepted" | "refused" | "unreachable";
+  outcome: "accepted" | "refused" | "inconclusive" | "unreachable";
   failure?: string;
 }
 
@@ -270,11 +271,20 @@ export interface JwtUpdatePlan {
 }
 
 /**
- * True when a failed login is the org's own refusal: {@link SlotLoginProbe} gives `error: description`,
- * where `unreachable` (no answer) and `HTTP <status>` (a reply that is no OAuth error) are not the org's words.
+ * What a failed login with a retired slot's old key shows ({@link SlotLoginProbe} gives `error: description`).
+ * Only the answers practitioners report for a key the app does not hold prove the retire (research note
+ * salesforce.md §5, JWT errors): `invalid_grant: invalid assertion` (the key does not match the app's
+ * certificate) and `invalid_client_id` (the org knows no app with that consumer key). What Salesforce
+ * answers for an app that holds no certificate at all is not documented; an answer other than these stays
+ * inconclusive and is shown as it came, rather than taken for a proof: `expired authorization code` (clock
+ * skew), `audience is invalid`, `user hasn't approved this consumer` or a blocked app would refuse any key.
+ * `unreachable` (no answer) and `HTTP <status>` (a reply that is no OAuth error) are not the org's words.
  */
-export function orgRefused(failure: string): boolean {
-  return !/^(unreachable|HTTP \d+)(:|$)/.test(failure);
+export function retireFailureKind(failure: string): "refused" | "inconclusive" | "unreachable" {
+  if (/^(unreachable|HTTP \d+)(:|$)/.test(failure)) return "unreachable";
+  if (/^invalid_grant: invalid assertion$/i.test(failure.trim()) || /^invalid_client_id(:|$)/i.test(failure))
+    return "refused";
+  return "inconclusive";
 }
 
 /**
@@ -303,7 +313,7 @@ export async function probeRetiredSlot(
     now,
   );
   if (failure === undefined) return { outcome: "accepted" };
-  return { outcome: orgRefused(failure) ? "refused" : "unreachable", failure };
+  return { outcome: retireFailureKind(failure), failure };
 }
 
 /**
@@ -406,7 +416,9 @@ export function describeRetireProof(
       ? `retire not proven yet: the org still accepts the old key of ${name} ${since} after its retire (propagation)`
       : probe?.outcome === "unreachable"
         ? `retire not proven yet: the org could not be asked whether it refuses the old key of ${name} (${probe.failure}), ${since} after its retire`
-        : `retire not proven yet: ${name}, retired ${since} ago${retired.lastProofError ? ` (last try: ${retired.lastProofError})` : ""}`;
+        : probe?.outcome === "inconclusive"
+          ? `retire not proven yet: the org refused the old key of ${name} for a reason that says nothing about the key (${probe.failure}), ${since} after its retire; check the clock, audience and the user's pre-authorization`
+          : `retire not proven yet: ${name}, retired ${since} ago${retired.lastProofError ? ` (last try: ${retired.lastProofError})` : ""}`;
   return superseded
     ? `${still}; the publish replaces that slot's certificate, so its retire is left unproven`
     : `${still}: ${rerun}`;

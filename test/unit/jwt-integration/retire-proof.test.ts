@@ -15,7 +15,7 @@ import {
   createJwtIntegration,
   type JwtIntegrationState,
   jwtPlanChanges,
-  orgRefused,
+  retireFailureKind,
   planJwtUpdate,
   type SlotLoginProbe,
 } from "../../../provider/jwt-integration/lifecycle";
@@ -186,9 +186,33 @@ test("an unreachable org or a reply that is not an OAuth error proves nothing", 
     t.regex(plan.message, /retire not proven yet: the org could not be asked whether it refuses the old key/);
     t.is(applyJwtUpdate(retired, news, plan, due).retiredSlot?.proof, "pending");
   }
-  t.true(orgRefused("invalid_client_id: client identifier invalid"));
-  t.false(orgRefused("unreachable: timeout"));
-  t.false(orgRefused("HTTP 500: "));
+  t.is(retireFailureKind("invalid_client_id: client identifier invalid"), "refused");
+  t.is(retireFailureKind("unreachable: timeout"), "unreachable");
+  t.is(retireFailureKind("HTTP 500: "), "unreachable");
+});
+
+test("a refusal that says nothing about the key (clock, audience, user, a blocked app) proves nothing", async (t) => {
+  const { switched, due, news } = await switchedThenDue();
+  const retired = applyJwtUpdate(switched, news, await planJwtUpdate(switched, news, due, noLogin, "org"), due);
+  for (const failure of [
+    "invalid_grant: expired authorization code",
+    "invalid_grant: audience is invalid",
+    "invalid_grant: user hasn't approved this consumer",
+    "OAUTH_APP_BLOCKED: this app is blocked by admin",
+    "invalid_grant: invalid assertion'; DROP TABLE apps; --",
+  ]) {
+    const plan = await planJwtUpdate(retired, news, due, fakeOrg(failure).probe, "org");
+    t.deepEqual(plan.retireProof, { outcome: "inconclusive", failure }, failure);
+    t.false(jwtPlanChanges(plan), failure);
+    t.regex(
+      plan.message,
+      /retire not proven yet: the org refused the old key of slot A .* for a reason that says nothing about the key/,
+    );
+    const after = applyJwtUpdate(retired, news, plan, due);
+    t.is(after.retiredSlot?.proof, "pending");
+    t.is(after.retiredSlot?.lastProofError, failure);
+    t.deepEqual(after.slotKeys, { A: first.privateKeyPem }, "the key is kept for the next try");
+  }
 });
 
 test("in artefact mode the words say to deploy salesforceFiles before running up again", async (t) => {
