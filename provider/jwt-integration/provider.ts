@@ -264,7 +264,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const inputs = fromStoredInputs(news);
     const first = firstDeploy(olds, inputs, plan, now);
     let state = first.state;
-    if (inOrgMode(olds) && !recordsProofOnly(olds, news, plan)) {
+    if (recordsProofOnly(olds, news, plan)) {
+      // Recording a retire's proof writes nothing to the org: the state keeps the org it was made in.
+      if (olds.orgId) state = { ...state, orgId: olds.orgId, orgInstanceUrl: olds.orgInstanceUrl ?? "" };
+    } else if (inOrgMode(olds)) {
       // Logged in as before this update (the stack's own connection: its slot active until now).
       const client = await orgClientFor(olds);
       assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);

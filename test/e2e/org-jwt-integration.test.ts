@@ -208,6 +208,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.is(deploys(), deploysBefore, "recording the proof deploys nothing");
   t.like(stored()["retiredSlot"], { slot: "A", proof: "proven", provenAt: plus(at(38), propagated) });
   t.is(stored()["slotKeys"], undefined, "the copy of the old key is dropped");
+  t.is(stored()["orgId"], org.orgId, "the state keeps the org it was made in");
   t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 3 });
 
   // A certificate changed by hand on the active slot: the published credential fails; refresh sees it,
