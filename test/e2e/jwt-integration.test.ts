@@ -1,7 +1,8 @@
 /**
  * JwtIntegration through the real engine, against the local token endpoint: at every step of a
  * certificate rotation, the credential the stack publishes logs in (after the user deploys the metadata
- * the stack emits), and clients switch to the new slot only once the provider has proved it logs in.
+ * the stack emits), and clients switch to the new slot only once the provider has proved it logs in; the
+ * old slot's retire is proven by a login the token endpoint refuses once the user has deployed it.
  */
 import test from "ava";
 import { OAuth2 } from "jsforce";

@@ -6,7 +6,9 @@
  * whose proof fails until the delay has passed: clients stay on slot A and preview and up say why, for how
  * long and when to run again; a later `up` proves it and switches, the credential of the outputs logging in
  * at every step; SALESFORCE_CERTS_SWITCH_UNPROVEN switches without the proof, saying who forced it; after
- * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed; a certificate changed by hand is seen by refresh and
+ * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed:
+ * the retire up says the retire is not proven yet (the org still accepts the old key), and the next up
+ * after the delay proves it by the org's refusal, deploying nothing; a certificate changed by hand is seen by refresh and
  * repaired by `up`; a new Connected App is refused (an existing one is updated); `destroy` removes the apps.
  */
 import test from "ava";
