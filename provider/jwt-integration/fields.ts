@@ -27,6 +27,9 @@ export const jwtIntegrationFields = {
   // integration's state is as small as without them.
   publishedAt: "stored",
   lastProofError: "stored",
+  // From a slot's retire until the next publish (lifecycle.ts RetiredSlot): whether the org refuses the
+  // retired slot's old key; absent otherwise, like the two above.
+  retiredSlot: "stored",
   // Stored; the class fills in the PEM of a slot that holds the bound certificate.
   slots: "stored",
   privateKeyPem: ["view", "secret"],

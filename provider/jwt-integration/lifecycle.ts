@@ -7,6 +7,7 @@ import { jwtSlotAppName, jwtSlotConsumerKey } from "../validate/generated-names"
 import { describeCertificate } from "../crypto/certificate-facts";
 import {
   applySlotStep,
+  describeDuration,
   describeSlotStep,
   idleSlot,
   planSlots,
@@ -57,6 +58,11 @@ export interface JwtIntegrationState
   publishedAt?: string;
   /** Phase "publishing": why the last proof of the idle slot failed; absent otherwise. */
   lastProofError?: string;
+  /**
+   * Two slots, from a slot's retire until the next publish: the proof that the org refuses the retired
+   * slot's old key (see {@link RetiredSlot}); absent otherwise, so a stable integration stores nothing more.
+   */
+  retiredSlot?: RetiredSlot;
   /** Each slot; a slot holding the bound certificate stores no PEM (the certificate's own output has it). */
   slots: Partial<Record<SlotName, PublicSlot>>;
   /**
@@ -109,6 +115,31 @@ export interface AdoptedApp {
   keyHeldElsewhere: boolean;
   /** The bound certificate's fingerprint at adoption: once it differs (the certificate rotated), the managed one takes over. */
   boundAtAdoption: string;
+}
+
+/**
+ * A retired slot and whether the org is proven to refuse its old key. The retire deploys the slot's app
+ * without its certificate, and the read-back shows the metadata changed; but Salesforce takes 2 to 10
+ * minutes before an app change reaches its token endpoint, and only a refused login shows that the old
+ * key no longer logs in. While `proof` is "pending" the integration keeps the old key (secret, in
+ * `slotKeys` under the slot's name) and each run requests a token with it: refused, the retire is
+ * "proven" and the copy dropped; accepted (or the org unreachable), it stays pending and says why. A
+ * retire with no copy of the old key to try (an adopted app whose key is held elsewhere; a state written
+ * before the integration kept the old key through the overlap) is "unprovable", and says why.
+ */
+export interface RetiredSlot {
+  slot: SlotName;
+  /** The certificate the slot held until its retire (upper-case colon hex). */
+  sha256Fingerprint: string;
+  retiredAt: string;
+  proof: "pending" | "proven" | "unprovable";
+  /** Proven: when the org refused the old key, and its answer. */
+  provenAt?: string;
+  refusal?: string;
+  /** Pending: why the last try proved nothing (the org accepted the old key, or could not be reached). */
+  lastProofError?: string;
+  /** Unprovable: why this stack cannot try the old key. */
+  unprovable?: string;
 }
 
 /** The app an integration adopts, as read from the org: its name as the org spells it, consumer key and certificate. */
@@ -219,11 +250,70 @@ export type SlotLoginProbe = (
   now: Date,
 ) => Promise<string | undefined>;
 
-/** What an update would do now: the slot step, and settings that change the metadata only. */
+/**
+ * A token request with a retired slot's old key: the org granted a token ("accepted": not proven yet);
+ * refused it for the key ("refused": proven; see {@link retireFailureKind}); refused it for a reason that
+ * says nothing about the key ("inconclusive": the assertion's time, audience, user, a blocked app); or gave
+ * no OAuth answer ("unreachable": a network failure or a reply that is not `{error, error_description}`).
+ */
+export interface RetireProbe {
+  outcome: "accepted" | "refused" | "inconclusive" | "unreachable";
+  failure?: string;
+}
+
+/** What an update would do now: the slot step, settings that change the metadata only, and a retire's proof. */
 export interface JwtUpdatePlan {
   step: SlotStep;
   settingsChanged: string[];
   message: string;
+  /** Only while a retire is pending proof (see {@link RetiredSlot}). */
+  retireProof?: RetireProbe;
+}
+
+/**
+ * What a failed login with a retired slot's old key shows ({@link SlotLoginProbe} gives `error: description`).
+ * Only the answers practitioners report for a key the app does not hold prove the retire (research note
+ * salesforce.md §5, JWT errors): `invalid_grant: invalid assertion` (the key does not match the app's
+ * certificate) and `invalid_client_id` (the org knows no app with that consumer key). What Salesforce
+ * answers for an app that holds no certificate at all is not documented; an answer other than these stays
+ * inconclusive and is shown as it came, rather than taken for a proof: `expired authorization code` (clock
+ * skew), `audience is invalid`, `user hasn't approved this consumer` or a blocked app would refuse any key.
+ * `unreachable` (no answer) and `HTTP <status>` (a reply that is no OAuth error) are not the org's words.
+ */
+export function retireFailureKind(failure: string): "refused" | "inconclusive" | "unreachable" {
+  if (/^(unreachable|HTTP \d+)(:|$)/.test(failure)) return "unreachable";
+  if (/^invalid_grant: invalid assertion$/i.test(failure.trim()) || /^invalid_client_id(:|$)/i.test(failure))
+    return "refused";
+  return "inconclusive";
+}
+
+/**
+ * Requests a token with the retired slot's old key (kept in `slotKeys` while its retire is pending proof);
+ * undefined when no proof is pending or no key is kept.
+ */
+export async function probeRetiredSlot(
+  state: JwtIntegrationState,
+  settings: Pick<JwtIntegrationInputs, "loginUrl" | "username" | "audience">,
+  now: Date,
+  probeLogin: SlotLoginProbe,
+): Promise<RetireProbe | undefined> {
+  const retired = state.retiredSlot;
+  if (retired?.proof !== "pending") return undefined;
+  const key = state.slotKeys[retired.slot];
+  const slot = state.slots[retired.slot];
+  if (!key || !slot) return undefined;
+  const failure = await probeLogin(
+    {
+      loginUrl: settings.loginUrl,
+      consumerKey: slot.consumerKey,
+      username: settings.username,
+      audience: settings.audience,
+      privateKeyPem: key,
+    },
+    now,
+  );
+  if (failure === undefined) return { outcome: "accepted" };
+  return { outcome: retireFailureKind(failure), failure };
 }
 
 /**
@@ -278,7 +368,84 @@ export async function planJwtUpdate(
   if (adopted && renewal) message = describeAdoptedStep(news, olds, adopted, renewal, step, message);
   else if (adopted?.keyHeldElsewhere && olds.activeSlot === adopted.slot && step.kind !== "none")
     message += `; the adopted app ${adopted.appName}'s key is held elsewhere, so this stack cannot prove its logins: it proves only the new slot`;
-  return { step, settingsChanged, message };
+  const retireProof = await probeRetiredSlot(olds, news, now, probeLogin);
+  const retireWords = describeRetireProof(olds, step, retireProof, mode, now, news);
+  if (retireWords) message += `; ${retireWords}`;
+  return { step, settingsChanged, message, ...(retireProof ? { retireProof } : {}) };
+}
+
+/**
+ * The retire's proof in words, for preview and up: never silent while it is pending or cannot be made.
+ * Undefined when there is nothing to say (no retire recorded, or proven before this run).
+ */
+export function describeRetireProof(
+  state: Pick<JwtIntegrationState, "retiredSlot" | "slots" | "adopted" | "slotKeys">,
+  step: SlotStep,
+  probe: RetireProbe | undefined,
+  mode: "artefact" | "org",
+  now: Date,
+  news?: Pick<JwtIntegrationInputs, "previousCertificatePem" | "previousPrivateKeyPem">,
+): string | undefined {
+  if (step.kind === "retire") {
+    const slot = state.slots[step.slot]!;
+    const why = retireKeyMissing(state, step.slot, news);
+    const when =
+      mode === "org"
+        ? "this up, once the app is deployed, and each later up request a token with its old key"
+        : "each later up, once salesforceFiles is deployed, requests a token with its old key";
+    return why
+      ? `the retire of slot ${step.slot} cannot be proven by this stack: ${why}`
+      : `${when}: the retire is proven when the org refuses it (Salesforce takes 2 to 10 minutes to apply an app change at its login servers, so usually on a later up); ${slot.appName}'s old key is kept, as a secret, until then`;
+  }
+  const retired = state.retiredSlot;
+  if (!retired) return undefined;
+  const name = `slot ${retired.slot} (${state.slots[retired.slot]?.appName ?? "?"}, certificate ${retired.sha256Fingerprint.slice(0, 23)}…)`;
+  const superseded = step.kind === "publish" && step.to === retired.slot;
+  if (retired.proof === "unprovable")
+    return superseded ? undefined : `the retire of ${name} is not proven: ${retired.unprovable}`;
+  if (retired.proof === "proven") return undefined;
+  const since = describeDuration(now.getTime() - Date.parse(retired.retiredAt));
+  if (probe?.outcome === "refused")
+    return `the retire of ${name} is proven: the org refuses its old key (${probe.failure}); the integration drops its copy of that key`;
+  const rerun =
+    mode === "org"
+      ? "run pulumi up again after Salesforce's propagation delay (2 to 10 minutes)"
+      : "deploy salesforceFiles if not yet done, then run pulumi up again";
+  const still =
+    probe?.outcome === "accepted"
+      ? `retire not proven yet: the org still accepts the old key of ${name} ${since} after its retire (propagation)`
+      : probe?.outcome === "unreachable"
+        ? `retire not proven yet: the org could not be asked whether it refuses the old key of ${name} (${probe.failure}), ${since} after its retire`
+        : probe?.outcome === "inconclusive"
+          ? `retire not proven yet: the org refused the old key of ${name} for a reason that says nothing about the key (${probe.failure}), ${since} after its retire; check the clock, audience and the user's pre-authorization`
+          : `retire not proven yet: ${name}, retired ${since} ago${retired.lastProofError ? ` (last try: ${retired.lastProofError})` : ""}`;
+  return superseded
+    ? `${still}; the publish replaces that slot's certificate, so its retire is left unproven`
+    : `${still}: ${rerun}`;
+}
+
+/** Why this stack holds no copy of `slot`'s key to prove its retire with; undefined when it does. */
+function retireKeyMissing(
+  state: Pick<JwtIntegrationState, "adopted" | "slotKeys" | "slots">,
+  slot: SlotName,
+  news?: Pick<JwtIntegrationInputs, "previousCertificatePem" | "previousPrivateKeyPem">,
+): string | undefined {
+  if (state.slotKeys[slot] || (news && previousKeyOf(state.slots[slot]?.sha256Fingerprint, news))) return undefined;
+  const adopted = state.adopted;
+  if (adopted?.keyHeldElsewhere && state.slots[slot]?.sha256Fingerprint === adopted.sha256Fingerprint)
+    return `the adopted app ${adopted.appName}'s key is held elsewhere (not given at adoption), so no login with it can be tried; confirm in Setup that the app holds no certificate`;
+  return "this stack keeps no copy of its old key (the certificate no longer holds it, and the integration kept none through the overlap); confirm in Setup that the app holds no certificate";
+}
+
+/** The bound certificate's previous key when it is the certificate of `fingerprint`. */
+function previousKeyOf(
+  fingerprint: string | undefined,
+  news: Pick<JwtIntegrationInputs, "previousCertificatePem" | "previousPrivateKeyPem">,
+): string | undefined {
+  if (!fingerprint || !news.previousCertificatePem || !news.previousPrivateKeyPem) return undefined;
+  return describeCertificate(news.previousCertificatePem).sha256Fingerprint === fingerprint
+    ? news.previousPrivateKeyPem
+    : undefined;
 }
 
 /** The words of a plan while the adopted app serves clients with its own certificate. */
@@ -309,7 +476,11 @@ function describeAdoptedStep(
 
 /** True when the plan changes the state. */
 export function jwtPlanChanges(plan: JwtUpdatePlan): boolean {
-  return !["none", "awaitLogin", "awaitOverlap"].includes(plan.step.kind) || plan.settingsChanged.length > 0;
+  return (
+    !["none", "awaitLogin", "awaitOverlap"].includes(plan.step.kind) ||
+    plan.settingsChanged.length > 0 ||
+    plan.retireProof?.outcome === "refused"
+  );
 }
 
 /** Carries out a plan from {@link planJwtUpdate}. */
@@ -331,7 +502,50 @@ export function applyJwtUpdate(
     ...(after.publishedAt ? { publishedAt: after.publishedAt } : {}),
     ...(after.lastProofError ? { lastProofError: after.lastProofError } : {}),
   });
+  const retired = retiredAfter(olds, news, plan, now);
+  if (retired) {
+    next.retiredSlot = retired.record;
+    if (retired.key) next.slotKeys = { ...next.slotKeys, [retired.record.slot]: retired.key };
+  }
   return olds.adopted ? { ...next, adopted: olds.adopted } : next;
+}
+
+/**
+ * The retire record after `plan` and the old key kept for its proof: made at the retire (pending with the
+ * key kept, else unprovable), proven when the org refused the key (the copy dropped), dropped when a new
+ * certificate is published (a new rotation begins).
+ */
+function retiredAfter(
+  olds: JwtIntegrationState,
+  news: JwtIntegrationInputs,
+  plan: JwtUpdatePlan,
+  now: Date,
+): { record: RetiredSlot; key?: string } | undefined {
+  const step = plan.step;
+  if (step.kind === "retire") {
+    const fingerprint = olds.slots[step.slot]?.sha256Fingerprint;
+    if (!fingerprint) return undefined;
+    const base = { slot: step.slot, sha256Fingerprint: fingerprint, retiredAt: now.toISOString() };
+    const key = olds.slotKeys[step.slot] ?? previousKeyOf(fingerprint, news);
+    if (key) return { record: { ...base, proof: "pending" }, key };
+    return { record: { ...base, proof: "unprovable", unprovable: retireKeyMissing(olds, step.slot, news)! } };
+  }
+  const retired = olds.retiredSlot;
+  if (!retired || step.kind === "publish") return undefined;
+  if (retired.proof !== "pending") return { record: retired };
+  const probe = plan.retireProof;
+  if (probe?.outcome === "refused") {
+    const { lastProofError: _error, ...rest } = retired;
+    return { record: { ...rest, proof: "proven", provenAt: now.toISOString(), refusal: probe.failure ?? "" } };
+  }
+  const key = olds.slotKeys[retired.slot];
+  const lastProofError =
+    probe?.outcome === "accepted"
+      ? `the org still accepted the old key at ${now.toISOString()}`
+      : probe?.failure !== undefined
+        ? probe.failure
+        : retired.lastProofError;
+  return { record: { ...retired, ...(lastProofError ? { lastProofError } : {}) }, ...(key ? { key } : {}) };
 }
 
 /**
@@ -342,7 +556,9 @@ export function applyJwtUpdate(
  * - the PEM of a slot whose certificate is not the bound one (the old certificate in the active slot while
  *   publishing, in the idle slot during the overlap after a switch): its metadata must keep it;
  * - the key of the active slot when it is not the bound certificate's (clients read it, see the views);
- * - the idle slot's key while publishing: the provider proves a login with it before switching.
+ * - the idle slot's key while publishing: the provider proves a login with it before switching;
+ * - the idle slot's key after the switch, through the overlap and until its retire is proven by a refused
+ *   login (see {@link RetiredSlot}): the certificate lets go of its previous key when its own overlap ends.
  * A certificate that keeps no previous certificate (`overlapDays: 0`) hands over its PEM and key on every
  * run instead (the inputs then carry no previous certificate): its key would be gone after a rotation, so
  * the integration keeps the active slot's PEM and key as well.
@@ -397,9 +613,11 @@ export function storedSlots(
       const key = keys.get(fingerprint);
       // The stack's org connection keeps its active key: the provider logs in as it on refresh and
       // destroy too, when the program does not run to hand the certificate's key over.
+      // The old slot's key through the overlap too: its retire is proven by a login the org refuses
+      // (see RetiredSlot), and the certificate lets go of its previous key when its own overlap ends.
       const needed =
         (active && (foreign || keepsNothing || news.orgConnection === true)) ||
-        (after.phase === "publishing" && name === idleSlot(after.active));
+        ((after.phase === "publishing" || after.phase === "switched") && name === idleSlot(after.active));
       if (key && needed) slotKeys[name] = key;
     }
     slots[name] = stored;

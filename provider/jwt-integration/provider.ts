@@ -15,11 +15,15 @@ import {
   adoptJwtIntegration,
   applyJwtUpdate,
   createJwtIntegration,
+  describeRetireProof,
   holdsAdoptedCertificate,
   jwtPlanChanges,
   jwtReplacingInputs,
   planJwtUpdate,
+  probeRetiredSlot,
   type JwtIntegrationState,
+  type JwtUpdatePlan,
+  type RetireProbe,
   type SlotLoginProbe,
 } from "./lifecycle";
 import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
@@ -198,6 +202,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       override(news.apiName),
     );
     const changes = jwtPlanChanges(plan) || certificateUpdated(olds, news) || (olds.orgDrift ?? []).length > 0;
+    if (changes && inOrgMode(olds) && recordsProofOnly(olds, news, plan)) {
+      console.log(`${plan.message}; in the org: deploys nothing (records the proof)`);
+      return { changes, replaces: [], deleteBeforeReplace: false };
+    }
     // The update's first deploy, validated when asked (preview-validation): the same files update deploys.
     const validated =
       changes && inOrgMode(olds)
@@ -256,7 +264,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
     const inputs = fromStoredInputs(news);
     const first = firstDeploy(olds, inputs, plan, now);
     let state = first.state;
-    if (inOrgMode(olds)) {
+    if (recordsProofOnly(olds, news, plan)) {
+      // Recording a retire's proof writes nothing to the org: the state keeps the org it was made in.
+      if (olds.orgId) state = { ...state, orgId: olds.orgId, orgInstanceUrl: olds.orgInstanceUrl ?? "" };
+    } else if (inOrgMode(olds)) {
       // Logged in as before this update (the stack's own connection: its slot active until now).
       const client = await orgClientFor(olds);
       assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);
@@ -289,6 +300,15 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
           if (JSON.stringify(files) !== JSON.stringify(firstFiles)) await deployToOrg(client, switched, files, news);
           state = switched;
         }
+      }
+      // The retire just deployed: try the old key at once (the org usually still accepts it while the
+      // change propagates); the state records the outcome, and later runs try again until it is refused.
+      if (plan.step.kind === "retire" && state.retiredSlot?.proof === "pending") {
+        const probe = await probeRetiredSlot(state, inputs, now, tokenProbe);
+        const after = applyJwtUpdate(state, inputs, { ...noStep, retireProof: probe ?? unasked }, now);
+        state = { ...after, ...keptRecord(olds, client.session) };
+        const words = describeRetireProof(state, noStep.step, probe, "org", now);
+        if (words) console.log(`JwtIntegration ${news.apiName}: ${words}`);
       }
     }
     return { outs: encodeJwtState(state, news) };
@@ -358,6 +378,24 @@ const tokenProbe: SlotLoginProbe = async (login, now) => {
   const result = await requestJwtBearerToken(loginUrl, credentials, { now });
   return result.ok ? undefined : `${result.error}: ${result.description}`;
 };
+
+/** A plan that moves no slot: applied to record a retire's proof only. */
+const noStep = { step: { kind: "none" }, settingsChanged: [], message: "" } as const satisfies JwtUpdatePlan;
+/** No token request was made (no key kept): nothing proven. */
+const unasked: RetireProbe = { outcome: "unreachable", failure: "no token request made" };
+
+/**
+ * True when the only change is a retire's proof (the org refused the retired slot's old key): the update
+ * records it and deploys nothing, as the apps are as they were.
+ */
+function recordsProofOnly(olds: JwtIntegrationState, news: JwtStoredInputs, plan: JwtUpdatePlan): boolean {
+  return (
+    plan.retireProof?.outcome === "refused" &&
+    !jwtPlanChanges({ ...plan, retireProof: undefined }) &&
+    !certificateUpdated(olds, news) &&
+    (olds.orgDrift ?? []).length === 0
+  );
+}
 
 /** The operator's override for `apiName` (switch-unproven.ts). */
 function override(apiName: string): { switchUnproven: boolean } {

@@ -249,7 +249,7 @@ test.serial(
           ),
           /CertificateAndKeyPair Greenmoor_CI_JWT: rotates now \(inside its renewal window since \S+\)/,
           new RegExp(
-            `JwtIntegration Greenmoor_CI: retires slot A: its certificate is removed \\(overlap ended \\S+\\) .*if it rotates, the new certificate is published to slot A first and clients stay on slot B\\); in the org: deploys ExternalClientApplication Greenmoor_CI_A, Greenmoor_CI_B to ${url}`,
+            `JwtIntegration Greenmoor_CI: retires slot A: its certificate is removed \\(overlap ended \\S+\\).*if it rotates, the new certificate is published to slot A first and clients stay on slot B\\); in the org: deploys ExternalClientApplication Greenmoor_CI_A, Greenmoor_CI_B to ${url}`,
           ),
           /SamlSpBinding Partner_Portal_SSO: stable: .*the IdP certificate is updated in this run: if it rotates, the new one is published next to the signing one first, and the org keeps signing with the old one; in the org: nothing to deploy/,
         ],

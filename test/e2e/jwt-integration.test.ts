@@ -1,7 +1,8 @@
 /**
  * JwtIntegration through the real engine, against the local token endpoint: at every step of a
  * certificate rotation, the credential the stack publishes logs in (after the user deploys the metadata
- * the stack emits), and clients switch to the new slot only once the provider has proved it logs in.
+ * the stack emits), and clients switch to the new slot only once the provider has proved it logs in; the
+ * old slot's retire is proven by a login the token endpoint refuses once the user has deployed it.
  */
 import test from "ava";
 import { OAuth2 } from "jsforce";
@@ -13,7 +14,9 @@ import { startSalesforceStandIn } from "../helpers/salesforce-stand-in";
 import { daysAfter, testNow } from "../helpers/test-clock";
 
 test("a JWT integration rotates its certificate with no step at which the published credential fails", async (t) => {
-  const standIn = await startSalesforceStandIn([ciUser]);
+  // The org's clock follows the provider's: the retire's proof is a login signed at the provider's time.
+  let orgNow = testNow();
+  const standIn = await startSalesforceStandIn([ciUser], undefined, () => orgNow);
   t.teardown(() => standIn.close());
   let rotationTrigger = "initial";
   const program = async () => {
@@ -54,7 +57,7 @@ test("a JWT integration rotates its certificate with no step at which the publis
         grant_type: jwtBearerGrantType,
         assertion: signJwtAssertion(
           { ...credential, username: ciUser.username, audience: "https://login.salesforce.com" },
-          testNow(),
+          orgNow,
         ),
       });
       return "ok";
@@ -112,8 +115,9 @@ test("a JWT integration rotates its certificate with no step at which the publis
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
   // 4. After the overlap, slot A is retired: its certificate is removed (and the certificate resource
-  //    drops its previous certificate, whose overlap ended too).
-  env.setClock(daysAfter(8).toISOString());
+  //    drops its previous certificate, whose overlap ended too); the retire is proven by a refused login.
+  orgNow = daysAfter(8);
+  env.setClock(orgNow.toISOString());
   mark = env.log.length;
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 1, update: 2 });
   t.regex(env.logSince(mark), /JwtIntegration E2E_CI: retires slot A: its certificate is removed/);
@@ -130,9 +134,24 @@ test("a JWT integration rotates its certificate with no step at which the publis
     retired["salesforceFiles"]["extlClntAppGlobalOauthSets/E2E_CI_A_glbloauth.ecaGlblOauth-meta.xml"],
     /BEGIN CERTIFICATE/,
   );
+  // Until the files are deployed the org still accepts the old key: the retire is not proven yet, and preview says so.
+  mark = env.log.length;
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
+  t.regex(
+    env.logSince(mark),
+    /retire not proven yet: the org still accepts the old key of slot A .*: deploy salesforceFiles if not yet done, then run pulumi up again/,
+  );
   await standIn.deploy(retired["salesforceFiles"]);
   t.is(await logsIn(retired as never), "ok");
   t.is(await logsIn(first as never), "invalid_grant: invalid assertion", "the retired credential no longer logs in");
+  // The next up proves the retire by that refusal and records it; then nothing changes.
+  mark = env.log.length;
+  t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 2, update: 1 });
+  t.regex(
+    env.logSince(mark),
+    /the retire of slot A .* is proven: the org refuses its old key \(invalid_grant: invalid assertion\)/,
+  );
+  await stack.up({ onOutput });
   t.deepEqual((await stack.preview({ onOutput })).changeSummary, { same: 3 });
 
   // No private key in plain text in the state or the engine's output.

@@ -6,7 +6,9 @@
  * whose proof fails until the delay has passed: clients stay on slot A and preview and up say why, for how
  * long and when to run again; a later `up` proves it and switches, the credential of the outputs logging in
  * at every step; SALESFORCE_CERTS_SWITCH_UNPROVEN switches without the proof, saying who forced it; after
- * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed; a certificate changed by hand is seen by refresh and
+ * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed:
+ * the retire up says the retire is not proven yet (the org still accepts the old key), and the next up
+ * after the delay proves it by the org's refusal, deploying nothing; a certificate changed by hand is seen by refresh and
  * repaired by `up`; a new Connected App is refused (an existing one is updated); `destroy` removes the apps.
  */
 import test from "ava";
@@ -154,17 +156,62 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   const second = { consumerKey: outputs["consumerKey"] as string, privateKeyPem: outputs["privateKeyPem"] as string };
 
   // After the overlap the old slot is retired in the org: its key keeps working until the org's login
-  // servers know, then no longer logs in.
+  // servers know, then no longer logs in. The retire up tries the old key and says the retire is not
+  // proven yet; once the delay has passed, the next up proves it by the org's refusal.
   tick(at(38));
+  mark = env.log.length;
   await env.stack.up({ onOutput: env.onOutput });
   outputs = await env.values();
+  log = env.logSince(mark);
+  t.regex(
+    log,
+    /retires slot A: .*; this up, once the app is deployed, and each later up request a token with its old key/,
+  );
+  t.regex(
+    log,
+    /retire not proven yet: the org still accepts the old key of slot A \(Acme_CI_A, certificate [0-9A-F:]{23}…\) 0 s after its retire \(propagation\): run pulumi up again after Salesforce's propagation delay/,
+  );
   t.is(outputs["phase"], "stable");
   t.truthy(app("Acme_CI_A"), "the slot app stays, without a certificate");
   t.is(app("Acme_CI_A")?.certificatePem, undefined);
+  const stored = () =>
+    (
+      JSON.parse(env.readState()).checkpoint.latest.resources as {
+        urn: string;
+        outputs?: Record<string, unknown>;
+      }[]
+    ).find((r) => r.urn.endsWith("::ci"))!.outputs!;
+  t.like(stored()["retiredSlot"], { slot: "A", proof: "pending", retiredAt: at(38) });
+  t.regex(JSON.stringify(stored()["slotKeys"]), /"ciphertext"/, "the old key is kept only as a secret");
+  for (const needle of keyMaterial(first.privateKeyPem)) t.false(env.readState().includes(needle));
   t.is(await logsIn(first), "ok", "a retired certificate keeps working until the delay has passed");
+
+  // Before the delay has passed, preview says so again and changes nothing.
+  tick(plus(at(38), 4 * 60_000));
+  mark = env.log.length;
+  const notYet = await env.stack.preview({ onOutput: env.onOutput });
+  t.regex(
+    env.logSince(mark),
+    /retire not proven yet: the org still accepts the old key of slot A .* 4 min after its retire/,
+  );
+  t.deepEqual(notYet.changeSummary, { same: 3 });
+
   tick(plus(at(38), propagated));
   t.regex(await logsIn(first), /invalid_grant/);
   t.is(await logsIn(second), "ok");
+  const deploysBefore = deploys();
+  mark = env.log.length;
+  const proving = await env.stack.up({ onOutput: env.onOutput });
+  t.regex(
+    env.logSince(mark),
+    /the retire of slot A \(Acme_CI_A, .*\) is proven: the org refuses its old key \(invalid_grant: invalid assertion\); the integration drops its copy of that key/,
+  );
+  t.is(proving.summary.resourceChanges?.["update"], 1, "the proof is recorded");
+  t.is(deploys(), deploysBefore, "recording the proof deploys nothing");
+  t.like(stored()["retiredSlot"], { slot: "A", proof: "proven", provenAt: plus(at(38), propagated) });
+  t.is(stored()["slotKeys"], undefined, "the copy of the old key is dropped");
+  t.is(stored()["orgId"], org.orgId, "the state keeps the org it was made in");
+  t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 3 });
 
   // A certificate changed by hand on the active slot: the published credential fails; refresh sees it,
   // up deploys the apps again and it logs in.

@@ -30,6 +30,12 @@
  * UNKNOWN, not modelled: whether propagation is gradual (some login servers earlier than others) and
  * whether a delete propagates as slowly as a change; sessions of a deleted app end at once (start.ts).
  * The provider depends on no particular delay: it proves a slot with a real login and waits otherwise.
+ * UNKNOWN, modelled by the nearest documented answer: what Salesforce answers for an app that holds no
+ * certificate (a retired slot). The stand-in answers `invalid_grant` / `invalid assertion`, the answer
+ * reported for a key that does not match the app's certificate (salesforce.md §5, JWT errors table). The
+ * provider takes only that answer or `invalid_client_id` as proof of a retire and shows any other as
+ * inconclusive (jwt-integration/lifecycle.ts `retireFailureKind`), so a different real answer leaves the
+ * retire pending and said, never falsely proven.
  * Tokens are opaque `<15-char org id>!AQ…` (never JWT-shaped: jsforce's SOAP refuses those below v68).
  */
 import crypto from "node:crypto";

@@ -262,7 +262,13 @@ test("planJwtUpdate holds the adopted app until its renewal point, then goes thr
   const later = new Date(point.getTime() + 8 * day);
   const retire = await planJwtUpdate(switched, news, later, noLogin, "org");
   t.deepEqual(retire.step, { kind: "retire", slot: "A" });
+  t.regex(
+    retire.message,
+    /the retire of slot A cannot be proven by this stack: the adopted app Legacy_CI's key is held elsewhere/,
+  );
   const retired = applyJwtUpdate(switched, news, retire, later);
+  t.is(retired.retiredSlot?.proof, "unprovable", "no key to try: said, never silently proven");
+  t.deepEqual(retired.slotKeys, {});
   t.deepEqual(retired.slots.A, {
     appName: "Legacy_CI",
     consumerKey: "LegacyConsumerKey42",

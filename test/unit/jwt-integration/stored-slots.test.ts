@@ -70,8 +70,9 @@ test("in the steady state the integration stores no PEM and no key; during a rot
   );
   t.deepEqual(publishing.slotKeys, { A: first.privateKeyPem, B: second.privateKeyPem });
 
-  // Once slot B logs in, clients switch: the integration needs no key; slot A keeps its PEM for the overlap,
-  // though the certificate no longer hands anything over.
+  // Once slot B logs in, clients switch: the integration keeps only slot A's old key (its retire is proven
+  // by a login the org refuses, after the certificate's own overlap may have ended); slot A keeps its PEM
+  // for the overlap, though the certificate no longer hands anything over.
   const switched = storedSlots(
     {
       strategy: "twoSlots",
@@ -82,7 +83,7 @@ test("in the steady state the integration stores no PEM and no key; during a rot
     inputs(second, {}),
     publishing,
   );
-  t.deepEqual(switched.slotKeys, {});
+  t.deepEqual(switched.slotKeys, { A: first.privateKeyPem });
   t.is(switched.slots.A!.certificatePem, first.certificatePem);
   t.is(switched.slots.B!.certificatePem, undefined);
 });
@@ -130,8 +131,8 @@ test("the stack's org connection keeps its active key (and no PEM) at every step
   );
   t.deepEqual(
     switched.slotKeys,
-    { B: second.privateKeyPem },
-    "after the switch: slot B's key, the one it logs in with",
+    { A: first.privateKeyPem, B: second.privateKeyPem },
+    "after the switch: slot B's key, the one it logs in with, and slot A's old key for the retire's proof",
   );
 
   // An integration made without orgConnection: declaring it the connection changes it (its key is stored).
