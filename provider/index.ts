@@ -54,6 +54,7 @@ export {
   OrgJwtCertificateError,
   OrgConnectedAppCreateError,
   OrgReadBackError,
+  DiscoverAccessError,
   OrgMismatchError,
   ProviderHostError,
   StateDamagedError,
