@@ -23,7 +23,7 @@ import { samlOrgDeploy } from "../../provider/saml-binding/in-org";
 import { jwtIntegrationFixture } from "../helpers/jwt-fixtures";
 import { judgeWithWsdl, type WsdlItem } from "../helpers/metadata-wsdl";
 import { idpCertificateInputs, samlInputs } from "../helpers/saml-fixtures";
-import { metadataZip, startStandInOrg } from "../helpers/stand-in-org";
+import { metadataZip, newId, startStandInOrg, type OrgComponent } from "../helpers/stand-in-org";
 import { testNow } from "../helpers/test-clock";
 
 const apiVersion = "63.0";
@@ -232,10 +232,90 @@ async function recordingProxy(target: string): Promise<{
   };
 }
 
+/**
+ * Components that name or hold a certificate (salesforce.md "Who uses a certificate"), as an org holds them
+ * before the test, their fields in the WSDL's order, with hostile text where the type takes free text.
+ */
+function certificateUsers(): OrgComponent[] {
+  const at = testNow();
+  const component = (type: string, fullName: string, record: OrgComponent["record"]): OrgComponent => ({
+    type,
+    fullName,
+    id: newId("0Ab"),
+    record,
+    createdDate: at,
+    lastModifiedDate: at,
+  });
+  return [
+    component("SamlSsoConfig", "Partner_IdP", {
+      decryptionCertificate: "Greenmoor_SP_Decrypt",
+      identityLocation: "SubjectNameId",
+      identityMapping: "FederationId",
+      issuer: "https://idp.partner.example/saml",
+      loginUrl: "https://idp.partner.example/sso",
+      name: hostileLabel,
+      redirectBinding: "false",
+      requestSignatureMethod: "RSA-SHA256",
+      requestSigningCertId: "0P1000000000001",
+      samlEntityId: "https://greenmoor.my.salesforce.com",
+      samlVersion: "SAML2_0",
+      userProvisioning: "false",
+      validationCert: "MIIBszCCAVmgAwIBAgIUfakeButWellFormedBase64ForTheSchemaOnly=",
+    }),
+    component("NamedCredential", "Legacy_Mtls", {
+      allowMergeFieldsInBody: "false",
+      allowMergeFieldsInHeader: "false",
+      certificate: "Greenmoor_Mtls_1",
+      endpoint: "https://api.partner.example",
+      generateAuthorizationHeader: "false",
+      label: hostileLabel,
+      principalType: "Anonymous",
+      protocol: "NoAuthentication",
+    }),
+    component("NamedCredential", "Partner_Api", {
+      allowMergeFieldsInBody: "false",
+      allowMergeFieldsInHeader: "false",
+      generateAuthorizationHeader: "true",
+      label: "Partner API",
+      namedCredentialParameters: [
+        { parameterName: "Url", parameterType: "Url", parameterValue: "https://api.partner.example" },
+        { certificate: "Greenmoor_Mtls_1", parameterName: "ClientCertificate", parameterType: "ClientCertificate" },
+      ],
+      namedCredentialType: "SecuredEndpoint",
+    }),
+    component("ExternalCredential", "Partner_Jwt", {
+      authenticationProtocol: "Custom",
+      externalCredentialParameters: [
+        {
+          certificate: "Greenmoor_Jwt_Signer",
+          parameterName: "SigningCertificate",
+          parameterType: "SigningCertificate",
+        },
+      ],
+      label: hostileLabel,
+    }),
+    component("ConnectedApp", "Partner_Portal_SSO", {
+      contactEmail: "ops@greenmoor.example",
+      label: hostileLabel,
+      samlConfig: {
+        acsUrl: "https://portal.partner.example/saml/acs?tenant=a&b=%3Cc%3E",
+        certificate: "Greenmoor_IdP_2026",
+        encryptionCertificate: "Greenmoor_SP_Decrypt",
+        encryptionType: "AES_256",
+        entityUrl: "https://portal.partner.example",
+        samlNameIdFormat: "Persistent",
+        samlSigningAlgoType: "SHA256",
+        samlSubjectType: "FederationId",
+      },
+    }),
+  ];
+}
+
 test("every SOAP response the stand-in org sends jsforce validates against the WSDL (and SOAP 1.1 for faults)", async (t) => {
   // The org holds the permission sets and profiles the apps pre-authorize (it refuses names it lacks).
   const org = await startStandInOrg({
     deployPolls: 2,
+    existing: { components: certificateUsers() },
     users: [
       { username: "admin@stand-in.example", profile: "System Administrator" },
       { username: "ci@greenmoor.example", profile: "Partner Community User", permissionSets: ["CI_Deployer"] },
@@ -244,6 +324,7 @@ test("every SOAP response the stand-in org sends jsforce validates against the W
         profile: "Partner Community User",
         permissionSets: ["Partner_Portal_Users", "Partner_Admins"],
       },
+      { username: "auditor@greenmoor.example", profile: "Read Only", viewSetupAndConfiguration: false },
     ],
   });
   const proxy = await recordingProxy(org.url);
@@ -296,9 +377,34 @@ test("every SOAP response the stand-in org sends jsforce validates against the W
     await conn.metadata.read("ExtlClntAppGlobalOauthSettings" as "Certificate", ["Greenmoor_CI_A_glbloauth"]);
     await conn.metadata.read("ExtlClntAppOauthConfigurablePolicies" as "Certificate", ["Greenmoor_CI_A_oauthPlcy"]);
     expected.push(...Array(5).fill("readMetadataResponse"));
+    // The users of certificates discover reads, names in another case than the org's.
+    const saml = (await conn.metadata.read("SamlSsoConfig" as "Certificate", "partner_idp")) as unknown as Record<
+      string,
+      unknown
+    >;
+    t.is(saml["fullName"], "Partner_IdP");
+    t.is(saml["requestSigningCertId"], "0P1000000000001");
+    await conn.metadata.read("NamedCredential" as "Certificate", ["Legacy_Mtls", "Partner_Api"]);
+    await conn.metadata.read("ExternalCredential" as "Certificate", ["Partner_Jwt"]);
+    await conn.metadata.read("ConnectedApp" as "Certificate", ["Partner_Portal_SSO"]);
+    expected.push(...Array(4).fill("readMetadataResponse"));
     await conn.metadata.list([{ type: "Certificate" }, { type: "ExternalClientApplication" }]);
     await conn.metadata.list([{ type: "ConnectedApp" }]);
-    expected.push("listMetadataResponse", "listMetadataResponse");
+    const listed = await conn.metadata.list([
+      { type: "SamlSsoConfig" },
+      { type: "NamedCredential" },
+      { type: "ExternalCredential" },
+    ]);
+    t.deepEqual(
+      (Array.isArray(listed) ? listed : [listed]).map((p) => `${p.type}:${p.fullName}:${p.fileName}`).sort(),
+      [
+        "ExternalCredential:Partner_Jwt:externalCredentials/Partner_Jwt.externalCredential",
+        "NamedCredential:Legacy_Mtls:namedCredentials/Legacy_Mtls.namedCredential",
+        "NamedCredential:Partner_Api:namedCredentials/Partner_Api.namedCredential",
+        "SamlSsoConfig:Partner_IdP:samlssoconfigs/Partner_IdP.samlssoconfig",
+      ],
+    );
+    expected.push("listMetadataResponse", "listMetadataResponse", "listMetadataResponse");
     await conn.metadata.delete("Certificate" as "Certificate", ["Greenmoor_IdP_2026", "Absent_Certificate"]);
     await conn.metadata.delete("ExternalClientApplication" as "Certificate", ["Greenmoor_CI_A"]);
     expected.push("deleteMetadataResponse", "deleteMetadataResponse");
@@ -317,7 +423,15 @@ test("every SOAP response the stand-in org sends jsforce validates against the W
       version: "66.0",
     });
     await t.throwsAsync(stranger.metadata.list([{ type: "Certificate" }]));
-    expected.push("Fault", "Fault");
+    // A user who cannot see Setup: the Metadata API's refusal.
+    const auditor = new jsforce.Connection({
+      instanceUrl: proxy.url,
+      accessToken: org.issueSession("auditor@greenmoor.example"),
+      version: "66.0",
+    });
+    const refused = await t.throwsAsync(auditor.metadata.read("NamedCredential" as "Certificate", ["Legacy_Mtls"]));
+    t.regex(String(refused?.message), /use of the Metadata API requires a user with the ModifyAllData/);
+    expected.push("Fault", "Fault", "Fault");
 
     t.deepEqual(
       proxy.responses.map((r) => r.status),

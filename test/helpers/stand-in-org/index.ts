@@ -10,6 +10,7 @@ export type {
   StandInCall,
   StandInCertificateSeed,
   StandInConnectedAppSeed,
+  StandInExistingRecords,
   StandInOrg,
   StandInOrgOptions,
   StandInUserOption,
@@ -19,7 +20,16 @@ export type { StandInPrerequisites } from "./prerequisites";
 export type { IdentityProviderState, OrgApp, OrgCertificate, OrgComponent, OrgState, OrgUser } from "./org-state";
 export type { DeployJob, DeployMessage } from "./deploy";
 export { placeholder } from "./component-rules";
-export { salesforceSubject, selfSignedCommonName } from "./org-certificates";
+export {
+  generateOrgKey,
+  keepOrgKey,
+  orgCertificationRequest,
+  orgSelfSignedCertificate,
+  salesforceSubject,
+  selfSignedCommonName,
+} from "./org-certificates";
+export { foldName, sameName } from "./org-state";
+export { newId } from "./ids";
 export {
   certificateSource,
   certificateTemplatePem,

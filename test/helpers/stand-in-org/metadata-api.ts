@@ -16,6 +16,30 @@
  *    reads the same {@link typeSince} table at its package.xml version (deploy.ts), so no type is accepted
  *    inside a deploy that the CRUD calls at that version would refuse.
  *  - names ignore case (org-state.ts): readMetadata answers in the spelling the org holds.
+ *  - the types that name or hold a certificate an org depends on (salesforce.md "Who uses a certificate")
+ *    are read and listed like any other component, as the records a test put in the org's state
+ *    (start.ts `existing`); the stand-in does not deploy them. `SamlSsoConfig` (API 28.0+, salesforce.md §4,
+ *    https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_samlssoconfig.htm):
+ *    `validationCert` is an `xsd:string` in the WSDL (API 63.0); a file retrieved from a real org
+ *    (github.com/claytonboss7/githubpages, docs/Metadata/samlssoconfigs/cloudforia_SAML_SSO_Setting.md)
+ *    holds it as the base64 of the certificate's DER on one line, no PEM armour, and its
+ *    `requestSigningCertId` as the 15-character id (`0P13w000001DX79`): the stand-in answers both that way,
+ *    so a reader must compare ids on their first 15 characters. `NamedCredential` (API 30.0+,
+ *    https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_namedcredential.htm):
+ *    the legacy `certificate` field, or `namedCredentialParameters` with `parameterType` ClientCertificate
+ *    and `certificate` (both in the WSDL). `ExternalCredential` (API 56.0+,
+ *    https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_externalcredential.htm):
+ *    `externalCredentialParameters` of `parameterType` SigningCertificate carry a certificate name (the
+ *    WSDL's ExternalCredentialParamType). UNKNOWN: the API versions of the 15-character id form and of
+ *    the validationCert encoding; whether listMetadata names a SamlSsoConfig by its API name or its `name`
+ *    (the stand-in: its API name, as the file name is).
+ *  - a user without "View Setup and Configuration" (start.ts `StandInUserOption`) gets the Metadata API's
+ *    refusal on every call: fault `sf:INSUFFICIENT_ACCESS`, `INSUFFICIENT_ACCESS: use of the Metadata API
+ *    requires a user with the ModifyAllData or ModifyMetadata permissions` (a recorded answer:
+ *    https://github.com/pgonzaleznetwork/sfdc-soup/issues/8). Salesforce's "Modify Metadata" and "Modify All
+ *    Data" both need "View Setup and Configuration", and NamedCredential needs it to be read at all since
+ *    Spring '20 (salesforce.md "Who uses a certificate"). UNKNOWN: whether a user holding Modify Metadata
+ *    but lacking View Setup exists at all, and the exact text Salesforce gives such a user.
  */
 import { registry } from "@salesforce/source-deploy-retrieve";
 import { placeholder } from "./component-rules";
@@ -34,6 +58,10 @@ export const typeSince: Record<string, number> = {
   ExtlClntAppSamlConfigurablePolicies: 63,
   ExternalClientAppSettings: 58,
   IdentityProviderSettings: 57,
+  // Who uses a certificate (salesforce.md "Who uses a certificate"): read by discover, never deployed here.
+  SamlSsoConfig: 28,
+  NamedCredential: 30,
+  ExternalCredential: 56,
 };
 
 /** Throws the fault Salesforce answers for a type the URL's version does not know. */
@@ -57,6 +85,14 @@ export function certificateRecord(c: OrgCertificate): Record<string, XmlValue> {
     masterLabel: c.masterLabel,
     privateKeyExportable: c.privateKeyExportable,
   };
+}
+
+/** The fault every Metadata API call of a user without "View Setup and Configuration" gets (module docs). */
+export function insufficientAccess(): SoapFault {
+  return new SoapFault(
+    "INSUFFICIENT_ACCESS",
+    "use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions",
+  );
 }
 
 /** `readMetadata{type, fullNames*}` → `{records*}`. */

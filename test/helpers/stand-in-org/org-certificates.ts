@@ -35,6 +35,21 @@ export function generateOrgKey(keySize: number): { keyId: string; publicKeyPem: 
   return { keyId, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
 }
 
+/**
+ * Keeps `privateKey` as if the org had generated it (a brownfield org's certificates were made before the
+ * test, test/helpers/brownfield.ts) and returns its handle; like every kept key, it never leaves.
+ */
+export function keepOrgKey(privateKey: crypto.KeyObject | string): string {
+  const keyId = crypto.randomUUID();
+  privateKeys.set(keyId, typeof privateKey === "string" ? crypto.createPrivateKey(privateKey) : privateKey);
+  return keyId;
+}
+
+/** Whether `keyId` is the handle of a kept key. */
+export function isKeptOrgKey(keyId: string): boolean {
+  return privateKeys.has(keyId);
+}
+
 /** Signs `data` with a kept private key (RSA PKCS #1 v1.5 over `digest`); the key itself never leaves. */
 export function signWithKey(keyId: string, data: Buffer | string, digest = "sha256"): Buffer {
   const key = privateKeys.get(keyId);

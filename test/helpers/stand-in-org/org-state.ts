@@ -25,6 +25,11 @@ export interface OrgUser {
   permissionSets: string[];
   /** `005…`, 18 characters. */
   id: string;
+  /**
+   * Holds "View Setup and Configuration": without it every Metadata API call and every Tooling query is
+   * refused (metadata-api.ts, tooling.ts).
+   */
+  viewSetup: boolean;
 }
 
 /** A `Certificate` as the org keeps it. `keyId` is an opaque handle of the private key the org keeps; the key is never exposed. */

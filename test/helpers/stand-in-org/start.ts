@@ -34,6 +34,9 @@
  * Experience site as JWT audience (unknown: oauth-token.ts). Time passes during a deploy only with
  * `faults.deploysTakeSeconds` (deploy.ts): a late deploy lands at the first request the org answers, or
  * the first {@link StandInOrg.landDueDeploys}, once its clock has passed the landing point.
+ * A user may lack "View Setup and Configuration" (`viewSetupAndConfiguration`): the Metadata API and the
+ * Tooling queries refuse them (metadata-api.ts, tooling.ts cite the answers); the token endpoint still
+ * logs them in, as logging in needs no Setup permission.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -52,13 +55,13 @@ import {
   type StandInPrerequisites,
 } from "./prerequisites";
 import { eighteenCharacterId, newId } from "./ids";
-import { deleteMetadata, listMetadata, readMetadata } from "./metadata-api";
+import { deleteMetadata, insufficientAccess, listMetadata, readMetadata } from "./metadata-api";
 import { bypassProxies } from "./no-proxy";
-import { caBrowserCapDays, signWithKey } from "./org-certificates";
+import { caBrowserCapDays, isKeptOrgKey, signWithKey } from "./org-certificates";
 import { newAccessToken, tokenRequest, type JsonAnswer, type OrgKind } from "./oauth-token";
-import { OrgState, type OrgApp, type OrgUser } from "./org-state";
+import { OrgState, type OrgApp, type OrgCertificate, type OrgComponent, type OrgUser } from "./org-state";
 import { asBoolean, asList, parseSoapRequest, SoapFault, soapFaultResponse, soapResponse, type XmlValue } from "./soap";
-import { toolingQuery, versionList } from "./tooling";
+import { insufficientAccessAnswer, toolingQuery, versionList } from "./tooling";
 import { testNow } from "../test-clock";
 
 /** A user to create in the org. */
@@ -66,6 +69,22 @@ export interface StandInUserOption {
   username: string;
   profile: string;
   permissionSets?: string[];
+  /**
+   * Holds "View Setup and Configuration" (default true). Without it the Metadata API and the Tooling
+   * queries refuse the user (metadata-api.ts, tooling.ts), as Salesforce refuses a user who cannot see Setup.
+   */
+  viewSetupAndConfiguration?: boolean;
+}
+
+/**
+ * Records an org already holds when the test starts, put into its state as they are (not through the
+ * deploy rules): a brownfield org's history (test/helpers/brownfield.ts). A certificate's `keyId` must be
+ * one {@link keepOrgKey} returned (or empty for none).
+ */
+export interface StandInExistingRecords {
+  certificates?: OrgCertificate[];
+  /** Record keys in the WSDL's `xsd:sequence` order: readMetadata answers them in this order. */
+  components?: OrgComponent[];
 }
 
 /** A Connected App that exists before the test (new ones cannot be created: Spring '26). */
@@ -129,6 +148,8 @@ export interface StandInOrgOptions {
   propagationDelayMs?: number;
   /** Called after each request is answered. */
   onCall?: (call: StandInCall) => void;
+  /** Records the org holds from the start, besides the seeds above (brownfield orgs). */
+  existing?: StandInExistingRecords;
   /** The org's External Client App settings (prerequisites.ts); both on by default. */
   prerequisites?: Partial<StandInPrerequisites>;
 }
@@ -186,6 +207,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     username: u.username,
     profile: u.profile,
     permissionSets: u.permissionSets ?? [],
+    viewSetup: u.viewSetupAndConfiguration ?? true,
     id: eighteenCharacterId(`005${crypto.createHash("sha256").update(u.username).digest("hex").slice(0, 12)}`),
   }));
   const state = new OrgState(users);
@@ -221,6 +243,17 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
   };
 
   seed(state, options, ruleContext(state));
+  for (const c of options.existing?.certificates ?? []) {
+    if (c.keyId && !isKeptOrgKey(c.keyId)) throw new Error(`stand-in org: certificate ${c.fullName} has no kept key`);
+    if (!c.deleted && state.certificate(c.fullName))
+      throw new Error(`stand-in org: cannot seed Certificate ${c.fullName}: the name is taken (names ignore case)`);
+    state.certificateRecords.push({ ...c });
+  }
+  for (const c of options.existing?.components ?? []) {
+    if (state.component(c.type, c.fullName))
+      throw new Error(`stand-in org: cannot seed ${c.type} ${c.fullName}: the name is taken (names ignore case)`);
+    state.putComponent(structuredClone(c));
+  }
   // Seeded apps existed before the test: the login servers know them already.
   state.recordApps(Number.NEGATIVE_INFINITY);
   const propagationDelayMs = options.propagationDelayMs ?? 5 * 60_000;
@@ -330,6 +363,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
       if (!bearer || !sessions.has(bearer))
         return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };
+      if (!sessions.get(bearer)!.viewSetup) return insufficientAccessAnswer();
       return toolingQuery(state, searchParams.get("q") ?? "", tooling[1]!);
     }
     return { status: 404, body: [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }] };
@@ -341,6 +375,7 @@ export async function startStandInOrg(options: StandInOrgOptions = {}): Promise<
     const user = soap.sessionId ? sessions.get(soap.sessionId) : undefined;
     call.app = soap.sessionId ? sessionApps.get(soap.sessionId) : undefined;
     if (!user) throw new SoapFault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session");
+    if (!user.viewSetup) throw insufficientAccess();
     const who = { id: user.id, name: user.username };
     const b = soap.body;
     let result: XmlValue;

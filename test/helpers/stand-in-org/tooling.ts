@@ -15,8 +15,16 @@
  * names compared without case, as Salesforce compares them. The org's permission sets and profiles are
  * those its users hold; their ids (`0PS…`, `00e…`, the standard key prefixes) are derived from the name,
  * so that one name has one id for the life of a test.
+ *
+ * A user without "View Setup and Configuration" gets {@link insufficientAccessAnswer} on every query: HTTP
+ * 403, "The request has been refused. Verify that the logged-in user has appropriate permissions" (REST
+ * status codes, https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm),
+ * error code INSUFFICIENT_ACCESS (the code Salesforce's REST answers carry for refused access, e.g.
+ * https://github.com/SalesforceLabs/OrgCheck/issues/609). UNKNOWN: the exact text for the Certificate
+ * object (a placeholder) and whether Salesforce answers 400 rather than 403 here.
  */
 import crypto from "node:crypto";
+import { placeholder } from "./component-rules";
 import { eighteenCharacterId } from "./ids";
 import type { JsonAnswer } from "./oauth-token";
 import { sameName, type OrgCertificate, type OrgState, type OrgUser } from "./org-state";
@@ -71,6 +79,19 @@ function recordsByName(state: OrgState, match: RegExpExecArray, apiVersion: stri
       entityTypeName: records.length ? object : null,
       records,
     },
+  };
+}
+
+/** What a Tooling query of a user without "View Setup and Configuration" gets (module docs). */
+export function insufficientAccessAnswer(): JsonAnswer {
+  return {
+    status: 403,
+    body: [
+      {
+        message: `${placeholder}insufficient access rights: this query needs View Setup and Configuration`,
+        errorCode: "INSUFFICIENT_ACCESS",
+      },
+    ],
   };
 }
 
