@@ -15,8 +15,10 @@
  *    `samlConfig`, `ExtlClntAppSamlConfigurablePolicies`) is signed by that certificate, and names its
  *    `encryptionCertificate`; `SamlSsoConfig.requestSigningCertId` (an id, mapped through the Tooling
  *    rows), `decryptionCertificate` (a name) and `validationCert` (the partner IdP's certificate, kept as a
- *    trusted certificate with its own expiry); legacy `NamedCredential.certificate` and the newer
- *    `namedCredentialParameters` of type `ClientCertificate`.
+ *    trusted certificate with its own expiry; a retrieved file holds it as one line of base64 DER and the
+ *    id in its 15-character form, so ids are compared on their first 15 characters); legacy
+ *    `NamedCredential.certificate` and the newer `namedCredentialParameters` of type `ClientCertificate`;
+ *    `ExternalCredential` parameters of type `SigningCertificate` (the WSDL's ExternalCredentialParamType).
  * A SAML app's `certificate` is the SP's request-signing certificate as PEM (the ConnectedApp page); when
  * an org answers a name there instead, and it names a Certificate record, it is counted as a use (the
  * research notes disagree on the field's form, so neither form is relied on).
@@ -280,6 +282,29 @@ export async function discoverOrg(client: OrgMetadataClient, label: string, now:
             what: `NamedCredential ${name} certificate`,
             reason: `names ${certificateName}, which is no live Certificate record`,
           });
+    }
+  });
+
+  // External Credentials that sign with a certificate (the WSDL's ExternalCredentialParamType SigningCertificate).
+  await attempt(unreadable, "ExternalCredential", async () => {
+    for (const [name, record] of await readAll(client, "ExternalCredential")) {
+      for (const parameter of objects(record["externalCredentialParameters"])) {
+        if (text(parameter["parameterType"]) !== "SigningCertificate") continue;
+        const certificateName = text(parameter["certificate"]) ?? text(parameter["parameterValue"]);
+        if (!certificateName) continue;
+        if (
+          !use(certificateName, {
+            kind: "namedCredential",
+            by: name,
+            type: "ExternalCredential",
+            detail: "signing certificate",
+          })
+        )
+          unreadable.push({
+            what: `ExternalCredential ${name} certificate`,
+            reason: `names ${certificateName}, which is no live Certificate record`,
+          });
+      }
     }
   });
 
