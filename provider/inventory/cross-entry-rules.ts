@@ -2,7 +2,7 @@
  * @module Rules that span entries, which no resource's own `check()` can see: the certificate an
  * integration names exists (and, for a JWT login, has a key the provider holds), one org connection at
  * most, and SAML bindings that agree on the org's one IdP certificate and its stages. Names the provider
- * generates are in generated-name-collisions.ts.
+ * generates are in generated-name-collisions.ts. One org app is adopted by one entry at most.
  */
 import { shown } from "../validate/rules";
 import type { Entries, EntryChecks } from "./entry-rules";
@@ -101,6 +101,51 @@ export function samlBindingsAgree(checks: EntryChecks, bindings: readonly BoundS
         ["samlBindings", name, "publishDays"],
         `must be shorter than certificates.${String(reference)}.renewal.daysBeforeExpiry (${days}): the org signs with the old certificate for publishDays after the rotation, and it expires ${days} days after it (got ${publishDays})`,
       );
+    }
+  }
+}
+
+/** The app type an entry's `appType` (or its default) names, as preview and messages name it. */
+function appTypeOf(entry: Record<string, unknown>): string {
+  return entry["appType"] === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApp";
+}
+
+/**
+ * One org app is taken over by one entry: two entries adopting the same app (of one app type, names
+ * compared without case, as Salesforce compares them) would both deploy to it, and an entry adopting the
+ * app another entry of the inventory creates under its own name would take that one over. Reported at
+ * the later entry's `adopt.app`.
+ */
+export function adoptedOnce(checks: EntryChecks, jwtIntegrations: Entries, samlBindings: Entries): void {
+  const sections = [
+    ["jwtIntegrations", jwtIntegrations],
+    ["samlBindings", samlBindings],
+  ] as const;
+  const own = new Map<string, string>();
+  for (const [section, entries] of sections)
+    for (const [name, entry] of Object.entries(entries))
+      own.set(`${appTypeOf(entry)}:${name.toLowerCase()}`, `${section}.${name}`);
+  const adopted = new Map<string, string>();
+  for (const [section, entries] of sections) {
+    for (const [name, entry] of Object.entries(entries)) {
+      const app = (entry?.["adopt"] as Record<string, unknown> | undefined)?.["app"];
+      if (typeof app !== "string") continue;
+      const type = appTypeOf(entry);
+      const key = `${type}:${app.toLowerCase()}`;
+      const here = `${section}.${name}`;
+      const first = adopted.get(key);
+      const creator = own.get(key);
+      if (first !== undefined)
+        checks.located(
+          [section, name, "adopt", "app"],
+          `adopts ${type} ${shown(app)}, which ${first} adopts already (app names are compared without case, as Salesforce does): one org app is managed by one entry`,
+        );
+      else if (creator !== undefined && creator !== here)
+        checks.located(
+          [section, name, "adopt", "app"],
+          `adopts ${type} ${shown(app)}, the app ${creator} is declared as (app names are compared without case, as Salesforce does): one org app is managed by one entry`,
+        );
+      else adopted.set(key, here);
     }
   }
 }

@@ -7,8 +7,10 @@ import { CertificateAndKeyPair } from "../certificate/resource";
 import { JwtIntegration } from "../jwt-integration/resource";
 import { SalesforceOrgProvider } from "../jwt-integration/org-provider";
 import { SamlSpBinding } from "../saml-binding/resource";
+import { InventoryError } from "../errors";
 import { environmentVariableName } from "../validate/rules";
-import type { Inventory } from "./inventory-types";
+import { privateKeyEnvName, privateKeyEnvWords } from "./entry-rules";
+import type { Inventory, JwtIntegrationAdoption } from "./inventory-types";
 import { type Consumer, inventoryStackOutputs } from "./stack-outputs";
 
 /**
@@ -25,6 +27,12 @@ const keep: pulumi.CustomResourceOptions = { protect: true };
  * `SalesforceOrgProvider` that logs in as it.
  */
 export function declareInventory(inventory: Inventory): Record<string, pulumi.Input<unknown>> {
+  // Keys of adopted apps are read first: a missing one stops the program before any resource is declared.
+  const jwtAdoptions = Object.fromEntries(
+    Object.entries(inventory.jwtIntegrations).flatMap(([name, entry]) =>
+      entry.adopt ? [[name, jwtAdoptionArgs(name, entry.adopt)] as const] : [],
+    ),
+  );
   const certificates: Record<string, CertificateAndKeyPair> = {};
   const wiring: Record<string, Consumer[]> = {};
   const connectionName = Object.keys(inventory.jwtIntegrations).find(
@@ -62,17 +70,16 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
   }
 
   function declareJwt(name: string): void {
-    const { owner: _owner, certificate, contactEmail, ...args } = inventory.jwtIntegrations[name]!;
-    jwtIntegrations[name] = new JwtIntegration(
-      name,
-      {
-        ...args,
-        apiName: name,
-        contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
-        certificate: certificates[certificate]!,
-      },
-      inOrg(name !== connectionName),
-    );
+    const { owner: _owner, certificate, contactEmail, adopt, ...args } = inventory.jwtIntegrations[name]!;
+    // The resource's arguments gain `adopt` alongside this inventory side; the cast goes once both are in.
+    const jwtArgs = {
+      ...args,
+      apiName: name,
+      contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
+      certificate: certificates[certificate]!,
+      ...(adopt ? { adopt: jwtAdoptions[name] } : {}),
+    } as ConstructorParameters<typeof JwtIntegration>[1];
+    jwtIntegrations[name] = new JwtIntegration(name, jwtArgs, inOrg(name !== connectionName));
   }
   for (const name of Object.keys(inventory.jwtIntegrations)) if (name !== connectionName) declareJwt(name);
   for (const [name, entry] of Object.entries(inventory.jwtIntegrations))
@@ -104,4 +111,29 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
   }
 
   return inventoryStackOutputs(inventory, { certificates, jwtIntegrations, samlBindings, wiring });
+}
+
+/** What a JwtIntegration's `adopt` argument is given: the key as a secret, never the variable's name. */
+export interface JwtAdoptionArgs {
+  app: string;
+  sha256Fingerprint: string;
+  privateKeyPem?: pulumi.Output<string>;
+}
+
+/**
+ * JWT integration `name`'s `adopt` argument: the key the app's clients use now is read from the environment
+ * variable the entry names, here and only here, and goes to the resource as a secret.
+ * @throws InventoryError `ERR_INVENTORY` when the variable is not a name or is not set (naming the entry and field, never a value).
+ */
+export function jwtAdoptionArgs(name: string, adopt: JwtIntegrationAdoption): JwtAdoptionArgs {
+  const { privateKeyEnv, ...rest } = adopt;
+  if (privateKeyEnv === undefined) return rest;
+  const field = `jwtIntegrations.${name}.adopt.privateKeyEnv`;
+  if (!privateKeyEnvName(privateKeyEnv)) throw new InventoryError(`${field}: ${privateKeyEnvWords}`);
+  const pem = process.env[privateKeyEnv];
+  if (!pem)
+    throw new InventoryError(
+      `${field}: the environment variable ${privateKeyEnv} is not set (or is empty): set it to the PEM private key app ${rest.app}'s clients use now, or remove privateKeyEnv to record that the key is held elsewhere`,
+    );
+  return { ...rest, privateKeyPem: pulumi.secret(pem) };
 }

@@ -109,7 +109,12 @@ const published = { certificatePem: "-", certificateSha256Fingerprint: "-", cert
 
 /** A certificate's rules: its keystore password variable, its signed chain file, its arguments. */
 export function certificateRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
-  const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
+  const { owner: _o, keystorePasswordEnv, signedChainFile, adopt, ...args } = entry;
+  if (adopt !== undefined && args["custody"] !== "org")
+    checks.located(
+      ["certificates", name, "adopt"],
+      `is only for custody: org: adopting takes over a certificate whose key the org already holds, and a provider-held key cannot be taken from the org; set custody: org, or remove adopt (got custody: ${shown(args["custody"] ?? "provider")})`,
+    );
   for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args))
     checks.located(["certificates", name, "keystorePasswordEnv"], message);
   const chain =
@@ -137,7 +142,8 @@ export function jwtIntegrationRules(
   entry: Record<string, unknown>,
   certificate: Record<string, unknown>,
 ): void {
-  const { owner: _o, certificate: _c, ...args } = entry;
+  const { owner: _o, certificate: _c, adopt, ...args } = entry;
+  privateKeyEnvRule(checks, name, adopt);
   const exportable = certificate["privateKeyExportable"] !== false;
   const result = checkJwtIntegrationArgs(
     {
@@ -160,9 +166,28 @@ export function jwtIntegrationRules(
     );
 }
 
+/**
+ * `adopt.privateKeyEnv` names an environment variable, never holds the key: a PEM (or anything else that is
+ * not a name) put there by mistake is not shown. The variable itself is read when the inventory is declared.
+ */
+function privateKeyEnvRule(checks: EntryChecks, name: string, adopt: unknown): void {
+  const variable = (adopt as Record<string, unknown> | undefined)?.["privateKeyEnv"];
+  if (variable === undefined || privateKeyEnvName(variable)) return;
+  checks.located(["jwtIntegrations", name, "adopt", "privateKeyEnv"], privateKeyEnvWords);
+}
+
+/** True when `value` is an environment variable's name. */
+export function privateKeyEnvName(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value);
+}
+
+/** The rule for `adopt.privateKeyEnv`, in words that never show its value. */
+export const privateKeyEnvWords =
+  "must be the name of an environment variable holding the PEM private key (letters, digits and underscores, not starting with a digit, such as CI_JWT_PRIVATE_KEY), never the key itself; the value is not shown";
+
 /** A SAML binding's arguments and its SP signing certificate file. */
 export function samlBindingRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
-  const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, ...args } = entry;
+  const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, adopt: _a, ...args } = entry;
   const spCert =
     typeof spSigningCertificateFile === "string"
       ? checks.readFile("samlBindings", name, "spSigningCertificateFile", spSigningCertificateFile)

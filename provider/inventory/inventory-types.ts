@@ -18,6 +18,28 @@ export interface CertificateEntry {
   overlapDays?: number;
   rotationTrigger?: string;
   keystorePasswordEnv?: string;
+  /** Takes over the org's certificate of this name (custody org only): see {@link CertificateAdoption}. */
+  adopt?: CertificateAdoption;
+}
+
+/** The org's certificate taken over at create: its content's SHA-256 fingerprint, as discover read it. */
+export interface CertificateAdoption {
+  /** Upper-case hex pairs joined by colons (`AB:CD:…`), or plain hex in any case. */
+  sha256Fingerprint: string;
+}
+
+/** An existing app taken over by a JWT integration, with the certificate it holds now. */
+export interface JwtIntegrationAdoption {
+  /** The app's full name (of the integration's appType), matched without case. */
+  app: string;
+  sha256Fingerprint: string;
+  /** The environment variable holding the PEM of the key the app's clients use now (the inventory never holds a key). */
+  privateKeyEnv?: string;
+}
+
+/** An existing SAML app taken over by a SAML binding, with the org's IdP settings. */
+export interface SamlBindingAdoption {
+  app: string;
 }
 
 export interface JwtIntegrationEntry {
@@ -36,6 +58,7 @@ export interface JwtIntegrationEntry {
   overlapDays?: number;
   /** The stack's own connection to the org (at most one integration). */
   orgConnection?: boolean;
+  adopt?: JwtIntegrationAdoption;
 }
 
 export interface SamlBindingEntry {
@@ -62,6 +85,7 @@ export interface SamlBindingEntry {
   overlapDays?: number;
   holdPhase?: boolean;
   advanceTrigger?: string;
+  adopt?: SamlBindingAdoption;
 }
 
 /** A loaded, valid inventory. Files it names (chains, SP certificates) are read; paths are resolved. */

@@ -14,6 +14,7 @@ import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { shown, xmlText } from "../validate/rules";
 import {
+  adoptedOnce,
   type BoundSamlBinding,
   jwtKeyInReach,
   oneOrgConnection,
@@ -331,9 +332,16 @@ function describeSchemaError(error: ErrorObject, data: unknown): { keyPath: Key[
       const word = type === "object" ? "mapping" : type === "array" ? "list" : type;
       const article = /^[aeiou]/.test(word) ? "an" : "a";
       // A field that names where a secret is may hold the secret itself by mistake.
-      const got =
-        keyPath[keyPath.length - 1] === "keystorePasswordEnv" ? "the value is not shown" : `got ${shown(value)}`;
+      const got = ["keystorePasswordEnv", "privateKeyEnv"].includes(String(keyPath[keyPath.length - 1]))
+        ? "the value is not shown"
+        : `got ${shown(value)}`;
       return { keyPath, message: `must be ${article} ${word} (${got})`, onKey: false };
+    }
+    case "pattern": {
+      // The schema's description says the rule in words; its regular expression would not.
+      const description = (error.parentSchema as { description?: string } | undefined)?.description;
+      const rule = description ? `must be ${description}` : (error.message ?? "is invalid");
+      return { keyPath, message: `${rule} (got ${shown(value)})`, onKey: false };
     }
     case "enum":
       return {
@@ -376,6 +384,7 @@ function checkEntries(
     bound.push({ name, entry, certificate });
   }
   samlBindingsAgree(checks, bound);
+  adoptedOnce(checks, Object.fromEntries(accepted("jwtIntegrations")), Object.fromEntries(accepted("samlBindings")));
 }
 
 /** The loaded inventory: entries as checked, with the files they name from `filesRead` (not read again). */

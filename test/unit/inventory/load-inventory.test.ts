@@ -31,7 +31,7 @@ const cases: [string, string[]][] = [
   [
     "unknown-key",
     [
-      "test/fixtures/inventories/unknown-key.yaml:4:5 certificates.Partner_IdP.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)",
+      "test/fixtures/inventories/unknown-key.yaml:4:5 certificates.Partner_IdP.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv, adopt)",
     ],
   ],
   [
