@@ -10,6 +10,7 @@ import path = require("node:path");
 import { discover, type OrgToDiscover } from "../discover/discover";
 import { discoveryGate } from "../discover/gate";
 import { discoveryJson } from "../discover/json";
+import { renderDiscovery } from "../discover/render";
 import type { DiscoveryDocument } from "../discover/model";
 import { openLocalStack, stackSecretsError } from "../engine/local-stack";
 import {
@@ -67,17 +68,18 @@ const options = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** What the report and the draft inventory are made by (render.ts, draft-inventory.ts). */
+/** What the report and the draft inventory are made by (render.ts, draft-inventory.ts); tests may pass others. */
 export interface DiscoverWriters {
   renderDiscovery(document: DiscoveryDocument, now: Date): string;
   draftInventory(document: DiscoveryDocument): string;
 }
 
-/** The writers of this package, loaded when first needed. */
-const packageWriters = (): DiscoverWriters => {
-  const render: { renderDiscovery: DiscoverWriters["renderDiscovery"] } = require("../discover/render");
-  const draft: { draftInventory: DiscoverWriters["draftInventory"] } = require("../discover/draft-inventory");
-  return { renderDiscovery: render.renderDiscovery, draftInventory: draft.draftInventory };
+const packageWriters: DiscoverWriters = {
+  renderDiscovery,
+  draftInventory: (document) => {
+    const draft: { draftInventory: DiscoverWriters["draftInventory"] } = require("../discover/draft-inventory");
+    return draft.draftInventory(document);
+  },
 };
 
 /** Errors after which nothing could be judged: the command exits 2 ("could not look"), not 1. */
@@ -93,7 +95,10 @@ const couldNotLook: ReadonlySet<string> = new Set([
 ]);
 
 /** Runs `discover`; exits 0, 1 (the gate failed) or 2 (could not look; see {@link discoverHelp}). */
-export async function discoverCommand(argv: readonly string[], writers = packageWriters): Promise<number> {
+export async function discoverCommand(
+  argv: readonly string[],
+  writers: DiscoverWriters = packageWriters,
+): Promise<number> {
   try {
     return await runDiscover(argv, writers);
   } catch (error) {
@@ -105,7 +110,7 @@ export async function discoverCommand(argv: readonly string[], writers = package
   }
 }
 
-async function runDiscover(argv: readonly string[], writers: () => DiscoverWriters): Promise<number> {
+async function runDiscover(argv: readonly string[], write: DiscoverWriters): Promise<number> {
   const { values } = parse("discover", argv, options);
   if (values.help) {
     console.log(discoverHelp);
@@ -126,7 +131,6 @@ async function runDiscover(argv: readonly string[], writers: () => DiscoverWrite
   for (const stack of stacks) orgs.push({ label: stack, connection: await stackConnection({ ...values, stack }) });
   const document = await discover(orgs, now);
 
-  const write = writers();
   const markdown = write.renderDiscovery(document, now);
   if (values.out) writeFile("--out", values.out, markdown);
   else process.stdout.write(markdown);

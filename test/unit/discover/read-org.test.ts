@@ -9,16 +9,18 @@
  */
 import test from "ava";
 import { DiscoverAccessError } from "../../../provider/errors";
+import * as jsforce from "@jsforce/jsforce-node";
+import { discoveryGate } from "../../../provider/discover/gate";
 import { discoverOrg } from "../../../provider/discover/read-org";
-import type { DiscoveredOrg } from "../../../provider/discover/model";
+import { discoveryFormat, type DiscoveredOrg } from "../../../provider/discover/model";
 import { OrgMetadataClient } from "../../../provider/org/metadata-client";
 import { orgConnectionDefaults } from "../../../provider/org/org-config";
 import { loginToOrg } from "../../../provider/org/org-login";
 import { createOpensslCa, opensslSelfSigned } from "../../helpers/openssl-ca";
 import { openssl, x509 } from "../../helpers/openssl";
 import { startOrgForProvider, type OrgForProvider } from "../../helpers/org-mode";
-import type { OrgComponent } from "../../helpers/stand-in-org";
-import { newId } from "../../helpers/stand-in-org";
+import type { OrgComponent, StandInOrg } from "../../helpers/stand-in-org";
+import { newId, startStandInOrg } from "../../helpers/stand-in-org";
 import { daysAfter, pinProviderClock, testNow } from "../../helpers/test-clock";
 
 pinProviderClock();
@@ -391,4 +393,62 @@ test("a user without View Setup and Configuration: an error naming the permissio
   t.is((error as DiscoverAccessError).apiCode, "INSUFFICIENT_ACCESS");
   t.regex(error?.message ?? "", /View Setup and Configuration/);
   t.regex(error?.message ?? "", /auditor@acme\.example/);
+});
+
+/** A client on a session issued without a login (no app at all), so that the org holds only what it was seeded with. */
+function issuedClient(org: StandInOrg): OrgMetadataClient {
+  const connection = new jsforce.Connection({
+    instanceUrl: org.url,
+    accessToken: org.issueSession("admin@empty.example"),
+    version: "66.0",
+  });
+  const settings = {
+    ...orgConnectionDefaults,
+    loginUrl: org.url,
+    audience: org.url,
+    username: "admin@empty.example",
+    consumerKey: "unused-key",
+    privateKeyPem: "",
+  };
+  return new OrgMetadataClient({
+    connection: connection as never,
+    instanceUrl: org.url,
+    orgId: org.orgId,
+    userId: "",
+    settings,
+  });
+}
+
+test("an org with nothing to find: every list empty, nothing unreadable, and the gate exits 0 saying so", async (t) => {
+  const users = [{ username: "admin@empty.example", profile: "System Administrator" }];
+  const org = await startStandInOrg({ users });
+  const control = await startStandInOrg({ users, certificates: [{ fullName: "Only_One" }] });
+  t.teardown(async () => {
+    await org.close();
+    await control.close();
+  });
+  const found = await discoverOrg(issuedClient(org), "fresh", testNow());
+  t.deepEqual(
+    [found.certificates, found.appCertificates, found.trustedCertificates, found.samlApps, found.unreadable],
+    [[], [], [], [], []],
+  );
+  t.is(found.identityProvider, undefined);
+  const gate = discoveryGate({ format: discoveryFormat, orgs: [found] }, testNow(), 30);
+  t.is(gate.exitCode, 0);
+  t.is(gate.summary, "nothing to judge in 1 org(s): no certificate found");
+  t.deepEqual(
+    gate.findings.map((f) => f.message),
+    [
+      "fresh: the org: found nothing to judge: no Certificate record, no app certificate, no trusted partner certificate (and every read was answered)",
+    ],
+  );
+  // Control: the same reading of an org holding one certificate finds it, and says nothing of "nothing".
+  const one = await discoverOrg(issuedClient(control), "one", testNow());
+  t.deepEqual(
+    one.certificates.map((c) => c.name),
+    ["Only_One"],
+  );
+  const judged = discoveryGate({ format: discoveryFormat, orgs: [one] }, testNow(), 30);
+  t.regex(judged.summary, /^no certificate expires within 30 days; 1 certificate\(s\) of 1 org\(s\) judged$/);
+  t.false(judged.findings.some((f) => /found nothing/.test(f.message)));
 });
