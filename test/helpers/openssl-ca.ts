@@ -188,7 +188,8 @@ export function createOpensslCa(now: Date): OpensslCa {
 }
 
 /**
- * A fresh RSA key and a self-signed certificate for it made by openssl (not by our code), valid from
+ * A fresh RSA key (`key.bits`, default 2048; or the given `key.privateKeyPem`, so that two certificates can
+ * share one key pair) and a self-signed certificate for it made by openssl (not by our code), valid from
  * `notBefore` to `notAfter`, with subject `/CN=<commonName>`, or `subject` as openssl's `-subj` takes it.
  */
 export function opensslSelfSigned(
@@ -196,23 +197,28 @@ export function opensslSelfSigned(
   notBefore: Date,
   notAfter: Date,
   subject = `/CN=${commonName}`,
+  key: { bits?: number; privateKeyPem?: string } = {},
 ): { privateKeyPem: string; certificatePem: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-self-signed-"));
   try {
     writeCaConfig(dir);
-    run(dir, [
-      "req",
-      "-new",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      "key.pem",
-      "-out",
-      "req.csr",
-      "-subj",
-      subject,
-    ]);
+    if (key.privateKeyPem) {
+      fs.writeFileSync(path.join(dir, "key.pem"), key.privateKeyPem, { mode: 0o600 });
+      run(dir, ["req", "-new", "-key", "key.pem", "-out", "req.csr", "-subj", subject]);
+    } else
+      run(dir, [
+        "req",
+        "-new",
+        "-newkey",
+        `rsa:${key.bits ?? 2048}`,
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "req.csr",
+        "-subj",
+        subject,
+      ]);
     caSign(dir, "root", ["-selfsign", "-keyfile", "key.pem"], "req.csr", "cert.pem", notBefore, notAfter);
     return {
       privateKeyPem: fs.readFileSync(path.join(dir, "key.pem"), "utf8"),
