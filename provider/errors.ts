@@ -294,6 +294,21 @@ export class OrgAlreadyExistsError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown on create when a resource's `adopt` names an org object that is not the one it describes: absent,
+ * or differing in a field the resource would otherwise change (a certificate's fingerprint, key size, CA
+ * signing, label or exportability; a SAML app's entity ID, ACS URL, NameID format, subject type or signing
+ * algorithm; the IdP settings); the message names each field with the org's value and the resource's.
+ * Nothing was deployed.
+ */
+export class OrgAdoptionRefusedError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_ADOPTION_REFUSED";
+
+  constructor(message: string) {
+    super(OrgAdoptionRefusedError.code, message);
+  }
+}
+
 /** Thrown in org mode when the certificate a CA-signed resource awaits a chain for is signed in the org already (by hand); nothing was deployed. */
 export class OrgCertificateSignedError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CERTIFICATE_SIGNED";
@@ -336,6 +351,19 @@ export class OrgJwtCertificateError extends SalesforceCertsError {
 
   constructor(message: string) {
     super(OrgJwtCertificateError.code, message);
+  }
+}
+
+/**
+ * Thrown in org mode when a JWT integration's `adopt` names an app the org does not hold as given: no
+ * such app, no certificate in it, another certificate than the fingerprint given, or a private key that
+ * is not the certificate's. Nothing was deployed or recorded.
+ */
+export class OrgJwtAdoptError extends SalesforceCertsError {
+  static readonly code = "ERR_ORG_JWT_ADOPT";
+
+  constructor(message: string) {
+    super(OrgJwtAdoptError.code, message);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   type Rule,
 } from "../validate/rules";
 import { notGeneratedCertificateName } from "../validate/generated-names";
+import { unknownValue } from "../dynamic/unknown-value";
 
 /** The arguments of a `CertificateAndKeyPair` once checked, with every default filled in. */
 export interface CertificateInputs {
@@ -38,6 +39,16 @@ export interface CertificateInputs {
   rotationTrigger?: string;
   keystorePassword?: string;
   signedChainPem?: string;
+  /**
+   * Custody org only: take over the org's certificate named `uniqueName` at create, when its content has
+   * this SHA-256 fingerprint (see certificate/adoption.ts); ignored after create.
+   */
+  adopt?: CertificateAdoption;
+}
+
+/** What a certificate adopts: the fingerprint the org's certificate must have (as discover read it). */
+export interface CertificateAdoption {
+  sha256Fingerprint: string;
 }
 
 /** Who generates and holds a certificate's key pair. */
@@ -144,7 +155,7 @@ export function checkCertificateArgs(
 ): CertificateArgsCheck {
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
-  const known = new Set([...Object.keys(topLevelRules), "subject", "renewal"]);
+  const known = new Set([...Object.keys(topLevelRules), "subject", "renewal", "adopt"]);
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !known.has(key) && raw[key] !== undefined) {
       issues.push({ path: key, message: `is not a CertificateAndKeyPair argument (known: ${[...known].join(", ")})` });
@@ -180,6 +191,7 @@ export function checkCertificateArgs(
   }
 
   if (values["custody"] === "org") checkOrgCustody(raw, issues);
+  const adopt = checkAdopt(raw["adopt"], values["custody"], issues);
   const subject = checkSubject(raw["subject"], values["uniqueName"], issues);
   const renewal = checkRenewal(raw["renewal"], values, issues);
   checkCombinations(values, renewal, issues);
@@ -191,7 +203,12 @@ export function checkCertificateArgs(
   if (allIssues.length > 0) return { ok: false, issues: allIssues };
   return {
     ok: true,
-    inputs: { ...(values as Omit<CertificateInputs, "subject" | "renewal">), subject, renewal },
+    inputs: {
+      ...(values as Omit<CertificateInputs, "subject" | "renewal">),
+      subject,
+      renewal,
+      ...(adopt ? { adopt } : {}),
+    },
     warnings,
   };
 }
@@ -340,6 +357,49 @@ function checkOrgCustody(raw: Record<string, unknown>, issues: ValidationIssue[]
   }
   if (raw["keystorePassword"] !== undefined)
     issues.push({ path: "keystorePassword", message: noKeystore.orgCustody("keystorePassword") });
+}
+
+/**
+ * `adopt`: an object holding the SHA-256 fingerprint of the org's certificate to take over, in the form
+ * discover writes (upper-case hex pairs joined by `:`) or plain hex, any case; only with custody org (a
+ * provider-held key pair is made by this provider, so there is nothing in the org to take over). A value
+ * unknown in preview is left to `up`.
+ */
+function checkAdopt(raw: unknown, custody: unknown, issues: ValidationIssue[]): CertificateAdoption | undefined {
+  if (raw === undefined) return undefined;
+  if (custody !== "org") {
+    issues.push({
+      path: "adopt",
+      message: `needs custody: org: only a certificate whose key pair the org holds can be taken over (a provider-held key pair is made by this provider); set custody: org, or remove adopt (got custody ${shown(custody)})`,
+    });
+    return undefined;
+  }
+  if (raw === unknownValue) return raw as unknown as CertificateAdoption;
+  if (!isPlainObject(raw)) {
+    issues.push({ path: "adopt", message: `must be an object with sha256Fingerprint (got ${shown(raw)})` });
+    return undefined;
+  }
+  for (const key of Object.keys(dropUndefined(raw))) {
+    if (key !== "sha256Fingerprint")
+      issues.push({ path: `adopt.${key}`, message: "is not an adopt field (known: sha256Fingerprint)" });
+  }
+  const fingerprint = raw["sha256Fingerprint"];
+  if (fingerprint === unknownValue) return { sha256Fingerprint: fingerprint as string };
+  const problem = sha256FingerprintIssue(fingerprint);
+  if (problem) {
+    issues.push({ path: "adopt.sha256Fingerprint", message: problem });
+    return undefined;
+  }
+  return { sha256Fingerprint: fingerprint as string };
+}
+
+/** Why `value` is not a SHA-256 fingerprint (32 bytes as hex, in pairs joined by `:` or not, any case), or undefined. */
+export function sha256FingerprintIssue(value: unknown): string | undefined {
+  if (value === undefined) return "is required: the certificate's SHA-256 fingerprint, as discover reports it";
+  const hex = /^[0-9A-Fa-f]{64}$/;
+  const pairs = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/;
+  if (typeof value === "string" && (hex.test(value) || pairs.test(value))) return undefined;
+  return `must be a SHA-256 fingerprint: 64 hex digits, plain or in pairs joined by ':' (AB:CD:…), any case (got ${shown(value)})`;
 }
 
 /** An expired leaf in a new chain is refused; a leaf not valid yet is adopted, with a warning. */

@@ -53,8 +53,10 @@ export function nextSalesforceName(
 /** Issues the first key pair: a self-signed certificate, or a CSR for a CA-signed one, or the org's certificate or CSR. */
 export function issueCertificate(inputs: CertificateInputs, now: Date, newKeyPair?: NewKeyPair): CertificateState {
   assertNoChainAtCreate(inputs);
+  // What an adoption compared matters only at create: the state records the certificate, as a created one's.
+  const { adopt: _adopt, ...settings } = inputs;
   const base = {
-    ...inputs,
+    ...settings,
     stateVersion: storedCertificateVersion,
     generation: 1,
     salesforceName: inputs.uniqueName,
@@ -194,6 +196,7 @@ function rotationSettings(inputs: CertificateInputs): RotationSettings {
 
 function settingsOf(news: CertificateInputs): CertificateInputs {
   const settings: CertificateInputs = { ...news };
+  delete settings.adopt;
   for (const optional of ["rotationTrigger", "keystorePassword", "signedChainPem"] as const) {
     if (news[optional] === undefined) delete settings[optional];
   }

@@ -31,6 +31,8 @@ import { notValidated } from "../org/preview-validation";
 import { validateOrgCertificate } from "./in-org";
 import { unknownValue } from "../dynamic/unknown-value";
 import { chainOverSigned, isCertificationRequest, sameLeaf, uploadOrgChain } from "./in-org-ca";
+import { readAdoptedCertificate } from "./adoption";
+import { findSalesforceName, sameSalesforceName } from "../salesforce/names";
 
 /**
  * The key pair of a new certificate (create or rotation): generated here, or by the org for custody org
@@ -105,7 +107,11 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       if (result.ok)
         for (const w of result.warnings)
           console.log(`warning: CertificateAndKeyPair ${result.inputs.uniqueName}: ${w.path} ${w.message}`);
-      if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
+      if (result.ok && result.inputs.adopt && Object.keys(olds ?? {}).length === 0) {
+        console.log(
+          `CertificateAndKeyPair ${result.inputs.uniqueName}: adopts Certificate ${await orgSpelling(result.inputs.uniqueName)} from ${configuredOrg()!.loginUrl}; deploys nothing (up first checks that its fingerprint, keySize, caSigned, label and privateKeyExportable equal the org's)`,
+        );
+      } else if (result.ok && result.inputs.custody === "org" && Object.keys(olds ?? {}).length === 0) {
         const validated = await validateCertificateCreate(result.inputs);
         const csr = result.inputs.caSigned
           ? ", and makes a certificate signing request, output as csrPem: the certificate waits for its chain, given as signedChainPem once your CA has signed it"
@@ -163,6 +169,7 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
     },
 
     async create(inputs) {
+      if (inputs.adopt) return adoptCertificate(inputs);
       assertNoChainAtCreate(inputs);
       const outs = issueCertificate(inputs, currentTime(), await newKeyPair(inputs, inputs.uniqueName));
       // Custody org: the org it was made in, so that no later write reaches another (org/org-identity.ts).
@@ -195,8 +202,10 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
         const client = await orgClient();
         // A rotation while the IdP still signs with the previous certificate: the state lets go of it, the org keeps it.
         const signing = await identityProviderSigningWith(client);
-        const deletable = dropped.filter((name) => name !== signing);
-        if (signing && dropped.includes(signing)) {
+        // The IdP names the certificate as the org spells it, which may differ in case (an adopted one).
+        const signsWith = (name: string) => signing !== undefined && sameSalesforceName(name, signing);
+        const deletable = dropped.filter((name) => !signsWith(name));
+        if (dropped.some(signsWith)) {
           console.log(
             `CertificateAndKeyPair ${news.uniqueName}: left the certificate ${signing} in the org: its IdP still signs with it (IdentityProviderSettings), so Salesforce refuses to delete it; delete it in Setup once the IdP signs with another certificate`,
           );
@@ -274,6 +283,37 @@ export const certificateAndKeyPairImplementation: pulumi.dynamic.ResourceProvide
       );
     },
   };
+
+/**
+ * Create with `adopt` (custody org): the org's certificate of that name becomes the first key pair, recorded
+ * as a certificate this resource deployed would be (its PEM or, awaiting its chain, its CSR; the org), so
+ * that rotations work unchanged. Nothing is deployed (see adoption.ts).
+ */
+async function adoptCertificate(inputs: CertificateInputs): Promise<{ id: string; outs: CertificateState }> {
+  const client = await orgClient();
+  const adopted = await readAdoptedCertificate(client, { ...inputs, adopt: inputs.adopt! });
+  const keyPair = isCertificationRequest(adopted.pem) ? { orgCsrPem: adopted.pem } : { orgCertificatePem: adopted.pem };
+  const outs = issueCertificate(inputs, currentTime(), keyPair);
+  const awaiting = outs.awaitingSignature ? " (it awaits its CA-signed chain: output csrPem is the org's CSR)" : "";
+  console.log(
+    `CertificateAndKeyPair ${inputs.uniqueName}: adopted Certificate ${adopted.name} from ${client.session.instanceUrl}; deployed nothing${awaiting}`,
+  );
+  return { id: inputs.uniqueName, outs: encodeCertificateState({ ...outs, ...recordOf(client.session), revision: 1 }) };
+}
+
+/** Certificate `name` as the org spells it, when the org can be read now (preview words only). */
+async function orgSpelling(name: string): Promise<string> {
+  try {
+    return (
+      findSalesforceName(
+        (await (await orgClient()).list("Certificate")).map((c) => c.fullName),
+        name,
+      ) ?? name
+    );
+  } catch {
+    return name;
+  }
+}
 
 /** Validates a create's Certificate deploy (custody org) when asked; its inputs may be unknown in preview. */
 async function validateCertificateCreate(inputs: CertificateInputs): Promise<string> {
@@ -364,7 +404,8 @@ async function keepingWhatTheIdpSignsWith(
 ): Promise<{ plan: UpdatePlan; kept?: string; left?: string }> {
   const previous = state.previousCertificate?.salesforceName;
   if (state.custody !== "org" || !plan.rotation.dropPrevious || !previous) return { plan };
-  if ((await identityProviderSigningWith(await orgClient())) !== previous) return { plan };
+  const signing = await identityProviderSigningWith(await orgClient());
+  if (signing === undefined || !sameSalesforceName(signing, previous)) return { plan };
   if (plan.rotation.rotate) return { plan, left: previous };
   return { plan: { ...plan, rotation: { ...plan.rotation, dropPrevious: false } }, kept: previous };
 }

@@ -55,6 +55,14 @@ export interface CertificateAndKeyPairArgs {
   overlapDays?: pulumi.Input<number>;
   /** Any string; changing it rotates now. */
   rotationTrigger?: pulumi.Input<string>;
+  /**
+   * With `custody: "org"` only: take over the certificate the org already holds under `uniqueName` (names
+   * compare without case) instead of deploying one, when its content has this SHA-256 fingerprint (as
+   * `salesforce-certs discover` reports it: `AB:CD:…`, or plain hex) and `keySize`, `caSigned`, `label` and
+   * `privateKeyExportable` equal the org's; otherwise create is refused, naming each difference. Nothing is
+   * deployed, so its key pair stays; it then rotates as a certificate this resource made. Read at create only.
+   */
+  adopt?: pulumi.Input<{ sha256Fingerprint: pulumi.Input<string> }>;
   /** Password of the PKCS #12 and JKS outputs (and of the key inside, as Salesforce requires); 6–128 characters. Kept secret. */
   keystorePassword?: pulumi.Input<string>;
 }

@@ -71,15 +71,17 @@ export function declareInventory(inventory: Inventory): Record<string, pulumi.In
 
   function declareJwt(name: string): void {
     const { owner: _owner, certificate, contactEmail, adopt, ...args } = inventory.jwtIntegrations[name]!;
-    // The resource's arguments gain `adopt` alongside this inventory side; the cast goes once both are in.
-    const jwtArgs = {
-      ...args,
-      apiName: name,
-      contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
-      certificate: certificates[certificate]!,
-      ...(adopt ? { adopt: jwtAdoptions[name] } : {}),
-    } as ConstructorParameters<typeof JwtIntegration>[1];
-    jwtIntegrations[name] = new JwtIntegration(name, jwtArgs, inOrg(name !== connectionName));
+    jwtIntegrations[name] = new JwtIntegration(
+      name,
+      {
+        ...args,
+        apiName: name,
+        contactEmail: contactEmail ?? inventory.org.contactEmail ?? "",
+        certificate: certificates[certificate]!,
+        ...(adopt ? { adopt: jwtAdoptions[name] } : {}),
+      },
+      inOrg(name !== connectionName),
+    );
   }
   for (const name of Object.keys(inventory.jwtIntegrations)) if (name !== connectionName) declareJwt(name);
   for (const [name, entry] of Object.entries(inventory.jwtIntegrations))

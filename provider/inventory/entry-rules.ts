@@ -109,12 +109,8 @@ const published = { certificatePem: "-", certificateSha256Fingerprint: "-", cert
 
 /** A certificate's rules: its keystore password variable, its signed chain file, its arguments. */
 export function certificateRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
-  const { owner: _o, keystorePasswordEnv, signedChainFile, adopt, ...args } = entry;
-  if (adopt !== undefined && args["custody"] !== "org")
-    checks.located(
-      ["certificates", name, "adopt"],
-      `is only for custody: org: adopting takes over a certificate whose key the org already holds, and a provider-held key cannot be taken from the org; set custody: org, or remove adopt (got custody: ${shown(args["custody"] ?? "provider")})`,
-    );
+  // `adopt` goes to the resource's rules as it is: only with custody org, and its fingerprint's form.
+  const { owner: _o, keystorePasswordEnv, signedChainFile, ...args } = entry;
   for (const message of keystorePasswordEnvIssues(keystorePasswordEnv, args))
     checks.located(["certificates", name, "keystorePasswordEnv"], message);
   const chain =
@@ -144,11 +140,14 @@ export function jwtIntegrationRules(
 ): void {
   const { owner: _o, certificate: _c, adopt, ...args } = entry;
   privateKeyEnvRule(checks, name, adopt);
+  // The resource's rules see `adopt` without the variable's name: the key is read only when declaring.
+  const { privateKeyEnv: _k, ...adoptArgs } = (adopt ?? {}) as Record<string, unknown>;
   const exportable = certificate["privateKeyExportable"] !== false;
   const result = checkJwtIntegrationArgs(
     {
       contactEmail: checks.org["contactEmail"],
       ...args,
+      ...(adopt !== undefined ? { adopt: adoptArgs } : {}),
       apiName: name,
       ...published,
       privateKeyExportable: exportable,
@@ -187,7 +186,7 @@ export const privateKeyEnvWords =
 
 /** A SAML binding's arguments and its SP signing certificate file. */
 export function samlBindingRules(checks: EntryChecks, name: string, entry: Record<string, unknown>): void {
-  const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, adopt: _a, ...args } = entry;
+  const { owner: _o, partnerContact: _p, certificate: reference, spSigningCertificateFile, ...args } = entry;
   const spCert =
     typeof spSigningCertificateFile === "string"
       ? checks.readFile("samlBindings", name, "spSigningCertificateFile", spSigningCertificateFile)

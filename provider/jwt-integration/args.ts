@@ -4,8 +4,10 @@
 import crypto = require("node:crypto");
 import type { ValidationIssue } from "../errors";
 import type { RotationStrategy } from "../rotation/jwt-slots";
+import type { RenewalPolicy } from "../rotation/renewal-policy";
 import { checkPreAuthorized, type PreAuthorized } from "../validate/pre-authorized";
-import { appApiName, slotAppNamesFit } from "../validate/generated-names";
+import { appApiName, jwtSlotAppName, slotAppNamesFit } from "../validate/generated-names";
+import { sameSalesforceName } from "../salesforce/names";
 import { unknownValue } from "../dynamic/unknown-value";
 import {
   canonicalUrl,
@@ -13,6 +15,7 @@ import {
   emailAddress,
   integerBetween,
   oneOf,
+  salesforceUniqueName,
   shown,
   stringOfLength,
   withXmlTextIssues,
@@ -88,6 +91,24 @@ export interface JwtIntegrationInputs {
    * bootstrap connection of the stack configuration, then the provider logs in as its active slot.
    */
   orgConnection?: boolean;
+  /**
+   * Org mode: the existing app this integration takes over at create, with the certificate it holds now
+   * (`sha256Fingerprint`) and, when given, the key its clients use (a secret). Read at create only.
+   */
+  adopt?: JwtAdoption;
+  /**
+   * The bound certificate's renewal policy, given only with `adopt`: the adopted certificate is renewed
+   * (the managed one takes over) when this policy says the bound certificate would be.
+   */
+  certificateRenewal?: RenewalPolicy;
+}
+
+/** What a `JwtIntegration` adopts: an app of its `appType`, the certificate it holds, the key its clients use. */
+export interface JwtAdoption {
+  app: string;
+  sha256Fingerprint: string;
+  /** Secret; never shown in a message. */
+  privateKeyPem?: string;
 }
 
 /** An https URL (plain http only for a loopback stand-in), with no query or fragment, in canonical form. */
@@ -147,6 +168,14 @@ const rules: Record<string, Rule> = {
 /** Arguments that may be absent (no "is required"). */
 const optionalArgs = ["orgConnection"];
 
+/** A SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` writes it (`AB:CD:…`), or as plain hex; any case. */
+const sha256FingerprintForm = /^(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}|[0-9A-Fa-f]{64})$/;
+
+/** A SHA-256 fingerprint in the one form compared: upper-case hex without separators. */
+export function comparableFingerprint(fingerprint: string): string {
+  return fingerprint.replace(/:/g, "").toUpperCase();
+}
+
 /** Outcome of checking raw arguments. */
 export type JwtIntegrationArgsCheck =
   | { ok: true; inputs: JwtIntegrationInputs }
@@ -190,6 +219,7 @@ export function checkJwtIntegrationArgs(
   checkScopes(values["scopes"], issues);
   const preAuthorized = checkJwtPreAuthorized(raw["preAuthorized"], issues);
   checkCertificate(values, issues);
+  checkAdopt(values, issues);
   if (values["appType"] === "ConnectedApp" && values["rotationStrategy"] === "twoSlots") {
     issues.push({
       path: "rotationStrategy",
@@ -223,7 +253,8 @@ export function checkJwtIntegrationArgs(
     });
   }
   // Every other string lands in the app's metadata XML; the key and the certificate fields are not text.
-  issues = withXmlTextIssues(raw, ["consumerKey", ...certificateFields], issues);
+  // `adopt` names an app and holds a fingerprint and a key: none of it is written into metadata.
+  issues = withXmlTextIssues(raw, ["consumerKey", "adopt", "certificateRenewal", ...certificateFields], issues);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, inputs: { ...(values as unknown as JwtIntegrationInputs), preAuthorized } };
 }
@@ -238,7 +269,87 @@ const certificateFields = [
   "previousPrivateKeyPem",
   "boundCertificatePem",
 ];
-const knownArgs = [...Object.keys(rules), "scopes", "preAuthorized", ...certificateFields];
+const knownArgs = [
+  ...Object.keys(rules),
+  "scopes",
+  "preAuthorized",
+  "adopt",
+  "certificateRenewal",
+  ...certificateFields,
+];
+
+/**
+ * `adopt`: an object of `app` (a Salesforce API name other than the slot app this integration generates
+ * for the next certificate), `sha256Fingerprint` (colon or plain hex) and, optionally, `privateKeyPem` (an
+ * RSA private key in PEM form, the only kind a JWT Bearer login is signed with, RS256). A key is never
+ * quoted: a message says only which rule it fails. Not for the stack's own connection, which the provider
+ * must log in as from its first run.
+ */
+function checkAdopt(values: Record<string, unknown>, issues: ValidationIssue[]): void {
+  const adopt = values["adopt"];
+  if (adopt === undefined || adopt === null || adopt === unknownValue) return;
+  if (typeof adopt !== "object" || Array.isArray(adopt)) {
+    issues.push({
+      path: "adopt",
+      message: `must be an object { app, sha256Fingerprint, privateKeyPem? } (got ${shown(adopt)})`,
+    });
+    return;
+  }
+  const given = adopt as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!["app", "sha256Fingerprint", "privateKeyPem"].includes(key) && given[key] !== undefined)
+      issues.push({
+        path: `adopt.${key}`,
+        message: "is not a field of adopt (known: app, sha256Fingerprint, privateKeyPem)",
+      });
+  }
+  const app = given["app"];
+  if (app !== unknownValue) {
+    const problem = app === undefined ? "is required: the API name of the app to take over" : salesforceUniqueName(app);
+    if (problem) issues.push({ path: "adopt.app", message: problem });
+    else if (
+      values["rotationStrategy"] === "twoSlots" &&
+      typeof values["apiName"] === "string" &&
+      sameSalesforceName(app as string, jwtSlotAppName(values["apiName"], "B"))
+    )
+      issues.push({
+        path: "adopt.app",
+        message: `must not be ${jwtSlotAppName(values["apiName"], "B")}: that is the slot app this integration makes for the next certificate (got ${shown(app)})`,
+      });
+  }
+  const fingerprint = given["sha256Fingerprint"];
+  if (fingerprint !== unknownValue && (typeof fingerprint !== "string" || !sha256FingerprintForm.test(fingerprint)))
+    issues.push({
+      path: "adopt.sha256Fingerprint",
+      message: `must be the SHA-256 fingerprint of the app's certificate: 32 hex pairs joined by ":" (as openssl x509 -fingerprint -sha256 prints it) or 64 hex digits (got ${shown(fingerprint)})`,
+    });
+  const key = given["privateKeyPem"];
+  if (key !== undefined && key !== null && key !== unknownValue) {
+    const problem = rsaPrivateKeyProblem(key);
+    if (problem) issues.push({ path: "adopt.privateKeyPem", message: `${problem} (the value is not shown)` });
+  }
+  if (values["orgConnection"] === true)
+    issues.push({
+      path: "adopt",
+      message:
+        "cannot be used with orgConnection: true: the stack's own connection logs in with a key this stack made from its first run; adopt the app with a separate JwtIntegration",
+    });
+}
+
+/** Why `value` is not an RSA private key in PEM form; undefined when it is. Never quotes the value. */
+function rsaPrivateKeyProblem(value: unknown): string | undefined {
+  const rule =
+    "must be an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)";
+  if (typeof value !== "string" || !/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(value)) return rule;
+  try {
+    const key = crypto.createPrivateKey(value);
+    return key.asymmetricKeyType === "rsa"
+      ? undefined
+      : `${rule}: it is a ${key.asymmetricKeyType} key, and a JWT Bearer login is signed with RS256`;
+  } catch {
+    return `${rule}: it does not parse as one`;
+  }
+}
 
 function checkScopes(scopes: unknown, issues: ValidationIssue[]): void {
   if (scopes === unknownValue) return;

@@ -4,15 +4,28 @@
  * hand), read back after each deploy and delete (org/read-back.ts), deleted with the resource. A legacy Connected App is only updated: since Spring '26 Salesforce
  * creates no new Connected App, so one the org does not list is refused before anything is deployed.
  */
+import crypto = require("node:crypto");
 import { describeCertificate } from "../crypto/certificate-facts";
-import { OrgConnectedAppCreateError, OrgDeployError, OrgJwtCertificateError, OrgLoginError } from "../errors";
+import {
+  OrgConnectedAppCreateError,
+  OrgDeployError,
+  OrgJwtAdoptError,
+  OrgJwtCertificateError,
+  OrgLoginError,
+} from "../errors";
 import { adoptionAllowed, alreadyInOrg } from "../org/adoption";
-import { jwtIntegrationViews, type JwtIntegrationState, type PublicSlot } from "./lifecycle";
+import {
+  holdsAdoptedCertificate,
+  jwtIntegrationViews,
+  type AdoptableApp,
+  type JwtIntegrationState,
+  type PublicSlot,
+} from "./lifecycle";
 import type { SlotName } from "../rotation/jwt-slots";
 import { channelOf } from "../salesforce/file-channels";
-import { findSalesforceName, SalesforceNameSet } from "../salesforce/names";
+import { findSalesforceName, SalesforceNameSet, sameSalesforceName } from "../salesforce/names";
 import { isPreAuthorizationFormProblem, preAuthorizedNames, withPreAuthorizationIds } from "../salesforce/oauth-apps";
-import type { JwtIntegrationInputs } from "./args";
+import { comparableFingerprint, type JwtIntegrationInputs } from "./args";
 import type { DeployOutcome, OrgMetadataClient } from "../org/metadata-client";
 import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
 
@@ -64,9 +77,96 @@ export function jwtAppFiles(
     slots[name] = pem ? { ...slot, certificatePem: pem } : slot;
   }
   const { salesforceFiles } = jwtIntegrationViews({ ...state, slots, slotKeys: {} });
+  const untouched = untouchedApp(state);
   return Object.fromEntries(
-    Object.entries(salesforceFiles).filter(([key, content]) => channelOf(key, content).channel === "deploy"),
+    Object.entries(salesforceFiles).filter(
+      ([key, content]) => channelOf(key, content).channel === "deploy" && !(untouched && ofApp(key, untouched)),
+    ),
   );
+}
+
+/**
+ * The adopted app while it serves clients with the certificate it was adopted with: it is deployed by
+ * none of the integration's deploys (its settings stay the org's, its clients keep logging in) until the
+ * managed certificate replaces its own, or its slot is retired, when it takes the integration's settings.
+ */
+function untouchedApp(state: JwtIntegrationState): string | undefined {
+  const adopted = state.adopted;
+  if (!adopted || state.slots[adopted.slot]?.sha256Fingerprint !== adopted.sha256Fingerprint) return undefined;
+  return adopted.appName;
+}
+
+/** True when the source file `path` is one of the app `app`'s (its own file, or one of its External Client App children). */
+function ofApp(path: string, app: string): boolean {
+  const base = (path.split("/").pop() ?? "").split(".")[0]!;
+  return ["", "_glbloauth", "_oauth", "_oauthPlcy", "_plcy"].some((suffix) =>
+    sameSalesforceName(base, `${app}${suffix}`),
+  );
+}
+
+/**
+ * The slot app not yet made in the org: an adopting integration makes its generated slot app only when
+ * the managed certificate first goes to it, so until then its absence is no drift.
+ */
+export function notYetMade(state: JwtIntegrationState): SlotName | undefined {
+  if (!holdsAdoptedCertificate(state) || state.strategy !== "twoSlots") return undefined;
+  const idle = state.adopted!.slot === "A" ? "B" : "A";
+  return state.slots[idle]?.sha256Fingerprint === undefined ? idle : undefined;
+}
+
+/**
+ * Reads the app `inputs.adopt` names (of the integration's `appType`, its name matched without case) and
+ * checks it against `adopt`: it holds a certificate, whose SHA-256 fingerprint is the one given, and the
+ * key given (if any) is that certificate's. An External Client App's consumer key and certificate are in
+ * its global OAuth settings, read as `<app>_glbloauth`, the name this project and the field notes' deploy
+ * bundle (org-mode.md §7, sfdx-hardis) give them; how Setup names the settings of an app made there is not
+ * documented, so an app whose settings are not under that name is refused, never guessed.
+ * @throws OrgJwtAdoptError `ERR_ORG_JWT_ADOPT`, naming the `adopt` field and the difference (never the key).
+ */
+export async function readAdoptedApp(client: OrgMetadataClient, inputs: JwtIntegrationInputs): Promise<AdoptableApp> {
+  const adopt = inputs.adopt!;
+  const type = inputs.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
+  const org = client.session.instanceUrl;
+  const refuse = (why: string) =>
+    new OrgJwtAdoptError(
+      `JwtIntegration ${inputs.apiName}: ${why}; nothing was deployed or recorded (the org at ${org} is unchanged)`,
+    );
+  const listed = (await client.list(type)).map((app) => app.fullName);
+  const appName = findSalesforceName(listed, adopt.app);
+  if (!appName) throw refuse(`adopt.app: the org has no ${type} ${adopt.app} (appType ${inputs.appType})`);
+  const settingsType = type === "ConnectedApp" ? "ConnectedApp" : "ExtlClntAppGlobalOauthSettings";
+  const settingsName = type === "ConnectedApp" ? appName : `${appName}_glbloauth`;
+  const record = (await client.read(settingsType, [settingsName])).get(settingsName);
+  if (!record)
+    throw refuse(
+      `adopt.app: the org lists ${type} ${appName} but returns no ${settingsType} ${settingsName}, where its consumer key and certificate would be`,
+    );
+  const holder = (type === "ConnectedApp" ? (record["oauthConfig"] ?? {}) : record) as Record<string, unknown>;
+  const certificatePem = typeof holder["certificate"] === "string" ? holder["certificate"].trim() : "";
+  const consumerKey = typeof holder["consumerKey"] === "string" ? holder["consumerKey"] : "";
+  if (!certificatePem)
+    throw refuse(`adopt.app: ${type} ${appName} holds no certificate, so there is no JWT Bearer login to adopt`);
+  if (!consumerKey) throw refuse(`adopt.app: the org returned no consumer key for ${type} ${appName}`);
+  let fingerprint: string;
+  let publicKey: crypto.KeyObject;
+  try {
+    fingerprint = describeCertificate(certificatePem).sha256Fingerprint;
+    publicKey = new crypto.X509Certificate(certificatePem).publicKey;
+  } catch {
+    throw refuse(`adopt.app: the certificate of ${type} ${appName} does not parse as an X.509 certificate`);
+  }
+  if (comparableFingerprint(fingerprint) !== comparableFingerprint(adopt.sha256Fingerprint))
+    throw refuse(
+      `adopt.sha256Fingerprint: ${type} ${appName} holds certificate ${fingerprint}, not ${adopt.sha256Fingerprint} (changed since it was read, or another app)`,
+    );
+  if (adopt.privateKeyPem) {
+    const given = crypto.createPublicKey(adopt.privateKeyPem).export({ type: "spki", format: "der" });
+    if (!given.equals(publicKey.export({ type: "spki", format: "der" })))
+      throw refuse(
+        `adopt.privateKeyPem: the key given is not the key of the certificate ${type} ${appName} holds (${fingerprint.slice(0, 23)}…), so it is not the key its clients sign with`,
+      );
+  }
+  return { appName, consumerKey, certificatePem };
 }
 
 /**
@@ -172,8 +272,10 @@ export async function observeJwtApps(
 /** Each difference between the slots of `state` and what the org holds, in words; empty when in step. */
 export function jwtAppDrift(state: JwtIntegrationState, observed: Partial<Record<SlotName, ObservedSlot>>): string[] {
   const drift: string[] = [];
+  const unmade = notYetMade(state);
   for (const [name, slot] of slotApps(state)) {
     const seen = observed[name];
+    if (name === unmade && (!seen || seen.app === "absent")) continue;
     if (!seen || seen.app === "absent") drift.push(`${slot.appName} is not in the org`);
     else if (seen.sha256Fingerprint !== slot.sha256Fingerprint) {
       const short = (fingerprint: string | undefined) => (fingerprint ? `${fingerprint.slice(0, 23)}…` : "none");
@@ -278,6 +380,15 @@ export async function deleteOwnConnectionApps(
     }
     return { deleted: [...deleted, ...(await deleteJwtApps(other, active))], left: [] };
   }
+}
+
+/** The apps a deploy of `state`'s files holds, for messages: all but an adopted app still untouched ({@link untouchedApp}). */
+export function describeDeployedJwtApps(state: JwtIntegrationState): string {
+  const untouched = untouchedApp(state);
+  return describeJwtApps({
+    appType: state.appType,
+    slots: Object.fromEntries(slotApps(state).filter(([, slot]) => slot.appName !== untouched)),
+  });
 }
 
 /** The components a deploy of `files` names, for messages (`ExternalClientApplication Acme_CI_A, …`). */

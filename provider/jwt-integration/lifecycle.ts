@@ -15,6 +15,7 @@ import {
   type SlotStep,
   type SlotsState,
 } from "../rotation/jwt-slots";
+import { defaultRenewalPolicy, describePolicy, renewalPoint } from "../rotation/renewal-policy";
 import { tokenEndpoint } from "../salesforce/jwt-bearer";
 import { connectedAppFiles, externalClientAppFiles } from "../salesforce/oauth-apps";
 import type { JwtIntegrationInputs } from "./args";
@@ -41,6 +42,8 @@ export interface JwtIntegrationState
     | "previousCertificatePem"
     | "previousPrivateKeyPem"
     | "boundCertificatePem"
+    | "adopt"
+    | "certificateRenewal"
   > {
   /** Shape of the stored state (see state.ts). */
   stateVersion: 2;
@@ -83,8 +86,37 @@ export interface JwtIntegrationState
   orgId?: string;
   /** Org mode: the instance URL they were made through. */
   orgInstanceUrl?: string;
+  /** Only for an integration that took over an existing app (see {@link AdoptedApp}); absent otherwise. */
+  adopted?: AdoptedApp;
 }
 
+/**
+ * The app an integration took over at create, and the certificate it held then. The app is the active slot
+ * (its name as the org spells it; the other slot's name is generated as usual) until the managed
+ * certificate takes over through the usual two-slot flow, when the adopted certificate reaches the
+ * renewal point of the bound certificate's policy or the bound certificate rotates.
+ */
+export interface AdoptedApp {
+  /** The slot that is the adopted app. */
+  slot: SlotName;
+  /** As the org spells it. */
+  appName: string;
+  /** The adopted certificate's facts (upper-case colon hex, ISO 8601). */
+  sha256Fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  /** True when no key was given: the adopted app's clients hold theirs elsewhere, so this stack cannot log in with it. */
+  keyHeldElsewhere: boolean;
+  /** The bound certificate's fingerprint at adoption: once it differs (the certificate rotated), the managed one takes over. */
+  boundAtAdoption: string;
+}
+
+/** The app an integration adopts, as read from the org: its name as the org spells it, consumer key and certificate. */
+export interface AdoptableApp {
+  appName: string;
+  consumerKey: string;
+  certificatePem: string;
+}
 /** Inputs whose change makes a different integration in Salesforce: a replacement. */
 export const jwtReplacingInputs = ["apiName", "consumerKey", "appType", "rotationStrategy"] as const;
 
@@ -104,6 +136,78 @@ export function createJwtIntegration(inputs: JwtIntegrationInputs): JwtIntegrati
     phase: "stable",
     ...storedSlots(after, inputs, undefined),
   });
+}
+
+/**
+ * The first state of an integration that takes over `app` (read from the org): the app is the active slot
+ * A with its consumer key and certificate (stored, as the bound certificate does not hold it) and, when
+ * given, the key its clients use (secret, in `slotKeys`); with two slots, B is the generated slot app the
+ * managed certificate goes to, not made in the org until then. Nothing is deployed.
+ */
+export function adoptJwtIntegration(inputs: JwtIntegrationInputs, app: AdoptableApp): JwtIntegrationState {
+  const facts = describeCertificate(app.certificatePem);
+  const names = slotNames(inputs);
+  const key = inputs.adopt?.privateKeyPem;
+  const adoptedSlot: PublicSlot = {
+    appName: app.appName,
+    consumerKey: app.consumerKey,
+    certificatePem: app.certificatePem,
+    sha256Fingerprint: facts.sha256Fingerprint,
+    notAfter: facts.notAfter,
+  };
+  const state = derive(inputs, {
+    strategy: inputs.rotationStrategy,
+    activeSlot: "A",
+    phase: "stable",
+    slots: { A: adoptedSlot, ...(names.B ? { B: names.B } : {}) },
+    slotKeys: key ? { A: key } : {},
+  });
+  return {
+    ...state,
+    adopted: {
+      slot: "A",
+      appName: app.appName,
+      sha256Fingerprint: facts.sha256Fingerprint,
+      notBefore: facts.notBefore,
+      notAfter: facts.notAfter,
+      keyHeldElsewhere: !key,
+      boundAtAdoption: inputs.certificateSha256Fingerprint,
+    },
+  };
+}
+
+/** True while the adopted app is the active slot with the certificate it was adopted with, and no rotation runs. */
+export function holdsAdoptedCertificate(
+  state: Pick<JwtIntegrationState, "adopted" | "activeSlot" | "slots" | "phase">,
+): boolean {
+  const adopted = state.adopted;
+  return (
+    adopted !== undefined &&
+    state.phase === "stable" &&
+    state.activeSlot === adopted.slot &&
+    state.slots[adopted.slot]?.sha256Fingerprint === adopted.sha256Fingerprint
+  );
+}
+
+/**
+ * When the managed certificate takes over from the adopted one: at the adopted certificate's renewal point
+ * under the bound certificate's policy (the policy that certificate renews by), or at once when the bound
+ * certificate has rotated since the adoption (the user's rotation trigger, or its own renewal).
+ */
+export function adoptedRenewal(
+  adopted: AdoptedApp,
+  news: Pick<JwtIntegrationInputs, "certificateRenewal" | "certificateSha256Fingerprint">,
+  now: Date,
+): { due: boolean; at: Date; why: string } {
+  const policy = news.certificateRenewal ?? defaultRenewalPolicy;
+  const at = renewalPoint(new Date(adopted.notBefore), new Date(adopted.notAfter), policy);
+  if (news.certificateSha256Fingerprint !== adopted.boundAtAdoption)
+    return { due: true, at, why: "the bound certificate rotated since the adoption" };
+  return {
+    due: now.getTime() >= at.getTime(),
+    at,
+    why: `the adopted certificate reached its renewal point (${describePolicy(policy)}: ${at.toISOString()})`,
+  };
 }
 
 /**
@@ -147,7 +251,11 @@ export async function planJwtUpdate(
       },
       now,
     );
-  const step = await planSlots(slotsState, bound(news), now, probe, options);
+  const adopted = olds.adopted;
+  const renewal = adopted && holdsAdoptedCertificate(olds) ? adoptedRenewal(adopted, news, now) : undefined;
+  // Until the renewal is due, the adopted app keeps serving clients with its own certificate.
+  const step: SlotStep =
+    renewal && !renewal.due ? { kind: "none" } : await planSlots(slotsState, bound(news), now, probe, options);
   const settingsChanged = (
     [
       "label",
@@ -166,7 +274,37 @@ export async function planJwtUpdate(
       JSON.stringify(olds[field] ?? (field === "orgConnection" ? false : undefined)) !==
       JSON.stringify(news[field] ?? (field === "orgConnection" ? false : undefined)),
   );
-  return { step, settingsChanged, message: describeSlotStep(news.apiName, slotsState, step, mode, now) };
+  let message = describeSlotStep(news.apiName, slotsState, step, mode, now);
+  if (adopted && renewal) message = describeAdoptedStep(news, olds, adopted, renewal, step, message);
+  else if (adopted?.keyHeldElsewhere && olds.activeSlot === adopted.slot && step.kind !== "none")
+    message += `; the adopted app ${adopted.appName}'s key is held elsewhere, so this stack cannot prove its logins: it proves only the new slot`;
+  return { step, settingsChanged, message };
+}
+
+/** The words of a plan while the adopted app serves clients with its own certificate. */
+function describeAdoptedStep(
+  news: JwtIntegrationInputs,
+  olds: JwtIntegrationState,
+  adopted: AdoptedApp,
+  renewal: { due: boolean; at: Date; why: string },
+  step: SlotStep,
+  stepWords: string,
+): string {
+  const heldElsewhere = adopted.keyHeldElsewhere
+    ? "; its key is held elsewhere (not given), so this stack cannot prove the adopted app's logins and never depends on them"
+    : "";
+  if (!renewal.due) {
+    const type = olds.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
+    const idle = idleSlot(adopted.slot);
+    const next =
+      olds.strategy === "twoSlots"
+        ? `the managed certificate goes to slot ${idle} (${olds.slots[idle]!.appName}) through the two-slot flow`
+        : "the managed certificate replaces it in place";
+    return `JwtIntegration ${news.apiName}: clients on the adopted ${type} ${adopted.appName} (certificate ${adopted.sha256Fingerprint.slice(0, 23)}…, notAfter ${adopted.notAfter})${heldElsewhere}; ${next} at ${renewal.at.toISOString()} or when the bound certificate rotates`;
+  }
+  const takesOver =
+    step.kind === "publish" ? `: the managed certificate takes over from the adopted app ${adopted.appName}` : "";
+  return `${stepWords} (${renewal.why}${takesOver})${heldElsewhere}`;
 }
 
 /** True when the plan changes the state. */
@@ -184,7 +322,7 @@ export function applyJwtUpdate(
   const before = toSlotsState(olds);
   const credential = bound(news);
   const after = applySlotStep(before, plan.step, credential, now, news.overlapDays);
-  return derive(news, {
+  const next = derive(news, {
     strategy: after.strategy,
     activeSlot: after.active,
     phase: after.phase,
@@ -193,6 +331,7 @@ export function applyJwtUpdate(
     ...(after.publishedAt ? { publishedAt: after.publishedAt } : {}),
     ...(after.lastProofError ? { lastProofError: after.lastProofError } : {}),
   });
+  return olds.adopted ? { ...next, adopted: olds.adopted } : next;
 }
 
 /**
@@ -234,9 +373,13 @@ export function storedSlots(
       news.previousPrivateKeyPem,
       describeCertificate(news.previousCertificatePem).sha256Fingerprint,
     );
-  // (The stack's org connection is handed the certificate's key on every run, so this says nothing there.)
+  // (The stack's org connection and an adopting integration are handed the certificate's key on every run,
+  // so this says nothing there.)
   const keepsNothing =
-    news.orgConnection !== true && news.certificatePem !== undefined && news.previousCertificatePem === undefined;
+    news.orgConnection !== true &&
+    news.adopt === undefined &&
+    news.certificatePem !== undefined &&
+    news.previousCertificatePem === undefined;
   const slots: Partial<Record<SlotName, PublicSlot>> = {};
   const slotKeys: Partial<Record<SlotName, string>> = {};
   for (const name of ["A", "B"] as const) {
@@ -312,6 +455,8 @@ function derive(inputs: JwtIntegrationInputs, fields: SlotFields): JwtIntegratio
     previousCertificatePem: _ppem,
     previousPrivateKeyPem: _pkey,
     boundCertificatePem: _bound,
+    adopt: _adopt,
+    certificateRenewal: _renewal,
     ...settings
   } = inputs;
   const active = fields.slots[fields.activeSlot]!;

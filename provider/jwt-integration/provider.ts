@@ -12,8 +12,10 @@ import { checkJwtIntegrationArgs } from "./args";
 import { unknownValue } from "../dynamic/unknown-value";
 import { withoutAbsentOutputs } from "../dynamic/absent-outputs";
 import {
+  adoptJwtIntegration,
   applyJwtUpdate,
   createJwtIntegration,
+  holdsAdoptedCertificate,
   jwtPlanChanges,
   jwtReplacingInputs,
   planJwtUpdate,
@@ -31,10 +33,13 @@ import {
   deleteOwnConnectionApps,
   deployJwtApps,
   refuseTakingOverApps,
+  describeDeployedJwtApps,
   describeJwtApps,
   jwtAppDrift,
   jwtAppFiles,
+  notYetMade,
   observeJwtApps,
+  readAdoptedApp,
   readBackJwtApps,
   readBackJwtAppsGone,
 } from "./in-org";
@@ -88,7 +93,26 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         ],
       };
     }
-    if (result.ok && org && creating) {
+    if (raw["adopt"] !== undefined && raw["adopt"] !== null && !org) {
+      return {
+        failures: [
+          {
+            property: "adopt",
+            reason: `takes over an app the org holds, so it needs the org connection, and this stack ${needsOrgConnection}`,
+          },
+        ],
+      };
+    }
+    // (An adopt known only in up, made from another resource's outputs, is described there.)
+    if (result.ok && org && creating && typeof result.inputs.adopt === "object") {
+      const { adopt, appType, apiName } = result.inputs;
+      const key = adopt.privateKeyPem
+        ? "the key given is checked against its certificate and kept only as a secret output"
+        : "its current key is held elsewhere (not given): this stack cannot prove the adopted app's logins";
+      console.log(
+        `JwtIntegration ${apiName}: adopts ${appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication"} ${adopt.app} from ${org.loginUrl}; deploys nothing (reads the app's consumer key and certificate, refused unless its fingerprint is ${adopt.sha256Fingerprint}; ${key})`,
+      );
+    } else if (result.ok && org && creating) {
       const slots =
         result.inputs.rotationStrategy === "inPlace"
           ? [result.inputs.apiName]
@@ -98,6 +122,11 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       console.log(
         `JwtIntegration ${result.inputs.apiName}: creating deploys ${type} ${slots.join(", ")} to ${org.loginUrl} (slot A holds the certificate); then reads back each app's certificate${validated}`,
       );
+    }
+    // `adopt` is read at create only: later runs do not carry the key of the adopted app's clients along.
+    if (result.ok && !creating && result.inputs.adopt?.privateKeyPem !== undefined) {
+      const { privateKeyPem: _key, ...adopt } = result.inputs.adopt;
+      result.inputs.adopt = adopt;
     }
     return toCheckResult(
       result.ok ? { ok: true as const, inputs: toStoredInputs(result.inputs, certificateRevision) } : result,
@@ -133,6 +162,10 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
         certificateNotAfter: active.notAfter ?? "",
         privateKeyPem: olds.slotKeys[olds.activeSlot] ?? "",
       };
+      // An adopted app serving clients holds a certificate other than the bound one: unchanged, the bound
+      // certificate is still the one the integration adopted beside.
+      if (olds.adopted && holdsAdoptedCertificate(olds))
+        unchanged.certificateSha256Fingerprint = olds.adopted.boundAtAdoption;
       const plan = await planJwtUpdate(
         olds,
         unchanged,
@@ -174,11 +207,23 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
             () => orgClientFor(olds),
           )
         : "";
-    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish") + validated : ""));
+    // The apps the update deploys are those of the state it moves to (an adopted app joins at its retire).
+    const moved = changes && inOrgMode(olds) ? applyJwtUpdate(olds, fromStoredInputs(news), plan, currentTime()) : olds;
+    console.log(plan.message + (changes ? orgSteps(olds, plan.step.kind === "publish", moved) + validated : ""));
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
+    if (inputs.adopt) {
+      // The app is read and checked; nothing is deployed (check made sure the org is configured).
+      const client = await orgClientFor(undefined);
+      const app = await readAdoptedApp(client, fromStoredInputs(inputs));
+      const state = { ...adoptJwtIntegration(fromStoredInputs(inputs), app), ...recordOf(client.session) };
+      console.log(
+        `JwtIntegration ${inputs.apiName}: adopted ${describeJwtApps({ ...state, slots: { A: state.slots.A! } })} from ${client.session.instanceUrl} (its consumer key and certificate ${state.certificateSha256Fingerprint.slice(0, 23)}…, notAfter ${state.certificateNotAfter}); deployed nothing`,
+      );
+      return { id: inputs.apiName, outs: encodeJwtState(state, inputs) };
+    }
     let state = createJwtIntegration(fromStoredInputs(inputs));
     if (configuredOrg()) {
       // The stack's own connection too: it is created through the bootstrap connection (check insists).
@@ -216,8 +261,16 @@ export const jwtIntegrationImplementation: pulumi.dynamic.ResourceProvider<JwtSt
       const client = await orgClientFor(olds);
       assertSameOrg(client.session, olds, `JwtIntegration ${olds.apiName}`);
       state = { ...state, ...keptRecord(olds, client.session) };
+      // An adopting integration makes its generated slot app when the managed certificate first goes there,
+      // not over someone else's; until then (a settings change, the bound certificate updated without a new
+      // key) nothing of the integration's is in the org to deploy, and the adopted app is left as it is.
+      const unmade = notYetMade(olds);
+      const holding = unmade !== undefined && plan.step.kind === "none" && (olds.orgDrift ?? []).length === 0;
+      if (unmade && !holding)
+        await refuseTakingOverApps(client, { ...state, slots: { [unmade]: state.slots[unmade]! } });
       const firstFiles = first.files();
-      await deployToOrg(client, state, firstFiles, news);
+      // (An adopted app rotated in place leaves nothing to deploy until its certificate is replaced.)
+      if (!holding && Object.keys(firstFiles).length > 0) await deployToOrg(client, state, firstFiles, news);
       // The org applies a deploy at once: prove the slot just published with a real login, and switch
       // clients in this same run when it logs in (no moment without a valid credential). A slot whose
       // publish the org did not apply (its read-back failed: `orgDrift`) could not log in before this
@@ -373,7 +426,7 @@ async function deployToOrg(
 ): Promise<void> {
   const outcome = await deployJwtApps(client, state, files);
   console.log(
-    `JwtIntegration ${state.apiName}: deployed ${describeJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
+    `JwtIntegration ${state.apiName}: deployed ${describeDeployedJwtApps(state)} to ${client.session.instanceUrl} (deploy ${outcome.id})`,
   );
   const { drift, mismatches } = await readBackJwtApps(client, state);
   if (mismatches.length === 0) return;
@@ -382,8 +435,15 @@ async function deployToOrg(
 }
 
 /** What an update does in the org, for the preview's line (org mode only). */
-function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): string {
+function orgSteps(
+  olds: JwtIntegrationState,
+  publishes: boolean | "ifRotated",
+  after: JwtIntegrationState = olds,
+): string {
   if (!inOrgMode(olds)) return "";
+  // An adopted app serving clients, with no generated slot app made yet: nothing to deploy unless a rotation starts.
+  if (publishes === false && notYetMade(after) !== undefined && (olds.orgDrift ?? []).length === 0)
+    return "; in the org: deploys nothing (the adopted app serves clients until the managed certificate takes over)";
   const org = isOwnConnection(olds)
     ? { loginUrl: `${new URL(olds.loginUrl).origin} (logged in as its slot ${olds.activeSlot})` }
     : configuredOrg()!;
@@ -392,7 +452,7 @@ function orgSteps(olds: JwtIntegrationState, publishes: boolean | "ifRotated"): 
   const proves = publishes
     ? `; then${publishes === "ifRotated" ? ", if the certificate rotates," : ""} requests a token with the new slot and, when it logs in, switches clients in the same run`
     : "";
-  return `; in the org: deploys ${describeJwtApps(olds)} to ${org.loginUrl}${repair}${proves}; reads back each app's certificate after each deploy`;
+  return `; in the org: deploys ${describeDeployedJwtApps(after)} to ${org.loginUrl}${repair}${proves}; reads back each app's certificate after each deploy`;
 }
 
 /**

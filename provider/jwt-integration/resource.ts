@@ -51,6 +51,15 @@ export interface JwtIntegrationArgs {
    * in its state too (the provider logs in as it on refresh and destroy).
    */
   orgConnection?: boolean;
+  /**
+   * Org mode: take over the existing app `app` (of `appType`; its name matched without case) with its
+   * consumer key and the certificate it holds now, whose SHA-256 fingerprint must be `sha256Fingerprint`.
+   * `privateKeyPem` (a secret: the key the app's clients use) is checked against that certificate and kept
+   * only as a secret output; without it the integration records that the key is held elsewhere. The first
+   * `up` deploys nothing; `certificate` takes over through the two-slot flow when the adopted certificate
+   * reaches `certificate`'s renewal point, or when `certificate` rotates. Read at create only.
+   */
+  adopt?: pulumi.Input<{ app: string; sha256Fingerprint: string; privateKeyPem?: pulumi.Input<string> }>;
 }
 
 /** The serialised provider: a shell that loads `jwtIntegrationImplementation` in the provider process. */
@@ -113,14 +122,28 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: JwtIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
     assertOrgKeyIsSecret();
-    const { certificate, ...rest } = args;
+    const { certificate, adopt, ...rest } = args;
     const ownConnection = args.orgConnection === true;
+    // Absent unless given, so that an integration that adopts nothing stores what it did before.
+    const adopting =
+      adopt === undefined
+        ? {}
+        : {
+            // A secret as a whole: it may hold the key of the adopted app's clients.
+            adopt: pulumi.secret(adopt),
+            // The adopted certificate is renewed by the policy the bound certificate renews by.
+            certificateRenewal: certificate.renewal,
+          };
     // The outputs the provider stores (fields.ts); the others are views of them, computed in the program
     // (jwtIntegrationViews).
     super(
       jwtIntegrationProvider,
       name,
-      storedOutputProps(jwtStoredFields, { ...rest, ...boundCertificateInputs(certificate, ownConnection, opts) }),
+      storedOutputProps(jwtStoredFields, {
+        ...rest,
+        ...adopting,
+        ...boundCertificateInputs(certificate, ownConnection || adopt !== undefined, ownConnection, opts),
+      }),
       withSecretOutputs(opts, jwtSecretFields),
       "salesforce",
       "JwtIntegration",
@@ -134,12 +157,15 @@ export class JwtIntegration extends pulumi.dynamic.Resource {
 /** What an integration is handed of its bound certificate, beside its own settings. */
 function boundCertificateInputs(
   certificate: CertificateAndKeyPair,
+  handedOverAlways: boolean,
   ownConnection: boolean,
   opts: pulumi.CustomResourceOptions | undefined,
 ): Record<string, unknown> {
   // The integration stores what it needs of the certificate's PEM and key (storedSlots). The stack's org
-  // connection is handed the key on every run: it keeps its active key itself.
-  const handedOver = certificateHandOver(certificate, ownConnection);
+  // connection is handed the key on every run: it keeps its active key itself. So is an adopting
+  // integration: the managed certificate first goes to a slot while it is in no overlap, and that slot is
+  // proven with its key.
+  const handedOver = certificateHandOver(certificate, handedOverAlways);
   return {
     certificateSha256Fingerprint: certificate.sha256Fingerprint,
     certificateNotAfter: certificate.notAfter,

@@ -5,6 +5,9 @@
  * taken over silently (a stack that took over another's certificate would rotate and delete it): create
  * refuses, naming the component, and the user names what to take over for one run, as Pulumi's `import`
  * or Terraform's "already exists" ask. What is taken over is then the resource's: rotated and deleted with it.
+ *
+ * This is the recovery of one run. Bringing an existing org under management is the resources' own `adopt`
+ * input (what `discover` drafts), which also checks that the object is the one described before taking it.
  */
 import { OrgAlreadyExistsError, type SalesforceCertsError } from "../errors";
 import { sameSalesforceName } from "../salesforce/names";

@@ -34,7 +34,8 @@ export interface SamlAppSpec {
   profiles: readonly string[];
 }
 
-const nameIdFormatNames: Record<NameIdFormat, string> = {
+/** Salesforce's metadata names of the NameID formats (the `nameIdFormat` / `samlNameIdFormat` enumeration). */
+export const nameIdFormatNames: Record<NameIdFormat, string> = {
   unspecified: "Unspecified",
   emailAddress: "EmailAddress",
   persistent: "Persistent",

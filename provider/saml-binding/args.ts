@@ -54,6 +54,16 @@ export interface SamlSpBindingInputs {
   certificateSha256Fingerprint: string;
   certificateSha1Fingerprint: string;
   certificateNotAfter: string;
+  /**
+   * Org mode: at create, take over the org's SAML app `app` (of `appType`) and its IdP settings instead of
+   * deploying them (see adoption.ts); ignored after create.
+   */
+  adopt?: SamlAdoption;
+}
+
+/** What a binding adopts: the SAML app the org holds now. */
+export interface SamlAdoption {
+  app: string;
 }
 
 /** An https URL in canonical form (an ACS or logout URL: a query is the SP's business). */
@@ -157,7 +167,14 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
   };
   if (values["singleLogoutUrl"] !== undefined && values["singleLogoutBinding"] === undefined)
     values["singleLogoutBinding"] = "HttpPost";
-  const known = [...Object.keys(rules), "preAuthorized", "encryption", ...certificateFields, ...handedOverFields];
+  const known = [
+    ...Object.keys(rules),
+    "preAuthorized",
+    "encryption",
+    "adopt",
+    ...certificateFields,
+    ...handedOverFields,
+  ];
   for (const key of Object.keys(raw)) {
     if (!key.startsWith("__") && !known.includes(key) && raw[key] !== undefined) {
       issues.push({
@@ -200,6 +217,7 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
     issues.push({ path: "singleLogoutBinding", message: "needs singleLogoutUrl" });
   }
   const encryption = checkEncryption(raw["encryption"], issues);
+  const adopt = checkAdopt(raw["adopt"], issues);
   const preAuthorized = checkPreAuthorized(raw["preAuthorized"], issues);
   for (const field of certificateFields) {
     if (values[field] === undefined || values[field] === "") {
@@ -215,8 +233,34 @@ export function checkSamlSpBindingArgs(raw: Record<string, unknown>): SamlSpBind
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
-    inputs: { ...(values as unknown as SamlSpBindingInputs), preAuthorized, ...(encryption ? { encryption } : {}) },
+    inputs: {
+      ...(values as unknown as SamlSpBindingInputs),
+      preAuthorized,
+      ...(encryption ? { encryption } : {}),
+      ...(adopt ? { adopt } : {}),
+    },
   };
+}
+
+/** `adopt`: an object naming the SAML app to take over by its API name (a value unknown in preview is left to `up`). */
+function checkAdopt(raw: unknown, issues: ValidationIssue[]): SamlAdoption | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === unknownValue) return raw as unknown as SamlAdoption;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const message = `must be an object with app, the API name of the SAML app (got ${shown(raw)})`;
+    issues.push({ path: "adopt", message });
+    return undefined;
+  }
+  const { app, ...rest } = raw as Record<string, unknown>;
+  for (const key of Object.keys(rest))
+    if (rest[key] !== undefined) issues.push({ path: `adopt.${key}`, message: "is not an adopt field (known: app)" });
+  if (app === unknownValue) return { app };
+  const problem = app === undefined ? "is required: the API name of the SAML app" : salesforceUniqueName(app);
+  if (problem) {
+    issues.push({ path: "adopt.app", message: problem });
+    return undefined;
+  }
+  return { app: app as string };
 }
 
 function checkEncryption(raw: unknown, issues: ValidationIssue[]): SamlSpBindingInputs["encryption"] {

@@ -28,6 +28,8 @@ export const samlSpBindingFields = {
   holdPhase: ["input", "stored"],
   advanceTrigger: ["input", "stored", "ifGiven"],
   idpCertificateName: ["input", "stored"],
+  // Only an adopting binding stores it (its app's name in the org); the class reads it only then.
+  appName: ["stored", "ifGiven"],
   stages: "stored",
   phase: "stored",
   nextStep: "stored",

@@ -15,8 +15,8 @@ import crypto from "node:crypto";
 import { OrgConnectedAppCreateError } from "../errors";
 import { publishedCertificates } from "../rotation/idp-stages";
 import { channelOf } from "../salesforce/file-channels";
-import { sameSalesforceName } from "../salesforce/names";
-import type { SamlSpBindingState } from "./lifecycle";
+import { SalesforceNameSet, sameSalesforceName } from "../salesforce/names";
+import { samlAppName, type SamlSpBindingState } from "./lifecycle";
 import { disableIdentityProvider, readIdentityProvider } from "../org/idp-settings";
 import type { OrgMetadataClient } from "../org/metadata-client";
 import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/read-back";
@@ -24,7 +24,7 @@ import { assertReadBack, readBackAbsent, type ReadBackMismatch } from "../org/re
 const idpSettingsPath = "settings/IdentityProvider.settings-meta.xml";
 
 /** The binding's state as the org side reads it. */
-type BindingFacts = Pick<SamlSpBindingState, "apiName" | "appType" | "stages" | "salesforceFiles">;
+type BindingFacts = Pick<SamlSpBindingState, "apiName" | "appName" | "appType" | "stages" | "salesforceFiles">;
 
 /** What one binding deploys to the org. */
 export interface SamlOrgDeploy {
@@ -54,15 +54,15 @@ export function samlOrgDeploy(state: BindingFacts, listed: ReadonlySet<string>):
 }
 
 /** The app's components in words: `ExternalClientApplication Partner_SSO (SAML policy)`. */
-export function describeSamlApp(state: Pick<SamlSpBindingState, "apiName" | "appType">): string {
+export function describeSamlApp(state: Pick<SamlSpBindingState, "apiName" | "appName" | "appType">): string {
   return state.appType === "ConnectedApp"
-    ? `ConnectedApp ${state.apiName} (samlConfig)`
-    : `ExternalClientApplication ${state.apiName} (SAML policy)`;
+    ? `ConnectedApp ${samlAppName(state)} (samlConfig)`
+    : `ExternalClientApplication ${samlAppName(state)} (SAML policy)`;
 }
 
 /** What a deploy does, in words, for preview and up. */
 export function describeSamlOrgDeploy(
-  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+  state: Pick<SamlSpBindingState, "apiName" | "appName" | "appType">,
   deploy: SamlOrgDeploy,
   org: string,
 ): string {
@@ -78,10 +78,11 @@ export function describeSamlOrgDeploy(
  */
 export async function refuseNewSamlConnectedApp(
   client: OrgMetadataClient,
-  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+  state: Pick<SamlSpBindingState, "apiName" | "appName" | "appType">,
 ): Promise<void> {
   if (state.appType !== "ConnectedApp") return;
-  if ((await client.list("ConnectedApp")).some((app) => sameSalesforceName(app.fullName, state.apiName))) return;
+  const name = samlAppName(state);
+  if ((await client.list("ConnectedApp")).some((app) => sameSalesforceName(app.fullName, name))) return;
   throw new OrgConnectedAppCreateError(
     `SamlSpBinding ${state.apiName}: appType ConnectedApp: the org at ${client.session.instanceUrl} has no Connected App ${state.apiName}, and Salesforce no longer creates Connected Apps (Spring '26); only existing ones are updated. Use appType ExternalClientApp, or create the Connected App ${state.apiName} by hand once and run pulumi up again.`,
   );
@@ -95,8 +96,8 @@ export async function observeSamlOrg(
 ): Promise<string[]> {
   const drift: string[] = [];
   const type = state.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
-  if (!(await client.read(type, [state.apiName])).get(state.apiName))
-    drift.push(`${type} ${state.apiName} is not in the org`);
+  const app = samlAppName(state);
+  if (!(await client.read(type, [app])).get(app)) drift.push(`${type} ${app} is not in the org`);
   const name = state.stages.signing.certificateName;
   if (listed.has(name)) {
     const idp = await readIdentityProvider(client);
@@ -114,20 +115,22 @@ export async function observeSamlOrg(
  */
 export async function readBackSamlOrg(
   client: OrgMetadataClient,
-  state: Pick<SamlSpBindingState, "apiName" | "appType">,
+  state: Pick<SamlSpBindingState, "apiName" | "appName" | "appType">,
   deploy: SamlOrgDeploy,
 ): Promise<{ drift: string[]; mismatches: ReadBackMismatch[] }> {
   const drift: string[] = [];
   const mismatches: ReadBackMismatch[] = [];
   const type = state.appType === "ConnectedApp" ? "ConnectedApp" : "ExternalClientApplication";
-  if (!(await client.read(type, [state.apiName])).get(state.apiName)) {
-    drift.push(`${type} ${state.apiName} is not in the org`);
-    mismatches.push({ component: `${type} ${state.apiName}`, expected: "present", read: "no such component" });
+  const app = samlAppName(state);
+  if (!(await client.read(type, [app])).get(app)) {
+    drift.push(`${type} ${app} is not in the org`);
+    mismatches.push({ component: `${type} ${app}`, expected: "present", read: "no such component" });
   }
   const name = deploy.idpCertificate;
   if (name) {
     const idp = await readIdentityProvider(client);
-    if (!idp?.enableIdentityProvider || idp.certificateName !== name) {
+    // The org may spell the name in another case than the deploy did (names.ts).
+    if (!idp?.enableIdentityProvider || !sameSalesforceName(idp.certificateName, name)) {
       drift.push(
         !idp?.enableIdentityProvider
           ? `the org's IdP is off (it should sign with ${name})`
@@ -176,24 +179,25 @@ export interface SamlOrgRemoval {
  * other SAML app is left; otherwise the IdP settings stay as they are.
  */
 export async function deleteSamlOrg(client: OrgMetadataClient, state: BindingFacts): Promise<SamlOrgRemoval> {
+  const name = samlAppName(state);
   let app: string;
   if (state.appType === "ConnectedApp") {
-    app = `left ConnectedApp ${state.apiName} in the org (Salesforce would not let it be created again); delete it in Setup if it is no longer used`;
+    app = `left ConnectedApp ${name} in the org (Salesforce would not let it be created again); delete it in Setup if it is no longer used`;
   } else {
-    await client.delete("ExtlClntAppSamlConfigurablePolicies", [`${state.apiName}_samlPlcy`]);
-    await client.delete("ExtlClntAppConfigurablePolicies", [`${state.apiName}_plcy`]);
-    const outcome = await client.delete("ExternalClientApplication", [state.apiName]);
-    assertReadBack(client.session, await readBackAbsent(client, "ExternalClientApplication", [state.apiName]));
+    await client.delete("ExtlClntAppSamlConfigurablePolicies", [`${name}_samlPlcy`]);
+    await client.delete("ExtlClntAppConfigurablePolicies", [`${name}_plcy`]);
+    const outcome = await client.delete("ExternalClientApplication", [name]);
+    assertReadBack(client.session, await readBackAbsent(client, "ExternalClientApplication", [name]));
     app = outcome.some((o) => o.outcome === "deleted")
-      ? `deleted ExternalClientApplication ${state.apiName}`
-      : `ExternalClientApplication ${state.apiName} was already gone`;
+      ? `deleted ExternalClientApplication ${name}`
+      : `ExternalClientApplication ${name} was already gone`;
   }
   const idp = await readIdentityProvider(client);
-  const ours = new Set(publishedCertificates(state.stages).map((c) => c.certificateName));
+  const ours = new SalesforceNameSet(publishedCertificates(state.stages).map((c) => c.certificateName));
   if (!idp?.enableIdentityProvider) return { app, idp: "the org's IdP is off already" };
   if (!ours.has(idp.certificateName))
     return { app, idp: `left the org's IdP on: it signs with ${idp.certificateName}, which this binding did not set` };
-  const others = await otherSamlApps(client, state.apiName);
+  const others = await otherSamlApps(client, name);
   if (others.length > 0)
     return {
       app,

@@ -29,6 +29,11 @@ import { samlInputKeys, type samlViewFields } from "./fields";
 export interface SamlSpBindingState extends SamlSpBindingInputs {
   /** Shape of the stored state (see state.ts). */
   stateVersion: 2;
+  /**
+   * The name of the app in the org when the binding adopted one (`adopt.app`, as the org spells it): it wins
+   * over `apiName` for the binding's life. Absent for a binding that made its app.
+   */
+  appName?: string;
   stages: IdpStages;
   phase: IdpStages["phase"];
   /** The phase and what comes next, in words. */
@@ -63,10 +68,15 @@ void (samlInputKeys satisfies readonly (keyof SamlSpBindingInputs)[]);
 /** Inputs whose change makes a different app in Salesforce. */
 export const samlReplacingInputs = ["apiName", "appType"] as const;
 
-/** The first state: stable, signing with the bound certificate. */
-export function createSamlSpBinding(inputs: SamlSpBindingInputs, now: Date): SamlSpBindingState {
+/** The name of the binding's app in the org: the adopted one's, else `apiName`. */
+export function samlAppName(state: Pick<SamlSpBindingState, "apiName" | "appName">): string {
+  return state.appName ?? state.apiName;
+}
+
+/** The first state: stable, signing with the bound certificate; `appName` when it adopts the org's app of that name. */
+export function createSamlSpBinding(inputs: SamlSpBindingInputs, now: Date, appName?: string): SamlSpBindingState {
   return derive(
-    inputs,
+    appName === undefined ? inputs : { ...inputs, appName },
     storedStages(
       { phase: "stable", phaseSince: now.toISOString(), signing: boundCertificate(inputs) },
       inputs,
@@ -117,8 +127,10 @@ export function planSamlUpdate(
   // Pulumi's own keys (`__provider`, the serialised shell, which differs between releases) are not settings.
   const ownKeys = Object.keys(news).filter((key) => !key.startsWith("__"));
   const inputKeys = new Set([...samlInputKeys, ...ownKeys]) as Set<keyof SamlSpBindingInputs>;
+  // `adopt` matters only at create (the adopted name is kept as `appName`).
   const settingsChanged = [...inputKeys].some(
     (key) =>
+      key !== "adopt" &&
       !key.startsWith("certificate") &&
       key !== "previousCertificatePem" &&
       JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
@@ -189,7 +201,7 @@ export function applySamlUpdate(
   org?: SamlOrgView,
 ): SamlSpBindingState {
   return derive(
-    news,
+    olds.appName === undefined ? news : { ...news, appName: olds.appName },
     storedStages(applyStageStep(olds.stages, plan.step, boundCertificate(news), now), news, olds.stages),
     org,
   );
@@ -239,11 +251,16 @@ function boundCertificate(inputs: SamlSpBindingInputs): PublishedCertificate {
 }
 
 /** Fills in everything derived from the inputs and the stages. */
-function derive(inputs: SamlSpBindingInputs, stages: IdpStages, org?: SamlOrgView): SamlSpBindingState {
+function derive(
+  inputs: SamlSpBindingInputs & Pick<SamlSpBindingState, "appName">,
+  stages: IdpStages,
+  org?: SamlOrgView,
+): SamlSpBindingState {
   const settings = stageSettings(inputs, false);
   const ends = settings.hold ? undefined : phaseEnds(stages, settings);
+  const { adopt: _adopt, ...kept } = inputs;
   const stored: StoredSamlSpBindingState = {
-    ...inputs,
+    ...kept,
     stateVersion: 2,
     stages,
     phase: stages.phase,
@@ -267,7 +284,7 @@ export function samlSpBindingViews(
   const endpoints = idpEndpoints(stored.myDomainUrl);
   const published = publishedCertificates(stages);
   const spec: SamlAppSpec = {
-    name: stored.apiName,
+    name: samlAppName(stored),
     label: stored.label,
     contactEmail: stored.contactEmail,
     description: `SAML SSO to ${stored.spEntityId}; managed by pulumi-salesforce-certs.`,
@@ -288,7 +305,7 @@ export function samlSpBindingViews(
   const views = {
     ...endpoints,
     idpEntityId: endpoints.entityId,
-    metadataDiscoveryUrl: `${endpoints.entityId}/.well-known/samlidp/${stored.apiName}.xml`,
+    metadataDiscoveryUrl: `${endpoints.entityId}/.well-known/samlidp/${samlAppName(stored)}.xml`,
     idpMetadataXml: idpMetadataXml({
       myDomainUrl: stored.myDomainUrl,
       nameIdFormat: stored.nameIdFormat,

@@ -18,7 +18,8 @@ import {
   type SamlOrgView,
   type SamlSpBindingState,
 } from "./lifecycle";
-import { configuredOrg, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { configuredOrg, needsOrgConnection, orgClient, orgConfigurationFailure } from "../org/configured-org";
+import { readAdoptedSamlApp, samlAppMetadataType } from "./adoption";
 import { assertSameOrg, keptRecord, recordOf } from "../org/org-identity";
 import { keepingState, readBackError } from "../org/read-back";
 import { withOrgDrift } from "../dynamic/org-drift";
@@ -65,8 +66,19 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     const checked = checkSamlSpBindingArgs(raw);
     const org = configuredOrg();
     const versionIssue = checked.ok && org ? samlApiVersionIssue(checked.inputs, org.apiVersion) : undefined;
-    const result = versionIssue ? { ok: false as const, issues: [versionIssue] } : checked;
-    if (result.ok && org && Object.keys(olds ?? {}).length === 0) {
+    const orgIssue =
+      checked.ok && !org && checked.inputs.adopt
+        ? { path: "adopt", message: `${needsOrgConnection}: an app is adopted from the org` }
+        : undefined;
+    const issue = versionIssue ?? orgIssue;
+    const result = issue ? { ok: false as const, issues: [issue] } : checked;
+    const creates = Object.keys(olds ?? {}).length === 0;
+    if (result.ok && org && creates && result.inputs.adopt) {
+      const app = result.inputs.adopt.app ?? "(its name is known only in up)";
+      console.log(
+        `SamlSpBinding ${result.inputs.apiName}: adopts ${samlAppMetadataType(result.inputs.appType)} ${app} and the IdP settings from ${org.loginUrl}; deploys nothing (up first checks that the app's entity ID, ACS URL, NameID format, subject type and signing algorithm equal the binding's, and that the IdP is on and signs with the bound certificate)`,
+      );
+    } else if (result.ok && org && creates) {
       const validated = await validateCreate(result.inputs);
       console.log(
         `SamlSpBinding ${result.inputs.apiName}: creating deploys ${describeSamlApp(result.inputs)} to ${org.loginUrl}, and IdentityProviderSettings naming the bound certificate if the org lists it then (custody org: the certificate is deployed first, in the same run; a provider-held key pair must be imported by hand first); then reads back the app and the IdP settings${validated}`,
@@ -81,7 +93,14 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
 
   async diff(_id, stored, news) {
     const olds = decodeSamlState(stored, false);
-    const replaces = samlReplacingInputs.filter((field) => news[field] !== unknownValue && olds[field] !== news[field]);
+    // An adopted app keeps its own name (appName): apiName does not name it, so a new apiName is no new app.
+    // Replacing would adopt the same app again and then delete it with the old binding.
+    const replaces = samlReplacingInputs.filter(
+      (field) =>
+        news[field] !== unknownValue &&
+        olds[field] !== news[field] &&
+        !(field === "apiName" && olds.appName !== undefined),
+    );
     if (replaces.length > 0) {
       console.log(
         `SamlSpBinding ${olds.apiName}: replaced (${replaces.join(", ")} changed: a different app in Salesforce)`,
@@ -140,6 +159,18 @@ export const samlSpBindingImplementation: pulumi.dynamic.ResourceProvider<Stored
     if (inputs.signingAlgorithm === "SHA1") console.log(sha1Warning(inputs.apiName));
     const org = await orgView();
     const state: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime());
+    if (org && inputs.adopt) {
+      const client = await orgClient();
+      const adopted = await readAdoptedSamlApp(client, { ...inputs, adopt: inputs.adopt });
+      const taken: SamlSpBindingState & OrgFacts = createSamlSpBinding(inputs, currentTime(), adopted);
+      Object.assign(taken, recordOf(client.session));
+      // Recorded as deployed: the org holds what the binding describes, so nothing is deployed until the files change.
+      taken.orgDeployed = createDeploy(taken, org.view).digest;
+      console.log(
+        `SamlSpBinding ${inputs.apiName}: adopted ${samlAppMetadataType(inputs.appType)} ${adopted} and the IdP settings (signing with ${inputs.idpCertificateName}) from ${client.session.instanceUrl}; deployed nothing`,
+      );
+      return { id: inputs.apiName, outs: encodeSamlState(taken) };
+    }
     if (org) {
       // An External Client App the org already holds under this name is another's, or left by an interrupted run: see adoption.ts.
       const client = await orgClient();

@@ -54,6 +54,16 @@ export interface SamlSpBindingArgs {
   publishDays?: pulumi.Input<number>;
   /** Days the previous certificate stays in the metadata after the switch (default 7). */
   overlapDays?: pulumi.Input<number>;
+  /**
+   * With an org connection: take over the SAML app `app` (of `appType`) and the org's IdP settings the org
+   * holds now instead of deploying them. The app's entity ID, ACS URL, NameID format, subject type and
+   * signing algorithm must equal this binding's, and the IdP must be on and sign with `idpCertificate`;
+   * otherwise create is refused, naming each difference. The first `up` deploys nothing; from then on the
+   * binding manages the app under the name `app` (names compare without case), and its later deploys (a
+   * staged IdP switch) write the binding's settings to it. Read at create only; keep it in the program, as
+   * the app's outputs (`salesforceFiles`, `metadataDiscoveryUrl`) are computed with that name.
+   */
+  adopt?: pulumi.Input<{ app: pulumi.Input<string> }>;
   /** Stop the clock-driven steps where they are. */
   holdPhase?: pulumi.Input<boolean>;
   /** Any string; changing it takes the next step now. */
@@ -151,6 +161,8 @@ function defineBindingViews(binding: SamlSpBinding, args: SamlSpBindingArgs): vo
     "stages",
     "phase",
     "nextStep",
+    // Stored only by a binding that adopted its app: read only then (see SamlSpBindingArgs.adopt).
+    ...(args.adopt !== undefined ? ["appName"] : []),
   ];
   defineLazyViews(binding, samlOutputViews, () => {
     // The stages store no PEM for the bound certificate (or its previous one): the certificate's outputs have it.

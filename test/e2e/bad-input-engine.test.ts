@@ -48,7 +48,7 @@ const rows: EngineRow[] = [
     title: "unknown key",
     inventory: base.replace("    owner: Platform team\n", "    owner: Platform team\n    keysize: 4096\n"),
     status: 1,
-    line: "    bad.yaml:19:5 certificates.Acme_mTLS.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv)",
+    line: "    bad.yaml:19:5 certificates.Acme_mTLS.keysize: is not a known field (known: label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv, adopt)",
   },
   {
     title: "wrong type",

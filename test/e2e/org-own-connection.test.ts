@@ -15,11 +15,16 @@
  * - the state holds the connection's key only encrypted.
  * In the run that rotates the connection, the engine cannot diff the resources of the provider (its
  * configuration is unknown in preview) and shows them as updates with its own warning: asserted here.
+ *
+ * A second test: when the connection's own login is refused, the provider falls back to the configured
+ * connection; configured for another org, that fallback must not write there. The org id recorded by each
+ * resource is compared with the org the fallback logged in to, and the run refuses, naming both.
  */
 import test from "ava";
 import { CertificateAndKeyPair, JwtIntegration, SalesforceOrgProvider } from "../../provider";
 import { keyMaterial, openTempStack, type TempStack } from "../helpers/engine";
 import { startOrgForProvider } from "../helpers/org-mode";
+import { canonical } from "../helpers/engine";
 import type { StandInCall } from "../helpers/stand-in-org";
 
 const day = 86_400_000;
@@ -234,5 +239,82 @@ test.serial(
       env.logSince(destroyMark),
       /JwtIntegration Pulumi_Stack: deleted Pulumi_Stack_A from http:\/\/127\.0\.0\.1:\d+; the External Client App Pulumi_Stack_B stays: this stack logged in through it, and the org ended that session with its OAuth settings/,
     );
+  },
+);
+
+test.serial(
+  "the own connection's login refused, the fallback to a connection configured for another org writes nothing there",
+  async (t) => {
+    // About the org guard of the fallback, not propagation (which the test above covers): logins see
+    // deploys at once.
+    const first = await startOrgForProvider(start, { propagationDelayMs: 0 });
+    t.teardown(() => first.org.close());
+    let rotationTrigger = "initial";
+    const env: TempStack = await openTempStack("org-own-connection-fallback", async () => {
+      const certificate = new CertificateAndKeyPair("connection-cert", {
+        uniqueName: "Pulumi_Stack_JWT",
+        label: "Pulumi stack connection",
+        rotationTrigger,
+        overlapDays: 7,
+      });
+      const connection = new JwtIntegration("connection", {
+        apiName: "Pulumi_Stack",
+        label: "Pulumi stack connection",
+        contactEmail: "platform@acme.example",
+        certificate,
+        username: first.deployer.username,
+        audience: "https://login.salesforce.com",
+        loginUrl: first.org.url,
+        preAuthorized: { profiles: ["System Administrator"] },
+        overlapDays: 7,
+        orgConnection: true,
+      });
+      const provider = new SalesforceOrgProvider("acme", { loginWith: connection });
+      new CertificateAndKeyPair(
+        "idp",
+        { uniqueName: "Acme_IdP", label: "Acme IdP signing", custody: "org" },
+        { provider },
+      );
+      return { activeSlot: connection.activeSlot };
+    });
+    t.teardown(() => env.dispose());
+    await first.configure(env.stack);
+    await env.stack.up({ onOutput: env.onOutput });
+    t.truthy(first.org.state.certificate("Acme_IdP"));
+
+    // Slot A's app is deleted in Setup of org 1: the connection's own login is refused from now on.
+    await first.admin().metadata.delete("ExternalClientApplication", ["Pulumi_Stack_A"]);
+    t.falsy(first.org.state.apps.find((a) => a.name === "Pulumi_Stack_A"));
+
+    // The stack's configuration now names a connection to another org.
+    const second = await startOrgForProvider(start, { propagationDelayMs: 0 });
+    t.teardown(() => second.org.close());
+    t.not(second.org.orgId, first.org.orgId);
+    await second.configure(env.stack);
+    const contents = () =>
+      canonical({
+        certificates: second.org.state.certificates.map((c) => ({ name: c.fullName, id: c.id, deleted: c.deleted })),
+        components: [...second.org.state.componentRecords.values()].map((c) => ({
+          type: c.type,
+          name: c.fullName,
+          record: c.record,
+        })),
+      });
+    const before = contents();
+
+    rotationTrigger = "rotated";
+    const mark = env.log.length;
+    const error = await t.throwsAsync(env.stack.up({ onOutput: env.onOutput }));
+    const text = `${error?.message ?? ""}\n${env.logSince(mark)}`;
+    t.regex(text, /logging in as its app Pulumi_Stack_A failed .*using the connection of salesforce-certs:org/s);
+    const url = (u: string) => u.replace(/[.]/g, "\\.");
+    t.regex(
+      text,
+      new RegExp(
+        `JwtIntegration Pulumi_Stack was made in org ${first.org.orgId} \\(${url(first.org.url)}\\), and this run is logged in to org ${second.org.orgId} \\(${url(second.org.url)}\\); nothing was written`,
+      ),
+    );
+    t.is(contents(), before, "org 2 holds what it held");
+    t.is(second.org.calls.filter((c) => c.operation === "deploy" || c.operation === "deleteMetadata").length, 0);
   },
 );

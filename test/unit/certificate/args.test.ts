@@ -114,7 +114,7 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
     {
       property: "keysize",
       reason:
-        "is not a CertificateAndKeyPair argument (known: uniqueName, custody, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal)",
+        "is not a CertificateAndKeyPair argument (known: uniqueName, custody, label, keySize, validityDays, caSigned, privateKeyExportable, overlapDays, rotationTrigger, keystorePassword, signedChainPem, subject, renewal, adopt)",
     },
   ],
   [

@@ -82,9 +82,9 @@ const unknownOption = (command: string, option: string) =>
     : `error: ${command}: Unknown option '${option}' (see salesforce-certs ${command} --help)`;
 const notKnown = {
   certificate:
-    "label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv",
-  jwt: "label, owner, certificate, contactEmail, username, audience, loginUrl, scopes, preAuthorized, consumerKey, appType, rotationStrategy, overlapDays, orgConnection",
-  saml: "label, owner, partnerContact, certificate, contactEmail, myDomainUrl, spEntityId, acsUrl, singleLogoutUrl, singleLogoutBinding, nameIdFormat, subjectType, subjectCustomAttribute, signingAlgorithm, acknowledgeSha1, spSigningCertificateFile, encryption, preAuthorized, appType, publishDays, overlapDays, holdPhase, advanceTrigger",
+    "label, owner, custody, keySize, validityDays, subject, caSigned, signedChainFile, privateKeyExportable, renewal, overlapDays, rotationTrigger, keystorePasswordEnv, adopt",
+  jwt: "label, owner, certificate, contactEmail, username, audience, loginUrl, scopes, preAuthorized, consumerKey, appType, rotationStrategy, overlapDays, orgConnection, adopt",
+  saml: "label, owner, partnerContact, certificate, contactEmail, myDomainUrl, spEntityId, acsUrl, singleLogoutUrl, singleLogoutBinding, nameIdFormat, subjectType, subjectCustomAttribute, signingAlgorithm, acknowledgeSha1, spSigningCertificateFile, encryption, preAuthorized, appType, publishDays, overlapDays, holdPhase, advanceTrigger, adopt",
 };
 const uniqueNameRule =
   "must be a Salesforce unique name: letters, digits and underscores, starting with a letter, with no trailing or double underscore";

@@ -108,7 +108,21 @@ test("adopt on each kind of entry is valid, with either fingerprint form, and is
 test("adopt is refused on a certificate whose key the provider holds", (t) => {
   const text = valid.replace("    custody: org\n", "");
   t.deepEqual(problems(text), [
-    'inv.yaml:9:7 certificates.IdP_Signing.adopt: is only for custody: org: adopting takes over a certificate whose key the org already holds, and a provider-held key cannot be taken from the org; set custody: org, or remove adopt (got custody: "provider")',
+    'inv.yaml:9:7 certificates.IdP_Signing.adopt: needs custody: org: only a certificate whose key pair the org holds can be taken over (a provider-held key pair is made by this provider); set custody: org, or remove adopt (got custody "provider")',
+  ]);
+});
+
+test("validate applies the resource's own adopt rules: not the stack's connection, not its own next slot app", (t) => {
+  t.deepEqual(
+    problems(
+      valid.replace("    adopt:\n      app: Legacy_CI", "    orgConnection: true\n    adopt:\n      app: Legacy_CI"),
+    ),
+    [
+      "inv.yaml:23:7 jwtIntegrations.CI.adopt: cannot be used with orgConnection: true: the stack's own connection logs in with a key this stack made from its first run; adopt the app with a separate JwtIntegration",
+    ],
+  );
+  t.deepEqual(problems(valid.replace("app: Legacy_CI", "app: ci_b")), [
+    'inv.yaml:22:12 jwtIntegrations.CI.adopt.app: must not be CI_B: that is the slot app this integration makes for the next certificate (got "ci_b")',
   ]);
 });
 
@@ -271,4 +285,14 @@ test("a privateKeyEnv variable that is not set stops the declaration with the en
   );
   t.is(error?.code, "ERR_INVENTORY");
   t.deepEqual(declared, [], "nothing declared");
+});
+
+test("one org certificate adopted by two entries whose names differ only in case is refused", (t) => {
+  const twice = valid.replace(
+    "  Next_CI_Key:\n",
+    `  IDP_SIGNING:\n    label: IdP signing\n    custody: org\n    keySize: 4096\n    adopt:\n      sha256Fingerprint: "${fingerprint}"\n  Next_CI_Key:\n`,
+  );
+  t.deepEqual(problems(twice), [
+    "inv.yaml:11:3 certificates.IDP_SIGNING: is certificates.IdP_Signing in another case: Salesforce names ignore case, so both would be one certificate in the org",
+  ]);
 });
