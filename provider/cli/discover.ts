@@ -8,6 +8,7 @@
 import fs = require("node:fs");
 import path = require("node:path");
 import { discover, type OrgToDiscover } from "../discover/discover";
+import { draftInventory } from "../discover/draft-inventory";
 import { discoveryGate } from "../discover/gate";
 import { discoveryJson } from "../discover/json";
 import { renderDiscovery } from "../discover/render";
@@ -74,13 +75,7 @@ export interface DiscoverWriters {
   draftInventory(document: DiscoveryDocument): string;
 }
 
-const packageWriters: DiscoverWriters = {
-  renderDiscovery,
-  draftInventory: (document) => {
-    const draft: { draftInventory: DiscoverWriters["draftInventory"] } = require("../discover/draft-inventory");
-    return draft.draftInventory(document);
-  },
-};
+const packageWriters: DiscoverWriters = { renderDiscovery, draftInventory: (document) => draftInventory(document) };
 
 /** Errors after which nothing could be judged: the command exits 2 ("could not look"), not 1. */
 const couldNotLook: ReadonlySet<string> = new Set([

@@ -137,7 +137,9 @@ export async function discoverOrg(client: OrgMetadataClient, label: string, now:
   const appCertificates: (DiscoveredAppCertificate & { publicKey: string })[] = [];
   const samlApps: DiscoveredSamlApp[] = [];
 
-  const samlUses = (app: string, type: DiscoveredSamlApp["appType"], config: RecordMap) => {
+  // `type` names the component holding the SAML settings: the Connected App itself, or the External Client
+  // App's SAML policy (`by` stays the app, the name a reader looks for).
+  const samlUses = (app: string, type: string, config: RecordMap) => {
     if (idpSigning) use(idpSigning, { kind: "samlApp", by: app, type, detail: "signing" });
     const encryption = text(config["encryptionCertificate"]);
     if (encryption) use(encryption, { kind: "samlApp", by: app, type, detail: "encryption" });
@@ -212,7 +214,7 @@ export async function discoverOrg(client: OrgMetadataClient, label: string, now:
           signingAlgorithm: "signingAlgorithmType",
         }),
       );
-      samlUses(app, "ExternalClientApplication", record);
+      samlUses(app, "ExtlClntAppSamlConfigurablePolicies", record);
     }
   });
 
@@ -270,14 +272,7 @@ export async function discoverOrg(client: OrgMetadataClient, label: string, now:
       for (const certificateName of [...named].filter(
         (n, i, all) => findSalesforceName(all.slice(0, i), n) === undefined,
       ))
-        if (
-          !use(certificateName, {
-            kind: "namedCredential",
-            by: name,
-            type: "NamedCredential",
-            detail: "client certificate",
-          })
-        )
+        if (!use(certificateName, { kind: "namedCredential", by: name, type: "NamedCredential" }))
           unreadable.push({
             what: `NamedCredential ${name} certificate`,
             reason: `names ${certificateName}, which is no live Certificate record`,
@@ -292,14 +287,7 @@ export async function discoverOrg(client: OrgMetadataClient, label: string, now:
         if (text(parameter["parameterType"]) !== "SigningCertificate") continue;
         const certificateName = text(parameter["certificate"]) ?? text(parameter["parameterValue"]);
         if (!certificateName) continue;
-        if (
-          !use(certificateName, {
-            kind: "namedCredential",
-            by: name,
-            type: "ExternalCredential",
-            detail: "signing certificate",
-          })
-        )
+        if (!use(certificateName, { kind: "namedCredential", by: name, type: "ExternalCredential" }))
           unreadable.push({
             what: `ExternalCredential ${name} certificate`,
             reason: `names ${certificateName}, which is no live Certificate record`,

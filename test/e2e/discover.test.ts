@@ -139,6 +139,8 @@ test("production and a sandbox in one run: the gate fails on an expired app cert
     ],
   );
   t.true(run.stdout.length > 0, "the Markdown report is printed");
+  t.regex(run.stderr, /draft inventory written to \S+draft\.yaml/);
+  t.regex(fs.readFileSync(path.join(out, "draft.yaml"), "utf8"), /Legacy_Sync/);
 
   t.deepEqual([snapshot(production), snapshot(sandbox)], before, "both orgs are byte-identical after discover");
   t.is(writes(production) + writes(sandbox), 0);

@@ -292,7 +292,7 @@ test("discoverOrg reads every certificate, app certificate, trusted certificate 
         { kind: "samlApp", by: "Partner_Portal", type: "ConnectedApp", detail: "encryption" },
         { kind: "samlSsoRequestSigning", by: "Okta_SSO", type: "SamlSsoConfig" },
         { kind: "samlSsoDecryption", by: "Okta_SSO", type: "SamlSsoConfig" },
-        { kind: "namedCredential", by: "Signing_Ext", type: "ExternalCredential", detail: "signing certificate" },
+        { kind: "namedCredential", by: "Signing_Ext", type: "ExternalCredential" },
       ]),
       record("Acme_CA", "Acme CA-signed", []),
       record("Acme_IdP", "Acme IdP | <b>", [
@@ -300,8 +300,8 @@ test("discoverOrg reads every certificate, app certificate, trusted certificate 
         { kind: "samlApp", by: "Partner_Portal", type: "ConnectedApp", detail: "signing" },
       ]),
       record("Mtls_Client", "Bank mTLS", [
-        { kind: "namedCredential", by: "Bank_Api", type: "NamedCredential", detail: "client certificate" },
-        { kind: "namedCredential", by: "Bank_Api_V2", type: "NamedCredential", detail: "client certificate" },
+        { kind: "namedCredential", by: "Bank_Api", type: "NamedCredential" },
+        { kind: "namedCredential", by: "Bank_Api_V2", type: "NamedCredential" },
       ]),
     ],
     appCertificates: [
