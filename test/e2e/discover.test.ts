@@ -117,6 +117,8 @@ test("production and a sandbox in one run: the gate fails on an expired app cert
       "30",
       "--json",
       path.join(out, "d.json"),
+      "--write-inventory",
+      path.join(out, "draft.yaml"),
     ],
     os.tmpdir(),
     env,
