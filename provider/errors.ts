@@ -253,6 +253,22 @@ export class OrgApiError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown by `discover` when the org refuses to show its certificates (the Tooling query of `Certificate`
+ * or `listMetadata Certificate`): the user it logs in as lacks "View Setup and Configuration". Nothing
+ * was read, so nothing can be judged (the command line exits 2).
+ */
+export class DiscoverAccessError extends SalesforceCertsError {
+  static readonly code = "ERR_DISCOVER_ACCESS";
+  /** Salesforce's code (`INSUFFICIENT_ACCESS`, …). */
+  readonly apiCode: string;
+
+  constructor(apiCode: string, message: string) {
+    super(DiscoverAccessError.code, message);
+    this.apiCode = apiCode;
+  }
+}
+
 /** Thrown by `check` or `diff` when `validateDeploys` is on and the org refused (or did not finish) the check-only validation; nothing was applied. */
 export class OrgValidationError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_VALIDATION";

@@ -55,6 +55,7 @@ export {
   OrgJwtAdoptError,
   OrgConnectedAppCreateError,
   OrgReadBackError,
+  DiscoverAccessError,
   OrgMismatchError,
   OrgAdoptionRefusedError,
   ProviderHostError,
@@ -77,3 +78,8 @@ export type { Inventory } from "./inventory/inventory-types";
 export { renderReport } from "./report/render-report";
 export { modelFromInventory, modelFromOutputs, type ReportModel } from "./report/report-model";
 export { evaluateExpiryGate, type GateFinding } from "./report/expiry-gate";
+export { discover, type OrgToDiscover } from "./discover/discover";
+export { discoverOrg } from "./discover/read-org";
+export { discoveryJson } from "./discover/json";
+export { discoveryGate, type DiscoveryFinding, type DiscoveryGateResult } from "./discover/gate";
+export type { DiscoveredOrg, DiscoveryDocument } from "./discover/model";

@@ -4,6 +4,7 @@
  */
 import { isSalesforceCertsError, StackAccessError, UsageError } from "../errors";
 import { checkCommand } from "./check";
+import { discoverCommand } from "./discover";
 import { exportSfdxCommand } from "./export-sfdx";
 import { reportCommand } from "./report";
 import { stackCommand, stackCommandsHelp } from "./stack-commands";
@@ -16,6 +17,7 @@ commands:
   validate FILE                   check an inventory without the engine
   report                          Markdown report: certificates, expiry, consumers, wiring
   check --within DAYS             CI expiry gate
+  discover [--stack NAME]...      read every certificate an org depends on, and who uses it (read-only)
   export-sfdx --out DIR           write the stack's Salesforce metadata as an SFDX project
 
 ${stackCommandsHelp}`;
@@ -36,6 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return checkCommand(rest);
     case "export-sfdx":
       return exportSfdxCommand(rest);
+    case "discover":
+      return discoverCommand(rest);
     case undefined:
     case "--help":
     case "-h":
