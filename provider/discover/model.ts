@@ -20,7 +20,11 @@ export type CertificateUseKind =
   | "samlSsoRequestSigning"
   /** `SamlSsoConfig.decryptionCertificate`: the org decrypts a partner IdP's assertions with it. */
   | "samlSsoDecryption"
-  /** A legacy `NamedCredential.certificate`, or an External Credential's `ClientCertificate` parameter: mutual TLS. */
+  /**
+   * A callout credential: a legacy `NamedCredential.certificate` or a Named Credential's `ClientCertificate`
+   * parameter (the certificate presented in mutual TLS), or an External Credential's `SigningCertificate`
+   * parameter (WSDL 63: NamedCredentialParamType and ExternalCredentialParamType); `type` tells which.
+   */
   | "namedCredential";
 
 export interface CertificateUse {
