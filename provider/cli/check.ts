@@ -16,8 +16,9 @@ so this is the alarm. Every certificate of the stack is checked, also one no int
 serve mutual TLS). Exits 1 when a certificate expires within DAYS, or has passed its renewal point
 without a rotation (run pulumi up), or when a JWT integration's new slot is not proven by a login yet
 while the certificate its clients are on has expired; a rotation planned within DAYS, a certificate not
-yet valid or not yet issued, and an unproven JWT slot whose clients' certificate is still valid are
-reported (WARN), not failed. Exits 2 when the outputs cannot be read, are not a stack's outputs,
+yet valid or not yet issued, an unproven JWT slot whose clients' certificate is still valid, and a JWT
+retire not proven yet (the org may still accept the old key, expired certificate or not) are reported
+(WARN), not failed. Exits 2 when the outputs cannot be read, are not a stack's outputs,
 hold a date that is not an ISO 8601 time, or no certificate at all.
 
   --within DAYS    the horizon (required)

@@ -41,6 +41,9 @@ const jwtIntegrationFields = [
   // Only while a new slot is published but unproven (absent otherwise): report and check name it.
   "publishedAt",
   "lastProofError",
+  // From a slot's retire until the next publish (absent otherwise): report and check name a retire whose
+  // proof is pending or cannot be made.
+  "retiredSlot",
   "tokenEndpoint",
   "sfLoginJwtCommand",
   "certificateSha256Fingerprint",
@@ -111,6 +114,19 @@ export type InventoryStackOutputs<Declared extends boolean = false> = {
   /** Certificate → the integrations that use it. */
   wiring: Record<string, Consumer[]>;
 };
+
+/** A JWT integration's retire not proven yet, as {@link StackOutputsReader.retireNotProven} reads it. */
+export interface JwtRetireRecord {
+  /** The retired slot and the certificate it held (upper-case colon hex). */
+  slot: string;
+  sha256Fingerprint: string;
+  retiredAt: string;
+  proof: "pending" | "unprovable";
+  /** Pending: the last try's answer (the org accepted the old key, or could not be reached). */
+  lastProofError?: string;
+  /** Unprovable: why this stack cannot try the old key. */
+  unprovable?: string;
+}
 
 /** The resources the program declared for an inventory, by inventory name. */
 export interface DeclaredInventory {
@@ -267,6 +283,55 @@ export class StackOutputsReader {
       ...(activeNotAfter ? { activeNotAfter } : {}),
       ...(publishedAt ? { publishedAt } : {}),
       ...(typeof error === "string" && error !== "" ? { lastProofError: error } : {}),
+    };
+  }
+
+  /**
+   * A JWT integration's retired slot whose retire is not proven (proof `pending` or `unprovable`): the
+   * slot, the certificate it held, since when, and the last try's answer or why it cannot be tried;
+   * undefined when no retire is recorded or it is proven. A record of another shape is a problem, never
+   * skipped: a pending retire read as none would be a false all-clear.
+   */
+  retireNotProven(integration: Record<string, unknown>, at: string): JwtRetireRecord | undefined {
+    const record = integration["retiredSlot"];
+    if (record === undefined || record === null) return undefined;
+    const where = `${at}.retiredSlot`;
+    if (!isOutputObject(record)) {
+      this.problems.push(`${where}: must be an object (got ${describeOutput(record)})`);
+      return undefined;
+    }
+    const proof = record["proof"];
+    if (proof !== "pending" && proof !== "unprovable" && proof !== "proven") {
+      this.problems.push(`${where}.proof: must be "pending", "unprovable" or "proven" (got ${describeOutput(proof)})`);
+      return undefined;
+    }
+    if (proof === "proven") return undefined;
+    const text = (key: string, required: boolean): string | undefined => {
+      const value = record[key];
+      if (typeof value === "string" && value !== "") return value;
+      const missing = value === undefined || value === null;
+      if (!required && (missing || value === "")) return undefined;
+      const rule = required ? "a non-empty string" : "a string";
+      this.problems.push(
+        `${where}.${key}: ${missing ? "is missing" : `must be ${rule} (got ${describeOutput(value)})`}`,
+      );
+      return undefined;
+    };
+    const slot = text("slot", true);
+    const sha256Fingerprint = text("sha256Fingerprint", true);
+    const retiredAt = this.time(record, "retiredAt", where);
+    if (record["retiredAt"] === undefined || record["retiredAt"] === null)
+      this.problems.push(`${where}.retiredAt: is missing: a retire not proven yet says since when`);
+    const lastProofError = text("lastProofError", false);
+    const unprovable = text("unprovable", false);
+    if (!slot || !sha256Fingerprint || !retiredAt) return undefined;
+    return {
+      slot,
+      sha256Fingerprint,
+      retiredAt,
+      proof,
+      ...(lastProofError ? { lastProofError } : {}),
+      ...(unprovable ? { unprovable } : {}),
     };
   }
 

@@ -28,7 +28,8 @@ export const jwtIntegrationFields = {
   publishedAt: "stored",
   lastProofError: "stored",
   // From a slot's retire until the next publish (lifecycle.ts RetiredSlot): whether the org refuses the
-  // retired slot's old key; absent otherwise, like the two above.
+  // retired slot's old key; absent otherwise, like the two above. Public (no key): the inventory publishes
+  // it, so that report and check name a retire not proven yet.
   retiredSlot: "stored",
   // Stored; the class fills in the PEM of a slot that holds the bound certificate.
   slots: "stored",

@@ -11,7 +11,13 @@ import type { RotationStrategy, SlotName } from "../rotation/jwt-slots";
 import type { JwtAppType } from "./args";
 import type { PreAuthorized } from "../validate/pre-authorized";
 import { certificateHandOver, certificatePemsByFingerprint, type CertificateAndKeyPair } from "../certificate/resource";
-import { jwtIntegrationViews, type JwtIntegrationState, type JwtViewSource, type PublicSlot } from "./lifecycle";
+import {
+  jwtIntegrationViews,
+  type JwtIntegrationState,
+  type JwtViewSource,
+  type PublicSlot,
+  type RetiredSlot,
+} from "./lifecycle";
 import type { JwtStoredInputs } from "./state";
 import { allOutputs, defineLazyOutput, defineLazyViews, memoized } from "../dynamic/lazy-output";
 import { storedOutputProps, withSecretOutputs } from "../dynamic/resource-props";
@@ -90,6 +96,13 @@ export interface JwtIntegrationOutputsShape {
   /** While a new slot is published but unproven: since when, and why its last proof failed. */
   readonly publishedAt: pulumi.Output<string | undefined>;
   readonly lastProofError: pulumi.Output<string | undefined>;
+  /**
+   * From a slot's retire until the next publish: the retired slot, the certificate it held (fingerprint),
+   * when it was retired, and whether the org is proven to refuse its old key ("pending": not yet, with the
+   * last try's answer; "unprovable": why this stack cannot try; "proven": when, and the org's refusal).
+   * Plain: it holds no key (the old key kept for the proof is in the secret `slotKeys`). Absent otherwise.
+   */
+  readonly retiredSlot: pulumi.Output<RetiredSlot | undefined>;
   readonly slots: pulumi.Output<Partial<Record<SlotName, PublicSlot>>>;
 }
 

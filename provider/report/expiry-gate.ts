@@ -11,9 +11,15 @@
  * published but not proven yet: nobody deployed the new app metadata).
  * A JWT integration whose new slot is published but not proven by a login is a warning, and a failure once
  * the certificate of the slot its clients are on has expired (they cannot log in at all).
+ * A JWT integration whose retired slot is not proven to refuse its old key yet (pending: the org's login
+ * servers lag behind its metadata) is a warning naming the slot, since when and what to do; so is one this
+ * stack cannot prove (no copy of the old key): confirm in Setup. Both stay warnings also once the old
+ * certificate has expired, and the words say so: an expired certificate does not stop the JWT flow
+ * (research note salesforce.md §0, https://salesforce.stackexchange.com/questions/313488), so expiry does
+ * not retire the old key; nor does it make that key more dangerous than before, so it fails nothing either.
  * Every certificate gets at least one finding, so the gate's output lists what it looked at.
  */
-import { daysLeft, describeUnprovenSlot } from "./render-report";
+import { daysLeft, describeRetireNotProven, describeUnprovenSlot } from "./render-report";
 import type { ReportCertificate, ReportModel } from "./report-model";
 
 /** `fail` fails the gate; `warn` and `ok` are reported. */
@@ -124,6 +130,15 @@ export function evaluateExpiryGate(model: ReportModel, now: Date, withinDays: nu
       status: expired ? "fail" : "warn",
       failed: expired,
       message: describeUnprovenSlot(slot, now),
+    });
+  }
+  // A retire not proven yet is never silent; the old key may still log in, expired certificate or not.
+  for (const retire of model.jwtRetires) {
+    findings.push({
+      certificate: retire.name,
+      status: "warn",
+      failed: false,
+      message: describeRetireNotProven(retire, now),
     });
   }
   return findings;

@@ -6,7 +6,7 @@
  */
 import { describeDuration, switchUnprovenVariable } from "../rotation/jwt-slots";
 import { markdownText, mermaidText } from "./escape";
-import type { JwtUnprovenSlot, ReportCertificate, ReportModel } from "./report-model";
+import type { JwtRetireNotProven, JwtUnprovenSlot, ReportCertificate, ReportModel } from "./report-model";
 
 const dayMs = 86_400_000;
 /** The UTC day of an instant (as the report's own date is), so that two days compare as their instants do. */
@@ -70,6 +70,14 @@ export function renderReport(model: ReportModel, now: Date): string {
       `## JWT slots not proven yet`,
       ``,
       ...model.jwtUnproven.map((slot) => `- ${describeUnprovenSlot(slot, now, markdownText)}`),
+    );
+  }
+  if (model.jwtRetires.length > 0) {
+    lines.push(
+      ``,
+      `## JWT retires not proven yet`,
+      ``,
+      ...model.jwtRetires.map((retire) => `- ${describeRetireNotProven(retire, now, markdownText)}`),
     );
   }
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
@@ -146,4 +154,32 @@ export function describeUnprovenSlot(
     : "";
   const error = slot.lastProofError ? `; last error: ${text(slot.lastProofError)}` : "";
   return `JwtIntegration ${text(slot.name)}: clients on slot ${text(slot.activeSlot)} (${expiry}); the new slot is unproven${since}${error}: run pulumi up again after Salesforce's propagation delay (2 to 10 minutes), or switch without the proof with ${switchUnprovenVariable} naming the integration's apiName`;
+}
+
+/** What a retire this stack cannot prove asks for (the provider's reason usually says it already). */
+const confirmInSetup = "confirm in Setup that the app holds no certificate";
+
+/**
+ * A retire not proven yet in words (report and check): the integration, the retired slot and the
+ * certificate it held, since when, and what to do: for a pending proof, the last try's answer and another
+ * `up` after Salesforce's propagation delay (each `up` requests a token with the old key until the org
+ * refuses it); for one this stack cannot make, why, and a look in Setup. An expired certificate does not
+ * stop the JWT flow (research note salesforce.md §0), so the words never let expiry stand for the retire.
+ * `text` escapes each value from the outputs for where the words land.
+ */
+export function describeRetireNotProven(
+  retire: JwtRetireNotProven,
+  now: Date,
+  text: (value: string) => string = (value) => value,
+): string {
+  const fingerprint =
+    retire.sha256Fingerprint.length > 23 ? `${retire.sha256Fingerprint.slice(0, 23)}…` : retire.sha256Fingerprint;
+  const what = `JwtIntegration ${text(retire.name)}: the retire of slot ${text(retire.slot)} (certificate ${text(fingerprint)})`;
+  const since = `retired ${describeDuration(now.getTime() - Date.parse(retire.retiredAt))} ago (${text(retire.retiredAt)})`;
+  if (retire.proof === "unprovable") {
+    const why = retire.unprovable ?? "this stack keeps no copy of its old key";
+    return `${what} cannot be proven by this stack, ${since}: ${text(why)}${why.includes(confirmInSetup) ? "" : `; ${confirmInSetup}`}`;
+  }
+  const last = retire.lastProofError ? `; last try: ${text(retire.lastProofError)}` : "";
+  return `${what} is not proven yet, ${since}: the org may still accept its old key, expired or not (Salesforce does not stop a JWT login for an expired app certificate)${last}: run pulumi up again after Salesforce's propagation delay (2 to 10 minutes; in artefact mode, once salesforceFiles is deployed): each up requests a token with the old key until the org refuses it`;
 }

@@ -8,6 +8,7 @@ import {
   type Consumer,
   describeOutput as describe,
   isOutputObject as isObject,
+  type JwtRetireRecord,
   type StackOutputValues,
   StackOutputsReader,
 } from "../inventory/stack-outputs";
@@ -41,6 +42,17 @@ export interface ReportModel {
    * lag behind its metadata, or the app is wrong): never silent, see rotation/jwt-slots.ts.
    */
   jwtUnproven: JwtUnprovenSlot[];
+  /**
+   * JWT integrations whose retired slot is not proven to refuse its old key yet (the org's login servers
+   * lag behind its metadata), or cannot be (this stack keeps no copy of that key): never silent, see
+   * jwt-integration/lifecycle.ts RetiredSlot. A proven retire needs no line.
+   */
+  jwtRetires: JwtRetireNotProven[];
+}
+
+/** A JWT integration's retire not proven yet, as stack outputs give it. */
+export interface JwtRetireNotProven extends JwtRetireRecord {
+  name: string;
 }
 
 /** A JWT integration's unproven slot, as stack outputs give it. */
@@ -150,6 +162,10 @@ export function modelFromOutputs(outputs: StackOutputValues, source: string): Re
       const slot = isObject(j) ? read.unprovenSlot(j, `jwtIntegrations.${name}`) : undefined;
       return slot ? [{ name, ...slot }] : [];
     }),
+    jwtRetires: Object.entries(integrations).flatMap(([name, j]) => {
+      const retire = isObject(j) ? read.retireNotProven(j, `jwtIntegrations.${name}`) : undefined;
+      return retire ? [{ name, ...retire }] : [];
+    }),
   };
   if (problems.length === 1) throw new OutputsError(`${source}: ${problems[0]}`);
   if (problems.length > 1)
@@ -178,5 +194,6 @@ export function modelFromInventory(inventory: Inventory, source: string): Report
     samlPhases: [],
     jwtActiveSlots: [],
     jwtUnproven: [],
+    jwtRetires: [],
   };
 }

@@ -7,14 +7,17 @@
  * long and when to run again; a later `up` proves it and switches, the credential of the outputs logging in
  * at every step; SALESFORCE_CERTS_SWITCH_UNPROVEN switches without the proof, saying who forced it; after
  * the overlap the old slot is retired in the org and its key no longer logs in once the delay has passed:
- * the retire up says the retire is not proven yet (the org still accepts the old key), and the next up
- * after the delay proves it by the org's refusal, deploying nothing; a certificate changed by hand is seen by refresh and
+ * the retire up says the retire is not proven yet (the org still accepts the old key), its plain
+ * `retiredSlot` output makes check warn, and the next up after the delay proves it by the org's refusal,
+ * deploying nothing (check then says nothing of it); a certificate changed by hand is seen by refresh and
  * repaired by `up`; a new Connected App is refused (an existing one is updated); `destroy` removes the apps.
  */
 import test from "ava";
 import * as jsforce from "jsforce";
 import { CertificateAndKeyPair, JwtIntegration } from "../../provider";
 import { jwtBearerGrantType, signJwtAssertion } from "../../provider/salesforce/jwt-bearer";
+import { evaluateExpiryGate } from "../../provider/report/expiry-gate";
+import { modelFromOutputs } from "../../provider/report/report-model";
 import { keyMaterial, openTempStack } from "../helpers/engine";
 import { acmeCiArguments, ciUser, startOrgForProvider } from "../helpers/org-mode";
 import { sourceFormatZip } from "../helpers/stand-in-org";
@@ -51,6 +54,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
       phase: ci.phase,
       publishedAt: ci.publishedAt,
       lastProofError: ci.lastProofError,
+      retiredSlot: ci.retiredSlot,
       salesforceFiles: ci.salesforceFiles,
       certificatePem: certificate.certificatePem,
     };
@@ -148,6 +152,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.is(outputs["activeSlot"], "B");
   t.is(outputs["publishedAt"], undefined);
   t.is(outputs["lastProofError"], undefined);
+  t.is(outputs["retiredSlot"], undefined, "no retire recorded: the output is absent");
   t.is(outputs["phase"], "switched");
   t.is(app("Acme_CI_B")?.certificatePem?.trim(), outputs["certificatePem"].trim());
   t.not(outputs["privateKeyPem"], first.privateKeyPem);
@@ -182,6 +187,24 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
       }[]
     ).find((r) => r.urn.endsWith("::ci"))!.outputs!;
   t.like(stored()["retiredSlot"], { slot: "A", proof: "pending", retiredAt: at(38) });
+  // The output is plain (no key in it): check reads it as the inventory publishes it and warns.
+  const outputsNow = await env.stack.outputs();
+  t.false(outputsNow["retiredSlot"]?.secret, "retiredSlot is a plain output");
+  const gate = (retiredSlot: unknown, when: string) =>
+    evaluateExpiryGate(
+      modelFromOutputs({ certificates: {}, jwtIntegrations: { Acme_CI: { retiredSlot } } }, "stack org-jwt"),
+      new Date(when),
+      30,
+    ).map((f) => [f.status, f.message]);
+  t.like(outputs["retiredSlot"], { slot: "A", proof: "pending", retiredAt: at(38) });
+  t.deepEqual(
+    gate(outputs["retiredSlot"], at(38)).map(([status]) => status),
+    ["warn"],
+  );
+  t.regex(
+    gate(outputs["retiredSlot"], at(38))[0]![1]!,
+    /^JwtIntegration Acme_CI: the retire of slot A \(certificate [0-9A-F:]{23}…\) is not proven yet, retired 0 s ago .*last try: the org still accepted the old key at .*: run pulumi up again after Salesforce's propagation delay/,
+  );
   t.regex(JSON.stringify(stored()["slotKeys"]), /"ciphertext"/, "the old key is kept only as a secret");
   for (const needle of keyMaterial(first.privateKeyPem)) t.false(env.readState().includes(needle));
   t.is(await logsIn(first), "ok", "a retired certificate keeps working until the delay has passed");
@@ -209,6 +232,7 @@ test("org mode JwtIntegration: deploy, log in, rotate in one up with a valid cre
   t.is(proving.summary.resourceChanges?.["update"], 1, "the proof is recorded");
   t.is(deploys(), deploysBefore, "recording the proof deploys nothing");
   t.like(stored()["retiredSlot"], { slot: "A", proof: "proven", provenAt: plus(at(38), propagated) });
+  t.deepEqual(gate((await env.values())["retiredSlot"], plus(at(38), propagated)), [], "a proven retire: no finding");
   t.is(stored()["slotKeys"], undefined, "the copy of the old key is dropped");
   t.is(stored()["orgId"], org.orgId, "the state keeps the org it was made in");
   t.deepEqual((await env.stack.preview({ onOutput: env.onOutput })).changeSummary, { same: 3 });

@@ -64,6 +64,7 @@ test("the outputs of the example inventory: every section and field in the contr
       "phase",
       "publishedAt",
       "lastProofError",
+      "retiredSlot",
       "tokenEndpoint",
       "sfLoginJwtCommand",
       "certificateSha256Fingerprint",

@@ -291,3 +291,46 @@ test("plain names stay readable in the raw Markdown and Mermaid", (t) => {
   t.is(mermaidText('a"b;c\n%'), "a#34;b#59;c #37;");
   t.is(mermaidText(""), "#8212;");
 });
+
+test("a retire not proven yet: each hostile value from the outputs renders as its own text in one list item, and adds no row, heading, element or link", (t) => {
+  const retired = (proof: string, extra: Record<string, unknown>) => ({
+    slot: "A\n# Forged heading",
+    sha256Fingerprint: img,
+    retiredAt: "2026-01-31T23:00:00.000Z",
+    proof,
+    ...extra,
+  });
+  const model = modelFromOutputs(
+    {
+      ...outputs,
+      jwtIntegrations: {
+        [names.blocks]: { retiredSlot: retired("pending", { lastProofError: `${forgedRow} ${inline}` }) },
+        [names.pipe]: { retiredSlot: retired("unprovable", { unprovable: `</li><li>${mermaidBreakout}` }) },
+      },
+    },
+    source,
+  );
+  const judged = judgeMarkdown(renderReport(model, now));
+  t.is(judged.tables.length, 1);
+  t.is(judged.tables[0]!.rows.length, 5, "no forged row");
+  t.is(judged.html.match(/<h[1-6]>/g)?.length, 5, "the report's own five headings, no other");
+  t.false(/<(img|script|a|td>x)\b/.test(judged.html), "no element from a value");
+  t.false(judged.blocks.includes("html_block"));
+  const items = judged.inlines.filter((i) => i.text.startsWith("JwtIntegration "));
+  t.deepEqual(
+    items.map((i) => i.kinds),
+    [["text"], ["text"]],
+  );
+  t.true(
+    items[0]!.text.startsWith(
+      `JwtIntegration ${shown(names.blocks)}: the retire of slot ${shown("A\n# Forged heading")} (certificate ${img.slice(0, 23)}…) is not proven yet`,
+    ),
+  );
+  t.true(items[0]!.text.includes(`last try: ${shown(`${forgedRow} ${inline}`)}: run pulumi up again`));
+  t.true(items[1]!.text.startsWith(`JwtIntegration ${names.pipe}: the retire of slot`));
+  t.true(
+    items[1]!.text.includes(
+      `: ${shown(`</li><li>${mermaidBreakout}`)}; confirm in Setup that the app holds no certificate`,
+    ),
+  );
+});

@@ -488,3 +488,172 @@ test("an unproven JWT slot is never silent: report and check name the integratio
     message: /jwtIntegrations\.Greenmoor_CI\.lastProofError: must be a string \(got number 42\)/,
   });
 });
+
+/** Outputs of a stack whose integrations each record a retire (or none), as the inventory publishes them. */
+const retiring = (retiredSlot: Record<string, unknown> | undefined) => {
+  const { Unused_Cert: _unused, ...healthy } = outputs.certificates;
+  return {
+    ...outputs,
+    certificates: healthy,
+    jwtIntegrations: {
+      Greenmoor_CI: {
+        certificate: "Greenmoor_CI_JWT",
+        activeSlot: "B",
+        phase: "stable",
+        certificateNotAfter: "2027-01-01T00:00:00.000Z",
+        ...(retiredSlot ? { retiredSlot } : {}),
+      },
+      // Proven: nothing left to do, no line.
+      Other_CI: {
+        certificate: "Greenmoor_CI_JWT",
+        activeSlot: "A",
+        phase: "stable",
+        certificateNotAfter: "2027-01-01T00:00:00.000Z",
+        retiredSlot: {
+          slot: "B",
+          sha256Fingerprint: "0F:0F",
+          retiredAt: "2026-01-20T00:00:00.000Z",
+          proof: "proven",
+          provenAt: "2026-01-20T00:09:00.000Z",
+          refusal: "invalid_grant: invalid assertion",
+        },
+      },
+    },
+  };
+};
+const oldFingerprint = Array.from({ length: 32 }, (_, i) =>
+  (i * 7 + 3).toString(16).padStart(2, "0").toUpperCase(),
+).join(":");
+// A value from the outputs that would be HTML, emphasis, a cell break or a link if left raw.
+const hostileAnswer = "invalid_grant: user hasn't approved | <b>*bold*</b> [x](https://evil.example)";
+const pending = {
+  slot: "A",
+  sha256Fingerprint: oldFingerprint,
+  retiredAt: "2026-01-31T23:56:00.000Z",
+  proof: "pending",
+  lastProofError: hostileAnswer,
+};
+
+test("a pending retire is never silent: report and check name the integration, the slot, the old certificate, since when, the last answer and what to do", (t) => {
+  const model = modelFromOutputs(retiring(pending), "stack demo");
+  t.deepEqual(model.jwtRetires, [
+    {
+      name: "Greenmoor_CI",
+      slot: "A",
+      sha256Fingerprint: oldFingerprint,
+      retiredAt: "2026-01-31T23:56:00.000Z",
+      proof: "pending",
+      lastProofError: hostileAnswer,
+    },
+  ]);
+  const report = renderReport(model, now);
+  const section = report.split("## JWT retires not proven yet\n\n")[1]?.split("\n\n")[0];
+  t.truthy(section, "the report has the section");
+  t.is(section!.split("\n").length, 1, "one line: the proven retire has none");
+  const item = judgeMarkdown(report).inlines.find((i) => i.text.startsWith("JwtIntegration Greenmoor_CI: the retire"));
+  t.deepEqual(item?.kinds, ["text"], "the org's answer adds no HTML, emphasis or link");
+  t.is(
+    item?.text,
+    `JwtIntegration Greenmoor_CI: the retire of slot A (certificate ${oldFingerprint.slice(0, 23)}…) is not proven yet, retired 4 min ago (2026-01-31T23:56:00.000Z): the org may still accept its old key, expired or not (Salesforce does not stop a JWT login for an expired app certificate); last try: ${hostileAnswer}: run pulumi up again after Salesforce's propagation delay (2 to 10 minutes; in artefact mode, once salesforceFiles is deployed): each up requests a token with the old key until the org refuses it`,
+  );
+  // The same words left raw would be judged as markup: the judge sees what escaping prevents.
+  t.not(judgeMarkdown(`- ${hostileAnswer}\n`).inlines[0]?.kinds.join(), "text");
+
+  const findings = evaluateExpiryGate(model, now, 30).filter((f) => f.certificate.endsWith("_CI"));
+  t.deepEqual(
+    findings.map((f) => [f.certificate, f.status, f.failed]),
+    [["Greenmoor_CI", "warn", false]],
+  );
+  t.is(findings[0]!.message, item!.text, "check says what the report says");
+  // Long after the retire (the old certificate may well have expired by then): still a warning, not a failure.
+  const later = evaluateExpiryGate(model, new Date("2027-06-01T00:00:00Z"), 0).filter(
+    (f) => f.certificate === "Greenmoor_CI",
+  );
+  t.deepEqual(
+    later.map((f) => [f.status, f.failed]),
+    [["warn", false]],
+  );
+  t.regex(later[0]!.message, /retired 485 d ago .* the org may still accept its old key, expired or not/);
+});
+
+test("an unprovable retire is a warning saying to confirm in Setup that the app holds no certificate", (t) => {
+  const reason =
+    "the adopted app Legacy_CI's key is held elsewhere (not given at adoption), so no login with it can be tried";
+  const unprovable = {
+    slot: "B",
+    sha256Fingerprint: "AB:CD",
+    retiredAt: "2026-01-30T00:00:00.000Z",
+    proof: "unprovable",
+  };
+  const said = (record: Record<string, unknown>) =>
+    evaluateExpiryGate(modelFromOutputs(retiring(record), "stack demo"), now, 30)
+      .filter((f) => f.certificate === "Greenmoor_CI")
+      .map((f) => [f.status, f.message]);
+  t.deepEqual(said({ ...unprovable, unprovable: reason }), [
+    [
+      "warn",
+      `JwtIntegration Greenmoor_CI: the retire of slot B (certificate AB:CD) cannot be proven by this stack, retired 2 d ago (2026-01-30T00:00:00.000Z): ${reason}; confirm in Setup that the app holds no certificate`,
+    ],
+  ]);
+  // The provider's reason already says it: said once.
+  const [[, message]] = said({
+    ...unprovable,
+    unprovable: `${reason}; confirm in Setup that the app holds no certificate`,
+  }) as [[string, string]];
+  t.is(message.match(/confirm in Setup/g)?.length, 1);
+  t.regex(
+    renderReport(modelFromOutputs(retiring({ ...unprovable, unprovable: reason }), "stack demo"), now),
+    /## JWT retires not proven yet\n\n- JwtIntegration Greenmoor\\?_CI: the retire of slot B \(certificate AB:CD\) cannot be proven by this stack/,
+  );
+});
+
+test("no retire recorded or a proven one: no section, no finding; a record of another shape is refused, never skipped", (t) => {
+  const quiet = modelFromOutputs(retiring(undefined), "stack demo");
+  t.deepEqual(quiet.jwtRetires, []);
+  t.false(renderReport(quiet, now).includes("retires not proven"));
+  t.deepEqual(
+    evaluateExpiryGate(quiet, now, 30).filter((f) => f.certificate.endsWith("_CI")),
+    [],
+  );
+  const refused = (record: unknown) =>
+    t.throws(() => modelFromOutputs(retiring(record as Record<string, unknown>), "stack demo"), {
+      code: "ERR_OUTPUTS",
+    })!.message;
+  t.is(refused("pending"), 'stack demo: jwtIntegrations.Greenmoor_CI.retiredSlot: must be an object (got "pending")');
+  t.is(
+    refused({ ...pending, proof: "maybe" }),
+    'stack demo: jwtIntegrations.Greenmoor_CI.retiredSlot.proof: must be "pending", "unprovable" or "proven" (got "maybe")',
+  );
+  t.is(
+    refused({ ...pending, retiredAt: "yesterday", lastProofError: 42 }),
+    [
+      "stack demo: 2 problems:",
+      ' - jwtIntegrations.Greenmoor_CI.retiredSlot.retiredAt: must be an ISO 8601 time such as 2027-01-31T00:00:00.000Z (got "yesterday")',
+      " - jwtIntegrations.Greenmoor_CI.retiredSlot.lastProofError: must be a string (got number 42)",
+    ].join("\n"),
+  );
+  const { retiredAt: _at, slot: _slot, ...partial } = pending;
+  t.is(
+    refused(partial),
+    [
+      "stack demo: 2 problems:",
+      " - jwtIntegrations.Greenmoor_CI.retiredSlot.slot: is missing",
+      " - jwtIntegrations.Greenmoor_CI.retiredSlot.retiredAt: is missing: a retire not proven yet says since when",
+    ].join("\n"),
+  );
+});
+
+test("salesforce-certs check: a retire not proven yet warns and exits 0 (the exit codes are unchanged)", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-retire-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, "pending.json"), JSON.stringify(retiring(pending)));
+  const checked = runCli(["check", "--within", "30", "--outputs", "pending.json", "--now", now.toISOString()], dir);
+  t.is(checked.status, 0, checked.stderr);
+  t.regex(
+    checked.stdout,
+    /^WARN JwtIntegration Greenmoor_CI: the retire of slot A \(certificate [0-9A-F:]{23}…\) is not proven yet, retired 4 min ago .*: run pulumi up again after Salesforce's propagation delay/m,
+  );
+  const report = runCli(["report", "--outputs", "pending.json", "--now", now.toISOString()], dir);
+  t.is(report.status, 0, report.stderr);
+  t.regex(report.stdout, /## JWT retires not proven yet\n\n- JwtIntegration Greenmoor_CI: the retire of slot A/);
+});
