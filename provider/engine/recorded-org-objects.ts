@@ -40,7 +40,7 @@ export interface RecordedOrgObject {
   kind: OrgObjectKind;
   /** As the resource stores it (the org's spelling). */
   name: string;
-  /** The resource that owns it: its type and name, and its URN (for `pulumi state delete`). */
+  /** The resource that owns it: its type and name (shown as {@link shownName} shows it), and its URN (for `pulumi state delete`). */
   resource: string;
   urn: string;
   /** The org it was made in, when recorded (18 characters). */
@@ -103,7 +103,7 @@ function appKind(appType: string | undefined): OrgObjectKind {
 /** The org objects one of our resources records (empty for a resource that owns none in an org). */
 function objectsOf(type: string, urn: string, outputs: Record<string, unknown>): RecordedOrgObject[] {
   const name = urn.slice(urn.lastIndexOf("::") + 2);
-  const resource = `${type} ${name}`;
+  const resource = `${type} ${shownName(name)}`;
   const orgId = text(outputs, "orgId");
   const orgInstanceUrl = text(outputs, "orgInstanceUrl");
   const org = { ...(orgId ? { orgId } : {}), ...(orgInstanceUrl ? { orgInstanceUrl } : {}) };
@@ -270,7 +270,7 @@ export function conflictMessage(command: string, conflicts: readonly AdoptionCon
         ? `which stack '${shownName(c.stack)}' already manages in the same org, ${orgOf(c.recorded)}`
         : `which stack '${shownName(c.stack)}' already manages in ${orgOf(c.recorded)}; this stack's org is known only after a login, so it is taken for the same org`;
     return [
-      `${command}: refused: ${what}, ${where}, as ${shownName(c.recorded.name)} of ${shownName(c.recorded.resource)}. Both stacks would then rotate and delete it.`,
+      `${command}: refused: ${what}, ${where}, as ${shownName(c.recorded.name)} of ${c.recorded.resource}. Both stacks would then rotate and delete it.`,
       `  To move it to this stack, remove it from stack '${shownName(c.stack)}' first: drop its entry from that stack's inventory and run`,
       `    pulumi state delete --stack ${shellWord(c.stack)} ${shellWord(c.recorded.urn)}`,
       `  (with that stack's state folder; add --force if it is protected). Or adopt another object.`,
