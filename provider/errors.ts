@@ -309,6 +309,20 @@ export class OrgAdoptionRefusedError extends SalesforceCertsError {
   }
 }
 
+/**
+ * Thrown by `up` and `preview` before the engine runs when an inventory entry adopts an org object (a
+ * certificate, an app) that another stack in the same state folder already manages in the same org (or in
+ * an org nothing tells apart from it before a login): both stacks would rotate and delete it. The message
+ * names the object, the other stack and its org, and how to move the object. Nothing was run.
+ */
+export class AdoptedElsewhereError extends SalesforceCertsError {
+  static readonly code = "ERR_ADOPTED_ELSEWHERE";
+
+  constructor(message: string) {
+    super(AdoptedElsewhereError.code, message);
+  }
+}
+
 /** Thrown in org mode when the certificate a CA-signed resource awaits a chain for is signed in the org already (by hand); nothing was deployed. */
 export class OrgCertificateSignedError extends SalesforceCertsError {
   static readonly code = "ERR_ORG_CERTIFICATE_SIGNED";

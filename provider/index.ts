@@ -58,6 +58,7 @@ export {
   DiscoverAccessError,
   OrgMismatchError,
   OrgAdoptionRefusedError,
+  AdoptedElsewhereError,
   ProviderHostError,
   StateDamagedError,
   StackAccessError,

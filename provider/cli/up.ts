@@ -2,6 +2,7 @@
  * @module `salesforce-certs up`: deploys the inventory; refuses to delete what the inventory no longer
  * declares unless `--allow-delete` names it; prints the outputs (secrets hidden) and the report.
  */
+import { refuseAdoptedElsewhere } from "../engine/adopted-elsewhere";
 import { endDeletion, liftProtection } from "../engine/protection";
 import { droppedResources, runsInventoryProgram, stackResources } from "../engine/stack-resources";
 import { engineExit, maskedStackOutputs, type StackRun } from "../engine/stack-run";
@@ -17,6 +18,7 @@ import { sayRemovals } from "./removals";
  * the dropped resources `allowDelete` names; resolves to the exit code.
  * @throws UsageError `ERR_USAGE` when `allowDelete` names a resource the stack does not hold.
  * @throws RemovalRefusedError when the inventory drops a resource `allowDelete` does not name.
+ * @throws AdoptedElsewhereError when the inventory adopts an org object another stack manages.
  */
 export async function upCommand(
   stack: StackRun,
@@ -24,6 +26,7 @@ export async function upCommand(
   allowDelete: readonly string[],
 ): Promise<number> {
   const { cli } = stack;
+  refuseAdoptedElsewhere(stack, inventory, "up");
   // One export of the stack serves both: what the inventory drops, and what --allow-delete names.
   const resources = stackResources(stack);
   const dropped = runsInventoryProgram(stack.projectFile) ? droppedResources(cli, resources, inventory) : [];

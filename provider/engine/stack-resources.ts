@@ -93,7 +93,7 @@ export function droppedResources(
  * SALESFORCE_CERTS_INVENTORY, else the stack config, else the example; relative to the project folder,
  * where the program runs.
  */
-function configuredInventory(cli: PulumiCli): string {
+export function configuredInventory(cli: PulumiCli): string {
   const fromEnvironment = process.env["SALESFORCE_CERTS_INVENTORY"];
   if (fromEnvironment) return path.resolve(cli.project.workDir, fromEnvironment);
   const got = cli.capture(["config", "get", "salesforce-certs:inventory"]);
