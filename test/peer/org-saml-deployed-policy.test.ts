@@ -162,3 +162,41 @@ test("an app without a SAML policy in the org: no assertion is made up", async (
     });
   });
 });
+
+test("plug-in flags at SSO: enabled, the org signs; isSamlPluginEnabled or isEnabled false, or distributionState Packaged, it refuses naming the app and why; enabled again, SSO works", async (t) => {
+  await withSamlOrg(async (org, deploy) => {
+    const files = samlExternalClientAppFiles(app("Acme_Partner_SSO"));
+    const fileOf = (suffix: string) => Object.keys(files).find((f) => f.endsWith(suffix))!;
+    const changed = (suffix: string, from: string, to: string) => {
+      const path = fileOf(suffix);
+      if (!files[path]!.includes(from)) throw new Error(`${path} holds no ${from}`);
+      return { ...files, [path]: files[path]!.replace(from, to) };
+    };
+    const sso = () => orgSignedSamlResponse(org, "Acme_IdP", "Acme_Partner_SSO", { nameId: user });
+    await deploy(files);
+    t.is(await spAccepts(partnerSp(org), sso()), `accepted ${user}`, "enabled: SSO works");
+
+    const disabled = [
+      [
+        changed(".ecaPlcy-meta.xml", "<isSamlPluginEnabled>true<", "<isSamlPluginEnabled>false<"),
+        "its SAML plug-in is disabled",
+      ],
+      [
+        changed(".ecaPlcy-meta.xml", "<isEnabled>true<", "<isEnabled>false<"),
+        "its plug-ins are disabled (isEnabled false)",
+      ],
+      [
+        changed(".eca-meta.xml", "<distributionState>Local<", "<distributionState>Packaged<"),
+        "its distributionState is Packaged, not Local",
+      ],
+    ] as const;
+    for (const [bad, reason] of disabled) {
+      await deploy(bad);
+      t.throws(sso, { message: `the org refuses SSO through Acme_Partner_SSO: ${reason}` });
+      await deploy(files);
+      t.is(await spAccepts(partnerSp(org), sso()), `accepted ${user}`, `enabled again after "${reason}": SSO works`);
+    }
+    // The OAuth plug-in is off in a SAML app and stays so: it plays no part in SSO.
+    t.regex(files[fileOf(".ecaPlcy-meta.xml")]!, /<isOauthPluginEnabled>false</);
+  });
+});
