@@ -4,7 +4,9 @@
  * app is deployed as the provider deploys it (its files and zip), and the partner's SP (node-saml,
  * configured from the IdP metadata, with the ACS URL and entity id it expects) and xmlsec1 judge what the
  * org signs. Negative controls: an app deployed with another ACS URL, entity id or NameID format than the
- * SP's makes the SP refuse the response, though xmlsec1 still finds the signature good.
+ * SP's makes the SP refuse the response, though xmlsec1 still finds the signature good. The app's plug-in
+ * flags and distributionState are changed one at a time from the provider's files: each change that turns
+ * SAML off makes the org refuse SSO, and redeploying the provider's files makes it work again.
  */
 import test from "ava";
 import * as jsforce from "jsforce";
