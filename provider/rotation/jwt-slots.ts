@@ -178,6 +178,16 @@ export function describeActiveSlot(state: SlotsState, now: Date | undefined): st
   return `clients stay on slot ${state.active} (${active.appName}, its certificate expires ${notAfter ?? "(none)"}${expired ? "; WARNING: that certificate has already expired, so clients cannot log in until the new slot is switched to" : ""})`;
 }
 
+/**
+ * True when a proof failed because the org blocks the app: `OAUTH_APP_BLOCKED`, the code practitioners
+ * report for an app an admin blocked (https://github.com/n8n-io/n8n/issues/21589). Salesforce documents
+ * no answer for a disabled External Client App plug-in; only the advice depends on this, never a decision:
+ * any other refusal keeps the propagation advice, and the error is shown as the org gave it.
+ */
+function appBlocked(failure: string | undefined): boolean {
+  return failure !== undefined && /^OAUTH_APP_BLOCKED(:|$)/.test(failure);
+}
+
 /** How long the idle slot has been unproven at `now`, and why (absent parts left out). */
 function unprovenFor(state: SlotsState, now: Date | undefined, failure: string | undefined): string {
   const since =
@@ -211,8 +221,15 @@ export function describeSlotStep(
       return `${name}: replaces the certificate of ${active.appName} in place; clients holding the new key cannot log in until ${org ? "the org has applied the deployed app" : "salesforceFiles is deployed and Salesforce has propagated it"} (minutes)`;
     case "publish":
       return `${name}: publishes the new certificate to slot ${step.to} (${state.slots[step.to]!.appName}); clients stay on slot ${state.active} until a login with slot ${step.to} succeeds: ${org ? "this up deploys the slot's app and requests a token with it" : "deploy salesforceFiles, then run up again"}`;
-    case "awaitLogin":
-      return `${name}: slot ${step.slot} (${state.slots[step.slot]!.appName}) does not log in yet: ${unprovenFor(state, now, step.failure)}; ${describeActiveSlot(state, now)}: ${org ? "Salesforce takes 2 to 10 minutes to apply an app change at its login servers (up to 30 reported for a new External Client App): run pulumi up again after that" : "deploy salesforceFiles, then run pulumi up again"}; or, if you know slot ${step.slot} works, switch without the proof: ${switchUnprovenVariable}=${apiName} pulumi up`;
+    case "awaitLogin": {
+      const appName = state.slots[step.slot]!.appName;
+      const next = !org
+        ? "deploy salesforceFiles, then run pulumi up again"
+        : appBlocked(step.failure ?? state.lastProofError)
+          ? `the org blocks ${appName}: an admin blocked it or turned off its plug-ins or its OAuth plug-in (Setup, External Client App Manager, its policies); enable them, then run pulumi up again`
+          : "Salesforce takes 2 to 10 minutes to apply an app change at its login servers (up to 30 reported for a new External Client App): run pulumi up again after that";
+      return `${name}: slot ${step.slot} (${appName}) does not log in yet: ${unprovenFor(state, now, step.failure)}; ${describeActiveSlot(state, now)}: ${next}; or, if you know slot ${step.slot} works, switch without the proof: ${switchUnprovenVariable}=${apiName} pulumi up`;
+    }
     case "awaitOverlap":
       return `${name}: the certificate rotated again; the new one goes to slot ${step.slot} when that slot's overlap ends (${step.until}), since clients may still log in with it; clients stay on slot ${state.active}`;
     case "switch":

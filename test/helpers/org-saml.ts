@@ -19,6 +19,10 @@
  * OAuth policy's pre-authorization admits logins (salesforce.md §3, §5). UNKNOWN: whether Salesforce admits
  * every user when the SAML policy lists none; the stand-in then admits nobody, and the provider never
  * relies on either.
+ * The org sends no response at all through an External Client App whose plug-ins or SAML plug-in are
+ * disabled, or whose distributionState is not Local (`OrgState.samlBlocked` cites the page), as its token
+ * endpoint refuses a login through a disabled OAuth plug-in (stand-in-org/oauth-token.ts): the call throws
+ * naming the app and the reason. UNKNOWN: what the real IdP shows instead; only the refusal is modelled.
  */
 import crypto from "node:crypto";
 import { SignedXml } from "xml-crypto";
@@ -168,6 +172,8 @@ export function orgSignedSamlResponse(
   const certificate = org.state.certificate(certificateName);
   if (!certificate) throw new Error(`the org has no certificate ${certificateName}`);
   const policy = deployedSamlPolicy(org, appName);
+  const blocked = org.state.samlBlocked(appName);
+  if (blocked) throw new Error(`the org refuses SSO through ${appName}: ${blocked}`);
   if (user.username !== undefined) refuseUnauthorized(org, appName, user.username);
   const algorithm = algorithms[policy.signingAlgorithm];
   // The signature value comes from the org: xml-crypto hands the canonical SignedInfo to this algorithm.

@@ -4,7 +4,9 @@
  * app is deployed as the provider deploys it (its files and zip), and the partner's SP (node-saml,
  * configured from the IdP metadata, with the ACS URL and entity id it expects) and xmlsec1 judge what the
  * org signs. Negative controls: an app deployed with another ACS URL, entity id or NameID format than the
- * SP's makes the SP refuse the response, though xmlsec1 still finds the signature good.
+ * SP's makes the SP refuse the response, though xmlsec1 still finds the signature good. The app's plug-in
+ * flags and distributionState are changed one at a time from the provider's files: each change that turns
+ * SAML off makes the org refuse SSO, and redeploying the provider's files makes it work again.
  */
 import test from "ava";
 import * as jsforce from "jsforce";
@@ -160,5 +162,43 @@ test("an app without a SAML policy in the org: no assertion is made up", async (
     t.throws(() => orgSignedSamlResponse(org, "Acme_IdP", "Acme_Absent_SSO", { nameId: user }), {
       message: "the org has no SAML policy for the app Acme_Absent_SSO",
     });
+  });
+});
+
+test("plug-in flags at SSO: enabled, the org signs; isSamlPluginEnabled or isEnabled false, or distributionState Packaged, it refuses naming the app and why; enabled again, SSO works", async (t) => {
+  await withSamlOrg(async (org, deploy) => {
+    const files = samlExternalClientAppFiles(app("Acme_Partner_SSO"));
+    const fileOf = (suffix: string) => Object.keys(files).find((f) => f.endsWith(suffix))!;
+    const changed = (suffix: string, from: string, to: string) => {
+      const path = fileOf(suffix);
+      if (!files[path]!.includes(from)) throw new Error(`${path} holds no ${from}`);
+      return { ...files, [path]: files[path]!.replace(from, to) };
+    };
+    const sso = () => orgSignedSamlResponse(org, "Acme_IdP", "Acme_Partner_SSO", { nameId: user });
+    await deploy(files);
+    t.is(await spAccepts(partnerSp(org), sso()), `accepted ${user}`, "enabled: SSO works");
+
+    const disabled = [
+      [
+        changed(".ecaPlcy-meta.xml", "<isSamlPluginEnabled>true<", "<isSamlPluginEnabled>false<"),
+        "its SAML plug-in is disabled",
+      ],
+      [
+        changed(".ecaPlcy-meta.xml", "<isEnabled>true<", "<isEnabled>false<"),
+        "its plug-ins are disabled (isEnabled false)",
+      ],
+      [
+        changed(".eca-meta.xml", "<distributionState>Local<", "<distributionState>Packaged<"),
+        "its distributionState is Packaged, not Local",
+      ],
+    ] as const;
+    for (const [bad, reason] of disabled) {
+      await deploy(bad);
+      t.throws(sso, { message: `the org refuses SSO through Acme_Partner_SSO: ${reason}` });
+      await deploy(files);
+      t.is(await spAccepts(partnerSp(org), sso()), `accepted ${user}`, `enabled again after "${reason}": SSO works`);
+    }
+    // The OAuth plug-in is off in a SAML app and stays so: it plays no part in SSO.
+    t.regex(files[fileOf(".ecaPlcy-meta.xml")]!, /<isOauthPluginEnabled>false</);
   });
 });

@@ -244,6 +244,13 @@ export class OrgState {
     return { profiles: names(app["profileName"]), permissionSets: names(app["permissionSetName"]) };
   }
 
+  /** The plug-in policies (`ExtlClntAppConfigurablePolicies`) of the External Client App `name`, if deployed. */
+  private pluginPolicies(name: string): Record<string, XmlValue> | undefined {
+    return this.components("ExtlClntAppConfigurablePolicies").find((p) =>
+      sameName(text(p.record["externalClientApplication"]), name),
+    )?.record;
+  }
+
   /**
    * Why the External Client App `name` takes no OAuth login, or undefined. Its plug-in policies
    * (`ExtlClntAppConfigurablePolicies`, https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappconfigurablepolicies.htm):
@@ -252,13 +259,35 @@ export class OrgState {
    * `Packaged`, the two values of the ExternalClientApplication type (shared/research/salesforce.md §3).
    */
   oauthBlocked(name: string): string | undefined {
-    const policy = this.components("ExtlClntAppConfigurablePolicies").find((p) =>
-      sameName(text(p.record["externalClientApplication"]), name),
-    )?.record;
+    const policy = this.pluginPolicies(name);
     if (text(policy?.["isEnabled"]) === "false") return "its plug-ins are disabled (isEnabled false)";
     if (text(policy?.["isOauthPluginEnabled"]) === "false") return "its OAuth plug-in is disabled";
     const state = text(this.component("ExternalClientApplication", name)?.record["distributionState"]);
     if (state !== "Local" && state !== "Packaged") return `its distributionState is ${state ?? "missing"}`;
+    return undefined;
+  }
+
+  /**
+   * Why the External Client App `name` sends no SAML SSO, or undefined (a Connected App has no plug-in
+   * flags: undefined). The same plug-in policies as {@link oauthBlocked}: `isEnabled` false disables every
+   * plug-in. Stricter than OAuth, because the SAML policy type's page
+   * (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappsamlconfigurablepolicies.htm,
+   * "Special Access Rules"; shared/research/salesforce.md §3) requires of the parent app "an associated
+   * ExtlClntAppConfigurablePolicies … where the isSamlPluginEnabled field is set to true" and a
+   * `distributionState` of `Local` ("external client apps with SAML configurations can't be packaged"): so
+   * a missing policy or flag, or `Packaged`, sends no SSO either.
+   * UNKNOWN, not modelled: what the real IdP answers to the user or the SP when it refuses (an error page at
+   * `/idp/login`?) and whether such a change waits for propagation as token logins do; the stand-in
+   * refuses at once with this reason (org-saml.ts), and the provider depends on neither.
+   */
+  samlBlocked(name: string): string | undefined {
+    if (!this.component("ExternalClientApplication", name)) return undefined;
+    const policy = this.pluginPolicies(name);
+    if (!policy) return "it has no plug-in policies (ExtlClntAppConfigurablePolicies), so no SAML plug-in";
+    if (text(policy["isEnabled"]) === "false") return "its plug-ins are disabled (isEnabled false)";
+    if (text(policy["isSamlPluginEnabled"]) !== "true") return "its SAML plug-in is disabled";
+    const state = text(this.component("ExternalClientApplication", name)?.record["distributionState"]);
+    if (state !== "Local") return `its distributionState is ${state ?? "missing"}, not Local`;
     return undefined;
   }
 

@@ -29,8 +29,10 @@
  * the REST deploy endpoint, Tooling paging (`nextRecordsUrl`) and any SOQL beyond tooling.ts's subset,
  * REST SObject calls, the 10-components-per-CRUD-call limit, AllOrNoneHeader, the user permissions the
  * External Client App settings name (the org opt-in and consumer-secret access are: prerequisites.ts), keystore import (UI-only in Salesforce), refresh
- * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO itself
- * (so the SAML plug-in flag `isSamlPluginEnabled` is stored, never enforced), and a My Domain URL or an
+ * tokens, `ignoreWarnings` (no component ever warns), permissions of the calling user, SAML SSO's HTTP
+ * endpoints (the org signs SSO responses through test/helpers/org-saml.ts, which refuses them for an
+ * External Client App whose SAML plug-in `isSamlPluginEnabled` or `isEnabled` is off, or whose
+ * distributionState is not Local: org-state.ts `samlBlocked`), and a My Domain URL or an
  * Experience site as JWT audience (unknown: oauth-token.ts). Time passes during a deploy only with
  * `faults.deploysTakeSeconds` (deploy.ts): a late deploy lands at the first request the org answers, or
  * the first {@link StandInOrg.landDueDeploys}, once its clock has passed the landing point.

@@ -94,3 +94,23 @@ test("durations in words, to the minute", (t) => {
   t.is(describeDuration(3 * 86_400_000), "3 d");
   t.is(describeDuration(-5), "0 s");
 });
+
+test("an idle slot the org blocks (OAUTH_APP_BLOCKED) is not a wait for propagation: the words name the app and send the person to enable it", (t) => {
+  const blocked = describeSlotStep(
+    "Acme_CI",
+    state,
+    { kind: "awaitLogin", slot: "B", failure: "OAUTH_APP_BLOCKED: this app is blocked by admin" },
+    "org",
+  );
+  t.regex(
+    blocked,
+    /slot B \(Acme_CI_B\) does not log in yet: unproven \(last error: OAUTH_APP_BLOCKED: this app is blocked by admin\); clients stay on slot A .*: the org blocks Acme_CI_B: an admin blocked it or turned off its plug-ins or its OAuth plug-in \(Setup, External Client App Manager, its policies\); enable them, then run pulumi up again; or, if you know slot B works/,
+  );
+  t.notRegex(blocked, /2 to 10 minutes/);
+  // Another refusal, or the code only inside a longer text, keeps the propagation advice.
+  for (const failure of ["invalid_client_id: client identifier invalid", "invalid_grant: OAUTH_APP_BLOCKED"]) {
+    const words = describeSlotStep("Acme_CI", state, { kind: "awaitLogin", slot: "B", failure }, "org");
+    t.regex(words, /Salesforce takes 2 to 10 minutes/, failure);
+    t.notRegex(words, /the org blocks/, failure);
+  }
+});
