@@ -11,6 +11,8 @@
  * renewal point, which the next up makes as for a certificate the stack created, and one that expects no
  * changes passes over every other resource, deploying nothing. A draft with one SAML binding copied under another key adopts
  * one org app twice: `validate` refuses it naming both entries, and `up` of it changes nothing.
+ * The gate through the command line, `discover --within 30`, exits 1 failing exactly the certificates of
+ * every kind that the seed's truth (read by openssl) says have expired or expire within 30 days.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -215,4 +217,48 @@ test("discover drafts an inventory that validates; its first up adopts with no d
   t.regex(refusedUp.stdout + refusedUp.stderr, /invalid inventory \(nothing was created or changed\)/);
   t.is(orgSnapshot(org), seeded, "the org is unchanged by the refused inventory");
   t.deepEqual(writesSince(org, mark), []);
+});
+
+test("the gate over the brownfield org through the command line fails exactly what the truth says expires within 30 days", async (t) => {
+  const org = await startBrownfieldOrg({ now: testInstant });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-discover-gate-"));
+  t.teardown(async () => {
+    await org.org.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const stateDir = path.join(dir, ".pulumi-state");
+  fs.mkdirSync(stateDir, { mode: 0o700 });
+  const main = path.relative(dir, path.join(repoRoot, "build", "provider", "inventory", "inventory-main.js"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`);
+  await org.configure(await projectStack(dir, stateDir));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    SALESFORCE_CERTS_NOW: testInstant,
+  };
+  for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY", "PULUMI_BACKEND_URL"]) delete env[name];
+  const seeded = orgSnapshot(org);
+
+  const gate = await runCliAsync(
+    ["discover", "--stack", stackName, "--state", stateDir, "--work-dir", dir, "--within", "30", "--out", "r.md"],
+    dir,
+    env,
+  );
+  t.is(gate.status, 1, gate.stdout + gate.stderr);
+  // FAIL <org>: <subject>: <why>, the subject named as the read-brownfield unit test maps it to the truth.
+  const failed = [...gate.stderr.matchAll(/^FAIL (\S+): (.+?): /gm)].map(([, label, subject]) => {
+    t.is(label, stackName);
+    return subject!.startsWith("Certificate ")
+      ? `certificate:${subject!.slice("Certificate ".length)}`
+      : subject!.startsWith("SamlSsoConfig ")
+        ? `trusted:${subject!.slice("SamlSsoConfig ".length).split(" ")[0]}`
+        : `app:${subject!.split(" ")[1]}`;
+  });
+  const expected = org.truth.expiringWithin(30);
+  t.true(expected.length > 0, "control: the seed holds certificates the gate must fail");
+  t.deepEqual(failed.sort(), expected);
+  t.regex(gate.stdout + gate.stderr, new RegExp(`^${expected.length} problem\\(s\\) within 30 days; `, "m"));
+  t.notRegex(gate.stderr, /^UNREAD /m, "every part of the org was read");
+  t.is(orgSnapshot(org), seeded);
+  t.deepEqual(writesSince(org, 0), []);
 });
