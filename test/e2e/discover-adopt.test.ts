@@ -18,7 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { parse as parseYaml, parseDocument } from "yaml";
 import { engineEnvironment, locateEngine } from "../../provider/engine/engine-environment";
 import { startBrownfieldOrg, type BrownfieldOrg } from "../helpers/brownfield";
@@ -67,7 +67,12 @@ async function projectStack(workDir: string, stateDir: string): Promise<Stack> {
   );
 }
 
-test("discover drafts an inventory that validates; its first up adopts with no deploy and leaves the org byte-identical; a name adopted twice is refused", async (t) => {
+/**
+ * The brownfield org and a project folder whose stack holds its connection (the helper's configure): the
+ * Pulumi.yaml salesforce-certs writes in a folder without one (it runs the inventory program), a file
+ * backend inside, and the environment the command line runs with (the tests' clock, no proxies).
+ */
+async function brownfieldProject(t: ExecutionContext) {
   const org = await startBrownfieldOrg({ now: testInstant });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-discover-adopt-"));
   t.teardown(async () => {
@@ -76,12 +81,10 @@ test("discover drafts an inventory that validates; its first up adopts with no d
   });
   const stateDir = path.join(dir, ".pulumi-state");
   fs.mkdirSync(stateDir, { mode: 0o700 });
-  // The project file salesforce-certs writes in a folder without one: it runs the inventory program.
   const main = path.relative(dir, path.join(repoRoot, "build", "provider", "inventory", "inventory-main.js"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`);
   const stack = await projectStack(dir, stateDir);
   await org.configure(stack);
-
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PULUMI_CONFIG_PASSPHRASE: passphrase,
@@ -90,6 +93,11 @@ test("discover drafts an inventory that validates; its first up adopts with no d
   for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY", "PULUMI_BACKEND_URL"]) delete env[name];
   const where = ["--stack", stackName, "--state", stateDir, "--work-dir", dir];
   const cli = (...args: string[]) => runCliAsync(args, dir, env);
+  return { org, dir, stack, where, cli };
+}
+
+test("discover drafts an inventory that validates; its first up adopts with no deploy and leaves the org byte-identical; a name adopted twice is refused", async (t) => {
+  const { org, dir, stack, where, cli } = await brownfieldProject(t);
   const seeded = orgSnapshot(org);
 
   // Control: without the contact e-mail the draft adopts no SAML app.
@@ -220,30 +228,10 @@ test("discover drafts an inventory that validates; its first up adopts with no d
 });
 
 test("the gate over the brownfield org through the command line fails exactly what the truth says expires within 30 days", async (t) => {
-  const org = await startBrownfieldOrg({ now: testInstant });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-discover-gate-"));
-  t.teardown(async () => {
-    await org.org.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const stateDir = path.join(dir, ".pulumi-state");
-  fs.mkdirSync(stateDir, { mode: 0o700 });
-  const main = path.relative(dir, path.join(repoRoot, "build", "provider", "inventory", "inventory-main.js"));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: salesforce-certs\nruntime: nodejs\nmain: ${main}\n`);
-  await org.configure(await projectStack(dir, stateDir));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PULUMI_CONFIG_PASSPHRASE: passphrase,
-    SALESFORCE_CERTS_NOW: testInstant,
-  };
-  for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY", "PULUMI_BACKEND_URL"]) delete env[name];
+  const { org, where, cli } = await brownfieldProject(t);
   const seeded = orgSnapshot(org);
 
-  const gate = await runCliAsync(
-    ["discover", "--stack", stackName, "--state", stateDir, "--work-dir", dir, "--within", "30", "--out", "r.md"],
-    dir,
-    env,
-  );
+  const gate = await cli("discover", ...where, "--within", "30", "--out", "r.md");
   t.is(gate.status, 1, gate.stdout + gate.stderr);
   // FAIL <org>: <subject>: <why>, the subject named as the read-brownfield unit test maps it to the truth.
   const failed = [...gate.stderr.matchAll(/^FAIL (\S+): (.+?): /gm)].map(([, label, subject]) => {
