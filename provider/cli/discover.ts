@@ -8,7 +8,7 @@
 import fs = require("node:fs");
 import path = require("node:path");
 import { discover, type OrgToDiscover } from "../discover/discover";
-import { draftInventory } from "../discover/draft-inventory";
+import { type DraftInventoryOptions, draftInventory } from "../discover/draft-inventory";
 import { discoveryGate } from "../discover/gate";
 import { discoveryJson } from "../discover/json";
 import { renderDiscovery } from "../discover/render";
@@ -27,10 +27,12 @@ import {
   ValidationError,
 } from "../errors";
 import { orgConfigKey, orgConnectionFromConfig, orgPrivateKeyConfigKey, type OrgConnection } from "../org/org-config";
+import { emailAddress } from "../validate/rules";
 import { daysFrom, nowFrom, parse, stackLocation } from "./options";
 
 export const discoverHelp = `usage: salesforce-certs discover [--stack NAME]... [--out FILE] [--json FILE] [--within DAYS]
-                               [--write-inventory FILE] [--now ISO]
+                               [--write-inventory FILE [--contact-email ADDRESS] [--draft-stack NAME]]
+                               [--now ISO]
 
 Reads every certificate an org depends on, read-only (nothing is deployed, validated or deleted):
 Certificate records (Certificate and Key Management), the certificates pasted into Connected Apps and
@@ -47,6 +49,11 @@ sandboxes. The user needs "View Setup and Configuration".
                            expires within DAYS (one awaiting its CA-signed chain is reported, not
                            failed); exit 2 when a part of an org could not be read and nothing failed
   --write-inventory FILE   write a draft inventory that adopts what was found, for review
+  --contact-email ADDRESS  for the draft only: its org.contactEmail, the contact e-mail the org's apps
+                           carry (discover cannot read it); without it the draft adopts no SAML app
+                           and says why. Nothing in the org is read or changed by it
+  --draft-stack NAME       for the draft only, with several --stack: which one's org the draft is for
+                           (an inventory drives one stack; default: the first --stack)
   --now ISO                judge as of this time (default: SALESFORCE_CERTS_NOW, else now)
   --state DIR              file backend folder (default: PULUMI_BACKEND_URL when set, else .pulumi-state in
                            the working directory)
@@ -63,6 +70,8 @@ const options = {
   json: { type: "string" },
   within: { type: "string" },
   "write-inventory": { type: "string" },
+  "contact-email": { type: "string" },
+  "draft-stack": { type: "string" },
   now: { type: "string" },
   state: { type: "string" },
   "work-dir": { type: "string" },
@@ -72,10 +81,10 @@ const options = {
 /** What the report and the draft inventory are made by (render.ts, draft-inventory.ts); tests may pass others. */
 export interface DiscoverWriters {
   renderDiscovery(document: DiscoveryDocument, now: Date): string;
-  draftInventory(document: DiscoveryDocument): string;
+  draftInventory(document: DiscoveryDocument, options: DraftInventoryOptions): string;
 }
 
-const packageWriters: DiscoverWriters = { renderDiscovery, draftInventory: (document) => draftInventory(document) };
+const packageWriters: DiscoverWriters = { renderDiscovery, draftInventory };
 
 /** Errors after which nothing could be judged: the command exits 2 ("could not look"), not 1. */
 const couldNotLook: ReadonlySet<string> = new Set([
@@ -105,12 +114,29 @@ export async function discoverCommand(
   }
 }
 
-async function runDiscover(argv: readonly string[], write: DiscoverWriters): Promise<number> {
+/** What a `discover` command line asks for, checked before any stack or org is read. */
+export interface DiscoverPlan {
+  stacks: string[];
+  within?: number;
+  now: Date;
+  out?: string;
+  json?: string;
+  /** The draft inventory's file and what it is drafted with (the org is a stack's label in the document). */
+  draft?: { file: string; options: DraftInventoryOptions };
+  state?: string;
+  workDir?: string;
+}
+
+/**
+ * Reads `argv` into a {@link DiscoverPlan}, or `"help"` for --help.
+ * @throws UsageError `ERR_USAGE` (exit 2) naming the option and its rule: an empty file, stack or a stack
+ * given twice, a --contact-email that is not an e-mail address (the rule the inventory applies to
+ * org.contactEmail), a --draft-stack that is not one of the --stack, and --contact-email or --draft-stack
+ * without --write-inventory (they only shape the draft, so alone they would be ignored silently).
+ */
+export function discoverPlan(argv: readonly string[]): DiscoverPlan | "help" {
   const { values } = parse("discover", argv, options);
-  if (values.help) {
-    console.log(discoverHelp);
-    return 0;
-  }
+  if (values.help) return "help";
   const usage = (message: string) => new UsageError(`discover: ${message} (see salesforce-certs discover --help)`);
   for (const option of ["out", "json", "write-inventory"] as const)
     if (values[option] === "") throw usage(`--${option} FILE must name a file (got "")`);
@@ -121,9 +147,63 @@ async function runDiscover(argv: readonly string[], write: DiscoverWriters): Pro
     if (name.trim() === "") throw usage('--stack NAME must name a stack (got "")');
     if (stacks.indexOf(name) !== i) throw usage(`--stack ${name} is given twice: each stack is one org`);
   }
+  const file = values["write-inventory"];
+  for (const option of ["contact-email", "draft-stack"] as const)
+    if (values[option] !== undefined && file === undefined)
+      throw usage(`--${option} shapes the draft inventory only: give --write-inventory FILE with it`);
+  const contactEmail = values["contact-email"];
+  if (contactEmail !== undefined) {
+    const broken = emailAddress(contactEmail);
+    if (broken) throw usage(`--contact-email ${broken}`);
+  }
+  const draftStack = values["draft-stack"];
+  if (draftStack !== undefined && !stacks.includes(draftStack))
+    throw usage(
+      `--draft-stack ${JSON.stringify(draftStack)} must be one of the --stack given (${stacks.map((s) => JSON.stringify(s)).join(", ")})`,
+    );
+  return {
+    stacks,
+    ...(within !== undefined ? { within } : {}),
+    now,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.json !== undefined ? { json: values.json } : {}),
+    ...(file !== undefined
+      ? {
+          draft: {
+            file,
+            options: {
+              org: draftStack ?? stacks[0]!,
+              ...(contactEmail !== undefined ? { contactEmail } : {}),
+            },
+          },
+        }
+      : {}),
+    ...(values.state !== undefined ? { state: values.state } : {}),
+    ...(values["work-dir"] !== undefined ? { workDir: values["work-dir"] } : {}),
+  };
+}
+
+async function runDiscover(argv: readonly string[], write: DiscoverWriters): Promise<number> {
+  const plan = discoverPlan(argv);
+  if (plan === "help") {
+    console.log(discoverHelp);
+    return 0;
+  }
+  const { stacks, within, now } = plan;
+  const values = {
+    out: plan.out,
+    json: plan.json,
+    "write-inventory": plan.draft?.file,
+    ...(plan.state !== undefined ? { state: plan.state } : {}),
+    ...(plan.workDir !== undefined ? { "work-dir": plan.workDir } : {}),
+  };
   // Every connection first: a missing one stops the command before any org is logged in to.
   const orgs: OrgToDiscover[] = [];
-  for (const stack of stacks) orgs.push({ label: stack, connection: await stackConnection({ ...values, stack }) });
+  for (const stack of stacks)
+    orgs.push({
+      label: stack,
+      connection: await stackConnection({ ...values, stack }),
+    });
   const document = await discover(orgs, now);
 
   const markdown = write.renderDiscovery(document, now);
@@ -131,7 +211,7 @@ async function runDiscover(argv: readonly string[], write: DiscoverWriters): Pro
   else process.stdout.write(markdown);
   if (values.json) writeFile("--json", values.json, discoveryJson(document));
   if (values["write-inventory"])
-    writeFile("--write-inventory", values["write-inventory"], write.draftInventory(document));
+    writeFile("--write-inventory", values["write-inventory"], write.draftInventory(document, plan.draft!.options));
   const said = values.out ? console.log : console.error;
   for (const [option, file] of [
     ["report", values.out],
@@ -152,7 +232,12 @@ async function runDiscover(argv: readonly string[], write: DiscoverWriters): Pro
   return gate.exitCode;
 }
 
-const statusLabel = { fail: "FAIL", unreadable: "UNREAD", warn: "WARN", ok: "ok  " } as const;
+const statusLabel = {
+  fail: "FAIL",
+  unreadable: "UNREAD",
+  warn: "WARN",
+  ok: "ok  ",
+} as const;
 
 /**
  * The org connection in the configuration of stack `values.stack` (secrets decrypted, as the engine hands

@@ -73,11 +73,13 @@ const httpsUrl: Rule = canonicalUrl({
   scheme: "must be an absolute https URL",
 });
 
-/** The org's My Domain URL: an https origin in canonical form. */
+/** The org's My Domain URL: an https origin (plain http only on a loopback host) in canonical form. */
 const originUrl: Rule = canonicalUrl({
-  schemes: "https",
+  // A loopback stand-in org serves plain http, and discover drafts its instance URL as the My Domain URL;
+  // every real org's My Domain is https (the same allowance as the org connection's loginUrl).
+  schemes: "httpsOrLoopbackHttp",
   notUrl: "must be an absolute https URL",
-  scheme: "must be an absolute https URL",
+  scheme: "must be an absolute https URL (plain http only for a loopback stand-in)",
   shape: {
     only: "origin",
     message: "must be the org's My Domain URL alone, such as https://greenmoor.my.salesforce.com",

@@ -75,6 +75,15 @@ const cases: [string, Record<string, unknown>, { property: string; reason: strin
     },
   ],
   [
+    "a plain http My Domain URL off the loopback",
+    { myDomainUrl: "http://greenmoor.my.salesforce.com" },
+    {
+      property: "myDomainUrl",
+      reason:
+        'must be an absolute https URL (plain http only for a loopback stand-in) (got "http://greenmoor.my.salesforce.com")',
+    },
+  ],
+  [
     "an SP signing certificate that does not parse",
     { spSigningCertificatePem: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" },
     {
@@ -103,6 +112,12 @@ for (const [title, change, failure] of cases) {
     t.deepEqual(await check({ ...good, ...change }), { failures: [failure] });
   });
 }
+
+test("a loopback stand-in's plain http origin passes as the My Domain URL (what discover drafts for it)", async (t) => {
+  const result = await check({ ...good, myDomainUrl: "http://127.0.0.1:41011" });
+  t.is(result.failures, undefined);
+  t.is((result.inputs as unknown as Record<string, unknown>)["myDomainUrl"], "http://127.0.0.1:41011");
+});
 
 test("SHA-1 passes when acknowledged", async (t) => {
   const result = await check({ ...good, signingAlgorithm: "SHA1", acknowledgeSha1: true });
