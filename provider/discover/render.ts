@@ -5,7 +5,7 @@
  * several orgs, a summary table first. Every name, label, subject, issuer and app name comes from an org
  * (anyone with Setup access there chose it), so each is escaped for where it lands (report/escape.ts).
  */
-import { markdownText, mermaidText } from "../report/escape";
+import { markdownText, mermaidNodeIds, mermaidText } from "../report/escape";
 import { daysLeft } from "../report/render-report";
 import type { CertificateUse, DiscoveredOrg, DiscoveryDocument } from "./model";
 
@@ -55,28 +55,6 @@ function userNode(use: CertificateUse): { key: string; name: string; label: stri
   if (use.kind === "identityProvider") return { key: "IdentityProviderSettings", name: "idp", label: "IdP settings" };
   const word = use.kind === "samlApp" ? appWords(use.type) : use.kind === "namedCredential" ? use.type : "SAML SSO";
   return { key: `${use.type}:${use.by}`, name: use.by, label: `${word} ${use.by}` };
-}
-
-/**
- * Mermaid node ids: one per `prefix` and `key`, made of `name` with every character but letters, digits
- * and `_` as `_`, and a number added when two keys would give one id, so that two nodes never merge (as
- * `report` makes them).
- */
-function nodeIds(): (prefix: string, key: string, name?: string) => string {
-  const ids = new Map<string, string>();
-  const used = new Set<string>();
-  return (prefix, whole, name = whole) => {
-    const key = `${prefix}:${whole}`;
-    let id = ids.get(key);
-    if (id === undefined) {
-      const base = `${prefix}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-      id = base;
-      for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-      ids.set(key, id);
-      used.add(id);
-    }
-    return id;
-  };
 }
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -186,7 +164,7 @@ function orgSection(org: DiscoveredOrg, now: Date): string[] {
 
 /** The graph's statements: each certificate (record, app or trusted) as a node, an edge to each user. */
 function wiring(org: DiscoveredOrg): string[] {
-  const nodeId = nodeIds();
+  const nodeId = mermaidNodeIds();
   const out: string[] = [];
   // The label's second line comes from a line break inside the quotes, never `<br/>` (see render-report.ts).
   const node = (id: string, label: string, second?: string) =>

@@ -48,3 +48,25 @@ export function mermaidText(value: string): string {
   for (const ch of flat) out += /[A-Za-z0-9 _\-.,()/@]/.test(ch) ? ch : `#${ch.codePointAt(0)!};`;
   return out;
 }
+
+/**
+ * Mermaid node ids: one per `prefix` and `key`, made of `name` (default: the key) with every character but
+ * letters, digits and `_` as `_`, and a number added when two keys would give one id (`a-b` and `a.b`), so
+ * that two nodes never merge.
+ */
+export function mermaidNodeIds(): (prefix: string, key: string, name?: string) => string {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  return (prefix, whole, name = whole) => {
+    const key = `${prefix}:${whole}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      const base = `${prefix}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+      ids.set(key, id);
+      used.add(id);
+    }
+    return id;
+  };
+}

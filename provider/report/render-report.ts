@@ -5,7 +5,7 @@
  * so each is escaped for where it lands (see escape.ts): a value can add no row, element, link or statement.
  */
 import { describeDuration, switchUnprovenVariable } from "../rotation/jwt-slots";
-import { markdownText, mermaidText } from "./escape";
+import { markdownText, mermaidNodeIds, mermaidText } from "./escape";
 import type { JwtRetireNotProven, JwtUnprovenSlot, ReportCertificate, ReportModel } from "./report-model";
 
 const dayMs = 86_400_000;
@@ -16,27 +16,6 @@ const date = (iso: string | undefined) => {
   return Number.isNaN(time) ? iso.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
 };
 const consumerLabel = (c: { kind: string; name: string }) => `${c.kind === "jwt" ? "JWT" : "SAML"} ${c.name}`;
-
-/**
- * Mermaid node ids: the name with every character but letters, digits and `_` as `_`, and a number
- * added when two names would give one id (`a-b` and `a.b`), so that two certificates never merge.
- */
-function nodeIds(): (prefix: string, name: string) => string {
-  const ids = new Map<string, string>();
-  const used = new Set<string>();
-  return (prefix, name) => {
-    const key = `${prefix}:${name}`;
-    let id = ids.get(key);
-    if (id === undefined) {
-      const base = `${prefix}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-      id = base;
-      for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-      ids.set(key, id);
-      used.add(id);
-    }
-    return id;
-  };
-}
 
 /** Whole days from `now` to `iso` (negative when past). */
 export function daysLeft(iso: string, now: Date): number {
@@ -81,7 +60,7 @@ export function renderReport(model: ReportModel, now: Date): string {
     );
   }
   lines.push(``, `## Wiring`, ``, "```mermaid", `graph LR`);
-  const nodeId = nodeIds();
+  const nodeId = mermaidNodeIds();
   for (const c of model.certificates) {
     // The label's second line comes from a line break inside the quotes, not from `<br/>`: with any HTML in a
     // label, Mermaid decodes the entity codes before it turns `\n` into a line break and `fa:fa-…` into an icon.

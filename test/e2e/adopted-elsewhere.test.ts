@@ -5,14 +5,13 @@
  * and its org, and the `pulumi state delete` that would move it; `prod-copy` then holds no resource and the
  * org is byte-identical. A third stack's checkpoint that does not parse is named in a warning, not a failure.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { demoPassphrase, openLocalStack } from "../../provider/engine/local-stack";
-import { type CliRun, repoRoot } from "../helpers/cli";
+import { repoRoot, runCliAsync } from "../helpers/cli";
 import { type OrgForProvider, startOrgForProvider } from "../helpers/org-mode";
 import { testInstant } from "../helpers/test-clock";
 
@@ -23,23 +22,6 @@ const env: NodeJS.ProcessEnv = {
 };
 // jsforce honours these and ignores NO_PROXY: the stand-in is on the loopback.
 for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY"]) delete env[name];
-
-/** The built command line, run without blocking this process, which serves the stand-in org. */
-function runCli(args: string[], cwd: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "build", "provider", "cli", "main.js"), ...args], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const snapshot = (provider: OrgForProvider) =>
   JSON.stringify({
@@ -86,7 +68,7 @@ test("a certificate adopted by stack prod is refused to stack prod-copy of the s
   const before = snapshot(provider);
   const writesBefore = writes(provider);
 
-  const adopted = await runCli(["up", ...where("prod"), "--inventory", inventory], root);
+  const adopted = await runCliAsync(["up", ...where("prod"), "--inventory", inventory], root, env);
   t.is(adopted.status, 0, adopted.stderr);
   t.regex(adopted.stdout, /adopts Certificate acme_idp from/);
   t.is(snapshot(provider), before);
@@ -99,7 +81,7 @@ test("a certificate adopted by stack prod is refused to stack prod-copy of the s
   const stateOf = (stack: string) => fs.readFileSync(path.join(stacks, `${stack}.json`), "utf8");
   const copyBefore = stateOf("prod-copy");
   for (const command of ["preview", "up"]) {
-    const refused = await runCli([command, ...where("prod-copy"), "--inventory", inventory], root);
+    const refused = await runCliAsync([command, ...where("prod-copy"), "--inventory", inventory], root, env);
     t.is(refused.status, 1, `${command}: ${refused.stdout}\n${refused.stderr}`);
     t.regex(
       refused.stderr,
@@ -121,7 +103,7 @@ test("a certificate adopted by stack prod is refused to stack prod-copy of the s
   }
 
   // The stack that manages it goes on as before: its preview is not refused by its own record.
-  const own = await runCli(["preview", ...where("prod"), "--inventory", inventory], root);
+  const own = await runCliAsync(["preview", ...where("prod"), "--inventory", inventory], root, env);
   t.is(own.status, 0, own.stderr);
   t.is(snapshot(provider), before);
 });

@@ -12,8 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { demoPassphrase, openLocalStack } from "../../provider/engine/local-stack";
-import { spawn } from "node:child_process";
-import { repoRoot, type CliRun } from "../helpers/cli";
+import { runCliAsync } from "../helpers/cli";
 import { openTempStack, type TempStack } from "../helpers/engine";
 import { opensslSelfSigned } from "../helpers/openssl-ca";
 import { startOrgForProvider, type OrgForProvider } from "../helpers/org-mode";
@@ -27,26 +26,6 @@ const env: NodeJS.ProcessEnv = {
 };
 // jsforce honours these and ignores NO_PROXY: the stand-in is on the loopback.
 for (const name of ["https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY"]) delete env[name];
-
-/**
- * Runs the built command line without blocking this process, which serves the stand-in orgs the command
- * talks to (helpers/cli.ts's runCli waits synchronously, which would leave them unanswered).
- */
-function runCli(args: string[], cwd: string, environment: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "build", "provider", "cli", "main.js"), ...args], {
-      cwd,
-      env: environment,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** A stack (no resources) whose configuration points at `provider`'s org, or holds no connection at all. */
 async function stackFor(name: string, provider?: OrgForProvider, extra: Record<string, unknown> = {}) {
@@ -105,7 +84,7 @@ test("production and a sandbox in one run: the gate fails on an expired app cert
   t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
   const before = [snapshot(production), snapshot(sandbox)];
 
-  const run = await runCli(
+  const run = await runCliAsync(
     [
       "discover",
       "--stack",
@@ -148,7 +127,7 @@ test("production and a sandbox in one run: the gate fails on an expired app cert
   t.is(writes(production) + writes(sandbox), 0);
 
   // Control: with a horizon of 10 days the sandbox's certificate passes; the expired app certificate still fails.
-  const shorter = await runCli(["discover", "--stack", "uat", ...where(prod), "--within", "10"], os.tmpdir(), env);
+  const shorter = await runCliAsync(["discover", "--stack", "uat", ...where(prod), "--within", "10"], os.tmpdir(), env);
   t.is(shorter.status, 0, shorter.stderr);
   t.regex(shorter.stderr, /no certificate expires within 10 days; 2 certificate\(s\) of 1 org\(s\) judged/);
 });
@@ -166,12 +145,16 @@ test("an org holding nothing but the login's own app exits 0; a stack without a 
     bare.dispose();
   });
 
-  const nothing = await runCli(["discover", "--stack", "empty", ...where(empty), "--within", "30"], os.tmpdir(), env);
+  const nothing = await runCliAsync(
+    ["discover", "--stack", "empty", ...where(empty), "--within", "30"],
+    os.tmpdir(),
+    env,
+  );
   t.is(nothing.status, 0, nothing.stderr);
   t.regex(nothing.stderr, /ok {3}empty: ConnectedApp Pulumi_Deployer oauthConfig\.certificate: valid until/);
   t.regex(nothing.stderr, /no certificate expires within 30 days; 1 certificate\(s\) of 1 org\(s\) judged/);
 
-  const none = await runCli(["discover", "--stack", "bare", ...where(bare)], os.tmpdir(), env);
+  const none = await runCliAsync(["discover", "--stack", "bare", ...where(bare)], os.tmpdir(), env);
   t.is(none.status, 2, none.stdout + none.stderr);
   t.regex(
     none.stderr,
@@ -220,7 +203,7 @@ test("a user without View Setup and Configuration, and a refused login, exit 2 w
   });
   const before = snapshot(provider);
 
-  const refused = await runCli(
+  const refused = await runCliAsync(
     ["discover", "--stack", "auditor", ...where(auditor), "--within", "30"],
     os.tmpdir(),
     env,
@@ -231,7 +214,7 @@ test("a user without View Setup and Configuration, and a refused login, exit 2 w
     /^error: the org at \S+ refused to show its certificates to auditor@acme\.example .*"View Setup and Configuration"/m,
   );
 
-  const login = await runCli(["discover", "--stack", "wrongkey", ...where(wrongKey)], os.tmpdir(), env);
+  const login = await runCliAsync(["discover", "--stack", "wrongkey", ...where(wrongKey)], os.tmpdir(), env);
   t.is(login.status, 2, login.stdout + login.stderr);
   t.regex(
     login.stderr,
