@@ -353,7 +353,8 @@ function nextKeyName(app: string): string {
       .replace(/[^A-Za-z0-9_]/g, "_")
       .replace(/_+/g, "_")
       .replace(/^_|_$/g, "") || "App";
-  return `${/^[A-Za-z]/.test(base) ? base : `App_${base}`}`.slice(0, 70).replace(/_$/, "") + "_Next";
+  const named = /^[A-Za-z]/.test(base) ? base : `App_${base}`;
+  return `${named.slice(0, 70).replace(/_$/, "")}_Next`;
 }
 
 /** An environment variable name for an app's current key. */

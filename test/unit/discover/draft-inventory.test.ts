@@ -53,7 +53,7 @@ const comments = (text: string) =>
 /** The YAML inside the trailing comment block that starts at `certificates:`, uncommented. */
 function uncommentedJwt(text: string): Record<string, Record<string, Record<string, unknown>>> {
   const lines = text.split("\n");
-  const start = lines.findIndex((line) => line === "# certificates:");
+  const start = lines.indexOf("# certificates:");
   return parse(
     lines
       .slice(start)
