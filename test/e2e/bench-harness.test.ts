@@ -96,9 +96,15 @@ test("the scale harness runs ours, the floor and floor-props through the engine 
         t.true(phase.ms > 0, label);
         // Each process did work: the program registered resources, the engine planned, the plugin (a fresh
         // Node.js loading the SDK) diffed; the samples never hold more than the exact total of reaped children.
+        // The plugin's CPU is sampled: a plugin that lives less than a sampling interval on a busy machine
+        // may be seen with none, so what is required of it is that the monitor saw it, not a sampled amount.
         t.true(phase.cpu.programSeconds > 0, `${label}: program CPU ${phase.cpu.programSeconds}`);
         t.true(phase.cpu.engineSeconds > 0, `${label}: engine CPU ${phase.cpu.engineSeconds}`);
-        t.true(phase.cpu.pluginSeconds > 0, `${label}: plugin CPU ${phase.cpu.pluginSeconds}`);
+        t.true(phase.cpu.childrenSeconds > 0, `${label}: reaped children's CPU ${phase.cpu.childrenSeconds}`);
+        t.true(
+          phase.memory.processes.some((p) => p.name === "node"),
+          `${label}: the plugin process was seen (${phase.memory.processes.map((p) => p.name).join(", ")})`,
+        );
         t.true(
           phase.cpu.engineSeconds + phase.cpu.pluginSeconds <= phase.cpu.childrenSeconds + 0.01,
           `${label}: sampled ${JSON.stringify(phase.cpu)}`,
