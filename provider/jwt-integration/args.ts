@@ -338,8 +338,7 @@ function checkAdopt(values: Record<string, unknown>, issues: ValidationIssue[]):
 
 /** Why `value` is not an RSA private key in PEM form; undefined when it is. Never quotes the value. */
 function rsaPrivateKeyProblem(value: unknown): string | undefined {
-  const rule =
-    "must be an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)";
+  const rule = "must be an RSA private key in PEM form (PKCS #8 or PKCS #1)";
   if (typeof value !== "string" || !/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(value)) return rule;
   try {
     const key = crypto.createPrivateKey(value);

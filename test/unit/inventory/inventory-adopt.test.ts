@@ -4,6 +4,7 @@
  * compared without case), and the JWT key read from the environment variable the entry names at declare
  * time, as a secret, never from the inventory. Declaring runs against Pulumi's mock monitor.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -86,6 +87,14 @@ samlBindings:
       app: Portal_App
 `;
 
+/** An RSA private key made at run time (PKCS #8 PEM): no key text lives in the sources. */
+function runtimeKeyPem(): string {
+  return crypto
+    .generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+}
+
 test("adopt on each kind of entry is valid, with either fingerprint form, and is kept in the loaded inventory", (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inventory-adopt-"));
   const file = path.join(dir, "inv.yaml");
@@ -139,7 +148,8 @@ test("a fingerprint that is neither colon-separated pairs nor 64 hex digits, and
 });
 
 test("a key put in privateKeyEnv is refused and never shown; adopt's unknown fields are named", (t) => {
-  const pemLike = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----";
+  // A key made here, written into the field as YAML escapes it: the message must quote none of it.
+  const pemLike = runtimeKeyPem().trim().replace(/\n/g, "\\n");
   const text = valid
     .replace("privateKeyEnv: LEGACY_CI_KEY", `privateKeyEnv: "${pemLike}"`)
     .replace("      app: Portal_App", "      app: Portal_App\n      consumerKey: x");
@@ -216,8 +226,8 @@ const inventory = (adopt: NonNullable<Inventory["jwtIntegrations"][string]["adop
 
 test("declaring passes adopt to each resource, with the JWT key read from its variable as a secret", async (t) => {
   const variable = "SFC_TEST_ADOPT_LEGACY_KEY";
-  // Not a key: adoption's own check of the key is the resource's; here only its way from the variable matters.
-  const pem = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(variable).toString("base64")}\n-----END PRIVATE KEY-----\n`;
+  // Adoption's own check of the key is the resource's; here only its way from the variable matters.
+  const pem = runtimeKeyPem();
   process.env[variable] = pem;
   declared.length = 0;
   try {
