@@ -50,3 +50,20 @@ export function publicKeyOf(pem: { certificate: string } | { privateKey: string 
     ? openssl(["x509", "-in", "cert.pem", "-noout", "-pubkey"], { "cert.pem": pem.certificate })
     : openssl(["pkey", "-in", "key.pem", "-pubout"], { "key.pem": pem.privateKey });
 }
+
+/** A CSR for a fresh P-256 key made by openssl (its key is thrown away), with subject `subject` (`/O=…/CN=…`). */
+export function opensslEcRequest(subject: string): string {
+  return openssl([
+    "req",
+    "-new",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    "/dev/null",
+    "-subj",
+    subject,
+  ]);
+}

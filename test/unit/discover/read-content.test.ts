@@ -7,7 +7,7 @@
 import test from "ava";
 import { readCertificateContent } from "../../../provider/discover/certificate-content";
 import { createOpensslCa, opensslSelfSigned } from "../../helpers/openssl-ca";
-import { openssl, x509 } from "../../helpers/openssl";
+import { openssl, opensslEcRequest, x509 } from "../../helpers/openssl";
 import { daysAfter, testNow } from "../../helpers/test-clock";
 
 const fingerprintOf = (pem: string) =>
@@ -40,19 +40,7 @@ test("a certificate with a hostile subject: fingerprint, RFC 4514 subject and no
 test("an EC certificate (which node-forge cannot parse) and a chain read as its leaf", (t) => {
   const ca = createOpensslCa(testNow());
   t.teardown(() => ca.dispose());
-  const csr = openssl([
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    "/dev/null",
-    "-subj",
-    "/O=Partner/CN=idp.partner.example",
-  ]);
+  const csr = opensslEcRequest("/O=Partner/CN=idp.partner.example");
   const leaf = ca.signBetween(csr, daysAfter(-1), daysAfter(30));
   const read = readCertificateContent(`${leaf}${ca.intermediatePem}${ca.rootPem}`);
   if ("problem" in read) return t.fail(read.problem);

@@ -17,7 +17,7 @@ import { OrgMetadataClient } from "../../../provider/org/metadata-client";
 import { orgConnectionDefaults } from "../../../provider/org/org-config";
 import { loginToOrg } from "../../../provider/org/org-login";
 import { createOpensslCa, opensslSelfSigned } from "../../helpers/openssl-ca";
-import { openssl, x509 } from "../../helpers/openssl";
+import { openssl, opensslEcRequest, x509 } from "../../helpers/openssl";
 import { startOrgForProvider, type OrgForProvider } from "../../helpers/org-mode";
 import type { OrgComponent, StandInOrg } from "../../helpers/stand-in-org";
 import { newId, startStandInOrg } from "../../helpers/stand-in-org";
@@ -48,19 +48,7 @@ function outsideCertificates() {
     const key = openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]);
     const csr = (cn: string) =>
       openssl(["req", "-new", "-key", "k.pem", "-subj", `/O=Acme/CN=${cn}`], { "k.pem": key });
-    const partnerCsr = openssl([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "/dev/null",
-      "-subj",
-      "/O=Okta/CN=okta.partner.example",
-    ]);
+    const partnerCsr = opensslEcRequest("/O=Okta/CN=okta.partner.example");
     return {
       legacySync: ca.signBetween(csr("Legacy Sync"), daysAfter(-300), daysAfter(-70)),
       acmeCi: ca.signBetween(csr("Acme CI"), daysAfter(-10), daysAfter(355)),
